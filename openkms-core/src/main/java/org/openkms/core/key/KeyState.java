@@ -1,0 +1,26 @@
+package org.openkms.core.key;
+
+import org.openkms.core.error.Errors;
+import org.openkms.core.error.KmsException;
+
+/** Key states (api-semantics.md §4.3); the names are the wire values. */
+public enum KeyState {
+    Enabled,
+    Disabled,
+    PendingDeletion,
+    PendingImport;
+
+    /** The 409 a cryptographic operation gets in this state, or null when the key may be used. */
+    public KmsException cryptoRejection() {
+        switch (this) {
+            case Enabled:
+                return null;
+            case Disabled:
+                return Errors.disabled();
+            case PendingDeletion:
+                return Errors.pendingDeletion();
+            default:
+                return Errors.pendingImport();
+        }
+    }
+}

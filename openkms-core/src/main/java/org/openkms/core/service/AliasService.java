@@ -1,0 +1,88 @@
+package org.openkms.core.service;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import org.openkms.core.alias.AliasRecord;
+import org.openkms.core.error.Errors;
+import org.openkms.core.key.KeyRecord;
+import org.openkms.core.key.KeyState;
+import org.openkms.core.store.Storage;
+
+/** CreateAlias, UpdateAlias, DeleteAlias, ListAliases, ListAliasesByKeyId (api-semantics.md §3.5, §4.11). */
+public final class AliasService {
+    private final Storage storage;
+    private final KeyService keys;
+    private final KeyResolver resolver;
+    private final KmsSettings settings;
+    private final Clock clock;
+
+    public AliasService(Storage storage, KeyService keys, KeyResolver resolver, KmsSettings settings, Clock clock) {
+        this.storage = storage;
+        this.keys = keys;
+        this.resolver = resolver;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    public void createAlias(String aliasName, String keyIdParam) {
+        validateName(aliasName);
+        KeyRecord key = keys.describeKey(keyIdParam);
+        if (key.state() == KeyState.PendingDeletion) {
+            throw Errors.stateModifiedFailed(key.state().name());
+        }
+        if (storage.aliases().list().size() >= settings.maxAliases()) {
+            throw Errors.limitExceeded("at most " + settings.maxAliases() + " aliases");
+        }
+        if (!storage.aliases().create(new AliasRecord(aliasName, key.keyId(), Instant.ofEpochMilli(clock.millis())))) {
+            throw Errors.aliasAlreadyExists();
+        }
+        resolver.invalidateAlias(aliasName);
+    }
+
+    public void updateAlias(String aliasName, String keyIdParam) {
+        KeyRecord key = keys.describeKey(keyIdParam);
+        if (storage.aliases().find(aliasName).isEmpty()) {
+            throw Errors.aliasNotFound();
+        }
+        if (key.state() == KeyState.PendingDeletion) {
+            throw Errors.pendingDeletion();
+        }
+        if (!storage.aliases().update(aliasName, key.keyId())) {
+            throw Errors.aliasNotFound();
+        }
+        resolver.invalidateAlias(aliasName);
+    }
+
+    public void deleteAlias(String aliasName) {
+        if (!storage.aliases().delete(aliasName)) {
+            throw Errors.aliasNotFound();
+        }
+        resolver.invalidateAlias(aliasName);
+    }
+
+    public List<AliasRecord> listAliases() {
+        return storage.aliases().list();
+    }
+
+    public List<AliasRecord> listAliasesByKeyId(String keyIdParam) {
+        return storage.aliases().listByKey(keys.describeKey(keyIdParam).keyId());
+    }
+
+    /** {@code alias/} + 1–255 of [A-Za-z0-9_/-], not in the reserved {@code alias/acs} namespace. */
+    static void validateName(String aliasName) {
+        if (!aliasName.startsWith("alias/") || aliasName.length() == "alias/".length() || aliasName.length() > 6 + 255) {
+            throw Errors.invalidParameter("AliasName", "It must be alias/ followed by 1 to 255 characters.");
+        }
+        for (int i = 6; i < aliasName.length(); i++) {
+            char c = aliasName.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '/' || c == '-';
+            if (!ok) {
+                throw Errors.invalidParameter("AliasName", "Only letters, digits, '_', '/' and '-' are allowed after alias/.");
+            }
+        }
+        if (aliasName.startsWith("alias/acs")) {
+            throw Errors.invalidParameter("AliasName", "The prefix alias/acs is reserved.");
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package org.openkms.core.service;
+
+import java.security.SecureRandom;
+import java.util.UUID;
+import org.openkms.crypto.SecureRandoms;
+
+/** Identifier formats of the API (api-semantics.md §4.10). */
+public final class Ids {
+    private static final char[] ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+
+    private Ids() {
+    }
+
+    /** {@code key-} + a 3-letter region tag + 18 lowercase alphanumerics, the shape of Alibaba's key IDs. */
+    public static String newKeyId(String region) {
+        StringBuilder sb = new StringBuilder("key-").append(regionTag(region));
+        SecureRandom r = SecureRandoms.current();
+        for (int i = 0; i < 18; i++) {
+            sb.append(ALNUM[r.nextInt(ALNUM.length)]);
+        }
+        return sb.toString();
+    }
+
+    /** Key version IDs are UUIDs: exactly 36 ASCII characters, as the ciphertext header requires. */
+    public static String newVersionId() {
+        return UUID.randomUUID().toString();
+    }
+
+    public static String newRequestId() {
+        return UUID.randomUUID().toString().toUpperCase(java.util.Locale.ROOT);
+    }
+
+    /** cn-hangzhou → hzz (as Alibaba's IDs show), otherwise the first three letters of the region's city part. */
+    static String regionTag(String region) {
+        if ("cn-hangzhou".equals(region)) {
+            return "hzz";
+        }
+        String[] parts = region.split("-");
+        String city = parts.length > 1 ? parts[1] : region;
+        String letters = city.replaceAll("[^a-z]", "");
+        return (letters + "xxx").substring(0, 3);
+    }
+}

@@ -1,0 +1,13 @@
+package org.openkms.core.store;
+
+import java.util.List;
+import java.util.Optional;
+import org.openkms.core.auth.AccessKeyRecord;
+
+public interface AccessKeyRepository {
+    void create(AccessKeyRecord accessKey);
+
+    Optional<AccessKeyRecord> find(String accessKeyId);
+
+    List<AccessKeyRecord> list();
+}

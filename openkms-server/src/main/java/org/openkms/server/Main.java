@@ -1,0 +1,64 @@
+package org.openkms.server;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.openkms.server.config.ConfigLoader;
+import org.openkms.server.config.ServerConfig;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code openkms server}: starts the server and runs until SIGTERM/SIGINT, then stops gracefully. */
+@Command(name = "server", mixinStandardHelpOptions = true, description = "Run the OpenKMS server.")
+public final class Main implements Callable<Integer> {
+    @Option(names = "--config", description = "YAML configuration file")
+    Path configFile;
+    @Option(names = "--listen", description = "HTTP listen address (default 127.0.0.1:8080; empty disables)")
+    String listen;
+    @Option(names = "--https-listen", description = "HTTPS listen address (default 127.0.0.1:8443; empty disables)")
+    String httpsListen;
+    @Option(names = "--data-dir", description = "data directory (default ./openkms-data)")
+    Path dataDir;
+    @Option(names = "--region", description = "region this server claims to be (default cn-hangzhou)")
+    String region;
+    @Option(names = "--tls-cert", description = "PEM certificate (chain) for HTTPS; default: self-signed in the data dir")
+    Path tlsCert;
+    @Option(names = "--tls-key", description = "PEM private key for --tls-cert")
+    Path tlsKey;
+    @Option(names = "--storage-url", description = "JDBC URL (default: SQLite in the data dir)")
+    String storageUrl;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        ServerConfig c = ConfigLoader.load(configFile, System.getenv());
+        if (listen != null) {
+            c = c.withListen(listen);
+        }
+        if (httpsListen != null) {
+            c = c.withHttpsListen(httpsListen);
+        }
+        if (dataDir != null) {
+            c = c.withDataDir(dataDir);
+        }
+        if (region != null) {
+            c = c.withRegion(region);
+        }
+        if (tlsCert != null || tlsKey != null) {
+            if (tlsCert == null || tlsKey == null) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--tls-cert and --tls-key go together");
+            }
+            c = c.withTls(tlsCert, tlsKey);
+        }
+        if (storageUrl != null) {
+            c = c.withStorageUrl(storageUrl);
+        }
+        OpenKmsServer server = OpenKmsServer.start(c);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
+        server.join();
+        return 0;
+    }
+}

@@ -1,0 +1,19 @@
+package org.openkms.server.actions;
+
+import org.openkms.server.gateway.ActionRegistry;
+
+/** Every API operation this server answers. */
+public final class Actions {
+    private Actions() {
+    }
+
+    public static ActionRegistry all() {
+        ActionRegistry r = new ActionRegistry();
+        KeyActions.register(r);
+        CryptoActions.register(r);
+        AliasActions.register(r);
+        TagActions.register(r);
+        AccountActions.register(r);
+        return r;
+    }
+}

@@ -1,0 +1,124 @@
+package org.openkms.server.actions;
+
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.openkms.core.error.Errors;
+import org.openkms.core.service.CryptoService;
+import org.openkms.server.gateway.ActionRegistry;
+import org.openkms.server.gateway.Call;
+import org.openkms.server.gateway.Params;
+
+/** Symmetric cryptography and data keys (api-semantics.md §3.1). Every operation honours DryRun. */
+public final class CryptoActions {
+    private CryptoActions() {
+    }
+
+    public static void register(ActionRegistry r) {
+        r.register("Encrypt", CryptoActions::encrypt)
+                .register("Decrypt", CryptoActions::decrypt)
+                .register("GenerateDataKey", c -> generateDataKey(c, true))
+                .register("GenerateDataKeyWithoutPlaintext", c -> generateDataKey(c, false))
+                .register("ReEncrypt", CryptoActions::reEncrypt);
+    }
+
+    private static Map<String, Object> encrypt(Call c) {
+        Params p = c.params();
+        String keyId = KeyActions.keyId(c);
+        byte[] plaintext = p.base64("Plaintext");
+        Map<String, String> context = p.stringMap("EncryptionContext");
+        if (p.dryRun()) {
+            c.kms().crypto().encryptionKey(keyId);
+            if (plaintext.length > CryptoService.MAX_PLAINTEXT) {
+                throw Errors.invalidParameter("Plaintext", "The plaintext must not exceed 6 KiB.");
+            }
+            throw Errors.dryRun();
+        }
+        CryptoService.Encrypted e = c.kms().crypto().encrypt(keyId, plaintext, context);
+        c.keyResource(e.keyId());
+        return encrypted(e);
+    }
+
+    private static Map<String, Object> decrypt(Call c) {
+        Params p = c.params();
+        byte[] blob = p.base64("CiphertextBlob");
+        Map<String, String> context = p.stringMap("EncryptionContext");
+        if (p.dryRun()) {
+            c.kms().crypto().checkDecryptable(blob);
+            throw Errors.dryRun();
+        }
+        CryptoService.Decrypted d = c.kms().crypto().decrypt(blob, context);
+        c.keyResource(d.keyId());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("KeyId", d.keyId());
+        out.put("KeyVersionId", d.keyVersionId());
+        out.put("Plaintext", Base64.getEncoder().encodeToString(d.plaintext()));
+        return out;
+    }
+
+    private static Map<String, Object> generateDataKey(Call c, boolean withPlaintext) {
+        Params p = c.params();
+        String keyId = KeyActions.keyId(c);
+        int bytes = dataKeyLength(p);
+        Map<String, String> context = p.stringMap("EncryptionContext");
+        if (p.dryRun()) {
+            c.kms().crypto().encryptionKey(keyId);
+            throw Errors.dryRun();
+        }
+        CryptoService.DataKey dk = c.kms().crypto().generateDataKey(keyId, bytes, context);
+        c.keyResource(dk.keyId());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("KeyId", dk.keyId());
+        out.put("KeyVersionId", dk.keyVersionId());
+        out.put("CiphertextBlob", Base64.getEncoder().encodeToString(dk.ciphertextBlob()));
+        if (withPlaintext) {
+            out.put("Plaintext", Base64.getEncoder().encodeToString(dk.plaintext()));
+        }
+        return out;
+    }
+
+    /** NumberOfBytes (1–1024) wins; else KeySpec AES_256 → 32, AES_128 → 16; else 32. */
+    static int dataKeyLength(Params p) {
+        String n = p.optional("NumberOfBytes");
+        if (n != null && !n.isEmpty()) {
+            return p.integer("NumberOfBytes", 32, 1, 1024);
+        }
+        String spec = p.optional("KeySpec");
+        if (spec == null || spec.isEmpty() || spec.equals("AES_256")) {
+            return 32;
+        }
+        if (spec.equals("AES_128")) {
+            return 16;
+        }
+        throw Errors.invalidParameter("KeySpec", "It must be AES_256 or AES_128.");
+    }
+
+    private static Map<String, Object> reEncrypt(Call c) {
+        Params p = c.params();
+        byte[] blob = p.base64("CiphertextBlob");
+        String destination = p.required("DestinationKeyId");
+        c.resource(destination);
+        Map<String, String> sourceContext = p.stringMap("SourceEncryptionContext");
+        Map<String, String> destinationContext = p.stringMap("DestinationEncryptionContext");
+        String sourceAlgorithm = p.optional("SourceEncryptionAlgorithm");
+        if (sourceAlgorithm != null && !sourceAlgorithm.isEmpty()) {
+            throw Errors.unsupportedOperation("Asymmetric source ciphertexts are not supported by this server yet.");
+        }
+        if (p.dryRun()) {
+            c.kms().crypto().checkDecryptable(blob);
+            c.kms().crypto().encryptionKey(destination);
+            throw Errors.dryRun();
+        }
+        CryptoService.Encrypted e = c.kms().crypto().reEncrypt(blob, sourceContext, destination, destinationContext);
+        c.keyResource(e.keyId());
+        return encrypted(e);
+    }
+
+    private static Map<String, Object> encrypted(CryptoService.Encrypted e) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("CiphertextBlob", Base64.getEncoder().encodeToString(e.ciphertextBlob()));
+        out.put("KeyId", e.keyId());
+        out.put("KeyVersionId", e.keyVersionId());
+        return out;
+    }
+}

@@ -1,0 +1,188 @@
+package org.openkms.server.actions;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.openkms.core.error.Errors;
+import org.openkms.core.service.TagService;
+import org.openkms.core.tag.TagRecord;
+import org.openkms.server.gateway.ActionRegistry;
+import org.openkms.server.gateway.Call;
+import org.openkms.server.gateway.Params;
+
+/**
+ * Tags (api-semantics.md §3.7, §7): the single-resource calls (TagResource, UntagResource, ListResourceTags)
+ * and the batch calls (TagResources, UntagResources, ListTagResources). Secrets join when they exist.
+ */
+public final class TagActions {
+    private TagActions() {
+    }
+
+    public static void register(ActionRegistry r) {
+        r.register("TagResource", c -> {
+            String keyId = singleKeyResource(c, true);
+            Map<String, String> tags = JsonParams.tags(c.params(), "Tags");
+            if (tags.isEmpty()) {
+                throw Errors.missingParameter("Tags");
+            }
+            c.kms().tags().tag(TagService.KEY, keyId, tags);
+            return Map.of();
+        }).register("UntagResource", c -> {
+            String keyId = singleKeyResource(c, true);
+            c.kms().tags().untag(TagService.KEY, keyId, JsonParams.stringArray(c.params(), "TagKeys"));
+            return Map.of();
+        }).register("ListResourceTags", c -> {
+            String keyId = c.kms().tags().taggableKey(KeyActions.keyId(c), false);
+            List<Object> tags = new ArrayList<>();
+            c.kms().tags().tagsOf(TagService.KEY, keyId).forEach((k, v) -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("KeyId", keyId);
+                m.put("TagKey", k);
+                m.put("TagValue", v);
+                tags.add(m);
+            });
+            return Map.of("Tags", Views.wrap("Tag", tags));
+        }).register("TagResources", TagActions::tagResources)
+                .register("UntagResources", TagActions::untagResources)
+                .register("ListTagResources", TagActions::listTagResources);
+    }
+
+    /** Exactly one of KeyId, SecretName, CertificateId; only keys exist on this server so far. */
+    private static String singleKeyResource(Call c, boolean forChange) {
+        Params p = c.params();
+        int given = (present(p, "KeyId") ? 1 : 0) + (present(p, "SecretName") ? 1 : 0) + (present(p, "CertificateId") ? 1 : 0);
+        if (given == 0) {
+            throw Errors.missingParameter("KeyId");
+        }
+        if (given > 1) {
+            throw Errors.invalidParameter("Exactly one of KeyId, SecretName and CertificateId must be given.");
+        }
+        if (!present(p, "KeyId")) {
+            c.resource(present(p, "SecretName") ? p.optional("SecretName") : p.optional("CertificateId"));
+            throw Errors.resourceNotFound();
+        }
+        return c.kms().tags().taggableKey(KeyActions.keyId(c), forChange);
+    }
+
+    private static Map<String, Object> tagResources(Call c) {
+        Params p = c.params();
+        p.required("RegionId");
+        List<String> ids = resourceIds(c);
+        List<Map<String, String>> tagObjects = p.objectList("Tag");
+        if (tagObjects.isEmpty()) {
+            throw Errors.missingParameter("Tag.1.Key");
+        }
+        Map<String, String> tags = new LinkedHashMap<>();
+        for (Map<String, String> t : tagObjects) {
+            String key = t.get("Key");
+            if (key == null || key.isEmpty()) {
+                throw Errors.missingParameter("Tag.N.Key");
+            }
+            tags.put(key, t.getOrDefault("Value", ""));
+        }
+        TagService.validate(tags);
+        // Check every resource before changing any, so a bad ID leaves nothing half-tagged.
+        for (String id : ids) {
+            c.kms().tags().taggableKey(id, true);
+        }
+        for (String id : ids) {
+            c.kms().tags().tag(TagService.KEY, c.kms().tags().taggableKey(id, true), tags);
+        }
+        return Map.of();
+    }
+
+    private static Map<String, Object> untagResources(Call c) {
+        Params p = c.params();
+        p.required("RegionId");
+        List<String> ids = resourceIds(c);
+        List<String> tagKeys = p.list("TagKey");
+        if (tagKeys.size() > 20) {
+            throw Errors.invalidParameter("TagKey", "At most 20 tag keys are allowed.");
+        }
+        boolean all = p.bool("All", false);
+        if (tagKeys.isEmpty() && !all) {
+            throw Errors.missingParameter("TagKey.1");
+        }
+        List<String> keyIds = new ArrayList<>();
+        for (String id : ids) {
+            keyIds.add(c.kms().tags().taggableKey(id, true));
+        }
+        for (String keyId : keyIds) {
+            if (tagKeys.isEmpty()) {
+                c.kms().tags().untagAll(TagService.KEY, keyId);
+            } else {
+                c.kms().tags().untag(TagService.KEY, keyId, tagKeys);
+            }
+        }
+        return Map.of();
+    }
+
+    private static Map<String, Object> listTagResources(Call c) {
+        Params p = c.params();
+        p.required("RegionId");
+        String type = resourceType(p);
+        List<String> ids = new ArrayList<>();
+        for (String id : p.list("ResourceId")) {
+            ids.add(type.equals(TagService.KEY) ? resolveOrKeep(c, id) : id);
+        }
+        Map<String, String> filter = new LinkedHashMap<>();
+        for (Map<String, String> t : p.objectList("Tag")) {
+            if (t.get("Key") != null) {
+                filter.put(t.get("Key"), t.getOrDefault("Value", ""));
+            }
+        }
+        TagService.TagPage page = c.kms().tags().listTagResources(type, ids, filter, p.optional("NextToken"));
+        List<Object> rows = new ArrayList<>();
+        for (TagRecord t : page.rows()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("ResourceId", t.resourceId());
+            m.put("ResourceType", t.resourceType());
+            m.put("TagKey", t.tagKey());
+            m.put("TagValue", t.tagValue());
+            rows.add(m);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("TagResources", Views.wrap("TagResource", rows));
+        out.put("NextToken", page.nextToken());
+        return out;
+    }
+
+    private static List<String> resourceIds(Call c) {
+        Params p = c.params();
+        String type = resourceType(p);
+        List<String> ids = p.list("ResourceId");
+        if (ids.isEmpty()) {
+            throw Errors.missingParameter("ResourceId.1");
+        }
+        if (ids.size() > 50) {
+            throw Errors.invalidParameter("ResourceId", "At most 50 resources are allowed.");
+        }
+        if (!type.equals(TagService.KEY)) {
+            throw Errors.resourceNotFound(); // secrets arrive with the secrets manager
+        }
+        c.resource(String.join(",", ids));
+        return ids;
+    }
+
+    private static String resourceType(Params p) {
+        String type = p.required("ResourceType").toLowerCase(java.util.Locale.ROOT);
+        if (!type.equals(TagService.KEY) && !type.equals(TagService.SECRET)) {
+            throw Errors.invalidParameter("ResourceType", "It must be key or secret.");
+        }
+        return type;
+    }
+
+    private static String resolveOrKeep(Call c, String id) {
+        try {
+            return c.kms().keys().describeKey(id).keyId();
+        } catch (RuntimeException e) {
+            return id;
+        }
+    }
+
+    private static boolean present(Params p, String name) {
+        String v = p.optional(name);
+        return v != null && !v.isEmpty();
+    }
+}

@@ -1,0 +1,157 @@
+package org.openkms.server.auth;
+
+import java.time.Clock;
+import java.util.List;
+import org.openkms.core.auth.Principal;
+import org.openkms.core.error.KmsException;
+import org.openkms.server.gateway.ApiRequest;
+import org.openkms.wire.Acs3Signature;
+import org.openkms.wire.Acs4Signature;
+import org.openkms.wire.AcsHeaders;
+import org.openkms.wire.AuthorizationHeader;
+import org.openkms.wire.RpcSignature;
+import org.openkms.wire.Signatures;
+import org.openkms.wire.Timestamps;
+
+/**
+ * Establishes who signed a request. Three schemes, chosen as protocol-openapi.md §7 describes: an
+ * {@code Authorization: ACS3-…} header (Java V2 SDK default, V1 SDK in V3 mode), {@code ACS4-…}, or a
+ * {@code Signature} parameter (RPC HMAC-SHA1: V1 SDK, Node SDK, V2 in "v2" mode). Freshness (±15 minutes) and
+ * nonce reuse are checked after the signature, so an unauthenticated caller cannot burn someone's nonces.
+ */
+public final class Authenticator {
+    public static final long WINDOW_MILLIS = 15 * 60 * 1000L;
+    private final CredentialStore credentials;
+    private final Clock clock;
+    private final NonceCache nonces = new NonceCache(WINDOW_MILLIS);
+
+    public Authenticator(CredentialStore credentials, Clock clock) {
+        this.credentials = credentials;
+        this.clock = clock;
+    }
+
+    public Principal authenticate(ApiRequest req) {
+        String authorization = req.header(AcsHeaders.AUTHORIZATION);
+        if (authorization != null && (authorization.startsWith("ACS3-") || authorization.startsWith("ACS4-"))) {
+            return authenticateAcs(req, authorization);
+        }
+        if (req.param(RpcSignature.SIGNATURE_PARAM) != null) {
+            return authenticateRpc(req);
+        }
+        throw AuthErrors.incompleteSignature("No Authorization header and no Signature parameter.");
+    }
+
+    private Principal authenticateRpc(ApiRequest req) {
+        if (!RpcSignature.SIGNATURE_METHOD.equalsIgnoreCase(orEmpty(req.param("SignatureMethod")))
+                || !RpcSignature.SIGNATURE_VERSION.equals(req.param("SignatureVersion"))) {
+            throw AuthErrors.incompleteSignature("Only SignatureMethod HMAC-SHA1 with SignatureVersion 1.0 is supported.");
+        }
+        String akId = req.param("AccessKeyId");
+        if (akId == null || akId.isEmpty()) {
+            throw AuthErrors.incompleteSignature("AccessKeyId is missing.");
+        }
+        Credential c = credential(akId);
+        // The V1 SDK signs query and form parameters together; KMS clients always send an empty body.
+        java.util.Map<String, String> all = req.form().isEmpty() ? req.query() : merged(req);
+        if (!RpcSignature.verify(req.method(), all, c.secret(), req.param(RpcSignature.SIGNATURE_PARAM))) {
+            throw AuthErrors.signatureDoesNotMatch(null);
+        }
+        checkFreshness(akId, req.param("Timestamp"), req.param("SignatureNonce"));
+        return c.principal();
+    }
+
+    private Principal authenticateAcs(ApiRequest req, String authorization) {
+        AuthorizationHeader auth;
+        try {
+            auth = AuthorizationHeader.parse(authorization);
+        } catch (IllegalArgumentException e) {
+            throw AuthErrors.incompleteSignature("The Authorization header is malformed.");
+        }
+        boolean v4 = auth.isAcs4();
+        if (!(v4 ? Acs4Signature.ALGORITHM : Acs3Signature.ALGORITHM).equals(auth.algorithm())) {
+            throw AuthErrors.incompleteSignature("Unsupported signature algorithm " + auth.algorithm() + ".");
+        }
+        List<String> signed = auth.signedHeaders();
+        if (!signed.contains(AcsHeaders.DATE) || !signed.contains(AcsHeaders.SIGNATURE_NONCE)) {
+            throw AuthErrors.incompleteSignature("x-acs-date and x-acs-signature-nonce must be signed.");
+        }
+        for (String h : signed) {
+            if (req.header(h) == null) {
+                throw AuthErrors.incompleteSignature("Signed header " + h + " is missing.");
+            }
+        }
+        String bodyHash = Acs3Signature.sha256Hex(req.body());
+        String claimedHash = req.header(AcsHeaders.CONTENT_SHA256);
+        if (claimedHash != null && !claimedHash.equalsIgnoreCase(bodyHash)) {
+            throw AuthErrors.incompleteSignature("x-acs-content-sha256 does not match the body.");
+        }
+        String akId = auth.accessKeyId();
+        String headerAk = req.header(AcsHeaders.ACCESS_KEY_ID);
+        if (headerAk != null && !headerAk.equals(akId)) {
+            throw AuthErrors.incompleteSignature("x-acs-accesskey-id does not match the Credential.");
+        }
+        Credential c = credential(akId);
+        String stringToSign;
+        String expected;
+        if (v4) {
+            List<String> scope = auth.credentialScope();
+            if (scope.size() != 4) {
+                throw AuthErrors.incompleteSignature("The ACS4 Credential scope is malformed.");
+            }
+            stringToSign = Acs4Signature.stringToSign(Acs4Signature.canonicalRequest(req.method(), req.path(), req.query(),
+                    signed, req.headers(), bodyHash));
+            expected = Acs4Signature.sign(stringToSign, c.secret(), scope.get(0), scope.get(1), scope.get(2));
+        } else {
+            stringToSign = Acs3Signature.stringToSign(Acs3Signature.canonicalRequest(req.method(), req.path(), req.query(),
+                    signed, req.headers(), bodyHash));
+            expected = Acs3Signature.sign(stringToSign, c.secret());
+        }
+        if (!Signatures.constantTimeEquals(expected, auth.signature())) {
+            throw AuthErrors.signatureDoesNotMatch(stringToSign);
+        }
+        checkFreshness(akId, req.header(AcsHeaders.DATE), req.header(AcsHeaders.SIGNATURE_NONCE));
+        return c.principal();
+    }
+
+    private Credential credential(String accessKeyId) {
+        Credential c = credentials.find(accessKeyId).orElseThrow(AuthErrors::unknownAccessKey);
+        if (!c.active()) {
+            throw AuthErrors.disabledAccessKey();
+        }
+        return c;
+    }
+
+    private void checkFreshness(String accessKeyId, String timestamp, String nonce) {
+        long now = clock.millis();
+        long t;
+        try {
+            t = Timestamps.parse(timestamp);
+        } catch (RuntimeException e) {
+            throw AuthErrors.illegalTimestamp();
+        }
+        if (Math.abs(now - t) > WINDOW_MILLIS) {
+            throw AuthErrors.illegalTimestamp();
+        }
+        if (nonce == null || nonce.isEmpty()) {
+            throw AuthErrors.missingNonce();
+        }
+        if (!nonces.firstUse(accessKeyId, nonce, t, now)) {
+            throw AuthErrors.nonceUsed();
+        }
+    }
+
+    private static java.util.Map<String, String> merged(ApiRequest req) {
+        java.util.Map<String, String> all = new java.util.HashMap<>(req.form());
+        all.putAll(req.query());
+        return all;
+    }
+
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
+    /** For tests and the error mapper: whether an exception came from authentication. */
+    public static boolean isAuthError(KmsException e) {
+        return e.httpStatus() == 400 && e.code().startsWith("Signature") || "IncompleteSignature".equals(e.code());
+    }
+}

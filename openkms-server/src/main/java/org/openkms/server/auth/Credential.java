@@ -1,0 +1,11 @@
+package org.openkms.server.auth;
+
+import org.openkms.core.auth.Principal;
+
+/** An AccessKey with its secret in memory (for HMAC verification) and the principal it authenticates. */
+record Credential(String accessKeyId, String secret, Principal principal, boolean active) {
+    @Override
+    public String toString() {
+        return "Credential[" + accessKeyId + "]"; // never the secret
+    }
+}

@@ -1,0 +1,63 @@
+package org.openkms.server.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.openkms.core.auth.AccessKeyRecord;
+import org.openkms.core.auth.Principal;
+import org.openkms.core.store.AccessKeyRepository;
+import org.openkms.crypto.CryptoException;
+import org.openkms.crypto.rootkey.RootKeyProvider;
+
+/**
+ * AccessKeys with their secrets unsealed and cached, so that verifying a signature reads no database. Secrets
+ * are sealed under the root key at rest (HMAC needs the secret itself, so it cannot be hashed).
+ */
+public final class CredentialStore {
+    private final AccessKeyRepository repository;
+    private final RootKeyProvider rootKey;
+    private final Clock clock;
+    private final ConcurrentHashMap<String, Credential> cache = new ConcurrentHashMap<>();
+
+    public CredentialStore(AccessKeyRepository repository, RootKeyProvider rootKey, Clock clock) {
+        this.repository = repository;
+        this.rootKey = rootKey;
+        this.clock = clock;
+    }
+
+    Optional<Credential> find(String accessKeyId) {
+        Credential c = cache.get(accessKeyId);
+        if (c != null) {
+            return Optional.of(c);
+        }
+        // Unknown IDs are not cached (computeIfAbsent records nothing for null), so probing cannot grow memory.
+        return Optional.ofNullable(cache.computeIfAbsent(accessKeyId, id -> repository.find(id).map(this::open).orElse(null)));
+    }
+
+    /** Stores a new AccessKey for a principal; the secret is sealed before it reaches storage. */
+    public void create(String accessKeyId, String secret, String principalName) {
+        byte[] sealed = rootKey.seal(secret.getBytes(StandardCharsets.UTF_8), sealingContext(accessKeyId));
+        repository.create(new AccessKeyRecord(accessKeyId, sealed, principalName, "Active", Instant.ofEpochMilli(clock.millis())));
+        cache.remove(accessKeyId);
+    }
+
+    public boolean isEmpty() {
+        return repository.list().isEmpty();
+    }
+
+    private Credential open(AccessKeyRecord r) {
+        try {
+            String secret = new String(rootKey.unseal(r.sealedSecret(), sealingContext(r.accessKeyId())), StandardCharsets.UTF_8);
+            Principal p = new Principal(Principal.ROOT.equals(r.principalName()) ? Principal.ROOT : "user", r.principalName(), r.accessKeyId());
+            return new Credential(r.accessKeyId(), secret, p, r.active());
+        } catch (CryptoException e) {
+            throw new IllegalStateException("AccessKey " + r.accessKeyId() + " cannot be unsealed with this root key");
+        }
+    }
+
+    private static byte[] sealingContext(String accessKeyId) {
+        return ("openkms/access-key/" + accessKeyId).getBytes(StandardCharsets.UTF_8);
+    }
+}

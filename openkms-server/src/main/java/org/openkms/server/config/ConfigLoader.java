@@ -1,0 +1,130 @@
+package org.openkms.server.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Builds a {@link ServerConfig}: defaults, then the YAML file (if any), then {@code OPENKMS_*} environment
+ * variables. Command-line flags are applied by the caller on top.
+ *
+ * <pre>
+ * listen: 127.0.0.1:8080
+ * httpsListen: 127.0.0.1:8443
+ * dataDir: ./openkms-data
+ * region: cn-hangzhou
+ * accountId: "1234567890123456"
+ * storage: { url: jdbc:postgresql://127.0.0.1:5432/openkms?user=openkms }
+ * tls: { certificate: server.crt, key: server.key }
+ * keys: { maintenanceInterval: 60s, minKeyVersionInterval: 7d, minRotationInterval: 7d }
+ * </pre>
+ */
+public final class ConfigLoader {
+    private ConfigLoader() {
+    }
+
+    public static ServerConfig load(Path yamlFile, Map<String, String> env) throws IOException {
+        ServerConfig c = ServerConfig.defaults();
+        if (yamlFile != null) {
+            c = applyYaml(c, new ObjectMapper(new YAMLFactory()).readTree(Files.readString(yamlFile)));
+        }
+        return applyEnv(c, env);
+    }
+
+    static ServerConfig applyYaml(ServerConfig c, JsonNode y) {
+        if (y == null || y.isMissingNode() || y.isNull()) {
+            return c;
+        }
+        if (text(y, "listen") != null) {
+            c = c.withListen(text(y, "listen"));
+        }
+        if (text(y, "httpsListen") != null) {
+            c = c.withHttpsListen(text(y, "httpsListen"));
+        }
+        if (text(y, "dataDir") != null) {
+            c = c.withDataDir(Path.of(text(y, "dataDir")));
+        }
+        if (text(y, "region") != null) {
+            c = c.withRegion(text(y, "region"));
+        }
+        if (text(y, "accountId") != null) {
+            c = c.withAccountId(text(y, "accountId"));
+        }
+        JsonNode storage = y.path("storage");
+        if (text(storage, "url") != null) {
+            c = c.withStorageUrl(text(storage, "url"));
+        }
+        JsonNode tls = y.path("tls");
+        if (text(tls, "certificate") != null || text(tls, "key") != null) {
+            c = c.withTls(path(text(tls, "certificate")), path(text(tls, "key")));
+        }
+        JsonNode keys = y.path("keys");
+        if (text(keys, "maintenanceInterval") != null) {
+            c = c.withMaintenanceInterval(duration(text(keys, "maintenanceInterval")));
+        }
+        if (text(keys, "minKeyVersionInterval") != null) {
+            c = c.withMinKeyVersionInterval(duration(text(keys, "minKeyVersionInterval")));
+        }
+        if (text(keys, "minRotationInterval") != null) {
+            c = c.withMinRotationInterval(duration(text(keys, "minRotationInterval")));
+        }
+        return c;
+    }
+
+    static ServerConfig applyEnv(ServerConfig c, Map<String, String> env) {
+        if (env.get("OPENKMS_LISTEN") != null) {
+            c = c.withListen(env.get("OPENKMS_LISTEN"));
+        }
+        if (env.get("OPENKMS_HTTPS_LISTEN") != null) {
+            c = c.withHttpsListen(env.get("OPENKMS_HTTPS_LISTEN"));
+        }
+        if (env.get("OPENKMS_DATA_DIR") != null) {
+            c = c.withDataDir(Path.of(env.get("OPENKMS_DATA_DIR")));
+        }
+        if (env.get("OPENKMS_REGION") != null) {
+            c = c.withRegion(env.get("OPENKMS_REGION"));
+        }
+        if (env.get("OPENKMS_ACCOUNT_ID") != null) {
+            c = c.withAccountId(env.get("OPENKMS_ACCOUNT_ID"));
+        }
+        if (env.get("OPENKMS_STORAGE_URL") != null) {
+            c = c.withStorageUrl(env.get("OPENKMS_STORAGE_URL"));
+        }
+        if (env.get("OPENKMS_TLS_CERT") != null || env.get("OPENKMS_TLS_KEY") != null) {
+            c = c.withTls(path(env.get("OPENKMS_TLS_CERT")), path(env.get("OPENKMS_TLS_KEY")));
+        }
+        if (env.get("OPENKMS_ROOT_ACCESS_KEY_ID") != null && env.get("OPENKMS_ROOT_ACCESS_KEY_SECRET") != null) {
+            c = c.withRootAccessKey(env.get("OPENKMS_ROOT_ACCESS_KEY_ID"), env.get("OPENKMS_ROOT_ACCESS_KEY_SECRET"));
+        }
+        return c;
+    }
+
+    /** {@code 90s}, {@code 5m}, {@code 2h}, {@code 7d}, or an ISO-8601 duration ({@code PT90S}). */
+    public static Duration duration(String s) {
+        if (s.startsWith("P") || s.startsWith("p")) {
+            return Duration.parse(s);
+        }
+        long n = Long.parseLong(s.substring(0, s.length() - 1));
+        return switch (s.charAt(s.length() - 1)) {
+            case 's' -> Duration.ofSeconds(n);
+            case 'm' -> Duration.ofMinutes(n);
+            case 'h' -> Duration.ofHours(n);
+            case 'd' -> Duration.ofDays(n);
+            default -> throw new IllegalArgumentException("not a duration: " + s + " (use e.g. 90s, 5m, 2h, 7d)");
+        };
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.path(field);
+        return v.isMissingNode() || v.isNull() ? null : v.asText();
+    }
+
+    private static Path path(String s) {
+        return s == null ? null : Path.of(s);
+    }
+}

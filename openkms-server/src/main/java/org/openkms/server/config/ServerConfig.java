@@ -1,0 +1,89 @@
+package org.openkms.server.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Everything the server needs to start. Built by {@link ConfigLoader} from defaults, a YAML file, environment
+ * variables and command-line flags, in that order of precedence (later wins).
+ *
+ * @param listen         host:port of the plain HTTP listener ("" disables it)
+ * @param httpsListen    host:port of the HTTPS listener ("" disables it)
+ * @param tlsCertificate PEM certificate chain for HTTPS; with tlsKey; both null → self-signed in the data dir
+ * @param storageUrl     JDBC URL; null → SQLite file in the data dir
+ */
+public record ServerConfig(
+        String listen,
+        String httpsListen,
+        Path dataDir,
+        String region,
+        String accountId,
+        Path tlsCertificate,
+        Path tlsKey,
+        String storageUrl,
+        String rootAccessKeyId,
+        String rootAccessKeySecret,
+        Duration maintenanceInterval,
+        Duration minKeyVersionInterval,
+        Duration minRotationInterval) {
+
+    public static ServerConfig defaults() {
+        return new ServerConfig("127.0.0.1:8080", "127.0.0.1:8443", Path.of("openkms-data"), "cn-hangzhou",
+                "1234567890123456", null, null, null, null, null, Duration.ofMinutes(1), Duration.ofDays(7), Duration.ofDays(7));
+    }
+
+    public ServerConfig withListen(String v) {
+        return new ServerConfig(v, httpsListen, dataDir, region, accountId, tlsCertificate, tlsKey, storageUrl,
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval);
+    }
+
+    public ServerConfig withHttpsListen(String v) {
+        return new ServerConfig(listen, v, dataDir, region, accountId, tlsCertificate, tlsKey, storageUrl,
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval);
+    }
+
+    public ServerConfig withDataDir(Path v) {
+        return new ServerConfig(listen, httpsListen, v, region, accountId, tlsCertificate, tlsKey, storageUrl,
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval);
+    }
+
+    public ServerConfig withRegion(String v) {
+        return new ServerConfig(listen, httpsListen, dataDir, v, accountId, tlsCertificate, tlsKey, storageUrl,
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval);
+    }
+
+    public ServerConfig withRootAccessKey(String id, String secret) {
+        return new ServerConfig(listen, httpsListen, dataDir, region, accountId, tlsCertificate, tlsKey, storageUrl,
+                id, secret, maintenanceInterval, minKeyVersionInterval, minRotationInterval);
+    }
+
+    public ServerConfig withTls(Path certificate, Path key) {
+        return new ServerConfig(listen, httpsListen, dataDir, region, accountId, certificate, key, storageUrl,
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval);
+    }
+
+    public ServerConfig withStorageUrl(String v) {
+        return new ServerConfig(listen, httpsListen, dataDir, region, accountId, tlsCertificate, tlsKey, v,
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval);
+    }
+
+    public ServerConfig withAccountId(String v) {
+        return new ServerConfig(listen, httpsListen, dataDir, region, v, tlsCertificate, tlsKey, storageUrl,
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval);
+    }
+
+    public ServerConfig withMaintenanceInterval(Duration v) {
+        return new ServerConfig(listen, httpsListen, dataDir, region, accountId, tlsCertificate, tlsKey, storageUrl,
+                rootAccessKeyId, rootAccessKeySecret, v, minKeyVersionInterval, minRotationInterval);
+    }
+
+    public ServerConfig withMinKeyVersionInterval(Duration v) {
+        return new ServerConfig(listen, httpsListen, dataDir, region, accountId, tlsCertificate, tlsKey, storageUrl,
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, v, minRotationInterval);
+    }
+
+    public ServerConfig withMinRotationInterval(Duration v) {
+        return new ServerConfig(listen, httpsListen, dataDir, region, accountId, tlsCertificate, tlsKey, storageUrl,
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, v);
+    }
+}

@@ -1,0 +1,5 @@
+package org.openkms.server.gateway;
+
+/** What goes back on the wire: status, content type and the encoded body. */
+public record ApiResponse(int status, String contentType, byte[] body) {
+}

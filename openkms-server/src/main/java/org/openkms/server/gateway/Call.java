@@ -1,0 +1,52 @@
+package org.openkms.server.gateway;
+
+import org.openkms.core.auth.Principal;
+import org.openkms.core.service.Kms;
+
+/**
+ * One authenticated call handed to an action: its parameters, who made it, and the domain core. Actions
+ * report the resource they touched (for the audit record) with {@link #resource(String)}.
+ */
+public final class Call {
+    private final String action;
+    private final Params params;
+    private final Principal principal;
+    private final Kms kms;
+    private String resource = "";
+
+    public Call(String action, Params params, Principal principal, Kms kms) {
+        this.action = action;
+        this.params = params;
+        this.principal = principal;
+        this.kms = kms;
+    }
+
+    public String action() {
+        return action;
+    }
+
+    public Params params() {
+        return params;
+    }
+
+    public Principal principal() {
+        return principal;
+    }
+
+    public Kms kms() {
+        return kms;
+    }
+
+    public String resource() {
+        return resource;
+    }
+
+    public void resource(String arnOrId) {
+        this.resource = arnOrId;
+    }
+
+    /** Records a key as this call's resource, by its ARN. */
+    public void keyResource(String keyId) {
+        this.resource = kms.account().keyArn(keyId);
+    }
+}

@@ -1,0 +1,71 @@
+package org.openkms.server.gateway;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes response trees as JSON (default) or XML ({@code Format=XML}, V1 SDK only). Trees are maps, lists and
+ * scalars; a list under key {@code Key} inside {@code Keys} becomes {@code "Keys":{"Key":[…]}} in JSON and
+ * repeated {@code <Key>} elements in XML, which is how Alibaba shapes both.
+ *
+ * <p>JSON keeps non-ASCII characters raw: the V1 SDK's JSON reader does not understand {@code \\uXXXX}.
+ */
+public final class ResponseEncoder {
+    public static final String JSON_TYPE = "application/json;charset=utf-8";
+    public static final String XML_TYPE = "text/xml;charset=utf-8";
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private ResponseEncoder() {
+    }
+
+    public static ApiResponse json(int status, Map<String, Object> body) {
+        try {
+            return new ApiResponse(status, JSON_TYPE, MAPPER.writeValueAsBytes(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("response not serialisable", e);
+        }
+    }
+
+    public static ApiResponse xml(int status, String root, Map<String, Object> body) {
+        StringBuilder sb = new StringBuilder("<?xml version='1.0' encoding='UTF-8'?>");
+        element(sb, root, body);
+        return new ApiResponse(status, XML_TYPE, sb.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void element(StringBuilder sb, String name, Object value) {
+        if (value instanceof List<?> list) {
+            for (Object item : list) {
+                element(sb, name, item);
+            }
+            return;
+        }
+        sb.append('<').append(name).append('>');
+        if (value instanceof Map<?, ?> map) {
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                if (e.getValue() != null) {
+                    element(sb, e.getKey().toString(), e.getValue());
+                }
+            }
+        } else if (value != null) {
+            escape(sb, value.toString());
+        }
+        sb.append("</").append(name).append('>');
+    }
+
+    private static void escape(StringBuilder sb, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '<' -> sb.append("&lt;");
+                case '>' -> sb.append("&gt;");
+                case '&' -> sb.append("&amp;");
+                case '"' -> sb.append("&quot;");
+                case '\'' -> sb.append("&apos;");
+                default -> sb.append(c);
+            }
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package org.openkms.server.http;
+
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * Jetty with a plain HTTP/1.1 connector and an HTTPS (HTTP/1.1, TLS 1.2+) connector. HTTP/2 is not offered:
+ * OkHttp (Java V2 SDK) would negotiate it through ALPN and sign :authority as host; HTTP/1.1 keeps every
+ * client on the path the captures verified. Idle timeout 60 s: SDK pools keep sockets 5–10 s idle, and a
+ * server that closes first makes tea 1.4 (no silent retry) surface an IOException.
+ */
+public final class HttpServerFactory {
+    private HttpServerFactory() {
+    }
+
+    public static Server create(String listen, String httpsListen, TlsMaterial tls) {
+        QueuedThreadPool threads = new QueuedThreadPool(200, 8);
+        threads.setName("openkms-http");
+        Server server = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendDateHeader(false);
+        if (listen != null && !listen.isEmpty()) {
+            ServerConnector c = new ServerConnector(server, new HttpConnectionFactory(http));
+            bind(c, listen);
+            server.addConnector(c);
+        }
+        if (httpsListen != null && !httpsListen.isEmpty() && tls != null) {
+            HttpConfiguration https = new HttpConfiguration(http);
+            SecureRequestCustomizer src = new SecureRequestCustomizer();
+            src.setSniHostCheck(false); // clients dial 127.0.0.1; SNI is absent or an IP
+            https.addCustomizer(src);
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            ssl.setKeyStore(tls.keyStore());
+            ssl.setKeyStorePassword("");
+            ssl.setIncludeProtocols("TLSv1.2", "TLSv1.3");
+            ServerConnector c = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
+            bind(c, httpsListen);
+            server.addConnector(c);
+        }
+        return server;
+    }
+
+    private static void bind(ServerConnector c, String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        if (colon < 0) {
+            throw new IllegalArgumentException("listen address must be host:port, got " + hostPort);
+        }
+        String host = hostPort.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        c.setHost(host.isEmpty() ? null : host);
+        c.setPort(Integer.parseInt(hostPort.substring(colon + 1)));
+        c.setIdleTimeout(60_000);
+        c.setAcceptQueueSize(1024);
+    }
+}

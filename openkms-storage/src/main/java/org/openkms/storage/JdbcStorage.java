@@ -1,0 +1,50 @@
+package org.openkms.storage;
+
+import org.openkms.core.store.AccessKeyRepository;
+import org.openkms.core.store.AliasRepository;
+import org.openkms.core.store.KeyRepository;
+import org.openkms.core.store.Storage;
+import org.openkms.core.store.TagRepository;
+
+/** The Storage port over one connection provider; the repositories are stateless and thread-safe. */
+final class JdbcStorage implements Storage {
+    private final ConnectionProvider db;
+    private final KeyRepository keys;
+    private final AliasRepository aliases;
+    private final TagRepository tags;
+    private final AccessKeyRepository accessKeys;
+
+    JdbcStorage(ConnectionProvider db, Dialect dialect) {
+        this.db = db;
+        this.keys = new JdbcKeyRepository(db, dialect);
+        this.aliases = new JdbcAliasRepository(db, dialect);
+        this.tags = new JdbcTagRepository(db, dialect);
+        this.accessKeys = new JdbcAccessKeyRepository(db);
+    }
+
+    @Override
+    public KeyRepository keys() {
+        return keys;
+    }
+
+    @Override
+    public AliasRepository aliases() {
+        return aliases;
+    }
+
+    @Override
+    public TagRepository tags() {
+        return tags;
+    }
+
+    @Override
+    public AccessKeyRepository accessKeys() {
+        return accessKeys;
+    }
+
+    /** Waits for running work where the backend can (SQLite), then releases all connections. */
+    @Override
+    public void close() {
+        db.close();
+    }
+}

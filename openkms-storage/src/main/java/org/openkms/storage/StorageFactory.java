@@ -1,0 +1,73 @@
+package org.openkms.storage;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.openkms.core.store.Storage;
+import org.openkms.core.store.StorageException;
+
+/**
+ * Opens a {@link Storage} from a JDBC URL, migrating the schema first:
+ * <ul>
+ *   <li>{@code jdbc:sqlite:<path>}: embedded SQLite file (created with its parent folders if absent);</li>
+ *   <li>{@code jdbc:postgresql://host:port/db?user=...&password=...}: PostgreSQL through a HikariCP pool;
+ *       add {@code currentSchema=...} to use a schema other than the user's default.</li>
+ * </ul>
+ * The returned Storage is thread-safe; close it once at shutdown.
+ */
+public final class StorageFactory {
+    private static final String SQLITE_PREFIX = "jdbc:sqlite:";
+    private static final String POSTGRESQL_PREFIX = "jdbc:postgresql:";
+
+    private StorageFactory() {
+    }
+
+    public static Storage open(String jdbcUrl) {
+        if (jdbcUrl == null) {
+            throw new IllegalArgumentException("JDBC URL is missing");
+        }
+        if (jdbcUrl.startsWith(SQLITE_PREFIX)) {
+            return openSqlite(sqlitePath(jdbcUrl.substring(SQLITE_PREFIX.length())));
+        }
+        if (jdbcUrl.startsWith(POSTGRESQL_PREFIX)) {
+            return openPostgres(jdbcUrl);
+        }
+        throw new IllegalArgumentException("unsupported JDBC URL (expected jdbc:sqlite: or jdbc:postgresql:): "
+                + PooledConnections.redact(jdbcUrl));
+    }
+
+    public static Storage openSqlite(Path dbFile) {
+        Path file = dbFile.toAbsolutePath();
+        try {
+            Files.createDirectories(file.getParent());
+        } catch (IOException e) {
+            throw new StorageException("cannot create the folder of " + file, e);
+        }
+        // Migrate before our connections exist, so Flyway's own connection is the only one writing.
+        Migrations.migrate(SqliteConnections.dataSource(file), Dialect.SQLITE);
+        return new JdbcStorage(SqliteConnections.open(file, SqliteConnections.DEFAULT_READERS), Dialect.SQLITE);
+    }
+
+    static Storage openPostgres(String jdbcUrl) {
+        PooledConnections pool = PooledConnections.open(jdbcUrl, PooledConnections.DEFAULT_POOL_SIZE);
+        try {
+            // Flyway takes a PostgreSQL advisory lock, so several nodes starting at once migrate only once.
+            Migrations.migrate(pool.dataSource(), Dialect.POSTGRESQL);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+        return new JdbcStorage(pool, Dialect.POSTGRESQL);
+    }
+
+    /**
+     * Only plain file paths: an in-memory database would be a different empty database on every one of
+     * our connections, and URI forms or driver options could override the settings durability depends on.
+     */
+    private static Path sqlitePath(String path) {
+        if (path.isEmpty() || path.startsWith(":memory:") || path.startsWith("file:") || path.contains("?")) {
+            throw new IllegalArgumentException("jdbc:sqlite: needs a plain file path, got \"" + path + "\"");
+        }
+        return Path.of(path);
+    }
+}

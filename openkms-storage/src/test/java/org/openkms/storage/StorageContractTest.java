@@ -1,0 +1,735 @@
+package org.openkms.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openkms.core.alias.AliasRecord;
+import org.openkms.core.auth.AccessKeyRecord;
+import org.openkms.core.key.KeyRecord;
+import org.openkms.core.key.KeySpec;
+import org.openkms.core.key.KeyState;
+import org.openkms.core.key.KeyUsage;
+import org.openkms.core.key.KeyVersionRecord;
+import org.openkms.core.key.Origin;
+import org.openkms.core.store.Storage;
+import org.openkms.core.store.StorageException;
+import org.openkms.core.tag.TagRecord;
+
+/**
+ * The behaviour every {@link Storage} implementation must have, written against the ports' javadoc. A
+ * backend passes by extending this class and supplying a fresh, empty storage per test. Exported in this
+ * module's test-jar so other backends (or wrappers such as caches) can reuse it.
+ *
+ * <p>Records holding byte[] (versions, access keys) are compared field by field with content equality for
+ * arrays, since record equals() compares array references.
+ */
+public abstract class StorageContractTest {
+    /** A fixed instant with a millisecond part, the precision every backend must keep. */
+    protected static final Instant T0 = Instant.ofEpochMilli(1_767_225_600_123L);
+
+    /** The storage under test; opened before and closed after each test. */
+    protected Storage storage;
+
+    /** A new storage with no data at all. Called once per test, before the test method. */
+    protected abstract Storage newStorage();
+
+    /**
+     * Opens a second Storage over the same data as the last {@link #newStorage()} (same file, same
+     * schema), after that one was closed. Backends that cannot do this keep the default, which skips the
+     * durability test.
+     */
+    protected Storage reopenStorage() {
+        Assumptions.abort("this backend does not support reopening");
+        return null;
+    }
+
+    @BeforeEach
+    void openStorage() {
+        storage = newStorage();
+    }
+
+    @AfterEach
+    void closeStorage() {
+        if (storage != null) {
+            storage.close();
+        }
+    }
+
+    // ---------------------------------------------------------------- keys: round trips
+
+    @Test
+    void keyRoundTripsEveryField() {
+        KeyRecord key = new KeyRecord("key-1", "描述 with unicode ✓ and 'quotes'", KeySpec.Aliyun_SM4,
+                KeyUsage.ENCRYPT_DECRYPT, Origin.EXTERNAL, "HSM", KeyState.PendingDeletion, T0, T0.plusSeconds(7 * 86400),
+                "ver-1", 31_536_000L, T0.plusMillis(1), true, "protected because", "root", T0.plusMillis(999), 42L);
+
+        storage.keys().create(key, List.of(), Map.of());
+
+        assertThat(storage.keys().find("key-1")).contains(key);
+    }
+
+    @Test
+    void keyRoundTripsNullOptionalFields() {
+        KeyRecord key = new KeyRecord("key-1", null, KeySpec.RSA_2048, KeyUsage.SIGN_VERIFY, Origin.Aliyun_KMS, null,
+                KeyState.PendingImport, T0, null, null, 0L, null, false, null, null, null, 0L);
+
+        storage.keys().create(key, List.of(), Map.of());
+
+        assertThat(storage.keys().find("key-1")).contains(key);
+    }
+
+    @Test
+    void everyEnumValueRoundTrips() {
+        int i = 0;
+        for (KeySpec spec : KeySpec.values()) {
+            for (KeyState state : KeyState.values()) {
+                KeyRecord key = new KeyRecord("key-" + i++, "", spec, KeyUsage.values()[i % 2], Origin.values()[i % 2],
+                        "SOFTWARE", state, T0, null, null, 0L, null, false, "", "", null, 1L);
+                storage.keys().create(key, List.of(), Map.of());
+                assertThat(storage.keys().find(key.keyId())).contains(key);
+            }
+        }
+    }
+
+    @Test
+    void instantsKeepMillisecondsAndDropFinerParts() {
+        Instant fine = Instant.ofEpochSecond(1_767_225_600L, 123_456_789);
+        Instant beforeEpoch = Instant.ofEpochMilli(-86_400_001L);
+        storage.keys().create(key("key-1", fine).withState(KeyState.PendingDeletion, beforeEpoch), List.of(), Map.of());
+
+        KeyRecord stored = storage.keys().find("key-1").orElseThrow();
+
+        assertThat(stored.creationDate()).isEqualTo(fine.truncatedTo(ChronoUnit.MILLIS));
+        assertThat(stored.deleteDate()).isEqualTo(beforeEpoch);
+    }
+
+    @Test
+    void findUnknownKeyIsEmpty() {
+        assertThat(storage.keys().find("missing")).isEmpty();
+        assertThat(storage.keys().list()).isEmpty();
+    }
+
+    @Test
+    void createStoresVersionsAndTagsWithTheKey() {
+        KeyVersionRecord v1 = version("key-1", "ver-1", T0, bytes(1, 48));
+        KeyVersionRecord v2 = version("key-1", "ver-2", T0.plusMillis(5), bytes(2, 48));
+
+        storage.keys().create(key("key-1", T0), List.of(v1, v2), Map.of("env", "prod", "team", "a"));
+
+        assertVersions(storage.keys().versions("key-1"), v1, v2);
+        assertVersion(storage.keys().findVersion("ver-2"), v2);
+        assertThat(storage.tags().list("key", "key-1")).containsExactly(Map.entry("env", "prod"), Map.entry("team", "a"));
+    }
+
+    @Test
+    void versionMaterialRoundTripsBytesExactly() {
+        byte[] everyByte = new byte[256];
+        for (int i = 0; i < 256; i++) {
+            everyByte[i] = (byte) i;
+        }
+        List<KeyVersionRecord> versions = List.of(
+                version("key-1", "ver-all", T0, everyByte),
+                version("key-1", "ver-big", T0, bytes(3, 64 * 1024)),
+                version("key-1", "ver-empty", T0, new byte[0]),
+                version("key-1", "ver-null", T0, null));
+
+        storage.keys().create(key("key-1", T0), versions, Map.of());
+
+        assertVersions(storage.keys().versions("key-1"), versions.toArray(KeyVersionRecord[]::new));
+        assertThat(storage.keys().findVersion("ver-empty").orElseThrow().sealedMaterial()).isNotNull().isEmpty();
+        assertThat(storage.keys().findVersion("ver-null").orElseThrow().sealedMaterial()).isNull();
+    }
+
+    @Test
+    void createWithDuplicateKeyIdFailsAndKeepsTheFirst() {
+        KeyRecord first = key("key-1", T0);
+        storage.keys().create(first, List.of(version("key-1", "ver-1", T0, bytes(1, 32))), Map.of("a", "1"));
+
+        assertThatThrownBy(() -> storage.keys().create(first.withDescription("second"),
+                List.of(version("key-1", "ver-2", T0, bytes(2, 32))), Map.of("a", "2")))
+                .isInstanceOf(StorageException.class);
+
+        assertThat(storage.keys().find("key-1")).contains(first);
+        assertThat(storage.keys().versions("key-1")).extracting(KeyVersionRecord::keyVersionId).containsExactly("ver-1");
+        assertThat(storage.tags().list("key", "key-1")).containsExactly(Map.entry("a", "1"));
+    }
+
+    @Test
+    void createIsOneTransaction() {
+        storage.keys().create(key("key-0", T0), List.of(version("key-0", "taken", T0, bytes(1, 32))), Map.of());
+
+        // The second version's id clashes with an existing one: key, first version and tags must all vanish.
+        assertThatThrownBy(() -> storage.keys().create(key("key-1", T0),
+                List.of(version("key-1", "ver-1", T0, bytes(2, 32)), version("key-1", "taken", T0, bytes(3, 32))),
+                Map.of("a", "1"))).isInstanceOf(StorageException.class);
+
+        assertThat(storage.keys().find("key-1")).isEmpty();
+        assertThat(storage.keys().findVersion("ver-1")).isEmpty();
+        assertThat(storage.keys().versions("key-1")).isEmpty();
+        assertThat(storage.tags().list("key", "key-1")).isEmpty();
+        assertThat(storage.keys().findVersion("taken").orElseThrow().keyId()).isEqualTo("key-0");
+    }
+
+    @Test
+    void listOrdersByCreationDateThenKeyId() {
+        storage.keys().create(key("key-c", T0.plusSeconds(1)), List.of(), Map.of());
+        storage.keys().create(key("key-b", T0), List.of(), Map.of());
+        storage.keys().create(key("key-d", T0.minusSeconds(1)), List.of(), Map.of());
+        storage.keys().create(key("key-a", T0), List.of(), Map.of());
+
+        assertThat(storage.keys().list()).extracting(KeyRecord::keyId).containsExactly("key-d", "key-a", "key-b", "key-c");
+    }
+
+    // ---------------------------------------------------------------- keys: optimistic updates
+
+    @Test
+    void updateReplacesEveryFieldWhenRevisionMatches() {
+        KeyRecord original = key("key-1", T0);
+        storage.keys().create(original, List.of(), Map.of());
+        KeyRecord changed = new KeyRecord("key-1", "new description", KeySpec.EC_P256, KeyUsage.SIGN_VERIFY,
+                Origin.EXTERNAL, "HSM", KeyState.PendingDeletion, T0.plusMillis(1), T0.plusSeconds(604_800), "ver-9",
+                86_400L, T0.plusMillis(2), true, "why", "someone", T0.plusMillis(3), original.revision() + 1);
+
+        assertThat(storage.keys().update(changed, original.revision())).isTrue();
+        assertThat(storage.keys().find("key-1")).contains(changed);
+
+        // And back: non-null fields can be set to null again.
+        KeyRecord cleared = new KeyRecord("key-1", null, KeySpec.Aliyun_AES_256, KeyUsage.ENCRYPT_DECRYPT,
+                Origin.Aliyun_KMS, null, KeyState.Enabled, T0, null, null, 0L, null, false, null, null, null,
+                changed.revision() + 1);
+        assertThat(storage.keys().update(cleared, changed.revision())).isTrue();
+        assertThat(storage.keys().find("key-1")).contains(cleared);
+    }
+
+    @Test
+    void updateWithWrongRevisionReturnsFalseAndLeavesRowUnchanged() {
+        KeyRecord original = key("key-1", T0);
+        storage.keys().create(original, List.of(), Map.of());
+        KeyRecord first = original.withDescription("first");
+        assertThat(storage.keys().update(first, original.revision())).isTrue();
+
+        // A second writer still holding the original revision loses.
+        assertThat(storage.keys().update(original.withDescription("stale"), original.revision())).isFalse();
+        assertThat(storage.keys().update(original.withDescription("future"), first.revision() + 1)).isFalse();
+
+        assertThat(storage.keys().find("key-1")).contains(first);
+    }
+
+    @Test
+    void updateOfUnknownKeyReturnsFalseAndCreatesNothing() {
+        assertThat(storage.keys().update(key("missing", T0), 0L)).isFalse();
+        assertThat(storage.keys().find("missing")).isEmpty();
+    }
+
+    @Test
+    void addVersionUpdatesKeyAndAddsVersion() {
+        KeyVersionRecord v1 = version("key-1", "ver-1", T0, bytes(1, 32));
+        KeyRecord original = key("key-1", T0).withPrimaryVersion("ver-1", T0);
+        storage.keys().create(original, List.of(v1), Map.of());
+        KeyVersionRecord v2 = version("key-1", "ver-2", T0.plusSeconds(60), bytes(2, 32));
+        KeyRecord rotated = original.withPrimaryVersion("ver-2", T0.plusSeconds(60));
+
+        assertThat(storage.keys().addVersion(rotated, original.revision(), v2)).isTrue();
+
+        assertThat(storage.keys().find("key-1")).contains(rotated);
+        assertVersions(storage.keys().versions("key-1"), v1, v2);
+        assertVersion(storage.keys().findVersion("ver-2"), v2);
+    }
+
+    @Test
+    void addVersionWithWrongRevisionChangesNothing() {
+        KeyVersionRecord v1 = version("key-1", "ver-1", T0, bytes(1, 32));
+        KeyRecord original = key("key-1", T0).withPrimaryVersion("ver-1", T0);
+        storage.keys().create(original, List.of(v1), Map.of());
+        KeyRecord rotated = original.withPrimaryVersion("ver-2", T0.plusSeconds(60));
+
+        assertThat(storage.keys().addVersion(rotated, original.revision() - 1,
+                version("key-1", "ver-2", T0.plusSeconds(60), bytes(2, 32)))).isFalse();
+
+        assertThat(storage.keys().find("key-1")).contains(original);
+        assertVersions(storage.keys().versions("key-1"), v1);
+        assertThat(storage.keys().findVersion("ver-2")).isEmpty();
+    }
+
+    @Test
+    void addVersionToUnknownKeyReturnsFalse() {
+        KeyRecord ghost = key("missing", T0);
+        assertThat(storage.keys().addVersion(ghost, ghost.revision(), version("missing", "ver-1", T0, bytes(1, 32))))
+                .isFalse();
+        assertThat(storage.keys().findVersion("ver-1")).isEmpty();
+    }
+
+    @Test
+    void addVersionIsAtomicWhenTheVersionInsertFails() {
+        storage.keys().create(key("key-0", T0), List.of(version("key-0", "taken", T0, bytes(1, 32))), Map.of());
+        KeyRecord original = key("key-1", T0);
+        storage.keys().create(original, List.of(version("key-1", "ver-1", T0, bytes(2, 32))), Map.of());
+
+        // The key row update succeeds first, then the version insert fails: the update must be rolled back.
+        assertThatThrownBy(() -> storage.keys().addVersion(original.withPrimaryVersion("taken", T0.plusSeconds(1)),
+                original.revision(), version("key-1", "taken", T0.plusSeconds(1), bytes(3, 32))))
+                .isInstanceOf(StorageException.class);
+
+        assertThat(storage.keys().find("key-1")).contains(original);
+        assertThat(storage.keys().versions("key-1")).extracting(KeyVersionRecord::keyVersionId).containsExactly("ver-1");
+        assertThat(storage.keys().findVersion("taken").orElseThrow().keyId()).isEqualTo("key-0");
+    }
+
+    @Test
+    void versionsComeInCreationOrderEvenWithEqualTimestamps() {
+        KeyRecord key = key("key-1", T0);
+        List<KeyVersionRecord> expected = new ArrayList<>();
+        expected.add(version("key-1", "ver-z", T0, bytes(1, 32)));
+        expected.add(version("key-1", "ver-m", T0, bytes(2, 32)));
+        storage.keys().create(key, expected, Map.of());
+        for (String id : List.of("ver-a", "ver-y", "ver-b")) {
+            KeyVersionRecord v = version("key-1", id, T0, bytes(id.hashCode(), 32));
+            KeyRecord next = key.withPrimaryVersion(id, T0);
+            assertThat(storage.keys().addVersion(next, key.revision(), v)).isTrue();
+            key = next;
+            expected.add(v);
+        }
+
+        assertVersions(storage.keys().versions("key-1"), expected.toArray(KeyVersionRecord[]::new));
+    }
+
+    @Test
+    void versionsAreScopedToTheirKey() {
+        storage.keys().create(key("key-1", T0), List.of(version("key-1", "ver-1", T0, bytes(1, 32))), Map.of());
+        storage.keys().create(key("key-2", T0), List.of(version("key-2", "ver-2", T0, bytes(2, 32))), Map.of());
+
+        assertThat(storage.keys().versions("key-1")).extracting(KeyVersionRecord::keyVersionId).containsExactly("ver-1");
+        assertThat(storage.keys().versions("key-2")).extracting(KeyVersionRecord::keyVersionId).containsExactly("ver-2");
+        assertThat(storage.keys().versions("missing")).isEmpty();
+        assertThat(storage.keys().findVersion("missing")).isEmpty();
+    }
+
+    // ---------------------------------------------------------------- keys: delete
+
+    @Test
+    void deleteRemovesKeyVersionsAliasesAndKeyTagsOnly() {
+        storage.keys().create(key("key-1", T0),
+                List.of(version("key-1", "ver-1a", T0, bytes(1, 32)), version("key-1", "ver-1b", T0, bytes(2, 32))),
+                Map.of("env", "prod"));
+        storage.keys().create(key("key-2", T0), List.of(version("key-2", "ver-2", T0, bytes(3, 32))),
+                Map.of("env", "dev"));
+        storage.aliases().create(new AliasRecord("alias/one", "key-1", T0));
+        storage.aliases().create(new AliasRecord("alias/two", "key-1", T0));
+        storage.aliases().create(new AliasRecord("alias/other", "key-2", T0));
+        storage.tags().put("key", "key-1", Map.of("extra", "x"));
+        storage.tags().put("secret", "key-1", Map.of("env", "secret-tag")); // same id, other resource type
+
+        storage.keys().delete("key-1");
+
+        assertThat(storage.keys().find("key-1")).isEmpty();
+        assertThat(storage.keys().versions("key-1")).isEmpty();
+        assertThat(storage.keys().findVersion("ver-1a")).isEmpty();
+        assertThat(storage.keys().findVersion("ver-1b")).isEmpty();
+        assertThat(storage.aliases().find("alias/one")).isEmpty();
+        assertThat(storage.aliases().listByKey("key-1")).isEmpty();
+        assertThat(storage.tags().list("key", "key-1")).isEmpty();
+        // Everything else survives.
+        assertThat(storage.keys().list()).extracting(KeyRecord::keyId).containsExactly("key-2");
+        assertThat(storage.keys().findVersion("ver-2")).isPresent();
+        assertThat(storage.aliases().list()).extracting(AliasRecord::aliasName).containsExactly("alias/other");
+        assertThat(storage.tags().list("key", "key-2")).containsExactly(Map.entry("env", "dev"));
+        assertThat(storage.tags().list("secret", "key-1")).containsExactly(Map.entry("env", "secret-tag"));
+    }
+
+    @Test
+    void deleteOfUnknownKeyDoesNothing() {
+        storage.keys().create(key("key-1", T0), List.of(), Map.of());
+        storage.keys().delete("missing");
+        assertThat(storage.keys().list()).hasSize(1);
+    }
+
+    @Test
+    void deletedKeyIdCanBeReused() {
+        storage.keys().create(key("key-1", T0), List.of(version("key-1", "ver-1", T0, bytes(1, 32))), Map.of("a", "1"));
+        storage.keys().delete("key-1");
+
+        KeyRecord again = key("key-1", T0.plusSeconds(1));
+        storage.keys().create(again, List.of(version("key-1", "ver-1", T0, bytes(2, 32))), Map.of());
+
+        assertThat(storage.keys().find("key-1")).contains(again);
+        assertThat(storage.tags().list("key", "key-1")).isEmpty();
+    }
+
+    // ---------------------------------------------------------------- aliases
+
+    @Test
+    void aliasRoundTrips() {
+        storage.keys().create(key("key-1", T0), List.of(), Map.of());
+        AliasRecord alias = new AliasRecord("alias/my-key", "key-1", T0.plusMillis(7));
+
+        assertThat(storage.aliases().create(alias)).isTrue();
+
+        assertThat(storage.aliases().find("alias/my-key")).contains(alias);
+        assertThat(storage.aliases().find("alias/missing")).isEmpty();
+    }
+
+    @Test
+    void aliasNameIsUnique() {
+        storage.keys().create(key("key-1", T0), List.of(), Map.of());
+        storage.keys().create(key("key-2", T0), List.of(), Map.of());
+        AliasRecord first = new AliasRecord("alias/a", "key-1", T0);
+        assertThat(storage.aliases().create(first)).isTrue();
+
+        assertThat(storage.aliases().create(new AliasRecord("alias/a", "key-2", T0.plusSeconds(1)))).isFalse();
+
+        assertThat(storage.aliases().find("alias/a")).contains(first);
+        assertThat(storage.aliases().list()).containsExactly(first);
+    }
+
+    @Test
+    void aliasUpdateRepointsOnlyExistingAliases() {
+        storage.keys().create(key("key-1", T0), List.of(), Map.of());
+        storage.keys().create(key("key-2", T0), List.of(), Map.of());
+        storage.aliases().create(new AliasRecord("alias/a", "key-1", T0));
+
+        assertThat(storage.aliases().update("alias/a", "key-2")).isTrue();
+        assertThat(storage.aliases().update("alias/missing", "key-2")).isFalse();
+
+        assertThat(storage.aliases().find("alias/a")).contains(new AliasRecord("alias/a", "key-2", T0));
+        assertThat(storage.aliases().find("alias/missing")).isEmpty();
+        assertThat(storage.aliases().listByKey("key-1")).isEmpty();
+    }
+
+    @Test
+    void aliasDeleteReportsWhetherItExisted() {
+        storage.keys().create(key("key-1", T0), List.of(), Map.of());
+        storage.aliases().create(new AliasRecord("alias/a", "key-1", T0));
+
+        assertThat(storage.aliases().delete("alias/a")).isTrue();
+        assertThat(storage.aliases().delete("alias/a")).isFalse();
+        assertThat(storage.aliases().find("alias/a")).isEmpty();
+        assertThat(storage.keys().find("key-1")).isPresent();
+    }
+
+    @Test
+    void aliasesAreListedByName() {
+        storage.keys().create(key("key-1", T0), List.of(), Map.of());
+        storage.keys().create(key("key-2", T0), List.of(), Map.of());
+        for (String name : List.of("alias/c", "alias/B", "alias/a", "alias/b")) {
+            storage.aliases().create(new AliasRecord(name, name.endsWith("b") || name.endsWith("B") ? "key-2" : "key-1", T0));
+        }
+
+        // Byte order: upper case sorts before lower case on every backend.
+        assertThat(storage.aliases().list()).extracting(AliasRecord::aliasName)
+                .containsExactly("alias/B", "alias/a", "alias/b", "alias/c");
+        assertThat(storage.aliases().listByKey("key-1")).extracting(AliasRecord::aliasName)
+                .containsExactly("alias/a", "alias/c");
+        assertThat(storage.aliases().listByKey("key-2")).extracting(AliasRecord::aliasName)
+                .containsExactly("alias/B", "alias/b");
+        assertThat(storage.aliases().listByKey("missing")).isEmpty();
+    }
+
+    @Test
+    void aliasMustPointAtAnExistingKey() {
+        assertThatThrownBy(() -> storage.aliases().create(new AliasRecord("alias/a", "missing", T0)))
+                .isInstanceOf(StorageException.class);
+        assertThat(storage.aliases().list()).isEmpty();
+    }
+
+    // ---------------------------------------------------------------- tags
+
+    @Test
+    void tagsAreListedByTagKey() {
+        storage.tags().put("key", "key-1", Map.of("team", "a", "Env", "prod", "cost", "42", "empty", ""));
+
+        assertThat(storage.tags().list("key", "key-1")).containsExactly(Map.entry("Env", "prod"), Map.entry("cost", "42"),
+                Map.entry("empty", ""), Map.entry("team", "a"));
+        assertThat(storage.tags().list("key", "untagged")).isEmpty();
+    }
+
+    @Test
+    void putOverwritesExistingTagValuesAndKeepsOthers() {
+        storage.tags().put("key", "key-1", Map.of("env", "dev", "team", "a"));
+
+        storage.tags().put("key", "key-1", Map.of("env", "prod", "owner", "me"));
+
+        assertThat(storage.tags().list("key", "key-1")).containsExactly(Map.entry("env", "prod"),
+                Map.entry("owner", "me"), Map.entry("team", "a"));
+    }
+
+    @Test
+    void putOfNothingChangesNothing() {
+        storage.tags().put("key", "key-1", Map.of());
+        assertThat(storage.tags().listAll("key")).isEmpty();
+    }
+
+    @Test
+    void removeDeletesGivenKeysAndIgnoresUnknownOnes() {
+        storage.tags().put("key", "key-1", Map.of("a", "1", "b", "2", "c", "3"));
+        storage.tags().put("key", "key-2", Map.of("a", "1"));
+
+        storage.tags().remove("key", "key-1", List.of("a", "unknown", "c"));
+        storage.tags().remove("key", "missing-resource", List.of("a"));
+        storage.tags().remove("key", "key-1", List.of());
+
+        assertThat(storage.tags().list("key", "key-1")).containsExactly(Map.entry("b", "2"));
+        assertThat(storage.tags().list("key", "key-2")).containsExactly(Map.entry("a", "1"));
+    }
+
+    @Test
+    void removeAllClearsOneResourceOnly() {
+        storage.tags().put("key", "key-1", Map.of("a", "1", "b", "2"));
+        storage.tags().put("key", "key-2", Map.of("a", "1"));
+        storage.tags().put("secret", "key-1", Map.of("a", "1"));
+
+        storage.tags().removeAll("key", "key-1");
+        storage.tags().removeAll("key", "missing");
+
+        assertThat(storage.tags().list("key", "key-1")).isEmpty();
+        assertThat(storage.tags().list("key", "key-2")).containsExactly(Map.entry("a", "1"));
+        assertThat(storage.tags().list("secret", "key-1")).containsExactly(Map.entry("a", "1"));
+    }
+
+    @Test
+    void listAllOrdersByResourceIdThenTagKeyWithinOneType() {
+        storage.tags().put("key", "key-b", Map.of("z", "1", "a", "2"));
+        storage.tags().put("key", "key-a", Map.of("m", "3"));
+        storage.tags().put("secret", "secret-1", Map.of("a", "4"));
+
+        assertThat(storage.tags().listAll("key")).containsExactly(
+                new TagRecord("key", "key-a", "m", "3"),
+                new TagRecord("key", "key-b", "a", "2"),
+                new TagRecord("key", "key-b", "z", "1"));
+        assertThat(storage.tags().listAll("secret")).containsExactly(new TagRecord("secret", "secret-1", "a", "4"));
+        assertThat(storage.tags().listAll("nothing")).isEmpty();
+    }
+
+    // ---------------------------------------------------------------- access keys
+
+    @Test
+    void accessKeyRoundTrips() {
+        AccessKeyRecord ak = new AccessKeyRecord("LTAI0123456789", bytes(9, 60), "root", "Active", T0);
+
+        storage.accessKeys().create(ak);
+
+        assertAccessKey(storage.accessKeys().find("LTAI0123456789").orElseThrow(), ak);
+        assertThat(storage.accessKeys().find("missing")).isEmpty();
+    }
+
+    @Test
+    void accessKeysAreListedByCreationDateThenId() {
+        AccessKeyRecord b = new AccessKeyRecord("ak-b", bytes(1, 16), "root", "Active", T0);
+        AccessKeyRecord c = new AccessKeyRecord("ak-c", bytes(2, 16), "root", "Inactive", T0.minusSeconds(1));
+        AccessKeyRecord a = new AccessKeyRecord("ak-a", bytes(3, 16), "alice", "Active", T0);
+        storage.accessKeys().create(b);
+        storage.accessKeys().create(c);
+        storage.accessKeys().create(a);
+
+        assertThat(storage.accessKeys().list()).usingRecursiveComparison().isEqualTo(List.of(c, a, b));
+    }
+
+    @Test
+    void duplicateAccessKeyIdFails() {
+        AccessKeyRecord ak = new AccessKeyRecord("ak-1", bytes(1, 16), "root", "Active", T0);
+        storage.accessKeys().create(ak);
+
+        assertThatThrownBy(() -> storage.accessKeys().create(new AccessKeyRecord("ak-1", bytes(2, 16), "x", "Active", T0)))
+                .isInstanceOf(StorageException.class);
+        assertAccessKey(storage.accessKeys().find("ak-1").orElseThrow(), ak);
+    }
+
+    // ---------------------------------------------------------------- concurrency
+
+    @Test
+    void concurrentCreatesUpdatesAndReadsSucceed() throws Exception {
+        int threads = 8;
+        int keysPerThread = 15;
+        runConcurrently(threads, t -> {
+            for (int i = 0; i < keysPerThread; i++) {
+                String id = "key-" + t + "-" + i;
+                KeyRecord k = key(id, T0.plusMillis(i));
+                storage.keys().create(k, List.of(version(id, id + "-v1", T0, bytes(i, 32))), Map.of("thread", "" + t));
+                KeyRecord described = k.withDescription("updated " + id);
+                assertThat(storage.keys().update(described, k.revision())).isTrue();
+                KeyRecord rotated = described.withPrimaryVersion(id + "-v2", T0.plusSeconds(1));
+                assertThat(storage.keys().addVersion(rotated, described.revision(),
+                        version(id, id + "-v2", T0.plusSeconds(1), bytes(i + 1, 32)))).isTrue();
+                assertThat(storage.aliases().create(new AliasRecord("alias/" + id, id, T0))).isTrue();
+                storage.tags().put("key", id, Map.of("i", "" + i));
+                assertThat(storage.keys().find(id)).contains(rotated);
+                assertThat(storage.keys().list()).isNotEmpty();
+            }
+            return null;
+        });
+
+        assertThat(storage.keys().list()).hasSize(threads * keysPerThread)
+                .allSatisfy(k -> assertThat(k.description()).startsWith("updated "));
+        assertThat(storage.aliases().list()).hasSize(threads * keysPerThread);
+        assertThat(storage.tags().listAll("key")).hasSize(threads * keysPerThread * 2);
+        assertThat(storage.keys().versions("key-3-7")).extracting(KeyVersionRecord::keyVersionId)
+                .containsExactly("key-3-7-v1", "key-3-7-v2");
+    }
+
+    @Test
+    void concurrentOptimisticUpdatesOfOneKeyLoseNothing() throws Exception {
+        KeyRecord original = key("key-1", T0).withDescription("0");
+        storage.keys().create(original, List.of(), Map.of());
+        int threads = 8;
+        int incrementsPerThread = 10;
+        AtomicInteger conflicts = new AtomicInteger();
+
+        // Each thread increments a counter kept in the description with read-modify-write; a lost update
+        // would show as a final count below threads * increments.
+        runConcurrently(threads, t -> {
+            for (int i = 0; i < incrementsPerThread; i++) {
+                while (true) {
+                    KeyRecord current = storage.keys().find("key-1").orElseThrow();
+                    KeyRecord next = current.withDescription(Integer.toString(Integer.parseInt(current.description()) + 1));
+                    if (storage.keys().update(next, current.revision())) {
+                        break;
+                    }
+                    conflicts.incrementAndGet();
+                }
+            }
+            return null;
+        });
+
+        KeyRecord last = storage.keys().find("key-1").orElseThrow();
+        assertThat(last.description()).isEqualTo(Integer.toString(threads * incrementsPerThread));
+        assertThat(last.revision()).isEqualTo(original.revision() + threads * incrementsPerThread);
+    }
+
+    @Test
+    void ofConcurrentAddVersionsOnOneRevisionExactlyOneWins() throws Exception {
+        KeyRecord original = key("key-1", T0);
+        storage.keys().create(original, List.of(version("key-1", "ver-0", T0, bytes(0, 32))), Map.of());
+        int threads = 8;
+
+        List<Boolean> results = runConcurrently(threads, t -> storage.keys().addVersion(
+                original.withPrimaryVersion("ver-" + (t + 1), T0.plusSeconds(1)), original.revision(),
+                version("key-1", "ver-" + (t + 1), T0.plusSeconds(1), bytes(t + 1, 32))));
+
+        assertThat(results).containsOnlyOnce(true);
+        String winner = "ver-" + (results.indexOf(true) + 1);
+        assertThat(storage.keys().find("key-1").orElseThrow().primaryKeyVersion()).isEqualTo(winner);
+        assertThat(storage.keys().versions("key-1")).extracting(KeyVersionRecord::keyVersionId)
+                .containsExactly("ver-0", winner);
+    }
+
+    @Test
+    void ofConcurrentCreatesOfOneAliasExactlyOneWins() throws Exception {
+        storage.keys().create(key("key-1", T0), List.of(), Map.of());
+
+        List<Boolean> results = runConcurrently(8, t -> storage.aliases().create(new AliasRecord("alias/x", "key-1", T0)));
+
+        assertThat(results).containsOnlyOnce(true);
+        assertThat(storage.aliases().list()).hasSize(1);
+    }
+
+    // ---------------------------------------------------------------- durability
+
+    @Test
+    void closeAndReopenKeepsEverything() {
+        KeyVersionRecord v1 = version("key-1", "ver-1", T0, bytes(1, 32));
+        KeyVersionRecord v2 = version("key-1", "ver-2", T0.plusSeconds(1), bytes(2, 32));
+        KeyRecord key = key("key-1", T0).withPrimaryVersion("ver-1", T0);
+        storage.keys().create(key, List.of(v1), Map.of("env", "prod"));
+        KeyRecord rotated = key.withPrimaryVersion("ver-2", T0.plusSeconds(1));
+        storage.keys().addVersion(rotated, key.revision(), v2);
+        AliasRecord alias = new AliasRecord("alias/a", "key-1", T0);
+        storage.aliases().create(alias);
+        storage.tags().put("secret", "s-1", Map.of("k", "v"));
+        AccessKeyRecord ak = new AccessKeyRecord("ak-1", bytes(3, 48), "root", "Active", T0);
+        storage.accessKeys().create(ak);
+
+        storage.close();
+        storage = null;
+        storage = reopenStorage();
+
+        assertThat(storage.keys().list()).containsExactly(rotated);
+        assertVersions(storage.keys().versions("key-1"), v1, v2);
+        assertThat(storage.aliases().list()).containsExactly(alias);
+        assertThat(storage.tags().list("key", "key-1")).containsExactly(Map.entry("env", "prod"));
+        assertThat(storage.tags().listAll("secret")).containsExactly(new TagRecord("secret", "s-1", "k", "v"));
+        assertAccessKey(storage.accessKeys().find("ak-1").orElseThrow(), ak);
+        // And the reopened storage is writable.
+        assertThat(storage.keys().update(rotated.withDescription("after reopen"), rotated.revision())).isTrue();
+    }
+
+    // ---------------------------------------------------------------- fixtures
+
+    /** An Enabled AES key with every optional field set except the deletion date. */
+    protected static KeyRecord key(String keyId, Instant created) {
+        return new KeyRecord(keyId, "test key " + keyId, KeySpec.Aliyun_AES_256, KeyUsage.ENCRYPT_DECRYPT,
+                Origin.Aliyun_KMS, "SOFTWARE", KeyState.Enabled, created, null, null, 0L, null, false, null, "root",
+                null, 1L);
+    }
+
+    protected static KeyVersionRecord version(String keyId, String versionId, Instant created, byte[] material) {
+        return new KeyVersionRecord(keyId, versionId, created, material);
+    }
+
+    /** Deterministic pseudo-random bytes. */
+    protected static byte[] bytes(long seed, int length) {
+        byte[] b = new byte[length];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    protected static void assertVersions(List<KeyVersionRecord> actual, KeyVersionRecord... expected) {
+        assertThat(actual).usingRecursiveComparison().isEqualTo(List.of(expected));
+    }
+
+    protected static void assertVersion(Optional<KeyVersionRecord> actual, KeyVersionRecord expected) {
+        assertThat(actual).isPresent();
+        assertThat(actual.get()).usingRecursiveComparison().isEqualTo(expected);
+    }
+
+    protected static void assertAccessKey(AccessKeyRecord actual, AccessKeyRecord expected) {
+        assertThat(actual).usingRecursiveComparison().isEqualTo(expected);
+    }
+
+    /** Work for one of several threads; {@code thread} is its index. */
+    @FunctionalInterface
+    protected interface ThreadWork<T> {
+        T run(int thread) throws Exception;
+    }
+
+    /** Runs {@code work} on {@code threads} threads released at the same moment; rethrows the first failure. */
+    protected static <T> List<T> runConcurrently(int threads, ThreadWork<T> work) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<T>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                Callable<T> task = () -> {
+                    start.await();
+                    return work.run(thread);
+                };
+                futures.add(pool.submit(task));
+            }
+            start.countDown();
+            List<T> results = new ArrayList<>();
+            for (Future<T> f : futures) {
+                results.add(f.get(120, TimeUnit.SECONDS));
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

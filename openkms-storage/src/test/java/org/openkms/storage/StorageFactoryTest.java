@@ -1,0 +1,74 @@
+package org.openkms.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openkms.core.key.KeyRecord;
+import org.openkms.core.key.KeySpec;
+import org.openkms.core.key.KeyState;
+import org.openkms.core.key.KeyUsage;
+import org.openkms.core.key.Origin;
+import org.openkms.core.store.Storage;
+import org.openkms.core.store.StorageException;
+
+class StorageFactoryTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void sqliteUrlCreatesTheFileAndItsFolders() {
+        Path file = dir.resolve("a/b/kms.db");
+        try (Storage storage = StorageFactory.open("jdbc:sqlite:" + file)) {
+            assertThat(storage.keys().list()).isEmpty();
+        }
+        assertThat(file).isRegularFile();
+    }
+
+    @Test
+    void committedDataIsInTheFileAfterClose() throws Exception {
+        Path file = dir.resolve("kms.db");
+        try (Storage storage = StorageFactory.openSqlite(file)) {
+            storage.keys().create(new KeyRecord("key-1", null, KeySpec.Aliyun_AES_256, KeyUsage.ENCRYPT_DECRYPT,
+                    Origin.Aliyun_KMS, null, KeyState.Enabled, Instant.EPOCH, null, null, 0, null, false, null, null,
+                    null, 1), List.of(), Map.of());
+        }
+        // Closing the last connection checkpoints the WAL into the main file; a plain connection sees the row.
+        assertThat(dir.resolve("kms.db-wal")).satisfiesAnyOf(
+                p -> assertThat(p).doesNotExist(), p -> assertThat(Files.size(p)).isZero());
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT key_id, revision FROM keys")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("key-1");
+            assertThat(rs.getLong(2)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void rejectsUrlsItCannotServeSafely() {
+        assertThatThrownBy(() -> StorageFactory.open("jdbc:sqlite::memory:")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> StorageFactory.open("jdbc:sqlite:")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> StorageFactory.open("jdbc:sqlite:file:x.db?mode=ro")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> StorageFactory.open("jdbc:mysql://localhost/x")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> StorageFactory.open(null)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void unreachablePostgresIsAStorageExceptionWithoutThePassword() {
+        assertThatThrownBy(() -> StorageFactory.open("jdbc:postgresql://127.0.0.1:1/none?user=u&password=hunter2"))
+                .isInstanceOf(StorageException.class)
+                .hasMessageContaining("password=***")
+                .hasMessageNotContaining("hunter2");
+    }
+}

@@ -1,0 +1,60 @@
+package org.openkms.wire;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The canonical request shared by ACS3 and ACS4 (protocol-openapi.md 3.4, 3.6). */
+final class CanonicalRequest {
+
+    private CanonicalRequest() {
+    }
+
+    static String build(String method, String path, Map<String, String> query, List<String> signedHeaders,
+                        Map<String, String> headers, String bodyHashHex, CanonicalQuery.Empty empty) {
+        StringBuilder sb = new StringBuilder(512);
+        sb.append(method).append('\n');
+        // The canonical URI is the path as the client had it (always "/" for KMS); the SDKs do not re-encode it.
+        sb.append(path == null || path.isEmpty() ? "/" : path).append('\n');
+        CanonicalQuery.append(query, null, empty, sb);
+        sb.append('\n');
+        for (String name : signedHeaders) {
+            sb.append(name).append(':');
+            String value = headerValue(headers, name);
+            if (value != null) {
+                sb.append(value.trim());
+            }
+            sb.append('\n');
+        }
+        // The last header line already ends in '\n' and the join adds another, hence an empty line here.
+        sb.append('\n');
+        for (int i = 0, n = signedHeaders.size(); i < n; i++) {
+            if (i > 0) {
+                sb.append(';');
+            }
+            sb.append(signedHeaders.get(i));
+        }
+        sb.append('\n');
+        sb.append(bodyHashHex);
+        return sb.toString();
+    }
+
+    /**
+     * A signed header that is absent contributes {@code name:} (empty value), so it cannot verify unless the client
+     * also signed it empty; whether it is required at all is the verifier's policy, not canonicalisation's.
+     */
+    private static String headerValue(Map<String, String> headers, String name) {
+        if (headers == null) {
+            return null;
+        }
+        String value = headers.get(name);
+        if (value == null) {
+            // Names in SignedHeaders are lower case from every known client; tolerate a mixed-case one anyway.
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (!lower.equals(name)) {
+                value = headers.get(lower);
+            }
+        }
+        return value;
+    }
+}
