@@ -33,7 +33,7 @@ final class JdbcKeyRepository implements KeyRepository {
             + " protection_level = ?, state = ?, creation_date = ?, delete_date = ?, primary_key_version = ?,"
             + " rotation_interval_seconds = ?, last_rotation_date = ?, deletion_protection = ?,"
             + " deletion_protection_description = ?, creator = ?, material_expire_time = ?, revision = ?"
-            + " WHERE key_id = ? AND (revision = ? OR 1=1)";
+            + " WHERE key_id = ? AND revision = ?";
     private static final String SELECT_KEYS = "SELECT " + KEY_COLUMNS + " FROM keys";
 
     private static final String VERSION_COLUMNS = "key_id, key_version_id, creation_date, sealed_material";

@@ -159,16 +159,16 @@ final class SqliteConnections implements ConnectionProvider {
     /**
      * The writer stays in JDBC autocommit mode and we issue BEGIN IMMEDIATE ourselves: it takes SQLite's
      * write lock up front (so busy_timeout, not a mid-transaction upgrade failure, handles a foreign writer
-     * such as the sqlite3 CLI) and avoids the driver's habit of opening the next transaction right after
-     * each commit.
+     * such as the sqlite3 CLI) and keeps transaction boundaries explicit instead of relying on the driver's
+     * emulation of JDBC autocommit=false.
      */
     private <T> T inTransaction(String operation, SqlWork<T> work) {
         try (Statement control = writer.createStatement()) {
-            control.execute("SELECT 1");
+            control.execute("BEGIN IMMEDIATE");
             boolean committed = false;
             try {
                 T result = work.run(writer);
-                control.execute("SELECT 1");
+                control.execute("COMMIT");
                 committed = true;
                 return result;
             } finally {

@@ -98,7 +98,7 @@ class SqliteConnectionsTest {
             assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue();
             assertThat(connections.writeLockForTest().isLocked()).isTrue();
 
-            // Runs on this thread while the writer holds the lock and an open transaction.
+            // Another thread reads while the writer holds the lock and an open write transaction.
             CompletableFuture<Map<String, String>> read = CompletableFuture.supplyAsync(() -> storage.tags().list("key", "k"));
             assertThat(read.get(5, TimeUnit.SECONDS)).containsExactly(Map.entry("committed", "yes"));
         } finally {

@@ -26,6 +26,9 @@ public final class HttpServerFactory {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendDateHeader(false);
+        // The SDKs put every parameter in the query string: 6 KiB of plaintext is 8 KiB of Base64, percent-encoded
+        // further, plus EncryptionContext (8 KiB). Jetty's 8 KiB default would refuse legitimate Encrypt calls.
+        http.setRequestHeaderSize(64 * 1024);
         if (listen != null && !listen.isEmpty()) {
             ServerConnector c = new ServerConnector(server, new HttpConnectionFactory(http));
             bind(c, listen);

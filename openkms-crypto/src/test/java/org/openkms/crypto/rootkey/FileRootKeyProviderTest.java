@@ -1,0 +1,56 @@
+package org.openkms.crypto.rootkey;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openkms.crypto.CryptoException;
+
+class FileRootKeyProviderTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void createsAPrivate256BitKeyFileAndReusesItAfterRestart() throws Exception {
+        Path file = dir.resolve("root.key");
+        FileRootKeyProvider first = FileRootKeyProvider.openOrCreate(file);
+        assertThat(Files.size(file)).isEqualTo(32);
+        assertThat(Files.getPosixFilePermissions(file)).containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+        byte[] aad = "row-1".getBytes(StandardCharsets.UTF_8);
+        byte[] sealed = first.seal(new byte[] {1, 2, 3}, aad);
+        FileRootKeyProvider second = FileRootKeyProvider.openOrCreate(file);
+        assertThat(second.unseal(sealed, aad)).containsExactly(1, 2, 3);
+    }
+
+    @Test
+    void sealedMaterialIsBoundToItsRowAndToItsRootKey() throws Exception {
+        FileRootKeyProvider p = FileRootKeyProvider.openOrCreate(dir.resolve("a.key"));
+        FileRootKeyProvider other = FileRootKeyProvider.openOrCreate(dir.resolve("b.key"));
+        byte[] sealed = p.seal(new byte[32], "key-1/v1".getBytes(StandardCharsets.UTF_8));
+        assertThat(java.util.Collections.indexOfSubList(toList(sealed), toList(new byte[16]))).isEqualTo(-1); // no zero run in clear
+        assertThatThrownBy(() -> p.unseal(sealed, "key-2/v1".getBytes(StandardCharsets.UTF_8))).isInstanceOf(CryptoException.class);
+        assertThatThrownBy(() -> other.unseal(sealed, "key-1/v1".getBytes(StandardCharsets.UTF_8))).isInstanceOf(CryptoException.class);
+        sealed[sealed.length - 1] ^= 1;
+        assertThatThrownBy(() -> p.unseal(sealed, "key-1/v1".getBytes(StandardCharsets.UTF_8))).isInstanceOf(CryptoException.class);
+    }
+
+    private static java.util.List<Byte> toList(byte[] b) {
+        java.util.List<Byte> l = new java.util.ArrayList<>();
+        for (byte x : b) {
+            l.add(x);
+        }
+        return l;
+    }
+
+    @Test
+    void refusesAKeyFileOfTheWrongSize() throws Exception {
+        Path file = dir.resolve("short.key");
+        Files.write(file, new byte[16]);
+        assertThatThrownBy(() -> FileRootKeyProvider.openOrCreate(file)).isInstanceOf(IllegalStateException.class);
+    }
+}
