@@ -98,6 +98,15 @@ public final class ConfigLoader {
         if (env.get("OPENKMS_TLS_CERT") != null || env.get("OPENKMS_TLS_KEY") != null) {
             c = c.withTls(path(env.get("OPENKMS_TLS_CERT")), path(env.get("OPENKMS_TLS_KEY")));
         }
+        if (env.get("OPENKMS_MAINTENANCE_INTERVAL") != null) {
+            c = c.withMaintenanceInterval(duration(env.get("OPENKMS_MAINTENANCE_INTERVAL")));
+        }
+        if (env.get("OPENKMS_MIN_KEY_VERSION_INTERVAL") != null) {
+            c = c.withMinKeyVersionInterval(duration(env.get("OPENKMS_MIN_KEY_VERSION_INTERVAL")));
+        }
+        if (env.get("OPENKMS_MIN_ROTATION_INTERVAL") != null) {
+            c = c.withMinRotationInterval(duration(env.get("OPENKMS_MIN_ROTATION_INTERVAL")));
+        }
         if (env.get("OPENKMS_ROOT_ACCESS_KEY_ID") != null && env.get("OPENKMS_ROOT_ACCESS_KEY_SECRET") != null) {
             c = c.withRootAccessKey(env.get("OPENKMS_ROOT_ACCESS_KEY_ID"), env.get("OPENKMS_ROOT_ACCESS_KEY_SECRET"));
         }
