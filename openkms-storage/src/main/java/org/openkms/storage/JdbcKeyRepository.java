@@ -89,6 +89,22 @@ final class JdbcKeyRepository implements KeyRepository {
         });
     }
 
+    @Override
+    public boolean replaceVersionMaterial(KeyRecord updatedKey, long expectedRevision, String keyVersionId, byte[] sealedMaterial) {
+        return db.write("keys.replaceVersionMaterial", c -> {
+            if (!updateKey(c, updatedKey, expectedRevision)) {
+                return false;
+            }
+            int rows = Sql.update(c, "UPDATE key_versions SET sealed_material = ? WHERE key_version_id = ? AND key_id = ?",
+                    sealedMaterial, keyVersionId, updatedKey.keyId());
+            if (rows != 1) {
+                // Roll the key update back with the transaction: the version is not this key's.
+                throw new SQLException("version " + keyVersionId + " does not belong to key " + updatedKey.keyId());
+            }
+            return true;
+        });
+    }
+
     /** In insertion order: a version is always inserted after the ones before it, whatever the clocks say. */
     @Override
     public List<KeyVersionRecord> versions(String keyId) {

@@ -294,6 +294,35 @@ public abstract class StorageContractTest {
     }
 
     @Test
+    void replaceVersionMaterialUpdatesKeyAndMaterialTogether() {
+        KeyVersionRecord v1 = version("key-1", "ver-1", T0, bytes(1, 32));
+        KeyRecord original = key("key-1", T0).withPrimaryVersion("ver-1", T0);
+        storage.keys().create(original, List.of(v1), Map.of());
+        KeyRecord cleared = original.withImportedMaterial(null, KeyState.PendingImport, null, T0);
+
+        assertThat(storage.keys().replaceVersionMaterial(cleared, original.revision(), "ver-1", bytes(9, 48))).isTrue();
+
+        assertThat(storage.keys().find("key-1")).contains(cleared);
+        assertVersion(storage.keys().findVersion("ver-1"), version("key-1", "ver-1", T0, bytes(9, 48)));
+    }
+
+    @Test
+    void replaceVersionMaterialWithWrongRevisionOrForeignVersionChangesNothing() {
+        storage.keys().create(key("key-0", T0), List.of(version("key-0", "other", T0, bytes(1, 32))), Map.of());
+        KeyRecord original = key("key-1", T0).withPrimaryVersion("ver-1", T0);
+        storage.keys().create(original, List.of(version("key-1", "ver-1", T0, bytes(2, 32))), Map.of());
+        KeyRecord cleared = original.withImportedMaterial(null, KeyState.PendingImport, null, T0);
+
+        assertThat(storage.keys().replaceVersionMaterial(cleared, original.revision() - 1, "ver-1", bytes(9, 48))).isFalse();
+        assertThatThrownBy(() -> storage.keys().replaceVersionMaterial(cleared, original.revision(), "other", bytes(9, 48)))
+                .isInstanceOf(StorageException.class);
+
+        assertThat(storage.keys().find("key-1")).contains(original);
+        assertVersion(storage.keys().findVersion("ver-1"), version("key-1", "ver-1", T0, bytes(2, 32)));
+        assertVersion(storage.keys().findVersion("other"), version("key-0", "other", T0, bytes(1, 32)));
+    }
+
+    @Test
     void versionsComeInCreationOrderEvenWithEqualTimestamps() {
         KeyRecord key = key("key-1", T0);
         List<KeyVersionRecord> expected = new ArrayList<>();

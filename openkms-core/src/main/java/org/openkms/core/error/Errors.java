@@ -85,6 +85,22 @@ public final class Errors {
         return new KmsException(400, "Forbidden.Opened", "The KMS service is already opened for this account.");
     }
 
+    public static KmsException invalidKeyMaterial(String why) {
+        return new KmsException(400, "InvalidKeyMaterial", "The key material is invalid. " + why);
+    }
+
+    public static KmsException invalidImportToken() {
+        return new KmsException(400, "InvalidImportToken", "The specified ImportToken is invalid.");
+    }
+
+    public static KmsException expiredImportToken() {
+        return new KmsException(400, "ExpiredImportToken", "The specified ImportToken has expired.");
+    }
+
+    public static KmsException unsupportedOrigin() {
+        return new KmsException(400, "Unsupported.Origin", "This operation is only supported for keys whose Origin is EXTERNAL.");
+    }
+
     public static KmsException internal() {
         return new KmsException(500, "InternalFailure", "The request processing has failed due to some unknown error.");
     }

@@ -66,6 +66,13 @@ public record KeyRecord(
                 deletionProtectionDescription, creator, materialExpireTime, revision + 1);
     }
 
+    /** ImportKeyMaterial / DeleteKeyMaterial / material expiry: primary version (null = no material), state, expiry. */
+    public KeyRecord withImportedMaterial(String versionId, KeyState newState, Instant expireTime, Instant importedAt) {
+        return new KeyRecord(keyId, description, keySpec, keyUsage, origin, protectionLevel, newState, creationDate,
+                deleteDate, versionId, rotationIntervalSeconds, versionId == null ? lastRotationDate : importedAt,
+                deletionProtection, deletionProtectionDescription, creator, expireTime, revision + 1);
+    }
+
     public KeyRecord withPrimaryVersion(String versionId, Instant rotatedAt) {
         return new KeyRecord(keyId, description, keySpec, keyUsage, origin, protectionLevel, state, creationDate,
                 deleteDate, versionId, rotationIntervalSeconds, rotatedAt, deletionProtection,

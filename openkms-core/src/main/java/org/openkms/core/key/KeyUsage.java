@@ -2,9 +2,14 @@ package org.openkms.core.key;
 
 import java.util.Optional;
 
+/**
+ * KeyUsage wire values. GENERATE/VERIFY_MAC (HMAC keys) follows the API's slash style; the SDK does not
+ * document the HMAC usage string (api-semantics.md §12 item 6), so AWS's spelling is accepted as an alias.
+ */
 public enum KeyUsage {
     ENCRYPT_DECRYPT("ENCRYPT/DECRYPT"),
-    SIGN_VERIFY("SIGN/VERIFY");
+    SIGN_VERIFY("SIGN/VERIFY"),
+    GENERATE_VERIFY_MAC("GENERATE/VERIFY_MAC");
 
     private final String wire;
 
@@ -22,6 +27,6 @@ public enum KeyUsage {
                 return Optional.of(u);
             }
         }
-        return Optional.empty();
+        return "GENERATE_VERIFY_MAC".equals(value) ? Optional.of(GENERATE_VERIFY_MAC) : Optional.empty();
     }
 }

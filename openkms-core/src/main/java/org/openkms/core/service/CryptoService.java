@@ -1,8 +1,8 @@
 package org.openkms.core.service;
 
+import java.time.Clock;
 import java.util.Map;
 import org.openkms.core.error.Errors;
-import org.openkms.core.error.KmsException;
 import org.openkms.core.key.KeyRecord;
 import org.openkms.core.key.KeyUsage;
 import org.openkms.crypto.CryptoException;
@@ -22,10 +22,12 @@ public final class CryptoService {
     public static final int MAX_PLAINTEXT = 6 * 1024;
     private final KeyCache cache;
     private final KeyResolver resolver;
+    private final Clock clock;
 
-    public CryptoService(KeyCache cache, KeyResolver resolver) {
+    public CryptoService(KeyCache cache, KeyResolver resolver, Clock clock) {
         this.cache = cache;
         this.resolver = resolver;
+        this.clock = clock;
     }
 
     public record Encrypted(byte[] ciphertextBlob, String keyId, String keyVersionId) {
@@ -63,10 +65,11 @@ public final class CryptoService {
         }
         LoadedKey key = cache.byVersion(blob.keyVersionId()).orElseThrow(Errors::keyNotFound);
         checkUsable(key.record());
-        SymmetricKey version = key.versions().get(blob.keyVersionId());
-        if (version == null) {
+        VersionKey found = key.versions().get(blob.keyVersionId());
+        if (found == null) {
             throw Errors.keyNotFound();
         }
+        SymmetricKey version = found.symmetric();
         try {
             byte[] plaintext = version.decrypt(blob.iv(), blob.ciphertext(), aad(blob.header(), context));
             return new Decrypted(plaintext, key.record().keyId(), blob.keyVersionId());
@@ -104,6 +107,11 @@ public final class CryptoService {
         }
     }
 
+    /** Encrypts already-decrypted plaintext under a key's primary version (ReEncrypt with an asymmetric source). */
+    Encrypted encryptUnder(String keyIdParam, byte[] plaintext, Map<String, String> context) {
+        return seal(encryptionKey(keyIdParam), plaintext, context);
+    }
+
     private static Encrypted seal(LoadedKey key, byte[] plaintext, Map<String, String> context) {
         String versionId = key.record().primaryKeyVersion();
         byte[] iv = SymmetricKey.newIv();
@@ -120,11 +128,8 @@ public final class CryptoService {
         return out;
     }
 
-    private static void checkUsable(KeyRecord k) {
-        KmsException rejection = k.state().cryptoRejection();
-        if (rejection != null) {
-            throw rejection;
-        }
+    private void checkUsable(KeyRecord k) {
+        KeyGuards.usable(k, clock.instant());
         if (!k.keySpec().symmetric() || k.keyUsage() != KeyUsage.ENCRYPT_DECRYPT) {
             throw Errors.unsupportedOperation("The key is not a symmetric ENCRYPT/DECRYPT key.");
         }

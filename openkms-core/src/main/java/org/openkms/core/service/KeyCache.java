@@ -1,6 +1,5 @@
 package org.openkms.core.service;
 
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -8,13 +7,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.openkms.core.key.KeyRecord;
 import org.openkms.core.key.KeyVersionRecord;
 import org.openkms.core.store.KeyRepository;
-import org.openkms.crypto.CryptoException;
-import org.openkms.crypto.rootkey.RootKeyProvider;
-import org.openkms.crypto.symmetric.SymmetricKey;
 
 /**
- * In-memory keys with unsealed material, so that a crypto call reads no database. Loaded on first use,
- * dropped by {@link #invalidate} after every committed change to the key.
+ * In-memory keys with unsealed, parsed material, so that a crypto call reads no database and re-parses no
+ * key: each version is unsealed once per load into a {@link VersionKey} (symmetric key, key pair or HMAC key).
+ * Loaded on first use, dropped by {@link #invalidate} after every committed change to the key.
  *
  * <p>Why the loader runs inside {@code computeIfAbsent}: ConcurrentHashMap holds the bin lock while it loads,
  * so an {@code invalidate} issued by a writer that committed meanwhile waits for the load and then removes
@@ -23,13 +20,13 @@ import org.openkms.crypto.symmetric.SymmetricKey;
  */
 public final class KeyCache {
     private final KeyRepository keys;
-    private final RootKeyProvider rootKey;
+    private final KeyMaterials materials;
     private final ConcurrentHashMap<String, LoadedKey> byKeyId = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, String> keyIdByVersion = new ConcurrentHashMap<>();
 
-    public KeyCache(KeyRepository keys, RootKeyProvider rootKey) {
+    KeyCache(KeyRepository keys, KeyMaterials materials) {
         this.keys = keys;
-        this.rootKey = rootKey;
+        this.materials = materials;
     }
 
     /** The key, or empty when it does not exist. */
@@ -64,30 +61,21 @@ public final class KeyCache {
     }
 
     private LoadedKey load(String keyId) {
-        Optional<KeyRecord> record = keys.find(keyId);
-        if (record.isEmpty()) {
+        Optional<KeyRecord> found = keys.find(keyId);
+        if (found.isEmpty()) {
             return null;
         }
-        Map<String, SymmetricKey> material = new HashMap<>();
-        if (record.get().keySpec().symmetric()) {
+        KeyRecord record = found.get();
+        Map<String, VersionKey> material = new HashMap<>();
+        // A key without a primary version has no usable material: never imported, or deleted by
+        // DeleteKeyMaterial/expiry (its version row then holds only a sealed fingerprint).
+        if (record.primaryKeyVersion() != null) {
             for (KeyVersionRecord v : keys.versions(keyId)) {
-                material.put(v.keyVersionId(), new SymmetricKey(record.get().keySpec().symmetricAlgorithm(), unseal(v)));
+                byte[] plain = materials.unseal(keyId, v.keyVersionId(), v.sealedMaterial());
+                material.put(v.keyVersionId(), KeyMaterials.parse(record.keySpec(), v.keyVersionId(), plain));
                 keyIdByVersion.put(v.keyVersionId(), keyId);
             }
         }
-        return new LoadedKey(record.get(), Map.copyOf(material));
-    }
-
-    private byte[] unseal(KeyVersionRecord v) {
-        try {
-            return rootKey.unseal(v.sealedMaterial(), sealingContext(v.keyId(), v.keyVersionId()));
-        } catch (CryptoException e) {
-            throw new IllegalStateException("key material of version " + v.keyVersionId() + " cannot be unsealed: " + e.getMessage());
-        }
-    }
-
-    /** Associated data binding sealed material to its row: moving it to another key or version breaks it. */
-    static byte[] sealingContext(String keyId, String keyVersionId) {
-        return ("openkms/key-material/" + keyId + "/" + keyVersionId).getBytes(StandardCharsets.UTF_8);
+        return new LoadedKey(record, Map.copyOf(material));
     }
 }

@@ -8,8 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The background job: destroys keys whose deletion window has ended and rotates keys whose automatic
- * rotation is due. Idempotent and safe to run on several nodes (writes are revision-checked).
+ * The background job: destroys keys whose deletion window has ended, deletes imported key material whose
+ * MaterialExpireTime has passed (key → PendingImport) and rotates keys whose automatic rotation is due. Idempotent and safe to run on several nodes (writes are revision-checked).
  */
 public final class KeyMaintenance implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(KeyMaintenance.class);
@@ -38,6 +38,10 @@ public final class KeyMaintenance implements Runnable {
             if (k.state() == KeyState.PendingDeletion && k.deleteDate() != null && !k.deleteDate().isAfter(now)) {
                 keys.destroy(k.keyId());
                 LOG.info("destroyed key {} after its deletion window", k.keyId());
+                done++;
+            } else if (k.materialExpireTime() != null && k.primaryKeyVersion() != null && !k.materialExpireTime().isAfter(now)) {
+                keys.deleteKeyMaterial(k.keyId());
+                LOG.info("deleted the expired imported material of key {}", k.keyId());
                 done++;
             } else if (k.state() == KeyState.Enabled && k.automaticRotation() && !k.nextRotationDate().isAfter(now)) {
                 String version = keys.rotate(k.keyId()).keyVersionId();

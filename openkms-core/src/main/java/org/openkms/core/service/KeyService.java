@@ -1,8 +1,10 @@
 package org.openkms.core.service;
 
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -10,13 +12,12 @@ import java.util.function.UnaryOperator;
 import org.openkms.core.Account;
 import org.openkms.core.error.Errors;
 import org.openkms.core.key.KeyRecord;
+import org.openkms.core.key.KeySpec;
 import org.openkms.core.key.KeyState;
 import org.openkms.core.key.KeyUsage;
 import org.openkms.core.key.KeyVersionRecord;
 import org.openkms.core.key.Origin;
 import org.openkms.core.store.Storage;
-import org.openkms.crypto.SecureRandoms;
-import org.openkms.crypto.rootkey.RootKeyProvider;
 
 /**
  * Key lifecycle: CreateKey, DescribeKey, Enable/DisableKey, deletion, protection, rotation and versions.
@@ -26,17 +27,17 @@ import org.openkms.crypto.rootkey.RootKeyProvider;
 public final class KeyService {
     private final Account account;
     private final Storage storage;
-    private final RootKeyProvider rootKey;
+    private final KeyMaterials materials;
     private final KeyCache cache;
     private final KeyResolver resolver;
     private final KmsSettings settings;
     private final Clock clock;
 
-    public KeyService(Account account, Storage storage, RootKeyProvider rootKey, KeyCache cache, KeyResolver resolver,
-                      KmsSettings settings, Clock clock) {
+    KeyService(Account account, Storage storage, KeyMaterials materials, KeyCache cache, KeyResolver resolver,
+               KmsSettings settings, Clock clock) {
         this.account = account;
         this.storage = storage;
-        this.rootKey = rootKey;
+        this.materials = materials;
         this.cache = cache;
         this.resolver = resolver;
         this.settings = settings;
@@ -44,17 +45,21 @@ public final class KeyService {
     }
 
     public KeyRecord createKey(CreateKeyRequest req) {
-        if (!req.keySpec().symmetric()) {
-            throw Errors.invalidParameter("KeySpec", "Asymmetric key specs (" + req.keySpec()
-                    + ") are not supported by this server yet; use Aliyun_AES_256, Aliyun_AES_192, Aliyun_AES_128 or Aliyun_SM4.");
+        KeySpec spec = req.keySpec();
+        KeyUsage usage = req.keyUsage() == null ? spec.defaultUsage() : req.keyUsage();
+        if (!spec.allows(usage)) {
+            throw Errors.invalidParameter("KeyUsage", "KeySpec " + spec + " does not support KeyUsage " + usage.wire() + ".");
         }
-        KeyUsage usage = req.keyUsage() == null ? KeyUsage.ENCRYPT_DECRYPT : req.keyUsage();
-        if (usage != KeyUsage.ENCRYPT_DECRYPT) {
-            throw Errors.invalidParameter("KeyUsage", "Symmetric keys only support ENCRYPT/DECRYPT.");
+        if (req.origin() == Origin.EXTERNAL && !spec.symmetric()) {
+            // Import (GetParametersForImport → ImportKeyMaterial) carries symmetric material only (§3.4).
+            throw Errors.invalidParameter("Origin", "Key material can only be imported into symmetric keys.");
         }
         if (req.rotationIntervalSeconds() > 0) {
             if (req.origin() == Origin.EXTERNAL) {
                 throw Errors.unsupportedOperation("Keys with imported material (Origin EXTERNAL) cannot rotate automatically.");
+            }
+            if (!spec.symmetric()) {
+                throw Errors.unsupportedOperation("Only symmetric keys rotate automatically.");
             }
             RotationIntervals.checkRange(req.rotationIntervalSeconds(), settings.minRotationInterval(), settings.maxRotationInterval());
         }
@@ -67,11 +72,11 @@ public final class KeyService {
         String primary = null;
         KeyState state = KeyState.PendingImport;
         if (req.origin() == Origin.Aliyun_KMS) {
-            versions.add(newVersion(keyId, req.keySpec().materialLength(), now));
+            versions.add(newVersion(keyId, spec, now));
             primary = versions.get(0).keyVersionId();
             state = KeyState.Enabled;
         }
-        KeyRecord key = new KeyRecord(keyId, req.description() == null ? "" : req.description(), req.keySpec(), usage,
+        KeyRecord key = new KeyRecord(keyId, req.description() == null ? "" : req.description(), spec, usage,
                 req.origin(), req.protectionLevel(), state, now, null, primary, req.rotationIntervalSeconds(),
                 primary == null ? null : now, false, "", account.uid(), null, 1);
         storage.keys().create(key, versions, req.tags() == null ? Map.of() : req.tags());
@@ -164,6 +169,9 @@ public final class KeyService {
             if (k.origin() == Origin.EXTERNAL) {
                 throw Errors.unsupportedOperation("Keys with imported material (Origin EXTERNAL) cannot rotate automatically.");
             }
+            if (!k.keySpec().symmetric()) {
+                throw Errors.unsupportedOperation("Only symmetric keys rotate automatically.");
+            }
             return k.withRotationInterval(newSeconds);
         });
         // An interval that makes the key past due rotates it now (api-semantics.md §4.5).
@@ -180,6 +188,9 @@ public final class KeyService {
         if (k.origin() == Origin.EXTERNAL) {
             throw Errors.unsupportedOperation("Keys with imported material (Origin EXTERNAL) have a single version.");
         }
+        if (k.keySpec().mac()) {
+            throw Errors.unsupportedOperation("HMAC keys have a single version.");
+        }
         if (k.lastRotationDate() != null && k.lastRotationDate().plus(settings.minKeyVersionInterval()).isAfter(now())) {
             throw Errors.unsupportedOperation("A new key version can be created at most once every "
                     + settings.minKeyVersionInterval().toDays() + " days.");
@@ -195,13 +206,112 @@ public final class KeyService {
         for (int attempt = 0; attempt < 10; attempt++) {
             KeyRecord k = find(keyId);
             Instant now = now();
-            KeyVersionRecord v = newVersion(keyId, k.keySpec().materialLength(), now);
+            KeyVersionRecord v = newVersion(keyId, k.keySpec(), now);
             if (storage.keys().addVersion(k.withPrimaryVersion(v.keyVersionId(), now), k.revision(), v)) {
                 cache.invalidate(keyId);
                 return v;
             }
         }
         throw Errors.internal();
+    }
+
+    /**
+     * ImportKeyMaterial once the import token and the wrapping have been checked. The first import creates the
+     * key's single version; later imports must carry the same material (compared with the material, or with
+     * its sealed fingerprint once DeleteKeyMaterial removed it) and refresh the expiry.
+     * PendingImport → Enabled; Enabled and Disabled keep their state; PendingDeletion is refused.
+     */
+    public void importKeyMaterial(String keyId, byte[] material, Instant expireTime) {
+        try {
+            for (int attempt = 0; attempt < 10; attempt++) {
+                KeyRecord k = find(keyId);
+                if (k.origin() != Origin.EXTERNAL) {
+                    throw Errors.unsupportedOrigin();
+                }
+                if (k.state() == KeyState.PendingDeletion) {
+                    throw Errors.stateModifiedFailed(k.state().name());
+                }
+                if (material.length != k.keySpec().materialLength()) {
+                    throw Errors.invalidKeyMaterial("KeySpec " + k.keySpec() + " takes " + k.keySpec().materialLength() + " bytes of material.");
+                }
+                KeyState next = k.state() == KeyState.PendingImport ? KeyState.Enabled : k.state();
+                Instant now = now();
+                List<KeyVersionRecord> versions = storage.keys().versions(keyId);
+                boolean done;
+                if (versions.isEmpty()) {
+                    String versionId = Ids.newVersionId();
+                    KeyVersionRecord v = new KeyVersionRecord(keyId, versionId, now, materials.seal(keyId, versionId, material.clone()));
+                    done = storage.keys().addVersion(k.withImportedMaterial(versionId, next, expireTime, now), k.revision(), v);
+                } else {
+                    KeyVersionRecord v = versions.get(0);
+                    requireSameMaterial(k, v, material);
+                    KeyRecord updated = k.withImportedMaterial(v.keyVersionId(), next, expireTime,
+                            k.primaryKeyVersion() == null ? now : k.lastRotationDate());
+                    done = k.primaryKeyVersion() != null
+                            ? storage.keys().update(updated, k.revision())
+                            : storage.keys().replaceVersionMaterial(updated, k.revision(), v.keyVersionId(),
+                                    materials.seal(keyId, v.keyVersionId(), material.clone()));
+                }
+                if (done) {
+                    cache.invalidate(keyId);
+                    return;
+                }
+            }
+            throw Errors.internal();
+        } finally {
+            Arrays.fill(material, (byte) 0);
+        }
+    }
+
+    /**
+     * DeleteKeyMaterial, and the maintenance job when imported material expires: the material is replaced by
+     * its sealed fingerprint, the key loses its primary version and goes to PendingImport (PendingDeletion
+     * stays). Idempotent.
+     */
+    public void deleteKeyMaterial(String keyIdParam) {
+        String keyId = resolver.resolve(keyIdParam);
+        for (int attempt = 0; attempt < 10; attempt++) {
+            KeyRecord k = find(keyId);
+            if (k.origin() != Origin.EXTERNAL) {
+                throw Errors.unsupportedOrigin();
+            }
+            if (k.primaryKeyVersion() == null) {
+                return;
+            }
+            KeyVersionRecord v = storage.keys().versions(keyId).get(0);
+            byte[] plain = materials.unseal(keyId, v.keyVersionId(), v.sealedMaterial());
+            byte[] fingerprint = sha256(plain);
+            Arrays.fill(plain, (byte) 0);
+            KeyState next = k.state() == KeyState.PendingDeletion ? KeyState.PendingDeletion : KeyState.PendingImport;
+            if (storage.keys().replaceVersionMaterial(k.withImportedMaterial(null, next, null, now()), k.revision(),
+                    v.keyVersionId(), materials.sealFingerprint(keyId, v.keyVersionId(), fingerprint))) {
+                cache.invalidate(keyId);
+                return;
+            }
+        }
+        throw Errors.internal();
+    }
+
+    private void requireSameMaterial(KeyRecord k, KeyVersionRecord v, byte[] material) {
+        boolean same;
+        if (k.primaryKeyVersion() != null) {
+            byte[] current = materials.unseal(k.keyId(), v.keyVersionId(), v.sealedMaterial());
+            same = MessageDigest.isEqual(current, material);
+            Arrays.fill(current, (byte) 0);
+        } else {
+            same = MessageDigest.isEqual(materials.unsealFingerprint(k.keyId(), v.keyVersionId(), v.sealedMaterial()), sha256(material));
+        }
+        if (!same) {
+            throw Errors.invalidKeyMaterial("A key only accepts the material that was first imported into it.");
+        }
+    }
+
+    private static byte[] sha256(byte[] in) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(in);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public KeyVersionRecord describeKeyVersion(String keyIdParam, String keyVersionId) {
@@ -253,12 +363,9 @@ public final class KeyService {
         throw Errors.internal();
     }
 
-    private KeyVersionRecord newVersion(String keyId, int materialLength, Instant now) {
+    private KeyVersionRecord newVersion(String keyId, KeySpec spec, Instant now) {
         String versionId = Ids.newVersionId();
-        byte[] material = SecureRandoms.bytes(materialLength);
-        byte[] sealed = rootKey.seal(material, KeyCache.sealingContext(keyId, versionId));
-        java.util.Arrays.fill(material, (byte) 0);
-        return new KeyVersionRecord(keyId, versionId, now, sealed);
+        return new KeyVersionRecord(keyId, versionId, now, materials.seal(keyId, versionId, KeyMaterials.generate(spec)));
     }
 
     private Instant now() {

@@ -12,16 +12,25 @@ public final class Kms {
     private final AliasService aliases;
     private final TagService tags;
     private final CryptoService crypto;
+    private final AsymmetricService asymmetric;
+    private final MacService mac;
+    private final ImportService imports;
+    private final DataKeyExportService dataKeyExport;
     private final KeyMaintenance maintenance;
 
     public Kms(Account account, Storage storage, RootKeyProvider rootKey, KmsSettings settings, Clock clock) {
         this.account = account;
         KeyResolver resolver = new KeyResolver(account, storage.aliases());
-        KeyCache cache = new KeyCache(storage.keys(), rootKey);
-        this.keys = new KeyService(account, storage, rootKey, cache, resolver, settings, clock);
+        KeyMaterials materials = new KeyMaterials(rootKey);
+        KeyCache cache = new KeyCache(storage.keys(), materials);
+        this.keys = new KeyService(account, storage, materials, cache, resolver, settings, clock);
         this.aliases = new AliasService(storage, keys, resolver, settings, clock);
         this.tags = new TagService(storage, keys);
-        this.crypto = new CryptoService(cache, resolver);
+        this.crypto = new CryptoService(cache, resolver, clock);
+        this.asymmetric = new AsymmetricService(cache, resolver, crypto, clock);
+        this.mac = new MacService(cache, resolver, clock);
+        this.imports = new ImportService(keys, new ImportTokens(rootKey), clock);
+        this.dataKeyExport = new DataKeyExportService(crypto);
         this.maintenance = new KeyMaintenance(keys, clock);
     }
 
@@ -43,6 +52,22 @@ public final class Kms {
 
     public CryptoService crypto() {
         return crypto;
+    }
+
+    public AsymmetricService asymmetric() {
+        return asymmetric;
+    }
+
+    public MacService mac() {
+        return mac;
+    }
+
+    public ImportService imports() {
+        return imports;
+    }
+
+    public DataKeyExportService dataKeyExport() {
+        return dataKeyExport;
     }
 
     public KeyMaintenance maintenance() {

@@ -24,6 +24,12 @@ public interface KeyRepository {
     /** Adds a version and updates the key (new primary, rotation date) atomically; false on revision conflict. */
     boolean addVersion(KeyRecord updatedKey, long expectedRevision, KeyVersionRecord version);
 
+    /**
+     * Replaces one version's sealed material and updates the key atomically; false on revision conflict.
+     * Used by DeleteKeyMaterial (material → sealed fingerprint) and re-import (fingerprint → material).
+     */
+    boolean replaceVersionMaterial(KeyRecord updatedKey, long expectedRevision, String keyVersionId, byte[] sealedMaterial);
+
     /** Versions of a key in creation order. */
     List<KeyVersionRecord> versions(String keyId);
 

@@ -11,6 +11,9 @@ public final class Actions {
         ActionRegistry r = new ActionRegistry();
         KeyActions.register(r);
         CryptoActions.register(r);
+        AsymmetricActions.register(r);
+        MacActions.register(r);
+        ImportActions.register(r);
         AliasActions.register(r);
         TagActions.register(r);
         AccountActions.register(r);

@@ -4,12 +4,19 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.openkms.core.error.Errors;
+import org.openkms.core.key.KeyUsage;
+import org.openkms.core.service.AsymmetricService;
 import org.openkms.core.service.CryptoService;
+import org.openkms.core.service.DataKeyExportService;
+import org.openkms.crypto.asymmetric.EncryptionAlgorithm;
 import org.openkms.server.gateway.ActionRegistry;
 import org.openkms.server.gateway.Call;
 import org.openkms.server.gateway.Params;
 
-/** Symmetric cryptography and data keys (api-semantics.md §3.1). Every operation honours DryRun. */
+/**
+ * Symmetric cryptography and data keys (api-semantics.md §3.1), including data-key export to a caller's public
+ * key and ReEncrypt from public-key ciphertext. Every operation honours DryRun.
+ */
 public final class CryptoActions {
     private CryptoActions() {
     }
@@ -19,7 +26,9 @@ public final class CryptoActions {
                 .register("Decrypt", CryptoActions::decrypt)
                 .register("GenerateDataKey", c -> generateDataKey(c, true))
                 .register("GenerateDataKeyWithoutPlaintext", c -> generateDataKey(c, false))
-                .register("ReEncrypt", CryptoActions::reEncrypt);
+                .register("ReEncrypt", CryptoActions::reEncrypt)
+                .register("ExportDataKey", CryptoActions::exportDataKey)
+                .register("GenerateAndExportDataKey", CryptoActions::generateAndExportDataKey);
     }
 
     private static Map<String, Object> encrypt(Call c) {
@@ -102,7 +111,7 @@ public final class CryptoActions {
         Map<String, String> destinationContext = p.stringMap("DestinationEncryptionContext");
         String sourceAlgorithm = p.optional("SourceEncryptionAlgorithm");
         if (sourceAlgorithm != null && !sourceAlgorithm.isEmpty()) {
-            throw Errors.unsupportedOperation("Asymmetric source ciphertexts are not supported by this server yet.");
+            return reEncryptFromAsymmetric(c, blob, destination, destinationContext);
         }
         if (p.dryRun()) {
             c.kms().crypto().checkDecryptable(blob);
@@ -112,6 +121,69 @@ public final class CryptoActions {
         CryptoService.Encrypted e = c.kms().crypto().reEncrypt(blob, sourceContext, destination, destinationContext);
         c.keyResource(e.keyId());
         return encrypted(e);
+    }
+
+    /** ReEncrypt whose CiphertextBlob is public-key ciphertext of SourceKeyId/SourceKeyVersionId. */
+    private static Map<String, Object> reEncryptFromAsymmetric(Call c, byte[] blob, String destination,
+                                                               Map<String, String> destinationContext) {
+        Params p = c.params();
+        EncryptionAlgorithm algorithm = AsymmetricActions.encryptionAlgorithm(p, "SourceEncryptionAlgorithm");
+        String sourceKeyId = p.required("SourceKeyId");
+        String sourceVersion = p.required("SourceKeyVersionId");
+        if (p.dryRun()) {
+            AsymmetricService.checkEncryptionAlgorithm(
+                    c.kms().asymmetric().target(sourceKeyId, sourceVersion, KeyUsage.ENCRYPT_DECRYPT), algorithm);
+            c.kms().crypto().encryptionKey(destination);
+            throw Errors.dryRun();
+        }
+        CryptoService.Encrypted e = c.kms().asymmetric().reEncrypt(sourceKeyId, sourceVersion, algorithm, blob,
+                destination, destinationContext);
+        c.keyResource(e.keyId());
+        return encrypted(e);
+    }
+
+    private static Map<String, Object> exportDataKey(Call c) {
+        Params p = c.params();
+        byte[] blob = p.base64("CiphertextBlob");
+        Map<String, String> context = p.stringMap("EncryptionContext");
+        DataKeyExportService.Recipient recipient = recipient(p);
+        if (p.dryRun()) {
+            c.kms().crypto().checkDecryptable(blob);
+            throw Errors.dryRun();
+        }
+        DataKeyExportService.Exported x = c.kms().dataKeyExport().exportDataKey(blob, context, recipient);
+        c.keyResource(x.keyId());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("ExportedDataKey", Base64.getEncoder().encodeToString(x.exportedDataKey()));
+        out.put("KeyId", x.keyId());
+        out.put("KeyVersionId", x.keyVersionId());
+        return out;
+    }
+
+    private static Map<String, Object> generateAndExportDataKey(Call c) {
+        Params p = c.params();
+        String keyId = KeyActions.keyId(c);
+        int bytes = dataKeyLength(p);
+        Map<String, String> context = p.stringMap("EncryptionContext");
+        DataKeyExportService.Recipient recipient = recipient(p);
+        if (p.dryRun()) {
+            c.kms().crypto().encryptionKey(keyId);
+            DataKeyExportService.checkLength(recipient, bytes);
+            throw Errors.dryRun();
+        }
+        DataKeyExportService.Exported x = c.kms().dataKeyExport().generateAndExportDataKey(keyId, bytes, context, recipient);
+        c.keyResource(x.keyId());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("CiphertextBlob", Base64.getEncoder().encodeToString(x.ciphertextBlob()));
+        out.put("ExportedDataKey", Base64.getEncoder().encodeToString(x.exportedDataKey()));
+        out.put("KeyId", x.keyId());
+        out.put("KeyVersionId", x.keyVersionId());
+        return out;
+    }
+
+    private static DataKeyExportService.Recipient recipient(Params p) {
+        byte[] publicKey = p.base64("PublicKeyBlob");
+        return DataKeyExportService.recipient(publicKey, p.required("WrappingAlgorithm"), p.required("WrappingKeySpec"));
     }
 
     private static Map<String, Object> encrypted(CryptoService.Encrypted e) {

@@ -98,7 +98,7 @@ public final class KeyActions {
         KeyUsage usage = null;
         if (p.optional("KeyUsage") != null && !p.optional("KeyUsage").isEmpty()) {
             usage = KeyUsage.fromWire(p.optional("KeyUsage"))
-                    .orElseThrow(() -> Errors.invalidParameter("KeyUsage", "It must be ENCRYPT/DECRYPT or SIGN/VERIFY."));
+                    .orElseThrow(() -> Errors.invalidParameter("KeyUsage", "It must be ENCRYPT/DECRYPT, SIGN/VERIFY or GENERATE/VERIFY_MAC."));
         }
         Origin origin = switch (orDefault(p.optional("Origin"), "Aliyun_KMS")) {
             case "Aliyun_KMS" -> Origin.Aliyun_KMS;
