@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure what the test suite needs is present and running on loopback:
 #   - a JDK 17+ and Maven (Debian packages when absent)
+#   - Debian's openssl binary (the OpenSSL interop tests verify signatures and encrypt with it)
 #   - PostgreSQL on 127.0.0.1:5432 accepting user "postgres" without a password, with a database "test"
 #     (the storage contract suite runs against it; override with OPENKMS_TEST_PG_URL)
 # Safe to run repeatedly; installs only what is missing. Needs root (or sudo) only when it has to install.
@@ -15,6 +16,7 @@ apt_install() {
 
 command -v javac >/dev/null || apt_install openjdk-17-jdk-headless
 command -v mvn >/dev/null || apt_install maven
+command -v openssl >/dev/null || apt_install openssl
 
 if [[ -n "${OPENKMS_TEST_PG_URL:-}" || "${OPENKMS_SKIP_PG:-0}" == 1 ]]; then
   exit 0 # the caller brings its own PostgreSQL, or opted out

@@ -43,6 +43,40 @@ public final class Sm2 {
     private Sm2() {
     }
 
+    /** GB/T 32918 default distinguishing identifier (also OpenSSL's and BouncyCastle's default). */
+    public static final byte[] DEFAULT_ID = "1234567812345678".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /**
+     * The Digest a caller sends to AsymmetricSign for SM2DSA: e = SM3(Z_A ‖ M) with
+     * Z_A = SM3(ENTL ‖ ID ‖ a ‖ b ‖ x_G ‖ y_G ‖ x_A ‖ y_A) (GB/T 32918.2 §5.5, §6.1).
+     */
+    public static byte[] messageDigest(AsymmetricPublicKey key, byte[] id, byte[] message) {
+        ECPublicKeyParameters q = key.sm2Public();
+        if (q == null) {
+            throw new IllegalArgumentException("not an SM2 key");
+        }
+        ECDomainParameters ec = q.getParameters();
+        org.bouncycastle.crypto.digests.SM3Digest sm3 = new org.bouncycastle.crypto.digests.SM3Digest();
+        int entl = id.length * 8;
+        sm3.update((byte) (entl >> 8));
+        sm3.update((byte) entl);
+        sm3.update(id, 0, id.length);
+        ECPoint qa = q.getQ().normalize();
+        for (java.math.BigInteger v : new java.math.BigInteger[] {ec.getCurve().getA().toBigInteger(), ec.getCurve().getB().toBigInteger(),
+                ec.getG().getAffineXCoord().toBigInteger(), ec.getG().getAffineYCoord().toBigInteger(),
+                qa.getAffineXCoord().toBigInteger(), qa.getAffineYCoord().toBigInteger()}) {
+            byte[] b = BigIntegers.asUnsignedByteArray(COORDINATE_BYTES, v);
+            sm3.update(b, 0, b.length);
+        }
+        byte[] z = new byte[32];
+        sm3.doFinal(z, 0);
+        sm3.update(z, 0, z.length);
+        sm3.update(message, 0, message.length);
+        byte[] e = new byte[32];
+        sm3.doFinal(e, 0);
+        return e;
+    }
+
     /** Signs a 32-byte digest; k is drawn from {@code random} (fixed only in known-answer tests). */
     public static byte[] signDigest(ECPrivateKeyParameters key, byte[] digest, SecureRandom random) {
         ECDomainParameters ec = key.getParameters();
