@@ -52,11 +52,12 @@ public final class CryptoActions {
         Params p = c.params();
         byte[] blob = p.base64("CiphertextBlob");
         Map<String, String> context = p.stringMap("EncryptionContext");
+        CryptoService.Decrypted d = c.kms().crypto().decrypt(blob, context);
         if (p.dryRun()) {
-            c.kms().crypto().checkDecryptable(blob);
+            // A dry run must fail exactly where the real call would (wrong context, tampered blob): decrypt, discard.
+            java.util.Arrays.fill(d.plaintext(), (byte) 0);
             throw Errors.dryRun();
         }
-        CryptoService.Decrypted d = c.kms().crypto().decrypt(blob, context);
         c.keyResource(d.keyId());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("KeyId", d.keyId());
@@ -114,8 +115,8 @@ public final class CryptoActions {
             return reEncryptFromAsymmetric(c, blob, destination, destinationContext);
         }
         if (p.dryRun()) {
-            c.kms().crypto().checkDecryptable(blob);
             c.kms().crypto().encryptionKey(destination);
+            java.util.Arrays.fill(c.kms().crypto().decrypt(blob, sourceContext).plaintext(), (byte) 0);
             throw Errors.dryRun();
         }
         CryptoService.Encrypted e = c.kms().crypto().reEncrypt(blob, sourceContext, destination, destinationContext);
@@ -148,7 +149,8 @@ public final class CryptoActions {
         Map<String, String> context = p.stringMap("EncryptionContext");
         DataKeyExportService.Recipient recipient = recipient(p);
         if (p.dryRun()) {
-            c.kms().crypto().checkDecryptable(blob);
+            // As Decrypt's dry run: fail exactly where the real call would, then discard the plaintext.
+            java.util.Arrays.fill(c.kms().crypto().decrypt(blob, context).plaintext(), (byte) 0);
             throw Errors.dryRun();
         }
         DataKeyExportService.Exported x = c.kms().dataKeyExport().exportDataKey(blob, context, recipient);

@@ -109,7 +109,7 @@ class AsymmetricHttpTest {
         expect("AsymmetricSign", Map.of("KeyId", rsaSign[0], "KeyVersionId", rsaSign[1], "Algorithm", "RSA_PKCS1_SHA_256",
                 "Digest", digest(), "DryRun", "true"), 400, "DryRunOperationError");
         expect("AsymmetricSign", Map.of("KeyId", rsaSign[0], "KeyVersionId", rsaSign[1], "Algorithm", "RSA_PKCS1_SHA_256",
-                "Digest", "AAAA", "DryRun", "true"), 400, "InvalidParameter");
+                "Digest", "AAAA", "DryRun", "true"), 400, "ValidationError");
         expect("AsymmetricEncrypt", Map.of("KeyId", rsaEncrypt[0], "KeyVersionId", rsaEncrypt[1], "Algorithm", "RSAES_OAEP_SHA_256",
                 "Plaintext", "aGk=", "DryRun", "true"), 400, "DryRunOperationError");
         expect("GenerateMac", Map.of("KeyId", hmac, "Algorithm", "HMAC_SHA_256", "Message", "aGk=", "DryRun", "true"), 400, "DryRunOperationError");
