@@ -3,7 +3,6 @@ package org.openkms.conformance;
 import com.aliyuncs.CommonRequest;
 import com.aliyuncs.exceptions.ClientException;
 import com.aliyuncs.http.MethodType;
-import com.aliyuncs.http.ProtocolType;
 import com.aliyuncs.kms.model.v20160120.AsymmetricDecryptRequest;
 import com.aliyuncs.kms.model.v20160120.AsymmetricEncryptRequest;
 import com.aliyuncs.kms.model.v20160120.AsymmetricSignRequest;
@@ -173,11 +172,18 @@ final class V1AsymmetricApi implements AsymmetricApi {
 
     /** The V1 SDK's generic RPC call (CommonRequest), for operations its generated models predate. */
     private JsonNode common(String action, Map<String, String> query) {
-        boolean https = api.name().endsWith("https");
-        ConformanceServer server = SharedServer.get();
         CommonRequest r = new CommonRequest();
-        r.setSysDomain("127.0.0.1:" + (https ? server.httpsPort() : server.httpPort()));
-        r.setSysProtocol(https ? ProtocolType.HTTPS : ProtocolType.HTTP);
+        // V1Api keeps its endpoint private and only applies it to requests: let it apply it to one, and read it off.
+        String[] endpoint = new String[1];
+        var probe = api.target(new DeleteKeyMaterialRequest() {
+            @Override
+            public void setSysEndpoint(String e) {
+                endpoint[0] = e;
+                super.setSysEndpoint(e);
+            }
+        });
+        r.setSysDomain(endpoint[0]);
+        r.setSysProtocol(probe.getSysProtocol());
         r.setSysVersion("2016-01-20");
         r.setSysAction(action);
         r.setSysMethod(MethodType.POST);
