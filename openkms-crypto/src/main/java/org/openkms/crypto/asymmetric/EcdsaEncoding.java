@@ -8,7 +8,7 @@ import org.openkms.crypto.CryptoException;
 
 /**
  * The API's ECDSA and SM2 signatures are DER; blockchain and JOSE callers hold IEEE P1363 (raw r ‖ s, 64 bytes
- * for 256-bit curves). These converters let a caller-side tool or test move between the two without loosening
+ * for 256-bit curves). This converter lets a caller (or a Wycheproof P1363 vector) reach the API form without loosening
  * verification: r and s are carried as they are and the verifier still range-checks them.
  */
 public final class EcdsaEncoding {
@@ -28,18 +28,6 @@ public final class EcdsaEncoding {
             return StandardDSAEncoding.INSTANCE.encode(BigInteger.ONE.shiftLeft(256), r, s);
         } catch (IOException | IllegalArgumentException e) {
             throw new CryptoException("signature cannot be encoded");
-        }
-    }
-
-    public static byte[] derToP1363(byte[] der) throws CryptoException {
-        try {
-            BigInteger[] rs = StandardDSAEncoding.INSTANCE.decode(BigInteger.ONE.shiftLeft(256), der);
-            byte[] out = new byte[2 * SCALAR_BYTES];
-            org.bouncycastle.util.BigIntegers.asUnsignedByteArray(rs[0], out, 0, SCALAR_BYTES);
-            org.bouncycastle.util.BigIntegers.asUnsignedByteArray(rs[1], out, SCALAR_BYTES, SCALAR_BYTES);
-            return out;
-        } catch (IOException | RuntimeException e) {
-            throw new CryptoException("signature is not DER");
         }
     }
 }
