@@ -174,7 +174,7 @@ public final class KeyService {
             if (k.origin() == Origin.EXTERNAL) {
                 throw Errors.unsupportedOperation("Keys with imported material (Origin EXTERNAL) cannot rotate automatically.");
             }
-            if (!k.keySpec().symmetric()) {
+            if (!k.keySpec().symmetric() && newSeconds > 0) {
                 throw Errors.unsupportedOperation("Only symmetric keys rotate automatically.");
             }
             return k.withRotationInterval(newSeconds);

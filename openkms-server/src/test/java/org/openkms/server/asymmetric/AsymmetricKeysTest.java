@@ -50,6 +50,9 @@ class AsymmetricKeysTest {
         assertCode(() -> f.kms.keys().createKey(new CreateKeyRequest("", KeySpec.EC_P256, null, Origin.Aliyun_KMS,
                 "SOFTWARE", Duration.ofDays(30).toSeconds(), Map.of())), "Rejected.UnsupportedOperation");
         assertCode(() -> f.createExternal(KeySpec.RSA_2048), "InvalidParameter");
+        KeyRecord rsa = f.create(KeySpec.RSA_2048, KeyUsage.SIGN_VERIFY);
+        assertCode(() -> f.kms.keys().updateRotationPolicy(rsa.keyId(), true, "30d"), "Rejected.UnsupportedOperation");
+        f.kms.keys().updateRotationPolicy(rsa.keyId(), false, null); // turning rotation off is always fine
     }
 
     @Test
