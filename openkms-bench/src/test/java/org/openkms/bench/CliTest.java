@@ -64,9 +64,13 @@ class CliTest {
 
     @Test
     void scenariosByName() {
-        assertThat(Scenarios.names()).containsExactly("Encrypt", "Decrypt", "GenerateDataKey", "DescribeKey");
+        assertThat(Scenarios.names()).startsWith("Encrypt", "Decrypt", "GenerateDataKey", "DescribeKey",
+                "AsymmetricSign", "AsymmetricVerify", "AsymmetricDecrypt");
+        assertThat(Scenarios.names()).contains("AsymmetricSign-EC_P256", "AsymmetricVerify-EC_SM2", "AsymmetricDecrypt-RSA_3072");
         assertThat(Scenarios.create("decrypt").action()).isEqualTo("Decrypt");
-        assertThatThrownBy(() -> Scenarios.create("AsymmetricSign")).isInstanceOf(IllegalArgumentException.class)
+        assertThat(Scenarios.create("asymmetricsign-ec_p256k").action()).isEqualTo("AsymmetricSign");
+        assertThat(Scenarios.create("AsymmetricSign-EC_P256").needsSymmetricKey()).isFalse();
+        assertThatThrownBy(() -> Scenarios.create("AsymmetricSign-RSA_1024")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("Encrypt, Decrypt");
     }
 
