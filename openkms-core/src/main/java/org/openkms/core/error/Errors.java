@@ -85,6 +85,20 @@ public final class Errors {
         return new KmsException(400, "Forbidden.Opened", "The KMS service is already opened for this account.");
     }
 
+    public static KmsException resourceExist(String what) {
+        return new KmsException(409, "Rejected.ResourceExist", "The resource already exists: " + what + ".");
+    }
+
+    public static KmsException resourceInDeleteWindow() {
+        return new KmsException(409, "Rejected.ResourceInDeleteWindow",
+                "The request is rejected because the secret is scheduled for deletion; restore it first.");
+    }
+
+    /** A managed secret's rotation failed; the old value stays current. The reason never contains a secret. */
+    public static KmsException rotationFailed(String reason) {
+        return new KmsException(409, "Rejected.RotationFailed", "The secret was not rotated, its current value is unchanged: " + reason);
+    }
+
     public static KmsException internal() {
         return new KmsException(500, "InternalFailure", "The request processing has failed due to some unknown error.");
     }

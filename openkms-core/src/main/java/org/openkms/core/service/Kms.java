@@ -13,6 +13,7 @@ public final class Kms {
     private final TagService tags;
     private final CryptoService crypto;
     private final KeyMaintenance maintenance;
+    private final SecretService secrets;
 
     public Kms(Account account, Storage storage, RootKeyProvider rootKey, KmsSettings settings, Clock clock) {
         this.account = account;
@@ -20,8 +21,9 @@ public final class Kms {
         KeyCache cache = new KeyCache(storage.keys(), rootKey);
         this.keys = new KeyService(account, storage, rootKey, cache, resolver, settings, clock);
         this.aliases = new AliasService(storage, keys, resolver, settings, clock);
-        this.tags = new TagService(storage, keys);
         this.crypto = new CryptoService(cache, resolver);
+        this.secrets = new SecretService(account, storage, keys, resolver, crypto, clock);
+        this.tags = new TagService(storage, keys, secrets);
         this.maintenance = new KeyMaintenance(keys, clock);
     }
 
@@ -47,5 +49,9 @@ public final class Kms {
 
     public KeyMaintenance maintenance() {
         return maintenance;
+    }
+
+    public SecretService secrets() {
+        return secrets;
     }
 }

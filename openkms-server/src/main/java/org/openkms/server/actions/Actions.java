@@ -13,6 +13,7 @@ public final class Actions {
         CryptoActions.register(r);
         AliasActions.register(r);
         TagActions.register(r);
+        SecretActions.register(r);
         AccountActions.register(r);
         return r;
     }
