@@ -15,8 +15,9 @@ import org.openkms.core.secret.rotation.SecretRotator;
 
 /**
  * MySQL and MariaDB accounts ({@code mysql://host:port} or {@code mariadb://host:port}), via the MariaDB
- * driver, which speaks to both. An account changes its own password with {@code ALTER USER CURRENT_USER()};
- * an administrator changes another account's password on every host entry of that user name. Values are
+ * driver, which speaks to both. An account changes its own password with {@code SET PASSWORD} (MariaDB's
+ * ALTER USER needs the CREATE USER privilege even for oneself; MySQL 8 has no PASSWORD() function, hence the
+ * two forms); an administrator changes another account's password on every host entry of that user name. Values are
  * bound as parameters (the driver escapes them), never concatenated into SQL.
  */
 public final class MysqlRotator implements SecretRotator {
@@ -30,7 +31,8 @@ public final class MysqlRotator implements SecretRotator {
         Endpoint e = Endpoint.parse(endpoint, 3306);
         try (Connection c = connect(e, login)) {
             if (login.accountName().equals(account)) {
-                try (PreparedStatement s = c.prepareStatement("ALTER USER CURRENT_USER() IDENTIFIED BY ?")) {
+                boolean mariadb = c.getMetaData().getDatabaseProductVersion().toLowerCase(java.util.Locale.ROOT).contains("mariadb");
+                try (PreparedStatement s = c.prepareStatement(mariadb ? "SET PASSWORD = PASSWORD(?)" : "SET PASSWORD = ?")) {
                     s.setString(1, newPassword);
                     s.executeUpdate();
                 }
