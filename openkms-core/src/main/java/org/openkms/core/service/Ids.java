@@ -26,8 +26,15 @@ public final class Ids {
         return UUID.randomUUID().toString();
     }
 
+    /**
+     * Request IDs need uniqueness, not secrecy: they come from ThreadLocalRandom, because UUID.randomUUID()
+     * draws from one shared SecureRandom whose lock every request thread would queue on.
+     */
     public static String newRequestId() {
-        return UUID.randomUUID().toString().toUpperCase(java.util.Locale.ROOT);
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        long hi = (r.nextLong() & ~0xF000L) | 0x4000L; // version 4
+        long lo = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L; // IETF variant
+        return new UUID(hi, lo).toString().toUpperCase(java.util.Locale.ROOT);
     }
 
     /** cn-hangzhou → hzz (as Alibaba's IDs show), otherwise the first three letters of the region's city part. */
