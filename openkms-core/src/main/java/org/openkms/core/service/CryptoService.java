@@ -75,6 +75,11 @@ public final class CryptoService {
         }
     }
 
+    /** Whether a key may decrypt now (state and usage), from memory: Secrets Manager's check before a cached value. */
+    public void checkDecryptKey(String keyId) {
+        checkUsable(cache.get(keyId).orElseThrow(Errors::keyNotFound).record());
+    }
+
     /** Checks a blob's key without decrypting (DryRun of Decrypt). */
     public void checkDecryptable(byte[] ciphertextBlob) {
         try {

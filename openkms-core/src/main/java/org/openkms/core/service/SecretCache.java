@@ -8,10 +8,13 @@ import org.openkms.core.secret.SecretVersionRecord;
 import org.openkms.core.store.SecretRepository;
 
 /**
- * Secrets with their (still encrypted) versions in memory, so GetSecretValue reads no database once a secret
- * is warm. Holds envelopes, never plaintext: every read still opens the envelope through the KMS key, so a
- * key disabled a moment ago is honoured at once. Loaded and invalidated like {@link KeyCache} (the loader
- * runs inside computeIfAbsent, so an invalidation issued after a commit can never be overtaken by a stale load).
+ * Secrets with their versions in memory, so GetSecretValue reads no database once a secret is warm. A
+ * version's value is opened (through the KMS key) on its first read and kept with the entry: opening costs two
+ * AES key schedules, a large share of a warm read. Holding it is no new exposure, since this process already
+ * holds the unsealed key material that opens every envelope; every read still checks the key's state first
+ * (SecretService), so a key disabled a moment ago is honoured at once. Loaded and invalidated like
+ * {@link KeyCache} (the loader runs inside computeIfAbsent, so an invalidation issued after a commit can never
+ * be overtaken by a stale load); any write drops the whole entry, opened values included.
  */
 final class SecretCache {
     private final SecretRepository secrets;
@@ -21,7 +24,15 @@ final class SecretCache {
         this.secrets = secrets;
     }
 
-    record LoadedSecret(SecretRecord record, List<SecretVersionRecord> versions) {
+    record LoadedSecret(SecretRecord record, List<SecretVersionRecord> versions, ConcurrentHashMap<String, String> opened) {
+        LoadedSecret(SecretRecord record, List<SecretVersionRecord> versions) {
+            this(record, versions, new ConcurrentHashMap<>());
+        }
+
+        @Override
+        public String toString() { // never print opened values
+            return "LoadedSecret[" + record.secretName() + "]";
+        }
     }
 
     Optional<LoadedSecret> get(String secretName) {

@@ -170,7 +170,9 @@ public final class SecretService {
             throw Errors.resourceInDeleteWindow();
         }
         SecretVersionRecord v = select(s, versionId, versionStage);
-        return new SecretValue(s.record(), v, envelopes.open(v.secretName(), v.versionId(), v.envelope()));
+        crypto.checkDecryptKey(s.record().encryptionKeyId()); // the key's state governs, cached value or not
+        String data = s.opened().computeIfAbsent(v.versionId(), id -> envelopes.open(v.secretName(), id, v.envelope()));
+        return new SecretValue(s.record(), v, data);
     }
 
     private static SecretVersionRecord select(LoadedSecret s, String versionId, String stage) {
