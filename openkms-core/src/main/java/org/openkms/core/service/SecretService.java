@@ -346,9 +346,7 @@ public final class SecretService {
     public Instant deleteSecret(String nameParam, Integer recoveryWindowInDays, boolean force) {
         String name = resolveName(nameParam);
         if (force) {
-            if (recoveryWindowInDays != null) {
-                throw Errors.invalidParameter("RecoveryWindowInDays and ForceDeleteWithoutRecovery=true exclude each other.");
-            }
+            // A RecoveryWindowInDays sent alongside is ignored: Terraform's provider sends both when forcing.
             storage.secrets().find(name).orElseThrow(Errors::resourceNotFound);
             storage.secrets().delete(name);
             cache.invalidate(name);
