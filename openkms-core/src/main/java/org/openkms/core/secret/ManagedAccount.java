@@ -41,6 +41,11 @@ public record ManagedAccount(String accountName, String accountPassword) {
             n = null;
         }
         String shape = "It must be {\"Accounts\":[{\"AccountName\":…,\"AccountPassword\":…}]} or {\"AccountName\":…,\"AccountPassword\":…}.";
+        if ("$Auto".equals(secretData)) {
+            // Alibaba creates the accounts of Redis/PolarDB secrets itself; here they must exist and be named.
+            throw Errors.invalidParameter("SecretData", "$Auto (accounts created by the cloud service) is not available here; "
+                    + shape.substring(0, 1).toLowerCase() + shape.substring(1));
+        }
         if (n == null || !n.isObject()) {
             throw Errors.invalidParameter("SecretData", shape);
         }

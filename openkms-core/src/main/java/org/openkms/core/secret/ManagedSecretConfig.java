@@ -12,8 +12,8 @@ import org.openkms.core.error.Errors;
  * The ExtendedConfig of a managed (Rds or Redis) secret, as rotation reads it (api-semantics.md §5.2).
  *
  * <p>Alibaba names a cloud instance here; this server names a reachable server instead, as a URL in the same
- * field: Rds {@code DBInstanceId} = {@code postgresql://host:port[/database]}, {@code mysql://host:port} or
- * {@code mariadb://host:port}; Redis {@code InstanceId} = {@code redis://host:port}. One addition:
+ * field: Rds {@code DBInstanceId} (PolarDB {@code DBClusterId}) = {@code postgresql://host:port[/database]},
+ * {@code mysql://host:port} or {@code mariadb://host:port}; Redis {@code InstanceId} = {@code redis://host:port}. One addition:
  * {@code MasterSecretName} names another secret on this server holding {@code {"AccountName","AccountPassword"}}
  * of an administrator account; dual-account rotation (and Redis) change passwords with it. Without it a
  * single-account secret changes its own password with its current credentials.
@@ -50,7 +50,7 @@ public record ManagedSecretConfig(
     /** Reads the stored (already validated) configuration. */
     public static ManagedSecretConfig parse(SecretType type, String extendedConfig) {
         ObjectNode n = object(extendedConfig);
-        String endpointField = type == SecretType.Redis ? "InstanceId" : "DBInstanceId";
+        String endpointField = endpointField(type);
         return new ManagedSecretConfig(text(n, "SecretSubType"), text(n, endpointField), text(n, "AccountName"),
                 text(n, "CloneAccountName"), text(n, "MasterSecretName"));
     }
@@ -72,7 +72,7 @@ public record ManagedSecretConfig(
         if (!SINGLE_USER.equals(subType) && !DOUBLE_USERS.equals(subType)) {
             throw Errors.invalidParameter("ExtendedConfig", "SecretSubType must be SingleUser or DoubleUsers.");
         }
-        String endpointField = type == SecretType.Redis ? "InstanceId" : "DBInstanceId";
+        String endpointField = endpointField(type);
         if (text(n, endpointField).isEmpty()) {
             throw Errors.invalidParameter("ExtendedConfig", endpointField + " is required for " + type + " secrets.");
         }
@@ -94,7 +94,7 @@ public record ManagedSecretConfig(
             if (clone.equals(primary)) {
                 throw Errors.invalidParameter("ExtendedConfig", "CloneAccountName must differ from AccountName.");
             }
-            if (text(n, "MasterSecretName").isEmpty() && type == SecretType.Rds) {
+            if (text(n, "MasterSecretName").isEmpty() && type != SecretType.Redis) {
                 throw Errors.invalidParameter("ExtendedConfig",
                         "DoubleUsers rotation resets the other account's password and needs MasterSecretName (an administrator account secret).");
             }
@@ -106,6 +106,15 @@ public record ManagedSecretConfig(
             throw Errors.invalidParameter("ExtendedConfig", "It must not exceed 1024 characters.");
         }
         return stored;
+    }
+
+    /** Where each type names its server: Rds DBInstanceId, PolarDB DBClusterId, Redis InstanceId. */
+    static String endpointField(SecretType type) {
+        return switch (type) {
+            case Redis -> "InstanceId";
+            case PolarDB -> "DBClusterId";
+            default -> "DBInstanceId";
+        };
     }
 
     /** UpdateSecret: replaces CustomData, the only part of ExtendedConfig that may change later. */

@@ -84,9 +84,9 @@ public final class SecretService {
 
     public Created createSecret(CreateSecretRequest req) {
         SecretType type = req.secretType() == null ? SecretType.Generic : req.secretType();
-        if (type != SecretType.Generic && type != SecretType.Rds && type != SecretType.Redis) {
+        if (type == SecretType.RAMCredentials || type == SecretType.ECS) {
             throw Errors.unsupportedOperation("SecretType " + type + " needs a cloud service this server does not have;"
-                    + " use Generic, Rds (PostgreSQL, MySQL, MariaDB) or Redis.");
+                    + " use Generic, Rds or PolarDB (PostgreSQL, MySQL, MariaDB) or Redis.");
         }
         SecretNames.checkName(req.secretName(), type);
         SecretNames.checkVersionId(req.versionId());

@@ -136,6 +136,21 @@ class RealRotationTest {
     }
 
     @Test
+    void polardbSecretsRotateLikeRdsOnTheirCluster() throws Exception {
+        String a = unique("rot_polar_a");
+        String b = a + "_clone";
+        RealServers.pgCreateRole(a, "initial-a");
+        RealServers.pgCreateRole(b, "unknown-b");
+        try {
+            dualAccount("polar-dual", a, b, "initial-a", "{\"SecretSubType\":\"DoubleUsers\",\"DBType\":\"PostgreSQL\",\"DBClusterId\":\""
+                    + RealServers.PG + "\",\"MasterSecretName\":\"master/pg\"}", "PolarDB", RealServers::pgCanLogIn);
+        } finally {
+            RealServers.pgAdmin("DROP ROLE IF EXISTS " + a);
+            RealServers.pgAdmin("DROP ROLE IF EXISTS " + b);
+        }
+    }
+
+    @Test
     void mariadbDualAccountPreviousKeepsWorkingUntilTheNextRotation() throws Exception {
         String a = unique("rot_my_a");
         String b = a + "_clone";
