@@ -46,16 +46,14 @@ public final class SecretRotation {
     private final SecretService secrets;
     private final SecretRepository repository;
     private final SecretEnvelopes envelopes;
-    private final SecretCache cache;
     private final Clock clock;
     private final List<SecretRotator> rotators = new CopyOnWriteArrayList<>();
     private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
 
-    SecretRotation(SecretService secrets, SecretRepository repository, SecretEnvelopes envelopes, SecretCache cache, Clock clock) {
+    SecretRotation(SecretService secrets, SecretRepository repository, SecretEnvelopes envelopes, Clock clock) {
         this.secrets = secrets;
         this.repository = repository;
         this.envelopes = envelopes;
-        this.cache = cache;
         this.clock = clock;
     }
 
@@ -222,10 +220,5 @@ public final class SecretRotation {
 
     private Instant now() {
         return Instant.ofEpochMilli(clock.millis());
-    }
-
-    void forget(String name) {
-        locks.remove(name);
-        cache.invalidate(name);
     }
 }

@@ -3,7 +3,6 @@ package org.openkms.core.service;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +61,7 @@ public final class SecretService {
         this.envelopes = new SecretEnvelopes(crypto);
         this.cache = new SecretCache(storage.secrets());
         this.clock = clock;
-        this.rotation = new SecretRotation(this, storage.secrets(), envelopes, cache, clock);
+        this.rotation = new SecretRotation(this, storage.secrets(), envelopes, clock);
     }
 
     public SecretRotation rotation() {
@@ -478,10 +477,6 @@ public final class SecretService {
         if (description != null && description.length() > 8192) {
             throw Errors.invalidParameter("Description", "It must not exceed 8192 characters.");
         }
-    }
-
-    List<SecretVersionRecord> versionsForRotation(String name) {
-        return new ArrayList<>(storage.secrets().versions(name));
     }
 
     String open(SecretVersionRecord v) {

@@ -161,7 +161,6 @@ public final class TagActions {
 
     private static List<String> resourceIds(Call c) {
         Params p = c.params();
-        String type = resourceType(p);
         List<String> ids = p.list("ResourceId");
         if (ids.isEmpty()) {
             throw Errors.missingParameter("ResourceId.1");
