@@ -105,6 +105,22 @@ class SecretServiceTest {
     }
 
     @Test
+    void aRotationInterruptedAfterThePasswordChangeIsFinishedByTheNextOne() {
+        managed("crash", 6 * 3600);
+        rotator.dieAfterChange = true; // the process "dies" between changing the password and moving the labels
+        assertThatThrownBy(() -> kms.secrets().rotateSecret("crash", "r1")).isInstanceOf(IllegalStateException.class);
+        String setOnServer = rotator.password;
+        assertThat(kms.secrets().getSecretValue("crash", null, null).version().versionId()).isEqualTo("v1");
+        assertThat(kms.secrets().listSecretVersionIds("crash", true)).hasSize(2); // the new value was stored first
+
+        rotator.dieAfterChange = false;
+        assertThat(kms.secrets().rotateSecret("crash", "r2")).isEqualTo("r1"); // finished, not rotated again
+        assertThat(ManagedAccount.parse(kms.secrets().getSecretValue("crash", null, null).data()).accountPassword())
+                .isEqualTo(setOnServer);
+        assertThat(kms.secrets().getSecretValue("crash", null, "ACSPrevious").version().versionId()).isEqualTo("v1");
+    }
+
+    @Test
     void deletionWindowEndsWithPurgeAndNotBefore() {
         generic("gone", "v1", "x");
         kms.secrets().deleteSecret("gone", 7, false);
@@ -143,6 +159,7 @@ class SecretServiceTest {
     /** Records the password it was asked to set; fails on demand. */
     static final class FakeRotator implements SecretRotator {
         volatile boolean fail;
+        volatile boolean dieAfterChange;
         volatile String password;
 
         @Override
@@ -156,11 +173,14 @@ class SecretServiceTest {
                 throw new RotationException("server said no");
             }
             password = newPassword;
+            if (dieAfterChange) {
+                throw new IllegalStateException("simulated crash");
+            }
         }
 
         @Override
         public boolean canLogIn(String endpoint, ManagedAccount credentials) {
-            return password == null || password.equals(credentials.accountPassword());
+            return password == null ? "first".equals(credentials.accountPassword()) : password.equals(credentials.accountPassword());
         }
     }
 
