@@ -99,6 +99,16 @@ public final class Errors {
         return new KmsException(409, "Rejected.RotationFailed", "The secret was not rotated, its current value is unchanged: " + reason);
     }
 
+    /** Concurrent writers kept colliding on one resource (several nodes); retryable. */
+    public static KmsException conflict() {
+        return new KmsException(503, "ServiceUnavailableTemporary", "The resource is being modified concurrently; retry the request.");
+    }
+
+    /** What DryRun reports instead of the parameter error it found (api-semantics.md §2.6). */
+    public static KmsException dryRunValidation(KmsException cause) {
+        return new KmsException(400, "ValidationError", cause.getMessage());
+    }
+
     public static KmsException internal() {
         return new KmsException(500, "InternalFailure", "The request processing has failed due to some unknown error.");
     }

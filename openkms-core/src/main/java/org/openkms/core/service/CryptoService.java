@@ -80,16 +80,6 @@ public final class CryptoService {
         checkUsable(cache.get(keyId).orElseThrow(Errors::keyNotFound).record());
     }
 
-    /** Checks a blob's key without decrypting (DryRun of Decrypt). */
-    public void checkDecryptable(byte[] ciphertextBlob) {
-        try {
-            String versionId = CiphertextBlob.decode(ciphertextBlob).keyVersionId();
-            checkUsable(cache.byVersion(versionId).orElseThrow(Errors::keyNotFound).record());
-        } catch (CryptoException e) {
-            throw Errors.invalidCiphertext();
-        }
-    }
-
     public DataKey generateDataKey(String keyIdParam, int numberOfBytes, Map<String, String> context) {
         LoadedKey key = encryptionKey(keyIdParam);
         byte[] plaintext = SecureRandoms.bytes(numberOfBytes);

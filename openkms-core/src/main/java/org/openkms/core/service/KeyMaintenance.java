@@ -40,9 +40,11 @@ public final class KeyMaintenance implements Runnable {
                 LOG.info("destroyed key {} after its deletion window", k.keyId());
                 done++;
             } else if (k.state() == KeyState.Enabled && k.automaticRotation() && !k.nextRotationDate().isAfter(now)) {
-                String version = keys.rotate(k.keyId()).keyVersionId();
-                LOG.info("rotated key {} to version {}", k.keyId(), version);
-                done++;
+                var version = keys.rotateIfDue(k.keyId());
+                if (version != null) {
+                    LOG.info("rotated key {} to version {}", k.keyId(), version.keyVersionId());
+                    done++;
+                }
             }
         }
         return done;

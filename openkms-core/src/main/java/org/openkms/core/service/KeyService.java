@@ -31,6 +31,11 @@ public final class KeyService {
     private final KeyResolver resolver;
     private final KmsSettings settings;
     private final Clock clock;
+    /**
+     * Serialises writers of one key inside this node, so concurrent calls queue instead of failing on revision
+     * conflicts; the revision check still guards against writers on other nodes.
+     */
+    private final KeyLocks locks = new KeyLocks();
 
     public KeyService(Account account, Storage storage, RootKeyProvider rootKey, KeyCache cache, KeyResolver resolver,
                       KmsSettings settings, Clock clock) {
@@ -167,41 +172,55 @@ public final class KeyService {
             return k.withRotationInterval(newSeconds);
         });
         // An interval that makes the key past due rotates it now (api-semantics.md §4.5).
-        KeyRecord k = describeKey(keyIdParam);
-        if (k.automaticRotation() && !k.nextRotationDate().isAfter(now())) {
-            rotate(k.keyId());
-        }
+        rotateIfDue(describeKey(keyIdParam).keyId());
     }
 
     /** CreateKeyVersion: a new primary version, at most one per minKeyVersionInterval. */
     public KeyVersionRecord createKeyVersion(String keyIdParam) {
-        KeyRecord k = describeKey(keyIdParam);
-        rejectUnlessEnabled(k);
-        if (k.origin() == Origin.EXTERNAL) {
-            throw Errors.unsupportedOperation("Keys with imported material (Origin EXTERNAL) have a single version.");
-        }
-        if (k.lastRotationDate() != null && k.lastRotationDate().plus(settings.minKeyVersionInterval()).isAfter(now())) {
-            throw Errors.unsupportedOperation("A new key version can be created at most once every "
-                    + settings.minKeyVersionInterval().toDays() + " days.");
-        }
-        if (storage.keys().versions(k.keyId()).size() >= settings.maxVersionsPerKey()) {
-            throw Errors.limitExceeded("at most " + settings.maxVersionsPerKey() + " versions per key");
-        }
-        return rotate(k.keyId());
+        String keyId = describeKey(keyIdParam).keyId();
+        return rotate(keyId, k -> {
+            rejectUnlessEnabled(k);
+            if (k.origin() == Origin.EXTERNAL) {
+                throw Errors.unsupportedOperation("Keys with imported material (Origin EXTERNAL) have a single version.");
+            }
+            if (k.lastRotationDate() != null && k.lastRotationDate().plus(settings.minKeyVersionInterval()).isAfter(now())) {
+                throw Errors.unsupportedOperation("A new key version can be created at most once every "
+                        + settings.minKeyVersionInterval().toDays() + " days.");
+            }
+            if (storage.keys().versions(k.keyId()).size() >= settings.maxVersionsPerKey()) {
+                throw Errors.limitExceeded("at most " + settings.maxVersionsPerKey() + " versions per key");
+            }
+            return true;
+        });
     }
 
-    /** Adds a new primary version; used by CreateKeyVersion and automatic rotation. */
-    KeyVersionRecord rotate(String keyId) {
-        for (int attempt = 0; attempt < 10; attempt++) {
-            KeyRecord k = find(keyId);
-            Instant now = now();
-            KeyVersionRecord v = newVersion(keyId, k.keySpec().materialLength(), now);
-            if (storage.keys().addVersion(k.withPrimaryVersion(v.keyVersionId(), now), k.revision(), v)) {
-                cache.invalidate(keyId);
-                return v;
+    /** Automatic rotation: adds a new primary version if the key is (still) Enabled and due; else returns null. */
+    KeyVersionRecord rotateIfDue(String keyId) {
+        return rotate(keyId, k -> k.state() == KeyState.Enabled && k.automaticRotation() && !k.nextRotationDate().isAfter(now()));
+    }
+
+    /**
+     * Adds a new primary version if {@code precondition} accepts the current row (false: nothing to do, returns
+     * null; it may also throw the API error that forbids it). It runs on every attempt, so a concurrent writer
+     * cannot slip a second version past it.
+     */
+    private KeyVersionRecord rotate(String keyId, java.util.function.Predicate<KeyRecord> precondition) {
+        return locks.withLock(keyId, () -> {
+            for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+                KeyRecord k = find(keyId);
+                if (!precondition.test(k)) {
+                    return null;
+                }
+                Instant now = now();
+                KeyVersionRecord v = newVersion(keyId, k.keySpec().materialLength(), now);
+                if (storage.keys().addVersion(k.withPrimaryVersion(v.keyVersionId(), now), k.revision(), v)) {
+                    cache.invalidate(keyId);
+                    return v;
+                }
+                backOff(attempt);
             }
-        }
-        throw Errors.internal();
+            throw Errors.conflict();
+        });
     }
 
     public KeyVersionRecord describeKeyVersion(String keyIdParam, String keyVersionId) {
@@ -239,18 +258,32 @@ public final class KeyService {
      */
     private void mutate(String keyIdParam, UnaryOperator<KeyRecord> transition) {
         String keyId = resolver.resolve(keyIdParam);
-        for (int attempt = 0; attempt < 10; attempt++) {
-            KeyRecord current = find(keyId);
-            KeyRecord next = transition.apply(current);
-            if (next == null) {
-                return;
+        locks.withLock(keyId, () -> {
+            for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+                KeyRecord current = find(keyId);
+                KeyRecord next = transition.apply(current);
+                if (next == null) {
+                    return null;
+                }
+                if (storage.keys().update(next, current.revision())) {
+                    cache.invalidate(keyId);
+                    return null;
+                }
+                backOff(attempt); // another node wrote the key meanwhile
             }
-            if (storage.keys().update(next, current.revision())) {
-                cache.invalidate(keyId);
-                return;
-            }
+            throw Errors.conflict();
+        });
+    }
+
+    private static final int MAX_ATTEMPTS = 10;
+
+    private static void backOff(int attempt) {
+        try {
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(1, 5L << Math.min(attempt, 5)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw Errors.conflict();
         }
-        throw Errors.internal();
     }
 
     private KeyVersionRecord newVersion(String keyId, int materialLength, Instant now) {

@@ -50,6 +50,7 @@ public final class SecretService {
     private final SecretEnvelopes envelopes;
     private final SecretCache cache;
     private final SecretRotation rotation;
+    private final KeyLocks locks = new KeyLocks();
     private final Clock clock;
 
     SecretService(Account account, Storage storage, KeyService keys, KeyResolver resolver, CryptoService crypto, Clock clock) {
@@ -426,19 +427,22 @@ public final class SecretService {
      */
     void mutate(String nameParam, BiFunction<SecretRecord, VersionSet, SecretRecord> plan) {
         String name = resolveName(nameParam);
-        for (int attempt = 0; attempt < 10; attempt++) {
-            SecretRecord current = storage.secrets().find(name).orElseThrow(Errors::resourceNotFound);
-            VersionSet versions = new VersionSet(storage.secrets().versions(name));
-            SecretRecord next = plan.apply(current, versions);
-            if (next == null) {
-                return;
+        // Writers of one secret take turns on this node; the revision check still guards against other nodes.
+        locks.withLock(name, () -> {
+            for (int attempt = 0; attempt < 10; attempt++) {
+                SecretRecord current = storage.secrets().find(name).orElseThrow(Errors::resourceNotFound);
+                VersionSet versions = new VersionSet(storage.secrets().versions(name));
+                SecretRecord next = plan.apply(current, versions);
+                if (next == null) {
+                    return null;
+                }
+                if (storage.secrets().saveVersions(next, current.revision(), versions.upserts(), versions.removed())) {
+                    cache.invalidate(name);
+                    return null;
+                }
             }
-            if (storage.secrets().saveVersions(next, current.revision(), versions.upserts(), versions.removed())) {
-                cache.invalidate(name);
-                return;
-            }
-        }
-        throw Errors.internal();
+            throw Errors.conflict();
+        });
     }
 
     private static String checkData(String data, String dataTypeParam, SecretType type) {

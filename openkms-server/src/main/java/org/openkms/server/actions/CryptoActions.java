@@ -43,11 +43,12 @@ public final class CryptoActions {
         Params p = c.params();
         byte[] blob = p.base64("CiphertextBlob");
         Map<String, String> context = p.stringMap("EncryptionContext");
+        CryptoService.Decrypted d = c.kms().crypto().decrypt(blob, context);
         if (p.dryRun()) {
-            c.kms().crypto().checkDecryptable(blob);
+            // A dry run must fail exactly where the real call would (wrong context, tampered blob): decrypt, discard.
+            java.util.Arrays.fill(d.plaintext(), (byte) 0);
             throw Errors.dryRun();
         }
-        CryptoService.Decrypted d = c.kms().crypto().decrypt(blob, context);
         c.keyResource(d.keyId());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("KeyId", d.keyId());
@@ -105,8 +106,8 @@ public final class CryptoActions {
             throw Errors.unsupportedOperation("Asymmetric source ciphertexts are not supported by this server yet.");
         }
         if (p.dryRun()) {
-            c.kms().crypto().checkDecryptable(blob);
             c.kms().crypto().encryptionKey(destination);
+            java.util.Arrays.fill(c.kms().crypto().decrypt(blob, sourceContext).plaintext(), (byte) 0);
             throw Errors.dryRun();
         }
         CryptoService.Encrypted e = c.kms().crypto().reEncrypt(blob, sourceContext, destination, destinationContext);

@@ -111,6 +111,7 @@ public final class TagActions {
         if (tagKeys.size() > 20) {
             throw Errors.invalidParameter("TagKey", "At most 20 tag keys are allowed.");
         }
+        tagKeys.forEach(TagService::validateTagKey);
         boolean all = p.bool("All", false);
         if (tagKeys.isEmpty() && !all) {
             throw Errors.missingParameter("TagKey.1");
@@ -134,6 +135,12 @@ public final class TagActions {
         p.required("RegionId");
         String type = resourceType(p);
         List<String> ids = new ArrayList<>();
+        if (p.list("ResourceId").size() > 50) {
+            throw Errors.invalidParameter("ResourceId", "At most 50 resources are allowed.");
+        }
+        if (p.objectList("Tag").size() > 20) {
+            throw Errors.invalidParameter("Tag", "At most 20 tags are allowed.");
+        }
         for (String id : p.list("ResourceId")) {
             ids.add(type.equals(TagService.KEY) ? resolveOrKeep(c, id) : secretNameOrKeep(c, id));
         }

@@ -69,7 +69,7 @@ public final class Gateway {
             }
             authorizer.authorize(principal, "kms:" + actionName, "*");
             call = new Call(actionName, new Params(businessParams(req)), principal, kms);
-            Map<String, Object> body = new LinkedHashMap<>(action.handle(call));
+            Map<String, Object> body = new LinkedHashMap<>(execute(action, call));
             body.put("RequestId", requestId);
             response = xml ? ResponseEncoder.xml(200, actionName + "Response", body) : ResponseEncoder.json(200, body);
         } catch (KmsException e) {
@@ -88,6 +88,22 @@ public final class Gateway {
                 actionName == null ? "" : actionName, call != null ? call.resource() : "", req.sourceIp(),
                 response.status(), resultCode, (System.nanoTime() - start) / 1000, call != null ? call.auditDetail() : ""));
         return response;
+    }
+
+    /**
+     * Runs the action. Under DryRun=true Alibaba reports bad parameters as ValidationError (api-semantics.md
+     * §2.6); the translation is made here once rather than in every action that supports DryRun.
+     */
+    private static Map<String, Object> execute(Action action, Call call) {
+        try {
+            return action.handle(call);
+        } catch (KmsException e) {
+            boolean parameterError = "InvalidParameter".equals(e.code()) || "MissingParameter".equals(e.code());
+            if (parameterError && "true".equalsIgnoreCase(call.params().optional("DryRun"))) {
+                throw Errors.dryRunValidation(e);
+            }
+            throw e;
+        }
     }
 
     private ApiResponse error(KmsException e, String requestId, boolean xml) {
