@@ -1,54 +1,42 @@
 package org.openkms.conformance.secrets;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.openkms.server.OpenKmsServer;
-import org.openkms.server.config.ServerConfig;
+import org.openkms.conformance.Conformance;
+import org.openkms.conformance.ConformanceServer;
+import org.openkms.conformance.KmsApi;
+import org.openkms.conformance.SharedServer;
+import org.openkms.conformance.V1Api;
+import org.openkms.conformance.V2Api;
 
 /**
- * Every secrets operation (api-semantics.md §3.8) through the official V2 and V1 Java SDKs, success and error
- * paths: the SDKs' own typed models must see Alibaba's field names, list shapes and error codes.
+ * Every secrets operation (api-semantics.md §3.8) through the official V2 and V1 Java SDKs in every configuration
+ * of the harness's matrix (HTTP and HTTPS, ACS3 and HMAC-SHA1), success and error paths: the SDKs' own typed
+ * models must see Alibaba's field names, list shapes, error codes and HTTP statuses.
  * (BatchGetSecretValue is newer than the V2 SDK 1.2.3 and absent from V1; it is covered over HTTP in
  * openkms-server's SecretsHttpTest.)
  */
+@ExtendWith(SharedServer.class)
 class SecretsConformanceTest {
-    private static final Pattern ISO = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z");
-    private static final String AK = "LTAI5tSecretsConformance";
-    private static final String SK = "Secrets0Conformance0Secret";
-    private static Path dir;
-    private static OpenKmsServer server;
-    private static List<SecretsSdk> sdks;
+    private static final Pattern ISO = Conformance.ISO_SECONDS;
 
-    @BeforeAll
-    static void start() throws Exception {
-        dir = Files.createTempDirectory("openkms-secrets-conformance-");
-        server = OpenKmsServer.start(ServerConfig.defaults().withDataDir(dir).withListen("127.0.0.1:0").withHttpsListen("")
-                .withRootAccessKey(AK, SK));
-        sdks = List.of(new V2Secrets(server.httpPort(), AK, SK), new V1Secrets(server.httpPort(), AK, SK));
+    /** The harness's SDK matrix, each configuration seen through the secrets operations. */
+    static Stream<SecretsSdk> sdks() {
+        return SharedServer.sdks().map(SecretsConformanceTest::secrets);
     }
 
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
-    static Stream<SecretsSdk> sdks() throws Exception {
-        if (sdks == null) {
-            start();
+    private static SecretsSdk secrets(KmsApi api) {
+        if (api instanceof V2Api v2) {
+            return new V2Secrets(v2);
         }
-        return sdks.stream();
+        return new V1Secrets((V1Api) api);
     }
 
     private static String unique(String prefix) {
@@ -56,13 +44,7 @@ class SecretsConformanceTest {
     }
 
     private static void expectError(SecretsSdk sdk, String code, int status, ThrowingCallable call) {
-        Throwable t = catchThrowable(call);
-        assertThat(t).as("expected %s", code).isInstanceOf(SdkError.class);
-        SdkError e = (SdkError) t;
-        assertThat(e.code).as(e.getMessage()).isEqualTo(code);
-        if (e.status >= 0) {
-            assertThat(e.status).as(e.getMessage()).isEqualTo(status);
-        }
+        Conformance.expectError(code, status, call);
     }
 
     private static SecretsSdk.Created generic(SecretsSdk sdk, String name, String value) {
@@ -75,7 +57,7 @@ class SecretsConformanceTest {
         String name = unique("conf/app-");
         SecretsSdk.Created c = sdk.createSecret(name, "v1", "s3cr3t value ✓", "text", "Generic", null, null,
                 "[{\"TagKey\":\"team\",\"TagValue\":\"db\"}]", null, null);
-        assertThat(c.arn()).isEqualTo("acs:kms:cn-hangzhou:" + server.kms().account().uid() + ":secret/" + name);
+        assertThat(c.arn()).isEqualTo("acs:kms:cn-hangzhou:" + ConformanceServer.ACCOUNT_ID + ":secret/" + name);
         assertThat(c.secretName()).isEqualTo(name);
         assertThat(c.versionId()).isEqualTo("v1");
         assertThat(c.secretType()).isEqualTo("Generic");

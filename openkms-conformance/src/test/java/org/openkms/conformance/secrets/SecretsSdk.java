@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * The secrets operations through one official SDK. Each method makes exactly one SDK call and copies the SDK's
  * typed response fields into the records below, so a field the server names wrongly shows up as null. Failures
- * surface as {@link SdkError}. Null arguments are not sent.
+ * surface as the harness's {@link org.openkms.conformance.ApiException}. Null arguments are not sent.
  */
 interface SecretsSdk {
     String name();

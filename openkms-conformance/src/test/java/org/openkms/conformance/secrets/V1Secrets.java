@@ -2,9 +2,6 @@ package org.openkms.conformance.secrets;
 
 import com.aliyuncs.AcsRequest;
 import com.aliyuncs.AcsResponse;
-import com.aliyuncs.DefaultAcsClient;
-import com.aliyuncs.exceptions.ClientException;
-import com.aliyuncs.http.ProtocolType;
 import com.aliyuncs.kms.model.v20160120.CreateKeyRequest;
 import com.aliyuncs.kms.model.v20160120.CreateSecretRequest;
 import com.aliyuncs.kms.model.v20160120.CreateSecretResponse;
@@ -28,26 +25,21 @@ import com.aliyuncs.kms.model.v20160120.RotateSecretResponse;
 import com.aliyuncs.kms.model.v20160120.UpdateSecretRequest;
 import com.aliyuncs.kms.model.v20160120.UpdateSecretRotationPolicyRequest;
 import com.aliyuncs.kms.model.v20160120.UpdateSecretVersionStageRequest;
-import com.aliyuncs.profile.DefaultProfile;
 import java.util.ArrayList;
 import java.util.List;
+import org.openkms.conformance.V1Api;
 
-/**
- * {@link SecretsSdk} through the V1 SDK {@code aliyun-java-sdk-kms} (RPC HMAC-SHA1). V1 request constructors
- * force HTTPS, so each request gets the plain-HTTP endpoint explicitly. V1 errors carry no HTTP status (-1).
- */
+/** {@link SecretsSdk} through the V1 SDK {@code aliyun-java-sdk-kms}, in one of the harness's configurations. */
 final class V1Secrets implements SecretsSdk {
-    private final DefaultAcsClient client;
-    private final String endpoint;
+    private final V1Api api;
 
-    V1Secrets(int port, String accessKeyId, String secret) {
-        this.client = new DefaultAcsClient(DefaultProfile.getProfile("cn-hangzhou", accessKeyId, secret));
-        this.endpoint = "127.0.0.1:" + port;
+    V1Secrets(V1Api api) {
+        this.api = api;
     }
 
     @Override
     public String name() {
-        return "V1 aliyun-java-sdk-kms";
+        return api.name();
     }
 
     @Override
@@ -214,13 +206,8 @@ final class V1Secrets implements SecretsSdk {
         call(r);
     }
 
+    /** One SDK call to the harness's endpoint; an error answer becomes its ApiException (with the HTTP status). */
     private <T extends AcsResponse> T call(AcsRequest<T> request) {
-        request.setSysEndpoint(endpoint);
-        request.setSysProtocol(ProtocolType.HTTP);
-        try {
-            return client.getAcsResponse(request);
-        } catch (ClientException e) {
-            throw new SdkError(name(), e.getErrCode(), -1, e.getErrMsg());
-        }
+        return api.call(request);
     }
 }

@@ -24,28 +24,27 @@ import com.aliyun.kms20160120.models.RotateSecretResponseBody;
 import com.aliyun.kms20160120.models.UpdateSecretRequest;
 import com.aliyun.kms20160120.models.UpdateSecretRotationPolicyRequest;
 import com.aliyun.kms20160120.models.UpdateSecretVersionStageRequest;
-import com.aliyun.tea.TeaException;
-import com.aliyun.teaopenapi.models.Config;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.openkms.conformance.V2Api;
 
-/** {@link SecretsSdk} through the V2 SDK {@code com.aliyun:kms20160120} (ACS3-HMAC-SHA256, plain HTTP). */
+/** {@link SecretsSdk} through the V2 SDK {@code com.aliyun:kms20160120}, in one of the harness's configurations. */
 final class V2Secrets implements SecretsSdk {
+    private final V2Api api;
     private final Client client;
 
-    V2Secrets(int port, String accessKeyId, String secret) throws Exception {
-        this.client = new Client(new Config().setAccessKeyId(accessKeyId).setAccessKeySecret(secret)
-                .setEndpoint("127.0.0.1:" + port).setRegionId("cn-hangzhou").setProtocol("http")
-                .setConnectTimeout(5_000).setReadTimeout(15_000));
+    V2Secrets(V2Api api) {
+        this.api = api;
+        this.client = api.client();
     }
 
     @Override
     public String name() {
-        return "V2 kms20160120";
+        return api.name();
     }
 
     @Override
@@ -181,15 +180,8 @@ final class V2Secrets implements SecretsSdk {
         }
     }
 
+    /** One SDK call; an error answer becomes the harness's ApiException (code, HTTP status, RequestId). */
     private <T> T call(Callable<T> c) {
-        try {
-            return c.call();
-        } catch (TeaException e) {
-            Object status = e.getData() == null ? null : e.getData().get("statusCode");
-            int code = e.getStatusCode() != null ? e.getStatusCode() : status instanceof Number n ? n.intValue() : -1;
-            throw new SdkError(name(), e.getCode(), code, e.getMessage());
-        } catch (Exception e) {
-            throw new IllegalStateException(name() + ": the SDK call failed without an API error", e);
-        }
+        return api.call(c);
     }
 }
