@@ -11,10 +11,13 @@ import java.net.Socket;
  * <p>Why not {@code java.net.http.HttpClient} (or OkHttp, like the SDK): the load generator shares the machine (2 cores
  * here) with the server it measures, so every CPU cycle it spends is one the server does not get, and the number it
  * reports would be the generator's limit, not the server's. The JDK HttpClient goes through a selector thread,
- * CompletableFuture chains, header maps, immutable request objects and ByteBuffer lists per exchange, which costs
- * several times what the request itself needs; here a request is one {@code write} of a reused byte array and a
- * response is parsed in place from a reused buffer, on the connection's own thread, with no handoff. The signing is
- * still exactly the SDK's ({@link org.openkms.wire.RequestSigner}), which is what the server has to verify.
+ * CompletableFuture chains, header maps, immutable request objects and ByteBuffer lists per exchange, and hands every
+ * exchange between threads twice. Measured on the 2-core development machine with the same signed Encrypt load and 16
+ * threads: HttpClient used about 150-185 us of client CPU per request (1.3 cores, leaving the server ~8k req/s);
+ * this class with {@link SignedRequestEncoder} about 16-20 us (0.5 cores at 25-30k req/s), roughly half of it kernel
+ * time in the one {@code write} and one {@code read} per request. Here a request is one {@code write} of a reused byte
+ * array and a response is parsed in place from a reused buffer, on the connection's own thread, with no handoff. The
+ * signing is still exactly the SDK's ({@link org.openkms.wire.RequestSigner}): that is what the server has to verify.
  *
  * <p>Opened lazily; after a transport error or a response that ends the connection it is closed and the next
  * {@link #exchange} reconnects. Not thread-safe: one per worker thread.

@@ -84,8 +84,9 @@ public final class KeyService {
         return key;
     }
 
+    /** Served from the key cache (writes invalidate it), so reads of key metadata do not touch the database. */
     public KeyRecord describeKey(String keyIdParam) {
-        return find(resolver.resolve(keyIdParam));
+        return cache.get(resolver.resolve(keyIdParam)).map(LoadedKey::record).orElseThrow(Errors::keyNotFound);
     }
 
     /** All keys, oldest first. */

@@ -1,0 +1,44 @@
+package org.openkms.bench;
+
+/**
+ * What a measured run produced.
+ *
+ * @param ok              200 responses
+ * @param httpErrors      non-200 responses
+ * @param transportErrors failed connects, resets, timeouts, malformed responses
+ * @param wallNanos       from the start of the measurement to the last response
+ * @param latency         of the 200 responses
+ * @param firstError      the first error seen (status and body, or the exception), or null
+ * @param cpuNanos        CPU time the bench JVM used while measuring, or -1 if unknown
+ * @param connects        sockets opened by the workers (= connections unless the server closed some)
+ */
+public record BenchResult(long ok, long httpErrors, long transportErrors, long wallNanos, LatencyStats latency,
+                          String firstError, long cpuNanos, long connects) {
+
+    public long requests() {
+        return ok + httpErrors + transportErrors;
+    }
+
+    public long errors() {
+        return httpErrors + transportErrors;
+    }
+
+    public double seconds() {
+        return wallNanos / 1e9;
+    }
+
+    /** Successful requests per second: the headline number (a server answering errors quickly earns nothing). */
+    public double throughput() {
+        return ok / seconds();
+    }
+
+    /** Cores' worth of CPU the bench itself used, or -1. */
+    public double benchCpuCores() {
+        return cpuNanos < 0 ? -1 : cpuNanos / (double) wallNanos;
+    }
+
+    /** Bench CPU per request in microseconds, or -1. */
+    public double benchCpuMicrosPerRequest() {
+        return cpuNanos < 0 || requests() == 0 ? -1 : cpuNanos / 1000.0 / requests();
+    }
+}

@@ -1,0 +1,295 @@
+package org.openkms.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.HdrHistogram.Histogram;
+
+/**
+ * A closed-loop load run: N worker threads, each with its own keep-alive connection, sending the next request as soon
+ * as the previous response is read. A warmup phase (not counted) lets both JITs settle; then either a fixed duration
+ * or a fixed number of requests is measured. The main thread prints the progress line once a second.
+ *
+ * <p>Latency is the time from writing the request's first byte to reading the response's last byte (signing and
+ * connecting are not included); only 200 responses are recorded. Being closed-loop, the latencies are those of a
+ * saturated server with N requests in flight, not of a fixed arrival rate.
+ */
+final class LoadRun {
+    static final int WARMUP = 0;
+    static final int MEASURE = 1;
+    static final int STOP = 2;
+    /** Pause after a failed connect, so a dead server is not hammered with SYNs in a tight loop. */
+    private static final long CONNECT_RETRY_MILLIS = 100;
+    private static final int MAX_ERROR_TEXT = 600;
+
+    private final Scenario scenario;
+    private final SignedRequestEncoder encoder;
+    private final Endpoint endpoint;
+    private final int connections;
+    private final int timeoutMillis;
+    private final Duration warmup;
+    private final Duration duration; // null when counting requests
+    private final long requestLimit; // 0 when running for a duration
+    private final PrintStream progress; // null: no progress line
+
+    private volatile int phase = WARMUP;
+    private final AtomicLong claimed = new AtomicLong();
+    private final AtomicReference<String> firstError = new AtomicReference<>();
+    private final List<Worker> workers = new ArrayList<>();
+
+    LoadRun(Scenario scenario, SignedRequestEncoder encoder, Endpoint endpoint, int connections, int timeoutMillis,
+            Duration warmup, Duration duration, long requestLimit, PrintStream progress) {
+        this.scenario = scenario;
+        this.encoder = encoder;
+        this.endpoint = endpoint;
+        this.connections = connections;
+        this.timeoutMillis = timeoutMillis;
+        this.warmup = warmup;
+        this.duration = duration;
+        this.requestLimit = requestLimit;
+        this.progress = progress;
+    }
+
+    BenchResult run() throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(connections);
+        for (int i = 0; i < connections; i++) {
+            workers.add(new Worker(i, done));
+        }
+        long runStart = System.nanoTime();
+        boolean warming = !warmup.isZero();
+        phase = warming ? WARMUP : MEASURE;
+        for (Worker w : workers) {
+            w.start();
+        }
+        Progress line = new Progress();
+        if (warming) {
+            line.loop(runStart, runStart + warmup.toNanos(), done, true);
+        }
+        long measureStart = System.nanoTime();
+        long cpuStart = processCpuNanos();
+        phase = MEASURE;
+        if (duration != null) {
+            line.loop(measureStart, measureStart + duration.toNanos(), done, false);
+        } else {
+            line.loop(measureStart, Long.MAX_VALUE, done, false);
+        }
+        phase = STOP;
+        done.await();
+        long cpuEnd = processCpuNanos();
+        long measureEnd = measureStart;
+        for (Worker w : workers) {
+            w.join();
+            measureEnd = Math.max(measureEnd, w.lastCompletion);
+        }
+        line.finish();
+
+        Histogram all = LatencyStats.newHistogram();
+        long ok = 0;
+        long httpErrors = 0;
+        long transportErrors = 0;
+        long connects = 0;
+        for (Worker w : workers) {
+            all.add(w.histogram);
+            ok += w.ok;
+            httpErrors += w.httpErrors;
+            transportErrors += w.transportErrors;
+            connects += w.connection.connects();
+        }
+        long wall = Math.max(1, measureEnd - measureStart);
+        return new BenchResult(ok, httpErrors, transportErrors, wall, LatencyStats.of(all), firstError.get(),
+                cpuStart < 0 || cpuEnd < 0 ? -1 : cpuEnd - cpuStart, connects);
+    }
+
+    private void error(String text) {
+        if (firstError.get() == null && phase == MEASURE) {
+            firstError.compareAndSet(null, text.length() > MAX_ERROR_TEXT ? text.substring(0, MAX_ERROR_TEXT) + "…" : text);
+        }
+    }
+
+    private long totalCompleted() {
+        long n = 0;
+        for (Worker w : workers) {
+            n += w.ok + w.httpErrors + w.transportErrors;
+        }
+        return n;
+    }
+
+    private long totalErrors() {
+        long n = 0;
+        for (Worker w : workers) {
+            n += w.httpErrors + w.transportErrors;
+        }
+        return n;
+    }
+
+    /** CPU time of this JVM (all threads), or -1 where the platform does not say. */
+    static long processCpuNanos() {
+        var os = ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            return sun.getProcessCpuTime();
+        }
+        return -1;
+    }
+
+    /** The once-a-second status line on stderr, rewritten in place with '\r'. */
+    private final class Progress {
+        private int width;
+
+        /** Prints a line every second until {@code deadline} or until every worker has finished. */
+        void loop(long phaseStart, long deadline, CountDownLatch done, boolean warming) throws InterruptedException {
+            long lastTotal = 0;
+            long lastTick = phaseStart;
+            long nextTick = phaseStart + TimeUnit.SECONDS.toNanos(1);
+            for (;;) {
+                long now = System.nanoTime();
+                long until = Math.min(nextTick, deadline);
+                if (until > now && done.await(until - now, TimeUnit.NANOSECONDS)) {
+                    return;
+                }
+                now = System.nanoTime();
+                if (now >= deadline) {
+                    return;
+                }
+                if (now >= nextTick) {
+                    long total = totalCompleted();
+                    if (total < lastTotal) {
+                        lastTotal = 0; // workers reset their counters at the start of the measurement
+                    }
+                    double rps = (total - lastTotal) * 1e9 / Math.max(1, now - lastTick);
+                    print(warming, now - phaseStart, total, rps, totalErrors());
+                    lastTotal = total;
+                    lastTick = now;
+                    nextTick += TimeUnit.SECONDS.toNanos(1);
+                }
+            }
+        }
+
+        private void print(boolean warming, long elapsedNanos, long total, double rps, long errors) {
+            if (progress == null) {
+                return;
+            }
+            String of = warming ? "/" + seconds(warmup) : duration != null ? "/" + seconds(duration) : "";
+            String count = !warming && requestLimit > 0 ? String.format(Locale.ROOT, "%,d/%,d", total, requestLimit)
+                    : String.format(Locale.ROOT, "%,d", total);
+            String text = String.format(Locale.ROOT, "%s %3.0fs%s  requests %s  %,.0f req/s  errors %,d",
+                    warming ? "warmup " : "running", elapsedNanos / 1e9, of, count, rps, errors);
+            int pad = Math.max(0, width - text.length());
+            width = text.length();
+            progress.print("\r" + text + " ".repeat(pad));
+            progress.flush();
+        }
+
+        void finish() {
+            if (progress != null && width > 0) {
+                progress.print("\r" + " ".repeat(width) + "\r");
+                progress.flush();
+            }
+        }
+
+        private String seconds(Duration d) {
+            return d.toMillis() % 1000 == 0 ? d.getSeconds() + "s" : d.toMillis() + "ms";
+        }
+    }
+
+    /** One connection, one thread, one histogram: nothing is shared on the hot path but the phase flag. */
+    private final class Worker extends Thread {
+        final HttpConnection connection;
+        private final CountDownLatch done;
+        private final NonceSource nonces = new NonceSource();
+        private final RequestBuffer request = new RequestBuffer();
+        Histogram histogram = LatencyStats.newHistogram();
+        // single writer (this thread), read by the progress line
+        volatile long ok;
+        volatile long httpErrors;
+        volatile long transportErrors;
+        long lastCompletion;
+
+        Worker(int index, CountDownLatch done) {
+            super("bench-" + index);
+            setDaemon(true);
+            this.connection = new HttpConnection(endpoint, timeoutMillis);
+            this.done = done;
+        }
+
+        @Override
+        public void run() {
+            try {
+                loop();
+            } catch (RuntimeException | Error e) {
+                error("bench worker failed: " + e);
+                throw e;
+            } finally {
+                connection.close();
+                done.countDown();
+            }
+        }
+
+        private void loop() {
+            String action = scenario.action();
+            int seen = -1;
+            for (;;) {
+                int p = phase;
+                if (p == STOP) {
+                    return;
+                }
+                if (p != seen) {
+                    if (p == MEASURE) {
+                        histogram.reset();
+                        ok = 0;
+                        httpErrors = 0;
+                        transportErrors = 0;
+                    }
+                    seen = p;
+                }
+                if (p == MEASURE && requestLimit > 0 && claimed.getAndIncrement() >= requestLimit) {
+                    return;
+                }
+                try {
+                    connection.ensureOpen();
+                } catch (IOException e) {
+                    transportErrors++;
+                    lastCompletion = System.nanoTime();
+                    error("cannot connect to " + endpoint + ": " + e);
+                    sleepQuietly(CONNECT_RETRY_MILLIS);
+                    continue;
+                }
+                encoder.encode(action, scenario.params(), nonces, request);
+                long t0 = System.nanoTime();
+                try {
+                    int status = connection.exchange(request);
+                    long t1 = System.nanoTime();
+                    lastCompletion = t1;
+                    if (status == 200) {
+                        LatencyStats.record(histogram, t1 - t0);
+                        ok++;
+                    } else {
+                        httpErrors++;
+                        if (firstError.get() == null) {
+                            error("HTTP " + status + ": " + connection.response().bodyString());
+                        }
+                    }
+                } catch (IOException e) {
+                    lastCompletion = System.nanoTime();
+                    transportErrors++;
+                    error("transport error: " + e);
+                }
+            }
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package org.openkms.bench;
+
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * One kind of request the bench sends over and over. Add a scenario by implementing this and registering it in
+ * {@link Scenarios} (e.g. AsymmetricSign would create an EC_P256 SIGN/VERIFY key in {@link #prepare} and return
+ * {@code false} from {@link #needsSymmetricKey}; GetSecretValue would create a secret there).
+ */
+public interface Scenario {
+
+    /** The API action sent, e.g. {@code Encrypt}. */
+    String action();
+
+    /**
+     * Whether the run needs a symmetric key: then {@code --key-id} is used, or the bench creates an Aliyun_AES_256
+     * key (and schedules its deletion afterwards) and passes it in {@link Setup#keyId()}.
+     */
+    default boolean needsSymmetricKey() {
+        return true;
+    }
+
+    /** Once, on the main thread, before any load: create what the requests refer to. */
+    void prepare(Setup setup) throws IOException;
+
+    /**
+     * The business parameters of the next request. Called on every worker thread for every request, so it must be
+     * thread-safe and cheap; returning the same immutable map each time is the usual answer.
+     */
+    Map<String, String> params();
+
+    /** A short description for the report header, e.g. {@code Encrypt (256-byte plaintext)}. */
+    default String describe() {
+        return action();
+    }
+
+    /** What a scenario may use while preparing. */
+    interface Setup {
+        /** Signed calls to the server under test (same credentials and signature scheme as the load). */
+        ApiClient api();
+
+        /** The symmetric key, or null when {@link #needsSymmetricKey()} is false. */
+        String keyId();
+
+        /** {@code --plaintext-size}. */
+        int plaintextSize();
+
+        /** Random bytes (not secret) for payloads. */
+        byte[] randomBytes(int n);
+    }
+}

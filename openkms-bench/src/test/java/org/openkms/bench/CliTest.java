@@ -1,0 +1,95 @@
+package org.openkms.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Option parsing, credentials lookup, endpoints and scenarios; nothing here needs a server. */
+class CliTest {
+
+    @Test
+    void durations() {
+        assertThat(DurationConverter.parse("10s")).isEqualTo(Duration.ofSeconds(10));
+        assertThat(DurationConverter.parse("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(DurationConverter.parse("2m")).isEqualTo(Duration.ofMinutes(2));
+        assertThat(DurationConverter.parse("1m30s")).isEqualTo(Duration.ofSeconds(90));
+        assertThat(DurationConverter.parse("1.5s")).isEqualTo(Duration.ofMillis(1500));
+        assertThat(DurationConverter.parse("1h")).isEqualTo(Duration.ofHours(1));
+        assertThat(DurationConverter.parse("30")).isEqualTo(Duration.ofSeconds(30));
+        assertThat(DurationConverter.parse("0")).isEqualTo(Duration.ZERO);
+        assertThat(DurationConverter.parse("PT3S")).isEqualTo(Duration.ofSeconds(3));
+        for (String bad : new String[] {"", "s", "10x", "ten seconds", "-5s"}) {
+            assertThatThrownBy(() -> DurationConverter.parse(bad)).as(bad)
+                    .isInstanceOf(CommandLine.TypeConversionException.class);
+        }
+    }
+
+    @Test
+    void credentialsFromOptionsThenEnvironmentThenDataDir(@TempDir Path dir) throws IOException {
+        Map<String, String> env = Map.of("OPENKMS_ACCESS_KEY_ID", "envId", "OPENKMS_ACCESS_KEY_SECRET", "envSecret");
+        assertThat(Credentials.resolve("optId", "optSecret", env, dir).accessKeyId()).isEqualTo("optId");
+        assertThat(Credentials.resolve(null, null, env, dir).accessKeySecret()).isEqualTo("envSecret");
+        assertThatThrownBy(() -> Credentials.resolve("only-id", null, env, dir))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("go together");
+        assertThatThrownBy(() -> Credentials.resolve(null, null, Map.of(), dir))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("root-credentials");
+
+        Files.writeString(dir.resolve("root-credentials"),
+                "OPENKMS_ACCESS_KEY_ID=LTAIfile\nOPENKMS_ACCESS_KEY_SECRET=fileSecret=with=equals\n");
+        Credentials fromFile = Credentials.resolve(null, null, Map.of("OPENKMS_ACCESS_KEY_ID", "half"), dir);
+        assertThat(fromFile.accessKeyId()).isEqualTo("LTAIfile");
+        assertThat(fromFile.accessKeySecret()).isEqualTo("fileSecret=with=equals");
+        assertThat(fromFile.toString()).doesNotContain("fileSecret");
+    }
+
+    @Test
+    void endpoints() {
+        assertThat(Endpoint.parse("http://127.0.0.1:8080", false).hostHeader()).isEqualTo("127.0.0.1:8080");
+        assertThat(Endpoint.parse("http://kms.local/", false).hostHeader()).isEqualTo("kms.local");
+        assertThat(Endpoint.parse("https://kms.local:443", true).hostHeader()).isEqualTo("kms.local");
+        assertThat(Endpoint.parse("https://kms.local:443", true).isTls()).isTrue();
+        assertThat(Endpoint.parse("http://[::1]:18090", false).hostHeader()).isEqualTo("[::1]:18090");
+        assertThatThrownBy(() -> Endpoint.parse("ftp://x", false)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Endpoint.parse("127.0.0.1:8080", false)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Endpoint.parse("http://h/kms", false)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void scenariosByName() {
+        assertThat(Scenarios.names()).containsExactly("Encrypt", "Decrypt", "GenerateDataKey", "DescribeKey");
+        assertThat(Scenarios.create("decrypt").action()).isEqualTo("Decrypt");
+        assertThatThrownBy(() -> Scenarios.create("AsymmetricSign")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Encrypt, Decrypt");
+    }
+
+    @Test
+    void optionsParse() {
+        BenchMain m = new BenchMain();
+        new CommandLine(m).setCaseInsensitiveEnumValuesAllowed(true).parseArgs("--signature", "RPC", "-c", "4",
+                "--requests", "1000", "--warmup", "0", "--endpoint", "http://127.0.0.1:1");
+        assertThat(m.signature).isEqualTo(SignatureScheme.RPC);
+        assertThat(m.connections).isEqualTo(4);
+        assertThat(m.requests).isEqualTo(1000L);
+        assertThat(m.warmup).isZero();
+        assertThat(m.duration).isNull();
+        assertThat(m.action).isEqualTo("Encrypt");
+        assertThat(m.plaintextSize).isEqualTo(256);
+    }
+
+    @Test
+    void usageErrorsExitWith2() {
+        assertThat(BenchMain.commandLine().execute("--duration", "10s", "--requests", "5", "--access-key-id", "a",
+                "--access-key-secret", "b")).isEqualTo(2);
+        assertThat(BenchMain.commandLine().execute("--action", "Nope", "--access-key-id", "a",
+                "--access-key-secret", "b")).isEqualTo(2);
+        assertThat(BenchMain.commandLine().execute("--signature", "acs9")).isEqualTo(2);
+    }
+}
