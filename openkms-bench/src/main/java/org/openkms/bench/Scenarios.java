@@ -19,6 +19,7 @@ public final class Scenarios {
         register("Decrypt", DecryptScenario::new);
         register("GenerateDataKey", GenerateDataKeyScenario::new);
         register("DescribeKey", DescribeKeyScenario::new);
+        register("GetSecretValue", GetSecretValueScenario::new);
     }
 
     private Scenarios() {

@@ -64,7 +64,7 @@ class CliTest {
 
     @Test
     void scenariosByName() {
-        assertThat(Scenarios.names()).containsExactly("Encrypt", "Decrypt", "GenerateDataKey", "DescribeKey");
+        assertThat(Scenarios.names()).containsExactly("Encrypt", "Decrypt", "GenerateDataKey", "DescribeKey", "GetSecretValue");
         assertThat(Scenarios.create("decrypt").action()).isEqualTo("Decrypt");
         assertThatThrownBy(() -> Scenarios.create("AsymmetricSign")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("Encrypt, Decrypt");
