@@ -20,6 +20,7 @@ public final class Scenarios {
         register("GenerateDataKey", GenerateDataKeyScenario::new);
         register("DescribeKey", DescribeKeyScenario::new);
         AsymmetricScenarios.registerAll();
+        register("GetSecretValue", GetSecretValueScenario::new);
     }
 
     private Scenarios() {

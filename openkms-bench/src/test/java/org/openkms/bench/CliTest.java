@@ -67,6 +67,7 @@ class CliTest {
         assertThat(Scenarios.names()).startsWith("Encrypt", "Decrypt", "GenerateDataKey", "DescribeKey",
                 "AsymmetricSign", "AsymmetricVerify", "AsymmetricDecrypt");
         assertThat(Scenarios.names()).contains("AsymmetricSign-EC_P256", "AsymmetricVerify-EC_SM2", "AsymmetricDecrypt-RSA_3072");
+        assertThat(Scenarios.names()).contains("GetSecretValue");
         assertThat(Scenarios.create("decrypt").action()).isEqualTo("Decrypt");
         assertThat(Scenarios.create("asymmetricsign-ec_p256k").action()).isEqualTo("AsymmetricSign");
         assertThat(Scenarios.create("AsymmetricSign-EC_P256").needsSymmetricKey()).isFalse();

@@ -9,6 +9,10 @@ public record Account(String uid, String region) {
         return "acs:kms:" + region + ":" + uid + ":key/" + keyId;
     }
 
+    public String secretArn(String secretName) {
+        return "acs:kms:" + region + ":" + uid + ":secret/" + secretName;
+    }
+
     public String aliasArn(String aliasName) {
         return "acs:kms:" + region + ":" + uid + ":" + aliasName;
     }

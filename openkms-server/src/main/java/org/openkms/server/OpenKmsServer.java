@@ -10,7 +10,12 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.openkms.core.Account;
 import org.openkms.core.auth.Authorizer;
+import org.openkms.core.audit.AuditRecord;
+import org.openkms.core.service.Ids;
 import org.openkms.core.service.Kms;
+import org.openkms.core.service.SecretMaintenance;
+import org.openkms.core.service.SecretRotation;
+import org.openkms.server.rotation.Rotators;
 import org.openkms.core.service.KmsSettings;
 import org.openkms.core.store.Storage;
 import org.openkms.crypto.rootkey.FileRootKeyProvider;
@@ -70,6 +75,7 @@ public final class OpenKmsServer implements AutoCloseable {
                     .withMinKeyVersionInterval(config.minKeyVersionInterval())
                     .withMinRotationInterval(config.minRotationInterval());
             Kms kms = new Kms(new Account(config.accountId(), config.region()), storage, rootKey, settings, clock);
+            Rotators.registerAll(kms.secrets().rotation());
             audit = new JsonLinesAuditLog(dataDir.resolve("audit").resolve("audit.log"));
             Gateway gateway = new Gateway(Actions.all(), new Authenticator(credentials, clock), Authorizer.ROOT_ONLY, kms, audit);
             TlsMaterial tls = config.tlsCertificate() != null
@@ -86,6 +92,9 @@ public final class OpenKmsServer implements AutoCloseable {
             });
             long period = Math.max(1, config.maintenanceInterval().toMillis());
             scheduler.scheduleWithFixedDelay(kms.maintenance(), period, period, TimeUnit.MILLISECONDS);
+            JsonLinesAuditLog auditLog = audit;
+            scheduler.scheduleWithFixedDelay(new SecretMaintenance(kms.secrets(), outcome -> auditRotation(auditLog, kms, outcome)),
+                    period, period, TimeUnit.MILLISECONDS);
             OpenKmsServer server = new OpenKmsServer(storage, audit, jetty, scheduler, kms, tls, generated);
             LOG.info("OpenKMS listening: http={} https={} data-dir={} region={}", server.httpPort(), server.httpsPort(), dataDir, config.region());
             return server;
@@ -96,6 +105,14 @@ public final class OpenKmsServer implements AutoCloseable {
             storage.close();
             throw e;
         }
+    }
+
+    /** Scheduled rotations have no API call to audit them, so the job writes their record itself. */
+    private static void auditRotation(JsonLinesAuditLog audit, Kms kms, SecretRotation.Outcome o) {
+        audit.record(new AuditRecord(System.currentTimeMillis(), Ids.newRequestId(), "", "system:secret-rotation",
+                "RotateSecret", kms.account().secretArn(o.secretName()), "", o.failure() == null ? 200 : 409,
+                o.failure() == null ? "OK" : "Rejected.RotationFailed", 0,
+                o.failure() == null ? "scheduled rotation to version " + o.versionId() : o.failure()));
     }
 
     /** The bound plain-HTTP port, or -1. */

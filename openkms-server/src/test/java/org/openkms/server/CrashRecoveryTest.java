@@ -41,6 +41,10 @@ class CrashRecoveryTest {
                     .body().path("CiphertextBlob").asText();
             versionBefore = client.call("DescribeKey", Map.of("KeyId", keyId)).body().path("KeyMetadata").path("PrimaryKeyVersion").asText();
             assertThat(client.call("CreateKeyVersion", Map.of("KeyId", keyId)).status()).isEqualTo(200);
+            assertThat(client.call("CreateSecret", Map.of("SecretName", "survivor/secret", "VersionId", "v1", "SecretData", "one",
+                    "EncryptionKeyId", keyId)).status()).isEqualTo(200);
+            assertThat(client.call("PutSecretValue", Map.of("SecretName", "survivor/secret", "VersionId", "v2", "SecretData", "two"))
+                    .status()).isEqualTo(200);
         } finally {
             first.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
             first.waitFor();
@@ -56,6 +60,10 @@ class CrashRecoveryTest {
             assertThat(k.body().path("KeyMetadata").path("PrimaryKeyVersion").asText()).isNotEqualTo(versionBefore);
             assertThat(client.call("ListKeyVersions", Map.of("KeyId", keyId)).body().path("TotalCount").asInt()).isEqualTo(2);
             assertThat(client.call("ListResourceTags", Map.of("KeyId", keyId)).body().path("Tags").path("Tag").get(0).path("TagValue").asText()).isEqualTo("db");
+            SignedClient.Reply secret = client.call("GetSecretValue", Map.of("SecretName", "survivor/secret"));
+            assertThat(secret.body().path("SecretData").asText()).as(secret.raw()).isEqualTo("two");
+            assertThat(client.call("GetSecretValue", Map.of("SecretName", "survivor/secret", "VersionStage", "ACSPrevious"))
+                    .body().path("SecretData").asText()).isEqualTo("one");
         } finally {
             second.destroy();
             second.waitFor();

@@ -3,6 +3,7 @@ package org.openkms.storage;
 import org.openkms.core.store.AccessKeyRepository;
 import org.openkms.core.store.AliasRepository;
 import org.openkms.core.store.KeyRepository;
+import org.openkms.core.store.SecretRepository;
 import org.openkms.core.store.Storage;
 import org.openkms.core.store.TagRepository;
 
@@ -13,6 +14,7 @@ final class JdbcStorage implements Storage {
     private final AliasRepository aliases;
     private final TagRepository tags;
     private final AccessKeyRepository accessKeys;
+    private final SecretRepository secrets;
 
     JdbcStorage(ConnectionProvider db, Dialect dialect) {
         this.db = db;
@@ -20,6 +22,7 @@ final class JdbcStorage implements Storage {
         this.aliases = new JdbcAliasRepository(db, dialect);
         this.tags = new JdbcTagRepository(db, dialect);
         this.accessKeys = new JdbcAccessKeyRepository(db);
+        this.secrets = new JdbcSecretRepository(db, dialect);
     }
 
     @Override
@@ -40,6 +43,11 @@ final class JdbcStorage implements Storage {
     @Override
     public AccessKeyRepository accessKeys() {
         return accessKeys;
+    }
+
+    @Override
+    public SecretRepository secrets() {
+        return secrets;
     }
 
     /** Waits for running work where the backend can (SQLite), then releases all connections. */

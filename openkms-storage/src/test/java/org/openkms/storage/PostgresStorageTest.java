@@ -35,7 +35,7 @@ class PostgresStorageTest extends StorageContractTest {
     @Override
     protected Storage newStorage() {
         Storage opened = StorageFactory.open(schema.url());
-        schema.truncate("keys", "key_versions", "aliases", "tags", "access_keys");
+        schema.truncate("keys", "key_versions", "aliases", "tags", "access_keys", "secrets", "secret_versions");
         return opened;
     }
 
@@ -46,7 +46,7 @@ class PostgresStorageTest extends StorageContractTest {
 
     @Test
     void flywayMigratedTheSchemaWithThePostgresqlScripts() throws SQLException {
-        assertThat(query("SELECT version FROM " + schema.name() + ".flyway_schema_history WHERE success")).containsExactly("1");
+        assertThat(query("SELECT version FROM " + schema.name() + ".flyway_schema_history WHERE success ORDER BY installed_rank")).startsWith("1", "2");
     }
 
     /** Sorting must not depend on the database locale, so ordered text columns use the "C" collation. */

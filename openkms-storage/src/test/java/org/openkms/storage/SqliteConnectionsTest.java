@@ -148,7 +148,7 @@ class SqliteConnectionsTest {
         List<String> versions = connections.read("test",
                 c -> Sql.query(c, "SELECT version FROM flyway_schema_history WHERE success = 1 ORDER BY installed_rank",
                         row -> row.getString(1)));
-        assertThat(versions).containsExactly("1");
+        assertThat(versions).startsWith("1", "2");
     }
 
     private static String pragma(Connection c, String name) throws SQLException {

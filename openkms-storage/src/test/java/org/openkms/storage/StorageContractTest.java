@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -29,6 +30,9 @@ import org.openkms.core.key.KeyState;
 import org.openkms.core.key.KeyUsage;
 import org.openkms.core.key.KeyVersionRecord;
 import org.openkms.core.key.Origin;
+import org.openkms.core.secret.SecretRecord;
+import org.openkms.core.secret.SecretType;
+import org.openkms.core.secret.SecretVersionRecord;
 import org.openkms.core.store.Storage;
 import org.openkms.core.store.StorageException;
 import org.openkms.core.tag.TagRecord;
@@ -696,6 +700,141 @@ public abstract class StorageContractTest {
         assertAccessKey(storage.accessKeys().find("ak-1").orElseThrow(), ak);
         // And the reopened storage is writable.
         assertThat(storage.keys().update(rotated.withDescription("after reopen"), rotated.revision())).isTrue();
+    }
+
+    // ---------------------------------------------------------------- secrets
+
+    @Test
+    void secretRoundTripsEveryField() {
+        SecretRecord s = new SecretRecord("db/prod", SecretType.Rds, "描述 'quoted'", "key-1",
+                "{\"SecretSubType\":\"SingleUser\"}", true, 604_800L, T0.plusSeconds(5), T0, T0.plusSeconds(6),
+                T0.plusSeconds(7), "PostgreSQL refused: 28P01", T0.plusSeconds(8), "root", 3L);
+        SecretVersionRecord v = secretVersion("db/prod", "v1", T0, Set.of("ACSCurrent", "custom-1"));
+        assertThat(storage.secrets().create(s, List.of(v), Map.of("team", "db"))).isTrue();
+        assertThat(storage.secrets().find("db/prod")).contains(s);
+        assertSecretVersions(storage.secrets().versions("db/prod"), v);
+        assertThat(storage.tags().list("secret", "db/prod")).containsExactly(Map.entry("team", "db"));
+    }
+
+    @Test
+    void secretNullableFieldsRoundTripAsNull() {
+        SecretRecord s = secret("plain", T0);
+        storage.secrets().create(s, List.of(), Map.of());
+        assertThat(storage.secrets().find("plain")).contains(s);
+        assertThat(storage.secrets().find("missing")).isEmpty();
+        assertThat(storage.secrets().versions("missing")).isEmpty();
+    }
+
+    @Test
+    void createOfATakenSecretNameReturnsFalseAndWritesNothing() {
+        storage.secrets().create(secret("s", T0), List.of(secretVersion("s", "v1", T0, Set.of("ACSCurrent"))), Map.of());
+        SecretRecord other = secret("s", T0.plusSeconds(1)).withDescription("other", T0);
+        assertThat(storage.secrets().create(other, List.of(secretVersion("s", "v2", T0, Set.of())), Map.of("a", "b"))).isFalse();
+        assertThat(storage.secrets().find("s").orElseThrow().description()).isEqualTo("test secret s");
+        assertThat(storage.secrets().versions("s")).extracting(SecretVersionRecord::versionId).containsExactly("v1");
+        assertThat(storage.tags().list("secret", "s")).isEmpty();
+    }
+
+    @Test
+    void secretsAreListedByCreationDateThenName() {
+        storage.secrets().create(secret("b", T0), List.of(), Map.of());
+        storage.secrets().create(secret("c", T0.minusSeconds(1)), List.of(), Map.of());
+        storage.secrets().create(secret("a", T0), List.of(), Map.of());
+        assertThat(storage.secrets().list()).extracting(SecretRecord::secretName).containsExactly("c", "a", "b");
+    }
+
+    @Test
+    void secretUpdateIsRevisionChecked() {
+        SecretRecord s = secret("s", T0);
+        storage.secrets().create(s, List.of(), Map.of());
+        SecretRecord next = s.withDescription("new", T0.plusSeconds(1));
+        assertThat(storage.secrets().update(next, s.revision())).isTrue();
+        assertThat(storage.secrets().update(next.withDescription("stale", T0), s.revision())).isFalse();
+        assertThat(storage.secrets().update(secret("missing", T0), 1L)).isFalse();
+        assertThat(storage.secrets().find("s")).contains(next);
+    }
+
+    @Test
+    void saveVersionsInsertsRestagesAndRemovesAtomically() {
+        SecretRecord s = secret("s", T0);
+        SecretVersionRecord v1 = secretVersion("s", "v1", T0, Set.of("ACSCurrent"));
+        SecretVersionRecord v2 = secretVersion("s", "v2", T0.plusSeconds(1), Set.of("ACSPrevious"));
+        storage.secrets().create(s, List.of(v1, v2), Map.of());
+        SecretVersionRecord v3 = secretVersion("s", "v3", T0.minusSeconds(9), Set.of("ACSCurrent"));
+        SecretRecord next = s.touched(T0.plusSeconds(2));
+        assertThat(storage.secrets().saveVersions(next, s.revision(),
+                List.of(v1.withStages(Set.of("ACSPrevious")), v3), List.of("v2"))).isTrue();
+        // Insertion order, not creation date, orders versions; a restaged version keeps its place and value.
+        assertSecretVersions(storage.secrets().versions("s"), v1.withStages(Set.of("ACSPrevious")), v3);
+        assertThat(storage.secrets().find("s")).contains(next);
+    }
+
+    @Test
+    void saveVersionsOnAStaleRevisionWritesNothing() {
+        SecretRecord s = secret("s", T0);
+        SecretVersionRecord v1 = secretVersion("s", "v1", T0, Set.of("ACSCurrent"));
+        storage.secrets().create(s, List.of(v1), Map.of());
+        assertThat(storage.secrets().saveVersions(s.touched(T0), s.revision() + 5,
+                List.of(v1.withStages(Set.of()), secretVersion("s", "v2", T0, Set.of("ACSCurrent"))), List.of("v1"))).isFalse();
+        assertSecretVersions(storage.secrets().versions("s"), v1);
+    }
+
+    @Test
+    void secretVersionIdsAreScopedToTheirSecret() {
+        storage.secrets().create(secret("a", T0), List.of(secretVersion("a", "v1", T0, Set.of("ACSCurrent"))), Map.of());
+        storage.secrets().create(secret("b", T0), List.of(secretVersion("b", "v1", T0, Set.of("ACSCurrent"))), Map.of());
+        assertThat(storage.secrets().versions("a")).hasSize(1);
+        assertThat(storage.secrets().versions("b")).hasSize(1);
+    }
+
+    @Test
+    void deleteSecretRemovesVersionsAndTagsOfThatSecretOnly() {
+        storage.secrets().create(secret("a", T0), List.of(secretVersion("a", "v1", T0, Set.of("ACSCurrent"))), Map.of("k", "v"));
+        storage.secrets().create(secret("b", T0), List.of(secretVersion("b", "v1", T0, Set.of("ACSCurrent"))), Map.of("k", "v"));
+        storage.secrets().delete("a");
+        assertThat(storage.secrets().find("a")).isEmpty();
+        assertThat(storage.secrets().versions("a")).isEmpty();
+        assertThat(storage.tags().list("secret", "a")).isEmpty();
+        assertThat(storage.secrets().versions("b")).hasSize(1);
+        assertThat(storage.tags().list("secret", "b")).hasSize(1);
+        // The name is free again.
+        assertThat(storage.secrets().create(secret("a", T0), List.of(), Map.of())).isTrue();
+    }
+
+    @Test
+    void ofConcurrentStageMovesOnOneRevisionExactlyOneWins() throws Exception {
+        SecretRecord s = secret("s", T0);
+        storage.secrets().create(s, List.of(secretVersion("s", "v0", T0, Set.of("ACSCurrent"))), Map.of());
+        List<Boolean> wins = runConcurrently(8, t -> storage.secrets().saveVersions(s.touched(T0), s.revision(),
+                List.of(secretVersion("s", "v-" + t, T0, Set.of())), List.of()));
+        assertThat(wins).containsOnlyOnce(true);
+        assertThat(storage.secrets().versions("s")).hasSize(2);
+    }
+
+    @Test
+    void secretsSurviveCloseAndReopen() {
+        SecretRecord s = secret("s", T0);
+        SecretVersionRecord v1 = secretVersion("s", "v1", T0, Set.of("ACSCurrent"));
+        storage.secrets().create(s, List.of(v1), Map.of());
+        SecretVersionRecord v2 = secretVersion("s", "v2", T0, Set.of("ACSCurrent"));
+        storage.secrets().saveVersions(s.touched(T0), s.revision(), List.of(v1.withStages(Set.of("ACSPrevious")), v2), List.of());
+        storage.close();
+        storage = null;
+        storage = reopenStorage();
+        assertSecretVersions(storage.secrets().versions("s"), v1.withStages(Set.of("ACSPrevious")), v2);
+    }
+
+    protected static SecretRecord secret(String name, Instant created) {
+        return new SecretRecord(name, SecretType.Generic, "test secret " + name, "key-1", null, false, 0L, null, created,
+                created, null, null, null, "root", 1L);
+    }
+
+    protected static SecretVersionRecord secretVersion(String name, String versionId, Instant created, Set<String> stages) {
+        return new SecretVersionRecord(name, versionId, created, "text", bytes(versionId.hashCode(), 60), stages);
+    }
+
+    protected static void assertSecretVersions(List<SecretVersionRecord> actual, SecretVersionRecord... expected) {
+        assertThat(actual).usingRecursiveFieldByFieldElementComparator().containsExactly(expected);
     }
 
     // ---------------------------------------------------------------- fixtures

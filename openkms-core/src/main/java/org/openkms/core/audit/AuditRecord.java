@@ -2,7 +2,8 @@ package org.openkms.core.audit;
 
 /**
  * One API call as the audit log records it. By construction it has no field for plaintext, ciphertext, key
- * material or secret values: only who, what, on which resource, and how it ended.
+ * material or secret values: only who, what, on which resource, and how it ended. {@code detail} explains a failure that the code alone
+ * does not (e.g. why a secret rotation failed); it is written by the server, never copied from request input.
  */
 public record AuditRecord(
         long timeMillis,
@@ -14,5 +15,13 @@ public record AuditRecord(
         String sourceIp,
         int httpStatus,
         String resultCode,
-        long latencyMicros) {
+        long latencyMicros,
+        String detail) {
+
+    /** A record without detail (most calls: the result code says it all). */
+    public AuditRecord(long timeMillis, String requestId, String accessKeyId, String principal, String action,
+                       String resource, String sourceIp, int httpStatus, String resultCode, long latencyMicros) {
+        this(timeMillis, requestId, accessKeyId, principal, action, resource, sourceIp, httpStatus, resultCode,
+                latencyMicros, "");
+    }
 }

@@ -101,6 +101,20 @@ public final class Errors {
         return new KmsException(400, "Unsupported.Origin", "This operation is only supported for keys whose Origin is EXTERNAL.");
     }
 
+    public static KmsException resourceExist(String what) {
+        return new KmsException(409, "Rejected.ResourceExist", "The resource already exists: " + what + ".");
+    }
+
+    public static KmsException resourceInDeleteWindow() {
+        return new KmsException(409, "Rejected.ResourceInDeleteWindow",
+                "The request is rejected because the secret is scheduled for deletion; restore it first.");
+    }
+
+    /** A managed secret's rotation failed; the old value stays current. The reason never contains a secret. */
+    public static KmsException rotationFailed(String reason) {
+        return new KmsException(409, "Rejected.RotationFailed", "The secret was not rotated, its current value is unchanged: " + reason);
+    }
+
     /** Concurrent writers kept colliding on one resource (several nodes); retryable. */
     public static KmsException conflict() {
         return new KmsException(503, "ServiceUnavailableTemporary", "The resource is being modified concurrently; retry the request.");

@@ -78,6 +78,11 @@ public final class CryptoService {
         }
     }
 
+    /** Whether a key may decrypt now (state and usage), from memory: Secrets Manager's check before a cached value. */
+    public void checkDecryptKey(String keyId) {
+        checkUsable(cache.get(keyId).orElseThrow(Errors::keyNotFound).record());
+    }
+
     public DataKey generateDataKey(String keyIdParam, int numberOfBytes, Map<String, String> context) {
         LoadedKey key = encryptionKey(keyIdParam);
         byte[] plaintext = SecureRandoms.bytes(numberOfBytes);

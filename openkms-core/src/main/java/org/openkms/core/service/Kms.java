@@ -17,6 +17,7 @@ public final class Kms {
     private final ImportService imports;
     private final DataKeyExportService dataKeyExport;
     private final KeyMaintenance maintenance;
+    private final SecretService secrets;
 
     public Kms(Account account, Storage storage, RootKeyProvider rootKey, KmsSettings settings, Clock clock) {
         this.account = account;
@@ -25,12 +26,13 @@ public final class Kms {
         KeyCache cache = new KeyCache(storage.keys(), materials);
         this.keys = new KeyService(account, storage, materials, cache, resolver, settings, clock);
         this.aliases = new AliasService(storage, keys, resolver, settings, clock);
-        this.tags = new TagService(storage, keys);
         this.crypto = new CryptoService(cache, resolver, clock);
         this.asymmetric = new AsymmetricService(cache, resolver, crypto, clock);
         this.mac = new MacService(cache, resolver, clock);
         this.imports = new ImportService(keys, new ImportTokens(rootKey), clock);
         this.dataKeyExport = new DataKeyExportService(crypto);
+        this.secrets = new SecretService(account, storage, keys, resolver, crypto, clock);
+        this.tags = new TagService(storage, keys, secrets);
         this.maintenance = new KeyMaintenance(keys, clock);
     }
 
@@ -72,5 +74,9 @@ public final class Kms {
 
     public KeyMaintenance maintenance() {
         return maintenance;
+    }
+
+    public SecretService secrets() {
+        return secrets;
     }
 }

@@ -12,7 +12,7 @@ import org.openkms.core.store.Storage;
 import org.openkms.core.tag.TagRecord;
 
 /**
- * Tags on keys (secrets join when they exist). Both the single-resource API (TagResource, UntagResource,
+ * Tags on keys and secrets. Both the single-resource API (TagResource, UntagResource,
  * ListResourceTags) and the batch API (TagResources, UntagResources, ListTagResources) land here.
  */
 public final class TagService {
@@ -23,10 +23,12 @@ public final class TagService {
 
     private final Storage storage;
     private final KeyService keys;
+    private final SecretService secrets;
 
-    public TagService(Storage storage, KeyService keys) {
+    public TagService(Storage storage, KeyService keys, SecretService secrets) {
         this.storage = storage;
         this.keys = keys;
+        this.secrets = secrets;
     }
 
     /** Validates tags as CreateKey, TagResource and TagResources must (api-semantics.md §7). */
@@ -66,6 +68,16 @@ public final class TagService {
             throw Errors.pendingDeletion();
         }
         return k.keyId();
+    }
+
+    /** The name of a taggable secret; secrets pending deletion reject tag changes. */
+    public String taggableSecret(String secretNameParam, boolean forChange) {
+        return secrets.taggableSecret(secretNameParam, forChange);
+    }
+
+    /** The stored ID of a resource of either type (key ID for keys, name for secrets). */
+    public String taggable(String resourceType, String idParam, boolean forChange) {
+        return SECRET.equals(resourceType) ? taggableSecret(idParam, forChange) : taggableKey(idParam, forChange);
     }
 
     public void tag(String resourceType, String resourceId, Map<String, String> tags) {

@@ -13,6 +13,8 @@ public interface Storage extends AutoCloseable {
 
     AccessKeyRepository accessKeys();
 
+    SecretRepository secrets();
+
     @Override
     void close();
 }

@@ -16,6 +16,7 @@ public final class Actions {
         ImportActions.register(r);
         AliasActions.register(r);
         TagActions.register(r);
+        SecretActions.register(r);
         AccountActions.register(r);
         return r;
     }

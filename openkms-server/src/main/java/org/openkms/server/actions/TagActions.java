@@ -13,7 +13,7 @@ import org.openkms.server.gateway.Params;
 
 /**
  * Tags (api-semantics.md §3.7, §7): the single-resource calls (TagResource, UntagResource, ListResourceTags)
- * and the batch calls (TagResources, UntagResources, ListTagResources). Secrets join when they exist.
+ * and the batch calls (TagResources, UntagResources, ListTagResources), on keys and secrets.
  */
 public final class TagActions {
     private TagActions() {
@@ -21,16 +21,16 @@ public final class TagActions {
 
     public static void register(ActionRegistry r) {
         r.register("TagResource", c -> {
-            String keyId = singleKeyResource(c, true);
+            Resource res = singleResource(c, true);
             Map<String, String> tags = JsonParams.tags(c.params(), "Tags");
             if (tags.isEmpty()) {
                 throw Errors.missingParameter("Tags");
             }
-            c.kms().tags().tag(TagService.KEY, keyId, tags);
+            c.kms().tags().tag(res.type(), res.id(), tags);
             return Map.of();
         }).register("UntagResource", c -> {
-            String keyId = singleKeyResource(c, true);
-            c.kms().tags().untag(TagService.KEY, keyId, JsonParams.stringArray(c.params(), "TagKeys"));
+            Resource res = singleResource(c, true);
+            c.kms().tags().untag(res.type(), res.id(), JsonParams.stringArray(c.params(), "TagKeys"));
             return Map.of();
         }).register("ListResourceTags", c -> {
             String keyId = c.kms().tags().taggableKey(KeyActions.keyId(c), false);
@@ -48,8 +48,11 @@ public final class TagActions {
                 .register("ListTagResources", TagActions::listTagResources);
     }
 
-    /** Exactly one of KeyId, SecretName, CertificateId; only keys exist on this server so far. */
-    private static String singleKeyResource(Call c, boolean forChange) {
+    private record Resource(String type, String id) {
+    }
+
+    /** Exactly one of KeyId, SecretName, CertificateId; certificates do not exist on this server. */
+    private static Resource singleResource(Call c, boolean forChange) {
         Params p = c.params();
         int given = (present(p, "KeyId") ? 1 : 0) + (present(p, "SecretName") ? 1 : 0) + (present(p, "CertificateId") ? 1 : 0);
         if (given == 0) {
@@ -58,16 +61,22 @@ public final class TagActions {
         if (given > 1) {
             throw Errors.invalidParameter("Exactly one of KeyId, SecretName and CertificateId must be given.");
         }
+        if (present(p, "SecretName")) {
+            String name = c.kms().tags().taggableSecret(p.optional("SecretName"), forChange);
+            c.secretResource(name);
+            return new Resource(TagService.SECRET, name);
+        }
         if (!present(p, "KeyId")) {
-            c.resource(present(p, "SecretName") ? p.optional("SecretName") : p.optional("CertificateId"));
+            c.resource(p.optional("CertificateId"));
             throw Errors.resourceNotFound();
         }
-        return c.kms().tags().taggableKey(KeyActions.keyId(c), forChange);
+        return new Resource(TagService.KEY, c.kms().tags().taggableKey(KeyActions.keyId(c), forChange));
     }
 
     private static Map<String, Object> tagResources(Call c) {
         Params p = c.params();
         p.required("RegionId");
+        String type = resourceType(p);
         List<String> ids = resourceIds(c);
         List<Map<String, String>> tagObjects = p.objectList("Tag");
         if (tagObjects.isEmpty()) {
@@ -83,11 +92,12 @@ public final class TagActions {
         }
         TagService.validate(tags);
         // Check every resource before changing any, so a bad ID leaves nothing half-tagged.
+        List<String> stored = new ArrayList<>();
         for (String id : ids) {
-            c.kms().tags().taggableKey(id, true);
+            stored.add(c.kms().tags().taggable(type, id, true));
         }
-        for (String id : ids) {
-            c.kms().tags().tag(TagService.KEY, c.kms().tags().taggableKey(id, true), tags);
+        for (String id : stored) {
+            c.kms().tags().tag(type, id, tags);
         }
         return Map.of();
     }
@@ -95,6 +105,7 @@ public final class TagActions {
     private static Map<String, Object> untagResources(Call c) {
         Params p = c.params();
         p.required("RegionId");
+        String type = resourceType(p);
         List<String> ids = resourceIds(c);
         List<String> tagKeys = p.list("TagKey");
         if (tagKeys.size() > 20) {
@@ -105,15 +116,15 @@ public final class TagActions {
         if (tagKeys.isEmpty() && !all) {
             throw Errors.missingParameter("TagKey.1");
         }
-        List<String> keyIds = new ArrayList<>();
+        List<String> stored = new ArrayList<>();
         for (String id : ids) {
-            keyIds.add(c.kms().tags().taggableKey(id, true));
+            stored.add(c.kms().tags().taggable(type, id, true));
         }
-        for (String keyId : keyIds) {
+        for (String id : stored) {
             if (tagKeys.isEmpty()) {
-                c.kms().tags().untagAll(TagService.KEY, keyId);
+                c.kms().tags().untagAll(type, id);
             } else {
-                c.kms().tags().untag(TagService.KEY, keyId, tagKeys);
+                c.kms().tags().untag(type, id, tagKeys);
             }
         }
         return Map.of();
@@ -131,7 +142,7 @@ public final class TagActions {
             throw Errors.invalidParameter("Tag", "At most 20 tags are allowed.");
         }
         for (String id : p.list("ResourceId")) {
-            ids.add(type.equals(TagService.KEY) ? resolveOrKeep(c, id) : id);
+            ids.add(type.equals(TagService.KEY) ? resolveOrKeep(c, id) : secretNameOrKeep(c, id));
         }
         Map<String, String> filter = new LinkedHashMap<>();
         for (Map<String, String> t : p.objectList("Tag")) {
@@ -157,16 +168,12 @@ public final class TagActions {
 
     private static List<String> resourceIds(Call c) {
         Params p = c.params();
-        String type = resourceType(p);
         List<String> ids = p.list("ResourceId");
         if (ids.isEmpty()) {
             throw Errors.missingParameter("ResourceId.1");
         }
         if (ids.size() > 50) {
             throw Errors.invalidParameter("ResourceId", "At most 50 resources are allowed.");
-        }
-        if (!type.equals(TagService.KEY)) {
-            throw Errors.resourceNotFound(); // secrets arrive with the secrets manager
         }
         c.resource(String.join(",", ids));
         return ids;
@@ -183,6 +190,14 @@ public final class TagActions {
     private static String resolveOrKeep(Call c, String id) {
         try {
             return c.kms().keys().describeKey(id).keyId();
+        } catch (RuntimeException e) {
+            return id;
+        }
+    }
+
+    private static String secretNameOrKeep(Call c, String id) {
+        try {
+            return c.kms().secrets().resolveName(id);
         } catch (RuntimeException e) {
             return id;
         }

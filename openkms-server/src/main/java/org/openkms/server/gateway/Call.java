@@ -13,6 +13,7 @@ public final class Call {
     private final Principal principal;
     private final Kms kms;
     private String resource = "";
+    private String auditDetail = "";
 
     public Call(String action, Params params, Principal principal, Kms kms) {
         this.action = action;
@@ -43,6 +44,20 @@ public final class Call {
 
     public void resource(String arnOrId) {
         this.resource = arnOrId;
+    }
+
+    public String auditDetail() {
+        return auditDetail;
+    }
+
+    /** Explains the outcome in the audit record (server-written text only: never a parameter value). */
+    public void auditDetail(String detail) {
+        this.auditDetail = detail;
+    }
+
+    /** Records a secret as this call's resource, by its ARN. */
+    public void secretResource(String secretName) {
+        this.resource = kms.account().secretArn(secretName);
     }
 
     /** Records a key as this call's resource, by its ARN. */

@@ -86,7 +86,7 @@ public final class Gateway {
                 principal != null ? principal.accessKeyId() : claimedAccessKey(req),
                 principal != null ? principal.type() + ":" + principal.name() : "",
                 actionName == null ? "" : actionName, call != null ? call.resource() : "", req.sourceIp(),
-                response.status(), resultCode, (System.nanoTime() - start) / 1000));
+                response.status(), resultCode, (System.nanoTime() - start) / 1000, call != null ? call.auditDetail() : ""));
         return response;
     }
 

@@ -63,6 +63,10 @@ class HotPathTest {
                     return real.accessKeys();
                 }
 
+                public org.openkms.core.store.SecretRepository secrets() {
+                    return real.secrets();
+                }
+
                 public void close() {
                 }
             };
