@@ -15,6 +15,8 @@ public interface Storage extends AutoCloseable {
 
     SecretRepository secrets();
 
+    IamRepository iam();
+
     @Override
     void close();
 }
