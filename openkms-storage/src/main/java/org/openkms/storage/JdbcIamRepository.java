@@ -103,6 +103,19 @@ final class JdbcIamRepository implements IamRepository {
                 "SELECT document FROM resource_policies WHERE resource_arn = ?", r -> r.getString("document"), resourceArn));
     }
 
+    @Override
+    public java.util.Map<String, String> listResourcePolicies() {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        db.read("iam.listResourcePolicies", c -> Sql.query(c, "SELECT resource_arn, document FROM resource_policies ORDER BY resource_arn",
+                r -> new String[] {r.getString("resource_arn"), r.getString("document")})).forEach(row -> out.put(row[0], row[1]));
+        return out;
+    }
+
+    @Override
+    public void deleteResourcePolicy(String resourceArn) {
+        db.write("iam.deleteResourcePolicy", c -> Sql.update(c, "DELETE FROM resource_policies WHERE resource_arn = ?", resourceArn));
+    }
+
     private static RamUser user(ResultSet r) throws SQLException {
         return new RamUser(r.getString("user_id"), r.getString("user_name"), r.getString("display_name"),
                 r.getString("comments"), Sql.instant(r, "create_date"), Sql.instant(r, "update_date"));

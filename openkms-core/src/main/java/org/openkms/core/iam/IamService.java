@@ -56,6 +56,7 @@ public final class IamService {
             compiled.put(key(p.policyType(), p.policyName()), compiler.compile(p.document()));
         }
         attachments = List.copyOf(repository.listAttachments());
+        repository.listResourcePolicies().forEach((arn, doc) -> resourcePolicies.put(arn, compiler.compile(doc)));
     }
 
     public Account account() {
@@ -284,18 +285,21 @@ public final class IamService {
     }
 
     public Optional<String> resourcePolicyDocument(String resourceArn) {
-        return repository.findResourcePolicy(resourceArn);
+        return resourcePolicies.containsKey(resourceArn) ? repository.findResourcePolicy(resourceArn) : Optional.empty();
     }
 
-    /** The compiled key/secret policy, loaded once per resource and then served from memory. */
-    public Optional<Policy> resourcePolicy(String resourceArn) {
-        Policy p = resourcePolicies.get(resourceArn);
-        if (p != null) {
-            return Optional.of(p);
+    /** Drops the policy of a deleted key or secret. */
+    public void deleteResourcePolicy(String resourceArn) {
+        synchronized (writeLock) {
+            if (resourcePolicies.remove(resourceArn) != null) {
+                repository.deleteResourcePolicy(resourceArn);
+            }
         }
-        Optional<String> doc = repository.findResourcePolicy(resourceArn);
-        doc.ifPresent(d -> resourcePolicies.put(resourceArn, compiler.compile(d)));
-        return doc.map(d -> resourcePolicies.get(resourceArn));
+    }
+
+    /** The compiled key/secret policy: all are held in memory, so absence costs no database read either. */
+    public Optional<Policy> resourcePolicy(String resourceArn) {
+        return Optional.ofNullable(resourcePolicies.get(resourceArn));
     }
 
     // ---- evaluation
@@ -309,12 +313,11 @@ public final class IamService {
             return Decision.ALLOW;
         }
         Decision identity = Policy.evaluateAll(identityPolicies(principal), request);
-        if (identity == Decision.EXPLICIT_DENY || resourcePolicies.isEmpty() && !request.resource().contains(":key/")
-                && !request.resource().contains(":secret/")) {
+        if (identity == Decision.EXPLICIT_DENY || resourcePolicies.isEmpty()) {
             return identity;
         }
-        Optional<Policy> resource = resourcePolicy(request.resource());
-        return resource.map(p -> identity.or(p.evaluateFor(principal.arn(account.uid()), request))).orElse(identity);
+        Policy resource = resourcePolicies.get(request.resource());
+        return resource == null ? identity : identity.or(resource.evaluateAsResourcePolicy(principal.arn(account.uid()), request));
     }
 
     /** The compiled policies attached to a user, or to the role of an STS session; empty for unknown ones. */

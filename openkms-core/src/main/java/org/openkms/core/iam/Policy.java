@@ -33,6 +33,26 @@ public record Policy(List<Statement> statements) {
         return d;
     }
 
+    /**
+     * Key/secret-policy evaluation for the same account (api-semantics.md §6.2): a Deny naming the caller (or
+     * the whole account) wins; an Allow counts only when it names the caller specifically.
+     */
+    public Decision evaluateAsResourcePolicy(String principalArn, AccessRequest r) {
+        Decision d = Decision.IMPLICIT_DENY;
+        for (Statement s : statements) {
+            if (!s.applies(r)) {
+                continue;
+            }
+            if (s.effect() == Effect.DENY && s.appliesTo(principalArn)) {
+                return Decision.EXPLICIT_DENY;
+            }
+            if (s.effect() == Effect.ALLOW && s.namesSpecifically(principalArn)) {
+                d = Decision.ALLOW;
+            }
+        }
+        return d;
+    }
+
     /** Evaluates several documents together (a principal's attached set): any Deny wins over any Allow. */
     public static Decision evaluateAll(List<Policy> policies, AccessRequest r) {
         Decision d = Decision.IMPLICIT_DENY;

@@ -17,6 +17,23 @@ public record Statement(Effect effect, List<Wildcard> actions, List<Wildcard> re
         return any(principals, principalArn);
     }
 
+    /**
+     * Whether this statement names the principal specifically. In a key or secret policy the account-wide
+     * principals ({@code acs:ram::<uid>:*}, {@code acs:ram::<uid>:root}, as in the default policy) delegate to
+     * the caller's RAM policies rather than grant by themselves — otherwise every RAM user of the account could
+     * use every key that has the default policy.
+     */
+    public boolean namesSpecifically(String principalArn) {
+        for (Wildcard w : principals) {
+            String p = w.toString();
+            boolean accountWide = p.startsWith("acs:ram::") && (p.endsWith(":*") || p.endsWith(":root")) || "*".equals(p);
+            if (!accountWide && w.matches(principalArn)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private boolean conditionsHold(AccessRequest r) {
         for (Condition c : conditions) {
             if (!c.matches(r)) {

@@ -41,4 +41,9 @@ public interface IamRepository {
     void putResourcePolicy(String resourceArn, String document);
 
     Optional<String> findResourcePolicy(String resourceArn);
+
+    /** Every key and secret policy, resource ARN → document (loaded once at start-up). */
+    java.util.Map<String, String> listResourcePolicies();
+
+    void deleteResourcePolicy(String resourceArn);
 }

@@ -18,6 +18,7 @@ public final class Actions {
         TagActions.register(r);
         SecretActions.register(r);
         AccountActions.register(r);
+        ResourcePolicyActions.register(r);
         return r;
     }
 }

@@ -54,7 +54,10 @@ public final class KmsResources implements ResourceResolver {
         }
         String secretName = p.optional("SecretName");
         if (secretName != null && !secretName.isEmpty()) {
-            return List.of(new Target(kmsAction, account.secretArn(secretName), tags(TagService.SECRET, secretName)));
+            String arn = secretName.startsWith("acs:") ? secretName : account.secretArn(secretName);
+            int at = arn.lastIndexOf(":secret/");
+            String name = at < 0 ? secretName : arn.substring(at + ":secret/".length());
+            return List.of(new Target(kmsAction, arn, tags(TagService.SECRET, name)));
         }
         String kind = action.contains("Secret") ? "secret" : action.contains("Alias") ? "alias" : "key";
         return List.of(new Target(kmsAction, account.arnPrefix() + kind));
