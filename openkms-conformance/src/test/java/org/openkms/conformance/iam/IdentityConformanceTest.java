@@ -249,6 +249,24 @@ class IdentityConformanceTest {
         denied(() -> wildcard.decrypt(devBlob));
     }
 
+    /** Audit records name the principal and the decision (explicit vs implicit deny, allow). */
+    @Test
+    void auditRecordsCarryPrincipalAndDecision() throws Exception {
+        String[] ak = userKey(policy(allow("\"kms:*\"", "\"*\"", null)
+                + ",{\"Effect\":\"Deny\",\"Action\":\"kms:Encrypt\",\"Resource\":" + keyArn(prodKey) + "}"));
+        KmsApi k = V2Api.create(server.httpPort(), null, V2Api.Signing.ACS3, ak[0], ak[1]);
+        String explicitId = expectError("Forbidden.NoPermission", 403, () -> k.encrypt(prodKey, plaintext())).requestId();
+        k.describeKey(prodKey);
+        java.nio.file.Path log = server.dataDir().resolve("audit").resolve("audit.log");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
+            List<String> lines = java.nio.file.Files.readAllLines(log);
+            assertThat(lines).anySatisfy(l -> assertThat(l).contains(explicitId).contains("\"principal\":\"user:" + ak[2] + "\"")
+                    .contains("\"decision\":\"ExplicitDeny\"").contains(Conformance.keyArn(prodKey)));
+            assertThat(lines).anySatisfy(l -> assertThat(l).contains("\"principal\":\"user:" + ak[2] + "\"")
+                    .contains("\"action\":\"DescribeKey\"").contains("\"decision\":\"Allow\""));
+        });
+    }
+
     @Test
     void explicitDenyWinsOverAllow() {
         KmsApi k = userWith(policy(allow("\"kms:*\"", "\"*\"", null)

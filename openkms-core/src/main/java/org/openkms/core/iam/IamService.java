@@ -24,7 +24,10 @@ public final class IamService {
     public static final int MAX_ACCESS_KEYS_PER_USER = 2;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9.@_-]{1,64}");
     private static final Pattern POLICY_NAME = Pattern.compile("[A-Za-z0-9-]{1,128}");
+    /** RAM's limit on a policy document (custom policies and trust policies). */
     private static final int MAX_POLICY_CHARS = 6144;
+    /** KMS's limit on a key or secret policy (bytes; checked by the action, characters here). */
+    private static final int MAX_RESOURCE_POLICY_CHARS = 32768;
 
     private final Account account;
     private final IamRepository repository;
@@ -277,7 +280,7 @@ public final class IamService {
     // ---- key and secret policies
 
     public void putResourcePolicy(String resourceArn, String document) {
-        Policy p = compileOrMalformed(document);
+        Policy p = compileOrMalformed(document, MAX_RESOURCE_POLICY_CHARS);
         synchronized (writeLock) {
             repository.putResourcePolicy(resourceArn, document);
             resourcePolicies.put(resourceArn, p);
@@ -354,11 +357,15 @@ public final class IamService {
     }
 
     private Policy compileOrMalformed(String document) {
+        return compileOrMalformed(document, MAX_POLICY_CHARS);
+    }
+
+    private Policy compileOrMalformed(String document, int maxChars) {
         if (document == null || document.isEmpty()) {
             throw IamErrors.malformedPolicy("the document is empty.");
         }
-        if (document.length() > MAX_POLICY_CHARS * 6) {
-            throw IamErrors.malformedPolicy("the document is too long.");
+        if (document.length() > maxChars) {
+            throw IamErrors.malformedPolicy("the document is longer than " + maxChars + " characters.");
         }
         try {
             return compiler.compile(document);

@@ -69,6 +69,7 @@ public final class Gateway {
         ApiResponse response;
         String resultCode = "OK";
         String decision = "";
+        String deniedResource = "";
         ApiProduct product = null;
         try {
             if (!"GET".equals(req.method()) && !"POST".equals(req.method())) {
@@ -92,6 +93,7 @@ public final class Gateway {
         } catch (KmsException e) {
             if (e instanceof DeniedException denied) {
                 decision = denied.decision;
+                deniedResource = denied.resource;
             }
             resultCode = e.code();
             response = error(e, requestId, xml, product);
@@ -105,7 +107,7 @@ public final class Gateway {
         audit.record(new AuditRecord(System.currentTimeMillis(), requestId,
                 principal != null ? principal.accessKeyId() : claimedAccessKey(req),
                 principal != null ? principal.type() + ":" + principal.name() : "",
-                actionName == null ? "" : actionName, call != null ? call.resource() : "", req.sourceIp(),
+                actionName == null ? "" : actionName, call != null ? call.resource() : deniedResource, req.sourceIp(),
                 response.status(), resultCode, (System.nanoTime() - start) / 1000, call != null ? call.auditDetail() : "",
                 decision));
         return response;
@@ -135,11 +137,13 @@ public final class Gateway {
     /** A denial that remembers its decision for the audit record. */
     static final class DeniedException extends KmsException {
         final String decision;
+        final String resource;
 
         DeniedException(String code, String decision, String action, String resource) {
             super(403, code, "You are not authorized to do " + action + " on " + resource
                     + ". This operation is forbidden by permission system" + (decision.equals("ExplicitDeny") ? " (explicit deny)." : "."));
             this.decision = decision;
+            this.resource = resource;
         }
     }
 
