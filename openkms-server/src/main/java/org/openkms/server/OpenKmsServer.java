@@ -96,7 +96,8 @@ public final class OpenKmsServer implements AutoCloseable {
                     new ApiProduct(StsActions.VERSION, "Sts", "sts", StsActions.registry(), new IdentityResources("sts", uid), "NoPermission"));
             Authorizer authorizer = iam::decide;
             Gateway gateway = new Gateway(products, new Authenticator(credentials, tokens, clock), authorizer, kms,
-                    new IamContext(iam, credentials, tokens, clock), audit);
+                    new IamContext(iam, credentials, tokens,
+                    new org.openkms.server.aap.AccessPoints(kms.account(), storage.accessPoints(), clock), clock), audit);
             TlsMaterial tls = config.tlsCertificate() != null
                     ? TlsMaterial.load(config.tlsCertificate(), config.tlsKey())
                     : TlsMaterial.selfSigned(dataDir.resolve("tls"));

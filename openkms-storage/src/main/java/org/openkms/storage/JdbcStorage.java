@@ -17,6 +17,7 @@ final class JdbcStorage implements Storage {
     private final AccessKeyRepository accessKeys;
     private final SecretRepository secrets;
     private final IamRepository iam;
+    private final org.openkms.core.store.AccessPointRepository accessPoints;
 
     JdbcStorage(ConnectionProvider db, Dialect dialect) {
         this.db = db;
@@ -26,6 +27,7 @@ final class JdbcStorage implements Storage {
         this.accessKeys = new JdbcAccessKeyRepository(db);
         this.secrets = new JdbcSecretRepository(db, dialect);
         this.iam = new JdbcIamRepository(db);
+        this.accessPoints = new JdbcAccessPointRepository(db);
     }
 
     @Override
@@ -56,6 +58,11 @@ final class JdbcStorage implements Storage {
     @Override
     public IamRepository iam() {
         return iam;
+    }
+
+    @Override
+    public org.openkms.core.store.AccessPointRepository accessPoints() {
+        return accessPoints;
     }
 
     /** Waits for running work where the backend can (SQLite), then releases all connections. */

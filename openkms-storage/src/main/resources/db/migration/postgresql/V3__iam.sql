@@ -43,3 +43,13 @@ CREATE TABLE resource_policies (
     resource_arn TEXT COLLATE "C" NOT NULL PRIMARY KEY,
     document     TEXT NOT NULL
 );
+
+-- Application access points, their permission policies, network rules and client keys (kind = NetworkRule,
+-- Policy, ApplicationAccessPoint, ClientKey). Documents are JSON written by the server; a client key's private
+-- key is never stored (only its certificate).
+CREATE TABLE aap_objects (
+    kind     TEXT COLLATE "C" NOT NULL,
+    name     TEXT COLLATE "C" NOT NULL,
+    document TEXT NOT NULL,
+    PRIMARY KEY (kind, name)
+);

@@ -43,3 +43,13 @@ CREATE TABLE resource_policies (
     resource_arn TEXT NOT NULL PRIMARY KEY,
     document     TEXT NOT NULL
 ) STRICT;
+
+-- Application access points, their permission policies, network rules and client keys (kind = NetworkRule,
+-- Policy, ApplicationAccessPoint, ClientKey). Documents are JSON written by the server; a client key's private
+-- key is never stored (only its certificate).
+CREATE TABLE aap_objects (
+    kind     TEXT NOT NULL,
+    name     TEXT NOT NULL,
+    document TEXT NOT NULL,
+    PRIMARY KEY (kind, name)
+) STRICT;

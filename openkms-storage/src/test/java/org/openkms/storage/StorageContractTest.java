@@ -954,4 +954,18 @@ public abstract class StorageContractTest {
         assertThat(keys.find("LTAIiam0000000000000001")).isEmpty();
         assertThat(keys.delete("LTAIiam0000000000000001")).isFalse();
     }
+
+    @Test
+    void accessPointDocumentsArePutListedAndDeleted() {
+        var aap = storage.accessPoints();
+        aap.put("Policy", "b", "{\"v\":1}");
+        aap.put("Policy", "a", "{\"v\":2}");
+        aap.put("Policy", "a", "{\"v\":3}");
+        aap.put("NetworkRule", "a", "{}");
+        assertThat(aap.list("Policy")).containsExactly(java.util.Map.entry("a", "{\"v\":3}"), java.util.Map.entry("b", "{\"v\":1}"));
+        assertThat(aap.delete("Policy", "a")).isTrue();
+        assertThat(aap.delete("Policy", "a")).isFalse();
+        assertThat(aap.list("Policy")).containsOnlyKeys("b");
+        assertThat(aap.list("NetworkRule")).containsOnlyKeys("a");
+    }
 }

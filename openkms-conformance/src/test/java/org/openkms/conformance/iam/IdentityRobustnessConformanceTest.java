@@ -21,14 +21,21 @@ class IdentityRobustnessConformanceTest {
             "AttachPolicyToUser", "DetachPolicyFromUser", "ListPoliciesForUser", "AttachPolicyToRole", "DetachPolicyFromRole",
             "ListPoliciesForRole", "CreateRole", "GetRole", "ListRoles", "DeleteRole");
     private static final List<String> STS = List.of("AssumeRole", "GetCallerIdentity");
-    private static final List<String> KMS = List.of("SetKeyPolicy", "GetKeyPolicy", "SetSecretPolicy", "GetSecretPolicy");
+    private static final List<String> KMS = List.of("SetKeyPolicy", "GetKeyPolicy", "SetSecretPolicy", "GetSecretPolicy",
+            "CreateNetworkRule", "UpdateNetworkRule", "DeleteNetworkRule", "DescribeNetworkRule", "ListNetworkRules",
+            "CreatePolicy", "UpdatePolicy", "DeletePolicy", "DescribePolicy", "ListPolicies", "CreateApplicationAccessPoint",
+            "UpdateApplicationAccessPoint", "DeleteApplicationAccessPoint", "DescribeApplicationAccessPoint",
+            "ListApplicationAccessPoints", "CreateClientKey", "GetClientKey", "ListClientKeys", "DeleteClientKey");
     private static final List<Map<String, String>> JUNK = List.of(m(),
             m("UserName", "", "RoleName", "", "PolicyName", "", "PolicyType", "", "UserAccessKeyId", "", "RoleArn", "",
                     "RoleSessionName", "", "KeyId", "", "SecretName", "", "Policy", "", "PolicyDocument", "", "Status", ""),
             m("UserName", "a/b\u0000c", "RoleName", "..", "PolicyName", "x y", "PolicyType", "Weird", "UserAccessKeyId", "nope",
                     "RoleArn", "acs:ram::1:role/", "RoleSessionName", "x", "KeyId", "alias/", "SecretName", "acs:kms:x",
                     "Policy", "{\"Version\":\"1\",\"Statement\":[{}]}", "PolicyDocument", "[1,2", "Status", "Off",
-                    "MaxItems", "-1", "DurationSeconds", "99999999999", "MaxSessionDuration", "1e9", "AssumeRolePolicyDocument", "{"),
+                    "MaxItems", "-1", "Name", "n\u0001", "Type", "Public", "Permissions", "[1]", "Resources", "{}",
+                    "AccessControlRules", "[]", "Policies", "[\"a\",\"b\",\"c\",\"d\"]", "AapName", "", "Password", "aaaaaaaa",
+                    "NotBefore", "yesterday", "NotAfter", "2020-01-01T00:00:00Z", "ClientKeyId", "KAAP.x", "SourcePrivateIp", "[\"10.0.0.0/33\"]",
+                    "PageNumber", "99999999999", "DurationSeconds", "99999999999", "MaxSessionDuration", "1e9", "AssumeRolePolicyDocument", "{"),
             m("UserName", "u".repeat(5000), "PolicyDocument", "{\"Version\":\"1\",\"Statement\":[" + "{\"Effect\":\"Allow\",\"Action\":\"kms:*\",\"Resource\":\"*\"},".repeat(2000) + "{}]}",
                     "Policy", "x".repeat(40000), "Marker", "\uFFFF", "MaxItems", "abc"));
 

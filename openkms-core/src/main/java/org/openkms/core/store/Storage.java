@@ -17,6 +17,8 @@ public interface Storage extends AutoCloseable {
 
     IamRepository iam();
 
+    AccessPointRepository accessPoints();
+
     @Override
     void close();
 }

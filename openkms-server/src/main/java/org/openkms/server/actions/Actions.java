@@ -19,6 +19,7 @@ public final class Actions {
         SecretActions.register(r);
         AccountActions.register(r);
         ResourcePolicyActions.register(r);
+        AccessPointActions.register(r);
         return r;
     }
 }
