@@ -317,6 +317,22 @@ class IdentityConformanceTest {
         call("ram", () -> adminRam.createUser(new CreateUserRequest().setUserName(unique("x"))));
     }
 
+    /** A user allowed ram:*AccessKey* on itself manages its own keys without naming itself, and no one else's. */
+    @Test
+    void usersManageTheirOwnAccessKeys() {
+        String name = unique("self");
+        call("ram", () -> ram.createUser(new CreateUserRequest().setUserName(name)));
+        attach(name, policy(allow("\"ram:*AccessKey\",\"ram:ListAccessKeys\"", "\"acs:ram:*:*:user/" + name + "\"", null)));
+        var key = call("ram", () -> ram.createAccessKey(new CreateAccessKeyRequest().setUserName(name))).getBody().getAccessKey();
+        var self = IamClients.ram(server, key.getAccessKeyId(), key.getAccessKeySecret());
+        var second = call("ram", () -> self.createAccessKey(new CreateAccessKeyRequest())).getBody().getAccessKey();
+        assertThat(call("ram", () -> self.listAccessKeys(new ListAccessKeysRequest())).getBody().getAccessKeys().getAccessKey())
+                .extracting(k -> k.getAccessKeyId()).containsExactlyInAnyOrder(key.getAccessKeyId(), second.getAccessKeyId());
+        call("ram", () -> self.deleteAccessKey(new DeleteAccessKeyRequest().setUserAccessKeyId(second.getAccessKeyId())));
+        String[] other = userKey(null);
+        expectError("NoPermission", 403, () -> call("ram", () -> self.listAccessKeys(new ListAccessKeysRequest().setUserName(other[2]))));
+    }
+
     // ---- STS
 
     @Test
@@ -350,6 +366,10 @@ class IdentityConformanceTest {
             denied(() -> temp.encrypt(devKey, plaintext()));
             denied(() -> temp.createKey(new CreateKey()));
         }
+        KmsApi v1 = org.openkms.conformance.V1Api.create(server.httpPort(), false, c.getAccessKeyId(), c.getAccessKeySecret(),
+                c.getSecurityToken(), null);
+        v1.encrypt(prodKey, plaintext());
+        denied(() -> v1.encrypt(devKey, plaintext()));
         // Temporary keys without their token, or with someone else's, are refused.
         expectError("InvalidSecurityToken.Malformed", 400, () -> V2Api.create(server.httpPort(), null, V2Api.Signing.ACS3,
                 c.getAccessKeyId(), c.getAccessKeySecret()).encrypt(prodKey, plaintext()));

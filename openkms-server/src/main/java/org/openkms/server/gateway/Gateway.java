@@ -122,7 +122,7 @@ public final class Gateway {
         if (principal.root()) {
             return "Allow";
         }
-        List<ResourceResolver.Target> targets = product.resources().targets(actionName, params);
+        List<ResourceResolver.Target> targets = product.resources().targets(actionName, params, principal);
         long now = System.currentTimeMillis();
         for (ResourceResolver.Target t : targets) {
             Decision d = authorizer.decide(principal, new AccessRequest(t.action(), t.resource(), req.sourceIp(), req.secure(), now, t.tags()));

@@ -16,4 +16,9 @@ public interface ResourceResolver {
 
     /** Every pair the call must be allowed; an empty list means the action needs no permission. */
     List<Target> targets(String action, Params params);
+
+    /** As {@link #targets(String, Params)}, for resolvers whose answer depends on the caller. */
+    default List<Target> targets(String action, Params params, org.openkms.core.auth.Principal caller) {
+        return targets(action, params);
+    }
 }

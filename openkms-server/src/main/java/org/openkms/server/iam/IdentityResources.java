@@ -18,6 +18,17 @@ public final class IdentityResources implements ResourceResolver {
         this.prefix = "acs:ram:*:" + accountUid + ":";
     }
 
+    /** A RAM user managing its own AccessKeys may omit UserName: the resource is then that user. */
+    @Override
+    public List<Target> targets(String action, Params p, org.openkms.core.auth.Principal caller) {
+        String user = p.optional("UserName");
+        boolean ownKeys = (user == null || user.isEmpty()) && (action.endsWith("AccessKey") || action.equals("ListAccessKeys"));
+        if (ownKeys && org.openkms.core.auth.Principal.USER.equals(caller.type())) {
+            return List.of(new Target(namespace + ":" + action, prefix + "user/" + caller.name()));
+        }
+        return targets(action, p);
+    }
+
     @Override
     public List<Target> targets(String action, Params p) {
         String a = namespace + ":" + action;
