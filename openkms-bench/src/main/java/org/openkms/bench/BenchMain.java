@@ -84,6 +84,10 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--insecure", description = "https: accept any server certificate (the default one is self-signed)")
     boolean insecure;
 
+    @Option(names = "--as-ram-user", description = "sign the load as a new RAM user whose policy allows only the action on the bench key "
+            + "(created with the given root AccessKey through the RAM API, removed afterwards), to measure authorisation cost")
+    boolean asRamUser;
+
     @Option(names = "--json", description = "print the result as one JSON line on stdout (the readable report goes to stderr)")
     boolean json;
 
@@ -183,10 +187,29 @@ public final class BenchMain implements Callable<Integer> {
                 cleanup(api, usedKey, createdKey, err);
                 return 2;
             }
-            try {
-                api.call(scenario.action(), scenario.params());
+            SignedRequestEncoder loadEncoder = encoder;
+            RamUserPrincipal ramUser = null;
+            ApiClient ramApi = null;
+            if (asRamUser) {
+                try {
+                    ramApi = new ApiClient(new SignedRequestEncoder(signer, SignatureScheme.RPC, target.hostHeader()),
+                            new HttpConnection(target, timeoutMillis));
+                    ramUser = RamUserPrincipal.create(ramApi, scenario.action(), usedKey);
+                    loadEncoder = new SignedRequestEncoder(new RequestSigner(ramUser.accessKeyId(), ramUser.accessKeySecret()),
+                            signature, target.hostHeader());
+                    err.println("bench: signing the load as RAM user " + ramUser.userName() + " (AccessKey " + ramUser.accessKeyId() + ")");
+                } catch (IOException e) {
+                    err.println("bench: cannot set up the RAM user (does the server serve the RAM API?): " + e.getMessage());
+                    closeRamUser(ramUser, ramApi);
+                    cleanup(api, usedKey, createdKey, err);
+                    return 2;
+                }
+            }
+            try (ApiClient probe = new ApiClient(loadEncoder, new HttpConnection(target, timeoutMillis))) {
+                probe.call(scenario.action(), scenario.params());
             } catch (IOException e) {
                 err.println("bench: the first " + scenario.action() + " request failed, not starting the load: " + e.getMessage());
+                closeRamUser(ramUser, ramApi);
                 cleanup(api, usedKey, createdKey, err);
                 return 1;
             }
@@ -197,9 +220,10 @@ public final class BenchMain implements Callable<Integer> {
                     duration != null ? DurationText.of(duration) : String.format(Locale.ROOT, "%,d requests", requests),
                     usedKey == null ? "" : ", key " + usedKey + (createdKey ? " (new)" : ""));
 
-            LoadRun run = new LoadRun(scenario, encoder, target, connections, timeoutMillis, warmup, duration,
+            LoadRun run = new LoadRun(scenario, loadEncoder, target, connections, timeoutMillis, warmup, duration,
                     requests == null ? 0 : requests, noProgress ? null : err);
             BenchResult result = run.run();
+            closeRamUser(ramUser, ramApi);
             cleanup(api, usedKey, createdKey, err);
 
             printReport(report, scenario, target, result);
@@ -208,6 +232,15 @@ public final class BenchMain implements Callable<Integer> {
                 System.out.flush();
             }
             return result.ok() == 0 ? 1 : 0;
+        }
+    }
+
+    private static void closeRamUser(RamUserPrincipal user, ApiClient ramApi) {
+        if (user != null) {
+            user.close();
+        }
+        if (ramApi != null) {
+            ramApi.close();
         }
     }
 

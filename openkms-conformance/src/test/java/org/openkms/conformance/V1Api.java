@@ -77,7 +77,15 @@ public final class V1Api implements KmsApi {
     }
 
     public static V1Api create(int port, boolean https, String accessKeyId, String accessKeySecret, SignatureVersion signatureVersion) {
-        DefaultProfile profile = DefaultProfile.getProfile(ConformanceServer.REGION, accessKeyId, accessKeySecret);
+        return create(port, https, accessKeyId, accessKeySecret, null, signatureVersion);
+    }
+
+    /** With {@code securityToken}: STS credentials (the V1 SDK sends the SecurityToken parameter). */
+    public static V1Api create(int port, boolean https, String accessKeyId, String accessKeySecret, String securityToken,
+                               SignatureVersion signatureVersion) {
+        DefaultProfile profile = securityToken == null
+                ? DefaultProfile.getProfile(ConformanceServer.REGION, accessKeyId, accessKeySecret)
+                : DefaultProfile.getProfile(ConformanceServer.REGION, accessKeyId, accessKeySecret, securityToken);
         HttpClientConfig http = HttpClientConfig.getDefault();
         http.setX509TrustManagers(new X509TrustManager[] {TrustedCertificates.INSTANCE});
         http.setConnectionTimeoutMillis(5_000);

@@ -69,6 +69,12 @@ public final class V2Api implements KmsApi {
      * every HTTPS client of one port must be given the same {@code caPem} — the harness guarantees that.
      */
     public static V2Api create(int port, String caPem, Signing signing, String accessKeyId, String accessKeySecret) {
+        return create(port, caPem, signing, accessKeyId, accessKeySecret, null);
+    }
+
+    /** With {@code securityToken}: STS credentials (the SDK sends x-acs-security-token, or SecurityToken in RPC). */
+    public static V2Api create(int port, String caPem, Signing signing, String accessKeyId, String accessKeySecret,
+                               String securityToken) {
         Config config = new Config()
                 .setAccessKeyId(accessKeyId)
                 .setAccessKeySecret(accessKeySecret)
@@ -79,6 +85,9 @@ public final class V2Api implements KmsApi {
                 .setReadTimeout(15_000);
         if (caPem != null) {
             config.setCa(caPem);
+        }
+        if (securityToken != null) {
+            config.setSecurityToken(securityToken);
         }
         switch (signing) {
             case RPC -> config.setSignatureAlgorithm("v2");

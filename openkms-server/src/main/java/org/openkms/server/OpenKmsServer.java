@@ -26,7 +26,17 @@ import org.openkms.server.auth.Authenticator;
 import org.openkms.server.auth.CredentialStore;
 import org.openkms.server.auth.RootCredentials;
 import org.openkms.server.config.ServerConfig;
+import org.openkms.server.gateway.ApiProduct;
 import org.openkms.server.gateway.Gateway;
+import org.openkms.server.actions.ram.RamActions;
+import org.openkms.server.actions.sts.StsActions;
+import org.openkms.server.auth.StsTokens;
+import org.openkms.server.iam.IamContext;
+import org.openkms.server.iam.IdentityResources;
+import org.openkms.server.iam.KmsResources;
+import org.openkms.server.iam.PolicyDocuments;
+import org.openkms.core.iam.IamService;
+import java.util.List;
 import org.openkms.server.http.GatewayHandler;
 import org.openkms.server.http.HttpServerFactory;
 import org.openkms.server.http.TlsMaterial;
@@ -77,7 +87,17 @@ public final class OpenKmsServer implements AutoCloseable {
             Kms kms = new Kms(new Account(config.accountId(), config.region()), storage, rootKey, settings, clock);
             Rotators.registerAll(kms.secrets().rotation());
             audit = new JsonLinesAuditLog(dataDir.resolve("audit").resolve("audit.log"));
-            Gateway gateway = new Gateway(Actions.all(), new Authenticator(credentials, clock), Authorizer.ROOT_ONLY, kms, audit);
+            IamService iam = new IamService(kms.account(), storage.iam(), new PolicyDocuments(), clock);
+            StsTokens tokens = new StsTokens(rootKey);
+            String uid = kms.account().uid();
+            List<ApiProduct> products = List.of(
+                    new ApiProduct(Gateway.API_VERSION, "Kms", "kms", Actions.all(), new KmsResources(kms), "Forbidden.NoPermission"),
+                    new ApiProduct(RamActions.VERSION, "Ram", "ram", RamActions.registry(), new IdentityResources("ram", uid), "NoPermission"),
+                    new ApiProduct(StsActions.VERSION, "Sts", "sts", StsActions.registry(), new IdentityResources("sts", uid), "NoPermission"));
+            Authorizer authorizer = iam::decide;
+            Gateway gateway = new Gateway(products, new Authenticator(credentials, tokens, clock), authorizer, kms,
+                    new IamContext(iam, credentials, tokens,
+                    new org.openkms.server.aap.AccessPoints(kms.account(), storage.accessPoints(), clock), clock), audit);
             TlsMaterial tls = config.tlsCertificate() != null
                     ? TlsMaterial.load(config.tlsCertificate(), config.tlsKey())
                     : TlsMaterial.selfSigned(dataDir.resolve("tls"));

@@ -45,4 +45,15 @@ final class JdbcAccessKeyRepository implements AccessKeyRepository {
         return new AccessKeyRecord(row.getString("access_key_id"), Sql.bytes(row, "sealed_secret"),
                 row.getString("principal_name"), row.getString("status"), Sql.instant(row, "creation_date"));
     }
+
+    @Override
+    public boolean updateStatus(String accessKeyId, String status) {
+        return db.write("accessKeys.updateStatus",
+                c -> Sql.update(c, "UPDATE access_keys SET status = ? WHERE access_key_id = ?", status, accessKeyId)) > 0;
+    }
+
+    @Override
+    public boolean delete(String accessKeyId) {
+        return db.write("accessKeys.delete", c -> Sql.update(c, "DELETE FROM access_keys WHERE access_key_id = ?", accessKeyId)) > 0;
+    }
 }

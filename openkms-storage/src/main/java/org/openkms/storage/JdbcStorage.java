@@ -2,6 +2,7 @@ package org.openkms.storage;
 
 import org.openkms.core.store.AccessKeyRepository;
 import org.openkms.core.store.AliasRepository;
+import org.openkms.core.store.IamRepository;
 import org.openkms.core.store.KeyRepository;
 import org.openkms.core.store.SecretRepository;
 import org.openkms.core.store.Storage;
@@ -15,6 +16,8 @@ final class JdbcStorage implements Storage {
     private final TagRepository tags;
     private final AccessKeyRepository accessKeys;
     private final SecretRepository secrets;
+    private final IamRepository iam;
+    private final org.openkms.core.store.AccessPointRepository accessPoints;
 
     JdbcStorage(ConnectionProvider db, Dialect dialect) {
         this.db = db;
@@ -23,6 +26,8 @@ final class JdbcStorage implements Storage {
         this.tags = new JdbcTagRepository(db, dialect);
         this.accessKeys = new JdbcAccessKeyRepository(db);
         this.secrets = new JdbcSecretRepository(db, dialect);
+        this.iam = new JdbcIamRepository(db);
+        this.accessPoints = new JdbcAccessPointRepository(db);
     }
 
     @Override
@@ -48,6 +53,16 @@ final class JdbcStorage implements Storage {
     @Override
     public SecretRepository secrets() {
         return secrets;
+    }
+
+    @Override
+    public IamRepository iam() {
+        return iam;
+    }
+
+    @Override
+    public org.openkms.core.store.AccessPointRepository accessPoints() {
+        return accessPoints;
     }
 
     /** Waits for running work where the backend can (SQLite), then releases all connections. */

@@ -900,4 +900,72 @@ public abstract class StorageContractTest {
             pool.shutdownNow();
         }
     }
+
+    // ---- identity (V3__iam.sql)
+
+    @Test
+    void iamUsersRolesPoliciesAndAttachmentsRoundTrip() {
+        var iam = storage.iam();
+        java.time.Instant t = java.time.Instant.ofEpochMilli(1_700_000_000_000L);
+        iam.createUser(new org.openkms.core.iam.RamUser("1000000000000001", "alice", "Alice", "c", t, t));
+        iam.createUser(new org.openkms.core.iam.RamUser("1000000000000002", "bob", "bob", "", t, t));
+        assertThat(iam.listUsers()).extracting(org.openkms.core.iam.RamUser::userName).containsExactly("alice", "bob");
+        assertThat(iam.listUsers().get(0)).isEqualTo(new org.openkms.core.iam.RamUser("1000000000000001", "alice", "Alice", "c", t, t));
+        assertThatThrownBy(() -> iam.createUser(new org.openkms.core.iam.RamUser("1", "alice", "a", "", t, t)))
+                .isInstanceOf(org.openkms.core.store.StorageException.class);
+        assertThat(iam.deleteUser("bob")).isTrue();
+        assertThat(iam.deleteUser("bob")).isFalse();
+
+        var role = new org.openkms.core.iam.RamRole("3000000000000000001", "Reader", "d", "{\"Version\":\"1\"}", 3600, t, t);
+        iam.createRole(role);
+        assertThat(iam.listRoles()).containsExactly(role);
+        var policy = new org.openkms.core.iam.PolicyRecord("p1", "Custom", "", "{}", t, t);
+        iam.createPolicy(policy);
+        assertThat(iam.listPolicies()).containsExactly(policy);
+
+        var a = new org.openkms.core.iam.Attachment("User", "alice", "Custom", "p1", t);
+        iam.attach(a);
+        iam.attach(new org.openkms.core.iam.Attachment("Role", "Reader", "System", "AliyunKMSFullAccess", t.plusSeconds(1)));
+        assertThat(iam.listAttachments()).hasSize(2).contains(a);
+        assertThat(iam.detach("User", "alice", "Custom", "p1")).isTrue();
+        assertThat(iam.detach("User", "alice", "Custom", "p1")).isFalse();
+        assertThat(iam.deletePolicy("p1")).isTrue();
+        assertThat(iam.deleteRole("Reader")).isTrue();
+        assertThat(iam.listRoles()).isEmpty();
+    }
+
+    @Test
+    void resourcePoliciesAreReplacedWhole() {
+        var iam = storage.iam();
+        assertThat(iam.findResourcePolicy("acs:kms:r:1:key/k")).isEmpty();
+        iam.putResourcePolicy("acs:kms:r:1:key/k", "one");
+        iam.putResourcePolicy("acs:kms:r:1:key/k", "two");
+        assertThat(iam.findResourcePolicy("acs:kms:r:1:key/k")).contains("two");
+    }
+
+    @Test
+    void accessKeysCanBeDisabledAndDeleted() {
+        var keys = storage.accessKeys();
+        keys.create(new AccessKeyRecord("LTAIiam0000000000000001", new byte[] {1}, "alice", "Active", java.time.Instant.ofEpochMilli(1)));
+        assertThat(keys.updateStatus("LTAIiam0000000000000001", "Inactive")).isTrue();
+        assertThat(keys.find("LTAIiam0000000000000001").orElseThrow().active()).isFalse();
+        assertThat(keys.updateStatus("nope", "Inactive")).isFalse();
+        assertThat(keys.delete("LTAIiam0000000000000001")).isTrue();
+        assertThat(keys.find("LTAIiam0000000000000001")).isEmpty();
+        assertThat(keys.delete("LTAIiam0000000000000001")).isFalse();
+    }
+
+    @Test
+    void accessPointDocumentsArePutListedAndDeleted() {
+        var aap = storage.accessPoints();
+        aap.put("Policy", "b", "{\"v\":1}");
+        aap.put("Policy", "a", "{\"v\":2}");
+        aap.put("Policy", "a", "{\"v\":3}");
+        aap.put("NetworkRule", "a", "{}");
+        assertThat(aap.list("Policy")).containsExactly(java.util.Map.entry("a", "{\"v\":3}"), java.util.Map.entry("b", "{\"v\":1}"));
+        assertThat(aap.delete("Policy", "a")).isTrue();
+        assertThat(aap.delete("Policy", "a")).isFalse();
+        assertThat(aap.list("Policy")).containsOnlyKeys("b");
+        assertThat(aap.list("NetworkRule")).containsOnlyKeys("a");
+    }
 }

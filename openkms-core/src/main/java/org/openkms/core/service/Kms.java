@@ -18,12 +18,16 @@ public final class Kms {
     private final DataKeyExportService dataKeyExport;
     private final KeyMaintenance maintenance;
     private final SecretService secrets;
+    private final KeyResolver resolver;
+    private final KeyCache cache;
 
     public Kms(Account account, Storage storage, RootKeyProvider rootKey, KmsSettings settings, Clock clock) {
         this.account = account;
         KeyResolver resolver = new KeyResolver(account, storage.aliases());
         KeyMaterials materials = new KeyMaterials(rootKey);
         KeyCache cache = new KeyCache(storage.keys(), materials);
+        this.resolver = resolver;
+        this.cache = cache;
         this.keys = new KeyService(account, storage, materials, cache, resolver, settings, clock);
         this.aliases = new AliasService(storage, keys, resolver, settings, clock);
         this.crypto = new CryptoService(cache, resolver, clock);
@@ -34,6 +38,23 @@ public final class Kms {
         this.secrets = new SecretService(account, storage, keys, resolver, crypto, clock);
         this.tags = new TagService(storage, keys, secrets);
         this.maintenance = new KeyMaintenance(keys, clock);
+    }
+
+    /**
+     * The key a KeyId parameter names (ID, alias or ARN), from memory when cached; empty when it names nothing.
+     * Used to find the resource of a call before authorising it.
+     */
+    public java.util.Optional<String> keyIdOf(String keyIdParam) {
+        try {
+            return java.util.Optional.of(resolver.resolve(keyIdParam));
+        } catch (org.openkms.core.error.KmsException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** The key a key version belongs to (e.g. the one inside a ciphertext blob), if it exists. */
+    public java.util.Optional<String> keyIdOfVersion(String keyVersionId) {
+        return cache.byVersion(keyVersionId).map(k -> k.record().keyId());
     }
 
     public Account account() {

@@ -10,4 +10,9 @@ public interface AccessKeyRepository {
     Optional<AccessKeyRecord> find(String accessKeyId);
 
     List<AccessKeyRecord> list();
+
+    /** Sets Active/Inactive; false when the key does not exist. */
+    boolean updateStatus(String accessKeyId, String status);
+
+    boolean delete(String accessKeyId);
 }

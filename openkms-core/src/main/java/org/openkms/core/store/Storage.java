@@ -15,6 +15,10 @@ public interface Storage extends AutoCloseable {
 
     SecretRepository secrets();
 
+    IamRepository iam();
+
+    AccessPointRepository accessPoints();
+
     @Override
     void close();
 }

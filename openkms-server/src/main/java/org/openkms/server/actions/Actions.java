@@ -18,6 +18,8 @@ public final class Actions {
         TagActions.register(r);
         SecretActions.register(r);
         AccountActions.register(r);
+        ResourcePolicyActions.register(r);
+        AccessPointActions.register(r);
         return r;
     }
 }

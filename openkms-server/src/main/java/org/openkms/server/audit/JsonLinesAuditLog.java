@@ -108,6 +108,9 @@ public final class JsonLinesAuditLog implements AuditSink {
             g.writeNumberField("httpStatus", r.httpStatus());
             g.writeStringField("result", r.resultCode());
             g.writeNumberField("latencyMicros", r.latencyMicros());
+            if (r.decision() != null && !r.decision().isEmpty()) {
+                g.writeStringField("decision", r.decision());
+            }
             if (r.detail() != null && !r.detail().isEmpty()) {
                 g.writeStringField("detail", r.detail());
             }

@@ -39,4 +39,16 @@ final class AuthErrors {
     static KmsException disabledAccessKey() {
         return new KmsException(403, "Forbidden.AccessKey", "This AccessKey is not enabled.");
     }
+
+    static KmsException securityTokenExpired() {
+        return new KmsException(400, "InvalidSecurityToken.Expired", "Specified SecurityToken is expired.");
+    }
+
+    static KmsException securityTokenMalformed() {
+        return new KmsException(400, "InvalidSecurityToken.Malformed", "Specified SecurityToken is malformed.");
+    }
+
+    static KmsException securityTokenMismatch() {
+        return new KmsException(400, "InvalidSecurityToken.MismatchWithAccessKey", "Specified SecurityToken mismatch with the AccessKey.");
+    }
 }

@@ -24,9 +24,16 @@ public final class Authenticator {
     private final CredentialStore credentials;
     private final Clock clock;
     private final NonceCache nonces = new NonceCache(WINDOW_MILLIS);
+    private final StsTokens tokens;
 
     public Authenticator(CredentialStore credentials, Clock clock) {
+        this(credentials, null, clock);
+    }
+
+    /** With {@code tokens}, requests signed with STS credentials (SecurityToken) are accepted until they expire. */
+    public Authenticator(CredentialStore credentials, StsTokens tokens, Clock clock) {
         this.credentials = credentials;
+        this.tokens = tokens;
         this.clock = clock;
     }
 
@@ -50,7 +57,7 @@ public final class Authenticator {
         if (akId == null || akId.isEmpty()) {
             throw AuthErrors.incompleteSignature("AccessKeyId is missing.");
         }
-        Credential c = credential(akId);
+        Credential c = credential(akId, req.param("SecurityToken"));
         // The V1 SDK signs query and form parameters together; KMS clients always send an empty body.
         java.util.Map<String, String> all = req.form().isEmpty() ? req.query() : merged(req);
         if (!RpcSignature.verify(req.method(), all, c.secret(), req.param(RpcSignature.SIGNATURE_PARAM))) {
@@ -90,7 +97,7 @@ public final class Authenticator {
         if (headerAk != null && !headerAk.equals(akId)) {
             throw AuthErrors.incompleteSignature("x-acs-accesskey-id does not match the Credential.");
         }
-        Credential c = credential(akId);
+        Credential c = credential(akId, req.header(AcsHeaders.SECURITY_TOKEN));
         String stringToSign;
         String expected;
         if (v4) {
@@ -113,7 +120,30 @@ public final class Authenticator {
         return c.principal();
     }
 
-    private Credential credential(String accessKeyId) {
+    /**
+     * The credential that signed the request: with a SecurityToken, the STS session sealed inside it (which must
+     * be for this AccessKeyId and unexpired); otherwise a stored AccessKey. The token's secret is what the
+     * signature is checked with, so a token cannot be used with another key.
+     */
+    private Credential credential(String accessKeyId, String securityToken) {
+        if (securityToken != null && !securityToken.isEmpty() && tokens != null) {
+            StsTokens.Session s;
+            try {
+                s = tokens.open(securityToken);
+            } catch (IllegalArgumentException e) {
+                throw AuthErrors.securityTokenMalformed();
+            }
+            if (!s.accessKeyId().equals(accessKeyId)) {
+                throw AuthErrors.securityTokenMismatch();
+            }
+            if (clock.millis() >= s.expiresMillis()) {
+                throw AuthErrors.securityTokenExpired();
+            }
+            return new Credential(accessKeyId, s.secret(), s.principal(), true);
+        }
+        if (accessKeyId.startsWith("STS.")) {
+            throw AuthErrors.securityTokenMalformed(); // temporary keys are only valid with their token
+        }
         Credential c = credentials.find(accessKeyId).orElseThrow(AuthErrors::unknownAccessKey);
         if (!c.active()) {
             throw AuthErrors.disabledAccessKey();

@@ -43,6 +43,32 @@ public final class CredentialStore {
         cache.remove(accessKeyId);
     }
 
+    /** The AccessKeys of one principal (metadata only: the sealed secret is never handed out again). */
+    public java.util.List<AccessKeyRecord> listFor(String principalName) {
+        return repository.list().stream().filter(r -> r.principalName().equals(principalName)).toList();
+    }
+
+    /** Active/Inactive; the cached credential is dropped so the next request sees the new status. */
+    public boolean updateStatus(String accessKeyId, String status) {
+        boolean found = repository.updateStatus(accessKeyId, status);
+        cache.remove(accessKeyId);
+        return found;
+    }
+
+    public boolean delete(String accessKeyId) {
+        boolean found = repository.delete(accessKeyId);
+        cache.remove(accessKeyId);
+        return found;
+    }
+
+    /** A new random AccessKey pair for a principal: {id, secret}. The secret is returned once, never stored in clear. */
+    public String[] generate(String principalName) {
+        String id = "LTAI" + RootCredentials.random(20);
+        String secret = RootCredentials.random(30);
+        create(id, secret, principalName);
+        return new String[] {id, secret};
+    }
+
     public boolean isEmpty() {
         return repository.list().isEmpty();
     }
@@ -50,7 +76,8 @@ public final class CredentialStore {
     private Credential open(AccessKeyRecord r) {
         try {
             String secret = new String(rootKey.unseal(r.sealedSecret(), sealingContext(r.accessKeyId())), StandardCharsets.UTF_8);
-            Principal p = new Principal(Principal.ROOT.equals(r.principalName()) ? Principal.ROOT : "user", r.principalName(), r.accessKeyId());
+            Principal p = Principal.ROOT.equals(r.principalName()) ? new Principal(Principal.ROOT, Principal.ROOT, r.accessKeyId())
+                    : Principal.user(r.principalName(), r.accessKeyId());
             return new Credential(r.accessKeyId(), secret, p, r.active());
         } catch (CryptoException e) {
             throw new IllegalStateException("AccessKey " + r.accessKeyId() + " cannot be unsealed with this root key");

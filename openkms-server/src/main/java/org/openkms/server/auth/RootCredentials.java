@@ -52,7 +52,7 @@ public final class RootCredentials {
         return new String[] {id, secret};
     }
 
-    private static String random(int n) {
+    static String random(int n) {
         StringBuilder sb = new StringBuilder(n);
         for (int i = 0; i < n; i++) {
             sb.append(ALNUM[SecureRandoms.current().nextInt(ALNUM.length)]);

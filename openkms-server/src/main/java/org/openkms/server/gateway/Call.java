@@ -12,14 +12,26 @@ public final class Call {
     private final Params params;
     private final Principal principal;
     private final Kms kms;
+    private final Object context;
     private String resource = "";
     private String auditDetail = "";
 
     public Call(String action, Params params, Principal principal, Kms kms) {
+        this(action, params, principal, kms, null);
+    }
+
+    public Call(String action, Params params, Principal principal, Kms kms, Object context) {
         this.action = action;
         this.params = params;
         this.principal = principal;
         this.kms = kms;
+        this.context = context;
+    }
+
+    /** The services of non-KMS products (RAM, STS), as the server wired them; the action knows the type. */
+    @SuppressWarnings("unchecked")
+    public <T> T context() {
+        return (T) context;
     }
 
     public String action() {

@@ -2,8 +2,11 @@ package org.openkms.server.gateway;
 
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.openkms.core.iam.AccessRequest;
+import org.openkms.core.iam.Decision;
 import org.openkms.core.audit.AuditRecord;
 import org.openkms.core.audit.AuditSink;
 import org.openkms.core.auth.Authorizer;
@@ -18,8 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The OpenAPI pipeline, run once for every call: identify the action → authenticate → authorise → execute →
- * encode → audit. Actions contain only their own logic; everything cross-cutting happens here.
+ * The OpenAPI pipeline, run once for every call: identify the product (by API version) and action →
+ * authenticate → authorise every resource the call touches → execute → encode → audit. Actions contain only
+ * their own logic; everything cross-cutting happens here.
  */
 public final class Gateway {
     public static final String API_VERSION = "2016-01-20";
@@ -29,18 +33,28 @@ public final class Gateway {
             "SignatureMethod", "SignatureVersion", "SignatureNonce", "Timestamp", "SecurityToken", "SignatureType",
             "BearerToken");
 
-    private final ActionRegistry actions;
+    private final Map<String, ApiProduct> products = new HashMap<>();
     private final Authenticator authenticator;
     private final Authorizer authorizer;
     private final Kms kms;
+    private final Object context;
     private final AuditSink audit;
     private final String hostId;
 
+    /** KMS only, every call open to the root principal alone (tests of the KMS pipeline). */
     public Gateway(ActionRegistry actions, Authenticator authenticator, Authorizer authorizer, Kms kms, AuditSink audit) {
-        this.actions = actions;
+        this(List.of(new ApiProduct(API_VERSION, "Kms", "kms", actions, (a, p) -> List.of(new ResourceResolver.Target("kms:" + a, "*")),
+                "Forbidden.NoPermission")), authenticator, authorizer, kms, null, audit);
+    }
+
+    /** @param context handed to every action (see {@link Call#context}): the RAM/STS actions' services */
+    public Gateway(List<ApiProduct> products, Authenticator authenticator, Authorizer authorizer, Kms kms, Object context,
+                   AuditSink audit) {
+        products.forEach(p -> this.products.put(p.version(), p));
         this.authenticator = authenticator;
         this.authorizer = authorizer;
         this.kms = kms;
+        this.context = context;
         this.audit = audit;
         this.hostId = "kms." + kms.account().region() + ".aliyuncs.com";
     }
@@ -54,6 +68,9 @@ public final class Gateway {
         Call call = null;
         ApiResponse response;
         String resultCode = "OK";
+        String decision = "";
+        String deniedResource = "";
+        ApiProduct product = null;
         try {
             if (!"GET".equals(req.method()) && !"POST".equals(req.method())) {
                 throw new KmsException(403, "UnsupportedHTTPMethod", "This http method is not supported.");
@@ -61,33 +78,73 @@ public final class Gateway {
             if (actionName == null || actionName.isEmpty()) {
                 throw Errors.missingParameter("Action");
             }
-            checkVersion(req);
+            product = product(req);
             principal = authenticator.authenticate(req);
-            Action action = actions.find(actionName);
+            Action action = product.actions().find(actionName);
             if (action == null) {
                 throw new KmsException(404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method.");
             }
-            authorizer.authorize(principal, "kms:" + actionName, "*");
-            call = new Call(actionName, new Params(businessParams(req)), principal, kms);
+            Params params = new Params(businessParams(req));
+            decision = authorize(product, principal, actionName, params, req);
+            call = new Call(actionName, params, principal, kms, context);
             Map<String, Object> body = new LinkedHashMap<>(execute(action, call));
             body.put("RequestId", requestId);
             response = xml ? ResponseEncoder.xml(200, actionName + "Response", body) : ResponseEncoder.json(200, body);
         } catch (KmsException e) {
+            if (e instanceof DeniedException denied) {
+                decision = denied.decision;
+                deniedResource = denied.resource;
+            }
             resultCode = e.code();
-            response = error(e, requestId, xml);
+            response = error(e, requestId, xml, product);
         } catch (RuntimeException e) {
             // Internal detail goes to the server log with the RequestId, never to the client.
             LOG.error("request {} ({}) failed", requestId, actionName, e);
             KmsException internal = Errors.internal();
             resultCode = internal.code();
-            response = error(internal, requestId, xml);
+            response = error(internal, requestId, xml, product);
         }
         audit.record(new AuditRecord(System.currentTimeMillis(), requestId,
                 principal != null ? principal.accessKeyId() : claimedAccessKey(req),
                 principal != null ? principal.type() + ":" + principal.name() : "",
-                actionName == null ? "" : actionName, call != null ? call.resource() : "", req.sourceIp(),
-                response.status(), resultCode, (System.nanoTime() - start) / 1000, call != null ? call.auditDetail() : ""));
+                actionName == null ? "" : actionName, call != null ? call.resource() : deniedResource, req.sourceIp(),
+                response.status(), resultCode, (System.nanoTime() - start) / 1000, call != null ? call.auditDetail() : "",
+                decision));
         return response;
+    }
+
+    /**
+     * Authorises every (action, resource) the call touches. The root principal skips resolution altogether
+     * (it may do everything); others are evaluated against compiled, cached policies: no database read unless a
+     * kms:tag condition needs the resource's tags. Returns the decision for the audit record.
+     */
+    private String authorize(ApiProduct product, Principal principal, String actionName, Params params, ApiRequest req) {
+        if (principal.root()) {
+            return "Allow";
+        }
+        List<ResourceResolver.Target> targets = product.resources().targets(actionName, params, principal);
+        long now = System.currentTimeMillis();
+        for (ResourceResolver.Target t : targets) {
+            Decision d = authorizer.decide(principal, new AccessRequest(t.action(), t.resource(), req.sourceIp(), req.secure(), now, t.tags()));
+            if (d != Decision.ALLOW) {
+                String label = d == Decision.EXPLICIT_DENY ? "ExplicitDeny" : "ImplicitDeny";
+                throw new DeniedException(product.denialCode(), label, t.action(), t.resource());
+            }
+        }
+        return "Allow";
+    }
+
+    /** A denial that remembers its decision for the audit record. */
+    static final class DeniedException extends KmsException {
+        final String decision;
+        final String resource;
+
+        DeniedException(String code, String decision, String action, String resource) {
+            super(403, code, "You are not authorized to do " + action + " on " + resource
+                    + ". This operation is forbidden by permission system" + (decision.equals("ExplicitDeny") ? " (explicit deny)." : "."));
+            this.decision = decision;
+            this.resource = resource;
+        }
     }
 
     /**
@@ -106,13 +163,14 @@ public final class Gateway {
         }
     }
 
-    private ApiResponse error(KmsException e, String requestId, boolean xml) {
+    private ApiResponse error(KmsException e, String requestId, boolean xml, ApiProduct product) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("RequestId", requestId);
-        body.put("HostId", hostId);
+        body.put("HostId", product == null || product.version().equals(API_VERSION) ? hostId
+                : product.product().toLowerCase() + ".aliyuncs.com");
         body.put("Code", e.code());
         body.put("Message", e.getMessage());
-        body.put("Recommend", "https://api.aliyun.com/troubleshoot?q=" + e.code() + "&product=Kms");
+        body.put("Recommend", "https://api.aliyun.com/troubleshoot?q=" + e.code() + "&product=" + (product == null ? "Kms" : product.product()));
         body.put("HttpStatus", e.httpStatus());
         return xml ? ResponseEncoder.xml(e.httpStatus(), "Error", body) : ResponseEncoder.json(e.httpStatus(), body);
     }
@@ -123,7 +181,7 @@ public final class Gateway {
         return header != null && !header.isEmpty() ? header : req.param("Action");
     }
 
-    private static void checkVersion(ApiRequest req) {
+    private ApiProduct product(ApiRequest req) {
         String version = req.header(AcsHeaders.VERSION);
         if (version == null || version.isEmpty()) {
             version = req.param("Version");
@@ -131,9 +189,11 @@ public final class Gateway {
         if (version == null || version.isEmpty()) {
             throw Errors.missingParameter("Version");
         }
-        if (!API_VERSION.equals(version)) {
+        ApiProduct p = products.get(version);
+        if (p == null) {
             throw new KmsException(400, "InvalidVersion", "Specified parameter Version is not valid.");
         }
+        return p;
     }
 
     private static Map<String, String> businessParams(ApiRequest req) {

@@ -67,6 +67,14 @@ class HotPathTest {
                     return real.secrets();
                 }
 
+            public org.openkms.core.store.AccessPointRepository accessPoints() {
+                return real.accessPoints();
+            }
+
+            public org.openkms.core.store.IamRepository iam() {
+                return real.iam();
+            }
+
                 public void close() {
                 }
             };

@@ -223,6 +223,14 @@ class SecretServiceTest {
                 return secrets;
             }
 
+            public org.openkms.core.store.AccessPointRepository accessPoints() {
+                return real.accessPoints();
+            }
+
+            public org.openkms.core.store.IamRepository iam() {
+                return real.iam();
+            }
+
             @Override
             public void close() {
                 real.close();

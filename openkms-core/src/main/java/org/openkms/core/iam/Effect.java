@@ -1,0 +1,5 @@
+package org.openkms.core.iam;
+
+public enum Effect {
+    ALLOW, DENY
+}

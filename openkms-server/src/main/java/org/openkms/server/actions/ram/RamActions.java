@@ -1,0 +1,205 @@
+package org.openkms.server.actions.ram;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.openkms.core.auth.AccessKeyRecord;
+import org.openkms.core.auth.Principal;
+import org.openkms.core.iam.Attachment;
+import org.openkms.core.iam.IamErrors;
+import org.openkms.core.iam.IamService;
+import org.openkms.core.iam.PolicyRecord;
+import org.openkms.core.iam.RamRole;
+import org.openkms.core.iam.RamUser;
+import org.openkms.core.error.KmsException;
+import org.openkms.server.gateway.ActionRegistry;
+import org.openkms.server.gateway.Call;
+import org.openkms.server.iam.IamContext;
+
+/**
+ * The subset of Alibaba's RAM API (2015-05-01) this server manages identities with: users, their AccessKeys,
+ * roles with trust policies, custom and system policies and their attachments. AccessKey secrets are returned
+ * by CreateAccessKey only, once.
+ */
+public final class RamActions {
+    public static final String VERSION = "2015-05-01";
+
+    private RamActions() {
+    }
+
+    public static ActionRegistry registry() {
+        ActionRegistry r = new ActionRegistry();
+        r.register("CreateUser", RamActions::createUser)
+                .register("GetUser", c -> Map.of("User", RamViews.user(iam(c).user(c.params().required("UserName")))))
+                .register("ListUsers", c -> RamViews.page(c.params(), iam(c).users(), RamUser::userName, RamViews::user, "Users", "User"))
+                .register("DeleteUser", RamActions::deleteUser)
+                .register("CreateAccessKey", RamActions::createAccessKey)
+                .register("ListAccessKeys", RamActions::listAccessKeys)
+                .register("UpdateAccessKey", RamActions::updateAccessKey)
+                .register("DeleteAccessKey", RamActions::deleteAccessKey)
+                .register("CreatePolicy", RamActions::createPolicy)
+                .register("GetPolicy", RamActions::getPolicy)
+                .register("ListPolicies", c -> RamViews.page(c.params(), iam(c).policies(c.params().optional("PolicyType")),
+                        PolicyRecord::policyName, RamViews::policy, "Policies", "Policy"))
+                .register("DeletePolicy", c -> {
+                    iam(c).deletePolicy(c.params().required("PolicyName"));
+                    return Map.of();
+                })
+                .register("AttachPolicyToUser", c -> attach(c, Attachment.USER, "UserName"))
+                .register("DetachPolicyFromUser", c -> detach(c, Attachment.USER, "UserName"))
+                .register("ListPoliciesForUser", c -> listAttached(c, Attachment.USER, "UserName"))
+                .register("AttachPolicyToRole", c -> attach(c, Attachment.ROLE, "RoleName"))
+                .register("DetachPolicyFromRole", c -> detach(c, Attachment.ROLE, "RoleName"))
+                .register("ListPoliciesForRole", c -> listAttached(c, Attachment.ROLE, "RoleName"))
+                .register("CreateRole", RamActions::createRole)
+                .register("GetRole", c -> Map.of("Role", RamViews.role(iam(c).role(c.params().required("RoleName")), uid(c))))
+                .register("ListRoles", c -> RamViews.page(c.params(), iam(c).roles(), RamRole::roleName, role -> RamViews.role(role, uid(c)), "Roles", "Role"))
+                .register("DeleteRole", c -> {
+                    iam(c).deleteRole(c.params().required("RoleName"));
+                    return Map.of();
+                });
+        return r;
+    }
+
+    private static IamService iam(Call c) {
+        return c.<IamContext>context().iam();
+    }
+
+    private static String uid(Call c) {
+        return c.kms().account().uid();
+    }
+
+    private static Map<String, Object> createUser(Call c) {
+        RamUser u = iam(c).createUser(c.params().required("UserName"), c.params().optional("DisplayName"), c.params().optional("Comments"));
+        return Map.of("User", RamViews.user(u));
+    }
+
+    /** RAM refuses to delete a user who still has AccessKeys (DeleteConflict.User.AccessKey). */
+    private static Map<String, Object> deleteUser(Call c) {
+        String name = c.params().required("UserName");
+        iam(c).user(name);
+        if (!c.<IamContext>context().credentials().listFor(name).isEmpty()) {
+            throw IamErrors.deleteConflict("User.AccessKey", "The user has AccessKeys: " + name + ".");
+        }
+        iam(c).deleteUser(name);
+        return Map.of();
+    }
+
+    /** Without UserName a RAM user acts on their own keys; the root principal must name the user. */
+    private static String keyOwner(Call c) {
+        String name = c.params().optional("UserName");
+        if (name == null || name.isEmpty()) {
+            Principal p = c.principal();
+            if (!Principal.USER.equals(p.type())) {
+                throw new KmsException(400, "MissingParameter", "The input parameter \"UserName\" that is mandatory for processing this request is not supplied.");
+            }
+            name = p.name();
+        }
+        iam(c).user(name);
+        return name;
+    }
+
+    private static Map<String, Object> createAccessKey(Call c) {
+        String owner = keyOwner(c);
+        IamContext ctx = c.context();
+        synchronized (RamActions.class) { // the per-user limit is checked and enforced atomically
+            if (ctx.credentials().listFor(owner).size() >= IamService.MAX_ACCESS_KEYS_PER_USER) {
+                throw IamErrors.limitExceeded("User.AccessKey", "The user already has " + IamService.MAX_ACCESS_KEYS_PER_USER + " AccessKeys.");
+            }
+            String[] pair = ctx.credentials().generate(owner);
+            AccessKeyRecord created = ctx.credentials().listFor(owner).stream().filter(k -> k.accessKeyId().equals(pair[0])).findFirst().orElseThrow();
+            Map<String, Object> ak = new LinkedHashMap<>(RamViews.accessKey(created));
+            ak.put("AccessKeySecret", pair[1]);
+            c.auditDetail("created AccessKey " + pair[0] + " for user " + owner);
+            return Map.of("AccessKey", ak);
+        }
+    }
+
+    private static Map<String, Object> listAccessKeys(Call c) {
+        List<Map<String, Object>> keys = c.<IamContext>context().credentials().listFor(keyOwner(c)).stream().map(RamViews::accessKey).toList();
+        return Map.of("AccessKeys", Map.of("AccessKey", keys));
+    }
+
+    private static AccessKeyRecord ownedKey(Call c, String owner) {
+        String id = c.params().required("UserAccessKeyId");
+        return c.<IamContext>context().credentials().listFor(owner).stream().filter(k -> k.accessKeyId().equals(id)).findFirst()
+                .orElseThrow(() -> IamErrors.notExist("User.AccessKey", id));
+    }
+
+    private static Map<String, Object> updateAccessKey(Call c) {
+        String owner = keyOwner(c);
+        AccessKeyRecord k = ownedKey(c, owner);
+        String status = c.params().required("Status");
+        if (!"Active".equals(status) && !"Inactive".equals(status)) {
+            throw IamErrors.invalidParameter("Status", "Status must be Active or Inactive.");
+        }
+        c.<IamContext>context().credentials().updateStatus(k.accessKeyId(), status);
+        return Map.of();
+    }
+
+    private static Map<String, Object> deleteAccessKey(Call c) {
+        String owner = keyOwner(c);
+        AccessKeyRecord k = ownedKey(c, owner);
+        c.<IamContext>context().credentials().delete(k.accessKeyId());
+        return Map.of();
+    }
+
+    private static Map<String, Object> createPolicy(Call c) {
+        PolicyRecord p = iam(c).createPolicy(c.params().required("PolicyName"), c.params().required("PolicyDocument"),
+                c.params().optional("Description"));
+        return Map.of("Policy", RamViews.policy(p));
+    }
+
+    private static Map<String, Object> getPolicy(Call c) {
+        PolicyRecord p = iam(c).policy(c.params().required("PolicyType"), c.params().required("PolicyName"));
+        Map<String, Object> policy = new LinkedHashMap<>(RamViews.policy(p));
+        policy.put("PolicyDocument", p.document());
+        policy.put("AttachmentCount", attachmentCount(c, p));
+        Map<String, Object> version = new LinkedHashMap<>();
+        version.put("VersionId", "v1");
+        version.put("IsDefaultVersion", true);
+        version.put("PolicyDocument", p.document());
+        version.put("CreateDate", RamViews.date(p.createDate()));
+        return Map.of("Policy", policy, "DefaultPolicyVersion", version);
+    }
+
+    private static int attachmentCount(Call c, PolicyRecord p) {
+        int n = 0;
+        for (RamUser u : iam(c).users()) {
+            n += (int) iam(c).policiesOf(Attachment.USER, u.userName()).stream().filter(a -> a.policyName().equals(p.policyName())).count();
+        }
+        for (RamRole r : iam(c).roles()) {
+            n += (int) iam(c).policiesOf(Attachment.ROLE, r.roleName()).stream().filter(a -> a.policyName().equals(p.policyName())).count();
+        }
+        return n;
+    }
+
+    private static Map<String, Object> attach(Call c, String type, String nameParam) {
+        iam(c).attach(type, c.params().required(nameParam), c.params().required("PolicyType"), c.params().required("PolicyName"));
+        return Map.of();
+    }
+
+    private static Map<String, Object> detach(Call c, String type, String nameParam) {
+        iam(c).detach(type, c.params().required(nameParam), c.params().required("PolicyType"), c.params().required("PolicyName"));
+        return Map.of();
+    }
+
+    private static Map<String, Object> listAttached(Call c, String type, String nameParam) {
+        String name = c.params().required(nameParam);
+        if (Attachment.USER.equals(type)) {
+            iam(c).user(name);
+        } else {
+            iam(c).role(name);
+        }
+        List<Map<String, Object>> rows = iam(c).policiesOf(type, name).stream()
+                .map(a -> RamViews.attached(a, iam(c).policy(a.policyType(), a.policyName()))).toList();
+        return Map.of("Policies", Map.of("Policy", rows));
+    }
+
+    private static Map<String, Object> createRole(Call c) {
+        long max = c.params().integer("MaxSessionDuration", 3600, 0, Integer.MAX_VALUE);
+        RamRole r = iam(c).createRole(c.params().required("RoleName"), c.params().required("AssumeRolePolicyDocument"),
+                c.params().optional("Description"), max);
+        return Map.of("Role", RamViews.role(r, uid(c)));
+    }
+}

@@ -1,0 +1,111 @@
+package org.openkms.server.actions.sts;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.openkms.core.auth.Principal;
+import org.openkms.core.error.KmsException;
+import org.openkms.core.iam.IamErrors;
+import org.openkms.core.iam.RamRole;
+import org.openkms.server.auth.StsTokens;
+import org.openkms.server.gateway.ActionRegistry;
+import org.openkms.server.gateway.Call;
+import org.openkms.server.iam.IamContext;
+
+/**
+ * STS (2015-04-01): AssumeRole issues temporary credentials (an {@code STS.} AccessKeyId, its secret and a
+ * SecurityToken that seals the session), and GetCallerIdentity says who is calling.
+ */
+public final class StsActions {
+    public static final String VERSION = "2015-04-01";
+    private static final Pattern SESSION_NAME = Pattern.compile("[A-Za-z0-9.@_-]{2,64}");
+    private static final char[] ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+
+    private StsActions() {
+    }
+
+    public static ActionRegistry registry() {
+        return new ActionRegistry().register("AssumeRole", StsActions::assumeRole)
+                .register("GetCallerIdentity", StsActions::getCallerIdentity);
+    }
+
+    /**
+     * The caller needs sts:AssumeRole on the role (checked by the gateway, root excepted) and the role's trust
+     * policy must name the caller (or the account, {@code acs:ram::<uid>:root}).
+     */
+    private static Map<String, Object> assumeRole(Call c) {
+        IamContext ctx = c.context();
+        String arn = c.params().required("RoleArn");
+        String session = c.params().required("RoleSessionName");
+        if (!SESSION_NAME.matcher(session).matches()) {
+            throw IamErrors.invalidParameter("RoleSessionName", "RoleSessionName must be 2 to 64 letters, digits, '.', '@', '_' or '-'.");
+        }
+        String policy = c.params().optional("Policy");
+        if (policy != null && !policy.isEmpty()) {
+            // A session policy narrows the role's permissions; ignoring it would grant more than asked for.
+            throw new KmsException(400, "InvalidParameter.Policy", "Session policies are not supported by this server.");
+        }
+        RamRole role = ctx.iam().roleByArn(arn).orElseThrow(() -> IamErrors.notExist("Role", arn));
+        if (!ctx.iam().trusts(role, c.principal())) {
+            throw new KmsException(403, "NoPermission", "You are not authorized to assume this role: its trust policy does not allow "
+                    + c.principal().arn(c.kms().account().uid()) + ".");
+        }
+        int duration = c.params().integer("DurationSeconds", 3600, 900, (int) role.maxSessionDuration());
+        Instant expires = ctx.clock().instant().plusSeconds(duration).truncatedTo(ChronoUnit.SECONDS);
+        String akId = "STS." + random(24);
+        String secret = random(40);
+        String token = ctx.tokens().issue(new StsTokens.Session(akId, secret, role.roleName(), session, expires.toEpochMilli()));
+        Map<String, Object> credentials = new LinkedHashMap<>();
+        credentials.put("AccessKeyId", akId);
+        credentials.put("AccessKeySecret", secret);
+        credentials.put("SecurityToken", token);
+        credentials.put("Expiration", expires.toString());
+        Map<String, Object> user = new LinkedHashMap<>();
+        user.put("Arn", role.arn(c.kms().account().uid()) + "/" + session);
+        user.put("AssumedRoleId", role.roleId() + ":" + session);
+        c.auditDetail("issued " + akId + " for role " + role.roleName() + " session " + session + " until " + expires);
+        return Map.of("Credentials", credentials, "AssumedRoleUser", user);
+    }
+
+    private static Map<String, Object> getCallerIdentity(Call c) {
+        IamContext ctx = c.context();
+        Principal p = c.principal();
+        String uid = c.kms().account().uid();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("AccountId", uid);
+        switch (p.type()) {
+            case Principal.ROOT -> {
+                m.put("IdentityType", "Account");
+                m.put("Arn", p.arn(uid));
+                m.put("PrincipalId", uid);
+            }
+            case Principal.USER -> {
+                String userId = ctx.iam().userExists(p.name()) ? ctx.iam().user(p.name()).userId() : "";
+                m.put("IdentityType", "RAMUser");
+                m.put("Arn", p.arn(uid));
+                m.put("UserId", userId);
+                m.put("PrincipalId", userId);
+            }
+            default -> {
+                String roleId = ctx.iam().roleExists(p.roleName()) ? ctx.iam().role(p.roleName()).roleId() : "";
+                String session = p.name().substring(p.roleName().length() + 1);
+                m.put("IdentityType", "AssumedRoleUser");
+                m.put("Arn", "acs:ram::" + uid + ":assumed-role/" + p.roleName().toLowerCase() + "/" + session);
+                m.put("RoleId", roleId);
+                m.put("PrincipalId", roleId + ":" + session);
+            }
+        }
+        return m;
+    }
+
+    private static String random(int n) {
+        StringBuilder sb = new StringBuilder(n);
+        for (int i = 0; i < n; i++) {
+            sb.append(ALNUM[org.openkms.crypto.SecureRandoms.current().nextInt(ALNUM.length)]);
+        }
+        return sb.toString();
+    }
+
+}
