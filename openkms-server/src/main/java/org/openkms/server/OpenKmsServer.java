@@ -95,9 +95,11 @@ public final class OpenKmsServer implements AutoCloseable {
                     new ApiProduct(RamActions.VERSION, "Ram", "ram", RamActions.registry(), new IdentityResources("ram", uid), "NoPermission"),
                     new ApiProduct(StsActions.VERSION, "Sts", "sts", StsActions.registry(), new IdentityResources("sts", uid), "NoPermission"));
             Authorizer authorizer = iam::decide;
+            org.openkms.server.aap.AccessPoints accessPoints = new org.openkms.server.aap.AccessPoints(kms.account(), storage.accessPoints(), clock);
             Gateway gateway = new Gateway(products, new Authenticator(credentials, tokens, clock), authorizer, kms,
-                    new IamContext(iam, credentials, tokens,
-                    new org.openkms.server.aap.AccessPoints(kms.account(), storage.accessPoints(), clock), clock), audit);
+                    new IamContext(iam, credentials, tokens, accessPoints, clock), audit);
+            CacheCoherence coherence = new CacheCoherence(storage,
+                    List.of(kms::invalidateCaches, credentials::invalidateAll, iam::reload, accessPoints::reload));
             TlsMaterial tls = config.tlsCertificate() != null
                     ? TlsMaterial.load(config.tlsCertificate(), config.tlsKey())
                     : TlsMaterial.selfSigned(dataDir.resolve("tls"));
@@ -112,6 +114,10 @@ public final class OpenKmsServer implements AutoCloseable {
             });
             long period = Math.max(1, config.maintenanceInterval().toMillis());
             scheduler.scheduleWithFixedDelay(kms.maintenance(), period, period, TimeUnit.MILLISECONDS);
+            long sync = config.effectiveCacheSyncInterval().toMillis();
+            if (sync > 0) {
+                scheduler.scheduleWithFixedDelay(coherence, sync, sync, TimeUnit.MILLISECONDS);
+            }
             JsonLinesAuditLog auditLog = audit;
             scheduler.scheduleWithFixedDelay(new SecretMaintenance(kms.secrets(), outcome -> auditRotation(auditLog, kms, outcome)),
                     period, period, TimeUnit.MILLISECONDS);

@@ -65,6 +65,12 @@ final class JdbcStorage implements Storage {
         return accessPoints;
     }
 
+    @Override
+    public long changeGeneration() {
+        return db.read("changeGeneration", c -> Sql.queryOne(c, "SELECT value FROM change_generation WHERE id = 1",
+                rs -> rs.getLong(1))).orElse(0L);
+    }
+
     /** Waits for running work where the backend can (SQLite), then releases all connections. */
     @Override
     public void close() {

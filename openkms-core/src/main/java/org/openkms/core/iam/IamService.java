@@ -47,19 +47,46 @@ public final class IamService {
         this.repository = repository;
         this.compiler = compiler;
         this.clock = clock;
-        Instant epoch = Instant.EPOCH;
-        SystemPolicies.all().forEach((name, d) -> {
-            policies.put(key(PolicyRecord.SYSTEM, name), new PolicyRecord(name, PolicyRecord.SYSTEM, d[0], d[1], epoch, epoch));
-            compiled.put(key(PolicyRecord.SYSTEM, name), compiler.compile(d[1]));
-        });
-        repository.listUsers().forEach(u -> users.put(u.userName(), u));
-        repository.listRoles().forEach(r -> roles.put(r.roleName(), r));
-        for (PolicyRecord p : repository.listPolicies()) {
-            policies.put(key(p.policyType(), p.policyName()), p);
-            compiled.put(key(p.policyType(), p.policyName()), compiler.compile(p.document()));
+        reload();
+    }
+
+    /**
+     * (Re)loads every user, role, policy, attachment and resource policy from storage. Called at start and when
+     * another node has written (CacheCoherence). Maps are updated in place, entry by entry, so a concurrent
+     * request sees either the old or the new value of an entity, never an empty map.
+     */
+    public void reload() {
+        synchronized (writeLock) {
+            Instant epoch = Instant.EPOCH;
+            Map<String, PolicyRecord> freshPolicies = new java.util.HashMap<>();
+            Map<String, Policy> freshCompiled = new java.util.HashMap<>();
+            SystemPolicies.all().forEach((name, d) -> {
+                freshPolicies.put(key(PolicyRecord.SYSTEM, name), new PolicyRecord(name, PolicyRecord.SYSTEM, d[0], d[1], epoch, epoch));
+                freshCompiled.put(key(PolicyRecord.SYSTEM, name), compiler.compile(d[1]));
+            });
+            for (PolicyRecord p : repository.listPolicies()) {
+                freshPolicies.put(key(p.policyType(), p.policyName()), p);
+                freshCompiled.put(key(p.policyType(), p.policyName()), compiler.compile(p.document()));
+            }
+            Map<String, RamUser> freshUsers = new java.util.HashMap<>();
+            repository.listUsers().forEach(u -> freshUsers.put(u.userName(), u));
+            Map<String, RamRole> freshRoles = new java.util.HashMap<>();
+            repository.listRoles().forEach(r -> freshRoles.put(r.roleName(), r));
+            Map<String, Policy> freshResourcePolicies = new java.util.HashMap<>();
+            repository.listResourcePolicies().forEach((arn, doc) -> freshResourcePolicies.put(arn, compiler.compile(doc)));
+            replace(users, freshUsers);
+            replace(roles, freshRoles);
+            replace(policies, freshPolicies);
+            replace(compiled, freshCompiled);
+            replace(resourcePolicies, freshResourcePolicies);
+            attachments = List.copyOf(repository.listAttachments());
+            byPrincipal.clear();
         }
-        attachments = List.copyOf(repository.listAttachments());
-        repository.listResourcePolicies().forEach((arn, doc) -> resourcePolicies.put(arn, compiler.compile(doc)));
+    }
+
+    private static <V> void replace(Map<String, V> target, Map<String, V> fresh) {
+        target.putAll(fresh);
+        target.keySet().retainAll(fresh.keySet());
     }
 
     public Account account() {

@@ -16,7 +16,8 @@ import org.openkms.core.store.KeyRepository;
  * <p>Why the loader runs inside {@code computeIfAbsent}: ConcurrentHashMap holds the bin lock while it loads,
  * so an {@code invalidate} issued by a writer that committed meanwhile waits for the load and then removes
  * the (possibly stale) entry; a stale snapshot can never outlive the writer's invalidation.
- * Across several server nodes this cache is per node; cross-node invalidation comes with the PostgreSQL work.
+ * Across several server nodes sharing PostgreSQL, CacheCoherence (openkms-server) calls {@link #invalidateAll}
+ * when another node has written.
  */
 public final class KeyCache {
     private final KeyRepository keys;
@@ -52,6 +53,12 @@ public final class KeyCache {
 
     public void invalidate(String keyId) {
         byKeyId.remove(keyId);
+    }
+
+    /** Drops everything: another node changed something (see Storage#changeGeneration). */
+    public void invalidateAll() {
+        byKeyId.clear();
+        keyIdByVersion.clear();
     }
 
     /** After a key is destroyed its versions must stop resolving too. */

@@ -52,6 +52,10 @@ public final class KeyResolver {
         aliasTargets.remove(aliasName);
     }
 
+    public void invalidateAll() {
+        aliasTargets.clear();
+    }
+
     public void invalidateAliasesOf(String keyId) {
         aliasTargets.values().removeIf(keyId::equals);
     }

@@ -57,6 +57,13 @@ public final class Kms {
         return cache.byVersion(keyVersionId).map(k -> k.record().keyId());
     }
 
+    /** Drops every domain cache; the next call reloads from storage. Used when another node has written. */
+    public void invalidateCaches() {
+        cache.invalidateAll();
+        resolver.invalidateAll();
+        secrets.invalidateCache();
+    }
+
     public Account account() {
         return account;
     }

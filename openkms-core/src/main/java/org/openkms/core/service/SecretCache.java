@@ -44,6 +44,10 @@ final class SecretCache {
         byName.remove(secretName);
     }
 
+    void invalidateAll() {
+        byName.clear();
+    }
+
     private LoadedSecret load(String secretName) {
         // Unknown names load as null, which computeIfAbsent does not store: probing cannot fill memory.
         return secrets.find(secretName).map(s -> new LoadedSecret(s, List.copyOf(secrets.versions(secretName)))).orElse(null);

@@ -65,6 +65,11 @@ public final class SecretService {
         this.rotation = new SecretRotation(this, storage.secrets(), envelopes, clock);
     }
 
+    /** Drops cached secrets (another node wrote; see Storage#changeGeneration). */
+    public void invalidateCache() {
+        cache.invalidateAll();
+    }
+
     public SecretRotation rotation() {
         return rotation;
     }

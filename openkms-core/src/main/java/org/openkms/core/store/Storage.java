@@ -19,6 +19,15 @@ public interface Storage extends AutoCloseable {
 
     AccessPointRepository accessPoints();
 
+    /**
+     * A counter that grows with every committed write when several server nodes can share this backend
+     * (PostgreSQL); constant for a backend owned by one process (SQLite). Nodes poll it to know when to drop
+     * their caches.
+     */
+    default long changeGeneration() {
+        return 0;
+    }
+
     @Override
     void close();
 }

@@ -64,20 +64,31 @@ public final class AccessPoints {
         this.account = account;
         this.repository = repository;
         this.clock = clock;
-        load(RULE, NetworkRule.class, rules);
-        load(POLICY, PermissionPolicy.class, policies);
-        load(AAP, AccessPoint.class, aaps);
-        load(CLIENT_KEY, ClientKey.class, clientKeys);
+        reload();
     }
 
+    /** (Re)loads every object from storage: at start, and when another node has written (CacheCoherence). */
+    public void reload() {
+        synchronized (lock) {
+            load(RULE, NetworkRule.class, rules);
+            load(POLICY, PermissionPolicy.class, policies);
+            load(AAP, AccessPoint.class, aaps);
+            load(CLIENT_KEY, ClientKey.class, clientKeys);
+        }
+    }
+
+    /** Updates {@code into} in place, entry by entry, so concurrent readers never see an empty map. */
     private <T> void load(String kind, Class<T> type, Map<String, T> into) {
+        Map<String, T> fresh = new java.util.HashMap<>();
         repository.list(kind).forEach((name, doc) -> {
             try {
-                into.put(name, JSON.readValue(doc, type));
+                fresh.put(name, JSON.readValue(doc, type));
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("unreadable " + kind + " " + name, e);
             }
         });
+        into.putAll(fresh);
+        into.keySet().retainAll(fresh.keySet());
     }
 
     private void save(String kind, String name, Object value) {

@@ -69,6 +69,11 @@ public final class CredentialStore {
         return new String[] {id, secret};
     }
 
+    /** Drops cached credentials (another node may have disabled or deleted one). */
+    public void invalidateAll() {
+        cache.clear();
+    }
+
     public boolean isEmpty() {
         return repository.list().isEmpty();
     }

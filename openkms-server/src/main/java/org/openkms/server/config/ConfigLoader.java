@@ -59,6 +59,9 @@ public final class ConfigLoader {
         if (text(storage, "url") != null) {
             c = c.withStorageUrl(text(storage, "url"));
         }
+        if (text(storage, "cacheSyncInterval") != null) {
+            c = c.withCacheSyncInterval(duration(text(storage, "cacheSyncInterval")));
+        }
         JsonNode tls = y.path("tls");
         if (text(tls, "certificate") != null || text(tls, "key") != null) {
             c = c.withTls(path(text(tls, "certificate")), path(text(tls, "key")));
@@ -97,6 +100,9 @@ public final class ConfigLoader {
         }
         if (env.get("OPENKMS_TLS_CERT") != null || env.get("OPENKMS_TLS_KEY") != null) {
             c = c.withTls(path(env.get("OPENKMS_TLS_CERT")), path(env.get("OPENKMS_TLS_KEY")));
+        }
+        if (env.get("OPENKMS_CACHE_SYNC_INTERVAL") != null) {
+            c = c.withCacheSyncInterval(duration(env.get("OPENKMS_CACHE_SYNC_INTERVAL")));
         }
         if (env.get("OPENKMS_MAINTENANCE_INTERVAL") != null) {
             c = c.withMaintenanceInterval(duration(env.get("OPENKMS_MAINTENANCE_INTERVAL")));

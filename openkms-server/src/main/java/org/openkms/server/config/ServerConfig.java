@@ -25,65 +25,82 @@ public record ServerConfig(
         String rootAccessKeySecret,
         Duration maintenanceInterval,
         Duration minKeyVersionInterval,
-        Duration minRotationInterval) {
+        Duration minRotationInterval,
+        Duration cacheSyncInterval) {
 
     public static ServerConfig defaults() {
         return new ServerConfig("127.0.0.1:8080", "127.0.0.1:8443", Path.of("openkms-data"), "cn-hangzhou",
-                "1234567890123456", null, null, null, null, null, Duration.ofMinutes(1), Duration.ofDays(7), Duration.ofDays(7));
+                "1234567890123456", null, null, null, null, null, Duration.ofMinutes(1), Duration.ofDays(7), Duration.ofDays(7), null);
+    }
+
+    public ServerConfig withCacheSyncInterval(Duration v) {
+        return new ServerConfig(listen, httpsListen, dataDir, region, accountId, tlsCertificate, tlsKey, storageUrl,
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, v);
+    }
+
+    /**
+     * How often to look for other nodes' writes (CacheCoherence). Unset: every second on PostgreSQL, which
+     * several nodes may share, and never on SQLite, whose file belongs to this process alone.
+     */
+    public Duration effectiveCacheSyncInterval() {
+        if (cacheSyncInterval != null) {
+            return cacheSyncInterval;
+        }
+        return storageUrl != null && storageUrl.startsWith("jdbc:postgresql:") ? Duration.ofSeconds(1) : Duration.ZERO;
     }
 
     public ServerConfig withListen(String v) {
         return new ServerConfig(v, httpsListen, dataDir, region, accountId, tlsCertificate, tlsKey, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval);
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval);
     }
 
     public ServerConfig withHttpsListen(String v) {
         return new ServerConfig(listen, v, dataDir, region, accountId, tlsCertificate, tlsKey, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval);
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval);
     }
 
     public ServerConfig withDataDir(Path v) {
         return new ServerConfig(listen, httpsListen, v, region, accountId, tlsCertificate, tlsKey, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval);
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval);
     }
 
     public ServerConfig withRegion(String v) {
         return new ServerConfig(listen, httpsListen, dataDir, v, accountId, tlsCertificate, tlsKey, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval);
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval);
     }
 
     public ServerConfig withRootAccessKey(String id, String secret) {
         return new ServerConfig(listen, httpsListen, dataDir, region, accountId, tlsCertificate, tlsKey, storageUrl,
-                id, secret, maintenanceInterval, minKeyVersionInterval, minRotationInterval);
+                id, secret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval);
     }
 
     public ServerConfig withTls(Path certificate, Path key) {
         return new ServerConfig(listen, httpsListen, dataDir, region, accountId, certificate, key, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval);
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval);
     }
 
     public ServerConfig withStorageUrl(String v) {
         return new ServerConfig(listen, httpsListen, dataDir, region, accountId, tlsCertificate, tlsKey, v,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval);
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval);
     }
 
     public ServerConfig withAccountId(String v) {
         return new ServerConfig(listen, httpsListen, dataDir, region, v, tlsCertificate, tlsKey, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval);
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval);
     }
 
     public ServerConfig withMaintenanceInterval(Duration v) {
         return new ServerConfig(listen, httpsListen, dataDir, region, accountId, tlsCertificate, tlsKey, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, v, minKeyVersionInterval, minRotationInterval);
+                rootAccessKeyId, rootAccessKeySecret, v, minKeyVersionInterval, minRotationInterval, cacheSyncInterval);
     }
 
     public ServerConfig withMinKeyVersionInterval(Duration v) {
         return new ServerConfig(listen, httpsListen, dataDir, region, accountId, tlsCertificate, tlsKey, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, v, minRotationInterval);
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, v, minRotationInterval, cacheSyncInterval);
     }
 
     public ServerConfig withMinRotationInterval(Duration v) {
         return new ServerConfig(listen, httpsListen, dataDir, region, accountId, tlsCertificate, tlsKey, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, v);
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, v, cacheSyncInterval);
     }
 }
