@@ -19,7 +19,7 @@ public final class Condition {
     private final Op op;
     private final boolean negated;
     private final List<Wildcard> likes = new ArrayList<>();
-    private final List<long[]> cidrs = new ArrayList<>();
+    private final List<Cidr> cidrs = new ArrayList<>();
     private final List<Long> times = new ArrayList<>();
 
     private enum Op { STRING_EQ, STRING_EQ_IC, STRING_LIKE, IP, DATE_EQ, DATE_LT, DATE_LE, DATE_GT, DATE_GE, BOOL }
@@ -54,7 +54,7 @@ public final class Condition {
         for (String v : values) {
             switch (op) {
                 case STRING_LIKE -> likes.add(new Wildcard(v, false));
-                case IP -> cidrs.add(cidr(v));
+                case IP -> cidrs.add(Cidr.parse(v));
                 case DATE_EQ, DATE_LT, DATE_LE, DATE_GT, DATE_GE -> times.add(date(v));
                 case BOOL -> {
                     if (!"true".equalsIgnoreCase(v) && !"false".equalsIgnoreCase(v)) {
@@ -96,7 +96,7 @@ public final class Condition {
             case STRING_EQ_IC -> values.get(i).equalsIgnoreCase(actual);
             case STRING_LIKE -> likes.get(i).matches(actual);
             case BOOL -> values.get(i).equalsIgnoreCase(actual);
-            case IP -> inCidr(cidrs.get(i), actual);
+            case IP -> cidrs.get(i).contains(actual);
             default -> compareTime(times.get(i), actual);
         };
     }
@@ -135,29 +135,6 @@ public final class Condition {
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("Date condition values must be ISO 8601 with an offset, e.g. 2026-01-01T00:00:00Z.");
         }
-    }
-
-    /** {address, mask} of an IPv4 CIDR (a bare address is /32). */
-    private static long[] cidr(String v) {
-        int slash = v.indexOf('/');
-        String addr = slash < 0 ? v : v.substring(0, slash);
-        int bits;
-        try {
-            bits = slash < 0 ? 32 : Integer.parseInt(v.substring(slash + 1));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("Invalid CIDR " + v + ".");
-        }
-        long ip = ipv4(addr);
-        if (ip < 0 || bits < 0 || bits > 32) {
-            throw new IllegalArgumentException("Invalid IPv4 address or CIDR " + v + ".");
-        }
-        long mask = bits == 0 ? 0 : (0xFFFFFFFFL << (32 - bits)) & 0xFFFFFFFFL;
-        return new long[] {ip & mask, mask};
-    }
-
-    private static boolean inCidr(long[] cidr, String actual) {
-        long ip = ipv4(actual);
-        return ip >= 0 && (ip & cidr[1]) == cidr[0];
     }
 
     /** A dotted IPv4 address as an unsigned int, or -1 (IPv4-mapped IPv6 forms are unwrapped). */
