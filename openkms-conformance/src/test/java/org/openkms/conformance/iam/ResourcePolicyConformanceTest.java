@@ -14,6 +14,7 @@ import com.aliyun.kms20160120.models.GetSecretValueRequest;
 import com.aliyun.kms20160120.models.SetKeyPolicyRequest;
 import com.aliyun.kms20160120.models.SetSecretPolicyRequest;
 import com.aliyun.ram20150501.models.AttachPolicyToUserRequest;
+import com.aliyun.ram20150501.models.CreatePolicyRequest;
 import com.aliyun.ram20150501.models.CreateAccessKeyRequest;
 import com.aliyun.ram20150501.models.CreateUserRequest;
 import org.junit.jupiter.api.Test;
@@ -114,5 +115,34 @@ class ResourcePolicyConformanceTest {
         assertThat(root.call(() -> root.client().getSecretPolicy(new GetSecretPolicyRequest().setSecretName(name))).getBody().getPolicy()).isEqualTo(doc);
         expectError("Forbidden.ResourceNotFound", 404, () -> root.call(() -> root.client().getSecretPolicy(
                 new GetSecretPolicyRequest().setSecretName(name + "-missing"))));
+    }
+
+    /**
+     * api-semantics.md §6.1: reading a secret also needs kms:Decrypt on its customer key (not on the Secrets
+     * Manager service key).
+     */
+    @Test
+    void getSecretValueAlsoNeedsDecryptOnTheSecretsCustomerKey() {
+        String key = root.createKey(new CreateKey()).keyId();
+        String withCustomerKey = unique("ck");
+        String withServiceKey = unique("sk");
+        root.call(() -> root.client().createSecret(new CreateSecretRequest().setSecretName(withCustomerKey).setSecretData("c")
+                .setVersionId("v1").setEncryptionKeyId(key)));
+        root.call(() -> root.client().createSecret(new CreateSecretRequest().setSecretName(withServiceKey).setSecretData("s")
+                .setVersionId("v1")));
+        String[] u = user(null);
+        String readOnly = unique("read");
+        call("ram", () -> ram.createPolicy(new CreatePolicyRequest().setPolicyName(readOnly).setPolicyDocument(
+                "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"kms:GetSecretValue\",\"Resource\":\"*\"}]}")));
+        call("ram", () -> ram.attachPolicyToUser(new AttachPolicyToUserRequest().setUserName(u[2]).setPolicyType("Custom").setPolicyName(readOnly)));
+        var kms = V2Api.create(server.httpPort(), null, V2Api.Signing.ACS3, u[0], u[1]);
+        assertThat(kms.call(() -> kms.client().getSecretValue(new GetSecretValueRequest().setSecretName(withServiceKey))).getBody().getSecretData()).isEqualTo("s");
+        expectError("Forbidden.NoPermission", 403, () -> kms.call(() -> kms.client().getSecretValue(new GetSecretValueRequest().setSecretName(withCustomerKey))));
+
+        String decrypt = unique("dec");
+        call("ram", () -> ram.createPolicy(new CreatePolicyRequest().setPolicyName(decrypt).setPolicyDocument(
+                "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"kms:Decrypt\",\"Resource\":\"acs:kms:*:*:key/" + key + "\"}]}")));
+        call("ram", () -> ram.attachPolicyToUser(new AttachPolicyToUserRequest().setUserName(u[2]).setPolicyType("Custom").setPolicyName(decrypt)));
+        assertThat(kms.call(() -> kms.client().getSecretValue(new GetSecretValueRequest().setSecretName(withCustomerKey))).getBody().getSecretData()).isEqualTo("c");
     }
 }

@@ -57,10 +57,45 @@ public final class KmsResources implements ResourceResolver {
             String arn = secretName.startsWith("acs:") ? secretName : account.secretArn(secretName);
             int at = arn.lastIndexOf(":secret/");
             String name = at < 0 ? secretName : arn.substring(at + ":secret/".length());
-            return List.of(new Target(kmsAction, arn, tags(TagService.SECRET, name)));
+            Target secret = new Target(kmsAction, arn, tags(TagService.SECRET, name));
+            Target key = secretKeyTarget(action, name, p);
+            return key == null ? List.of(secret) : List.of(secret, key);
         }
         String kind = action.contains("Secret") ? "secret" : action.contains("Alias") ? "alias" : "key";
         return List.of(new Target(kmsAction, account.arnPrefix() + kind));
+    }
+
+    /**
+     * Reading a secret also needs kms:Decrypt, and writing a value kms:GenerateDataKey, on the secret's
+     * customer key (api-semantics.md §6.1); secrets under the Secrets Manager service key need neither.
+     */
+    private Target secretKeyTarget(String action, String secretName, Params p) {
+        String keyAction = switch (action) {
+            case "GetSecretValue" -> "kms:Decrypt";
+            case "CreateSecret", "PutSecretValue" -> "kms:GenerateDataKey";
+            default -> null;
+        };
+        if (keyAction == null) {
+            return null;
+        }
+        String keyRef;
+        if ("CreateSecret".equals(action)) {
+            keyRef = p.optional("EncryptionKeyId");
+        } else {
+            try {
+                keyRef = kms.secrets().describeSecret(secretName).encryptionKeyId();
+            } catch (RuntimeException e) {
+                return null; // unknown secret: the action itself answers Forbidden.ResourceNotFound
+            }
+        }
+        if (keyRef == null || keyRef.isEmpty()) {
+            return null;
+        }
+        Optional<String> keyId = kms.keyIdOf(keyRef);
+        if (keyId.isPresent() && keyId.equals(kms.keyIdOf(org.openkms.core.service.SecretService.DEFAULT_KEY_ALIAS))) {
+            return null;
+        }
+        return keyTarget(keyAction, keyRef);
     }
 
     /** A key by ID, alias or ARN; an alias that resolves to nothing is authorised as the alias itself. */
