@@ -91,15 +91,20 @@ public final class TagActions {
             tags.put(key, t.getOrDefault("Value", ""));
         }
         TagService.validate(tags);
-        // Check every resource before changing any, so a bad ID leaves nothing half-tagged.
-        List<String> stored = new ArrayList<>();
-        for (String id : ids) {
-            stored.add(c.kms().tags().taggable(type, id, true));
-        }
+        List<String> stored = taggableAll(c, type, ids);
         for (String id : stored) {
             c.kms().tags().tag(type, id, tags);
         }
         return Map.of();
+    }
+
+    /** Resolves every resource before any is changed, so a bad ID leaves nothing half-(un)tagged. */
+    private static List<String> taggableAll(Call c, String type, List<String> ids) {
+        List<String> stored = new ArrayList<>();
+        for (String id : ids) {
+            stored.add(c.kms().tags().taggable(type, id, true));
+        }
+        return stored;
     }
 
     private static Map<String, Object> untagResources(Call c) {
@@ -116,10 +121,7 @@ public final class TagActions {
         if (tagKeys.isEmpty() && !all) {
             throw Errors.missingParameter("TagKey.1");
         }
-        List<String> stored = new ArrayList<>();
-        for (String id : ids) {
-            stored.add(c.kms().tags().taggable(type, id, true));
-        }
+        List<String> stored = taggableAll(c, type, ids);
         for (String id : stored) {
             if (tagKeys.isEmpty()) {
                 c.kms().tags().untagAll(type, id);
@@ -134,18 +136,20 @@ public final class TagActions {
         Params p = c.params();
         p.required("RegionId");
         String type = resourceType(p);
-        List<String> ids = new ArrayList<>();
-        if (p.list("ResourceId").size() > 50) {
+        List<String> requested = p.list("ResourceId");
+        List<Map<String, String>> tagObjects = p.objectList("Tag");
+        if (requested.size() > 50) {
             throw Errors.invalidParameter("ResourceId", "At most 50 resources are allowed.");
         }
-        if (p.objectList("Tag").size() > 20) {
+        if (tagObjects.size() > 20) {
             throw Errors.invalidParameter("Tag", "At most 20 tags are allowed.");
         }
-        for (String id : p.list("ResourceId")) {
+        List<String> ids = new ArrayList<>();
+        for (String id : requested) {
             ids.add(type.equals(TagService.KEY) ? resolveOrKeep(c, id) : secretNameOrKeep(c, id));
         }
         Map<String, String> filter = new LinkedHashMap<>();
-        for (Map<String, String> t : p.objectList("Tag")) {
+        for (Map<String, String> t : tagObjects) {
             if (t.get("Key") != null) {
                 filter.put(t.get("Key"), t.getOrDefault("Value", ""));
             }
