@@ -3,7 +3,6 @@ package org.openkms.server.auth;
 import java.time.Clock;
 import java.util.List;
 import org.openkms.core.auth.Principal;
-import org.openkms.core.error.KmsException;
 import org.openkms.server.gateway.ApiRequest;
 import org.openkms.wire.Acs3Signature;
 import org.openkms.wire.Acs4Signature;
@@ -178,10 +177,5 @@ public final class Authenticator {
 
     private static String orEmpty(String s) {
         return s == null ? "" : s;
-    }
-
-    /** For tests and the error mapper: whether an exception came from authentication. */
-    public static boolean isAuthError(KmsException e) {
-        return e.httpStatus() == 400 && e.code().startsWith("Signature") || "IncompleteSignature".equals(e.code());
     }
 }
