@@ -41,6 +41,7 @@ public final class AliasService {
     }
 
     public void updateAlias(String aliasName, String keyIdParam) {
+        refuseReserved(aliasName);
         KeyRecord key = keys.describeKey(keyIdParam);
         if (storage.aliases().find(aliasName).isEmpty()) {
             throw Errors.aliasNotFound();
@@ -55,6 +56,7 @@ public final class AliasService {
     }
 
     public void deleteAlias(String aliasName) {
+        refuseReserved(aliasName);
         if (!storage.aliases().delete(aliasName)) {
             throw Errors.aliasNotFound();
         }
@@ -81,7 +83,16 @@ public final class AliasService {
                 throw Errors.invalidParameter("AliasName", "Only letters, digits, '_', '/' and '-' are allowed after alias/.");
             }
         }
-        if (aliasName.startsWith("alias/acs")) {
+        refuseReserved(aliasName);
+    }
+
+    /**
+     * Aliases under {@code alias/acs} belong to the service (such as {@code alias/acs/secrets-manager}, which decides
+     * the key that seals secrets created without EncryptionKeyId): no caller may create, repoint or delete them.
+     * https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/api-kms-2016-01-20-createalias
+     */
+    private static void refuseReserved(String aliasName) {
+        if (aliasName != null && aliasName.startsWith("alias/acs")) {
             throw Errors.invalidParameter("AliasName", "The prefix alias/acs is reserved.");
         }
     }

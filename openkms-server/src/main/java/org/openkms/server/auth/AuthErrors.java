@@ -28,6 +28,11 @@ final class AuthErrors {
         return new KmsException(400, "SignatureNonceUsed", "Specified signature nonce was used already.");
     }
 
+    /** The replay cache is full: more signed requests arrived within the window than it may remember. */
+    static KmsException throttled() {
+        return new KmsException(429, "Rejected.Throttling", "QPS Limit Exceeded");
+    }
+
     static KmsException missingNonce() {
         return new KmsException(400, "MissingParameter", "The input parameter \"SignatureNonce\" that is mandatory for processing this request is not supplied.");
     }

@@ -22,7 +22,7 @@ public final class Authenticator {
     public static final long WINDOW_MILLIS = 15 * 60 * 1000L;
     private final CredentialStore credentials;
     private final Clock clock;
-    private final NonceCache nonces = new NonceCache(WINDOW_MILLIS);
+    private final NonceCache nonces;
     private final StsTokens tokens;
 
     public Authenticator(CredentialStore credentials, Clock clock) {
@@ -31,6 +31,12 @@ public final class Authenticator {
 
     /** With {@code tokens}, requests signed with STS credentials (SecurityToken) are accepted until they expire. */
     public Authenticator(CredentialStore credentials, StsTokens tokens, Clock clock) {
+        this(credentials, tokens, clock, NonceCache.defaultMaxEntries());
+    }
+
+    /** @param maxNonces how many (AccessKey, nonce) pairs the replay cache may hold before it refuses requests */
+    public Authenticator(CredentialStore credentials, StsTokens tokens, Clock clock, long maxNonces) {
+        this.nonces = new NonceCache(WINDOW_MILLIS, maxNonces);
         this.credentials = credentials;
         this.tokens = tokens;
         this.clock = clock;
@@ -56,6 +62,10 @@ public final class Authenticator {
         if (akId == null || akId.isEmpty()) {
             throw AuthErrors.incompleteSignature("AccessKeyId is missing.");
         }
+        // RPC signs parameters only: an x-acs-action/x-acs-version header is outside the signature, so it may repeat
+        // the signed Action/Version (the V1 SDK sends both) but never replace them.
+        requireSameAsSigned(req, AcsHeaders.ACTION, "Action");
+        requireSameAsSigned(req, AcsHeaders.VERSION, "Version");
         Credential c = credential(akId, req.param("SecurityToken"));
         // The V1 SDK signs query and form parameters together; KMS clients always send an empty body.
         java.util.Map<String, String> all = req.form().isEmpty() ? req.query() : merged(req);
@@ -86,6 +96,10 @@ public final class Authenticator {
                 throw AuthErrors.incompleteSignature("Signed header " + h + " is missing.");
             }
         }
+        requireActedOnHeadersSigned(req, signed);
+        // The query is signed: an Action/Version parameter next to the (signed) header must agree with it.
+        requireSameAsSigned(req, AcsHeaders.ACTION, "Action");
+        requireSameAsSigned(req, AcsHeaders.VERSION, "Version");
         String bodyHash = Acs3Signature.sha256Hex(req.body());
         String claimedHash = req.header(AcsHeaders.CONTENT_SHA256);
         if (claimedHash != null && !claimedHash.equalsIgnoreCase(bodyHash)) {
@@ -164,9 +178,47 @@ public final class Authenticator {
         if (nonce == null || nonce.isEmpty()) {
             throw AuthErrors.missingNonce();
         }
-        if (!nonces.firstUse(accessKeyId, nonce, t, now)) {
-            throw AuthErrors.nonceUsed();
+        switch (nonces.firstUse(accessKeyId, nonce, t, now)) {
+            case REUSED -> throw AuthErrors.nonceUsed();
+            case FULL -> throw AuthErrors.throttled();
+            case FIRST_USE -> { }
         }
+    }
+
+    /**
+     * Every header the server acts on must be covered by the signature. The official clients sign every
+     * {@code x-acs-*} header they send (and {@code content-type}), so an unsigned one can only have been added on the
+     * way: refusing it stops a captured request from being turned into another action ({@code x-acs-action}), version
+     * or token. {@code content-type} decides whether the body is read as parameters, so it must be signed whenever
+     * a form body is used.
+     */
+    private static void requireActedOnHeadersSigned(ApiRequest req, List<String> signed) {
+        for (String name : req.headers().keySet()) {
+            if (name.startsWith("x-acs-") && !signed.contains(name)) {
+                throw AuthErrors.incompleteSignature("Header " + name + " is not signed.");
+            }
+        }
+        if (!req.form().isEmpty() && !signed.contains(AcsHeaders.CONTENT_TYPE)) {
+            throw AuthErrors.incompleteSignature("A form body needs a signed content-type header.");
+        }
+    }
+
+    /** A header that names the same thing as a signed parameter may repeat it, never contradict it. */
+    private static void requireSameAsSigned(ApiRequest req, String header, String param) {
+        String h = req.header(header);
+        if (h == null) {
+            return;
+        }
+        String p = req.param(param);
+        if (p == null ? !isSignedHeaderRequest(req) : !p.equals(h)) {
+            throw AuthErrors.incompleteSignature("The " + header + " header does not match the signed " + param + " parameter.");
+        }
+    }
+
+    /** ACS3/ACS4 requests carry the action and version in signed headers; RPC requests never sign headers. */
+    private static boolean isSignedHeaderRequest(ApiRequest req) {
+        String a = req.header(AcsHeaders.AUTHORIZATION);
+        return a != null && (a.startsWith("ACS3-") || a.startsWith("ACS4-"));
     }
 
     private static java.util.Map<String, String> merged(ApiRequest req) {

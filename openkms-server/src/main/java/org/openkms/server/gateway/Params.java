@@ -3,6 +3,8 @@ package org.openkms.server.gateway;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
@@ -17,7 +19,12 @@ import org.openkms.core.error.Errors;
  * MissingParameter / InvalidParameter error an Alibaba client expects; none lets an exception escape as a 500.
  */
 public final class Params {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Duplicate names are refused: {"k":"a","k":"b"} means different things to different parsers, and an
+     * EncryptionContext is bound into ciphertext, so the caller must say exactly one thing.
+     */
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     private static final int MAX_CONTEXT_CHARS = 8192;
     private final Map<String, String> values;
 

@@ -64,7 +64,24 @@ public final class ResponseEncoder {
                 case '&' -> sb.append("&amp;");
                 case '"' -> sb.append("&quot;");
                 case '\'' -> sb.append("&apos;");
-                default -> sb.append(c);
+                case '\t', '\n' -> sb.append(c);
+                case '\r' -> sb.append("&#13;"); // a literal CR would be normalised to LF by the parser
+                default -> {
+                    if (c < 0x20 || c == 0xFFFE || c == 0xFFFF) {
+                        // Not allowed in XML 1.0 even as a character reference: a parser rejects the whole document.
+                        // JSON (the default format) carries these values unchanged.
+                        sb.append('\uFFFD');
+                    } else if (Character.isSurrogate(c)) {
+                        boolean pair = Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+                        if (pair) {
+                            sb.append(c).append(s.charAt(++i));
+                        } else {
+                            sb.append('\uFFFD');
+                        }
+                    } else {
+                        sb.append(c);
+                    }
+                }
             }
         }
     }

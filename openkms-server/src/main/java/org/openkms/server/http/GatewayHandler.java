@@ -1,7 +1,6 @@
 package org.openkms.server.http;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -9,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -16,7 +17,6 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import org.openkms.core.error.Errors;
 import org.openkms.server.gateway.ApiRequest;
 import org.openkms.server.gateway.ApiResponse;
 import org.openkms.server.gateway.Gateway;
@@ -27,16 +27,22 @@ import org.openkms.wire.PercentEncoding;
  * It is the only class that knows about Jetty. {@code GET /healthz} is answered here, unauthenticated.
  */
 public final class GatewayHandler extends Handler.Abstract {
-    private static final int MAX_BODY = 1 << 20;
+    private static final byte[] EMPTY = new byte[0];
+    private final int maxBody;
     private static final ByteBuffer HEALTH = ByteBuffer.wrap("{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8));
     private final Gateway gateway;
 
     public GatewayHandler(Gateway gateway) {
+        this(gateway, HttpLimits.defaults().maxBodySize());
+    }
+
+    public GatewayHandler(Gateway gateway, int maxBody) {
         this.gateway = gateway;
+        this.maxBody = maxBody;
     }
 
     @Override
-    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+    public boolean handle(Request request, Response response, Callback callback) {
         String path = request.getHttpURI().getPath();
         if ("/healthz".equals(path)) {
             response.setStatus(200);
@@ -44,27 +50,56 @@ public final class GatewayHandler extends Handler.Abstract {
             response.write(true, HEALTH.slice(), callback);
             return true;
         }
-        ApiResponse out;
-        try {
-            out = gateway.handle(toApiRequest(request, path));
-        } catch (IllegalArgumentException e) {
-            // Malformed percent-encoding or a body that is too large: still an Alibaba-shaped answer, not a 500.
-            out = gatewayError(e.getMessage());
+        long declared = request.getLength();
+        if (declared > maxBody) {
+            send(response, callback, errorResponse(413));
+            return true;
         }
-        response.setStatus(out.status());
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, out.contentType());
-        response.write(true, ByteBuffer.wrap(out.body()), callback);
+        if (declared == 0) {
+            serve(request, response, callback, path, EMPTY);
+            return true;
+        }
+        // The body is read without holding a thread: a client that stalls after its headers costs a socket until
+        // ConnectionGuard's deadline, not one of the request threads (with blocking reads 250 such clients stopped
+        // the server). The gateway runs when the last byte has arrived.
+        Content.Source.asByteArrayAsync(request, maxBody).whenComplete((body, failure) -> {
+            if (failure != null) {
+                send(response, callback, errorResponse(tooLarge(failure) ? 413 : 400));
+            } else {
+                serve(request, response, callback, path, body);
+            }
+        });
         return true;
     }
 
-    private ApiResponse gatewayError(String why) {
-        var e = Errors.invalidParameter("The request could not be parsed: " + why);
-        String body = "{\"Code\":\"" + e.code() + "\",\"Message\":\"The request parameters could not be parsed.\",\"HttpStatus\":400,\"RequestId\":\""
-                + org.openkms.core.service.Ids.newRequestId() + "\"}";
-        return new ApiResponse(400, "application/json;charset=utf-8", body.getBytes(StandardCharsets.UTF_8));
+    private void serve(Request request, Response response, Callback callback, String path, byte[] body) {
+        ApiResponse out;
+        try {
+            out = gateway.handle(toApiRequest(request, path, body));
+        } catch (IllegalArgumentException e) {
+            // Malformed percent-encoding: still an Alibaba-shaped answer, not a 500.
+            out = errorResponse(400);
+        }
+        send(response, callback, out);
     }
 
-    private static ApiRequest toApiRequest(Request request, String path) throws IOException {
+    private static void send(Response response, Callback callback, ApiResponse out) {
+        response.setStatus(out.status());
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, out.contentType());
+        response.write(true, ByteBuffer.wrap(out.body()), callback);
+    }
+
+    private static ApiResponse errorResponse(int status) {
+        return new ApiResponse(status, "application/json;charset=utf-8", AlibabaErrorHandler.body(status));
+    }
+
+    /** asByteArrayAsync fails with an IllegalStateException or ArithmeticException once maxSize is passed. */
+    private static boolean tooLarge(Throwable failure) {
+        Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        return !(t instanceof IOException) && !(t instanceof TimeoutException);
+    }
+
+    private static ApiRequest toApiRequest(Request request, String path, byte[] body) {
         String rawQuery = request.getHttpURI().getQuery();
         Map<String, String> query = rawQuery == null ? Map.of() : PercentEncoding.decodeForm(rawQuery);
         Map<String, String> headers = new HashMap<>();
@@ -73,7 +108,6 @@ public final class GatewayHandler extends Handler.Abstract {
         }
         // HTTP/2 carries the host in :authority; the signed "host" header must be read from there.
         headers.putIfAbsent("host", request.getHttpURI().getAuthority());
-        byte[] body = readBody(request);
         Map<String, String> form = Map.of();
         String contentType = headers.get("content-type");
         if (body.length > 0 && contentType != null
@@ -82,23 +116,6 @@ public final class GatewayHandler extends Handler.Abstract {
         }
         return new ApiRequest(request.getMethod(), path == null || path.isEmpty() ? "/" : path, query, form, headers,
                 body, remoteIp(request), request.isSecure());
-    }
-
-    private static byte[] readBody(Request request) throws IOException {
-        long declared = request.getLength();
-        if (declared == 0) {
-            return new byte[0];
-        }
-        if (declared > MAX_BODY) {
-            throw new IllegalArgumentException("body too large");
-        }
-        try (InputStream in = Content.Source.asInputStream(request)) {
-            byte[] body = in.readNBytes(MAX_BODY + 1);
-            if (body.length > MAX_BODY) {
-                throw new IllegalArgumentException("body too large");
-            }
-            return body;
-        }
     }
 
     private static String remoteIp(Request request) {

@@ -2,6 +2,7 @@ package org.openkms.server.http;
 
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -20,18 +21,27 @@ public final class HttpServerFactory {
     }
 
     public static Server create(String listen, String httpsListen, TlsMaterial tls) {
+        return create(listen, httpsListen, tls, HttpLimits.defaults());
+    }
+
+    public static Server create(String listen, String httpsListen, TlsMaterial tls, HttpLimits limits) {
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("openkms-http");
         Server server = new Server(threads);
+        server.setErrorHandler(new AlibabaErrorHandler());
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendDateHeader(false);
-        // The SDKs put every parameter in the query string: 6 KiB of plaintext is 8 KiB of Base64, percent-encoded
-        // further, plus EncryptionContext (8 KiB). Jetty's 8 KiB default would refuse legitimate Encrypt calls.
-        http.setRequestHeaderSize(64 * 1024);
+        // The SDKs put every parameter in the query string (see HttpLimits): Jetty's 8 KiB default would answer 414
+        // to documented-valid CreateSecret and Encrypt calls.
+        http.setRequestHeaderSize(limits.requestHeaderSize());
+        http.setMinRequestDataRate(limits.minRequestDataRate());
+        ConnectionGuard guard = new ConnectionGuard(limits.maxConnectionsPerSource(), limits.headerTimeout().toMillis(),
+                limits.requestTimeout().toMillis(), server.getScheduler());
+        server.addBean(guard);
         if (listen != null && !listen.isEmpty()) {
             ServerConnector c = new ServerConnector(server, new HttpConnectionFactory(http));
-            bind(c, listen);
+            bind(c, listen, limits, guard);
             server.addConnector(c);
         }
         if (httpsListen != null && !httpsListen.isEmpty() && tls != null) {
@@ -44,13 +54,14 @@ public final class HttpServerFactory {
             ssl.setKeyStorePassword("");
             ssl.setIncludeProtocols("TLSv1.2", "TLSv1.3");
             ServerConnector c = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
-            bind(c, httpsListen);
+            bind(c, httpsListen, limits, guard);
             server.addConnector(c);
         }
+        server.addBean(new NetworkConnectionLimit(limits.maxConnections(), server));
         return server;
     }
 
-    private static void bind(ServerConnector c, String hostPort) {
+    private static void bind(ServerConnector c, String hostPort, HttpLimits limits, ConnectionGuard guard) {
         int colon = hostPort.lastIndexOf(':');
         if (colon < 0) {
             throw new IllegalArgumentException("listen address must be host:port, got " + hostPort);
@@ -61,7 +72,8 @@ public final class HttpServerFactory {
         }
         c.setHost(host.isEmpty() ? null : host);
         c.setPort(Integer.parseInt(hostPort.substring(colon + 1)));
-        c.setIdleTimeout(60_000);
+        c.setIdleTimeout(limits.idleTimeout().toMillis());
+        c.addBean(guard, false); // unmanaged here (the server starts it); a Connection.Listener bean of a connector hears of every connection it opens
         c.setAcceptQueueSize(1024);
     }
 }

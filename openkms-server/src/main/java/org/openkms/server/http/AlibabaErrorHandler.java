@@ -1,0 +1,83 @@
+package org.openkms.server.http;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+import org.openkms.core.service.Ids;
+
+/**
+ * Errors that Jetty itself produces (a malformed request line, a URI or headers over the limit, an unsupported HTTP
+ * version, a body that came too slowly) answered the way Alibaba's gateway answers every error: a JSON body with
+ * Code, Message, RequestId and HttpStatus. The official SDKs parse every error body as JSON; Jetty's HTML page makes
+ * them fail with "convert to JSON" and leaves their pooled connection unusable.
+ * See https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/api-error-codes
+ */
+final class AlibabaErrorHandler extends ErrorHandler {
+
+    @Override
+    protected void generateResponse(Request request, Response response, int status, String message, Throwable cause,
+                                    Callback callback) throws IOException {
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json;charset=utf-8");
+        response.write(true, ByteBuffer.wrap(body(status)), callback);
+    }
+
+    @Override
+    public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
+        fields.put(HttpHeader.CONTENT_TYPE, "application/json;charset=utf-8");
+        return ByteBuffer.wrap(body(status));
+    }
+
+    /** The Alibaba error body for an HTTP-layer failure; the message never echoes request bytes. */
+    static byte[] body(int status) {
+        String code;
+        String message;
+        switch (status) {
+            case 408 -> {
+                code = "RequestTimeout";
+                message = "The request was not received in time.";
+            }
+            case 413 -> {
+                code = "InvalidParameter";
+                message = "The request body is too large.";
+            }
+            case 414 -> {
+                code = "InvalidParameter";
+                message = "The request URI is too long.";
+            }
+            case 431 -> {
+                code = "InvalidParameter";
+                message = "The request headers are too large.";
+            }
+            case 505 -> {
+                code = "UnsupportedHTTPVersion";
+                message = "This HTTP version is not supported.";
+            }
+            case 404 -> {
+                code = "InvalidAction.NotFound";
+                message = "Specified api is not found, please check your url and method.";
+            }
+            case 405 -> {
+                code = "UnsupportedHTTPMethod";
+                message = "This http method is not supported.";
+            }
+            default -> {
+                if (status >= 500) {
+                    code = status == 503 ? "ServiceUnavailableTemporary" : "InternalFailure";
+                    message = status == 503 ? "The service is temporarily unavailable." : "The request processing has failed due to some unknown error.";
+                } else {
+                    code = "InvalidParameter";
+                    message = "The request could not be parsed.";
+                }
+            }
+        }
+        String json = "{\"RequestId\":\"" + Ids.newRequestId() + "\",\"HostId\":\"kms.aliyuncs.com\",\"Code\":\"" + code
+                + "\",\"Message\":\"" + message + "\",\"HttpStatus\":" + status + "}";
+        return json.getBytes(StandardCharsets.UTF_8);
+    }
+}
