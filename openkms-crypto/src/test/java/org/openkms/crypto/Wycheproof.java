@@ -3,23 +3,28 @@ package org.openkms.crypto;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.InputStream;
 import java.util.HexFormat;
 
-/** Loads Wycheproof vector files from ../shared/test-vectors/wycheproof (Surefire sets openkms.shared.dir). */
+/**
+ * Loads Wycheproof vector files (https://github.com/C2SP/wycheproof) from the test classpath. They live in
+ * {@code src/test/resources/wycheproof/}, whose README says which upstream commit they come from and which test
+ * uses each; they are on the classpath so the tests run from a plain clone, whatever the working directory.
+ */
 public final class Wycheproof {
+    private static final String FOLDER = "/wycheproof/";
+
     private Wycheproof() {
     }
 
     public static JsonNode load(String file) throws IOException {
-        String shared = System.getProperty("openkms.shared.dir", "../../shared");
-        Path p = Path.of(shared, "test-vectors", "wycheproof", file);
-        if (!Files.exists(p)) {
-            throw new IllegalStateException("Wycheproof vectors not found at " + p.toAbsolutePath()
-                    + " (the shared/ directory must sit beside the repository)");
+        try (InputStream in = Wycheproof.class.getResourceAsStream(FOLDER + file)) {
+            if (in == null) {
+                throw new IllegalStateException("Wycheproof vector file " + file + " is not on the test classpath; copy it"
+                        + " unchanged from the upstream testvectors_v1/ folder into src/test/resources" + FOLDER);
+            }
+            return new ObjectMapper().readTree(in);
         }
-        return new ObjectMapper().readTree(p.toFile());
     }
 
     public static byte[] hex(JsonNode n) {

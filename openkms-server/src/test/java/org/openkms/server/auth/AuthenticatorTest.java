@@ -3,20 +3,17 @@ package org.openkms.server.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,21 +29,36 @@ import org.openkms.storage.StorageFactory;
 import org.openkms.wire.PercentEncoding;
 import org.openkms.wire.RequestSigner;
 import org.openkms.wire.SignedAcs3Request;
+import org.openkms.wire.capture.CapturedRequest;
+import org.openkms.wire.capture.OfficialSdkCaptures;
 
-/** The verifier against real captured SDK requests (../shared/wire-samples) and against every rejection path. */
+/**
+ * The verifier against requests the official SDKs send (captured fresh on a loopback recorder, see
+ * {@link OfficialSdkCaptures}) and against every rejection path.
+ */
 class AuthenticatorTest {
-    private static final String AK = "LTAI5tTestAccessKeyId00";
-    private static final String SECRET = "TestAccessKeySecret000000000000";
+    private static final String AK = OfficialSdkCaptures.ACCESS_KEY_ID;
+    private static final String SECRET = OfficialSdkCaptures.ACCESS_KEY_SECRET;
+    /** V1 Encrypt, V1 CreateSecret and V2 Encrypt (ACS3), captured once for the class. */
+    private static List<CapturedRequest> captures;
+    /** The verifier's "now": just after the captures, so their timestamps are inside the 15-minute window. */
+    private static Instant now;
     @TempDir
     Path dir;
     private Storage storage;
     private MutableClock clock;
     private Authenticator authenticator;
 
+    @BeforeAll
+    static void captureOfficialSdkRequests() throws Exception {
+        captures = OfficialSdkCaptures.all();
+        now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    }
+
     @BeforeEach
     void setUp() {
         storage = StorageFactory.openSqlite(dir.resolve("db"));
-        clock = new MutableClock(Instant.parse("2026-11-22T23:45:30Z")); // just after the captures were made
+        clock = new MutableClock(now);
         CredentialStore credentials = new CredentialStore(storage.accessKeys(), FileRootKeyProvider.openOrCreate(dir.resolve("root.key")), clock);
         credentials.create(AK, SECRET, Principal.ROOT);
         authenticator = new Authenticator(credentials, clock);
@@ -57,36 +69,35 @@ class AuthenticatorTest {
         storage.close();
     }
 
-    static Stream<Path> wireSamples() throws Exception {
-        Path dir = Path.of(System.getProperty("openkms.shared.dir", "../../shared"), "wire-samples");
-        return Files.list(dir).filter(p -> p.toString().endsWith(".json")).sorted();
+    static List<CapturedRequest> capturedRequests() {
+        return captures;
     }
 
     @ParameterizedTest
-    @MethodSource("wireSamples")
-    void acceptsEveryCapturedOfficialSdkRequest(Path sample) throws Exception {
+    @MethodSource("capturedRequests")
+    void acceptsEveryCapturedOfficialSdkRequest(CapturedRequest sample) throws Exception {
         Principal p = authenticator.authenticate(request(sample));
         assertThat(p.accessKeyId()).isEqualTo(AK);
         assertThat(p.root()).isTrue();
     }
 
     @ParameterizedTest
-    @MethodSource("wireSamples")
-    void rejectsAReplayOfTheSameRequest(Path sample) throws Exception {
+    @MethodSource("capturedRequests")
+    void rejectsAReplayOfTheSameRequest(CapturedRequest sample) throws Exception {
         authenticator.authenticate(request(sample));
         assertCode(() -> authenticator.authenticate(request(sample)), "SignatureNonceUsed", 400);
     }
 
     @ParameterizedTest
-    @MethodSource("wireSamples")
-    void rejectsCapturedRequestsOutsideTheFifteenMinuteWindow(Path sample) throws Exception {
+    @MethodSource("capturedRequests")
+    void rejectsCapturedRequestsOutsideTheFifteenMinuteWindow(CapturedRequest sample) throws Exception {
         clock.advance(Duration.ofMinutes(16));
         assertCode(() -> authenticator.authenticate(request(sample)), "IllegalTimestamp", 400);
     }
 
     @Test
     void rejectsATamperedParameter() throws Exception {
-        ApiRequest r = request(Path.of(System.getProperty("openkms.shared.dir", "../../shared"), "wire-samples", "java-sdk-v1-encrypt-hmac-sha1.json"));
+        ApiRequest r = request(OfficialSdkCaptures.v1Encrypt());
         Map<String, String> q = new HashMap<>(r.query());
         q.put("KeyId", "key-other");
         assertCode(() -> authenticator.authenticate(new ApiRequest(r.method(), r.path(), q, r.form(), r.headers(), r.body(), r.sourceIp(), false)),
@@ -95,7 +106,7 @@ class AuthenticatorTest {
 
     @Test
     void rejectsATamperedAcs3Header() throws Exception {
-        ApiRequest r = request(Path.of(System.getProperty("openkms.shared.dir", "../../shared"), "wire-samples", "java-sdk-v2-encrypt-acs3-hmac-sha256.json"));
+        ApiRequest r = request(OfficialSdkCaptures.v2Encrypt());
         Map<String, String> h = new HashMap<>(r.headers());
         h.put("x-acs-action", "Decrypt");
         assertCode(() -> authenticator.authenticate(new ApiRequest(r.method(), r.path(), r.query(), r.form(), h, r.body(), r.sourceIp(), false)),
@@ -120,7 +131,7 @@ class AuthenticatorTest {
     @Test
     void acceptsFreshlySignedAcs3AndRpcRequestsFromOurOwnSigner() {
         RequestSigner signer = new RequestSigner(AK, SECRET);
-        long now = Instant.parse("2026-11-22T23:45:30Z").toEpochMilli();
+        long now = clock.millis();
         Map<String, String> params = new LinkedHashMap<>();
         params.put("KeyId", "alias/my key");
         params.put("EncryptionContext", "{\"k e*y~\":\"v+/=é\"}");
@@ -135,7 +146,7 @@ class AuthenticatorTest {
     }
 
     private ApiRequest rpcNow(RequestSigner signer) {
-        String q = signer.signRpc("POST", "DescribeRegions", Map.of(), Instant.parse("2026-11-22T23:45:30Z").toEpochMilli(), "n-" + System.nanoTime(), false);
+        String q = signer.signRpc("POST", "DescribeRegions", Map.of(), clock.millis(), "n-" + System.nanoTime(), false);
         return new ApiRequest("POST", "/", PercentEncoding.decodeForm(q), Map.of(), Map.of(), new byte[0], "127.0.0.1", false);
     }
 
@@ -144,16 +155,10 @@ class AuthenticatorTest {
         return new ApiRequest("POST", "/", PercentEncoding.decodeForm(q), Map.of(), Map.of(), new byte[0], "127.0.0.1", false);
     }
 
-    private static ApiRequest request(Path sample) throws Exception {
-        JsonNode s = new ObjectMapper().readTree(sample.toFile());
-        URI uri = URI.create("http://h" + s.get("path").asText());
-        Map<String, String> headers = new HashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = s.get("headers").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            headers.put(e.getKey().toLowerCase(Locale.ROOT), e.getValue().asText());
-        }
-        return new ApiRequest(s.get("method").asText(), "/", PercentEncoding.decodeForm(uri.getRawQuery()), Map.of(), headers,
-                s.get("body").asText().getBytes(), "127.0.0.1", false);
+    /** What the gateway hands the authenticator for this request: decoded query, lower-case header names. */
+    private static ApiRequest request(CapturedRequest sample) {
+        return new ApiRequest(sample.method(), sample.path(), sample.query(), Map.of(), sample.headers(), sample.body(),
+                "127.0.0.1", false);
     }
 
     private static void assertCode(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String code, int status) {
