@@ -114,12 +114,12 @@ public record AuditRecord(
     }
 
     /**
-     * Bytes one UTF-16 unit takes in the written JSON: control characters (C0, DEL, C1) and the Unicode line and
-     * paragraph separators are written as a 6-byte escape by the JSON sink, quote and backslash as 2 bytes,
-     * other ASCII as 1, the rest as its UTF-8 length (a surrogate pair, 4 bytes, counts 2 + 2).
+     * Bytes one UTF-16 unit can take in the written JSON: control characters (C0, DEL, C1), the Unicode line and
+     * paragraph separators and each half of a surrogate pair may be written as a 6-byte {@code \}{@code uXXXX}
+     * escape by the JSON sink, quote and backslash as 2 bytes, other ASCII as 1, the rest as its UTF-8 length.
      */
     private static int weight(char c) {
-        if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029) {
+        if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029 || Character.isSurrogate(c)) {
             return 6;
         }
         if (c == '"' || c == '\\') {
@@ -128,7 +128,7 @@ public record AuditRecord(
         if (c < 0x80) {
             return 1;
         }
-        if (c < 0x800 || Character.isSurrogate(c)) {
+        if (c < 0x800) {
             return 2;
         }
         return 3;

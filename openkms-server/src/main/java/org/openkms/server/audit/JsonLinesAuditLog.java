@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -80,7 +81,8 @@ public final class JsonLinesAuditLog implements AuditSink {
     private static final int BATCH = 4096;
     static final long RETRY_MILLIS = 200;
     private static final long DROP_WARNING_MILLIS = 10_000;
-    private static final AuditRecord STOP = new AuditRecord(0, "", "", "", "", "", "", 0, "", 0);
+    /** Queued by close() so that a writer waiting for records notices at once; never written. */
+    private static final AuditRecord WAKE_UP = new AuditRecord(0, "", "", "", "", "", "", 0, "", 0);
     private static final DateTimeFormatter ROTATED_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
     private static final FileAttribute<Set<PosixFilePermission>> FILE_MODE =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
@@ -104,7 +106,11 @@ public final class JsonLinesAuditLog implements AuditSink {
     private final JsonFactory json = new JsonFactory();
     private final Thread writer;
     private final ExecutorService compressor;
+    /** Rotated files whose compression is still to come: not counted or deleted by the caps before it. */
+    private final Set<Path> awaitingCompression = ConcurrentHashMap.newKeySet();
     private volatile boolean healthy = true;
+    /** Set by close(): the writer writes what is queued and stops, or stops at the next failure. */
+    private volatile boolean stopping;
 
     // Owned by the writer thread (and the constructor, before it starts).
     private FileChannel channel;
@@ -191,7 +197,6 @@ public final class JsonLinesAuditLog implements AuditSink {
 
     private void run() {
         List<AuditRecord> batch = new ArrayList<>(BATCH);
-        boolean stop = false;
         long reportedDrops = 0;
         long lastDropWarning = 0;
         while (true) {
@@ -200,7 +205,7 @@ public final class JsonLinesAuditLog implements AuditSink {
                 writePending();
                 rotateIfDue();
                 markHealthy();
-                if (stop) {
+                if (stopping && queue.isEmpty()) {
                     return;
                 }
                 AuditRecord first = queue.poll(RETRY_MILLIS, TimeUnit.MILLISECONDS);
@@ -208,9 +213,7 @@ public final class JsonLinesAuditLog implements AuditSink {
                     batch.add(first);
                     queue.drainTo(batch, BATCH - 1);
                     for (AuditRecord r : batch) {
-                        if (r == STOP) {
-                            stop = true;
-                        } else {
+                        if (r != WAKE_UP) {
                             pending.add(encode(r));
                         }
                     }
@@ -218,12 +221,12 @@ public final class JsonLinesAuditLog implements AuditSink {
                     writePending();
                 }
             } catch (InterruptedException e) {
-                LOG.warn("audit writer interrupted with {} records unwritten", pending.size() + queue.size());
+                LOG.error("audit writer interrupted with {} records unwritten", pending.size() + queue.size());
                 return;
             } catch (IOException | RuntimeException e) {
                 markFailed(e);
                 closeChannel();
-                if (stop) {
+                if (stopping) {
                     LOG.error("audit log closed with {} records unwritten", pending.size() + queue.size());
                     return;
                 }
@@ -423,9 +426,11 @@ public final class JsonLinesAuditLog implements AuditSink {
         LOG.info("audit log rotated to {}", target.getFileName());
         open();
         Path rotated = target;
+        awaitingCompression.add(rotated);
         try {
             compressor.execute(() -> compressAndPrune(rotated));
         } catch (RejectedExecutionException e) {
+            awaitingCompression.remove(rotated);
             LOG.debug("closing: {} stays uncompressed until the next start", rotated);
         }
     }
@@ -443,6 +448,8 @@ public final class JsonLinesAuditLog implements AuditSink {
             compress(rotated);
         } catch (IOException | RuntimeException e) {
             LOG.warn("could not compress rotated audit log {}; it stays uncompressed", rotated, e);
+        } finally {
+            awaitingCompression.remove(rotated);
         }
         prune();
     }
@@ -507,12 +514,12 @@ public final class JsonLinesAuditLog implements AuditSink {
         }
     }
 
-    /** Rotated files, compressed or not, oldest first. */
+    /** Rotated files, compressed or not (but not those about to be), oldest first. */
     private List<Path> rotatedFiles() throws IOException {
         List<Path> found = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
-                if (rotatedName.matcher(p.getFileName().toString()).matches()) {
+                if (rotatedName.matcher(p.getFileName().toString()).matches() && !awaitingCompression.contains(p)) {
                     found.add(p);
                 }
             }
@@ -542,13 +549,19 @@ public final class JsonLinesAuditLog implements AuditSink {
         prune();
     }
 
+    /**
+     * Writes what is queued and stops (giving up at once if the log cannot be written), then waits for the
+     * compression of rotated files. Records arriving after close are not written.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        stopping = true;
+        queue.offer(WAKE_UP);
         try {
-            if (!queue.offer(STOP, 5, TimeUnit.SECONDS) || !join(5000)) {
+            if (!join(5000)) {
                 writer.interrupt();
                 join(1000);
             }
