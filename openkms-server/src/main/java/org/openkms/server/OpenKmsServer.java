@@ -86,7 +86,7 @@ public final class OpenKmsServer implements AutoCloseable {
                     .withMinRotationInterval(config.minRotationInterval());
             Kms kms = new Kms(new Account(config.accountId(), config.region()), storage, rootKey, settings, clock);
             Rotators.registerAll(kms.secrets().rotation());
-            audit = new JsonLinesAuditLog(dataDir.resolve("audit").resolve("audit.log"));
+            audit = new JsonLinesAuditLog(dataDir.resolve("audit").resolve("audit.log"), config.audit());
             IamService iam = new IamService(kms.account(), storage.iam(), new PolicyDocuments(), clock);
             StsTokens tokens = new StsTokens(rootKey);
             String uid = kms.account().uid();

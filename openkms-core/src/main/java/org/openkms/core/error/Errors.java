@@ -120,6 +120,14 @@ public final class Errors {
         return new KmsException(503, "ServiceUnavailableTemporary", "The resource is being modified concurrently; retry the request.");
     }
 
+    /**
+     * The audit log cannot be written and the server is configured to fail closed (audit.failClosed): the call
+     * is refused before it is executed, so that nothing happens without its audit record. Retryable.
+     */
+    public static KmsException auditUnavailable() {
+        return new KmsException(503, "ServiceUnavailableTemporary", "The audit log cannot be written; the request was refused.");
+    }
+
     /** What DryRun reports instead of the parameter error it found (api-semantics.md §2.6). */
     public static KmsException dryRunValidation(KmsException cause) {
         return new KmsException(400, "ValidationError", cause.getMessage());

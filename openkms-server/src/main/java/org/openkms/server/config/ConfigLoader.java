@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * Builds a {@link ServerConfig}: defaults, then the YAML file (if any), then {@code OPENKMS_*} environment
@@ -22,7 +23,10 @@ import java.util.Map;
  * storage: { url: jdbc:postgresql://127.0.0.1:5432/openkms?user=openkms }
  * tls: { certificate: server.crt, key: server.key }
  * keys: { maintenanceInterval: 60s, minKeyVersionInterval: 7d, minRotationInterval: 7d }
+ * audit: { maxFileSize: 100MiB, maxFiles: 10, maxTotalSize: 1GiB, rotateInterval: 1d, failClosed: false }
  * </pre>
+ *
+ * A value that cannot be used fails the start with an {@link IllegalArgumentException} naming the option.
  */
 public final class ConfigLoader {
     private ConfigLoader() {
@@ -76,7 +80,14 @@ public final class ConfigLoader {
         if (text(keys, "minRotationInterval") != null) {
             c = c.withMinRotationInterval(duration(text(keys, "minRotationInterval")));
         }
-        return c;
+        JsonNode audit = y.path("audit");
+        AuditConfig a = c.audit();
+        a = auditOption(a, "audit.maxFileSize", text(audit, "maxFileSize"), (x, v) -> x.withMaxFileSize(size(v)));
+        a = auditOption(a, "audit.maxFiles", text(audit, "maxFiles"), (x, v) -> x.withMaxFiles(integer(v)));
+        a = auditOption(a, "audit.maxTotalSize", text(audit, "maxTotalSize"), (x, v) -> x.withMaxTotalSize(size(v)));
+        a = auditOption(a, "audit.rotateInterval", text(audit, "rotateInterval"), (x, v) -> x.withRotateInterval(duration(v)));
+        a = auditOption(a, "audit.failClosed", text(audit, "failClosed"), (x, v) -> x.withFailClosed(bool(v)));
+        return c.withAudit(a);
     }
 
     static ServerConfig applyEnv(ServerConfig c, Map<String, String> env) {
@@ -116,7 +127,77 @@ public final class ConfigLoader {
         if (env.get("OPENKMS_ROOT_ACCESS_KEY_ID") != null && env.get("OPENKMS_ROOT_ACCESS_KEY_SECRET") != null) {
             c = c.withRootAccessKey(env.get("OPENKMS_ROOT_ACCESS_KEY_ID"), env.get("OPENKMS_ROOT_ACCESS_KEY_SECRET"));
         }
-        return c;
+        AuditConfig a = c.audit();
+        a = auditOption(a, "OPENKMS_AUDIT_MAX_FILE_SIZE", env.get("OPENKMS_AUDIT_MAX_FILE_SIZE"), (x, v) -> x.withMaxFileSize(size(v)));
+        a = auditOption(a, "OPENKMS_AUDIT_MAX_FILES", env.get("OPENKMS_AUDIT_MAX_FILES"), (x, v) -> x.withMaxFiles(integer(v)));
+        a = auditOption(a, "OPENKMS_AUDIT_MAX_TOTAL_SIZE", env.get("OPENKMS_AUDIT_MAX_TOTAL_SIZE"), (x, v) -> x.withMaxTotalSize(size(v)));
+        a = auditOption(a, "OPENKMS_AUDIT_ROTATE_INTERVAL", env.get("OPENKMS_AUDIT_ROTATE_INTERVAL"), (x, v) -> x.withRotateInterval(duration(v)));
+        a = auditOption(a, "OPENKMS_AUDIT_FAIL_CLOSED", env.get("OPENKMS_AUDIT_FAIL_CLOSED"), (x, v) -> x.withFailClosed(bool(v)));
+        return c.withAudit(a);
+    }
+
+    /** Applies one audit option if it is set; any error in its value names the option it came from. */
+    private static AuditConfig auditOption(AuditConfig a, String name, String value, BiFunction<AuditConfig, String, AuditConfig> apply) {
+        if (value == null) {
+            return a;
+        }
+        try {
+            return apply.apply(a, value.trim());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(name + "=" + value + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A size in bytes: a number of bytes ({@code 1048576}), or a number with a unit: {@code KB}, {@code MB},
+     * {@code GB}, {@code TB} (powers of 1000) or {@code KiB}, {@code MiB}, {@code GiB}, {@code TiB} (powers of
+     * 1024), e.g. {@code 100MiB}, {@code 10MB}; {@code B} and the case of the unit are optional.
+     */
+    public static long size(String s) {
+        String t = s.trim();
+        int i = 0;
+        while (i < t.length() && Character.isDigit(t.charAt(i))) {
+            i++;
+        }
+        if (i == 0) {
+            throw new IllegalArgumentException("not a size: " + s + " (use e.g. 100MiB, 10MB or a number of bytes)");
+        }
+        String unit = t.substring(i).trim().toLowerCase(java.util.Locale.ROOT);
+        long multiplier = switch (unit) {
+            case "", "b" -> 1L;
+            case "k", "kb" -> 1000L;
+            case "m", "mb" -> 1000L * 1000;
+            case "g", "gb" -> 1000L * 1000 * 1000;
+            case "t", "tb" -> 1000L * 1000 * 1000 * 1000;
+            case "ki", "kib" -> 1L << 10;
+            case "mi", "mib" -> 1L << 20;
+            case "gi", "gib" -> 1L << 30;
+            case "ti", "tib" -> 1L << 40;
+            default -> throw new IllegalArgumentException("not a size: " + s + " (use e.g. 100MiB, 10MB or a number of bytes)");
+        };
+        try {
+            return Math.multiplyExact(Long.parseLong(t.substring(0, i)), multiplier);
+        } catch (ArithmeticException | NumberFormatException e) {
+            throw new IllegalArgumentException("size too large: " + s);
+        }
+    }
+
+    private static int integer(String s) {
+        try {
+            return Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a whole number: " + s);
+        }
+    }
+
+    private static boolean bool(String s) {
+        if (s.equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (s.equalsIgnoreCase("false")) {
+            return false;
+        }
+        throw new IllegalArgumentException("not true or false: " + s);
     }
 
     /** {@code 90s}, {@code 5m}, {@code 2h}, {@code 7d}, or an ISO-8601 duration ({@code PT90S}). */

@@ -11,6 +11,7 @@ import java.time.Duration;
  * @param httpsListen    host:port of the HTTPS listener ("" disables it)
  * @param tlsCertificate PEM certificate chain for HTTPS; with tlsKey; both null → self-signed in the data dir
  * @param storageUrl     JDBC URL; null → SQLite file in the data dir
+ * @param audit          rotation, caps and fail-closed behaviour of the audit log
  */
 public record ServerConfig(
         String listen,
@@ -26,16 +27,18 @@ public record ServerConfig(
         Duration maintenanceInterval,
         Duration minKeyVersionInterval,
         Duration minRotationInterval,
-        Duration cacheSyncInterval) {
+        Duration cacheSyncInterval,
+        AuditConfig audit) {
 
     public static ServerConfig defaults() {
         return new ServerConfig("127.0.0.1:8080", "127.0.0.1:8443", Path.of("openkms-data"), "cn-hangzhou",
-                "1234567890123456", null, null, null, null, null, Duration.ofMinutes(1), Duration.ofDays(7), Duration.ofDays(7), null);
+                "1234567890123456", null, null, null, null, null, Duration.ofMinutes(1), Duration.ofDays(7), Duration.ofDays(7), null,
+                AuditConfig.defaults());
     }
 
     public ServerConfig withCacheSyncInterval(Duration v) {
         return new ServerConfig(listen, httpsListen, dataDir, region, accountId, tlsCertificate, tlsKey, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, v);
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, v, audit);
     }
 
     /**
@@ -49,58 +52,63 @@ public record ServerConfig(
         return storageUrl != null && storageUrl.startsWith("jdbc:postgresql:") ? Duration.ofSeconds(1) : Duration.ZERO;
     }
 
+    public ServerConfig withAudit(AuditConfig v) {
+        return new ServerConfig(listen, httpsListen, dataDir, region, accountId, tlsCertificate, tlsKey, storageUrl,
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval, v);
+    }
+
     public ServerConfig withListen(String v) {
         return new ServerConfig(v, httpsListen, dataDir, region, accountId, tlsCertificate, tlsKey, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval);
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval, audit);
     }
 
     public ServerConfig withHttpsListen(String v) {
         return new ServerConfig(listen, v, dataDir, region, accountId, tlsCertificate, tlsKey, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval);
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval, audit);
     }
 
     public ServerConfig withDataDir(Path v) {
         return new ServerConfig(listen, httpsListen, v, region, accountId, tlsCertificate, tlsKey, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval);
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval, audit);
     }
 
     public ServerConfig withRegion(String v) {
         return new ServerConfig(listen, httpsListen, dataDir, v, accountId, tlsCertificate, tlsKey, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval);
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval, audit);
     }
 
     public ServerConfig withRootAccessKey(String id, String secret) {
         return new ServerConfig(listen, httpsListen, dataDir, region, accountId, tlsCertificate, tlsKey, storageUrl,
-                id, secret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval);
+                id, secret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval, audit);
     }
 
     public ServerConfig withTls(Path certificate, Path key) {
         return new ServerConfig(listen, httpsListen, dataDir, region, accountId, certificate, key, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval);
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval, audit);
     }
 
     public ServerConfig withStorageUrl(String v) {
         return new ServerConfig(listen, httpsListen, dataDir, region, accountId, tlsCertificate, tlsKey, v,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval);
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval, audit);
     }
 
     public ServerConfig withAccountId(String v) {
         return new ServerConfig(listen, httpsListen, dataDir, region, v, tlsCertificate, tlsKey, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval);
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval, audit);
     }
 
     public ServerConfig withMaintenanceInterval(Duration v) {
         return new ServerConfig(listen, httpsListen, dataDir, region, accountId, tlsCertificate, tlsKey, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, v, minKeyVersionInterval, minRotationInterval, cacheSyncInterval);
+                rootAccessKeyId, rootAccessKeySecret, v, minKeyVersionInterval, minRotationInterval, cacheSyncInterval, audit);
     }
 
     public ServerConfig withMinKeyVersionInterval(Duration v) {
         return new ServerConfig(listen, httpsListen, dataDir, region, accountId, tlsCertificate, tlsKey, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, v, minRotationInterval, cacheSyncInterval);
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, v, minRotationInterval, cacheSyncInterval, audit);
     }
 
     public ServerConfig withMinRotationInterval(Duration v) {
         return new ServerConfig(listen, httpsListen, dataDir, region, accountId, tlsCertificate, tlsKey, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, v, cacheSyncInterval);
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, v, cacheSyncInterval, audit);
     }
 }

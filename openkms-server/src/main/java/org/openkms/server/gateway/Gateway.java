@@ -80,6 +80,10 @@ public final class Gateway {
             }
             product = product(req);
             principal = authenticator.authenticate(req);
+            if (!audit.available()) {
+                // audit.failClosed: nothing is executed that cannot be audited (the refusal goes to the audit queue as usual).
+                throw Errors.auditUnavailable();
+            }
             Action action = product.actions().find(actionName);
             if (action == null) {
                 throw new KmsException(404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method.");
