@@ -25,17 +25,31 @@ public final class StorageFactory {
     }
 
     public static Storage open(String jdbcUrl) {
+        Path sqlite = sqliteFile(jdbcUrl);
+        return sqlite != null ? openSqlite(sqlite) : openPostgres(jdbcUrl);
+    }
+
+    /**
+     * Checks a URL's form without connecting: the SQLite file it names, null for PostgreSQL, or an
+     * IllegalArgumentException saying what is wrong (the message never contains the password).
+     */
+    public static Path sqliteFile(String jdbcUrl) {
         if (jdbcUrl == null) {
             throw new IllegalArgumentException("JDBC URL is missing");
         }
         if (jdbcUrl.startsWith(SQLITE_PREFIX)) {
-            return openSqlite(sqlitePath(jdbcUrl.substring(SQLITE_PREFIX.length())));
+            return sqlitePath(jdbcUrl.substring(SQLITE_PREFIX.length()));
         }
         if (jdbcUrl.startsWith(POSTGRESQL_PREFIX)) {
-            return openPostgres(jdbcUrl);
+            return null;
         }
         throw new IllegalArgumentException("unsupported JDBC URL (expected jdbc:sqlite: or jdbc:postgresql:): "
                 + PooledConnections.redact(jdbcUrl));
+    }
+
+    /** The URL with its password parameter masked, for messages and logs. */
+    public static String redact(String jdbcUrl) {
+        return jdbcUrl == null ? null : PooledConnections.redact(jdbcUrl);
     }
 
     public static Storage openSqlite(Path dbFile) {
