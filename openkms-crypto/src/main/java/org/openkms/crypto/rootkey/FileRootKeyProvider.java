@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -44,7 +45,7 @@ public final class FileRootKeyProvider implements RootKeyProvider {
         } catch (AccessDeniedException e) {
             throw new CryptoException("root key file " + file + " cannot be read (permission denied)");
         } catch (IOException e) {
-            throw new CryptoException("root key file " + file + " cannot be read (" + e + ")");
+            throw new CryptoException("root key file " + file + " cannot be read (" + e.getMessage() + ")");
         }
         try {
             if (key.length != KEY_LENGTH) {
@@ -117,11 +118,9 @@ public final class FileRootKeyProvider implements RootKeyProvider {
 
     /** 0600 where the file system has POSIX permissions; no attribute elsewhere. */
     private static FileAttribute<?>[] ownerOnly() {
-        try {
-            return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))};
-        } catch (UnsupportedOperationException e) {
-            return new FileAttribute<?>[0];
-        }
+        return FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
+                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
+                : new FileAttribute<?>[0];
     }
 
     /** Makes the new directory entry durable (fsync of the directory); best effort where that is not possible. */
