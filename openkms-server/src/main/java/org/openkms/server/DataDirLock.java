@@ -12,9 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import org.openkms.server.config.ConfigException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An exclusive lock on a lock file, held for the server's life, so that two servers never share a data dir
@@ -24,6 +27,7 @@ import org.openkms.server.config.ConfigException;
  * when the channel closes or the JVM exits).
  */
 final class DataDirLock implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DataDirLock.class);
     private final FileChannel channel;
     private final FileLock lock;
 
@@ -37,7 +41,9 @@ final class DataDirLock implements AutoCloseable {
      * and locks {@code <data-dir>/.lock}.
      */
     static DataDirLock createAndLock(Path dataDir) {
-        if (!Files.isDirectory(dataDir)) {
+        if (Files.isDirectory(dataDir)) {
+            warnIfOthersCanEnter(dataDir);
+        } else {
             try {
                 if (dataDir.getParent() != null) {
                     Files.createDirectories(dataDir.getParent());
@@ -52,6 +58,19 @@ final class DataDirLock implements AutoCloseable {
             }
         }
         return lock(dataDir.resolve(".lock"), "data dir " + dataDir, "give this server its own --data-dir");
+    }
+
+    /** A data dir made by an older version (or by hand) may be open to other users; say so, leave it as it is. */
+    private static void warnIfOthersCanEnter(Path dataDir) {
+        try {
+            Set<PosixFilePermission> mode = Files.getPosixFilePermissions(dataDir);
+            if (mode.contains(PosixFilePermission.GROUP_EXECUTE) || mode.contains(PosixFilePermission.OTHERS_EXECUTE)) {
+                LOG.warn("data dir {} can be entered by other users (mode {}); make it private to the server's user: chmod 700 {}",
+                        dataDir, PosixFilePermissions.toString(mode), dataDir);
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // no POSIX permissions here
+        }
     }
 
     /**

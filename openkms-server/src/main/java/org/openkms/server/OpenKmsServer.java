@@ -109,7 +109,11 @@ public final class OpenKmsServer implements AutoCloseable {
                 storage = openStorage("jdbc:sqlite:" + db, storageOption);
             }
             RootKeyProvider rootKey = RootKeyGuard.open(dataDir.resolve("root.key"), storage, clock);
-            tls.save();
+            try {
+                tls.save();
+            } catch (IOException e) {
+                throw new ConfigException("--data-dir " + dataDir, "cannot write the self-signed certificate (" + DataDirLock.reason(e) + ")");
+            }
             CredentialStore credentials = new CredentialStore(storage.accessKeys(), rootKey, clock);
             String[] generated = RootCredentials.bootstrap(credentials, dataDir, config.rootAccessKeyId(), config.rootAccessKeySecret());
             KmsSettings settings = KmsSettings.defaults()

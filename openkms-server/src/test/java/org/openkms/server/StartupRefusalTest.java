@@ -8,10 +8,12 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -142,6 +144,19 @@ class StartupRefusalTest {
         Outcome notDir = main("--data-dir", file.toString());
         assertThat(notDir.err()).isEqualTo("openkms: --data-dir " + file + ": exists but is not a directory (choose another --data-dir)"
                 + System.lineSeparator());
+    }
+
+    /** Skipped as root, who may read and write anything. */
+    @Test
+    void aDataDirTheServerCannotWrite() throws Exception {
+        Assumptions.assumeFalse("root".equals(System.getProperty("user.name")), "root can write any directory");
+        Path locked = Files.createDirectory(dir.resolve("locked"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("r-x------")));
+        Outcome o = main("--data-dir", locked.toString());
+        assertThat(o.err()).isEqualTo("openkms: --data-dir " + locked + ": the server's user (" + System.getProperty("user.name")
+                + ") cannot read and write it (fix its owner or mode, or choose another --data-dir)" + System.lineSeparator());
+        Outcome below = main("--data-dir", locked.resolve("data").toString());
+        assertThat(below.err()).startsWith("openkms: --data-dir " + locked.resolve("data") + ": cannot be created:");
+        assertThat(below.exit()).isEqualTo(2);
     }
 
     @Test
