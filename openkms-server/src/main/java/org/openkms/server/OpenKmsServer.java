@@ -208,7 +208,8 @@ public final class OpenKmsServer implements AutoCloseable {
                 }
             }
             String why = sql != null ? sql.getMessage() : root == e ? e.getMessage() : e.getMessage() + ": " + root.getMessage();
-            throw new ConfigException(option, StorageFactory.redact(why)); // driver messages may quote the URL
+            String what = url.startsWith("jdbc:sqlite:") ? "cannot open SQLite database " + url.substring("jdbc:sqlite:".length()) + ": " : "";
+            throw new ConfigException(option, what + StorageFactory.redact(why)); // driver messages may quote the URL
         }
     }
 

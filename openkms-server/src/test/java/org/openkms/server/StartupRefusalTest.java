@@ -146,6 +146,17 @@ class StartupRefusalTest {
                 + System.lineSeparator());
     }
 
+    @Test
+    void aDamagedDatabaseFileIsOneLine() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("existing"));
+        Files.writeString(data.resolve("openkms.db"), "not a database, not even close\n");
+        Outcome o = main("--data-dir", data.toString(), "--listen", "127.0.0.1:0", "--https-listen", "127.0.0.1:0");
+        assertThat(o.err()).isEqualTo("openkms: --data-dir " + data + ": cannot open SQLite database " + data.resolve("openkms.db")
+                + ": [SQLITE_NOTADB] File opened that is not a database file (file is not a database)" + System.lineSeparator());
+        assertThat(o.exit()).isEqualTo(2);
+        assertThat(data.resolve("root.key")).doesNotExist();
+    }
+
     /** Skipped as root, who may read and write anything. */
     @Test
     void aDataDirTheServerCannotWrite() throws Exception {
