@@ -2,6 +2,7 @@ package org.openkms.server;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.openkms.server.config.ConfigException;
 import org.openkms.server.config.ConfigLoader;
 import org.openkms.server.config.ServerConfig;
 import picocli.CommandLine;
@@ -29,8 +30,34 @@ public final class Main implements Callable<Integer> {
     String storageUrl;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(commandLine().execute(args));
     }
+
+    /**
+     * The command with its error handling: every start-up refusal is a {@link ConfigException}, printed here and
+     * only here as one line on stderr ("openkms: --listen 127.0.0.1:8080: address already in use (...)"), exit
+     * status 2; command-line syntax errors get one line too. Anything else is a bug and keeps its stack trace.
+     */
+    static CommandLine commandLine() {
+        CommandLine cmd = new CommandLine(new Main());
+        cmd.setExecutionExceptionHandler((e, command, parsed) -> {
+            if (e instanceof ConfigException c) {
+                command.getErr().println(c.line());
+                command.getErr().flush();
+                return CONFIG_ERROR;
+            }
+            throw e;
+        });
+        cmd.setParameterExceptionHandler((e, args) -> {
+            e.getCommandLine().getErr().println("openkms: " + e.getMessage() + " (openkms server --help lists the options)");
+            e.getCommandLine().getErr().flush();
+            return CONFIG_ERROR;
+        });
+        return cmd;
+    }
+
+    /** The exit status of a refused start: picocli's for usage errors. */
+    static final int CONFIG_ERROR = 2;
 
     @Override
     public Integer call() throws Exception {
@@ -49,7 +76,8 @@ public final class Main implements Callable<Integer> {
         }
         if (tlsCert != null || tlsKey != null) {
             if (tlsCert == null || tlsKey == null) {
-                throw new CommandLine.ParameterException(new CommandLine(this), "--tls-cert and --tls-key go together");
+                throw new ConfigException(tlsCert == null ? "--tls-key " + tlsKey : "--tls-cert " + tlsCert,
+                        "--tls-cert and --tls-key go together (give both, or neither for a self-signed certificate)");
             }
             c = c.withTls(tlsCert, tlsKey);
         }

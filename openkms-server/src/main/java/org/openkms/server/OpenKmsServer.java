@@ -1,8 +1,10 @@
 package org.openkms.server;
 
-import java.nio.file.Files;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -18,13 +20,15 @@ import org.openkms.core.service.SecretRotation;
 import org.openkms.server.rotation.Rotators;
 import org.openkms.core.service.KmsSettings;
 import org.openkms.core.store.Storage;
-import org.openkms.crypto.rootkey.FileRootKeyProvider;
+import org.openkms.core.store.StorageException;
 import org.openkms.crypto.rootkey.RootKeyProvider;
 import org.openkms.server.actions.Actions;
 import org.openkms.server.audit.JsonLinesAuditLog;
 import org.openkms.server.auth.Authenticator;
 import org.openkms.server.auth.CredentialStore;
 import org.openkms.server.auth.RootCredentials;
+import org.openkms.server.config.ConfigChecks;
+import org.openkms.server.config.ConfigException;
 import org.openkms.server.config.ServerConfig;
 import org.openkms.server.gateway.ApiProduct;
 import org.openkms.server.gateway.Gateway;
@@ -57,9 +61,12 @@ public final class OpenKmsServer implements AutoCloseable {
     private final Kms kms;
     private final TlsMaterial tls;
     private final String[] generatedRootKey;
+    /** The data dir lock (and an outside SQLite file's), held until {@link #close}. */
+    private final List<AutoCloseable> locks;
 
     private OpenKmsServer(Storage storage, JsonLinesAuditLog audit, Server jetty, ScheduledExecutorService scheduler,
-                          Kms kms, TlsMaterial tls, String[] generatedRootKey) {
+                          Kms kms, TlsMaterial tls, String[] generatedRootKey, List<AutoCloseable> locks) {
+        this.locks = locks;
         this.storage = storage;
         this.audit = audit;
         this.jetty = jetty;
@@ -69,16 +76,44 @@ public final class OpenKmsServer implements AutoCloseable {
         this.generatedRootKey = generatedRootKey;
     }
 
+    /**
+     * Starts a server, or fails with a {@link ConfigException} the operator can act on. The order matters: the
+     * configuration is checked and the listening sockets are bound before anything is written, so a bad option
+     * or a port in use leaves no data dir, root key or administrator AccessKey behind; the root key is opened
+     * against the database (RootKeyGuard) before anything is sealed with it.
+     */
     public static OpenKmsServer start(ServerConfig config) throws Exception {
         Path dataDir = config.dataDir().toAbsolutePath();
-        Files.createDirectories(dataDir);
+        ConfigChecks.validate(config);
+        TlsMaterial tls = tlsMaterial(config, dataDir);
+        Server jetty = HttpServerFactory.create(config.listen(), config.httpsListen(), tls);
+        Listeners.open(jetty, config);
         Clock clock = Clock.systemUTC();
-        RootKeyProvider rootKey = FileRootKeyProvider.openOrCreate(dataDir.resolve("root.key"));
-        Storage storage = config.storageUrl() == null
-                ? StorageFactory.openSqlite(dataDir.resolve("openkms.db"))
-                : StorageFactory.open(config.storageUrl());
+        List<AutoCloseable> locks = new ArrayList<>();
+        Storage storage = null;
         JsonLinesAuditLog audit = null;
         try {
+            Path sqliteFile = config.storageUrl() == null ? dataDir.resolve("openkms.db") : StorageFactory.sqliteFile(config.storageUrl());
+            String storageOption = config.storageUrl() == null ? "--data-dir " + dataDir : "--storage-url " + StorageFactory.redact(config.storageUrl());
+            if (sqliteFile == null) {
+                storage = openStorage(config.storageUrl(), storageOption); // a database server: reached before the data dir is made
+            }
+            locks.add(DataDirLock.createAndLock(dataDir));
+            if (sqliteFile != null) {
+                Path db = sqliteFile.toAbsolutePath().normalize();
+                if (!db.startsWith(dataDir.normalize())) {
+                    // Outside the data dir, so another server's data dir lock would not cover it.
+                    locks.add(DataDirLock.lock(db.resolveSibling(db.getFileName() + ".openkms-lock"), "SQLite database " + db,
+                            "give this server its own --storage-url"));
+                }
+                storage = openStorage("jdbc:sqlite:" + db, storageOption);
+            }
+            RootKeyProvider rootKey = RootKeyGuard.open(dataDir.resolve("root.key"), storage, clock);
+            try {
+                tls.save();
+            } catch (IOException e) {
+                throw new ConfigException("--data-dir " + dataDir, "cannot write the self-signed certificate (" + DataDirLock.reason(e) + ")");
+            }
             CredentialStore credentials = new CredentialStore(storage.accessKeys(), rootKey, clock);
             String[] generated = RootCredentials.bootstrap(credentials, dataDir, config.rootAccessKeyId(), config.rootAccessKeySecret());
             KmsSettings settings = KmsSettings.defaults()
@@ -100,10 +135,6 @@ public final class OpenKmsServer implements AutoCloseable {
                     new IamContext(iam, credentials, tokens, accessPoints, clock), audit);
             CacheCoherence coherence = new CacheCoherence(storage,
                     List.of(kms::invalidateCaches, credentials::invalidateAll, iam::reload, accessPoints::reload));
-            TlsMaterial tls = config.tlsCertificate() != null
-                    ? TlsMaterial.load(config.tlsCertificate(), config.tlsKey())
-                    : TlsMaterial.selfSigned(dataDir.resolve("tls"));
-            Server jetty = HttpServerFactory.create(config.listen(), config.httpsListen(), tls);
             jetty.setHandler(new GatewayHandler(gateway));
             jetty.setStopTimeout(10_000);
             jetty.start();
@@ -121,15 +152,74 @@ public final class OpenKmsServer implements AutoCloseable {
             JsonLinesAuditLog auditLog = audit;
             scheduler.scheduleWithFixedDelay(new SecretMaintenance(kms.secrets(), outcome -> auditRotation(auditLog, kms, outcome)),
                     period, period, TimeUnit.MILLISECONDS);
-            OpenKmsServer server = new OpenKmsServer(storage, audit, jetty, scheduler, kms, tls, generated);
+            OpenKmsServer server = new OpenKmsServer(storage, audit, jetty, scheduler, kms, tls, generated, locks);
             LOG.info("OpenKMS listening: http={} https={} data-dir={} region={}", server.httpPort(), server.httpsPort(), dataDir, config.region());
             return server;
         } catch (Exception | Error e) {
             if (audit != null) {
                 audit.close();
             }
-            storage.close();
+            try {
+                jetty.stop();
+            } catch (Exception stopFailure) {
+                e.addSuppressed(stopFailure);
+            }
+            Listeners.close(jetty);
+            if (storage != null) {
+                storage.close();
+            }
+            closeAll(locks);
             throw e;
+        }
+    }
+
+    /** The operator's certificate, or the data dir's self-signed one (made in memory if new; written later). */
+    private static TlsMaterial tlsMaterial(ServerConfig config, Path dataDir) {
+        if (config.tlsCertificate() != null) {
+            try {
+                return TlsMaterial.load(config.tlsCertificate(), config.tlsKey());
+            } catch (IOException | GeneralSecurityException | RuntimeException e) {
+                throw new ConfigException("--tls-cert " + config.tlsCertificate() + " --tls-key " + config.tlsKey(),
+                        "cannot use them (" + e.getMessage() + "; expected PEM files: a certificate chain and its private key)");
+            }
+        }
+        Path tlsDir = dataDir.resolve("tls");
+        try {
+            return TlsMaterial.prepareSelfSigned(tlsDir);
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            throw new ConfigException("--data-dir " + dataDir, "the self-signed certificate in " + tlsDir + " cannot be read ("
+                    + e.getMessage() + "); delete server.crt and server.key there to make a new one");
+        }
+    }
+
+    /** Opens storage; a URL that leads nowhere is the operator's to fix, so it is a ConfigException. */
+    private static Storage openStorage(String url, String option) {
+        try {
+            return StorageFactory.open(url);
+        } catch (StorageException | IllegalArgumentException e) {
+            // The driver's own words ("Connection to host:5432 refused", "database x does not exist") say the most;
+            // the wrappers around them repeat the URL the option already shows.
+            Throwable root = e;
+            Throwable sql = null;
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                root = t;
+                if (sql == null && t instanceof java.sql.SQLException) {
+                    sql = t;
+                }
+            }
+            String why = sql != null ? sql.getMessage() : root == e ? e.getMessage() : e.getMessage() + ": " + root.getMessage();
+            String what = url.startsWith("jdbc:sqlite:") ? "cannot open SQLite database " + url.substring("jdbc:sqlite:".length()) + ": " : "";
+            throw new ConfigException(option, what + StorageFactory.redact(why)); // driver messages may quote the URL
+        }
+    }
+
+    private static void closeAll(List<AutoCloseable> closeables) {
+        for (AutoCloseable c : closeables) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // releasing a lock: nothing else to do
+            }
         }
     }
 
@@ -189,5 +279,6 @@ public final class OpenKmsServer implements AutoCloseable {
         }
         audit.close();
         storage.close();
+        closeAll(locks);
     }
 }

@@ -18,6 +18,7 @@ final class JdbcStorage implements Storage {
     private final SecretRepository secrets;
     private final IamRepository iam;
     private final org.openkms.core.store.AccessPointRepository accessPoints;
+    private final org.openkms.core.store.MetaRepository meta;
 
     JdbcStorage(ConnectionProvider db, Dialect dialect) {
         this.db = db;
@@ -28,6 +29,7 @@ final class JdbcStorage implements Storage {
         this.secrets = new JdbcSecretRepository(db, dialect);
         this.iam = new JdbcIamRepository(db);
         this.accessPoints = new JdbcAccessPointRepository(db);
+        this.meta = new JdbcMetaRepository(db, dialect);
     }
 
     @Override
@@ -63,6 +65,11 @@ final class JdbcStorage implements Storage {
     @Override
     public org.openkms.core.store.AccessPointRepository accessPoints() {
         return accessPoints;
+    }
+
+    @Override
+    public org.openkms.core.store.MetaRepository meta() {
+        return meta;
     }
 
     @Override

@@ -84,6 +84,6 @@ final class PooledConnections implements ConnectionProvider {
 
     /** The URL without its password parameter, for error messages and logs. */
     static String redact(String jdbcUrl) {
-        return jdbcUrl.replaceAll("(?i)(password=)[^&]*", "$1***");
+        return jdbcUrl.replaceAll("(?i)(password=)[^&\\s]*", "$1***");
     }
 }

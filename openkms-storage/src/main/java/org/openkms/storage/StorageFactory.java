@@ -1,8 +1,10 @@
 package org.openkms.storage;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.openkms.core.store.Storage;
 import org.openkms.core.store.StorageException;
 
@@ -23,17 +25,31 @@ public final class StorageFactory {
     }
 
     public static Storage open(String jdbcUrl) {
+        Path sqlite = sqliteFile(jdbcUrl);
+        return sqlite != null ? openSqlite(sqlite) : openPostgres(jdbcUrl);
+    }
+
+    /**
+     * Checks a URL's form without connecting: the SQLite file it names, null for PostgreSQL, or an
+     * IllegalArgumentException saying what is wrong (the message never contains the password).
+     */
+    public static Path sqliteFile(String jdbcUrl) {
         if (jdbcUrl == null) {
             throw new IllegalArgumentException("JDBC URL is missing");
         }
         if (jdbcUrl.startsWith(SQLITE_PREFIX)) {
-            return openSqlite(sqlitePath(jdbcUrl.substring(SQLITE_PREFIX.length())));
+            return sqlitePath(jdbcUrl.substring(SQLITE_PREFIX.length()));
         }
         if (jdbcUrl.startsWith(POSTGRESQL_PREFIX)) {
-            return openPostgres(jdbcUrl);
+            return null;
         }
         throw new IllegalArgumentException("unsupported JDBC URL (expected jdbc:sqlite: or jdbc:postgresql:): "
                 + PooledConnections.redact(jdbcUrl));
+    }
+
+    /** The URL with its password parameter masked, for messages and logs. */
+    public static String redact(String jdbcUrl) {
+        return jdbcUrl == null ? null : PooledConnections.redact(jdbcUrl);
     }
 
     public static Storage openSqlite(Path dbFile) {
@@ -43,9 +59,31 @@ public final class StorageFactory {
         } catch (IOException e) {
             throw new StorageException("cannot create the folder of " + file, e);
         }
+        createPrivateFile(file);
         // Migrate before our connections exist, so Flyway's own connection is the only one writing.
         Migrations.migrate(SqliteConnections.dataSource(file), Dialect.SQLITE);
         return new JdbcStorage(SqliteConnections.open(file, SqliteConnections.DEFAULT_READERS), Dialect.SQLITE);
+    }
+
+    /**
+     * Creates a missing database file as an empty file with mode 0600 before SQLite opens it: SQLite would
+     * create it with 0644 (less the umask), and it gives its -wal and -shm files the database file's mode
+     * (findCreateFileMode() in SQLite's src/os_unix.c), so all three stay private to the server's user. SQLite
+     * takes a zero-byte file for an empty database and writes its header on the first transaction.
+     */
+    private static void createPrivateFile(Path file) {
+        if (Files.exists(file)) {
+            return;
+        }
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (FileAlreadyExistsException e) {
+            // created meanwhile; SQLite opens it as it is
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: SQLite creates the file itself
+        } catch (IOException e) {
+            throw new StorageException("cannot create SQLite database " + file, e);
+        }
     }
 
     static Storage openPostgres(String jdbcUrl) {

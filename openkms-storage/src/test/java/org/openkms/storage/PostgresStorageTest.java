@@ -35,7 +35,7 @@ class PostgresStorageTest extends StorageContractTest {
     @Override
     protected Storage newStorage() {
         Storage opened = StorageFactory.open(schema.url());
-        schema.truncate("keys", "key_versions", "aliases", "tags", "access_keys", "secrets", "secret_versions");
+        schema.truncate("keys", "key_versions", "aliases", "tags", "access_keys", "secrets", "secret_versions", "server_meta");
         return opened;
     }
 

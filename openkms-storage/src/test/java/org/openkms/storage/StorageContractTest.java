@@ -901,6 +901,57 @@ public abstract class StorageContractTest {
         }
     }
 
+    // ---- database metadata (V5__server_meta.sql)
+
+    @Test
+    void aNewDatabaseHasNoRootKeyCheckAndNothingSealed() {
+        assertThat(storage.meta().rootKeyCheck()).isEmpty();
+        assertThat(storage.meta().holdsSealedData()).isFalse();
+        // Identity rows hold nothing sealed: a database with only them may still get a new root key.
+        storage.iam().putResourcePolicy("acs:kms:r:1:key/k", "{}");
+        storage.tags().put("key", "key-1", Map.of("a", "b"));
+        assertThat(storage.meta().holdsSealedData()).isFalse();
+    }
+
+    @Test
+    void theFirstRecordedRootKeyCheckStays() {
+        assertThat(storage.meta().recordRootKeyCheck(bytes(1, 45))).isTrue();
+        assertThat(storage.meta().recordRootKeyCheck(bytes(2, 45))).isFalse();
+        assertThat(storage.meta().rootKeyCheck()).hasValueSatisfying(v -> assertThat(v).isEqualTo(bytes(1, 45)));
+    }
+
+    @Test
+    void concurrentNodesRecordExactlyOneRootKeyCheck() throws Exception {
+        List<Boolean> won = runConcurrently(8, t -> storage.meta().recordRootKeyCheck(bytes(100 + t, 45)));
+        assertThat(won).containsOnlyOnce(true);
+        byte[] winner = bytes(100 + won.indexOf(true), 45);
+        assertThat(storage.meta().rootKeyCheck()).hasValueSatisfying(v -> assertThat(v).isEqualTo(winner));
+    }
+
+    @Test
+    void keysAccessKeysAndSecretsCountAsSealedData() {
+        storage.accessKeys().create(new AccessKeyRecord("ak-1", bytes(3, 48), "root", "Active", T0));
+        assertThat(storage.meta().holdsSealedData()).isTrue();
+        storage.accessKeys().delete("ak-1");
+        assertThat(storage.meta().holdsSealedData()).isFalse();
+        storage.keys().create(key("key-1", T0), List.of(version("key-1", "ver-1", T0, bytes(1, 60))), Map.of());
+        assertThat(storage.meta().holdsSealedData()).isTrue();
+        storage.keys().delete("key-1");
+        assertThat(storage.meta().holdsSealedData()).isFalse();
+        assertThat(storage.secrets().create(secret("s", T0), List.of(secretVersion("s", "v1", T0, Set.of("ACSCurrent"))), Map.of())).isTrue();
+        assertThat(storage.meta().holdsSealedData()).isTrue();
+    }
+
+    @Test
+    void theRootKeyCheckSurvivesCloseAndReopen() {
+        storage.meta().recordRootKeyCheck(bytes(7, 45));
+        storage.close();
+        storage = null;
+        storage = reopenStorage();
+        assertThat(storage.meta().rootKeyCheck()).hasValueSatisfying(v -> assertThat(v).isEqualTo(bytes(7, 45)));
+        assertThat(storage.meta().recordRootKeyCheck(bytes(8, 45))).isFalse();
+    }
+
     // ---- identity (V3__iam.sql)
 
     @Test

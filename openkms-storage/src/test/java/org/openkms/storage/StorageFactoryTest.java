@@ -3,7 +3,9 @@ package org.openkms.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -32,6 +34,19 @@ class StorageFactoryTest {
             assertThat(storage.keys().list()).isEmpty();
         }
         assertThat(file).isRegularFile();
+    }
+
+    /** The database and its -wal/-shm files are private to the server's user from the moment they exist. */
+    @Test
+    void sqliteFilesAreCreatedOwnerOnly() throws Exception {
+        Path file = dir.resolve("kms.db");
+        try (Storage storage = StorageFactory.openSqlite(file)) {
+            storage.accessKeys().create(new org.openkms.core.auth.AccessKeyRecord("ak", new byte[] {1}, "root", "Active", Instant.EPOCH));
+            for (String name : List.of("kms.db", "kms.db-wal", "kms.db-shm")) {
+                assertThat(Files.getPosixFilePermissions(dir.resolve(name))).as(name)
+                        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+            }
+        }
     }
 
     @Test

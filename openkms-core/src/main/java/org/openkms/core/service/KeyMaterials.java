@@ -85,7 +85,7 @@ final class KeyMaterials {
         return ("openkms/key-material/" + keyId + "/" + keyVersionId).getBytes(StandardCharsets.UTF_8);
     }
 
-    private static byte[] fingerprintContext(String keyId, String keyVersionId) {
+    static byte[] fingerprintContext(String keyId, String keyVersionId) {
         return ("openkms/key-material-fingerprint/" + keyId + "/" + keyVersionId).getBytes(StandardCharsets.UTF_8);
     }
 }

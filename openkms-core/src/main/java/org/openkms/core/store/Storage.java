@@ -20,6 +20,14 @@ public interface Storage extends AutoCloseable {
     AccessPointRepository accessPoints();
 
     /**
+     * The root-key check value and the "holds sealed data" test the server runs once at start. A default
+     * that refuses, so test doubles that wrap a Storage for the domain services need not forward it.
+     */
+    default MetaRepository meta() {
+        throw new UnsupportedOperationException(getClass().getName() + " keeps no database metadata");
+    }
+
+    /**
      * A counter that grows with every committed write when several server nodes can share this backend
      * (PostgreSQL); constant for a backend owned by one process (SQLite). Nodes poll it to know when to drop
      * their caches.

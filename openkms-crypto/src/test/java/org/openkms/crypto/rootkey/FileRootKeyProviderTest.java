@@ -53,4 +53,30 @@ class FileRootKeyProviderTest {
         Files.write(file, new byte[16]);
         assertThatThrownBy(() -> FileRootKeyProvider.openOrCreate(file)).isInstanceOf(IllegalStateException.class);
     }
+
+    @Test
+    void openRefusesAMissingOrDamagedFileAndNeverCreatesOne() throws Exception {
+        Path missing = dir.resolve("missing.key");
+        assertThatThrownBy(() -> FileRootKeyProvider.open(missing)).isInstanceOf(CryptoException.class)
+                .hasMessageContaining(missing.toString()).hasMessageContaining("does not exist");
+        assertThat(missing).doesNotExist();
+        Path empty = dir.resolve("empty.key");
+        Files.write(empty, new byte[0]);
+        assertThatThrownBy(() -> FileRootKeyProvider.open(empty)).isInstanceOf(CryptoException.class)
+                .hasMessageContaining("exactly 32 bytes, found 0");
+    }
+
+    @Test
+    void createWritesA0600FileAndNeverReplacesAnExistingOne() throws Exception {
+        Path file = dir.resolve("root.key");
+        FileRootKeyProvider created = FileRootKeyProvider.create(file);
+        assertThat(Files.size(file)).isEqualTo(32);
+        assertThat(Files.getPosixFilePermissions(file)).containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+        assertThat(dir.resolve("root.key.tmp")).doesNotExist();
+        byte[] before = Files.readAllBytes(file);
+        assertThatThrownBy(() -> FileRootKeyProvider.create(file)).isInstanceOf(CryptoException.class).hasMessageContaining("already exists");
+        assertThat(Files.readAllBytes(file)).isEqualTo(before);
+        byte[] aad = "row".getBytes(StandardCharsets.UTF_8);
+        assertThat(FileRootKeyProvider.open(file).unseal(created.seal(new byte[] {7}, aad), aad)).containsExactly(7);
+    }
 }

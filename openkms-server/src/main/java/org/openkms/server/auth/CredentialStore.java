@@ -78,6 +78,24 @@ public final class CredentialStore {
         return repository.list().isEmpty();
     }
 
+    /**
+     * Whether the oldest stored AccessKey's secret opens under this store's root key; empty when no AccessKey
+     * is stored. Start-up uses it to check the root key of a database from before the root-key check value.
+     */
+    public Optional<Boolean> opensStoredSecret() {
+        java.util.List<AccessKeyRecord> all = repository.list();
+        if (all.isEmpty()) {
+            return Optional.empty();
+        }
+        AccessKeyRecord r = all.get(0);
+        try {
+            java.util.Arrays.fill(rootKey.unseal(r.sealedSecret(), sealingContext(r.accessKeyId())), (byte) 0);
+            return Optional.of(true);
+        } catch (CryptoException e) {
+            return Optional.of(false);
+        }
+    }
+
     private Credential open(AccessKeyRecord r) {
         try {
             String secret = new String(rootKey.unseal(r.sealedSecret(), sealingContext(r.accessKeyId())), StandardCharsets.UTF_8);

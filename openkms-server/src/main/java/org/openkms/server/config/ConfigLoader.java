@@ -1,14 +1,24 @@
 package org.openkms.server.config;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiFunction;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Builds a {@link ServerConfig}: defaults, then the YAML file (if any), then {@code OPENKMS_*} environment
@@ -32,12 +42,94 @@ public final class ConfigLoader {
     private ConfigLoader() {
     }
 
-    public static ServerConfig load(Path yamlFile, Map<String, String> env) throws IOException {
+    /**
+     * Fails with a {@link ConfigException} naming the file, YAML key or environment variable when a file is
+     * missing or unreadable, the YAML is malformed or has a key nothing reads, or a value does not parse.
+     */
+    public static ServerConfig load(Path yamlFile, Map<String, String> env) {
         ServerConfig c = ServerConfig.defaults();
         if (yamlFile != null) {
-            c = applyYaml(c, new ObjectMapper(new YAMLFactory()).readTree(Files.readString(yamlFile)));
+            c = applyYamlFile(c, yamlFile);
         }
-        return applyEnv(c, env);
+        return applyEnvChecked(c, env);
+    }
+
+    private static ServerConfig applyYamlFile(ServerConfig c, Path file) {
+        String option = "--config " + file;
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(option, "no such file (check the path)");
+        } catch (AccessDeniedException e) {
+            throw new ConfigException(option, "cannot read it (permission denied)");
+        } catch (IOException e) {
+            throw new ConfigException(option, "cannot read it (" + e.getMessage() + ")");
+        }
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(option, "not valid YAML " + yamlProblem(e));
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            return c; // an empty file: defaults
+        }
+        if (!root.isObject()) {
+            throw new ConfigException(option, "expected settings as \"key: value\" lines, found " + (root.isArray() ? "a list" : "a single value"));
+        }
+        // Every key applyYaml reads is recorded, so a key nobody reads (a typo, a misplaced section) is an error
+        // rather than a silently ignored setting, and a key added to applyYaml is known without a second list.
+        YamlReads reads = new YamlReads();
+        YAML_READS.set(reads);
+        try {
+            c = applyYaml(c, root);
+        } catch (IllegalArgumentException | java.time.DateTimeException e) {
+            throw new ConfigException(option, reads.lastPath(root) + ": " + e.getMessage());
+        } finally {
+            YAML_READS.remove();
+        }
+        String unknown = reads.firstUnread(root, "");
+        if (unknown != null) {
+            throw new ConfigException(option, "unknown setting '" + unknown + "' (the Configuration table of README.md lists the YAML keys)");
+        }
+        return c;
+    }
+
+    /**
+     * "at line 3, column 5: mapping values are not allowed here". SnakeYAML's message spans several lines (a
+     * source excerpt with a caret); its problem and mark are what an operator needs.
+     */
+    private static String yamlProblem(JsonProcessingException e) {
+        if (e.getCause() instanceof MarkedYAMLException m && m.getProblemMark() != null) {
+            return "at line " + (m.getProblemMark().getLine() + 1) + ", column " + (m.getProblemMark().getColumn() + 1) + ": "
+                    + m.getProblem() + (m.getContext() != null ? " (" + m.getContext() + ")" : "");
+        }
+        JsonLocation at = e.getLocation();
+        String what = e.getOriginalMessage() == null ? "syntax error" : e.getOriginalMessage().lines().findFirst().orElse("syntax error");
+        return (at == null ? "" : "at line " + at.getLineNr() + ", column " + at.getColumnNr()) + ": " + what;
+    }
+
+    private static ServerConfig applyEnvChecked(ServerConfig c, Map<String, String> env) {
+        String[] last = new String[1];
+        // Remembers the last variable asked for, so a value that does not parse is reported under its name.
+        Map<String, String> recording = new java.util.AbstractMap<>() {
+            @Override
+            public String get(Object key) {
+                last[0] = (String) key;
+                return env.get(key);
+            }
+
+            @Override
+            public java.util.Set<Entry<String, String>> entrySet() {
+                return env.entrySet();
+            }
+        };
+        try {
+            return applyEnv(c, recording);
+        } catch (IllegalArgumentException | java.time.DateTimeException e) {
+            throw new ConfigException(last[0] + "=" + env.get(last[0]), e.getMessage());
+        }
     }
 
     static ServerConfig applyYaml(ServerConfig c, JsonNode y) {
@@ -202,22 +294,91 @@ public final class ConfigLoader {
 
     /** {@code 90s}, {@code 5m}, {@code 2h}, {@code 7d}, or an ISO-8601 duration ({@code PT90S}). */
     public static Duration duration(String s) {
-        if (s.startsWith("P") || s.startsWith("p")) {
-            return Duration.parse(s);
+        IllegalArgumentException bad = new IllegalArgumentException("not a duration: '" + s + "' (use e.g. 90s, 5m, 2h, 7d or PT90S)");
+        String t = s.trim();
+        Duration d;
+        try {
+            if (t.startsWith("P") || t.startsWith("p")) {
+                d = Duration.parse(t);
+            } else if (t.length() < 2) {
+                throw bad;
+            } else {
+                long n = Long.parseLong(t.substring(0, t.length() - 1));
+                d = switch (t.charAt(t.length() - 1)) {
+                    case 's' -> Duration.ofSeconds(n);
+                    case 'm' -> Duration.ofMinutes(n);
+                    case 'h' -> Duration.ofHours(n);
+                    case 'd' -> Duration.ofDays(n);
+                    default -> throw bad;
+                };
+            }
+        } catch (NumberFormatException | java.time.DateTimeException | ArithmeticException e) {
+            throw bad;
         }
-        long n = Long.parseLong(s.substring(0, s.length() - 1));
-        return switch (s.charAt(s.length() - 1)) {
-            case 's' -> Duration.ofSeconds(n);
-            case 'm' -> Duration.ofMinutes(n);
-            case 'h' -> Duration.ofHours(n);
-            case 'd' -> Duration.ofDays(n);
-            default -> throw new IllegalArgumentException("not a duration: " + s + " (use e.g. 90s, 5m, 2h, 7d)");
-        };
+        if (d.isNegative()) {
+            throw new IllegalArgumentException("a duration cannot be negative: '" + s + "'");
+        }
+        return d;
     }
 
     private static String text(JsonNode n, String field) {
+        YamlReads reads = YAML_READS.get();
+        if (reads != null) {
+            reads.read(n, field);
+        }
         JsonNode v = n.path(field);
         return v.isMissingNode() || v.isNull() ? null : v.asText();
+    }
+
+    /** The keys of the YAML document being applied that applyYaml looked at (set only while it runs). */
+    private static final ThreadLocal<YamlReads> YAML_READS = new ThreadLocal<>();
+
+    private static final class YamlReads {
+        private final Map<JsonNode, Set<String>> read = new IdentityHashMap<>();
+        private JsonNode lastNode;
+        private String lastField;
+
+        void read(JsonNode parent, String field) {
+            read.computeIfAbsent(parent, k -> new HashSet<>()).add(field);
+            lastNode = parent;
+            lastField = field;
+        }
+
+        /** The dotted path of the key read last, e.g. keys.minKeyVersionInterval. */
+        String lastPath(JsonNode root) {
+            String parent = lastNode == null ? null : pathOf(root, lastNode, "");
+            return parent == null ? String.valueOf(lastField) : parent + lastField;
+        }
+
+        private static String pathOf(JsonNode node, JsonNode target, String prefix) {
+            if (node == target) {
+                return prefix;
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                String found = pathOf(e.getValue(), target, prefix + e.getKey() + ".");
+                if (found != null) {
+                    return found;
+                }
+            }
+            return null;
+        }
+
+        /** The dotted path of the first key that holds a value nobody read, or null. */
+        String firstUnread(JsonNode node, String prefix) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (e.getValue().isObject()) {
+                    String inner = firstUnread(e.getValue(), prefix + e.getKey() + ".");
+                    if (inner != null) {
+                        return inner;
+                    }
+                } else if (!read.getOrDefault(node, Set.of()).contains(e.getKey())) {
+                    return prefix + e.getKey();
+                }
+            }
+            return null;
+        }
     }
 
     private static Path path(String s) {

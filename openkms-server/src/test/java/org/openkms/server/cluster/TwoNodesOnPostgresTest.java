@@ -1,6 +1,7 @@
 package org.openkms.server.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,8 +9,15 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -18,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openkms.server.OpenKmsServer;
 import org.openkms.server.SignedClient;
+import org.openkms.server.config.ConfigException;
 import org.openkms.server.config.ServerConfig;
 
 /**
@@ -89,5 +98,50 @@ class TwoNodesOnPostgresTest {
                 assertThat(onB.call("Encrypt", Map.of("KeyId", "alias/shared", "Plaintext", "aGk=")).code()).isEqualTo("Forbidden.AliasNotFound"));
         Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
                 assertThat(onB.call("Encrypt", Map.of("KeyId", keyId, "Plaintext", "aGk=")).status()).isEqualTo(200));
+    }
+
+    @Test
+    void aNodeWithoutTheFirstNodesRootKeyIsRefused() throws Exception {
+        a = OpenKmsServer.start(node(dir.resolve("a")));
+        Path b = dir.resolve("b");
+        assertThatThrownBy(() -> OpenKmsServer.start(node(b))).isInstanceOf(ConfigException.class)
+                .hasMessage("root key " + b.resolve("root.key") + " is missing, but the database already holds data sealed under a root key;"
+                        + " restore root.key from a backup (a further node of a cluster: copy it from the first node's data dir)."
+                        + " A new root key could not open that data, so none is made");
+        assertThat(b.resolve("root.key")).doesNotExist();
+        Files.write(b.resolve("root.key"), org.openkms.crypto.SecureRandoms.bytes(32));
+        assertThatThrownBy(() -> OpenKmsServer.start(node(b))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("is not the root key this database was sealed under");
+    }
+
+    /** Two first nodes at once on an empty database: one makes the root key, the other is told to copy it. */
+    @Test
+    void nodesStartingTogetherOnAnEmptyDatabaseAgreeOnOneRootKey() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<OpenKmsServer>> starts = List.of(pool.submit(() -> OpenKmsServer.start(node(dir.resolve("a")))),
+                    pool.submit(() -> OpenKmsServer.start(node(dir.resolve("b")))));
+            List<OpenKmsServer> started = new ArrayList<>();
+            List<Throwable> refused = new ArrayList<>();
+            for (Future<OpenKmsServer> f : starts) {
+                try {
+                    started.add(f.get(60, TimeUnit.SECONDS));
+                } catch (ExecutionException e) {
+                    refused.add(e.getCause());
+                }
+            }
+            if (!started.isEmpty()) {
+                a = started.get(0);
+            }
+            if (started.size() > 1) {
+                b = started.get(1);
+            }
+            assertThat(started).hasSize(1);
+            assertThat(refused).singleElement().isInstanceOf(ConfigException.class);
+            // Only the winner's data dir holds a root key; the loser took back the one it made, if any.
+            assertThat(Files.exists(dir.resolve("a").resolve("root.key")) ^ Files.exists(dir.resolve("b").resolve("root.key"))).isTrue();
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }

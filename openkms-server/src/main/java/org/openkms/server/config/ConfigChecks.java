@@ -1,0 +1,102 @@
+package org.openkms.server.config;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.openkms.storage.StorageFactory;
+
+/**
+ * Checks a {@link ServerConfig} before the server touches anything: listen addresses, TLS files, the storage
+ * URL's form and whether the data dir can be used. Each problem is a {@link ConfigException} naming the option
+ * (by its command-line flag; the README's Configuration table maps flags to environment variables and YAML
+ * keys) and what to do about it.
+ */
+public final class ConfigChecks {
+    private ConfigChecks() {
+    }
+
+    public static void validate(ServerConfig c) {
+        listen("--listen", c.listen());
+        listen("--https-listen", c.httpsListen());
+        if ((c.tlsCertificate() == null) != (c.tlsKey() == null)) {
+            throw new ConfigException(c.tlsCertificate() == null ? "--tls-key " + c.tlsKey() : "--tls-cert " + c.tlsCertificate(),
+                    "--tls-cert and --tls-key go together (give both, or neither for a self-signed certificate)");
+        }
+        if (c.tlsCertificate() != null) {
+            readableFile("--tls-cert", c.tlsCertificate());
+            readableFile("--tls-key", c.tlsKey());
+        }
+        if (c.storageUrl() != null) {
+            try {
+                StorageFactory.sqliteFile(c.storageUrl());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("--storage-url " + StorageFactory.redact(c.storageUrl()), e.getMessage()
+                        + " (e.g. jdbc:postgresql://127.0.0.1:5432/openkms?user=openkms&password=... or jdbc:sqlite:/var/lib/openkms/openkms.db)");
+            }
+        }
+        dataDir(c.dataDir().toAbsolutePath());
+    }
+
+    /** host:port with a numeric port; an IPv6 host may be bracketed; "" disables the listener. */
+    static void listen(String flag, String value) {
+        if (value == null || value.isEmpty()) {
+            return;
+        }
+        String option = flag + " " + value;
+        int colon = value.lastIndexOf(':');
+        if (colon < 0) {
+            throw new ConfigException(option, "must be host:port, e.g. 127.0.0.1:8080, [::1]:8080 or 0.0.0.0:8080 (\"\" disables it)");
+        }
+        String port = value.substring(colon + 1);
+        int n;
+        try {
+            n = Integer.parseInt(port);
+        } catch (NumberFormatException e) {
+            n = -1;
+        }
+        if (n < 0 || n > 65535) {
+            throw new ConfigException(option, "the port must be a number from 0 to 65535 (0 picks a free one)");
+        }
+    }
+
+    private static void readableFile(String flag, Path file) {
+        String option = flag + " " + file;
+        if (!Files.exists(file)) {
+            throw new ConfigException(option, "no such file (check the path)");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException(option, "not a file");
+        }
+        if (!Files.isReadable(file)) {
+            throw new ConfigException(option, "cannot read it (permission denied; the server runs as " + System.getProperty("user.name") + ")");
+        }
+    }
+
+    /** An existing data dir must be usable; a missing one must be creatable (it is created later, 0700). */
+    static void dataDir(Path dir) {
+        String option = "--data-dir " + dir;
+        if (Files.exists(dir)) {
+            if (!Files.isDirectory(dir)) {
+                throw new ConfigException(option, "exists but is not a directory (choose another --data-dir)");
+            }
+            if (!Files.isReadable(dir) || !Files.isWritable(dir) || !Files.isExecutable(dir)) {
+                throw new ConfigException(option, "the server's user (" + System.getProperty("user.name")
+                        + ") cannot read and write it (fix its owner or mode, or choose another --data-dir)");
+            }
+            return;
+        }
+        Path existing = dir.getParent();
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return; // nothing exists up to the root: creating it will tell
+        }
+        if (!Files.isDirectory(existing)) {
+            throw new ConfigException(option, "cannot be created: " + existing + " is not a directory (choose another --data-dir)");
+        }
+        if (!Files.isWritable(existing) || !Files.isExecutable(existing)) {
+            throw new ConfigException(option, "cannot be created: the server's user (" + System.getProperty("user.name")
+                    + ") cannot write to " + existing + " (create the directory for it, or choose another --data-dir)");
+        }
+    }
+}
