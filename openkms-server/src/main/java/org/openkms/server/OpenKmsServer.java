@@ -86,7 +86,7 @@ public final class OpenKmsServer implements AutoCloseable {
         Path dataDir = config.dataDir().toAbsolutePath();
         ConfigChecks.validate(config);
         TlsMaterial tls = tlsMaterial(config, dataDir);
-        Server jetty = HttpServerFactory.create(config.listen(), config.httpsListen(), tls);
+        Server jetty = HttpServerFactory.create(config.listen(), config.httpsListen(), tls, config.http());
         Listeners.open(jetty, config);
         Clock clock = Clock.systemUTC();
         List<AutoCloseable> locks = new ArrayList<>();
@@ -135,7 +135,7 @@ public final class OpenKmsServer implements AutoCloseable {
                     new IamContext(iam, credentials, tokens, accessPoints, clock), audit);
             CacheCoherence coherence = new CacheCoherence(storage,
                     List.of(kms::invalidateCaches, credentials::invalidateAll, iam::reload, accessPoints::reload));
-            jetty.setHandler(new GatewayHandler(gateway));
+            jetty.setHandler(new GatewayHandler(gateway, config.http().maxBodySize()));
             jetty.setStopTimeout(10_000);
             jetty.start();
             ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {

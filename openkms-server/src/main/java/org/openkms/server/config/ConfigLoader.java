@@ -18,6 +18,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
+import org.openkms.server.http.HttpLimits;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
@@ -179,7 +180,12 @@ public final class ConfigLoader {
         a = auditOption(a, "audit.maxTotalSize", text(audit, "maxTotalSize"), (x, v) -> x.withMaxTotalSize(size(v)));
         a = auditOption(a, "audit.rotateInterval", text(audit, "rotateInterval"), (x, v) -> x.withRotateInterval(duration(v)));
         a = auditOption(a, "audit.failClosed", text(audit, "failClosed"), (x, v) -> x.withFailClosed(bool(v)));
-        return c.withAudit(a);
+        JsonNode http = y.path("http");
+        HttpLimits h = c.http();
+        h = option(h, "http.maxConnections", text(http, "maxConnections"), (x, v) -> x.withMaxConnections(positive(v)));
+        h = option(h, "http.maxConnectionsPerSource", text(http, "maxConnectionsPerSource"),
+                (x, v) -> x.withMaxConnectionsPerSource(positive(v)));
+        return c.withAudit(a).withHttp(h);
     }
 
     static ServerConfig applyEnv(ServerConfig c, Map<String, String> env) {
@@ -225,11 +231,28 @@ public final class ConfigLoader {
         a = auditOption(a, "OPENKMS_AUDIT_MAX_TOTAL_SIZE", env.get("OPENKMS_AUDIT_MAX_TOTAL_SIZE"), (x, v) -> x.withMaxTotalSize(size(v)));
         a = auditOption(a, "OPENKMS_AUDIT_ROTATE_INTERVAL", env.get("OPENKMS_AUDIT_ROTATE_INTERVAL"), (x, v) -> x.withRotateInterval(duration(v)));
         a = auditOption(a, "OPENKMS_AUDIT_FAIL_CLOSED", env.get("OPENKMS_AUDIT_FAIL_CLOSED"), (x, v) -> x.withFailClosed(bool(v)));
-        return c.withAudit(a);
+        HttpLimits h = c.http();
+        h = option(h, "OPENKMS_HTTP_MAX_CONNECTIONS", env.get("OPENKMS_HTTP_MAX_CONNECTIONS"),
+                (x, v) -> x.withMaxConnections(positive(v)));
+        h = option(h, "OPENKMS_HTTP_MAX_CONNECTIONS_PER_SOURCE", env.get("OPENKMS_HTTP_MAX_CONNECTIONS_PER_SOURCE"),
+                (x, v) -> x.withMaxConnectionsPerSource(positive(v)));
+        return c.withAudit(a).withHttp(h);
     }
 
-    /** Applies one audit option if it is set; any error in its value names the option it came from. */
     private static AuditConfig auditOption(AuditConfig a, String name, String value, BiFunction<AuditConfig, String, AuditConfig> apply) {
+        return option(a, name, value, apply);
+    }
+
+    private static int positive(String v) {
+        int n = integer(v);
+        if (n < 1) {
+            throw new IllegalArgumentException("must be at least 1");
+        }
+        return n;
+    }
+
+    /** Applies one option if it is set; any error in its value names the option it came from. */
+    private static <T> T option(T a, String name, String value, BiFunction<T, String, T> apply) {
         if (value == null) {
             return a;
         }

@@ -2,6 +2,7 @@ package org.openkms.server.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import org.openkms.server.http.HttpLimits;
 
 /**
  * Everything the server needs to start. Built by {@link ConfigLoader} from defaults, a YAML file, environment
@@ -12,6 +13,7 @@ import java.time.Duration;
  * @param tlsCertificate PEM certificate chain for HTTPS; with tlsKey; both null → self-signed in the data dir
  * @param storageUrl     JDBC URL; null → SQLite file in the data dir
  * @param audit          rotation, caps and fail-closed behaviour of the audit log
+ * @param http           what one client may cost the HTTP layer (connections, sizes, deadlines)
  */
 public record ServerConfig(
         String listen,
@@ -28,17 +30,18 @@ public record ServerConfig(
         Duration minKeyVersionInterval,
         Duration minRotationInterval,
         Duration cacheSyncInterval,
-        AuditConfig audit) {
+        AuditConfig audit,
+        HttpLimits http) {
 
     public static ServerConfig defaults() {
         return new ServerConfig("127.0.0.1:8080", "127.0.0.1:8443", Path.of("openkms-data"), "cn-hangzhou",
                 "1234567890123456", null, null, null, null, null, Duration.ofMinutes(1), Duration.ofDays(7), Duration.ofDays(7), null,
-                AuditConfig.defaults());
+                AuditConfig.defaults(), HttpLimits.defaults());
     }
 
     public ServerConfig withCacheSyncInterval(Duration v) {
         return new ServerConfig(listen, httpsListen, dataDir, region, accountId, tlsCertificate, tlsKey, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, v, audit);
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, v, audit, http);
     }
 
     /**
@@ -54,61 +57,66 @@ public record ServerConfig(
 
     public ServerConfig withAudit(AuditConfig v) {
         return new ServerConfig(listen, httpsListen, dataDir, region, accountId, tlsCertificate, tlsKey, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval, v);
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval, v, http);
+    }
+
+    public ServerConfig withHttp(HttpLimits v) {
+        return new ServerConfig(listen, httpsListen, dataDir, region, accountId, tlsCertificate, tlsKey, storageUrl,
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval, audit, v);
     }
 
     public ServerConfig withListen(String v) {
         return new ServerConfig(v, httpsListen, dataDir, region, accountId, tlsCertificate, tlsKey, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval, audit);
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval, audit, http);
     }
 
     public ServerConfig withHttpsListen(String v) {
         return new ServerConfig(listen, v, dataDir, region, accountId, tlsCertificate, tlsKey, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval, audit);
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval, audit, http);
     }
 
     public ServerConfig withDataDir(Path v) {
         return new ServerConfig(listen, httpsListen, v, region, accountId, tlsCertificate, tlsKey, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval, audit);
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval, audit, http);
     }
 
     public ServerConfig withRegion(String v) {
         return new ServerConfig(listen, httpsListen, dataDir, v, accountId, tlsCertificate, tlsKey, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval, audit);
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval, audit, http);
     }
 
     public ServerConfig withRootAccessKey(String id, String secret) {
         return new ServerConfig(listen, httpsListen, dataDir, region, accountId, tlsCertificate, tlsKey, storageUrl,
-                id, secret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval, audit);
+                id, secret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval, audit, http);
     }
 
     public ServerConfig withTls(Path certificate, Path key) {
         return new ServerConfig(listen, httpsListen, dataDir, region, accountId, certificate, key, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval, audit);
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval, audit, http);
     }
 
     public ServerConfig withStorageUrl(String v) {
         return new ServerConfig(listen, httpsListen, dataDir, region, accountId, tlsCertificate, tlsKey, v,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval, audit);
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval, audit, http);
     }
 
     public ServerConfig withAccountId(String v) {
         return new ServerConfig(listen, httpsListen, dataDir, region, v, tlsCertificate, tlsKey, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval, audit);
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval, audit, http);
     }
 
     public ServerConfig withMaintenanceInterval(Duration v) {
         return new ServerConfig(listen, httpsListen, dataDir, region, accountId, tlsCertificate, tlsKey, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, v, minKeyVersionInterval, minRotationInterval, cacheSyncInterval, audit);
+                rootAccessKeyId, rootAccessKeySecret, v, minKeyVersionInterval, minRotationInterval, cacheSyncInterval, audit, http);
     }
 
     public ServerConfig withMinKeyVersionInterval(Duration v) {
         return new ServerConfig(listen, httpsListen, dataDir, region, accountId, tlsCertificate, tlsKey, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, v, minRotationInterval, cacheSyncInterval, audit);
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, v, minRotationInterval, cacheSyncInterval, audit, http);
     }
 
     public ServerConfig withMinRotationInterval(Duration v) {
         return new ServerConfig(listen, httpsListen, dataDir, region, accountId, tlsCertificate, tlsKey, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, v, cacheSyncInterval, audit);
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, v, cacheSyncInterval, audit, http);
     }
 }

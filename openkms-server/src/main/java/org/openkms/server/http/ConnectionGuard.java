@@ -36,6 +36,8 @@ final class ConnectionGuard extends AbstractLifeCycle implements Connection.List
     private final long requestTimeoutNanos;
     private final Scheduler scheduler;
     private final Map<InetAddress, AtomicInteger> perSource = new ConcurrentHashMap<>();
+    /** The source each counted connection was charged to (a closed socket no longer knows its peer). */
+    private final Map<Connection, InetAddress> charged = new ConcurrentHashMap<>();
     /** Open HTTP/1.1 connections and, while one is part-way through a request, since when (nanoTime); 0 = idle. */
     private final Map<HttpConnection, long[]> reading = new ConcurrentHashMap<>();
     private volatile Scheduler.Task sweep;
@@ -74,6 +76,7 @@ final class ConnectionGuard extends AbstractLifeCycle implements Connection.List
         if (source == null) {
             return;
         }
+        charged.put(connection, source);
         int n = perSource.computeIfAbsent(source, a -> new AtomicInteger()).incrementAndGet();
         if (n > maxPerSource) {
             LOG.debug("closing connection from {}: {} open connections (limit {})", source, n, maxPerSource);
@@ -86,11 +89,7 @@ final class ConnectionGuard extends AbstractLifeCycle implements Connection.List
         if (connection instanceof HttpConnection http) {
             reading.remove(http);
         }
-        EndPoint ep = connection.getEndPoint();
-        if (!(ep instanceof SocketChannelEndPoint)) {
-            return;
-        }
-        InetAddress source = source(ep);
+        InetAddress source = charged.remove(connection);
         if (source != null) {
             perSource.computeIfPresent(source, (a, c) -> c.decrementAndGet() <= 0 ? null : c);
         }

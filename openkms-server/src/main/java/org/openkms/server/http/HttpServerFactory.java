@@ -73,7 +73,7 @@ public final class HttpServerFactory {
         c.setHost(host.isEmpty() ? null : host);
         c.setPort(Integer.parseInt(hostPort.substring(colon + 1)));
         c.setIdleTimeout(limits.idleTimeout().toMillis());
-        c.addBean(guard, false); // unmanaged here (the server starts it); a Connection.Listener bean of a connector hears of every connection it opens
+        c.addEventListener(guard); // a connector hands its Connection.Listeners to every connection it opens
         c.setAcceptQueueSize(1024);
     }
 }

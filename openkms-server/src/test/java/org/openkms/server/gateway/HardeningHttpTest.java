@@ -1,0 +1,354 @@
+package org.openkms.server.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openkms.server.OpenKmsServer;
+import org.openkms.server.SignedClient;
+import org.openkms.server.config.ServerConfig;
+import org.openkms.wire.Acs3Signature;
+import org.openkms.wire.AcsHeaders;
+import org.openkms.wire.PercentEncoding;
+import org.openkms.wire.Nonces;
+import org.openkms.wire.Timestamps;
+
+/**
+ * Regression tests for the holes found by probing the server from outside (issue 9): every one reproduces the
+ * attack as it was reported, over a real socket, and checks that it fails and that nothing changed.
+ */
+class HardeningHttpTest {
+    private static final String AK = "LTAIhardening";
+    private static final String SECRET = "hardening-secret";
+    @TempDir
+    static Path dir;
+    static OpenKmsServer server;
+    static SignedClient client;
+    static String base;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = OpenKmsServer.start(ServerConfig.defaults().withDataDir(dir).withListen("127.0.0.1:0").withHttpsListen("")
+                .withRootAccessKey(AK, SECRET));
+        base = "http://127.0.0.1:" + server.httpPort();
+        client = new SignedClient(base, AK, SECRET);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private static String newKey() throws Exception {
+        return client.call("CreateKey", Map.of()).body().path("KeyMetadata").path("KeyId").asText();
+    }
+
+    private static String keyState(String keyId) throws Exception {
+        return client.call("DescribeKey", Map.of("KeyId", keyId)).body().path("KeyMetadata").path("KeyState").asText();
+    }
+
+    // ------------------------------------------------------------------ 1. the signed action cannot be swapped
+
+    @Test
+    void anUnsignedActionHeaderCannotTurnAnRpcDescribeKeyIntoDisableKey() throws Exception {
+        String keyId = newKey();
+        String q = client.signer().signRpc("POST", "DescribeKey", Map.of("KeyId", keyId));
+        SignedClient.Reply r = client.send(HttpRequest.newBuilder(URI.create(base + "/?" + q))
+                .header("x-acs-action", "DisableKey").POST(HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.code()).isEqualTo("IncompleteSignature");
+        assertThat(keyState(keyId)).isEqualTo("Enabled");
+    }
+
+    @Test
+    void anUnsignedVersionHeaderCannotMoveAnRpcCallToAnotherProduct() throws Exception {
+        String q = client.signer().signRpc("POST", "DescribeRegions", Map.of());
+        SignedClient.Reply r = client.send(HttpRequest.newBuilder(URI.create(base + "/?" + q))
+                .header("x-acs-version", "2015-05-01").POST(HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.code()).isEqualTo("IncompleteSignature");
+    }
+
+    @Test
+    void theV1SdksMatchingActionHeaderIsStillAccepted() throws Exception {
+        String q = client.signer().signRpc("POST", "DescribeRegions", Map.of());
+        SignedClient.Reply r = client.send(HttpRequest.newBuilder(URI.create(base + "/?" + q))
+                .header("x-acs-action", "DescribeRegions").header("x-acs-version", "2016-01-20")
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(r.status()).as(r.raw()).isEqualTo(200);
+    }
+
+    @Test
+    void anAcs3RequestThatLeavesTheActionOutOfSignedHeadersCannotBeRedirected() throws Exception {
+        String keyId = newKey();
+        Map<String, String> query = Map.of("Action", "DescribeKey", "Version", "2016-01-20", "KeyId", keyId);
+        // Signed as a client that carries the action in the (signed) query string only: accepted.
+        assertThat(sendAcs3(query, Map.of()).status()).isEqualTo(200);
+        // The same kind of request with an x-acs-action header added on the way: refused, key untouched.
+        SignedClient.Reply swapped = sendAcs3(query, Map.of("x-acs-action", "DisableKey"));
+        assertThat(swapped.status()).isEqualTo(400);
+        assertThat(swapped.code()).isEqualTo("IncompleteSignature");
+        assertThat(keyState(keyId)).isEqualTo("Enabled");
+    }
+
+    @Test
+    void anAcs3FormBodyNeedsASignedContentType() throws Exception {
+        String keyId = newKey();
+        byte[] body = ("KeyId=" + keyId).getBytes(StandardCharsets.UTF_8);
+        var signed = client.signer().signAcs3("POST", "127.0.0.1:" + server.httpPort(), "DescribeKey", Map.of(),
+                System.currentTimeMillis(), Nonces.newNonce(), body, null);
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + signed.pathAndQuery()))
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        signed.headers().forEach((k, v) -> {
+            if (!k.equalsIgnoreCase("host")) {
+                b.header(k, v);
+            }
+        });
+        SignedClient.Reply r = client.send(b.build());
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.code()).isEqualTo("IncompleteSignature");
+    }
+
+    /** ACS3 signed by hand: the given query (Action and Version in it) and only the mandatory x-acs-* headers. */
+    private static SignedClient.Reply sendAcs3(Map<String, String> query, Map<String, String> unsignedExtra) throws Exception {
+        String host = "127.0.0.1:" + server.httpPort();
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put(AcsHeaders.HOST, host);
+        headers.put(AcsHeaders.CONTENT_SHA256, Acs3Signature.sha256Hex(new byte[0]));
+        headers.put(AcsHeaders.DATE, Timestamps.format(System.currentTimeMillis()));
+        headers.put(AcsHeaders.SIGNATURE_NONCE, Nonces.newNonce());
+        List<String> signed = new ArrayList<>(headers.keySet());
+        Collections.sort(signed);
+        String cr = Acs3Signature.canonicalRequest("POST", "/", query, signed, headers, headers.get(AcsHeaders.CONTENT_SHA256));
+        String sig = Acs3Signature.sign(Acs3Signature.stringToSign(cr), SECRET);
+        StringBuilder qs = new StringBuilder();
+        query.forEach((k, v) -> {
+            if (qs.length() > 0) {
+                qs.append('&');
+            }
+            PercentEncoding.encode(k, qs);
+            qs.append('=');
+            PercentEncoding.encode(v, qs);
+        });
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/?" + qs)).POST(HttpRequest.BodyPublishers.noBody())
+                .header("Authorization", Acs3Signature.ALGORITHM + " Credential=" + AK + ",SignedHeaders=" + String.join(";", signed)
+                        + ",Signature=" + sig);
+        headers.forEach((k, v) -> {
+            if (!k.equals(AcsHeaders.HOST)) {
+                b.header(k, v);
+            }
+        });
+        unsignedExtra.forEach(b::header);
+        return client.send(b.build());
+    }
+
+    // ------------------------------------------------------------------ nonces
+
+    @Test
+    void aNonceReusedWithAnEarlierTimestampIsRefused() throws Exception {
+        long now = System.currentTimeMillis();
+        String nonce = Nonces.newNonce();
+        String first = client.signer().signRpc("POST", "DescribeRegions", Map.of(), now, nonce, true);
+        String again = client.signer().signRpc("POST", "DescribeRegions", Map.of(), now - 5 * 60_000, nonce, true);
+        assertThat(post(first).status()).isEqualTo(200);
+        SignedClient.Reply r = post(again);
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.code()).isEqualTo("SignatureNonceUsed");
+    }
+
+    private static SignedClient.Reply post(String query) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create(base + "/?" + query)).POST(HttpRequest.BodyPublishers.noBody()).build());
+    }
+
+    // ------------------------------------------------------------------ 2. stalled clients
+
+    @Test
+    void threeHundredStalledRequestBodiesDoNotStopOtherCalls() throws Exception {
+        List<Socket> stalled = new ArrayList<>();
+        try {
+            for (int i = 0; i < 300; i++) {
+                Socket s = new Socket("127.0.0.1", server.httpPort());
+                s.getOutputStream().write(("POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                        + "Content-Length: 1000\r\n\r\nKeyId=").getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+                stalled.add(s);
+            }
+            long t0 = System.nanoTime();
+            String keyId = newKey();
+            SignedClient.Reply enc = client.call("Encrypt", Map.of("KeyId", keyId, "Plaintext", "aGVsbG8="));
+            assertThat(enc.status()).isEqualTo(200);
+            SignedClient.Reply health = client.send(HttpRequest.newBuilder(URI.create(base + "/healthz")).GET().build());
+            assertThat(health.status()).isEqualTo(200);
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+        } finally {
+            for (Socket s : stalled) {
+                s.close();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ 4. reserved aliases
+
+    @Test
+    void theSecretsManagerServiceAliasCannotBeRepointedOrDeleted() throws Exception {
+        assertThat(client.call("CreateSecret", Map.of("SecretName", "reserved-alias-probe", "SecretData", "x",
+                "VersionId", "v1")).status()).isEqualTo(200);
+        String mine = newKey();
+        for (SignedClient.Reply r : List.of(
+                client.call("UpdateAlias", Map.of("AliasName", "alias/acs/secrets-manager", "KeyId", mine)),
+                client.call("DeleteAlias", Map.of("AliasName", "alias/acs/secrets-manager")),
+                client.call("CreateAlias", Map.of("AliasName", "alias/acs/other", "KeyId", mine)))) {
+            assertThat(r.status()).isEqualTo(400);
+            assertThat(r.code()).isEqualTo("InvalidParameter");
+        }
+        JsonNode aliases = client.call("ListAliases", Map.of("PageSize", "100")).body().path("Aliases").path("Alias");
+        boolean present = false;
+        for (JsonNode a : aliases) {
+            if (a.path("AliasName").asText().equals("alias/acs/secrets-manager")) {
+                present = true;
+                assertThat(a.path("KeyId").asText()).isNotEqualTo(mine);
+            }
+        }
+        assertThat(present).isTrue();
+    }
+
+    // ------------------------------------------------------------------ 6. smaller ones
+
+    @Test
+    void xmlAnswersStayWellFormedWithControlCharactersInASecret() throws Exception {
+        String value = "line1\u0001\u001f\r\nend\uFFFF";
+        assertThat(client.call("CreateSecret", Map.of("SecretName", "xml-control", "SecretData", value, "VersionId", "v1"))
+                .status()).isEqualTo(200);
+        SignedClient.Reply json = client.call("GetSecretValue", Map.of("SecretName", "xml-control"));
+        assertThat(json.body().path("SecretData").asText()).isEqualTo(value); // JSON carries it unchanged
+        SignedClient.Reply xml = client.call("GetSecretValue", Map.of("SecretName", "xml-control", "Format", "XML"));
+        assertThat(xml.status()).isEqualTo(200);
+        var doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new ByteArrayInputStream(xml.raw().getBytes(StandardCharsets.UTF_8)));
+        String parsed = doc.getElementsByTagName("SecretData").item(0).getTextContent();
+        assertThat(parsed).isEqualTo("line1\uFFFD\uFFFD\r\nend\uFFFD");
+    }
+
+    @Test
+    void duplicateEncryptionContextKeysAreRefused() throws Exception {
+        String keyId = newKey();
+        SignedClient.Reply r = client.call("Encrypt", Map.of("KeyId", keyId, "Plaintext", "aGVsbG8=",
+                "EncryptionContext", "{\"tenant\":\"a\",\"tenant\":\"b\"}"));
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.code()).isEqualTo("InvalidParameter");
+    }
+
+    // ------------------------------------------------------------------ 7. documented sizes, Alibaba errors everywhere
+
+    @Test
+    void aDocumentedMaximumSecretOfChineseTextFitsInTheUrl() throws Exception {
+        String chinese = "密".repeat(10_240); // 30,720 bytes of UTF-8, 92,160 characters once percent-encoded
+        assertThat(chinese.getBytes(StandardCharsets.UTF_8)).hasSize(30_720);
+        SignedClient.Reply created = client.call("CreateSecret", Map.of("SecretName", "big-chinese", "SecretData", chinese,
+                "VersionId", "v1"));
+        assertThat(created.status()).as(created.raw()).isEqualTo(200);
+        assertThat(client.call("GetSecretValue", Map.of("SecretName", "big-chinese")).body().path("SecretData").asText())
+                .isEqualTo(chinese);
+    }
+
+    @Test
+    void anEncryptionContextOf8192CharactersIsAccepted() throws Exception {
+        String keyId = newKey();
+        String value = "上".repeat(8192 - 10);
+        String context = "{\"k\":\"" + value + "\"}";
+        assertThat(context.length()).isLessThanOrEqualTo(8192);
+        SignedClient.Reply r = client.call("Encrypt", Map.of("KeyId", keyId, "Plaintext", "aGVsbG8=", "EncryptionContext", context));
+        assertThat(r.status()).as(r.raw()).isEqualTo(200);
+    }
+
+    @Test
+    void httpLayerErrorsAreAlibabaJson() throws Exception {
+        assertAlibabaError(raw("GET /?" + "a".repeat(300 * 1024) + " HTTP/1.1\r\nHost: x\r\n\r\n"), 414);
+        assertAlibabaError(raw("GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(300 * 1024) + "\r\n\r\n"), 431);
+        assertAlibabaError(raw("GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 12\r\nContent-Length: 13\r\n\r\n"), 400);
+        assertAlibabaError(raw("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2000000\r\n\r\n"), 413);
+        assertAlibabaError(raw("GET / HTTP/7.0\r\nHost: x\r\n\r\n"), -1);
+    }
+
+    private static void assertAlibabaError(String response, int status) throws IOException {
+        String head = response.substring(0, Math.max(0, response.indexOf("\r\n\r\n")));
+        String body = response.substring(response.indexOf("\r\n\r\n") + 4);
+        if (status > 0) {
+            assertThat(head).startsWith("HTTP/1.1 " + status);
+        }
+        assertThat(head.toLowerCase()).contains("content-type: application/json");
+        if (head.toLowerCase().contains("transfer-encoding: chunked")) {
+            body = body.substring(body.indexOf("\r\n") + 2);
+            body = body.substring(0, body.lastIndexOf('}') + 1);
+        }
+        JsonNode json = new ObjectMapper().readTree(body);
+        assertThat(json.path("Code").asText()).isNotEmpty();
+        assertThat(json.path("Message").asText()).isNotEmpty();
+        assertThat(json.path("RequestId").asText()).hasSize(36);
+        assertThat(json.path("HttpStatus").asInt()).isGreaterThanOrEqualTo(400);
+    }
+
+    /** Sends raw bytes and reads the whole answer (the server closes after an error). */
+    private static String raw(String request) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", server.httpPort())) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            try {
+                out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+            } catch (IOException e) {
+                // the server may answer and close before it has read everything we send
+            }
+            InputStream in = s.getInputStream();
+            StringBuilder sb = new StringBuilder();
+            byte[] buf = new byte[8192];
+            int n;
+            try {
+                while ((n = in.read(buf)) > 0) {
+                    sb.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+                    if (complete(sb)) {
+                        break;
+                    }
+                }
+            } catch (IOException e) {
+                // reset after the answer: keep what arrived
+            }
+            return sb.toString();
+        }
+    }
+
+    private static boolean complete(StringBuilder sb) {
+        int end = sb.indexOf("\r\n\r\n");
+        if (end < 0) {
+            return false;
+        }
+        String head = sb.substring(0, end).toLowerCase();
+        int cl = head.indexOf("content-length:");
+        if (cl >= 0) {
+            int eol = head.indexOf("\r\n", cl);
+            int len = Integer.parseInt(head.substring(cl + 15, eol < 0 ? head.length() : eol).trim());
+            return sb.length() >= end + 4 + len;
+        }
+        return sb.indexOf("0\r\n\r\n", end) > 0;
+    }
+}
