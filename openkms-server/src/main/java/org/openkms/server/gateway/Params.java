@@ -28,8 +28,22 @@ public final class Params {
     private static final int MAX_CONTEXT_CHARS = 8192;
     private final Map<String, String> values;
 
+    /**
+     * Length limits that hold for a parameter name in every action, checked once here so no handler can forget
+     * them: Description is 0–8,192 characters (CreateKey), VersionId at most 64 (CreateSecret, PutSecretValue).
+     * https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/api-kms-2016-01-20-createkey
+     * https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/api-kms-2016-01-20-createsecret
+     */
+    private static final Map<String, Integer> MAX_CHARS = Map.of("Description", 8192, "VersionId", 64);
+
     public Params(Map<String, String> values) {
         this.values = values;
+        MAX_CHARS.forEach((name, max) -> {
+            String v = values.get(name);
+            if (v != null && v.length() > max) {
+                throw Errors.invalidParameter(name, "It must not exceed " + max + " characters.");
+            }
+        });
     }
 
     public String optional(String name) {
