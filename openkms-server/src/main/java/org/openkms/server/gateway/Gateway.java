@@ -59,6 +59,14 @@ public final class Gateway {
         this.hostId = "kms." + kms.account().region() + ".aliyuncs.com";
     }
 
+    /**
+     * Whether calls can be served now; false while a fail-closed audit log cannot be written, so that a load
+     * balancer's health check moves traffic to a node that can.
+     */
+    public boolean ready() {
+        return audit.available();
+    }
+
     public ApiResponse handle(ApiRequest req) {
         long start = System.nanoTime();
         String requestId = Ids.newRequestId();

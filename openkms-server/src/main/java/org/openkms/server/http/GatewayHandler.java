@@ -27,6 +27,8 @@ import org.openkms.wire.PercentEncoding;
  * It is the only class that knows about Jetty. {@code GET /healthz} is answered here, unauthenticated.
  */
 public final class GatewayHandler extends Handler.Abstract {
+    private static final ByteBuffer UNAVAILABLE = ByteBuffer.wrap(
+            "{\"status\":\"unavailable\",\"reason\":\"audit log cannot be written\"}".getBytes(StandardCharsets.UTF_8));
     private static final byte[] EMPTY = new byte[0];
     private final int maxBody;
     private static final ByteBuffer HEALTH = ByteBuffer.wrap("{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8));
@@ -45,9 +47,10 @@ public final class GatewayHandler extends Handler.Abstract {
     public boolean handle(Request request, Response response, Callback callback) {
         String path = request.getHttpURI().getPath();
         if ("/healthz".equals(path)) {
-            response.setStatus(200);
+            boolean ready = gateway.ready();
+            response.setStatus(ready ? 200 : 503);
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-            response.write(true, HEALTH.slice(), callback);
+            response.write(true, (ready ? HEALTH : UNAVAILABLE).slice(), callback);
             return true;
         }
         long declared = request.getLength();

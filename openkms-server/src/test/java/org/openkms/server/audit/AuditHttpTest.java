@@ -177,11 +177,14 @@ class AuditHttpTest {
         assertThat(refused.body().path("RequestId").asText()).isNotEmpty();
         assertThat(refused.body().path("HostId").asText()).isEqualTo("kms.cn-hangzhou.aliyuncs.com");
         String refusedId = refused.body().path("RequestId").asText();
+        // A load balancer's health check sees it too.
+        assertThat(client.send(HttpRequest.newBuilder(URI.create(base + "/healthz")).GET().build()).status()).isEqualTo(503);
         // Authentication still comes first: a bad signature is told so, not that the log is down.
         assertThat(new SignedClient(base, "LTAIaudit", "wrong").call("DescribeRegions", Map.of()).code()).isEqualTo("SignatureDoesNotMatch");
 
         unblockAuditDirectory();
         await().atMost(Duration.ofSeconds(10)).until(() -> client.call("DescribeRegions", Map.of()).status() == 200);
+        assertThat(client.send(HttpRequest.newBuilder(URI.create(base + "/healthz")).GET().build()).status()).isEqualTo(200);
         assertThat(keyCount()).as("the refused CreateKey was not executed").isEqualTo(keys);
         // The refusals were held in the queue and written once the log could be written again.
         assertThat(auditLine(refusedId).path("result").asText()).isEqualTo("ServiceUnavailableTemporary");
