@@ -54,13 +54,28 @@ public final class RpcSignature {
      * @param params every decoded request parameter (query, plus form body if any); "Signature" is ignored
      */
     public static boolean verify(String method, Map<String, String> params, String accessKeySecret, String signature) {
+        return check(method, params, accessKeySecret, signature) != Match.NONE;
+    }
+
+    /** Which canonical form a signature matched. */
+    public enum Match {
+        /** Every parameter is covered. */
+        ALL,
+        /** Only the non-empty parameters are covered: the empty-valued ones were not signed. */
+        WITHOUT_EMPTY_VALUES,
+        NONE
+    }
+
+    /** Like {@link #verify}, and says whether empty-valued parameters were covered. */
+    public static Match check(String method, Map<String, String> params, String accessKeySecret, String signature) {
         if (signature == null || signature.isEmpty()) {
-            return false;
+            return Match.NONE;
         }
         if (Signatures.constantTimeEquals(sign(stringToSign(method, params, true), accessKeySecret), signature)) {
-            return true;
+            return Match.ALL;
         }
-        return CanonicalQuery.hasEmptyValue(params, SIGNATURE_PARAM)
+        boolean withoutEmpty = CanonicalQuery.hasEmptyValue(params, SIGNATURE_PARAM)
                 && Signatures.constantTimeEquals(sign(stringToSign(method, params, false), accessKeySecret), signature);
+        return withoutEmpty ? Match.WITHOUT_EMPTY_VALUES : Match.NONE;
     }
 }

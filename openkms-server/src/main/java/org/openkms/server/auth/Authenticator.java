@@ -42,10 +42,21 @@ public final class Authenticator {
         this.clock = clock;
     }
 
+    /**
+     * Who signed the request, and whether its empty-valued parameters were left out of the signature (the V2 SDK's
+     * RPC mode signs without them); the gateway must then not act on them, since anyone could have added one.
+     */
+    public record Authenticated(Principal principal, boolean emptyValuesUnsigned) {
+    }
+
     public Principal authenticate(ApiRequest req) {
+        return authenticateRequest(req).principal();
+    }
+
+    public Authenticated authenticateRequest(ApiRequest req) {
         String authorization = req.header(AcsHeaders.AUTHORIZATION);
         if (authorization != null && (authorization.startsWith("ACS3-") || authorization.startsWith("ACS4-"))) {
-            return authenticateAcs(req, authorization);
+            return new Authenticated(authenticateAcs(req, authorization), false);
         }
         if (req.param(RpcSignature.SIGNATURE_PARAM) != null) {
             return authenticateRpc(req);
@@ -53,7 +64,7 @@ public final class Authenticator {
         throw AuthErrors.incompleteSignature("No Authorization header and no Signature parameter.");
     }
 
-    private Principal authenticateRpc(ApiRequest req) {
+    private Authenticated authenticateRpc(ApiRequest req) {
         if (!RpcSignature.SIGNATURE_METHOD.equalsIgnoreCase(orEmpty(req.param("SignatureMethod")))
                 || !RpcSignature.SIGNATURE_VERSION.equals(req.param("SignatureVersion"))) {
             throw AuthErrors.incompleteSignature("Only SignatureMethod HMAC-SHA1 with SignatureVersion 1.0 is supported.");
@@ -69,11 +80,12 @@ public final class Authenticator {
         Credential c = credential(akId, req.param("SecurityToken"));
         // The V1 SDK signs query and form parameters together; KMS clients always send an empty body.
         java.util.Map<String, String> all = req.form().isEmpty() ? req.query() : merged(req);
-        if (!RpcSignature.verify(req.method(), all, c.secret(), req.param(RpcSignature.SIGNATURE_PARAM))) {
+        RpcSignature.Match match = RpcSignature.check(req.method(), all, c.secret(), req.param(RpcSignature.SIGNATURE_PARAM));
+        if (match == RpcSignature.Match.NONE) {
             throw AuthErrors.signatureDoesNotMatch(null);
         }
         checkFreshness(akId, req.param("Timestamp"), req.param("SignatureNonce"));
-        return c.principal();
+        return new Authenticated(c.principal(), match == RpcSignature.Match.WITHOUT_EMPTY_VALUES);
     }
 
     private Principal authenticateAcs(ApiRequest req, String authorization) {

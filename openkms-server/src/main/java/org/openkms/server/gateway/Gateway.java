@@ -87,7 +87,8 @@ public final class Gateway {
                 throw Errors.missingParameter("Action");
             }
             product = product(req);
-            principal = authenticator.authenticate(req);
+            Authenticator.Authenticated who = authenticator.authenticateRequest(req);
+            principal = who.principal();
             if (!audit.available()) {
                 // audit.failClosed: nothing is executed that cannot be audited (the refusal goes to the audit queue as usual).
                 throw Errors.auditUnavailable();
@@ -96,7 +97,7 @@ public final class Gateway {
             if (action == null) {
                 throw new KmsException(404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method.");
             }
-            Params params = new Params(businessParams(req));
+            Params params = new Params(businessParams(req, who.emptyValuesUnsigned()));
             decision = authorize(product, principal, actionName, params, req);
             call = new Call(actionName, params, principal, kms, context);
             Map<String, Object> body = new LinkedHashMap<>(execute(action, call));
@@ -208,10 +209,14 @@ public final class Gateway {
         return p;
     }
 
-    private static Map<String, String> businessParams(ApiRequest req) {
+    private static Map<String, String> businessParams(ApiRequest req, boolean emptyValuesUnsigned) {
         Map<String, String> params = new HashMap<>(req.form());
         params.putAll(req.query());
         params.keySet().removeAll(TRANSPORT_PARAMS);
+        if (emptyValuesUnsigned) {
+            // Not covered by the signature, so possibly not the signer's: treated as absent, as unset fields are.
+            params.values().removeIf(String::isEmpty);
+        }
         return params;
     }
 

@@ -162,6 +162,23 @@ class HardeningHttpTest {
         return client.send(b.build());
     }
 
+    @Test
+    void emptyValuesLeftOutOfAnRpcSignatureAreNotActedOn() throws Exception {
+        String keyId = newKey();
+        // The V2 SDK's RPC mode sends empty values but does not sign them, so the server cannot tell whether the
+        // signer sent "Description=" or someone added it: it is treated as absent.
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("KeyId", keyId);
+        params.put("Description", "");
+        String q = client.signer().signRpc("POST", "UpdateKeyDescription", params, System.currentTimeMillis(), Nonces.newNonce(), false);
+        SignedClient.Reply r = post(q);
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.code()).isEqualTo("MissingParameter");
+        // Signed, the same empty value is honoured.
+        String signed = client.signer().signRpc("POST", "UpdateKeyDescription", params, System.currentTimeMillis(), Nonces.newNonce(), true);
+        assertThat(post(signed).status()).isEqualTo(200);
+    }
+
     // ------------------------------------------------------------------ nonces
 
     @Test
