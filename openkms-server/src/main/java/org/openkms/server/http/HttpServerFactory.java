@@ -11,7 +11,7 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * Jetty with a plain HTTP/1.1 connector and an HTTPS (HTTP/1.1, TLS 1.2+) connector. HTTP/2 is not offered:
+ * Jetty with a plain HTTP/1.1 connector and an HTTPS (HTTP/1.1, TLS 1.2+, {@link TlsPolicy}) connector. HTTP/2 is not offered:
  * OkHttp (Java V2 SDK) would negotiate it through ALPN and sign :authority as host; HTTP/1.1 keeps every
  * client on the path the captures verified. Idle timeout 60 s: SDK pools keep sockets 5–10 s idle, and a
  * server that closes first makes tea 1.4 (no silent retry) surface an IOException.
@@ -49,10 +49,7 @@ public final class HttpServerFactory {
             SecureRequestCustomizer src = new SecureRequestCustomizer();
             src.setSniHostCheck(false); // clients dial 127.0.0.1; SNI is absent or an IP
             https.addCustomizer(src);
-            SslContextFactory.Server ssl = new SslContextFactory.Server();
-            ssl.setKeyStore(tls.keyStore());
-            ssl.setKeyStorePassword("");
-            ssl.setIncludeProtocols("TLSv1.2", "TLSv1.3");
+            SslContextFactory.Server ssl = TlsPolicy.sslContextFactory(tls.keyStore());
             ServerConnector c = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
             bind(c, httpsListen, limits, guard);
             server.addConnector(c);
