@@ -173,14 +173,26 @@ public final class OpenKmsServer implements AutoCloseable {
         }
     }
 
-    /** The operator's certificate, or the data dir's self-signed one (made in memory if new; written later). */
+    /**
+     * The operator's certificate, or the data dir's self-signed one (made in memory if new; written later). A
+     * problem with the operator's files names the option whose file it is in (both, for a key that does not
+     * belong to the certificate).
+     */
     private static TlsMaterial tlsMaterial(ServerConfig config, Path dataDir) {
         if (config.tlsCertificate() != null) {
+            String cert = "--tls-cert " + config.tlsCertificate();
+            String key = "--tls-key " + config.tlsKey();
             try {
                 return TlsMaterial.load(config.tlsCertificate(), config.tlsKey());
-            } catch (IOException | GeneralSecurityException | RuntimeException e) {
-                throw new ConfigException("--tls-cert " + config.tlsCertificate() + " --tls-key " + config.tlsKey(),
-                        "cannot use them (" + e.getMessage() + "; expected PEM files: a certificate chain and its private key)");
+            } catch (TlsMaterial.InvalidMaterialException e) {
+                String option = switch (e.source()) {
+                    case CERTIFICATE -> cert;
+                    case KEY -> key;
+                    case PAIR -> cert + " " + key;
+                };
+                throw new ConfigException(option, e.getMessage());
+            } catch (RuntimeException e) {
+                throw new ConfigException(cert + " " + key, "cannot use them (" + e + ")");
             }
         }
         Path tlsDir = dataDir.resolve("tls");

@@ -115,8 +115,8 @@ class StartupRefusalTest {
                 "openkms: --tls-cert " + crt + ": --tls-cert and --tls-key go together (give both, or neither for a self-signed certificate)");
         Files.writeString(key, "not a key\n");
         assertRefused(main("--tls-cert", crt.toString(), "--tls-key", key.toString(), "--listen", "127.0.0.1:0", "--https-listen", "127.0.0.1:0"),
-                "openkms: --tls-cert " + crt + " --tls-key " + key + ": cannot use them (no certificate in " + crt
-                        + "; expected PEM files: a certificate chain and its private key)");
+                "openkms: --tls-cert " + crt + ": no certificate in it (expected PEM: -----BEGIN CERTIFICATE----- blocks,"
+                        + " the server certificate first, then its intermediates)");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.openkms.server.http;
 
+import java.time.Duration;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
@@ -11,7 +12,8 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * Jetty with a plain HTTP/1.1 connector and an HTTPS (HTTP/1.1, TLS 1.2+) connector. HTTP/2 is not offered:
+ * Jetty with a plain HTTP/1.1 connector and an HTTPS (HTTP/1.1, TLS 1.2+, {@link TlsPolicy}) connector whose
+ * operator certificate is reloaded when its files change ({@link TlsReloader}). HTTP/2 is not offered:
  * OkHttp (Java V2 SDK) would negotiate it through ALPN and sign :authority as host; HTTP/1.1 keeps every
  * client on the path the captures verified. Idle timeout 60 s: SDK pools keep sockets 5–10 s idle, and a
  * server that closes first makes tea 1.4 (no silent retry) surface an IOException.
@@ -25,6 +27,14 @@ public final class HttpServerFactory {
     }
 
     public static Server create(String listen, String httpsListen, TlsMaterial tls, HttpLimits limits) {
+        return create(listen, httpsListen, tls, limits, TlsReloader.DEFAULT_INTERVAL);
+    }
+
+    /**
+     * @param tlsReloadInterval how often the operator's certificate and key files are checked for a renewal
+     *                          (ignored for the self-signed material); zero turns the check off
+     */
+    public static Server create(String listen, String httpsListen, TlsMaterial tls, HttpLimits limits, Duration tlsReloadInterval) {
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("openkms-http");
         Server server = new Server(threads);
@@ -49,10 +59,10 @@ public final class HttpServerFactory {
             SecureRequestCustomizer src = new SecureRequestCustomizer();
             src.setSniHostCheck(false); // clients dial 127.0.0.1; SNI is absent or an IP
             https.addCustomizer(src);
-            SslContextFactory.Server ssl = new SslContextFactory.Server();
-            ssl.setKeyStore(tls.keyStore());
-            ssl.setKeyStorePassword("");
-            ssl.setIncludeProtocols("TLSv1.2", "TLSv1.3");
+            SslContextFactory.Server ssl = TlsPolicy.sslContextFactory(tls.keyStore());
+            if (tls.reloadable() && !tlsReloadInterval.isZero() && !tlsReloadInterval.isNegative()) {
+                server.addBean(new TlsReloader(ssl, tls, tlsReloadInterval)); // started and stopped with the server
+            }
             ServerConnector c = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
             bind(c, httpsListen, limits, guard);
             server.addConnector(c);
