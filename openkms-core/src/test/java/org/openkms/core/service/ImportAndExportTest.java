@@ -1,7 +1,7 @@
-package org.openkms.server.asymmetric;
+package org.openkms.core.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.openkms.server.asymmetric.KmsFixture.assertCode;
+import static org.openkms.core.service.KmsFixture.assertCode;
 
 import java.nio.file.Path;
 import java.security.KeyFactory;
@@ -22,9 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openkms.core.key.KeyRecord;
 import org.openkms.core.key.KeySpec;
 import org.openkms.core.key.KeyState;
-import org.openkms.core.service.CryptoService;
-import org.openkms.core.service.DataKeyExportService;
-import org.openkms.core.service.ImportService;
 import org.openkms.crypto.SecureRandoms;
 import org.openkms.crypto.asymmetric.AsymmetricKeyPair;
 import org.openkms.crypto.asymmetric.AsymmetricKeyType;

@@ -1,4 +1,4 @@
-package org.openkms.server.asymmetric;
+package org.openkms.core.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,23 +10,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openkms.core.Account;
+import org.openkms.core.MutableClock;
 import org.openkms.core.key.KeyRecord;
 import org.openkms.core.key.KeySpec;
 import org.openkms.core.key.KeyUsage;
 import org.openkms.core.key.Origin;
-import org.openkms.core.service.CreateKeyRequest;
-import org.openkms.core.service.Kms;
-import org.openkms.core.service.KmsSettings;
 import org.openkms.core.store.AccessKeyRepository;
 import org.openkms.core.store.AliasRepository;
 import org.openkms.core.store.KeyRepository;
 import org.openkms.core.store.Storage;
 import org.openkms.core.store.TagRepository;
+import org.openkms.core.store.memory.InMemoryStorage;
 import org.openkms.crypto.asymmetric.EncryptionAlgorithm;
 import org.openkms.crypto.asymmetric.SignatureAlgorithm;
 import org.openkms.crypto.mac.MacAlgorithm;
-import org.openkms.server.MutableClock;
-import org.openkms.storage.StorageFactory;
 
 /** Once a key is warm, private-key and MAC calls touch no storage at all (no reads, no unsealing, no parsing). */
 class HotPathTest {
@@ -36,7 +33,7 @@ class HotPathTest {
     @Test
     void warmPrivateKeyAndMacCallsReadNoDatabase() throws Exception {
         AtomicInteger keyReads = new AtomicInteger();
-        try (Storage real = StorageFactory.openSqlite(dir.resolve("db"))) {
+        try (Storage real = new InMemoryStorage()) {
             KeyRepository counting = (KeyRepository) Proxy.newProxyInstance(KeyRepository.class.getClassLoader(),
                     new Class<?>[] {KeyRepository.class}, (proxy, method, args) -> {
                         keyReads.incrementAndGet();

@@ -1,8 +1,8 @@
-package org.openkms.server.asymmetric;
+package org.openkms.core.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.openkms.server.asymmetric.KmsFixture.assertCode;
-import static org.openkms.server.asymmetric.KmsFixture.sha256;
+import static org.openkms.core.service.KmsFixture.assertCode;
+import static org.openkms.core.service.KmsFixture.sha256;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,9 +15,6 @@ import org.openkms.core.key.KeyRecord;
 import org.openkms.core.key.KeySpec;
 import org.openkms.core.key.KeyUsage;
 import org.openkms.core.key.Origin;
-import org.openkms.core.service.AsymmetricService;
-import org.openkms.core.service.CreateKeyRequest;
-import org.openkms.core.service.CryptoService;
 import org.openkms.crypto.asymmetric.EncryptionAlgorithm;
 import org.openkms.crypto.asymmetric.SignatureAlgorithm;
 

@@ -1,4 +1,4 @@
-package org.openkms.server.core;
+package org.openkms.core.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -17,28 +17,23 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openkms.core.Account;
+import org.openkms.core.MutableClock;
 import org.openkms.core.error.KmsException;
 import org.openkms.core.secret.ManagedAccount;
 import org.openkms.core.secret.SecretType;
 import org.openkms.core.secret.rotation.RotationException;
 import org.openkms.core.secret.rotation.SecretRotator;
-import org.openkms.core.service.CreateSecretRequest;
-import org.openkms.core.service.Kms;
-import org.openkms.core.service.KmsSettings;
-import org.openkms.core.service.SecretMaintenance;
-import org.openkms.core.service.SecretRotation;
 import org.openkms.core.store.AccessKeyRepository;
 import org.openkms.core.store.AliasRepository;
 import org.openkms.core.store.KeyRepository;
 import org.openkms.core.store.SecretRepository;
 import org.openkms.core.store.Storage;
 import org.openkms.core.store.TagRepository;
+import org.openkms.core.store.memory.InMemoryStorage;
 import org.openkms.crypto.rootkey.FileRootKeyProvider;
-import org.openkms.server.MutableClock;
-import org.openkms.storage.StorageFactory;
 
 /**
- * SecretService on real SQLite with a movable clock and an in-memory rotator: the hot path reads no database,
+ * SecretService on InMemoryStorage with a movable clock and an in-memory rotator: the hot path reads no database,
  * scheduled rotation and its retry pause, and the end of the deletion window.
  */
 class SecretServiceTest {
@@ -47,13 +42,17 @@ class SecretServiceTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     private final AtomicInteger secretReads = new AtomicInteger();
     private final FakeRotator rotator = new FakeRotator();
+    /** The data, and the read-counting view of it the Kms uses. */
+    private InMemoryStorage data;
     private Storage storage;
     private Kms kms;
     private final java.util.List<SecretRotation.Outcome> outcomes = new java.util.ArrayList<>();
 
+    /** Called again by a test, it restarts: a new handle on the same data and a new Kms with cold caches. */
     @BeforeEach
     void open() {
-        storage = counting(StorageFactory.openSqlite(dir.resolve("openkms.db")));
+        data = data == null ? new InMemoryStorage() : data.reopen();
+        storage = counting(data);
         kms = new Kms(new Account("1234567890123456", "cn-hangzhou"), storage,
                 FileRootKeyProvider.openOrCreate(dir.resolve("root.key")), KmsSettings.defaults(), clock);
         kms.secrets().rotation().register(rotator);

@@ -1,4 +1,4 @@
-package org.openkms.server.core;
+package org.openkms.core.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -13,34 +13,31 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openkms.core.Account;
+import org.openkms.core.MutableClock;
 import org.openkms.core.error.KmsException;
 import org.openkms.core.key.KeyRecord;
 import org.openkms.core.key.KeySpec;
 import org.openkms.core.key.KeyState;
 import org.openkms.core.key.Origin;
-import org.openkms.core.service.CreateKeyRequest;
-import org.openkms.core.service.CryptoService;
-import org.openkms.core.service.Kms;
-import org.openkms.core.service.KmsSettings;
-import org.openkms.core.store.Storage;
+import org.openkms.core.store.memory.InMemoryStorage;
 import org.openkms.crypto.rootkey.FileRootKeyProvider;
-import org.openkms.server.MutableClock;
-import org.openkms.storage.StorageFactory;
 
 /**
- * The domain core on real SQLite storage with a clock the test moves: the key state machine, the deletion
+ * The domain core on InMemoryStorage (held to the SQL backends' behaviour by the storage contract suite) with a
+ * clock the test moves: the key state machine, the deletion
  * job, automatic rotation, and that ciphertexts survive rotation and a reopen of the store.
  */
 class KeyLifecycleTest {
     @TempDir
     Path dir;
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-    private Storage storage;
+    private InMemoryStorage storage;
     private Kms kms;
 
+    /** Called again by a test, it restarts: a new handle on the same data and a new Kms with cold caches. */
     @BeforeEach
     void open() {
-        storage = StorageFactory.openSqlite(dir.resolve("openkms.db"));
+        storage = storage == null ? new InMemoryStorage() : storage.reopen();
         kms = new Kms(new Account("1234567890123456", "cn-hangzhou"), storage,
                 FileRootKeyProvider.openOrCreate(dir.resolve("root.key")), KmsSettings.defaults(), clock);
     }

@@ -1,4 +1,4 @@
-package org.openkms.server.asymmetric;
+package org.openkms.core.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,24 +8,20 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Map;
 import org.openkms.core.Account;
+import org.openkms.core.MutableClock;
 import org.openkms.core.error.KmsException;
 import org.openkms.core.key.KeyRecord;
 import org.openkms.core.key.KeySpec;
 import org.openkms.core.key.KeyUsage;
 import org.openkms.core.key.Origin;
-import org.openkms.core.service.CreateKeyRequest;
-import org.openkms.core.service.Kms;
-import org.openkms.core.service.KmsSettings;
-import org.openkms.core.store.Storage;
+import org.openkms.core.store.memory.InMemoryStorage;
 import org.openkms.crypto.rootkey.FileRootKeyProvider;
-import org.openkms.server.MutableClock;
-import org.openkms.storage.StorageFactory;
 
-/** The domain core on real SQLite storage with a movable clock; reopen() simulates a restart. */
+/** The domain core on InMemoryStorage with a movable clock; reopen() simulates a restart (same data, cold caches). */
 final class KmsFixture implements AutoCloseable {
     final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     private final Path dir;
-    Storage storage;
+    InMemoryStorage storage;
     Kms kms;
 
     KmsFixture(Path dir) {
@@ -34,7 +30,7 @@ final class KmsFixture implements AutoCloseable {
     }
 
     private void open() {
-        storage = StorageFactory.openSqlite(dir.resolve("openkms.db"));
+        storage = storage == null ? new InMemoryStorage() : storage.reopen();
         kms = new Kms(new Account("1234567890123456", "cn-hangzhou"), storage,
                 FileRootKeyProvider.openOrCreate(dir.resolve("root.key")), KmsSettings.defaults(), clock);
     }
