@@ -7,30 +7,41 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.openkms.core.store.Storage;
 import org.openkms.core.store.StorageException;
+import org.openkms.core.store.memory.InMemoryStorage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Opens a {@link Storage} from a JDBC URL, migrating the schema first:
  * <ul>
  *   <li>{@code jdbc:sqlite:<path>}: embedded SQLite file (created with its parent folders if absent);</li>
  *   <li>{@code jdbc:postgresql://host:port/db?user=...&password=...}: PostgreSQL through a HikariCP pool;
- *       add {@code currentSchema=...} to use a schema other than the user's default.</li>
+ *       add {@code currentSchema=...} to use a schema other than the user's default;</li>
+ *   <li>{@code mem:}: the core's InMemoryStorage, for tests and development: everything is lost on exit.</li>
  * </ul>
  * The returned Storage is thread-safe; close it once at shutdown.
  */
 public final class StorageFactory {
     private static final String SQLITE_PREFIX = "jdbc:sqlite:";
     private static final String POSTGRESQL_PREFIX = "jdbc:postgresql:";
+    public static final String MEMORY_URL = "mem:";
+    private static final Logger LOG = LoggerFactory.getLogger(StorageFactory.class);
 
     private StorageFactory() {
     }
 
     public static Storage open(String jdbcUrl) {
+        if (MEMORY_URL.equals(jdbcUrl)) {
+            LOG.warn("--storage-url mem: keeps keys, secrets and AccessKeys in memory only: they are all lost when the"
+                    + " server stops. For tests and development, never for data you need.");
+            return new InMemoryStorage();
+        }
         Path sqlite = sqliteFile(jdbcUrl);
         return sqlite != null ? openSqlite(sqlite) : openPostgres(jdbcUrl);
     }
 
     /**
-     * Checks a URL's form without connecting: the SQLite file it names, null for PostgreSQL, or an
+     * Checks a URL's form without connecting: the SQLite file it names, null for PostgreSQL and mem:, or an
      * IllegalArgumentException saying what is wrong (the message never contains the password).
      */
     public static Path sqliteFile(String jdbcUrl) {
@@ -40,7 +51,7 @@ public final class StorageFactory {
         if (jdbcUrl.startsWith(SQLITE_PREFIX)) {
             return sqlitePath(jdbcUrl.substring(SQLITE_PREFIX.length()));
         }
-        if (jdbcUrl.startsWith(POSTGRESQL_PREFIX)) {
+        if (jdbcUrl.startsWith(POSTGRESQL_PREFIX) || MEMORY_URL.equals(jdbcUrl)) {
             return null;
         }
         throw new IllegalArgumentException("unsupported JDBC URL (expected jdbc:sqlite: or jdbc:postgresql:): "

@@ -70,6 +70,17 @@ class StorageFactoryTest {
     }
 
     @Test
+    void memUrlOpensAnEmptyInMemoryStorage() {
+        assertThat(StorageFactory.sqliteFile(StorageFactory.MEMORY_URL)).isNull();
+        try (Storage storage = StorageFactory.open("mem:")) {
+            assertThat(storage).isInstanceOf(org.openkms.core.store.memory.InMemoryStorage.class);
+            assertThat(storage.keys().list()).isEmpty();
+            assertThat(storage.meta().holdsSealedData()).isFalse();
+        }
+        assertThatThrownBy(() -> StorageFactory.open("mem:x")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void rejectsUrlsItCannotServeSafely() {
         assertThatThrownBy(() -> StorageFactory.open("jdbc:sqlite::memory:")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> StorageFactory.open("jdbc:sqlite:")).isInstanceOf(IllegalArgumentException.class);

@@ -2,7 +2,8 @@ package org.openkms.core.store;
 
 /**
  * Everything the core persists, behind one interface per aggregate. Implementations: SQLite (embedded
- * default) and PostgreSQL; both pass the same contract suite. Storage only ever sees sealed key material.
+ * default) and PostgreSQL in openkms-storage, and {@link org.openkms.core.store.memory.InMemoryStorage} for tests
+ * and development; all pass the same contract suite. Storage only ever sees sealed key material.
  */
 public interface Storage extends AutoCloseable {
     KeyRepository keys();
