@@ -52,7 +52,8 @@ class PolicyDocumentsTest {
     /** A statement with a Principal needs no Resource (key and secret policies). */
     @Test
     void principalsOfResourcePolicies() {
-        Policy p = compile("{\"Effect\":\"Allow\",\"Action\":\"kms:*\",\"Principal\":{\"RAM\":[\"acs:ram::1234567890123456:user/alice\"]}}");
+        Policy p = compile("{\"Effect\":\"Allow\",\"Action\":\"kms:*\","
+                + "\"Principal\":{\"RAM\":[\"acs:ram::1234567890123456:user/alice\"]}}");
         assertThat(p.evaluateFor("acs:ram::1234567890123456:user/alice", req("kms:Encrypt", KEY))).isEqualTo(Decision.ALLOW);
         assertThat(p.evaluateFor("acs:ram::1234567890123456:user/bob", req("kms:Encrypt", KEY))).isEqualTo(Decision.IMPLICIT_DENY);
     }

@@ -57,7 +57,8 @@ final class InMemoryAccessKeyRepository implements AccessKeyRepository {
                 return false;
             }
             notNull("accessKeys.updateStatus", "access_keys.status", status);
-            t.accessKeys.put(accessKeyId, new AccessKeyRecord(k.accessKeyId(), k.sealedSecret(), k.principalName(), status, k.creationDate()));
+            t.accessKeys.put(accessKeyId,
+                    new AccessKeyRecord(k.accessKeyId(), k.sealedSecret(), k.principalName(), status, k.creationDate()));
             t.changed();
             return true;
         });
