@@ -1,9 +1,12 @@
 package org.openkms.server.iam;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.openkms.core.Account;
 import org.openkms.core.service.Kms;
@@ -27,42 +30,142 @@ public final class KmsResources implements ResourceResolver {
         this.account = kms.account();
     }
 
+    /** Actions whose one resource is the key named by KeyId (ID, alias or ARN). */
+    private static final Set<String> BY_KEY_ID = Set.of("DescribeKey", "UpdateKeyDescription", "EnableKey", "DisableKey",
+            "ScheduleKeyDeletion", "CancelKeyDeletion", "UpdateRotationPolicy", "CreateKeyVersion", "DescribeKeyVersion",
+            "ListKeyVersions", "Encrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "GenerateAndExportDataKey",
+            "AsymmetricSign", "AsymmetricVerify", "AsymmetricEncrypt", "AsymmetricDecrypt", "GetPublicKey", "GenerateMac",
+            "VerifyMac", "GetParametersForImport", "ImportKeyMaterial", "DeleteKeyMaterial", "SetKeyPolicy", "GetKeyPolicy",
+            "ListAliasesByKeyId");
+    /** Actions whose one resource is the secret named by SecretName (name or ARN). */
+    private static final Set<String> BY_SECRET_NAME = Set.of("CreateSecret", "GetSecretValue", "PutSecretValue",
+            "UpdateSecretVersionStage", "ListSecretVersionIds", "DescribeSecret", "UpdateSecret", "UpdateSecretRotationPolicy",
+            "RotateSecret", "DeleteSecret", "RestoreSecret", "SetSecretPolicy", "GetSecretPolicy");
+
+    /**
+     * Every (policy action, resource) the call must be allowed, decided by the action alone: each action reads
+     * exactly the parameters its handler acts on. (A resolver that looked at whichever of KeyId, AliasName or
+     * SecretName happened to be present let a caller add KeyId=&lt;a key they may use&gt; to GetSecretValue and be
+     * authorised against that key instead of the secret.) Actions not listed act on the account's container.
+     */
     @Override
     public List<Target> targets(String action, Params p) {
-        if ("DescribeRegions".equals(action) || "DescribeAccountKmsStatus".equals(action)) {
-            return List.of(); // no access control (api-semantics.md §6.1)
+        String a = "kms:" + action;
+        if (BY_KEY_ID.contains(action)) {
+            return List.of(keyTarget(a, p.optional("KeyId")));
         }
-        String kmsAction = "kms:" + action;
-        switch (action) {
-            case "Decrypt":
-                return List.of(keyTarget(kmsAction, blobKey(p.optional("CiphertextBlob"))));
-            case "ReEncrypt":
-                return List.of(keyTarget("kms:ReEncryptFrom", blobKey(p.optional("CiphertextBlob"))),
-                        keyTarget("kms:ReEncryptTo", p.optional("DestinationKeyId")));
-            default:
-                break;
+        if (BY_SECRET_NAME.contains(action)) {
+            return secretTargets(action, a, p.optional("SecretName"), p);
         }
-        String aliasName = p.optional("AliasName");
-        if (aliasName != null && !aliasName.isEmpty()) {
-            Target alias = new Target(kmsAction, account.aliasArn(aliasName));
-            String keyId = p.optional("KeyId") != null ? p.optional("KeyId") : p.optional("TargetKeyId");
-            return keyId == null ? List.of(alias) : List.of(alias, keyTarget(kmsAction, keyId));
+        return switch (action) {
+            case "DescribeRegions", "DescribeAccountKmsStatus" -> List.of(); // no access control
+            // The key is the one inside the ciphertext, whatever else the caller sends.
+            case "Decrypt", "ExportDataKey" -> List.of(keyTarget(a, blobKey(p.optional("CiphertextBlob"))));
+            case "ReEncrypt" -> List.of(reEncryptSource(p), keyTarget("kms:ReEncryptTo", p.optional("DestinationKeyId")));
+            case "SetDeletionProtection" -> List.of(keyTarget(a, firstPresent(p.optional("KeyId"), p.optional("ProtectedResourceArn"))));
+            case "CreateAlias", "UpdateAlias" -> List.of(aliasTarget(a, p), keyTarget(a, p.optional("KeyId")));
+            case "DeleteAlias" -> {
+                // Deleting an alias changes what its name reaches: the key behind it is a resource too.
+                String alias = p.optional("AliasName");
+                Optional<String> key = alias == null ? Optional.empty() : kms.keyIdOf(alias);
+                yield key.isEmpty() ? List.of(aliasTarget(a, p)) : List.of(aliasTarget(a, p), keyTarget(a, key.get()));
+            }
+            case "TagResource", "UntagResource", "ListResourceTags" -> taggedResource(a, p);
+            case "TagResources", "UntagResources", "ListTagResources" -> taggedResources(a, p);
+            case "BatchGetSecretValue" -> batchSecrets(a, p);
+            case "ListAliases" -> List.of(container(a, "alias"));
+            case "ListSecrets", "GetRandomPassword" -> List.of(container(a, "secret"));
+            default -> List.of(container(a, "key"));
+        };
+    }
+
+    private Target container(String action, String kind) {
+        return new Target(action, account.arnPrefix() + kind);
+    }
+
+    private Target aliasTarget(String action, Params p) {
+        String alias = p.optional("AliasName");
+        return alias == null || alias.isEmpty() ? container(action, "alias") : new Target(action, account.aliasArn(alias));
+    }
+
+    /** ReEncrypt from public-key ciphertext names its source key; otherwise the source is the key in the blob. */
+    private Target reEncryptSource(Params p) {
+        String algorithm = p.optional("SourceEncryptionAlgorithm");
+        String sourceKeyId = p.optional("SourceKeyId");
+        boolean asymmetric = (algorithm != null && !algorithm.isEmpty()) || (sourceKeyId != null && !sourceKeyId.isEmpty());
+        return keyTarget("kms:ReEncryptFrom", asymmetric ? sourceKeyId : blobKey(p.optional("CiphertextBlob")));
+    }
+
+    private List<Target> secretTargets(String action, String policyAction, String secretParam, Params p) {
+        if (secretParam == null || secretParam.isEmpty()) {
+            return List.of(container(policyAction, "secret"));
         }
+        String arn = secretParam.startsWith("acs:") ? secretParam : account.secretArn(secretParam);
+        int at = arn.lastIndexOf(":secret/");
+        String name = at < 0 ? secretParam : arn.substring(at + ":secret/".length());
+        Target secret = new Target(policyAction, arn, tags(TagService.SECRET, name));
+        Target key = secretKeyTarget(action, name, p);
+        return key == null ? List.of(secret) : List.of(secret, key);
+    }
+
+    /** TagResource, UntagResource, ListResourceTags: every one of KeyId and SecretName that is given. */
+    private List<Target> taggedResource(String action, Params p) {
+        List<Target> out = new ArrayList<>();
         String keyId = p.optional("KeyId");
         if (keyId != null && !keyId.isEmpty()) {
-            return List.of(keyTarget(kmsAction, keyId));
+            out.add(keyTarget(action, keyId));
         }
-        String secretName = p.optional("SecretName");
-        if (secretName != null && !secretName.isEmpty()) {
-            String arn = secretName.startsWith("acs:") ? secretName : account.secretArn(secretName);
-            int at = arn.lastIndexOf(":secret/");
-            String name = at < 0 ? secretName : arn.substring(at + ":secret/".length());
-            Target secret = new Target(kmsAction, arn, tags(TagService.SECRET, name));
-            Target key = secretKeyTarget(action, name, p);
-            return key == null ? List.of(secret) : List.of(secret, key);
+        String secret = p.optional("SecretName");
+        if (secret != null && !secret.isEmpty()) {
+            out.addAll(secretTargets(action, action, secret, p));
         }
-        String kind = action.contains("Secret") ? "secret" : action.contains("Alias") ? "alias" : "key";
-        return List.of(new Target(kmsAction, account.arnPrefix() + kind));
+        return out.isEmpty() ? List.of(container(action, "key")) : out;
+    }
+
+    /** TagResources, UntagResources, ListTagResources: each ResourceId.N of ResourceType. */
+    private List<Target> taggedResources(String action, Params p) {
+        String type = p.optional("ResourceType");
+        boolean secret = type != null && type.equalsIgnoreCase(TagService.SECRET);
+        List<String> ids;
+        try {
+            ids = p.list("ResourceId");
+        } catch (RuntimeException e) {
+            return List.of(container(action, secret ? "secret" : "key")); // the action reports the malformed list
+        }
+        if (ids.isEmpty()) {
+            return List.of(container(action, secret ? "secret" : "key"));
+        }
+        List<Target> out = new ArrayList<>();
+        for (String id : ids) {
+            out.addAll(secret ? secretTargets(action, action, id, p) : List.of(keyTarget(action, id)));
+        }
+        return out;
+    }
+
+    /** Every secret of the batch, and kms:Decrypt on each one's customer key, as GetSecretValue would need. */
+    private List<Target> batchSecrets(String action, Params p) {
+        JsonNode list;
+        try {
+            list = p.json("SecretsList");
+        } catch (RuntimeException e) {
+            return List.of(container(action, "secret"));
+        }
+        if (list == null || !list.isArray() || list.isEmpty()) {
+            return List.of(container(action, "secret"));
+        }
+        List<Target> out = new ArrayList<>();
+        for (JsonNode item : list) {
+            JsonNode n = item.get("SecretName");
+            if (n != null && n.isTextual() && !n.asText().isEmpty()) {
+                List<Target> t = secretTargets("GetSecretValue", action, n.asText(), p);
+                out.addAll(t);
+            }
+        }
+        return out.isEmpty() ? List.of(container(action, "secret")) : out;
+    }
+
+    private static String firstPresent(String a, String b) {
+        return a != null && !a.isEmpty() ? a : b;
     }
 
     /**
