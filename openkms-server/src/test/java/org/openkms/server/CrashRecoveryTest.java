@@ -153,6 +153,8 @@ class CrashRecoveryTest {
         assertThat(settled).as("calls acknowledged more than %d ms before the kill", AUDIT_GRACE_MILLIS).isNotEmpty();
         assertThat(settled).as("acknowledged calls older than %d ms whose audit record is missing", AUDIT_GRACE_MILLIS)
                 .filteredOn(a -> !before.requestIds.contains(a.requestId)).isEmpty();
+        log("audit log after the kill: %d records, %s; %d of them for calls answered more than %d ms before the kill, all present",
+                before.requestIds.size(), before.tail.isEmpty() ? "no torn line (one is added)" : "a torn last line", settled.size(), AUDIT_GRACE_MILLIS);
         if (before.tail.isEmpty()) {
             Files.write(auditLog, (TORN + "x").getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
             left = Files.readAllBytes(auditLog);
