@@ -158,7 +158,8 @@ public final class V1Api implements KmsApi {
         int status = answer.getStatus();
         String body = answer.getHttpContent() == null ? "" : new String(answer.getHttpContent(), java.nio.charset.StandardCharsets.UTF_8);
         if (status < 400) {
-            throw new IllegalStateException(name + ": the SDK reported " + e.getErrCode() + " for an answer with HTTP " + status + ": " + body, e);
+            throw new IllegalStateException(name + ": the SDK reported " + e.getErrCode() + " for an answer with HTTP " + status
+                    + ": " + body, e);
         }
         if (e.getRequestId() != null && !e.getRequestId().isEmpty() && !body.contains(e.getRequestId())) {
             // Every answer has its own RequestId: another one here would mean the recorded answer is not the SDK's.

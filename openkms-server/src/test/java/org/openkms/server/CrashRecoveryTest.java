@@ -118,8 +118,10 @@ class CrashRecoveryTest {
             // At least LOAD_MILLIS and one full round per worker's worth of writes (a cold or busy machine is slow to
             // start), at most MAX_LOAD_MILLIS; then the kill, as soon as two requests are in flight.
             long loadStart = System.nanoTime();
-            while (elapsedMillis(loadStart) < MAX_LOAD_MILLIS && (elapsedMillis(loadStart) < LOAD_MILLIS || ledger.rounds.get() < WORKERS)) {
+            long loaded = 0;
+            while (loaded < MAX_LOAD_MILLIS && (loaded < LOAD_MILLIS || ledger.rounds.get() < WORKERS)) {
                 Thread.sleep(20);
+                loaded = elapsedMillis(loadStart);
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             while (inFlight.get() < 2 && System.nanoTime() < deadline) {
@@ -154,7 +156,8 @@ class CrashRecoveryTest {
         assertThat(settled).as("acknowledged calls older than %d ms whose audit record is missing", AUDIT_GRACE_MILLIS)
                 .filteredOn(a -> !before.requestIds.contains(a.requestId)).isEmpty();
         log("audit log after the kill: %d records, %s; %d of them for calls answered more than %d ms before the kill, all present",
-                before.requestIds.size(), before.tail.isEmpty() ? "no torn line (one is added)" : "a torn last line", settled.size(), AUDIT_GRACE_MILLIS);
+                before.requestIds.size(), before.tail.isEmpty() ? "no torn line (one is added)" : "a torn last line", settled.size(),
+                AUDIT_GRACE_MILLIS);
         if (before.tail.isEmpty()) {
             Files.write(auditLog, (TORN + "x").getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
             left = Files.readAllBytes(auditLog);
@@ -213,7 +216,8 @@ class CrashRecoveryTest {
 
         /** False when a request went unanswered: the server is gone. */
         private boolean round(String name) {
-            JsonNode created = call("CreateKey", Map.of("Description", name, "Tags", "[{\"TagKey\":\"round\",\"TagValue\":\"" + name + "\"}]"));
+            String tags = "[{\"TagKey\":\"round\",\"TagValue\":\"" + name + "\"}]";
+            JsonNode created = call("CreateKey", Map.of("Description", name, "Tags", tags));
             if (created == null) {
                 return false;
             }
@@ -235,7 +239,8 @@ class CrashRecoveryTest {
             if (!encrypt(alias, name)) { // under the new primary version
                 return false;
             }
-            if (call("CreateSecret", Map.of("SecretName", name, "VersionId", "v1", "SecretData", name + "/1", "EncryptionKeyId", keyId)) == null) {
+            Map<String, String> secret = Map.of("SecretName", name, "VersionId", "v1", "SecretData", name + "/1", "EncryptionKeyId", keyId);
+            if (call("CreateSecret", secret) == null) {
                 return false;
             }
             ledger.secrets.add(new SecretVersion(name, "v1", name + "/1"));
@@ -248,8 +253,8 @@ class CrashRecoveryTest {
             }
             ledger.users.add(name);
             String policy = "p-" + name;
-            String document = "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"kms:Encrypt\"],\"Resource\":[\"acs:kms:*:*:key/"
-                    + keyId + "\"]}]}";
+            String document = "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"kms:Encrypt\"],"
+                    + "\"Resource\":[\"acs:kms:*:*:key/" + keyId + "\"]}]}";
             if (ram("CreatePolicy", Map.of("PolicyName", policy, "PolicyDocument", document)) == null) {
                 return false;
             }
@@ -316,46 +321,50 @@ class CrashRecoveryTest {
         for (Key k : ledger.keys) {
             checks.add(c -> {
                 JsonNode m = ok(c, missing, "DescribeKey " + k.keyId, "DescribeKey", Map.of("KeyId", k.keyId));
-                expect(missing, "Description of " + k.keyId, m == null ? null : m.path("KeyMetadata").path("Description").asText(), k.description);
+                expect(missing, "Description of " + k.keyId, text(m, "KeyMetadata", "Description"), k.description);
                 JsonNode tags = ok(c, missing, "ListResourceTags " + k.keyId, "ListResourceTags", Map.of("KeyId", k.keyId));
-                expect(missing, "tag of " + k.keyId, tags == null ? null : tags.path("Tags").path("Tag").path(0).path("TagValue").asText(), k.description);
+                expect(missing, "tag of " + k.keyId, tags == null ? null : tags.path("Tags").path("Tag").path(0).path("TagValue").asText(),
+                        k.description);
             });
         }
         for (Version v : ledger.versions) {
             checks.add(c -> {
-                JsonNode d = ok(c, missing, "DescribeKeyVersion " + v, "DescribeKeyVersion", Map.of("KeyId", v.keyId, "KeyVersionId", v.versionId));
-                expect(missing, "version " + v, d == null ? null : d.path("KeyVersion").path("KeyVersionId").asText(), v.versionId);
+                JsonNode d = ok(c, missing, "DescribeKeyVersion " + v, "DescribeKeyVersion",
+                        Map.of("KeyId", v.keyId, "KeyVersionId", v.versionId));
+                expect(missing, "version " + v, text(d, "KeyVersion", "KeyVersionId"), v.versionId);
             });
         }
         for (Alias a : ledger.aliases) {
             checks.add(c -> {
                 JsonNode d = ok(c, missing, "DescribeKey " + a.name, "DescribeKey", Map.of("KeyId", a.name));
-                expect(missing, "key of " + a.name, d == null ? null : d.path("KeyMetadata").path("KeyId").asText(), a.keyId);
+                expect(missing, "key of " + a.name, text(d, "KeyMetadata", "KeyId"), a.keyId);
             });
         }
         for (Ciphertext x : ledger.ciphertexts) {
             checks.add(c -> {
-                JsonNode d = ok(c, missing, "Decrypt of a blob from " + x.keyId, "Decrypt", Map.of("CiphertextBlob", x.blob, "EncryptionContext", x.context));
-                expect(missing, "plaintext of a blob from " + x.keyId, d == null ? null : d.path("Plaintext").asText(), x.plaintext);
-                expect(missing, "key version of a blob from " + x.keyId, d == null ? null : d.path("KeyVersionId").asText(), x.versionId);
+                JsonNode d = ok(c, missing, "Decrypt of a blob from " + x.keyId, "Decrypt",
+                        Map.of("CiphertextBlob", x.blob, "EncryptionContext", x.context));
+                expect(missing, "plaintext of a blob from " + x.keyId, text(d, "Plaintext"), x.plaintext);
+                expect(missing, "key version of a blob from " + x.keyId, text(d, "KeyVersionId"), x.versionId);
             });
         }
         for (SecretVersion s : ledger.secrets) {
             checks.add(c -> {
-                JsonNode d = ok(c, missing, "GetSecretValue " + s, "GetSecretValue", Map.of("SecretName", s.name, "VersionId", s.versionId));
-                expect(missing, "SecretData of " + s, d == null ? null : d.path("SecretData").asText(), s.data);
+                JsonNode d = ok(c, missing, "GetSecretValue " + s, "GetSecretValue",
+                        Map.of("SecretName", s.name, "VersionId", s.versionId));
+                expect(missing, "SecretData of " + s, text(d, "SecretData"), s.data);
             });
         }
         for (String u : ledger.users) {
             checks.add(c -> {
                 JsonNode d = ok(c, missing, "GetUser " + u, "GetUser", ram(Map.of("UserName", u)));
-                expect(missing, "user " + u, d == null ? null : d.path("User").path("UserName").asText(), u);
+                expect(missing, "user " + u, text(d, "User", "UserName"), u);
             });
         }
         for (Policy p : ledger.policies) {
             checks.add(c -> {
                 JsonNode d = ok(c, missing, "GetPolicy " + p.name, "GetPolicy", ram(Map.of("PolicyType", "Custom", "PolicyName", p.name)));
-                expect(missing, "document of " + p.name, d == null ? null : d.path("DefaultPolicyVersion").path("PolicyDocument").asText(), p.document);
+                expect(missing, "document of " + p.name, text(d, "DefaultPolicyVersion", "PolicyDocument"), p.document);
             });
         }
         for (Attachment a : ledger.attachments) {
@@ -403,7 +412,20 @@ class CrashRecoveryTest {
         return p;
     }
 
-    private static JsonNode ok(SignedClient c, Queue<String> missing, String what, String action, Map<String, String> params) throws Exception {
+    /** A field of an answer, or null when there was no (200) answer. */
+    private static String text(JsonNode answer, String... path) {
+        if (answer == null) {
+            return null;
+        }
+        JsonNode n = answer;
+        for (String p : path) {
+            n = n.path(p);
+        }
+        return n.asText();
+    }
+
+    private static JsonNode ok(SignedClient c, Queue<String> missing, String what, String action, Map<String, String> params)
+            throws Exception {
         SignedClient.Reply r = c.call(action, params);
         if (r.status() != 200) {
             missing.add(what + " → " + r.status() + " " + r.raw());
@@ -466,9 +488,10 @@ class CrashRecoveryTest {
         }
 
         String summary() {
-            return acks.size() + " acknowledged calls in " + rounds.get() + " full rounds: " + keys.size() + " keys, " + versions.size() + " versions, " + aliases.size()
-                    + " aliases, " + ciphertexts.size() + " ciphertexts, " + secrets.size() + " secret versions, " + users.size()
-                    + " users, " + policies.size() + " policies, " + attachments.size() + " attachments; " + cutOff() + " cut off";
+            return acks.size() + " acknowledged calls in " + rounds.get() + " full rounds: " + keys.size() + " keys, "
+                    + versions.size() + " versions, " + aliases.size() + " aliases, " + ciphertexts.size() + " ciphertexts, "
+                    + secrets.size() + " secret versions, " + users.size() + " users, " + policies.size() + " policies, "
+                    + attachments.size() + " attachments; " + cutOff() + " cut off";
         }
     }
 

@@ -57,7 +57,8 @@ class PostgresStorageTest extends StorageContractTest {
             sql.append(i == 0 ? "" : ", ").append(schema.name()).append('.').append(tables.get(i));
         }
         for (String t : seeded) {
-            sql.append("; INSERT INTO ").append(schema.name()).append('.').append(t).append(" SELECT * FROM ").append(seeds.name()).append('.').append(t);
+            sql.append("; INSERT INTO ").append(schema.name()).append('.').append(t)
+                    .append(" SELECT * FROM ").append(seeds.name()).append('.').append(t);
         }
         schema.execute(sql.toString());
         return opened;

@@ -177,7 +177,8 @@ public final class TestPostgres {
         public String url() {
             Matcher m = URL_DATABASE.matcher(baseUrl());
             if (!m.matches()) {
-                throw new IllegalStateException(URL_ENV + " is not a jdbc:postgresql://host/database URL: " + PooledConnections.redact(baseUrl()));
+                throw new IllegalStateException(URL_ENV + " is not a jdbc:postgresql://host/database URL: "
+                        + PooledConnections.redact(baseUrl()));
             }
             return m.group(1) + name + m.group(3);
         }

@@ -120,7 +120,8 @@ class IdentityConformanceTest {
         String plaintext = plaintext();
         KmsApi.Encrypted e = k.encrypt(keyRef, plaintext);
         assertThat(e.keyId()).as("KeyId of an allowed Encrypt of %s", keyRef).isEqualTo(keyId);
-        assertThat(root.decrypt(e.ciphertextBlob()).plaintext()).as("the allowed Encrypt's ciphertext, opened by root").isEqualTo(plaintext);
+        assertThat(root.decrypt(e.ciphertextBlob()).plaintext()).as("the allowed Encrypt's ciphertext, opened by root")
+                .isEqualTo(plaintext);
         return e.ciphertextBlob();
     }
 
@@ -168,8 +169,8 @@ class IdentityConformanceTest {
         assertThat(listed).extracting(k -> k.getAccessKeyId()).containsExactly(key.getAccessKeyId());
         var second = call("ram", () -> ram.createAccessKey(new CreateAccessKeyRequest().setUserName(user))).getBody().getAccessKey();
         assertThat(second.getAccessKeyId()).isNotEqualTo(key.getAccessKeyId());
-        assertThat(call("ram", () -> ram.listAccessKeys(new ListAccessKeysRequest().setUserName(user))).getBody().getAccessKeys().getAccessKey())
-                .extracting(k -> k.getAccessKeyId()).containsExactlyInAnyOrder(key.getAccessKeyId(), second.getAccessKeyId());
+        assertThat(accessKeys(user)).extracting(k -> k.getAccessKeyId())
+                .containsExactlyInAnyOrder(key.getAccessKeyId(), second.getAccessKeyId());
         expectError("LimitExceeded.User.AccessKey", 409, () -> call("ram", () -> ram.createAccessKey(new CreateAccessKeyRequest().setUserName(user))));
         expectError("DeleteConflict.User.AccessKey", 409, () -> call("ram", () -> ram.deleteUser(new DeleteUserRequest().setUserName(user))));
 
@@ -187,15 +188,20 @@ class IdentityConformanceTest {
         for (var k : call("ram", () -> ram.listAccessKeys(new ListAccessKeysRequest().setUserName(user))).getBody().getAccessKeys().getAccessKey()) {
             call("ram", () -> ram.deleteAccessKey(new DeleteAccessKeyRequest().setUserName(user).setUserAccessKeyId(k.getAccessKeyId())));
         }
-        assertThat(call("ram", () -> ram.listAccessKeys(new ListAccessKeysRequest().setUserName(user))).getBody().getAccessKeys().getAccessKey()).isEmpty();
+        assertThat(accessKeys(user)).isEmpty();
         expectError("InvalidAccessKeyId.NotFound", 404, () -> kms.encrypt(prodKey, plaintext()));
         call("ram", () -> ram.deleteUser(new DeleteUserRequest().setUserName(user)));
         expectError("EntityNotExist.User", 404, () -> call("ram", () -> ram.getUser(new GetUserRequest().setUserName(user))));
     }
 
+    private List<com.aliyun.ram20150501.models.ListAccessKeysResponseBody.ListAccessKeysResponseBodyAccessKeysAccessKey> accessKeys(
+            String user) {
+        return call("ram", () -> ram.listAccessKeys(new ListAccessKeysRequest().setUserName(user))).getBody()
+                .getAccessKeys().getAccessKey();
+    }
+
     private String status(String user, String accessKeyId) {
-        return call("ram", () -> ram.listAccessKeys(new ListAccessKeysRequest().setUserName(user))).getBody().getAccessKeys().getAccessKey()
-                .stream().filter(k -> k.getAccessKeyId().equals(accessKeyId)).findFirst().orElseThrow().getStatus();
+        return accessKeys(user).stream().filter(k -> k.getAccessKeyId().equals(accessKeyId)).findFirst().orElseThrow().getStatus();
     }
 
     @Test
@@ -230,7 +236,8 @@ class IdentityConformanceTest {
         assertThat(call("ram", () -> ram.listPoliciesForUser(new ListPoliciesForUserRequest().setUserName(ak[2]))).getBody()
                 .getPolicies().getPolicy()).isEmpty();
         call("ram", () -> ram.deletePolicy(new DeletePolicyRequest().setPolicyName(name)));
-        expectError("EntityNotExist.Policy", 404, () -> call("ram", () -> ram.getPolicy(new GetPolicyRequest().setPolicyName(name).setPolicyType("Custom"))));
+        expectError("EntityNotExist.Policy", 404, () -> call("ram", () -> ram.getPolicy(
+                new GetPolicyRequest().setPolicyName(name).setPolicyType("Custom"))));
     }
 
     @Test
@@ -383,8 +390,7 @@ class IdentityConformanceTest {
                 .extracting(k -> k.getAccessKeyId()).containsExactlyInAnyOrder(key.getAccessKeyId(), second.getAccessKeyId());
         assertThat(second.getAccessKeySecret()).hasSize(30);
         call("ram", () -> self.deleteAccessKey(new DeleteAccessKeyRequest().setUserAccessKeyId(second.getAccessKeyId())));
-        assertThat(call("ram", () -> ram.listAccessKeys(new ListAccessKeysRequest().setUserName(name))).getBody().getAccessKeys().getAccessKey())
-                .extracting(k -> k.getAccessKeyId()).containsExactly(key.getAccessKeyId());
+        assertThat(accessKeys(name)).extracting(k -> k.getAccessKeyId()).containsExactly(key.getAccessKeyId());
         String[] other = userKey(null);
         expectError("NoPermission", 403, () -> call("ram", () -> self.listAccessKeys(new ListAccessKeysRequest().setUserName(other[2]))));
     }
