@@ -9,6 +9,8 @@
 #   - MariaDB on 127.0.0.1:3306 with root@127.0.0.1 and an empty password (secret-rotation tests)
 #   - Redis 6+ on 127.0.0.1:6379 with the default user and no password (secret-rotation tests)
 # OPENKMS_SKIP_ROTATION_SERVICES=1 skips MariaDB and Redis (the rotation tests then fail, on purpose).
+# OPENKMS_SKIP_PG=1 skips PostgreSQL: nothing is installed or started for it, and every test that needs it is
+# skipped (TestPostgres in openkms-storage's tests); with OPENKMS_TEST_PG_URL the caller brings its own.
 # Safe to run repeatedly; installs only what is missing. Needs root (or sudo) only when it has to install.
 set -euo pipefail
 

@@ -7,11 +7,11 @@ package org.openkms.conformance;
  *
  * @param sdk       which client configuration made the call
  * @param code      the SDK's error code (V2 {@code TeaException.getCode()}, V1 {@code getErrCode()})
- * @param status    HTTP status (V2: {@code getStatusCode()} or {@code data.statusCode}; V1: status of the same request
- *                  re-sent with {@code doAction})
+ * @param status    HTTP status (V2: {@code getStatusCode()} or {@code data.statusCode}; V1: status of the answer the
+ *                  SDK parsed the exception from, recorded by {@code V1Api.RecordingClient})
  * @param message   the SDK's error message
  * @param requestId the RequestId the SDK extracted
- * @param rawBody   the response body (V1: from the re-sent request; V2: the SDK's parsed data map)
+ * @param rawBody   the response body (V1: of that same answer; V2: the SDK's parsed data map)
  * @param serverSide V1 only: true when the SDK threw {@code ServerException} (HTTP ≥ 500)
  */
 public final class ApiException extends RuntimeException {

@@ -36,16 +36,20 @@ public final class ConformanceServer implements AutoCloseable {
         this.caPem = caPem;
     }
 
-    /** The configuration every conformance server uses: fresh ports, fixed root AccessKey, no waiting for versions. */
+    /**
+     * The configuration every conformance server uses: fresh ports, fixed root AccessKey, no waiting for versions,
+     * and the storage of this JVM's {@link ConformanceBackend} (SQLite in the data dir, or its own PostgreSQL
+     * database).
+     */
     public static ServerConfig config(Path dataDir) {
-        return ServerConfig.defaults()
+        return ConformanceBackend.apply(ServerConfig.defaults()
                 .withDataDir(dataDir)
                 .withListen("127.0.0.1:0")
                 .withHttpsListen("127.0.0.1:0")
                 .withRootAccessKey(ACCESS_KEY_ID, ACCESS_KEY_SECRET)
                 .withMinKeyVersionInterval(Duration.ZERO)
                 // The tests trigger maintenance explicitly (kms().maintenance().runOnce()); keep the timer out of the way.
-                .withMaintenanceInterval(Duration.ofHours(6));
+                .withMaintenanceInterval(Duration.ofHours(6)));
     }
 
     public static ConformanceServer start(Path dataDir) throws Exception {

@@ -692,8 +692,10 @@ class KeyLifecycleConformanceTest {
 
     /**
      * Concurrent writers on one key (CreateKeyVersion, UpdateKeyDescription from 32 parallel requests through the
-     * V2 SDK) must all succeed — or at worst be throttled with the documented, retryable 429 Rejected.Throttling
-     * (api-semantics.md §9.1). An HTTP 500 InternalFailure for a legitimate request is a server fault.
+     * V2 SDK) must all succeed: every one is a legitimate request, the shared server has no minimum version
+     * interval, and this server throttles (429 Rejected.Throttling, api-semantics.md §9.1) only when its nonce cache
+     * is full, which 64 requests cannot fill. So the count is exact: 32 successes each, 32 new versions, and the
+     * description one of the 32 written. (A throttled or failed writer would show up as an outcome other than "ok".)
      */
     @Test
     void concurrentWritesToOneKeyAllSucceed() throws Exception {
@@ -702,16 +704,17 @@ class KeyLifecycleConformanceTest {
         Map<String, Integer> versionCalls = race(32, i -> sdks.get(i % sdks.size()).createKeyVersion(keyId));
         Map<String, Integer> descriptionCalls = race(32, i -> sdks.get(i % sdks.size()).updateKeyDescription(keyId, "writer " + i));
 
-        Map<String, Map<String, Integer>> byOperation = Map.of(
-                "CreateKeyVersion x32 on one key", versionCalls, "UpdateKeyDescription x32 on one key", descriptionCalls);
-        assertThat(byOperation).allSatisfy((operation, outcomes) ->
-                assertThat(outcomes.keySet()).as("%s: outcome -> count %s", operation, outcomes).isSubsetOf(ALLOWED_UNDER_LOAD));
-        int created = versionCalls.getOrDefault("ok", 0);
-        assertThat(server.v2().listKeyVersions(keyId, 1, 100).totalCount()).isEqualTo(1 + created);
-        assertThat(server.v2().describeKey(keyId).description()).startsWith("writer ");
+        assertThat(versionCalls).as("CreateKeyVersion x32 on one key: outcome -> count").isEqualTo(Map.of("ok", 32));
+        assertThat(descriptionCalls).as("UpdateKeyDescription x32 on one key: outcome -> count").isEqualTo(Map.of("ok", 32));
+        Page<KeyVersion> versions = server.v2().listKeyVersions(keyId, 1, 100);
+        assertThat(versions.totalCount()).isEqualTo(33);
+        assertThat(versions.items()).extracting(KeyVersion::keyVersionId).doesNotHaveDuplicates().hasSize(33);
+        Set<String> written = new HashSet<>();
+        for (int i = 0; i < 32; i++) {
+            written.add("writer " + i);
+        }
+        assertThat(server.v2().describeKey(keyId).description()).isIn(written);
     }
-
-    private static final List<String> ALLOWED_UNDER_LOAD = List.of("ok", "429 Rejected.Throttling");
 
     /** Runs {@code n} calls at once (released together); returns outcome -> count. */
     static Map<String, Integer> race(int n, IntConsumer call) throws Exception {

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * JUnit extension owning the one OpenKMS server shared by every conformance class in the JVM (starting a server per
+ * JUnit extension owning the one OpenKMS server shared by every conformance class in the JVM (on this JVM's
+ * {@link ConformanceBackend}) (starting a server per
  * class would also work, but one keeps the module fast and keeps a single certificate per HTTPS port for the
  * SDKs' JVM-wide client caches). Started on first use, stopped when the whole test run ends (root-store
  * {@link AutoCloseable}), with a shutdown hook as a fallback. Tests stay independent by creating their own keys,
@@ -42,6 +43,7 @@ public final class SharedServer implements BeforeAllCallback, ParameterResolver 
         if (instance != null) {
             instance.close();
             instance = null;
+            ConformanceBackend.release(dataDir);
             ConformanceServer.deleteRecursively(dataDir);
         }
     }
@@ -53,6 +55,7 @@ public final class SharedServer implements BeforeAllCallback, ParameterResolver 
 
     @Override
     public void beforeAll(ExtensionContext context) {
+        ConformanceBackend.assumeAvailable(); // OPENKMS_SKIP_PG=1 on the PostgreSQL run: the class is skipped, with the reason
         get();
         context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
                 .getOrComputeIfAbsent(SharedServer.class, k -> (AutoCloseable) SharedServer::stop, AutoCloseable.class);

@@ -42,6 +42,7 @@ import com.aliyuncs.kms.model.v20160120.UpdateAliasRequest;
 import com.aliyuncs.kms.model.v20160120.UpdateKeyDescriptionRequest;
 import com.aliyuncs.kms.model.v20160120.UpdateRotationPolicyRequest;
 import com.aliyuncs.profile.DefaultProfile;
+import com.aliyuncs.profile.IClientProfile;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
@@ -58,18 +59,20 @@ import javax.net.ssl.X509TrustManager;
  * {@link HttpClientConfig}; every client made here carries the same {@link TrustedCertificates} trust manager, so
  * whichever comes first, every server certificate the harness registers is trusted.
  *
- * <p>The V1 exceptions carry no HTTP status; on an error the same request object is re-sent once with
- * {@code doAction} (re-signed with a fresh nonce) to read the status and raw body. Error paths have no side
- * effects, so the second answer is the same.
+ * <p>The V1 exceptions carry no HTTP status, so the client is a {@link RecordingClient}: every SDK call goes
+ * through {@code DefaultAcsClient.doAction(AcsRequest)} ({@code getAcsResponse} and {@code getCommonResponse}
+ * both call it, then parse what it returned), which keeps the {@link HttpResponse} it returned for the calling
+ * thread. An error's status and body are those of the very answer the SDK turned into the exception; nothing is
+ * re-sent.
  */
 public final class V1Api implements KmsApi {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final String name;
-    private final DefaultAcsClient client;
+    private final RecordingClient client;
     private final String endpoint;
     private final ProtocolType protocol;
 
-    private V1Api(String name, DefaultAcsClient client, String endpoint, ProtocolType protocol) {
+    private V1Api(String name, RecordingClient client, String endpoint, ProtocolType protocol) {
         this.name = name;
         this.client = client;
         this.endpoint = endpoint;
@@ -91,7 +94,7 @@ public final class V1Api implements KmsApi {
         http.setConnectionTimeoutMillis(5_000);
         http.setReadTimeoutMillis(15_000);
         profile.setHttpClientConfig(http);
-        DefaultAcsClient client = new DefaultAcsClient(profile);
+        RecordingClient client = new RecordingClient(profile);
         String label = "HMAC-SHA1";
         if (signatureVersion != null) {
             client.setSignatureVersion(signatureVersion);
@@ -122,28 +125,76 @@ public final class V1Api implements KmsApi {
         return request;
     }
 
-    /** Sends the request; an error answer becomes {@link ApiException} with the HTTP status of a re-sent copy. */
+    /** Sends the request once; an error answer becomes {@link ApiException} with that answer's HTTP status and body. */
     public <T extends AcsResponse> T call(AcsRequest<T> request) {
         target(request);
+        forgetLastAnswer();
         try {
-            T response = client.getAcsResponse(request);
-            return response;
+            return client.getAcsResponse(request);
         } catch (ClientException e) {
-            boolean serverSide = e instanceof ServerException;
-            int status;
-            String body;
-            try {
-                HttpResponse raw = client.doAction(request);
-                status = raw.getStatus();
-                body = raw.getHttpContent() == null ? "" : new String(raw.getHttpContent(), java.nio.charset.StandardCharsets.UTF_8);
-            } catch (ClientException again) {
-                throw new IllegalStateException(name + ": the SDK call failed without an HTTP answer: " + e, e);
-            }
-            if (status < 400) {
-                throw new IllegalStateException(name + ": the SDK reported " + e.getErrCode() + " but the re-sent request got HTTP "
-                        + status + ": " + body, e);
-            }
-            throw new ApiException(name, e.getErrCode(), status, e.getErrMsg(), e.getRequestId(), body, serverSide);
+            throw error(e);
+        }
+    }
+
+    /** The last answer this thread received through this client, or null. */
+    HttpResponse lastAnswer() {
+        return client.last();
+    }
+
+    /** Drops this thread's recorded answer, so that a call failing before any answer cannot be given an older one. */
+    void forgetLastAnswer() {
+        client.forget();
+    }
+
+    /**
+     * The {@link ApiException} for an SDK exception, from the answer the SDK parsed it from (recorded by
+     * {@link RecordingClient} for this thread). Call it right after the failed SDK call, on the same thread.
+     */
+    ApiException error(ClientException e) {
+        HttpResponse answer = client.last();
+        if (answer == null) {
+            throw new IllegalStateException(name + ": the SDK call failed without an HTTP answer: " + e, e);
+        }
+        int status = answer.getStatus();
+        String body = answer.getHttpContent() == null ? "" : new String(answer.getHttpContent(), java.nio.charset.StandardCharsets.UTF_8);
+        if (status < 400) {
+            throw new IllegalStateException(name + ": the SDK reported " + e.getErrCode() + " for an answer with HTTP " + status
+                    + ": " + body, e);
+        }
+        if (e.getRequestId() != null && !e.getRequestId().isEmpty() && !body.contains(e.getRequestId())) {
+            // Every answer has its own RequestId: another one here would mean the recorded answer is not the SDK's.
+            throw new IllegalStateException(name + ": recorded answer " + body + " is not the one the SDK reported (RequestId "
+                    + e.getRequestId() + ")", e);
+        }
+        return new ApiException(name, e.getErrCode(), status, e.getErrMsg(), e.getRequestId(), body, e instanceof ServerException);
+    }
+
+    /**
+     * The V1 client, remembering per thread the last answer {@code doAction(AcsRequest)} returned. aliyun-java-sdk-core
+     * 4.7.10's {@code getAcsResponse(request)} is {@code parseAcsResponse(request, this.doAction(request))} and
+     * {@code getCommonResponse} likewise calls {@code this.doAction(request.buildRequest())} (public, overridable
+     * methods of {@code DefaultAcsClient}), so the recorded answer is the one the SDK read the error from.
+     */
+    static final class RecordingClient extends DefaultAcsClient {
+        private final ThreadLocal<HttpResponse> last = new ThreadLocal<>();
+
+        RecordingClient(IClientProfile profile) {
+            super(profile);
+        }
+
+        @Override
+        public <T extends AcsResponse> HttpResponse doAction(AcsRequest<T> request) throws ClientException, ServerException {
+            HttpResponse answer = super.doAction(request);
+            last.set(answer);
+            return answer;
+        }
+
+        void forget() {
+            last.remove();
+        }
+
+        HttpResponse last() {
+            return last.get();
         }
     }
 

@@ -188,18 +188,12 @@ final class V1AsymmetricApi implements AsymmetricApi {
         r.setSysAction(action);
         r.setSysMethod(MethodType.POST);
         query.forEach(r::putQueryParameter);
+        api.forgetLastAnswer();
         try {
             return JSON.readTree(api.client().getCommonResponse(r).getData());
         } catch (ClientException e) {
-            // As V1Api does: the exception has no HTTP status, so the same request is re-sent to read it.
-            try {
-                var raw = api.client().doAction(r.buildRequest());
-                String body = raw.getHttpContent() == null ? "" : new String(raw.getHttpContent(), java.nio.charset.StandardCharsets.UTF_8);
-                throw new ApiException(api.name(), e.getErrCode(), raw.getStatus(), e.getErrMsg(), e.getRequestId(), body,
-                        e instanceof com.aliyuncs.exceptions.ServerException);
-            } catch (ClientException again) {
-                throw new IllegalStateException(api.name() + ": no HTTP answer: " + e, e);
-            }
+            // The status and body of the answer the SDK turned into this exception (V1Api.RecordingClient), not of a re-send.
+            throw api.error(e);
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }

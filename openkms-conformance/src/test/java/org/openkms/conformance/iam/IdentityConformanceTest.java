@@ -112,6 +112,35 @@ class IdentityConformanceTest {
         return b64(randomBytes(16));
     }
 
+    /**
+     * An allowed Encrypt: answered for the key it resolves to, and the ciphertext opens (as root) to what was sent.
+     * Returns the ciphertext.
+     */
+    private String encrypts(KmsApi k, String keyRef, String keyId) {
+        String plaintext = plaintext();
+        KmsApi.Encrypted e = k.encrypt(keyRef, plaintext);
+        assertThat(e.keyId()).as("KeyId of an allowed Encrypt of %s", keyRef).isEqualTo(keyId);
+        assertThat(root.decrypt(e.ciphertextBlob()).plaintext()).as("the allowed Encrypt's ciphertext, opened by root")
+                .isEqualTo(plaintext);
+        return e.ciphertextBlob();
+    }
+
+    /** An allowed Decrypt: the plaintext root encrypted, and the key it was under. */
+    private void decrypts(KmsApi k, String keyId) {
+        String plaintext = plaintext();
+        KmsApi.Decrypted d = k.decrypt(root.encrypt(keyId, plaintext).ciphertextBlob());
+        assertThat(d.plaintext()).as("plaintext of an allowed Decrypt").isEqualTo(plaintext);
+        assertThat(d.keyId()).isEqualTo(keyId);
+    }
+
+    /** An allowed DescribeKey: the metadata of that key. */
+    private void describes(KmsApi k, String keyId) {
+        KmsApi.KeyMeta m = k.describeKey(keyId);
+        assertThat(m.keyId()).isEqualTo(keyId);
+        assertThat(m.arn()).isEqualTo(Conformance.keyArn(keyId));
+        assertThat(m.keyState()).isEqualTo("Enabled");
+    }
+
     private static void denied(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
         expectError("Forbidden.NoPermission", 403, call);
     }
@@ -138,7 +167,10 @@ class IdentityConformanceTest {
         assertThat(key.getStatus()).isEqualTo("Active");
         var listed = call("ram", () -> ram.listAccessKeys(new ListAccessKeysRequest().setUserName(user))).getBody().getAccessKeys().getAccessKey();
         assertThat(listed).extracting(k -> k.getAccessKeyId()).containsExactly(key.getAccessKeyId());
-        call("ram", () -> ram.createAccessKey(new CreateAccessKeyRequest().setUserName(user)));
+        var second = call("ram", () -> ram.createAccessKey(new CreateAccessKeyRequest().setUserName(user))).getBody().getAccessKey();
+        assertThat(second.getAccessKeyId()).isNotEqualTo(key.getAccessKeyId());
+        assertThat(accessKeys(user)).extracting(k -> k.getAccessKeyId())
+                .containsExactlyInAnyOrder(key.getAccessKeyId(), second.getAccessKeyId());
         expectError("LimitExceeded.User.AccessKey", 409, () -> call("ram", () -> ram.createAccessKey(new CreateAccessKeyRequest().setUserName(user))));
         expectError("DeleteConflict.User.AccessKey", 409, () -> call("ram", () -> ram.deleteUser(new DeleteUserRequest().setUserName(user))));
 
@@ -148,15 +180,28 @@ class IdentityConformanceTest {
 
         // Revocation: Inactive, then deleted.
         call("ram", () -> ram.updateAccessKey(new UpdateAccessKeyRequest().setUserName(user).setUserAccessKeyId(key.getAccessKeyId()).setStatus("Inactive")));
+        assertThat(status(user, key.getAccessKeyId())).isEqualTo("Inactive");
         expectError("Forbidden.AccessKey", 403, () -> kms.encrypt(prodKey, plaintext()));
         call("ram", () -> ram.updateAccessKey(new UpdateAccessKeyRequest().setUserName(user).setUserAccessKeyId(key.getAccessKeyId()).setStatus("Active")));
+        assertThat(status(user, key.getAccessKeyId())).isEqualTo("Active");
         denied(() -> kms.encrypt(prodKey, plaintext()));
         for (var k : call("ram", () -> ram.listAccessKeys(new ListAccessKeysRequest().setUserName(user))).getBody().getAccessKeys().getAccessKey()) {
             call("ram", () -> ram.deleteAccessKey(new DeleteAccessKeyRequest().setUserName(user).setUserAccessKeyId(k.getAccessKeyId())));
         }
+        assertThat(accessKeys(user)).isEmpty();
         expectError("InvalidAccessKeyId.NotFound", 404, () -> kms.encrypt(prodKey, plaintext()));
         call("ram", () -> ram.deleteUser(new DeleteUserRequest().setUserName(user)));
         expectError("EntityNotExist.User", 404, () -> call("ram", () -> ram.getUser(new GetUserRequest().setUserName(user))));
+    }
+
+    private List<com.aliyun.ram20150501.models.ListAccessKeysResponseBody.ListAccessKeysResponseBodyAccessKeysAccessKey> accessKeys(
+            String user) {
+        return call("ram", () -> ram.listAccessKeys(new ListAccessKeysRequest().setUserName(user))).getBody()
+                .getAccessKeys().getAccessKey();
+    }
+
+    private String status(String user, String accessKeyId) {
+        return accessKeys(user).stream().filter(k -> k.getAccessKeyId().equals(accessKeyId)).findFirst().orElseThrow().getStatus();
     }
 
     @Test
@@ -184,11 +229,15 @@ class IdentityConformanceTest {
         expectError("DeleteConflict.Policy.User", 409, () -> call("ram", () -> ram.deletePolicy(new DeletePolicyRequest().setPolicyName(name))));
 
         KmsApi kms = V2Api.create(server.httpPort(), null, V2Api.Signing.ACS3, ak[0], ak[1]);
-        kms.encrypt(prodKey, plaintext());
+        encrypts(kms, prodKey, prodKey);
         // Detaching takes effect on the very next request (the compiled cache is invalidated).
         call("ram", () -> ram.detachPolicyFromUser(new DetachPolicyFromUserRequest().setUserName(ak[2]).setPolicyType("Custom").setPolicyName(name)));
         denied(() -> kms.encrypt(prodKey, plaintext()));
+        assertThat(call("ram", () -> ram.listPoliciesForUser(new ListPoliciesForUserRequest().setUserName(ak[2]))).getBody()
+                .getPolicies().getPolicy()).isEmpty();
         call("ram", () -> ram.deletePolicy(new DeletePolicyRequest().setPolicyName(name)));
+        expectError("EntityNotExist.Policy", 404, () -> call("ram", () -> ram.getPolicy(
+                new GetPolicyRequest().setPolicyName(name).setPolicyType("Custom"))));
     }
 
     @Test
@@ -212,20 +261,24 @@ class IdentityConformanceTest {
     @Test
     void systemPolicies() {
         KmsApi crypto = userWith("AliyunKMSCryptoUserAccess", V2Api.Signing.ACS3);
-        String blob = crypto.encrypt(prodKey, plaintext()).ciphertextBlob();
-        crypto.decrypt(blob);
-        crypto.describeKey(prodKey);
+        encrypts(crypto, prodKey, prodKey);
+        decrypts(crypto, prodKey);
+        describes(crypto, prodKey);
         denied(() -> crypto.createKey(new CreateKey()));
         denied(() -> crypto.disableKey(prodKey));
 
         KmsApi readOnly = userWith("AliyunKMSReadOnlyAccess", V2Api.Signing.RPC);
-        readOnly.describeKey(prodKey);
-        readOnly.listKeys(1, 10, null);
+        describes(readOnly, prodKey);
+        var page = readOnly.listKeys(1, 10, null);
+        assertThat(page.totalCount()).isGreaterThanOrEqualTo(2);
+        assertThat(page.items()).hasSize(Math.min(10, page.totalCount()))
+                .allSatisfy(k -> assertThat(k.keyArn()).isEqualTo(Conformance.keyArn(k.keyId())));
         denied(() -> readOnly.encrypt(prodKey, plaintext()));
 
         KmsApi full = userWith("AliyunKMSFullAccess", V2Api.Signing.ACS3);
-        String k = full.createKey(new CreateKey()).keyId();
-        full.encrypt(k, plaintext());
+        String k = full.createKey(new CreateKey().description("by a RAM user")).keyId();
+        assertThat(root.describeKey(k).description()).as("the key the RAM user created").isEqualTo("by a RAM user");
+        encrypts(full, k, k);
         // DescribeRegions needs no permission at all.
         assertThat(userWith(null, V2Api.Signing.ACS3).describeRegions()).isNotEmpty();
     }
@@ -233,10 +286,10 @@ class IdentityConformanceTest {
     @Test
     void resourceLevelPolicies() {
         KmsApi onlyProd = userWith(policy(allow("\"kms:Encrypt\",\"kms:Decrypt\"", keyArn(prodKey), null)), V2Api.Signing.ACS3);
-        String blob = onlyProd.encrypt(prodKey, plaintext()).ciphertextBlob();
-        onlyProd.encrypt(prodAlias, plaintext()); // an alias authorises as the key it points to
-        onlyProd.encrypt(Conformance.keyArn(prodKey), plaintext());
-        onlyProd.decrypt(blob); // Decrypt is evaluated against the key inside the blob
+        encrypts(onlyProd, prodKey, prodKey);
+        encrypts(onlyProd, prodAlias, prodKey); // an alias authorises as the key it points to
+        encrypts(onlyProd, Conformance.keyArn(prodKey), prodKey);
+        decrypts(onlyProd, prodKey); // Decrypt is evaluated against the key inside the blob
         denied(() -> onlyProd.encrypt(devKey, plaintext()));
         String devBlob = root.encrypt(devKey, plaintext()).ciphertextBlob();
         denied(() -> onlyProd.decrypt(devBlob));
@@ -244,8 +297,11 @@ class IdentityConformanceTest {
 
         // Wildcards in actions and resources.
         KmsApi wildcard = userWith(policy(allow("\"kms:Gen*\",\"kms:Enc*\"", "\"acs:kms:*:*:key/*\"", null)), V2Api.Signing.RPC);
-        wildcard.encrypt(devKey, plaintext());
-        wildcard.generateDataKey(devKey, "AES_256", null, null, null);
+        encrypts(wildcard, devKey, devKey);
+        KmsApi.DataKey dk = wildcard.generateDataKey(devKey, "AES_256", null, null, null);
+        assertThat(dk.keyId()).isEqualTo(devKey);
+        assertThat(Conformance.unb64(dk.plaintext())).hasSize(32);
+        assertThat(root.decrypt(dk.ciphertextBlob()).plaintext()).as("the data key, opened by root").isEqualTo(dk.plaintext());
         denied(() -> wildcard.decrypt(devBlob));
     }
 
@@ -256,7 +312,7 @@ class IdentityConformanceTest {
                 + ",{\"Effect\":\"Deny\",\"Action\":\"kms:Encrypt\",\"Resource\":" + keyArn(prodKey) + "}"));
         KmsApi k = V2Api.create(server.httpPort(), null, V2Api.Signing.ACS3, ak[0], ak[1]);
         String explicitId = expectError("Forbidden.NoPermission", 403, () -> k.encrypt(prodKey, plaintext())).requestId();
-        k.describeKey(prodKey);
+        describes(k, prodKey);
         java.nio.file.Path log = server.dataDir().resolve("audit").resolve("audit.log");
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
             List<String> lines = java.nio.file.Files.readAllLines(log);
@@ -272,38 +328,38 @@ class IdentityConformanceTest {
         KmsApi k = userWith(policy(allow("\"kms:*\"", "\"*\"", null)
                 + ",{\"Effect\":\"Deny\",\"Action\":\"kms:Encrypt\",\"Resource\":" + keyArn(prodKey) + "}"), V2Api.Signing.ACS3);
         denied(() -> k.encrypt(prodKey, plaintext()));
-        k.encrypt(devKey, plaintext());
-        k.describeKey(prodKey);
+        encrypts(k, devKey, devKey);
+        describes(k, prodKey);
     }
 
     @Test
     void conditions() {
         KmsApi prodOnly = userWith(policy(allow("\"kms:Encrypt\"", "\"*\"", "{\"StringEquals\":{\"kms:tag/env\":\"prod\"}}")), V2Api.Signing.ACS3);
-        prodOnly.encrypt(prodKey, plaintext());
+        encrypts(prodOnly, prodKey, prodKey);
         denied(() -> prodOnly.encrypt(devKey, plaintext()));
 
         KmsApi loopback = userWith(policy(allow("\"kms:Encrypt\"", "\"*\"", "{\"IpAddress\":{\"acs:SourceIp\":[\"127.0.0.0/8\"]}}")), V2Api.Signing.ACS3);
-        loopback.encrypt(prodKey, plaintext());
+        encrypts(loopback, prodKey, prodKey);
         KmsApi office = userWith(policy(allow("\"kms:Encrypt\"", "\"*\"", "{\"IpAddress\":{\"acs:SourceIp\":\"10.0.0.0/8\"}}")), V2Api.Signing.ACS3);
         denied(() -> office.encrypt(prodKey, plaintext()));
 
         KmsApi expired = userWith(policy(allow("\"kms:Encrypt\"", "\"*\"", "{\"DateLessThan\":{\"acs:CurrentTime\":\"2001-01-01T00:00:00Z\"}}")), V2Api.Signing.ACS3);
         denied(() -> expired.encrypt(prodKey, plaintext()));
         KmsApi current = userWith(policy(allow("\"kms:Encrypt\"", "\"*\"", "{\"DateGreaterThan\":{\"acs:CurrentTime\":\"2001-01-01T00:00:00Z\"}}")), V2Api.Signing.ACS3);
-        current.encrypt(prodKey, plaintext());
+        encrypts(current, prodKey, prodKey);
 
         String[] ak = userKey(policy(allow("\"kms:Encrypt\"", "\"*\"", "{\"Bool\":{\"acs:SecureTransport\":\"true\"}}")));
         KmsApi http = V2Api.create(server.httpPort(), null, V2Api.Signing.ACS3, ak[0], ak[1]);
         denied(() -> http.encrypt(prodKey, plaintext()));
         KmsApi https = V2Api.create(server.httpsPort(), server.caPem(), V2Api.Signing.ACS3, ak[0], ak[1]);
-        https.encrypt(prodKey, plaintext());
+        encrypts(https, prodKey, prodKey);
     }
 
     @Test
     void v1SdkSeesTheSameDecisions() {
         String[] ak = userKey(policy(allow("\"kms:Encrypt\"", keyArn(prodKey), null)));
         KmsApi v1 = server.v1(false, ak[0], ak[1], null);
-        v1.encrypt(prodKey, plaintext());
+        encrypts(v1, prodKey, prodKey);
         denied(() -> v1.encrypt(devKey, plaintext()));
     }
 
@@ -314,7 +370,11 @@ class IdentityConformanceTest {
         expectError("NoPermission", 403, () -> call("ram", () -> userRam.createUser(new CreateUserRequest().setUserName(unique("x")))));
         String[] admin = userKey(policy(allow("\"ram:*\"", "\"*\"", null)));
         var adminRam = IamClients.ram(server, admin[0], admin[1]);
-        call("ram", () -> adminRam.createUser(new CreateUserRequest().setUserName(unique("x"))));
+        String created = unique("x");
+        assertThat(call("ram", () -> adminRam.createUser(new CreateUserRequest().setUserName(created))).getBody().getUser().getUserName())
+                .isEqualTo(created);
+        assertThat(call("ram", () -> ram.getUser(new GetUserRequest().setUserName(created))).getBody().getUser().getUserName())
+                .as("the user the RAM administrator created, seen by root").isEqualTo(created);
     }
 
     /** A user allowed ram:*AccessKey* on itself manages its own keys without naming itself, and no one else's. */
@@ -328,7 +388,9 @@ class IdentityConformanceTest {
         var second = call("ram", () -> self.createAccessKey(new CreateAccessKeyRequest())).getBody().getAccessKey();
         assertThat(call("ram", () -> self.listAccessKeys(new ListAccessKeysRequest())).getBody().getAccessKeys().getAccessKey())
                 .extracting(k -> k.getAccessKeyId()).containsExactlyInAnyOrder(key.getAccessKeyId(), second.getAccessKeyId());
+        assertThat(second.getAccessKeySecret()).hasSize(30);
         call("ram", () -> self.deleteAccessKey(new DeleteAccessKeyRequest().setUserAccessKeyId(second.getAccessKeyId())));
+        assertThat(accessKeys(name)).extracting(k -> k.getAccessKeyId()).containsExactly(key.getAccessKeyId());
         String[] other = userKey(null);
         expectError("NoPermission", 403, () -> call("ram", () -> self.listAccessKeys(new ListAccessKeysRequest().setUserName(other[2]))));
     }
@@ -361,14 +423,14 @@ class IdentityConformanceTest {
 
         for (V2Api.Signing signing : List.of(V2Api.Signing.ACS3, V2Api.Signing.RPC)) {
             KmsApi temp = V2Api.create(server.httpPort(), null, signing, c.getAccessKeyId(), c.getAccessKeySecret(), c.getSecurityToken());
-            String blob = temp.encrypt(prodKey, plaintext()).ciphertextBlob();
-            temp.decrypt(blob);
+            encrypts(temp, prodKey, prodKey);
+            decrypts(temp, prodKey);
             denied(() -> temp.encrypt(devKey, plaintext()));
             denied(() -> temp.createKey(new CreateKey()));
         }
         KmsApi v1 = org.openkms.conformance.V1Api.create(server.httpPort(), false, c.getAccessKeyId(), c.getAccessKeySecret(),
                 c.getSecurityToken(), null);
-        v1.encrypt(prodKey, plaintext());
+        encrypts(v1, prodKey, prodKey);
         denied(() -> v1.encrypt(devKey, plaintext()));
         // Temporary keys without their token, or with someone else's, are refused.
         expectError("InvalidSecurityToken.Malformed", 400, () -> V2Api.create(server.httpPort(), null, V2Api.Signing.ACS3,

@@ -65,8 +65,12 @@ class RamRoleArnProviderConformanceTest {
         assertThat(c.getSecurityToken()).startsWith("CAIS");
 
         var kms = V2Api.create(server.httpPort(), null, V2Api.Signing.ACS3, c.getAccessKeyId(), c.getAccessKeySecret(), c.getSecurityToken());
-        String blob = kms.encrypt(key, b64(randomBytes(16))).ciphertextBlob();
-        kms.decrypt(blob);
+        String plaintext = b64(randomBytes(16));
+        var encrypted = kms.encrypt(key, plaintext);
+        assertThat(encrypted.keyId()).isEqualTo(key);
+        var decrypted = kms.decrypt(encrypted.ciphertextBlob());
+        assertThat(decrypted.plaintext()).isEqualTo(plaintext);
+        assertThat(decrypted.keyId()).isEqualTo(key);
         expectError("Forbidden.NoPermission", 403, () -> kms.createKey(new CreateKey()));
     }
 }

@@ -60,6 +60,14 @@ class ResourcePolicyConformanceTest {
                 + "\"]},\"Action\":[" + actions + "],\"Resource\":[\"*\"]}]}";
     }
 
+    /** An allowed Encrypt: answered for that key, and the ciphertext opens (as root) to what was sent. */
+    private void encrypts(V2Api k, String keyId) {
+        String plaintext = b64(randomBytes(8));
+        var e = k.encrypt(keyId, plaintext);
+        assertThat(e.keyId()).isEqualTo(keyId);
+        assertThat(root.decrypt(e.ciphertextBlob()).plaintext()).isEqualTo(plaintext);
+    }
+
     private void setKeyPolicy(String keyId, String doc) {
         root.call(() -> root.client().setKeyPolicy(new SetKeyPolicyRequest().setKeyId(keyId).setPolicyName("default").setPolicy(doc)));
     }
@@ -81,17 +89,17 @@ class ResourcePolicyConformanceTest {
         // Naming the user grants without any RAM policy, for that key only.
         String grant = policy("Allow", userArn(plain[2]), "\"kms:Encrypt\"");
         setKeyPolicy(key, grant);
-        plainKms.encrypt(key, b64(randomBytes(8)));
+        encrypts(plainKms, key);
         expectError("Forbidden.NoPermission", 403, () -> plainKms.encrypt(other, b64(randomBytes(8))));
         assertThat(root.call(() -> root.client().getKeyPolicy(new GetKeyPolicyRequest().setKeyId(key))).getBody().getPolicy()).isEqualTo(grant);
 
         // A Deny in the key policy beats the user's full RAM access.
         String[] admin = user("AliyunKMSFullAccess");
         var adminKms = V2Api.create(server.httpPort(), null, V2Api.Signing.RPC, admin[0], admin[1]);
-        adminKms.encrypt(key, b64(randomBytes(8)));
+        encrypts(adminKms, key);
         setKeyPolicy(key, policy("Deny", userArn(admin[2]), "\"kms:Encrypt\""));
         expectError("Forbidden.NoPermission", 403, () -> adminKms.encrypt(key, b64(randomBytes(8))));
-        adminKms.encrypt(other, b64(randomBytes(8)));
+        encrypts(adminKms, other);
 
         expectError("Forbidden.ResourceNotFound", 404, () -> root.call(() -> root.client().getKeyPolicy(
                 new GetKeyPolicyRequest().setKeyId(key).setPolicyName("other"))));

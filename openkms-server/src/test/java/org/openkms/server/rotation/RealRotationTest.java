@@ -16,12 +16,14 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openkms.server.OpenKmsServer;
 import org.openkms.server.SignedClient;
 import org.openkms.server.config.ServerConfig;
+import org.openkms.storage.TestPostgres;
 
 /**
  * Rotation for real: RotateSecret through the API changes the password of a throwaway account on the
  * PostgreSQL, MariaDB and Redis servers running on loopback. After each rotation a client re-reads the secret
  * and connects with what it got; the old password stops working (single account) or keeps working until the
- * next rotation (dual account).
+ * next rotation (dual account). The PostgreSQL cases are skipped when OPENKMS_SKIP_PG=1, like every test that needs
+ * PostgreSQL (see TestPostgres); MariaDB and Redis are always needed.
  */
 class RealRotationTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -58,6 +60,7 @@ class RealRotationTest {
 
     @Test
     void postgresSingleAccountOldPasswordStopsWorking() throws Exception {
+        TestPostgres.assumeEnabled();
         String role = unique("rot_pg_single");
         RealServers.pgCreateRole(role, "initial-pw-1");
         try {
@@ -122,6 +125,7 @@ class RealRotationTest {
 
     @Test
     void postgresDualAccountPreviousKeepsWorkingUntilTheNextRotation() throws Exception {
+        TestPostgres.assumeEnabled();
         String a = unique("rot_pg_a");
         String b = a + "_clone";
         RealServers.pgCreateRole(a, "initial-a");
@@ -137,6 +141,7 @@ class RealRotationTest {
 
     @Test
     void polardbSecretsRotateLikeRdsOnTheirCluster() throws Exception {
+        TestPostgres.assumeEnabled();
         String a = unique("rot_polar_a");
         String b = a + "_clone";
         RealServers.pgCreateRole(a, "initial-a");
@@ -205,6 +210,7 @@ class RealRotationTest {
 
     @Test
     void aFailedRotationKeepsTheOldValueAndSaysWhy() throws Exception {
+        TestPostgres.assumeEnabled();
         String role = unique("rot_pg_fail");
         RealServers.pgCreateRole(role, "real-pw");
         try {
