@@ -101,11 +101,10 @@ public final class OpenKmsServer implements AutoCloseable {
             locks.add(DataDirLock.createAndLock(dataDir));
             if (sqliteFile != null) {
                 Path db = sqliteFile.toAbsolutePath().normalize();
-                if (!db.startsWith(dataDir.normalize())) {
-                    // Outside the data dir, so another server's data dir lock would not cover it.
-                    locks.add(DataDirLock.lock(db.resolveSibling(db.getFileName() + ".openkms-lock"), "SQLite database " + db,
-                            "give this server its own --storage-url"));
-                }
+                // The database's own lock, whatever data dir names it: a second server pointed at this file with
+                // --storage-url from another data dir must be refused too.
+                locks.add(DataDirLock.lock(db.resolveSibling(db.getFileName() + ".openkms-lock"), "SQLite database " + db,
+                        "give this server its own --storage-url"));
                 storage = openStorage("jdbc:sqlite:" + db, storageOption);
             }
             RootKeyProvider rootKey = RootKeyGuard.open(dataDir.resolve("root.key"), storage, clock);

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.openkms.core.Account;
 import org.openkms.core.error.Errors;
+import org.openkms.core.error.KmsException;
 import org.openkms.core.key.KeyRecord;
 import org.openkms.core.key.KeySpec;
 import org.openkms.core.key.KeyState;
@@ -102,7 +103,7 @@ public final class KeyService {
     }
 
     public void updateKeyDescription(String keyIdParam, String description) {
-        mutate(keyIdParam, k -> {
+        mutateCustomerKey(keyIdParam, k -> {
             if (k.state() == KeyState.PendingDeletion) {
                 throw Errors.pendingDeletion();
             }
@@ -111,7 +112,7 @@ public final class KeyService {
     }
 
     public void enableKey(String keyIdParam) {
-        mutate(keyIdParam, k -> switch (k.state()) {
+        mutateCustomerKey(keyIdParam, k -> switch (k.state()) {
             case Enabled -> null;
             case Disabled -> k.withState(KeyState.Enabled, null);
             default -> throw Errors.stateModifiedFailed(k.state().name());
@@ -119,7 +120,7 @@ public final class KeyService {
     }
 
     public void disableKey(String keyIdParam) {
-        mutate(keyIdParam, k -> switch (k.state()) {
+        mutateCustomerKey(keyIdParam, k -> switch (k.state()) {
             case Disabled -> null;
             case Enabled -> k.withState(KeyState.Disabled, null);
             default -> throw Errors.stateModifiedFailed(k.state().name());
@@ -130,7 +131,7 @@ public final class KeyService {
         if (pendingWindowInDays < 7 || pendingWindowInDays > 366) {
             throw Errors.invalidParameter("PendingWindowInDays", "It must be between 7 and 366.");
         }
-        mutate(keyIdParam, k -> {
+        mutateCustomerKey(keyIdParam, k -> {
             if (k.state() == KeyState.PendingDeletion) {
                 throw Errors.stateModifiedFailed(k.state().name());
             }
@@ -142,7 +143,7 @@ public final class KeyService {
     }
 
     public void cancelKeyDeletion(String keyIdParam) {
-        mutate(keyIdParam, k -> {
+        mutateCustomerKey(keyIdParam, k -> {
             if (k.state() != KeyState.PendingDeletion) {
                 throw Errors.stateModifiedFailed(k.state().name());
             }
@@ -152,7 +153,7 @@ public final class KeyService {
     }
 
     public void setDeletionProtection(String keyIdParam, boolean enabled, String description) {
-        mutate(keyIdParam, k -> {
+        mutateCustomerKey(keyIdParam, k -> {
             if (k.state() == KeyState.PendingDeletion) {
                 throw Errors.pendingDeletion();
             }
@@ -170,7 +171,7 @@ public final class KeyService {
             RotationIntervals.checkRange(seconds, settings.minRotationInterval(), settings.maxRotationInterval());
         }
         long newSeconds = seconds;
-        mutate(keyIdParam, k -> {
+        mutateCustomerKey(keyIdParam, k -> {
             rejectUnlessEnabled(k);
             if (k.origin() == Origin.EXTERNAL) {
                 throw Errors.unsupportedOperation("Keys with imported material (Origin EXTERNAL) cannot rotate automatically.");
@@ -377,6 +378,30 @@ public final class KeyService {
      * Applies a transition to the stored key. The function returns the new record, or null for "no change"
      * (idempotent calls such as EnableKey on an Enabled key). Retries when another writer got there first.
      */
+    /**
+     * The key behind {@code alias/acs/secrets-manager} belongs to the service: it seals every secret created
+     * without EncryptionKeyId, so disabling, deleting or re-policing it would take those secrets away from everyone.
+     * Like Alibaba's service-managed keys, it is used, never managed, by callers.
+     */
+    public void requireCustomerManaged(String keyIdParam) {
+        String keyId = resolver.resolve(keyIdParam);
+        String serviceKey;
+        try {
+            serviceKey = resolver.resolve(SecretService.DEFAULT_KEY_ALIAS);
+        } catch (KmsException noServiceKeyYet) {
+            return;
+        }
+        if (serviceKey.equals(keyId)) {
+            throw Errors.unsupportedOperation("The key is managed by Secrets Manager (" + SecretService.DEFAULT_KEY_ALIAS
+                    + ") and cannot be changed.");
+        }
+    }
+
+    private void mutateCustomerKey(String keyIdParam, UnaryOperator<KeyRecord> transition) {
+        requireCustomerManaged(keyIdParam);
+        mutate(keyIdParam, transition);
+    }
+
     private void mutate(String keyIdParam, UnaryOperator<KeyRecord> transition) {
         String keyId = resolver.resolve(keyIdParam);
         locks.withLock(keyId, () -> {

@@ -19,7 +19,10 @@ public final class ResourcePolicyActions {
     }
 
     public static void register(ActionRegistry r) {
-        r.register("SetKeyPolicy", c -> set(c, keyArn(c)))
+        r.register("SetKeyPolicy", c -> {
+                    c.kms().keys().requireCustomerManaged(c.params().required("KeyId"));
+                    return set(c, keyArn(c));
+                })
                 .register("GetKeyPolicy", c -> get(c, keyArn(c), "kms default key policy"))
                 .register("SetSecretPolicy", c -> set(c, secretArn(c)))
                 .register("GetSecretPolicy", c -> get(c, secretArn(c), "kms default secret policy"));

@@ -247,6 +247,16 @@ class HardeningHttpTest {
             }
         }
         assertThat(present).isTrue();
+        // Nor can the key behind it be disabled, deleted or locked away by a key policy.
+        for (SignedClient.Reply r : List.of(
+                client.call("DisableKey", Map.of("KeyId", "alias/acs/secrets-manager")),
+                client.call("ScheduleKeyDeletion", Map.of("KeyId", "alias/acs/secrets-manager", "PendingWindowInDays", "7")),
+                client.call("SetKeyPolicy", Map.of("KeyId", "alias/acs/secrets-manager", "PolicyName", "default",
+                        "Policy", "{\"Version\":\"1\",\"Statement\":[]}")))) {
+            assertThat(r.status()).as(r.raw()).isEqualTo(400);
+            assertThat(r.code()).isEqualTo("Rejected.UnsupportedOperation");
+        }
+        assertThat(client.call("GetSecretValue", Map.of("SecretName", "reserved-alias-probe")).status()).isEqualTo(200);
     }
 
     // ------------------------------------------------------------------ 6. smaller ones
