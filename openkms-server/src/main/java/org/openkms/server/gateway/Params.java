@@ -2,6 +2,7 @@ package org.openkms.server.gateway;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -24,7 +25,9 @@ public final class Params {
      * EncryptionContext is bound into ciphertext, so the caller must say exactly one thing.
      */
     private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            // {"a":"1"} junk must not be read as {"a":"1"}: what the caller sent is one document or an error.
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
     private static final int MAX_CONTEXT_CHARS = 8192;
     private final Map<String, String> values;
 
@@ -137,9 +140,25 @@ public final class Params {
             if (!e.getValue().isTextual()) {
                 throw Errors.invalidParameter(name, "It must be a JSON object of string keys and string values.");
             }
-            out.put(e.getKey(), e.getValue().asText());
+            out.put(wellFormed(name, e.getKey()), wellFormed(name, e.getValue().asText()));
         }
         return out;
+    }
+
+    /**
+     * A lone surrogate has no UTF-8 form: encoded it becomes '?', so "\ud800" and "?" would bind the same
+     * ciphertext. Such text is refused rather than silently changed.
+     */
+    private static String wellFormed(String name, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw Errors.invalidParameter(name, "It contains an unpaired surrogate (not valid Unicode text).");
+            }
+        }
+        return s;
     }
 
     private Map<String, String> flattenedMap(String name) {

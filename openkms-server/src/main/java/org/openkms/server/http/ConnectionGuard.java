@@ -34,16 +34,22 @@ final class ConnectionGuard extends AbstractLifeCycle implements Connection.List
     private final int maxPerSource;
     private final long headerTimeoutNanos;
     private final long requestTimeoutNanos;
+    private final long idleTimeoutNanos;
     private final Scheduler scheduler;
     private final Map<InetAddress, AtomicInteger> perSource = new ConcurrentHashMap<>();
     /** The source each counted connection was charged to (a closed socket no longer knows its peer). */
     private final Map<Connection, InetAddress> charged = new ConcurrentHashMap<>();
-    /** Open HTTP/1.1 connections and, while one is part-way through a request, since when (nanoTime); 0 = idle. */
+    /**
+     * Open HTTP/1.1 connections and what the sweep saw of each: {since (nanoTime) the current phase began, 1 while
+     * a request is part-way in, requests received when the phase began}.
+     */
     private final Map<HttpConnection, long[]> reading = new ConcurrentHashMap<>();
     private volatile Scheduler.Task sweep;
 
-    ConnectionGuard(int maxPerSource, long headerTimeoutMillis, long requestTimeoutMillis, Scheduler scheduler) {
+    ConnectionGuard(int maxPerSource, long headerTimeoutMillis, long requestTimeoutMillis, long idleTimeoutMillis,
+                    Scheduler scheduler) {
         this.maxPerSource = maxPerSource;
+        this.idleTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(idleTimeoutMillis);
         this.headerTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(headerTimeoutMillis);
         this.requestTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(requestTimeoutMillis);
         this.scheduler = scheduler;
@@ -66,7 +72,7 @@ final class ConnectionGuard extends AbstractLifeCycle implements Connection.List
     public void onOpened(Connection connection) {
         EndPoint ep = connection.getEndPoint();
         if (connection instanceof HttpConnection http) {
-            reading.put(http, new long[1]);
+            reading.put(http, new long[3]);
         }
         // Count sockets, not protocol layers: under TLS the HTTP connection sits on a decrypting end point.
         if (!(ep instanceof SocketChannelEndPoint)) {
@@ -116,25 +122,39 @@ final class ConnectionGuard extends AbstractLifeCycle implements Connection.List
         }
     }
 
-    /** Closes connections that have spent too long on the request they are sending. */
+    /**
+     * Closes connections that have spent too long on the request they are sending, and connections that send no
+     * request at all: a new connection must start its first request within the header deadline (a TLS handshake
+     * dripped a byte at a time counts against it), and a kept-alive one its next within the idle timeout, however
+     * many blank lines it sends to keep Jetty's own idle timer from firing.
+     */
     void sweep(long now) {
         for (Map.Entry<HttpConnection, long[]> e : reading.entrySet()) {
-            HttpParser.State state = e.getKey().getParser().getState();
-            long[] since = e.getValue();
-            if (!inRequest(state)) {
-                since[0] = 0;
+            HttpConnection c = e.getKey();
+            HttpParser.State state = c.getParser().getState();
+            long[] seen = e.getValue();
+            long messages = c.getMessagesIn();
+            long phase = inRequest(state) ? 1 : 0;
+            if (seen[0] == 0 || seen[1] != phase || (phase == 0 && seen[2] != messages)) {
+                seen[0] = now;
+                seen[1] = phase;
+                seen[2] = messages;
                 continue;
             }
-            if (since[0] == 0) {
-                since[0] = now;
-                continue;
+            long elapsed = now - seen[0];
+            boolean expired;
+            if (phase == 1) {
+                boolean headers = state.ordinal() <= HttpParser.State.HEADER.ordinal();
+                expired = elapsed > requestTimeoutNanos || (headers && elapsed > headerTimeoutNanos);
+            } else if (state == HttpParser.State.START) {
+                expired = elapsed > (messages == 0 ? headerTimeoutNanos : idleTimeoutNanos);
+            } else {
+                expired = false; // a response is being produced or written: the request is complete
             }
-            long elapsed = now - since[0];
-            boolean headers = state.ordinal() <= HttpParser.State.HEADER.ordinal();
-            if (elapsed > requestTimeoutNanos || (headers && elapsed > headerTimeoutNanos)) {
-                LOG.debug("closing {}: request not received in time ({} after {} ms)", e.getKey().getEndPoint().getRemoteSocketAddress(),
+            if (expired) {
+                LOG.debug("closing {}: no complete request in time ({} after {} ms)", c.getEndPoint().getRemoteSocketAddress(),
                         state, TimeUnit.NANOSECONDS.toMillis(elapsed));
-                e.getKey().getEndPoint().close();
+                c.getEndPoint().close();
             }
         }
     }

@@ -47,7 +47,7 @@ public final class HttpServerFactory {
         http.setRequestHeaderSize(limits.requestHeaderSize());
         http.setMinRequestDataRate(limits.minRequestDataRate());
         ConnectionGuard guard = new ConnectionGuard(limits.maxConnectionsPerSource(), limits.headerTimeout().toMillis(),
-                limits.requestTimeout().toMillis(), server.getScheduler());
+                limits.requestTimeout().toMillis(), limits.idleTimeout().toMillis(), server.getScheduler());
         server.addBean(guard);
         if (listen != null && !listen.isEmpty()) {
             ServerConnector c = new ServerConnector(server, new HttpConnectionFactory(http));

@@ -283,6 +283,11 @@ class HardeningHttpTest {
                 "EncryptionContext", "{\"tenant\":\"a\",\"tenant\":\"b\"}"));
         assertThat(r.status()).isEqualTo(400);
         assertThat(r.code()).isEqualTo("InvalidParameter");
+        for (String bad : List.of("{\"a\":\"1\"}{\"a\":\"2\"}", "{\"a\":\"1\"} junk", "{\"k\":\"\\ud800\"}")) {
+            SignedClient.Reply refused = client.call("Encrypt", Map.of("KeyId", keyId, "Plaintext", "aGVsbG8=", "EncryptionContext", bad));
+            assertThat(refused.status()).as(bad).isEqualTo(400);
+            assertThat(refused.code()).isEqualTo("InvalidParameter");
+        }
     }
 
     // ------------------------------------------------------------------ 7. documented sizes, Alibaba errors everywhere

@@ -84,6 +84,29 @@ class ConnectionLimitsTest {
     }
 
     @Test
+    void blankLinesInsteadOfARequestDoNotKeepAConnectionOpen() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", server.httpPort())) {
+            s.setSoTimeout(300);
+            OutputStream out = s.getOutputStream();
+            long t0 = System.nanoTime();
+            boolean closed = false;
+            while (!closed && System.nanoTime() - t0 < 6_000_000_000L) {
+                try {
+                    out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    closed = s.getInputStream().read() == -1;
+                } catch (java.net.SocketTimeoutException stillOpen) {
+                    // keep sending blank lines
+                } catch (SocketException reset) {
+                    closed = true;
+                }
+            }
+            assertThat(closed).as("a connection sending only blank lines was closed").isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(4));
+        }
+    }
+
+    @Test
     void aBodyThatNeverArrivesIsCutOffAtTheRequestDeadline() throws Exception {
         try (Socket s = new Socket("127.0.0.1", server.httpPort())) {
             s.setSoTimeout(6_000);
