@@ -29,28 +29,33 @@ public final class IdentityResources implements ResourceResolver {
         return targets(action, p);
     }
 
+    /**
+     * Each action's resources from the parameters it acts on, never from whichever name happens to be present
+     * (an added UserName=&lt;self&gt; must not authorise CreatePolicy). Attaching or detaching a policy acts on the
+     * policy as well as on the user or role, so a user allowed to manage one user cannot hand it any policy.
+     */
     @Override
     public List<Target> targets(String action, Params p) {
         String a = namespace + ":" + action;
-        if ("GetCallerIdentity".equals(action)) {
-            return List.of();
-        }
-        if ("AssumeRole".equals(action)) {
-            String arn = p.optional("RoleArn");
-            return List.of(new Target(a, arn == null ? prefix + "*" : arn));
-        }
-        String user = p.optional("UserName");
-        if (user != null && !user.isEmpty()) {
-            return List.of(new Target(a, prefix + "user/" + user));
-        }
-        String role = p.optional("RoleName");
-        if (role != null && !role.isEmpty()) {
-            return List.of(new Target(a, prefix + "role/" + role));
-        }
-        String policy = p.optional("PolicyName");
-        if (policy != null && !policy.isEmpty()) {
-            return List.of(new Target(a, prefix + "policy/" + policy));
-        }
-        return List.of(new Target(a, prefix + "*"));
+        return switch (action) {
+            case "GetCallerIdentity" -> List.of();
+            case "AssumeRole" -> {
+                String arn = p.optional("RoleArn");
+                yield List.of(new Target(a, arn == null || arn.isEmpty() ? prefix + "*" : arn));
+            }
+            case "CreateUser", "GetUser", "DeleteUser", "CreateAccessKey", "ListAccessKeys", "UpdateAccessKey", "DeleteAccessKey",
+                 "ListPoliciesForUser" -> List.of(named(a, "user/", p.optional("UserName")));
+            case "CreateRole", "GetRole", "DeleteRole", "ListPoliciesForRole" -> List.of(named(a, "role/", p.optional("RoleName")));
+            case "CreatePolicy", "GetPolicy", "DeletePolicy" -> List.of(named(a, "policy/", p.optional("PolicyName")));
+            case "AttachPolicyToUser", "DetachPolicyFromUser" ->
+                    List.of(named(a, "user/", p.optional("UserName")), named(a, "policy/", p.optional("PolicyName")));
+            case "AttachPolicyToRole", "DetachPolicyFromRole" ->
+                    List.of(named(a, "role/", p.optional("RoleName")), named(a, "policy/", p.optional("PolicyName")));
+            default -> List.of(new Target(a, prefix + "*"));
+        };
+    }
+
+    private Target named(String action, String kind, String name) {
+        return new Target(action, name == null || name.isEmpty() ? prefix + "*" : prefix + kind + name);
     }
 }

@@ -127,4 +127,30 @@ class ResourceResolutionHttpTest {
         assertThat(allButKb.call("TagResource", Map.of("KeyId", open, "Tags", "[{\"TagKey\":\"k\",\"TagValue\":\"v\"}]")).status())
                 .isEqualTo(200);
     }
+
+    @Test
+    void ramCallsAreAuthorisedOnWhatTheyActOn() throws Exception {
+        String base = "http://127.0.0.1:" + server.httpPort();
+        SignedClient carol = user(base, "carol", "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"ram:*\"],"
+                + "\"Resource\":[\"acs:ram:*:*:user/carol\"]}]}");
+        // Attaching a policy needs the policy too: managing herself does not let carol grant herself KMS.
+        denied(ramAs(carol, "AttachPolicyToUser", Map.of("PolicyType", "System", "PolicyName", "AliyunKMSFullAccess", "UserName", "carol")),
+                "NoPermission");
+        // An added UserName does not authorise an action on something else.
+        denied(ramAs(carol, "CreatePolicy", Map.of("PolicyName", "sneaky", "UserName", "carol",
+                "PolicyDocument", "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"kms:*\"],\"Resource\":[\"*\"]}]}")),
+                "NoPermission");
+        assertThat(ramAs(carol, "GetUser", Map.of("UserName", "carol")).status()).isEqualTo(200);
+    }
+
+    private static SignedClient.Reply ramAs(SignedClient who, String action, Map<String, String> params) throws Exception {
+        Map<String, String> all = new HashMap<>(params);
+        all.put("Version", "2015-05-01");
+        return who.call(action, all);
+    }
+
+    private static void denied(SignedClient.Reply r, String code) {
+        assertThat(r.status()).as(r.raw()).isEqualTo(403);
+        assertThat(r.code()).isEqualTo(code);
+    }
 }
