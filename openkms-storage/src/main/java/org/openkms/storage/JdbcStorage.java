@@ -2,15 +2,23 @@ package org.openkms.storage;
 
 import org.openkms.core.store.AccessKeyRepository;
 import org.openkms.core.store.AliasRepository;
+import org.openkms.core.store.ChangeFeed;
+import org.openkms.core.store.ChangeListener;
 import org.openkms.core.store.IamRepository;
 import org.openkms.core.store.KeyRepository;
 import org.openkms.core.store.SecretRepository;
 import org.openkms.core.store.Storage;
 import org.openkms.core.store.TagRepository;
 
-/** The Storage port over one connection provider; the repositories are stateless and thread-safe. */
+/**
+ * The Storage port over one connection provider; the repositories are stateless and thread-safe. On PostgreSQL
+ * (a {@code postgresUrl}) it also pushes other nodes' writes ({@link PostgresChangeFeed}) and keeps scheduled jobs
+ * to one node at a time ({@link PostgresJobLock}); on SQLite, whose file one process owns, neither is needed.
+ */
 final class JdbcStorage implements Storage {
     private final ConnectionProvider db;
+    private final String postgresUrl;
+    private final PostgresJobLock jobLock;
     private final KeyRepository keys;
     private final AliasRepository aliases;
     private final TagRepository tags;
@@ -21,7 +29,13 @@ final class JdbcStorage implements Storage {
     private final org.openkms.core.store.MetaRepository meta;
 
     JdbcStorage(ConnectionProvider db, Dialect dialect) {
+        this(db, dialect, null);
+    }
+
+    JdbcStorage(ConnectionProvider db, Dialect dialect, String postgresUrl) {
         this.db = db;
+        this.postgresUrl = postgresUrl;
+        this.jobLock = postgresUrl == null ? null : new PostgresJobLock(db);
         this.keys = new JdbcKeyRepository(db, dialect);
         this.aliases = new JdbcAliasRepository(db, dialect);
         this.tags = new JdbcTagRepository(db, dialect);
@@ -76,6 +90,20 @@ final class JdbcStorage implements Storage {
     public long changeGeneration() {
         return db.read("changeGeneration", c -> Sql.queryOne(c, "SELECT value FROM change_generation WHERE id = 1",
                 rs -> rs.getLong(1))).orElse(0L);
+    }
+
+    @Override
+    public ChangeFeed changeFeed(ChangeListener listener) {
+        return postgresUrl == null ? null : PostgresChangeFeed.start(postgresUrl, listener);
+    }
+
+    @Override
+    public boolean runExclusive(String job, Runnable work) {
+        if (jobLock == null) {
+            work.run();
+            return true;
+        }
+        return jobLock.runExclusive(job, work);
     }
 
     /** Waits for running work where the backend can (SQLite), then releases all connections. */

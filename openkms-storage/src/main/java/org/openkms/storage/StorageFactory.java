@@ -106,7 +106,7 @@ public final class StorageFactory {
             pool.close();
             throw e;
         }
-        return new JdbcStorage(pool, Dialect.POSTGRESQL);
+        return new JdbcStorage(pool, Dialect.POSTGRESQL, jdbcUrl);
     }
 
     /**

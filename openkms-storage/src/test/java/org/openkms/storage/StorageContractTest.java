@@ -925,6 +925,45 @@ public abstract class StorageContractTest {
         }
     }
 
+    // ---- scheduled jobs (Storage#runExclusive): the part every backend shares; PostgresStorageTest adds the
+    // exclusion between nodes
+
+    @Test
+    void anExclusiveJobRunsAndSaysSo() {
+        AtomicInteger runs = new AtomicInteger();
+        assertThat(storage.runExclusive("key-maintenance", runs::incrementAndGet)).isTrue();
+        assertThat(storage.runExclusive("key-maintenance", runs::incrementAndGet)).isTrue();
+        assertThat(runs).hasValue(2);
+    }
+
+    @Test
+    void anExclusiveJobWritesThroughTheSameStorage() {
+        // On SQLite the job needs the one writer connection, on PostgreSQL another pooled one: neither may deadlock.
+        assertThat(storage.runExclusive("key-maintenance", () -> storage.keys().create(key("job-key", T0), List.of(), Map.of()))).isTrue();
+        assertThat(storage.keys().find("job-key")).isPresent();
+    }
+
+    @Test
+    void aFailingExclusiveJobThrowsItsOwnExceptionAndDoesNotKeepTheJob() {
+        IllegalStateException failure = new IllegalStateException("job failed");
+        assertThatThrownBy(() -> storage.runExclusive("key-maintenance", () -> {
+            throw failure;
+        })).isSameAs(failure);
+        AtomicInteger runs = new AtomicInteger();
+        assertThat(storage.runExclusive("key-maintenance", runs::incrementAndGet)).isTrue();
+        assertThat(runs).hasValue(1);
+    }
+
+    @Test
+    void differentJobsDoNotExcludeEachOther() {
+        AtomicInteger runs = new AtomicInteger();
+        assertThat(storage.runExclusive("key-maintenance", () -> {
+            runs.incrementAndGet();
+            assertThat(storage.runExclusive("secret-maintenance", runs::incrementAndGet)).isTrue();
+        })).isTrue();
+        assertThat(runs).hasValue(2);
+    }
+
     // ---- database metadata (V5__server_meta.sql)
 
     @Test

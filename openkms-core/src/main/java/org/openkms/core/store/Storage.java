@@ -37,6 +37,28 @@ public interface Storage extends AutoCloseable {
         return 0;
     }
 
+    /**
+     * Starts pushing other nodes' committed writes to {@code listener} as they happen (PostgreSQL: LISTEN/NOTIFY
+     * on one dedicated connection), or returns null when this backend cannot push (SQLite, whose file belongs to
+     * one process). A push channel can lose writes while it reconnects, so callers keep polling
+     * {@link #changeGeneration()} as the fallback. Close the returned feed before closing the storage.
+     */
+    default ChangeFeed changeFeed(ChangeListener listener) {
+        return null;
+    }
+
+    /**
+     * Runs {@code work} unless another process sharing this storage is running work under the same
+     * {@code job} name at this moment, in which case it returns false at once without running it (the other
+     * process does the job; the next scheduled run tries again). For scheduled jobs that must not run on several
+     * nodes at once. A backend owned by one process (SQLite) just runs it. Exceptions thrown by {@code work}
+     * propagate; the exclusion ends when it returns or throws, and also when this process dies.
+     */
+    default boolean runExclusive(String job, Runnable work) {
+        work.run();
+        return true;
+    }
+
     @Override
     void close();
 }
