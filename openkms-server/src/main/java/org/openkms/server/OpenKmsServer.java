@@ -19,6 +19,7 @@ import org.openkms.core.service.SecretMaintenance;
 import org.openkms.core.service.SecretRotation;
 import org.openkms.server.rotation.Rotators;
 import org.openkms.core.service.KmsSettings;
+import org.openkms.core.store.ChangeFeed;
 import org.openkms.core.store.Storage;
 import org.openkms.core.store.StorageException;
 import org.openkms.crypto.rootkey.RootKeyProvider;
@@ -55,6 +56,8 @@ import org.slf4j.LoggerFactory;
 public final class OpenKmsServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OpenKmsServer.class);
     private final Storage storage;
+    /** Other nodes' writes, pushed (PostgreSQL); null on SQLite or with storage.cacheListen off. */
+    private final ChangeFeed feed;
     private final JsonLinesAuditLog audit;
     private final Server jetty;
     private final ScheduledExecutorService scheduler;
@@ -64,10 +67,11 @@ public final class OpenKmsServer implements AutoCloseable {
     /** The data dir lock (and an outside SQLite file's), held until {@link #close}. */
     private final List<AutoCloseable> locks;
 
-    private OpenKmsServer(Storage storage, JsonLinesAuditLog audit, Server jetty, ScheduledExecutorService scheduler,
+    private OpenKmsServer(Storage storage, ChangeFeed feed, JsonLinesAuditLog audit, Server jetty, ScheduledExecutorService scheduler,
                           Kms kms, TlsMaterial tls, String[] generatedRootKey, List<AutoCloseable> locks) {
         this.locks = locks;
         this.storage = storage;
+        this.feed = feed;
         this.audit = audit;
         this.jetty = jetty;
         this.scheduler = scheduler;
@@ -91,6 +95,7 @@ public final class OpenKmsServer implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         List<AutoCloseable> locks = new ArrayList<>();
         Storage storage = null;
+        ChangeFeed feed = null;
         JsonLinesAuditLog audit = null;
         try {
             Path sqliteFile = config.storageUrl() == null ? dataDir.resolve("openkms.db") : StorageFactory.sqliteFile(config.storageUrl());
@@ -143,15 +148,21 @@ public final class OpenKmsServer implements AutoCloseable {
                 return t;
             });
             long period = Math.max(1, config.maintenanceInterval().toMillis());
-            scheduler.scheduleWithFixedDelay(kms.maintenance(), period, period, TimeUnit.MILLISECONDS);
+            // Several nodes may share the database: each run of a job takes the job's lock in the database, and a
+            // node that finds it taken skips that run (Storage#runExclusive), so no key or secret is processed
+            // twice at once. The jobs only ever act on what is due, so the next run on any node picks up the rest.
+            scheduler.scheduleWithFixedDelay(exclusive(storage, "key-maintenance", kms.maintenance()), period, period, TimeUnit.MILLISECONDS);
             long sync = config.effectiveCacheSyncInterval().toMillis();
             if (sync > 0) {
                 scheduler.scheduleWithFixedDelay(coherence, sync, sync, TimeUnit.MILLISECONDS);
             }
+            // Push in addition to the poll (see CacheCoherence); null on SQLite, which has no other nodes.
+            feed = config.cacheListen() ? storage.changeFeed(coherence) : null;
             JsonLinesAuditLog auditLog = audit;
-            scheduler.scheduleWithFixedDelay(new SecretMaintenance(kms.secrets(), outcome -> auditRotation(auditLog, kms, outcome)),
+            scheduler.scheduleWithFixedDelay(exclusive(storage, "secret-maintenance",
+                            new SecretMaintenance(kms.secrets(), outcome -> auditRotation(auditLog, kms, outcome))),
                     period, period, TimeUnit.MILLISECONDS);
-            OpenKmsServer server = new OpenKmsServer(storage, audit, jetty, scheduler, kms, tls, generated, locks);
+            OpenKmsServer server = new OpenKmsServer(storage, feed, audit, jetty, scheduler, kms, tls, generated, locks);
             LOG.info("OpenKMS listening: http={} https={} data-dir={} region={}", server.httpPort(), server.httpsPort(), dataDir, config.region());
             return server;
         } catch (Exception | Error e) {
@@ -164,6 +175,9 @@ public final class OpenKmsServer implements AutoCloseable {
                 e.addSuppressed(stopFailure);
             }
             Listeners.close(jetty);
+            if (feed != null) {
+                feed.close();
+            }
             if (storage != null) {
                 storage.close();
             }
@@ -289,7 +303,31 @@ public final class OpenKmsServer implements AutoCloseable {
             LOG.warn("HTTP server did not stop cleanly", e);
         }
         audit.close();
+        if (feed != null) {
+            feed.close();
+        }
         storage.close();
         closeAll(locks);
+    }
+
+    /** Whether this node is receiving other nodes' writes as they commit (false: it relies on the poll). */
+    public boolean listeningForChanges() {
+        return feed != null && feed.listening();
+    }
+
+    /**
+     * A scheduled job that runs only while no other node runs it. Never throws: an exception out of a task
+     * scheduled with fixed delay would cancel all its later runs.
+     */
+    private static Runnable exclusive(Storage storage, String job, Runnable work) {
+        return () -> {
+            try {
+                if (!storage.runExclusive(job, work)) {
+                    LOG.debug("{} skipped: another node is running it", job);
+                }
+            } catch (RuntimeException e) {
+                LOG.error("{} failed; will retry on the next run", job, e);
+            }
+        };
     }
 }

@@ -31,7 +31,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * dataDir: ./openkms-data
  * region: cn-hangzhou
  * accountId: "1234567890123456"
- * storage: { url: jdbc:postgresql://127.0.0.1:5432/openkms?user=openkms }
+ * storage: { url: jdbc:postgresql://127.0.0.1:5432/openkms?user=openkms, cacheSyncInterval: 1s, cacheListen: true }
  * tls: { certificate: server.crt, key: server.key }
  * keys: { maintenanceInterval: 60s, minKeyVersionInterval: 7d, minRotationInterval: 7d }
  * audit: { maxFileSize: 100MiB, maxFiles: 10, maxTotalSize: 1GiB, rotateInterval: 1d, failClosed: false }
@@ -159,6 +159,9 @@ public final class ConfigLoader {
         if (text(storage, "cacheSyncInterval") != null) {
             c = c.withCacheSyncInterval(duration(text(storage, "cacheSyncInterval")));
         }
+        if (text(storage, "cacheListen") != null) {
+            c = c.withCacheListen(bool(text(storage, "cacheListen")));
+        }
         JsonNode tls = y.path("tls");
         if (text(tls, "certificate") != null || text(tls, "key") != null) {
             c = c.withTls(path(text(tls, "certificate")), path(text(tls, "key")));
@@ -212,6 +215,9 @@ public final class ConfigLoader {
         }
         if (env.get("OPENKMS_CACHE_SYNC_INTERVAL") != null) {
             c = c.withCacheSyncInterval(duration(env.get("OPENKMS_CACHE_SYNC_INTERVAL")));
+        }
+        if (env.get("OPENKMS_CACHE_LISTEN") != null) {
+            c = c.withCacheListen(bool(env.get("OPENKMS_CACHE_LISTEN").trim()));
         }
         if (env.get("OPENKMS_MAINTENANCE_INTERVAL") != null) {
             c = c.withMaintenanceInterval(duration(env.get("OPENKMS_MAINTENANCE_INTERVAL")));

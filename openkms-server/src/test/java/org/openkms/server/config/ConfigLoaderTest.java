@@ -39,7 +39,7 @@ class ConfigLoaderTest {
                 dataDir: /tmp/x
                 region: cn-shanghai
                 accountId: "1234567890123456"
-                storage: { url: "jdbc:sqlite:/tmp/x.db", cacheSyncInterval: 2s }
+                storage: { url: "jdbc:sqlite:/tmp/x.db", cacheSyncInterval: 2s, cacheListen: false }
                 tls: { certificate: a.crt, key: a.key }
                 keys: { maintenanceInterval: 60s, minKeyVersionInterval: 0s, minRotationInterval: PT1H }
                 """);
@@ -48,6 +48,7 @@ class ConfigLoaderTest {
         assertThat(c.httpsListen()).isEmpty();
         assertThat(c.region()).isEqualTo("cn-shanghai");
         assertThat(c.cacheSyncInterval()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(c.cacheListen()).isFalse();
         assertThat(c.minRotationInterval()).isEqualTo(Duration.ofHours(1));
         assertThat(c.tlsKey()).isEqualTo(Path.of("a.key"));
     }
@@ -103,6 +104,14 @@ class ConfigLoaderTest {
                 .isEqualTo("openkms: OPENKMS_MAINTENANCE_INTERVAL=soon: not a duration: 'soon' (use e.g. 90s, 5m, 2h, 7d or PT90S)");
         assertThat(refusal(() -> ConfigLoader.load(null, Map.of("OPENKMS_CACHE_SYNC_INTERVAL", "-5s"))).getMessage())
                 .isEqualTo("OPENKMS_CACHE_SYNC_INTERVAL=-5s: a duration cannot be negative: '-5s'");
+    }
+
+    @Test
+    void cacheListenIsOnByDefaultAndSwitchedOffByEnvironment() {
+        assertThat(ServerConfig.defaults().cacheListen()).isTrue();
+        assertThat(ConfigLoader.load(null, Map.of("OPENKMS_CACHE_LISTEN", "false")).cacheListen()).isFalse();
+        assertThat(refusal(() -> ConfigLoader.load(null, Map.of("OPENKMS_CACHE_LISTEN", "no"))).getMessage())
+                .isEqualTo("OPENKMS_CACHE_LISTEN=no: not true or false: no");
     }
 
     @Test
