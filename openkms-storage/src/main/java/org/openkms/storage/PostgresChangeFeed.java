@@ -21,11 +21,15 @@ import org.slf4j.LoggerFactory;
  * the pool would retire or hand out the connection. It is made with {@link DriverManager} from the storage URL,
  * so it reaches the same database and schema as the pool.
  *
- * <p>Losing it loses notifications (PostgreSQL queues them only for sessions that are listening), so after every
- * (re)connect the listener is told to {@link ChangeListener#resync() resync}; while disconnected the thread
- * retries with exponential backoff (0.1 s doubling to 5 s) and {@link #listening()} is false, and the caller's
- * poll of change_generation is what keeps caches fresh. A connection that dies silently (no FIN, e.g. a network
- * partition) is found by a {@link Connection#isValid} probe after {@value #PROBE_AFTER_MILLIS} ms without traffic.
+ * <p>Losing the connection loses notifications (PostgreSQL queues them only for sessions that are listening,
+ * https://www.postgresql.org/docs/current/sql-listen.html), so after every (re)connect the listener is told to
+ * {@link ChangeListener#resync() resync}; while disconnected the thread retries with exponential backoff (0.1 s
+ * doubling to 5 s) and {@link #listening()} is false, and the caller's poll of change_generation is what keeps
+ * caches fresh. A connection that dies silently (no FIN, e.g. a network partition) is found by a
+ * {@link Connection#isValid} probe after {@value #PROBE_AFTER_MILLIS} ms without traffic.
+ *
+ * <p>Notifications that arrive together, or within {@value #COALESCE_MILLIS} ms of the last report, are reported
+ * once, with the highest generation among them.
  */
 final class PostgresChangeFeed implements ChangeFeed {
     static final String CHANNEL = "openkms_changes";
@@ -37,6 +41,13 @@ final class PostgresChangeFeed implements ChangeFeed {
     private static final int WAIT_MILLIS = 250;
     private static final long PROBE_AFTER_MILLIS = 5_000;
     private static final int PROBE_TIMEOUT_SECONDS = 5;
+    /**
+     * After reporting, the feed waits this long before it reports again; notifications that arrive meanwhile are
+     * reported together when it ends. Every report makes the node drop all its caches (and reload RAM policies), so
+     * a burst of writes must not become a burst of reloads: at most 1000 / this many per second, for at most this
+     * much more staleness on writes that come in a burst (a lone write is reported at once).
+     */
+    static final long COALESCE_MILLIS = 20;
     private static final long MIN_BACKOFF_MILLIS = 100;
     private static final long MAX_BACKOFF_MILLIS = 5_000;
 
@@ -148,6 +159,7 @@ final class PostgresChangeFeed implements ChangeFeed {
                 }
                 if (highest >= 0) {
                     report(false, highest);
+                    sleep(COALESCE_MILLIS);
                 }
             } else if (System.nanoTime() - quietSince > PROBE_AFTER_MILLIS * 1_000_000) {
                 if (!connection.isValid(PROBE_TIMEOUT_SECONDS)) {
