@@ -308,7 +308,7 @@ class TwoNodesOnPostgresTest {
      * loop reads each through B's in-process Encrypt (served from B's key cache) over and over, as traffic would.
      * One writer per key flips its key (DisableKey/EnableKey over HTTP on A) after a random pause of up to 1 s, so
      * the writes fall at every phase of B's 1 s poll, and flips it again once B has seen the previous flip. The
-     * loop stops each clock when B's view of the key changes; a change B saw before A's answer arrived counts 0.
+     * loop (every millisecond) stops each clock when B's view of the key changes; a change B saw before A's answer arrived counts 0.
      */
     private long[] measureStaleness(boolean listen, int changes) throws Exception {
         startPair(null, listen); // cacheSyncInterval unset: the production default, 1 s on PostgreSQL
@@ -372,6 +372,7 @@ class TwoNodesOnPostgresTest {
                     }
                 }
             }
+            Thread.sleep(1); // a busy loop would take the CPU that nodes A and B (in this JVM) need
         }
         for (Thread w : writers) {
             w.join(TimeUnit.SECONDS.toMillis(5));
