@@ -297,15 +297,15 @@ public final class OpenKmsServer implements AutoCloseable {
     @Override
     public void close() {
         scheduler.shutdownNow();
+        if (feed != null) {
+            feed.close(); // before storage closes, so that no cache reload runs against a closing pool
+        }
         try {
             jetty.stop();
         } catch (Exception e) {
             LOG.warn("HTTP server did not stop cleanly", e);
         }
         audit.close();
-        if (feed != null) {
-            feed.close();
-        }
         storage.close();
         closeAll(locks);
     }
