@@ -151,7 +151,8 @@ public final class OpenKmsServer implements AutoCloseable {
             // Several nodes may share the database: each run of a job takes the job's lock in the database, and a
             // node that finds it taken skips that run (Storage#runExclusive), so no key or secret is processed
             // twice at once. The jobs only ever act on what is due, so the next run on any node picks up the rest.
-            scheduler.scheduleWithFixedDelay(exclusive(storage, "key-maintenance", kms.maintenance()), period, period, TimeUnit.MILLISECONDS);
+            scheduler.scheduleWithFixedDelay(exclusive(storage, "key-maintenance", kms.maintenance()), period, period,
+                    TimeUnit.MILLISECONDS);
             long sync = config.effectiveCacheSyncInterval().toMillis();
             if (sync > 0) {
                 scheduler.scheduleWithFixedDelay(coherence, sync, sync, TimeUnit.MILLISECONDS);

@@ -11,8 +11,9 @@ import java.sql.Statement;
 /**
  * Lets one node at a time run a scheduled job on a shared PostgreSQL database: a transaction-level advisory lock
  * ({@code pg_try_advisory_xact_lock}) is taken on a pooled connection, without waiting, and held while the job
- * runs on other connections; ending that transaction releases it (https://www.postgresql.org/docs/current/explicit-locking.html#ADVISORY-LOCKS
- * and https://www.postgresql.org/docs/current/functions-admin.html#FUNCTIONS-ADVISORY-LOCKS).
+ * runs on other connections; ending that transaction releases it
+ * (https://www.postgresql.org/docs/current/explicit-locking.html#ADVISORY-LOCKS and
+ * https://www.postgresql.org/docs/current/functions-admin.html#FUNCTIONS-ADVISORY-LOCKS).
  *
  * <p>Why transaction-level rather than session-level: the lock cannot outlive the job, whatever the job throws, and a
  * pooled connection never goes back to the pool still holding it. Why try rather than wait: another node is doing

@@ -222,7 +222,8 @@ class PostgresStorageTest extends StorageContractTest {
         // A unique application_name (URL parameters override the feed's own default) finds exactly our session.
         String application = "openkms_feed_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8).toLowerCase(Locale.ROOT);
         RecordingListener listener = new RecordingListener();
-        try (Storage node = StorageFactory.open(schema.url() + "&ApplicationName=" + application); ChangeFeed feed = node.changeFeed(listener)) {
+        try (Storage node = StorageFactory.open(schema.url() + "&ApplicationName=" + application);
+             ChangeFeed feed = node.changeFeed(listener)) {
             waitUntil(() -> feed.listening() && listener.resyncs.get() == 1);
             assertThat(query("SELECT pg_terminate_backend(pid)::text FROM pg_stat_activity WHERE application_name = '" + application
                     + "' AND query = 'LISTEN " + PostgresChangeFeed.CHANNEL + "'")).containsExactly("true");

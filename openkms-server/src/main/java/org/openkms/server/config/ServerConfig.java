@@ -43,7 +43,8 @@ public record ServerConfig(
 
     public ServerConfig withCacheSyncInterval(Duration v) {
         return new ServerConfig(listen, httpsListen, dataDir, region, accountId, tlsCertificate, tlsKey, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, v, cacheListen, audit, http);
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, v, cacheListen,
+                audit, http);
     }
 
     /**
@@ -64,37 +65,44 @@ public record ServerConfig(
      */
     public ServerConfig withCacheListen(boolean v) {
         return new ServerConfig(listen, httpsListen, dataDir, region, accountId, tlsCertificate, tlsKey, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval, v, audit, http);
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval,
+                cacheSyncInterval, v, audit, http);
     }
 
     public ServerConfig withAudit(AuditConfig v) {
         return new ServerConfig(listen, httpsListen, dataDir, region, accountId, tlsCertificate, tlsKey, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval, cacheListen, v, http);
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval,
+                cacheSyncInterval, cacheListen, v, http);
     }
 
     public ServerConfig withHttp(HttpLimits v) {
         return new ServerConfig(listen, httpsListen, dataDir, region, accountId, tlsCertificate, tlsKey, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval, cacheListen, audit, v);
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval,
+                cacheSyncInterval, cacheListen, audit, v);
     }
 
     public ServerConfig withListen(String v) {
         return new ServerConfig(v, httpsListen, dataDir, region, accountId, tlsCertificate, tlsKey, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval, cacheListen, audit, http);
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval,
+                cacheSyncInterval, cacheListen, audit, http);
     }
 
     public ServerConfig withHttpsListen(String v) {
         return new ServerConfig(listen, v, dataDir, region, accountId, tlsCertificate, tlsKey, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval, cacheListen, audit, http);
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval,
+                cacheSyncInterval, cacheListen, audit, http);
     }
 
     public ServerConfig withDataDir(Path v) {
         return new ServerConfig(listen, httpsListen, v, region, accountId, tlsCertificate, tlsKey, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval, cacheListen, audit, http);
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval,
+                cacheSyncInterval, cacheListen, audit, http);
     }
 
     public ServerConfig withRegion(String v) {
         return new ServerConfig(listen, httpsListen, dataDir, v, accountId, tlsCertificate, tlsKey, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval, cacheListen, audit, http);
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval,
+                cacheSyncInterval, cacheListen, audit, http);
     }
 
     public ServerConfig withRootAccessKey(String id, String secret) {
@@ -104,31 +112,37 @@ public record ServerConfig(
 
     public ServerConfig withTls(Path certificate, Path key) {
         return new ServerConfig(listen, httpsListen, dataDir, region, accountId, certificate, key, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval, cacheListen, audit, http);
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval,
+                cacheSyncInterval, cacheListen, audit, http);
     }
 
     public ServerConfig withStorageUrl(String v) {
         return new ServerConfig(listen, httpsListen, dataDir, region, accountId, tlsCertificate, tlsKey, v,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval, cacheListen, audit, http);
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval,
+                cacheSyncInterval, cacheListen, audit, http);
     }
 
     public ServerConfig withAccountId(String v) {
         return new ServerConfig(listen, httpsListen, dataDir, region, v, tlsCertificate, tlsKey, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval, cacheListen, audit, http);
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval,
+                cacheSyncInterval, cacheListen, audit, http);
     }
 
     public ServerConfig withMaintenanceInterval(Duration v) {
         return new ServerConfig(listen, httpsListen, dataDir, region, accountId, tlsCertificate, tlsKey, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, v, minKeyVersionInterval, minRotationInterval, cacheSyncInterval, cacheListen, audit, http);
+                rootAccessKeyId, rootAccessKeySecret, v, minKeyVersionInterval, minRotationInterval, cacheSyncInterval, cacheListen,
+                audit, http);
     }
 
     public ServerConfig withMinKeyVersionInterval(Duration v) {
         return new ServerConfig(listen, httpsListen, dataDir, region, accountId, tlsCertificate, tlsKey, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, v, minRotationInterval, cacheSyncInterval, cacheListen, audit, http);
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, v, minRotationInterval, cacheSyncInterval, cacheListen,
+                audit, http);
     }
 
     public ServerConfig withMinRotationInterval(Duration v) {
         return new ServerConfig(listen, httpsListen, dataDir, region, accountId, tlsCertificate, tlsKey, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, v, cacheSyncInterval, cacheListen, audit, http);
+                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, v, cacheSyncInterval, cacheListen,
+                audit, http);
     }
 }

@@ -48,7 +48,8 @@ import org.openkms.wire.RequestSigner;
  * with the figures the README quotes ("Several nodes").
  */
 class ThreeNodesOnPostgresTest {
-    private static final String ADMIN_URL = System.getenv().getOrDefault("OPENKMS_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+    private static final String ADMIN_URL = System.getenv().getOrDefault("OPENKMS_TEST_PG_URL",
+            "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
     /** Where the rotated database accounts live: PostgresRotator changes their passwords there. */
     private static final String ROTATION_ENDPOINT = "postgresql://127.0.0.1:5432/postgres";
     private static final String AK = "LTAIthreenodes";
@@ -100,7 +101,8 @@ class ThreeNodesOnPostgresTest {
         // What the load uses, made before it starts.
         String loadKey = ok(0, "CreateKey", Map.of()).path("KeyMetadata").path("KeyId").asText();
         for (int t = 0; t < CLIENT_THREADS; t++) {
-            ok(0, "CreateSecret", Map.of("SecretName", "load/" + t, "VersionId", "v0", "SecretData", "initial", "EncryptionKeyId", loadKey));
+            ok(0, "CreateSecret", Map.of("SecretName", "load/" + t, "VersionId", "v0", "SecretData", "initial",
+                    "EncryptionKeyId", loadKey));
         }
         // What the jobs will do: two rounds of keys to delete and a managed secret to rotate, made due one round
         // before the kill and one after it.
@@ -157,7 +159,8 @@ class ThreeNodesOnPostgresTest {
             }
             assertThat(count(logs, "rotated secret " + round.secret() + " to version")).as("rotations of %s", round.secret()).isEqualTo(1);
             // One rotation leaves the initial password as ACSPrevious; a second would have pushed it out.
-            JsonNode previous = accountOf(ok(live(victim), "GetSecretValue", Map.of("SecretName", round.secret(), "VersionStage", "ACSPrevious")));
+            JsonNode previous = accountOf(ok(live(victim), "GetSecretValue",
+                    Map.of("SecretName", round.secret(), "VersionStage", "ACSPrevious")));
             JsonNode current = accountOf(ok(live(victim), "GetSecretValue", Map.of("SecretName", round.secret())));
             assertThat(previous.path("AccountPassword").asText()).isEqualTo(round.initialPassword());
             assertThat(current.path("AccountPassword").asText()).isNotEqualTo(round.initialPassword());
@@ -265,7 +268,8 @@ class ThreeNodesOnPostgresTest {
             if (second.body() != null) {
                 return second.body();
             }
-            failures.add(action + " failed on node " + node + " (" + first.failure() + ") and on node " + other + " (" + second.failure() + ")");
+            failures.add(action + " failed on node " + node + " (" + first.failure() + ") and on node " + other
+                    + " (" + second.failure() + ")");
             return null;
         }
 
@@ -276,7 +280,8 @@ class ThreeNodesOnPostgresTest {
             }
             return String.format(Locale.ROOT, "%d calls %s; %d first attempts failed (per node %s, e.g. %s), all retried once on the next"
                             + " node; %d calls failed after the retry; calls sent to each node after the kill %s",
-                    calls.get(), byAction, firstFailures, firstAttemptFailuresOn, firstFailureSamples.isEmpty() ? "-" : firstFailureSamples.get(0),
+                    calls.get(), byAction, firstFailures, firstAttemptFailuresOn,
+                    firstFailureSamples.isEmpty() ? "-" : firstFailureSamples.get(0),
                     failures.size(), callsAfterKillOn);
         }
     }
@@ -286,8 +291,10 @@ class ThreeNodesOnPostgresTest {
 
     private Attempt attempt(int node, String action, Map<String, String> params) {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(nodes.get(node).base() + "/?" + signer.signRpc("POST", action, params)))
-                    .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            URI uri = URI.create(nodes.get(node).base() + "/?" + signer.signRpc("POST", action, params));
+            HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build();
+            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
                 return new Attempt(null, "HTTP " + r.statusCode() + " " + r.body());
             }
@@ -403,7 +410,8 @@ class ThreeNodesOnPostgresTest {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // Small heap, one GC thread, C1 only: three servers start on two shared cores in a few seconds; the load
         // needs correctness here, not peak speed.
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"),
                 "org.openkms.server.Main", "--data-dir", dataDir.toString(), "--listen", "127.0.0.1:" + port, "--https-listen", "",
                 "--storage-url", databaseUrl());
         pb.environment().put("OPENKMS_ROOT_ACCESS_KEY_ID", AK);

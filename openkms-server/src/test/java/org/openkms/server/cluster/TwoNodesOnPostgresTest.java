@@ -199,7 +199,8 @@ class TwoNodesOnPostgresTest {
             String keyId = onA.call("CreateKey", Map.of()).body().path("KeyMetadata").path("KeyId").asText();
             String firstVersion = encryptOnB(keyId).path("KeyVersionId").asText();
             ok(onA, "DisableKey", "KeyId", keyId);
-            eventually(() -> assertThat(onB.call("Encrypt", Map.of("KeyId", keyId, "Plaintext", "aGk=")).code()).isEqualTo("Rejected.Disabled"));
+            eventually(() -> assertThat(onB.call("Encrypt", Map.of("KeyId", keyId, "Plaintext", "aGk=")).code())
+                    .isEqualTo("Rejected.Disabled"));
             ok(onA, "EnableKey", "KeyId", keyId);
             eventually(() -> assertThat(encryptOnB(keyId).path("KeyVersionId").asText()).isEqualTo(firstVersion));
             ok(onA, "CreateKeyVersion", "KeyId", keyId);
@@ -214,7 +215,8 @@ class TwoNodesOnPostgresTest {
 
             // Tags.
             ok(onA, "TagResource", "KeyId", keyId, "Tags", "[{\"TagKey\":\"team\",\"TagValue\":\"ha\"}]");
-            eventually(() -> assertThat(ok(onB, "ListResourceTags", "KeyId", keyId).path("Tags").path("Tag").get(0).path("TagValue").asText())
+            eventually(() -> assertThat(ok(onB, "ListResourceTags", "KeyId", keyId).path("Tags").path("Tag").get(0)
+                    .path("TagValue").asText())
                     .isEqualTo("ha"));
 
             // A new secret version (PutSecretValue) replaces the one B holds in its cache.
@@ -225,14 +227,16 @@ class TwoNodesOnPostgresTest {
 
             // RAM: a user, a policy, an attachment; B authorises from memory.
             ram(onA, "CreateUser", "UserName", "alice");
-            eventually(() -> assertThat(ram(onB, "GetUser", "UserName", "alice").path("User").path("UserName").asText()).isEqualTo("alice"));
+            eventually(() -> assertThat(ram(onB, "GetUser", "UserName", "alice").path("User").path("UserName").asText())
+                    .isEqualTo("alice"));
             ram(onA, "CreatePolicy", "PolicyName", "encrypt-only", "PolicyDocument",
                     "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"kms:Encrypt\"],\"Resource\":[\"*\"]}]}");
             eventually(() -> assertThat(ram(onB, "GetPolicy", "PolicyName", "encrypt-only", "PolicyType", "Custom").path("Policy")
                     .path("PolicyName").asText()).isEqualTo("encrypt-only"));
             JsonNode created = ram(onA, "CreateAccessKey", "UserName", "alice").path("AccessKey");
             String aliceKeyId = created.path("AccessKeyId").asText();
-            SignedClient aliceOnB = new SignedClient("http://127.0.0.1:" + b.httpPort(), aliceKeyId, created.path("AccessKeySecret").asText());
+            SignedClient aliceOnB = new SignedClient("http://127.0.0.1:" + b.httpPort(), aliceKeyId,
+                    created.path("AccessKeySecret").asText());
             Map<String, String> encrypt = Map.of("KeyId", keyId, "Plaintext", "aGk=");
             eventually(() -> assertThat(aliceOnB.call("Encrypt", encrypt).code()).isEqualTo("Forbidden.NoPermission"));
             ram(onA, "AttachPolicyToUser", "UserName", "alice", "PolicyType", "Custom", "PolicyName", "encrypt-only");
@@ -240,8 +244,10 @@ class TwoNodesOnPostgresTest {
             ram(onA, "DetachPolicyFromUser", "UserName", "alice", "PolicyType", "Custom", "PolicyName", "encrypt-only");
             eventually(() -> assertThat(aliceOnB.call("Encrypt", encrypt).code()).isEqualTo("Forbidden.NoPermission"));
             // A key policy that lets alice in, although no RAM policy does any more.
-            ok(onA, "SetKeyPolicy", "KeyId", keyId, "PolicyName", "default", "Policy", "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\","
-                    + "\"Principal\":{\"RAM\":[\"acs:ram::1234567890123456:user/alice\"]},\"Action\":[\"kms:Encrypt\"],\"Resource\":[\"*\"]}]}");
+            ok(onA, "SetKeyPolicy", "KeyId", keyId, "PolicyName", "default", "Policy",
+                    "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\","
+                    + "\"Principal\":{\"RAM\":[\"acs:ram::1234567890123456:user/alice\"]},"
+                    + "\"Action\":[\"kms:Encrypt\"],\"Resource\":[\"*\"]}]}");
             eventually(() -> assertThat(aliceOnB.call("Encrypt", encrypt).status()).isEqualTo(200));
             // A revoked AccessKey: Inactive, then deleted.
             ram(onA, "UpdateAccessKey", "UserName", "alice", "UserAccessKeyId", aliceKeyId, "Status", "Inactive");
@@ -252,9 +258,11 @@ class TwoNodesOnPostgresTest {
             eventually(() -> assertThat(aliceOnB.call("Encrypt", encrypt).code()).isEqualTo("InvalidAccessKeyId.NotFound"));
 
             // A role (iam_roles) and an application access point network rule (aap_objects), both served from memory.
-            ram(onA, "CreateRole", "RoleName", "reader", "AssumeRolePolicyDocument", "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\","
+            ram(onA, "CreateRole", "RoleName", "reader", "AssumeRolePolicyDocument",
+                    "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\","
                     + "\"Action\":\"sts:AssumeRole\",\"Principal\":{\"RAM\":[\"acs:ram::1234567890123456:root\"]}}]}");
-            eventually(() -> assertThat(ram(onB, "GetRole", "RoleName", "reader").path("Role").path("RoleName").asText()).isEqualTo("reader"));
+            eventually(() -> assertThat(ram(onB, "GetRole", "RoleName", "reader").path("Role").path("RoleName").asText())
+                    .isEqualTo("reader"));
             ok(onA, "CreateNetworkRule", "Name", "office", "Type", "Private", "SourcePrivateIp", "[\"10.0.0.0/8\"]");
             eventually(() -> assertThat(ok(onB, "DescribeNetworkRule", "Name", "office").path("Name").asText()).isEqualTo("office"));
 
@@ -493,7 +501,8 @@ class TwoNodesOnPostgresTest {
 
     /** The tables the PostgreSQL migrations put a change-counter trigger on, read from the migration scripts. */
     private static Set<String> triggerTablesInMigrations() throws Exception {
-        Pattern trigger = Pattern.compile("CREATE TRIGGER \\w+ AFTER [A-Z ]+ ON (\\w+) FOR EACH STATEMENT EXECUTE FUNCTION openkms_bump_change_generation");
+        Pattern trigger = Pattern.compile(
+                "CREATE TRIGGER \\w+ AFTER [A-Z ]+ ON (\\w+) FOR EACH STATEMENT EXECUTE FUNCTION openkms_bump_change_generation");
         Set<String> tables = new TreeSet<>();
         URI location = OpenKmsServer.class.getClassLoader().getResource("db/migration/postgresql").toURI();
         // target/classes in a reactor build, a jar otherwise
@@ -524,7 +533,8 @@ class TwoNodesOnPostgresTest {
     }
 
     private List<String> queryDatabase(String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(databaseUrl()); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = DriverManager.getConnection(databaseUrl()); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(sql)) {
             List<String> rows = new ArrayList<>();
             while (rs.next()) {
                 rows.add(rs.getString(1));
