@@ -214,8 +214,11 @@ public final class Gateway {
         params.putAll(req.query());
         params.keySet().removeAll(TRANSPORT_PARAMS);
         if (emptyValuesUnsigned) {
-            // Not covered by the signature, so possibly not the signer's: treated as absent, as unset fields are.
-            params.values().removeIf(String::isEmpty);
+            // The V2 SDK's RPC mode sends empty values without signing them, so anyone could add one. A top-level
+            // empty value is kept: that SDK clears a description with Description="" and must keep working, and an
+            // added empty top-level parameter means the same as an absent one. An empty member of a flattened map
+            // or list (EncryptionContext.x=) would add an entry the signer never sent, so it is dropped.
+            params.entrySet().removeIf(e -> e.getValue().isEmpty() && e.getKey().indexOf('.') >= 0);
         }
         return params;
     }

@@ -163,20 +163,31 @@ class HardeningHttpTest {
     }
 
     @Test
-    void emptyValuesLeftOutOfAnRpcSignatureAreNotActedOn() throws Exception {
+    void anUnsignedEmptyMapEntryCannotBeBoundIntoACiphertext() throws Exception {
         String keyId = newKey();
-        // The V2 SDK's RPC mode sends empty values but does not sign them, so the server cannot tell whether the
-        // signer sent "Description=" or someone added it: it is treated as absent.
+        // The V2 SDK's RPC mode leaves empty values out of the signature, so "EncryptionContext.evil=" added to a
+        // captured Encrypt still verifies; it must not bind {"evil":""} into the ciphertext (the owner could
+        // then never decrypt it without knowing).
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("KeyId", keyId);
+        params.put("Plaintext", "aGVsbG8=");
+        String q = client.signer().signRpc("POST", "Encrypt", params, System.currentTimeMillis(), Nonces.newNonce(), false);
+        SignedClient.Reply r = post(q + "&EncryptionContext.evil=");
+        assertThat(r.status()).as(r.raw()).isEqualTo(200);
+        String blob = r.body().path("CiphertextBlob").asText();
+        SignedClient.Reply plain = client.call("Decrypt", Map.of("CiphertextBlob", blob));
+        assertThat(plain.status()).as(plain.raw()).isEqualTo(200);
+        assertThat(plain.body().path("Plaintext").asText()).isEqualTo("aGVsbG8=");
+    }
+
+    @Test
+    void theV2SdksUnsignedEmptyDescriptionStillClearsIt() throws Exception {
+        String keyId = newKey();
         Map<String, String> params = new LinkedHashMap<>();
         params.put("KeyId", keyId);
         params.put("Description", "");
         String q = client.signer().signRpc("POST", "UpdateKeyDescription", params, System.currentTimeMillis(), Nonces.newNonce(), false);
-        SignedClient.Reply r = post(q);
-        assertThat(r.status()).isEqualTo(400);
-        assertThat(r.code()).isEqualTo("MissingParameter");
-        // Signed, the same empty value is honoured.
-        String signed = client.signer().signRpc("POST", "UpdateKeyDescription", params, System.currentTimeMillis(), Nonces.newNonce(), true);
-        assertThat(post(signed).status()).isEqualTo(200);
+        assertThat(post(q).status()).isEqualTo(200);
     }
 
     // ------------------------------------------------------------------ nonces
