@@ -76,14 +76,31 @@ public final class GatewayHandler extends Handler.Abstract {
     }
 
     private void serve(Request request, Response response, Callback callback, String path, byte[] body) {
-        ApiResponse out;
-        try {
-            out = gateway.handle(toApiRequest(request, path, body));
-        } catch (IllegalArgumentException e) {
-            // Malformed percent-encoding: still an Alibaba-shaped answer, not a 500.
-            out = errorResponse(400);
+        Map<String, String> headers = new HashMap<>();
+        for (HttpField f : request.getHeaders()) {
+            headers.putIfAbsent(f.getLowerCaseName(), f.getValue());
         }
-        send(response, callback, out);
+        // HTTP/2 carries the host in :authority; the signed "host" header must be read from there.
+        headers.putIfAbsent("host", request.getHttpURI().getAuthority());
+        send(response, callback, answer(gateway, request.getMethod(), path, request.getHttpURI().getQuery(), headers, body,
+                remoteIp(request), request.isSecure()));
+    }
+
+    /**
+     * What this adapter answers to a request Jetty has parsed, without Jetty: decodes the query and a form body, runs
+     * the gateway, and answers malformed percent-encoding with an Alibaba-shaped 400 (not a 500). Public so that the
+     * fuzz tests drive the same code as the server.
+     *
+     * @param rawQuery the query as received (percent-encoded), or null
+     * @param headers  by lower-case name; the first value of a repeated header
+     */
+    public static ApiResponse answer(Gateway gateway, String method, String path, String rawQuery, Map<String, String> headers,
+                                     byte[] body, String sourceIp, boolean secure) {
+        try {
+            return gateway.handle(toApiRequest(method, path, rawQuery, headers, body, sourceIp, secure));
+        } catch (IllegalArgumentException e) {
+            return errorResponse(400);
+        }
     }
 
     private static void send(Response response, Callback callback, ApiResponse out) {
@@ -102,23 +119,16 @@ public final class GatewayHandler extends Handler.Abstract {
         return !(t instanceof IOException) && !(t instanceof TimeoutException);
     }
 
-    private static ApiRequest toApiRequest(Request request, String path, byte[] body) {
-        String rawQuery = request.getHttpURI().getQuery();
+    private static ApiRequest toApiRequest(String method, String path, String rawQuery, Map<String, String> headers,
+                                           byte[] body, String sourceIp, boolean secure) {
         Map<String, String> query = rawQuery == null ? Map.of() : PercentEncoding.decodeForm(rawQuery);
-        Map<String, String> headers = new HashMap<>();
-        for (HttpField f : request.getHeaders()) {
-            headers.putIfAbsent(f.getLowerCaseName(), f.getValue());
-        }
-        // HTTP/2 carries the host in :authority; the signed "host" header must be read from there.
-        headers.putIfAbsent("host", request.getHttpURI().getAuthority());
         Map<String, String> form = Map.of();
         String contentType = headers.get("content-type");
         if (body.length > 0 && contentType != null
                 && contentType.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
             form = PercentEncoding.decodeForm(new String(body, StandardCharsets.UTF_8));
         }
-        return new ApiRequest(request.getMethod(), path == null || path.isEmpty() ? "/" : path, query, form, headers,
-                body, remoteIp(request), request.isSecure());
+        return new ApiRequest(method, path == null || path.isEmpty() ? "/" : path, query, form, headers, body, sourceIp, secure);
     }
 
     private static String remoteIp(Request request) {
