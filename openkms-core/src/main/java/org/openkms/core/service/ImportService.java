@@ -19,6 +19,8 @@ import org.openkms.crypto.asymmetric.EncryptionAlgorithm;
  */
 public final class ImportService {
     public static final Duration TOKEN_VALIDITY = Duration.ofHours(24);
+    /** 9999-12-31T23:59:59Z, the last time the API's timestamp format can express. */
+    static final long MAX_EXPIRE_UNIX = 253_402_300_799L;
     private final KeyService keys;
     private final ImportTokens tokens;
     private final Clock clock;
@@ -72,10 +74,13 @@ public final class ImportService {
         }
         Instant expireTime = null;
         if (expireUnix != 0) {
-            expireTime = Instant.ofEpochSecond(expireUnix);
-            if (expireUnix < 0 || !expireTime.isAfter(now)) {
-                throw Errors.invalidParameter("KeyMaterialExpireUnix", "It must be 0 (never) or a time in the future.");
+            // Checked before Instant.ofEpochSecond, which throws past Instant.MAX (a 500 before this check); and at most
+            // the last second of 9999, because MaterialExpireTime goes out as yyyy-MM-ddTHH:mm:ssZ: a later time was
+            // stored and then made every DescribeKey/ListKeys of the key fail (found by SignedGatewayFuzzTest).
+            if (expireUnix < 0 || expireUnix > MAX_EXPIRE_UNIX || !Instant.ofEpochSecond(expireUnix).isAfter(now)) {
+                throw Errors.invalidParameter("KeyMaterialExpireUnix", "It must be 0 (never) or a time in the future before the year 10000.");
             }
+            expireTime = Instant.ofEpochSecond(expireUnix);
         }
         byte[] material;
         try {

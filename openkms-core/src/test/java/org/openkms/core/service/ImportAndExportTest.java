@@ -11,6 +11,7 @@ import java.security.PublicKey;
 import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import javax.crypto.Cipher;
 import javax.crypto.spec.OAEPParameterSpec;
@@ -123,6 +124,21 @@ class ImportAndExportTest {
         var p2 = params(k.keyId(), EncryptionAlgorithm.RSAES_OAEP_SHA_1, AsymmetricKeyType.RSA_2048); // works in any state
         byte[] wrapped = wrapWithJdk(p2.publicKey(), EncryptionAlgorithm.RSAES_OAEP_SHA_1, SecureRandoms.bytes(32));
         assertCode(() -> f.kms.imports().importKeyMaterial(k.keyId(), wrapped, p2.importToken(), 0), "Rejected.StateModifiedFailed");
+    }
+
+    @Test
+    void expiryTimesTheApiCannotWriteBackAreInvalidParameters() throws Exception {
+        // Found by SignedGatewayFuzzTest: past Instant.MAX the import failed with a DateTimeException (a 500); past
+        // 9999 it was stored, and every DescribeKey of the key then failed formatting MaterialExpireTime (a 500).
+        KeyRecord k = f.createExternal(KeySpec.Aliyun_AES_256);
+        var p = params(k.keyId(), EncryptionAlgorithm.RSAES_OAEP_SHA_256, AsymmetricKeyType.RSA_2048);
+        byte[] material = SecureRandoms.bytes(32);
+        byte[] wrapped = wrapWithJdk(p.publicKey(), EncryptionAlgorithm.RSAES_OAEP_SHA_256, material);
+        for (long expire : new long[] {Long.MAX_VALUE, Instant.MAX.getEpochSecond() + 1, 253_402_300_800L, Long.MIN_VALUE}) {
+            assertCode(() -> f.kms.imports().importKeyMaterial(k.keyId(), wrapped, p.importToken(), expire), "InvalidParameter");
+        }
+        f.kms.imports().importKeyMaterial(k.keyId(), wrapped, p.importToken(), 253_402_300_799L); // 9999-12-31T23:59:59Z
+        assertThat(f.kms.keys().describeKey(k.keyId()).materialExpireTime()).isEqualTo(Instant.parse("9999-12-31T23:59:59Z"));
     }
 
     @Test
