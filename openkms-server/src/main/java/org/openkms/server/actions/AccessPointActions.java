@@ -21,6 +21,9 @@ import org.openkms.server.iam.IamContext;
 /** Network rules, permission policies, application access points and client keys (api-semantics.md §3.9). */
 public final class AccessPointActions {
     private static final String SPECIALS = "~!@#$%^&*?_-.";
+    /** NotBefore/NotAfter: the four-digit years of the API's yyyy-MM-ddTHH:mm:ssZ. */
+    private static final Instant FIRST_INSTANT = Instant.parse("0000-01-01T00:00:00Z");
+    private static final Instant LAST_INSTANT = Instant.parse("9999-12-31T23:59:59Z");
 
     private AccessPointActions() {
     }
@@ -252,11 +255,18 @@ public final class AccessPointActions {
     }
 
     private static Instant instant(String name, String v) {
+        Instant t;
         try {
-            return Instant.parse(v);
+            t = Instant.parse(v);
         } catch (DateTimeParseException e) {
             throw Errors.invalidParameter(name, "It must be yyyy-MM-ddTHH:mm:ssZ.");
         }
+        // Instant.parse also takes signed years beyond four digits ("+10000-01-01T00:00:00Z"): those overflowed the
+        // epoch milliseconds or broke the client certificate, a 500 (found by SignedGatewayFuzzTest).
+        if (t.isBefore(FIRST_INSTANT) || t.isAfter(LAST_INSTANT)) {
+            throw Errors.invalidParameter(name, "It must be yyyy-MM-ddTHH:mm:ssZ.");
+        }
+        return t;
     }
 
     private static Map<String, Object> page(Call c, List<Object> all, String listName, String itemName) {
