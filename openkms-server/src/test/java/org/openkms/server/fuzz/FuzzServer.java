@@ -47,7 +47,6 @@ import org.openkms.server.iam.PolicyDocuments;
 import org.openkms.server.rotation.OfflineRotator;
 import org.openkms.storage.StorageFactory;
 import org.openkms.wire.RequestSigner;
-import org.slf4j.LoggerFactory;
 
 /**
  * An in-process OpenKMS for the fuzz tests: the real gateway, authenticator, authoriser, actions and SQLite storage,
@@ -74,10 +73,6 @@ final class FuzzServer implements AutoCloseable {
     long audited;
 
     private FuzzServer() throws Exception {
-        // The gateway logs every internal failure at ERROR, which is what a finding needs; the rest is noise at
-        // fuzzing speed.
-        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
-                .setLevel(ch.qos.logback.classic.Level.WARN);
         dir = Files.createTempDirectory("openkms-fuzz");
         Clock clock = Clock.systemUTC();
         storage = StorageFactory.openSqlite(dir.resolve("openkms.db"));
