@@ -76,7 +76,7 @@ public final class ImportService {
         if (expireUnix != 0) {
             // Checked before Instant.ofEpochSecond, which throws past Instant.MAX (a 500 before this check); and at most
             // the last second of 9999, because MaterialExpireTime goes out as yyyy-MM-ddTHH:mm:ssZ: a later time was
-            // stored and then made every DescribeKey/ListKeys of the key fail (found by SignedGatewayFuzzTest).
+            // stored and then made every DescribeKey of the key fail (both reproduced by SignedGatewayFuzzTest inputs).
             if (expireUnix < 0 || expireUnix > MAX_EXPIRE_UNIX || !Instant.ofEpochSecond(expireUnix).isAfter(now)) {
                 throw Errors.invalidParameter("KeyMaterialExpireUnix", "It must be 0 (never) or a time in the future before the year 10000.");
             }

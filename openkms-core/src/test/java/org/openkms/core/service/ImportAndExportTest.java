@@ -128,7 +128,7 @@ class ImportAndExportTest {
 
     @Test
     void expiryTimesTheApiCannotWriteBackAreInvalidParameters() throws Exception {
-        // Found by SignedGatewayFuzzTest: past Instant.MAX the import failed with a DateTimeException (a 500); past
+        // Reproduced through SignedGatewayFuzzTest: past Instant.MAX the import failed with a DateTimeException (a 500); past
         // 9999 it was stored, and every DescribeKey of the key then failed formatting MaterialExpireTime (a 500).
         KeyRecord k = f.createExternal(KeySpec.Aliyun_AES_256);
         var p = params(k.keyId(), EncryptionAlgorithm.RSAES_OAEP_SHA_256, AsymmetricKeyType.RSA_2048);

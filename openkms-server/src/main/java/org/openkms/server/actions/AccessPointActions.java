@@ -262,7 +262,7 @@ public final class AccessPointActions {
             throw Errors.invalidParameter(name, "It must be yyyy-MM-ddTHH:mm:ssZ.");
         }
         // Instant.parse also takes signed years beyond four digits ("+10000-01-01T00:00:00Z"): those overflowed the
-        // epoch milliseconds or broke the client certificate, a 500 (found by SignedGatewayFuzzTest).
+        // epoch milliseconds or broke the client certificate, a 500 (SignedGatewayFuzzTest inputs rpc-aap-5/6).
         if (t.isBefore(FIRST_INSTANT) || t.isAfter(LAST_INSTANT)) {
             throw Errors.invalidParameter(name, "It must be yyyy-MM-ddTHH:mm:ssZ.");
         }
