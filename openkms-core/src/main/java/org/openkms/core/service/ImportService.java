@@ -78,7 +78,8 @@ public final class ImportService {
             // the last second of 9999, because MaterialExpireTime goes out as yyyy-MM-ddTHH:mm:ssZ: a later time was
             // stored and then made every DescribeKey of the key fail (both reproduced by SignedGatewayFuzzTest inputs).
             if (expireUnix < 0 || expireUnix > MAX_EXPIRE_UNIX || !Instant.ofEpochSecond(expireUnix).isAfter(now)) {
-                throw Errors.invalidParameter("KeyMaterialExpireUnix", "It must be 0 (never) or a time in the future before the year 10000.");
+                throw Errors.invalidParameter("KeyMaterialExpireUnix",
+                        "It must be 0 (never) or a time in the future before the year 10000.");
             }
             expireTime = Instant.ofEpochSecond(expireUnix);
         }
