@@ -3,56 +3,39 @@ package org.openkms.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
+import java.time.Instant;
 import java.util.Arrays;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The PEM import of --tls-cert/--tls-key ({@link TlsMaterial#load}: certificate chains, PKCS#8, PKCS#1 and SEC1 keys,
- * through BouncyCastle's PEMParser, into a PKCS#12 KeyStore). Contract fuzzed: only the declared IOException and
- * GeneralSecurityException, which the server turns into a one-line configuration error; no runtime exception, hang
- * or memory blow-up from a malformed file.
+ * The PEM import of --tls-cert/--tls-key ({@link TlsMaterial#parse}: certificate chains, PKCS#8, PKCS#1 and SEC1 keys
+ * through BouncyCastle's PEMParser, the pair's checks, a PKCS#12 KeyStore). Contract fuzzed: every problem is an
+ * {@link TlsMaterial.InvalidMaterialException}, which the server turns into a one-line configuration error naming the
+ * option; no runtime exception, hang or memory blow-up from a malformed file.
  *
  * <p>Input: the certificate file, then a line {@code %%} and the key file; without that line both files hold the
- * whole input (a combined PEM file).
+ * whole input (a combined PEM file). Checked at a fixed time, so that a finding replays.
  */
 class TlsMaterialFuzzTest {
     private static final byte[] SEPARATOR = {'\n', '%', '%', '\n'};
-    private static final Path DIR;
-
-    static {
-        try {
-            DIR = Files.createTempDirectory("openkms-tls-fuzz");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            DIR.resolve("cert.pem").toFile().delete();
-            DIR.resolve("key.pem").toFile().delete();
-            DIR.toFile().delete();
-        }));
-    }
+    private static final Instant NOW = Instant.parse("2027-06-01T00:00:00Z");
 
     @FuzzTest
     @Timeout(10)
-    void load(byte[] input) throws IOException {
+    void load(byte[] input) {
         int split = indexOf(input, SEPARATOR);
         byte[] cert = split < 0 ? input : Arrays.copyOfRange(input, 0, split);
         byte[] key = split < 0 ? input : Arrays.copyOfRange(input, split + SEPARATOR.length, input.length);
-        Path certFile = Files.write(DIR.resolve("cert.pem"), cert);
-        Path keyFile = Files.write(DIR.resolve("key.pem"), key);
         TlsMaterial tls;
         try {
-            tls = TlsMaterial.load(certFile, keyFile);
-        } catch (IOException | GeneralSecurityException e) {
+            tls = TlsMaterial.parse(cert, key, Path.of("cert.pem"), Path.of("key.pem"), NOW);
+        } catch (TlsMaterial.InvalidMaterialException e) {
+            assertThat(e.source()).isNotNull();
             return; // documented
         }
         assertThat(tls.keyStore()).isNotNull();
-        assertThat(tls.certificateFile()).isEqualTo(certFile);
+        assertThat(tls.describe()).isNotEmpty();
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {
