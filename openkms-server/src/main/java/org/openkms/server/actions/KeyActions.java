@@ -37,7 +37,6 @@ public final class KeyActions {
                     if (description == null) {
                         throw Errors.missingParameter("Description");
                     }
-                    checkDescription(description);
                     c.kms().keys().updateKeyDescription(keyId(c), description);
                     return Map.of();
                 })
@@ -113,7 +112,6 @@ public final class KeyActions {
             throw Errors.invalidParameter("ProtectionLevel", "It must be SOFTWARE or HSM.");
         }
         String description = orDefault(p.optional("Description"), "");
-        checkDescription(description);
         long interval = 0;
         if (p.bool("EnableAutomaticRotation", false)) {
             String raw = p.optional("RotationInterval");
@@ -194,12 +192,6 @@ public final class KeyActions {
         c.resource(ref);
         c.kms().keys().setDeletionProtection(ref, enable, p.optional("DeletionProtectionDescription"));
         return Map.of();
-    }
-
-    private static void checkDescription(String description) {
-        if (description.length() > 8192) {
-            throw Errors.invalidParameter("Description", "It must not exceed 8192 characters.");
-        }
     }
 
     private static String orDefault(String v, String d) {

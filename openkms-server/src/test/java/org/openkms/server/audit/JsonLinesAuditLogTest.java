@@ -12,14 +12,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
+import org.openkms.server.MutableClock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Assumptions;
@@ -99,12 +96,12 @@ class JsonLinesAuditLogTest {
 
     @Test
     void rotatesAtTheTimeBoundaryInUtc() throws Exception {
-        MutableClock clock = new MutableClock(Instant.parse("2025-03-01T10:15:00Z").toEpochMilli());
+        MutableClock clock = new MutableClock(Instant.parse("2025-03-01T10:15:00Z"));
         Path file = tmp.resolve("audit.log");
         JsonLinesAuditLog log = new JsonLinesAuditLog(file, AuditConfig.defaults().withRotateInterval(Duration.ofHours(1)), clock);
         log.record(record("before"));
         await().atMost(Duration.ofSeconds(5)).until(() -> Files.readString(file).contains("before"));
-        clock.set(Instant.parse("2025-03-01T11:00:00.250Z").toEpochMilli());
+        clock.set(Instant.parse("2025-03-01T11:00:00.250Z"));
         Path gz = tmp.resolve("audit-20250301T110000.250Z.log.gz");
         await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(gz));
         log.record(record("after"));
@@ -273,38 +270,6 @@ class JsonLinesAuditLogTest {
             return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
         } catch (IOException e) {
             throw new RuntimeException(e);
-        }
-    }
-
-    private static final class MutableClock extends Clock {
-        private final AtomicLong now;
-
-        MutableClock(long millis) {
-            this.now = new AtomicLong(millis);
-        }
-
-        void set(long millis) {
-            now.set(millis);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(now.get());
-        }
-
-        @Override
-        public long millis() {
-            return now.get();
         }
     }
 }
