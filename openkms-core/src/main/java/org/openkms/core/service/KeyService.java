@@ -181,7 +181,8 @@ public final class KeyService {
             }
             return k.withRotationInterval(newSeconds);
         });
-        // An interval that makes the key past due rotates it now (api-semantics.md §4.5).
+        // An interval that makes the key past due rotates it now
+        // (https://www.alibabacloud.com/help/doc-detail/134270.htm).
         rotateIfDue(describeKey(keyIdParam).keyId());
     }
 
