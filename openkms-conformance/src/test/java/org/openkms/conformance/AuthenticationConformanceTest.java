@@ -101,7 +101,7 @@ class AuthenticationConformanceTest {
         expectError("InvalidAccessKeyId.NotFound", 404, () -> sdk.encrypt(Conformance.UNKNOWN_KEY, "aGVsbG8="));
     }
 
-    // ---- hand-signed RPC requests (independent HMAC-SHA1 implementation, §4.2) ------------------------------
+    // ---- hand-signed RPC requests (independent HMAC-SHA1 implementation) ---------------------------------
 
     @Test
     void handSignedRpcRequestIsAcceptedOnceAndAnsweredAsJson() {

@@ -319,7 +319,7 @@ class KeyLifecycleConformanceTest {
         String text = "payments key — déjà vu ✓ 密钥 \"quoted\" & <b>";
         sdk.updateKeyDescription(keyId, text);
         assertThat(sdk.describeKey(keyId).description()).isEqualTo(text);
-        // An empty value is sent as "Description=": the V2 SDK in RPC mode leaves it out of the signature (§3.5).
+        // An empty value is sent as "Description=": the V2 SDK in RPC mode leaves it out of the signature.
         sdk.updateKeyDescription(keyId, "");
         assertThat(sdk.describeKey(keyId).description()).isNullOrEmpty();
     }

@@ -81,7 +81,7 @@ public enum KeySpec {
         return this == EC_P256 || this == EC_P256K ? KeyUsage.SIGN_VERIFY : KeyUsage.ENCRYPT_DECRYPT;
     }
 
-    /** The KeySpec × KeyUsage combinations the API allows (§4.1). */
+    /** The KeySpec × KeyUsage combinations the API allows (key types page, CreateKey). */
     public boolean allows(KeyUsage usage) {
         if (symmetric()) {
             return usage == KeyUsage.ENCRYPT_DECRYPT;

@@ -57,7 +57,7 @@ public final class KeyService {
             throw Errors.invalidParameter("KeyUsage", "KeySpec " + spec + " does not support KeyUsage " + usage.wire() + ".");
         }
         if (req.origin() == Origin.EXTERNAL && !spec.symmetric()) {
-            // Import (GetParametersForImport → ImportKeyMaterial) carries symmetric material only (§3.4).
+            // Import (GetParametersForImport → ImportKeyMaterial) carries symmetric material only.
             throw Errors.invalidParameter("Origin", "Key material can only be imported into symmetric keys.");
         }
         if (req.rotationIntervalSeconds() > 0) {
