@@ -17,8 +17,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Account and region calls (api-semantics.md §3.10): DescribeRegions, DescribeAccountKmsStatus, OpenKmsService —
- * plus how an operation the server does not know is answered.
+ * Account and region calls
+ * (https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/api-kms-2016-01-20-describeaccountkmsstatus
+ * and siblings): DescribeRegions, DescribeAccountKmsStatus, OpenKmsService — plus how an operation the server does not
+ * know is answered.
  */
 @ExtendWith(SharedServer.class)
 class AccountConformanceTest {

@@ -20,8 +20,10 @@ import org.openkms.conformance.KmsApi.Alias;
 import org.openkms.conformance.KmsApi.Page;
 
 /**
- * Aliases (api-semantics.md §3.5, §4.11): CreateAlias, UpdateAlias, DeleteAlias, ListAliases, ListAliasesByKeyId,
- * and aliases as KeyId everywhere.
+ * Aliases
+ * (https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/api-kms-2016-01-20-createalias
+ * and siblings): CreateAlias, UpdateAlias, DeleteAlias, ListAliases, ListAliasesByKeyId, and aliases as KeyId
+ * everywhere.
  */
 @ExtendWith(SharedServer.class)
 class AliasConformanceTest {

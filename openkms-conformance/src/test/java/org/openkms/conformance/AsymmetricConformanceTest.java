@@ -26,10 +26,11 @@ import org.openkms.conformance.KmsApi.CreateKey;
 import org.openkms.conformance.KmsApi.KeyMeta;
 
 /**
- * Asymmetric keys, MAC keys, BYOK and data-key export (issue 3; api-semantics.md §3.1, §3.2, §3.4) through
- * every SDK configuration of the matrix. Results are checked against the JDK as an independent implementation
- * (it verifies our signatures, encrypts to our public keys, decrypts what we export), and every kind of bad
- * input must come back with its API error code and status.
+ * Asymmetric keys, MAC keys, BYOK and data-key export (issue 3;
+ * https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/api-kms-2016-01-20-asymmetricsign,
+ * …-exportdatakey, …-getparametersforimport) through every SDK configuration of the matrix. Results are checked against
+ * the JDK as an independent implementation (it verifies our signatures, encrypts to our public keys, decrypts what we
+ * export), and every kind of bad input must come back with its API error code and status.
  */
 @ExtendWith(SharedServer.class)
 class AsymmetricConformanceTest {

@@ -27,8 +27,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.openkms.conformance.KmsApi.Encrypted;
 
 /**
- * Authentication (protocol-openapi.md §3–§4, §7): every signing scheme the official SDKs use, with good and bad
- * credentials, plus freshness and replay checks on hand-signed RPC requests.
+ * Authentication (https://www.alibabacloud.com/help/en/sdk/product-overview/v3-request-structure-and-signature,
+ * https://www.alibabacloud.com/help/en/sdk/product-overview/rpc-mechanism): every signing scheme the official SDKs use,
+ * with good and bad credentials, plus freshness and replay checks on hand-signed RPC requests.
  */
 @ExtendWith(SharedServer.class)
 class AuthenticationConformanceTest {
@@ -77,7 +78,8 @@ class AuthenticationConformanceTest {
     void wrongSecretIsSignatureDoesNotMatch(String label, Signer signer) {
         KmsApi sdk = signer.client(server, ConformanceServer.ACCESS_KEY_ID, "wrong-secret-000000000000000000");
         // V1 turns an ACS3 SignatureDoesNotMatch whose message echoes its own string to sign into
-        // SDK.InvalidAccessKeySecret (protocol-openapi.md §7); that is the intended, more precise diagnosis.
+        // SDK.InvalidAccessKeySecret (aliyun-java-sdk-core's DefaultAcsClient); that is the intended, more precise
+        // diagnosis.
         List<String> codes = label.startsWith("V1 ACS3")
                 ? List.of("SignatureDoesNotMatch", "SDK.InvalidAccessKeySecret") : List.of("SignatureDoesNotMatch");
         ApiException e = expectErrorIn(codes, 400, () -> sdk.describeRegions());
@@ -99,7 +101,7 @@ class AuthenticationConformanceTest {
         expectError("InvalidAccessKeyId.NotFound", 404, () -> sdk.encrypt(Conformance.UNKNOWN_KEY, "aGVsbG8="));
     }
 
-    // ---- hand-signed RPC requests (independent HMAC-SHA1 implementation, §4.2) ------------------------------
+    // ---- hand-signed RPC requests (independent HMAC-SHA1 implementation) ---------------------------------
 
     @Test
     void handSignedRpcRequestIsAcceptedOnceAndAnsweredAsJson() {

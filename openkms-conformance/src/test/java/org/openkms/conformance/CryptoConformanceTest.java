@@ -39,7 +39,9 @@ import org.openkms.conformance.KmsApi.Encrypted;
 import org.openkms.conformance.KmsApi.KeyMeta;
 
 /**
- * Symmetric cryptography and data keys (api-semantics.md §3.1, §4.5, §4.7, §4.8, §10): Encrypt, Decrypt,
+ * Symmetric cryptography and data keys
+ * (https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/api-kms-2016-01-20-encrypt and
+ * its sibling pages; EncryptionContext: https://www.alibabacloud.com/help/doc-detail/42975.htm): Encrypt, Decrypt,
  * GenerateDataKey, GenerateDataKeyWithoutPlaintext, ReEncrypt, through every SDK configuration.
  */
 @ExtendWith(SharedServer.class)
@@ -276,9 +278,9 @@ class CryptoConformanceTest {
     }
 
     /**
-     * api-semantics.md §2.6 (the SDK's DryRun documentation): with DryRun=true the answer is always an error —
-     * DryRunOperationError when the call would succeed, ValidationError when a parameter is bad, AccessDeniedError
-     * when not authorised.
+     * The V2 SDK's DryRun documentation (github.com/aliyun/alibabacloud-java-sdk, kms-20160120): with DryRun=true the
+     * answer is always an error — DryRunOperationError when the call would succeed, ValidationError when a parameter is
+     * bad, AccessDeniedError when not authorised.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(SDKS)
@@ -388,7 +390,7 @@ class CryptoConformanceTest {
         String blob = sdk.encrypt(source, plaintext, sourceContext).ciphertextBlob();
 
         Encrypted moved = sdk.reEncrypt(blob, sourceContext, destination.keyId(), destinationContext, null);
-        // api-semantics.md §3.1 ReEncrypt: the destination key and its primary version.
+        // ReEncrypt answers with the destination key and its primary version (the reference page is ambiguous here).
         assertThat(moved.keyId()).isEqualTo(destination.keyId());
         assertThat(moved.keyVersionId()).isEqualTo(destination.primaryKeyVersion());
         Decrypted d = sdk.decrypt(moved.ciphertextBlob(), destinationContext);
@@ -548,7 +550,10 @@ class CryptoConformanceTest {
         expectError("InvalidParameter", 400, () -> v1.call(wrong));
     }
 
-    /** The Node SDK 1.x flattens maps: {@code EncryptionContext.<k>=<v>} (protocol-openapi.md §5). Same context. */
+    /**
+     * The Node SDK 1.x flattens maps: {@code EncryptionContext.<k>=<v>} (observed on the wire: @alicloud/kms20160120
+     * 1.x on @alicloud/rpc-client). Same context.
+     */
     @Test
     void flattenedEncryptionContextEqualsTheJsonForm() {
         String keyId = server.v2().newKey();

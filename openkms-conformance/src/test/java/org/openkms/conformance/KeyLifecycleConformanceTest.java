@@ -54,9 +54,13 @@ import org.openkms.conformance.KmsApi.KeyVersion;
 import org.openkms.conformance.KmsApi.Page;
 
 /**
- * Key lifecycle (api-semantics.md §3.3, §4.3–4.5): CreateKey, DescribeKey, ListKeys, UpdateKeyDescription,
- * EnableKey, DisableKey, ScheduleKeyDeletion, CancelKeyDeletion, SetDeletionProtection, UpdateRotationPolicy,
- * CreateKeyVersion, DescribeKeyVersion, ListKeyVersions — every test runs once per SDK configuration.
+ * Key lifecycle
+ * (https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/api-kms-2016-01-20-createkey and
+ * siblings; key states:
+ * https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/impact-of-cmk-status-on-api-operations):
+ * CreateKey, DescribeKey, ListKeys, UpdateKeyDescription, EnableKey, DisableKey, ScheduleKeyDeletion,
+ * CancelKeyDeletion, SetDeletionProtection, UpdateRotationPolicy, CreateKeyVersion, DescribeKeyVersion, ListKeyVersions
+ * — every test runs once per SDK configuration.
  */
 @ExtendWith(SharedServer.class)
 class KeyLifecycleConformanceTest {
@@ -197,7 +201,8 @@ class KeyLifecycleConformanceTest {
     @MethodSource(SDKS)
     void externalKeyLifecycleFollowsTheStateTable(KmsApi sdk) {
         String keyId = sdk.createKey(new CreateKey().origin("EXTERNAL")).keyId();
-        // PendingImport allows description, tag and alias changes (api-semantics.md §4.3 state matrix).
+        // PendingImport allows description, tag and alias changes
+        // (https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/impact-of-cmk-status-on-api-operations).
         sdk.updateKeyDescription(keyId, "waiting for material");
         sdk.tagResource(keyId, "[{\"TagKey\":\"byok\",\"TagValue\":\"yes\"}]");
         assertThat(sdk.describeKey(keyId).description()).isEqualTo("waiting for material");
@@ -208,8 +213,8 @@ class KeyLifecycleConformanceTest {
         sdk.scheduleKeyDeletion(keyId, 7);
         assertThat(sdk.describeKey(keyId).keyState()).isEqualTo("PendingDeletion");
         sdk.cancelKeyDeletion(keyId);
-        // Alibaba's page says "back to Enabled"; a key that never had material cannot be Enabled (api-semantics.md
-        // §4.3 note): it goes back to waiting for its material.
+        // Alibaba's page says "back to Enabled"; a key that never had material cannot be Enabled, so it goes back
+        // to waiting for its material.
         assertThat(sdk.describeKey(keyId).keyState()).isEqualTo("PendingImport");
         expectError("Rejected.PendingImport", 409, () -> sdk.encrypt(keyId, "aGVsbG8="));
     }
@@ -314,7 +319,7 @@ class KeyLifecycleConformanceTest {
         String text = "payments key — déjà vu ✓ 密钥 \"quoted\" & <b>";
         sdk.updateKeyDescription(keyId, text);
         assertThat(sdk.describeKey(keyId).description()).isEqualTo(text);
-        // An empty value is sent as "Description=": the V2 SDK in RPC mode leaves it out of the signature (§3.5).
+        // An empty value is sent as "Description=": the V2 SDK in RPC mode leaves it out of the signature.
         sdk.updateKeyDescription(keyId, "");
         assertThat(sdk.describeKey(keyId).description()).isNullOrEmpty();
     }
@@ -445,7 +450,9 @@ class KeyLifecycleConformanceTest {
         assertThat(protectedKey.deletionProtection()).isEqualTo("Enabled");
         assertThat(protectedKey.deletionProtectionDescription()).isEqualTo("production key");
 
-        // The refusal code is undocumented; api-semantics.md §4.4 asks for a 409 Rejected.* code.
+        // The refusal code is undocumented
+        // (https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/api-kms-2016-01-20-setdeletionprotection);
+        // this server answers 409 Rejected.*.
         ApiException refused = expectErrorStatus(409, () -> sdk.scheduleKeyDeletion(keyId, 7));
         assertThat(refused.code()).startsWith("Rejected.");
         assertThat(sdk.describeKey(keyId).keyState()).isEqualTo("Enabled");
@@ -617,7 +624,10 @@ class KeyLifecycleConformanceTest {
         assertThat(sdk.listKeyVersions(keyId, null, null).totalCount()).isEqualTo(1);
     }
 
-    /** The V1 SDK can ask for XML ({@code Format=XML}, protocol-openapi.md §8.5); it parses by Content-Type. */
+    /**
+     * The V1 SDK can ask for XML ({@code Format=XML}, https://www.alibabacloud.com/help/doc-detail/69008.html); it
+     * parses by Content-Type.
+     */
     @Test
     void v1XmlResponsesParse() {
         V1Api v1 = server.v1();
@@ -664,9 +674,10 @@ class KeyLifecycleConformanceTest {
 
     /**
      * CreateKeyVersion is limited to one new version per minimum interval (production default 7 days,
-     * api-semantics.md §4.5): too early → Rejected.UnsupportedOperation 400. The limit must also hold when many
-     * requests arrive at once: once the interval has passed, 16 parallel calls create exactly one version. Own server
-     * with a 4-second interval (the shared one runs with zero); the burst takes well under a second.
+     * https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/api-kms-2016-01-20-createkeyversion):
+     * too early → Rejected.UnsupportedOperation 400. The limit must also hold when many requests arrive at once: once
+     * the interval has passed, 16 parallel calls create exactly one version. Own server with a 4-second interval (the
+     * shared one runs with zero); the burst takes well under a second.
      */
     @Test
     void createKeyVersionRespectsTheMinimumIntervalEvenUnderConcurrency(@TempDir Path dir) throws Exception {
@@ -693,8 +704,8 @@ class KeyLifecycleConformanceTest {
     /**
      * Concurrent writers on one key (CreateKeyVersion, UpdateKeyDescription from 32 parallel requests through the
      * V2 SDK) must all succeed: every one is a legitimate request, the shared server has no minimum version
-     * interval, and this server throttles (429 Rejected.Throttling, api-semantics.md §9.1) only when its nonce cache
-     * is full, which 64 requests cannot fill. So the count is exact: 32 successes each, 32 new versions, and the
+     * interval, and this server throttles (429 Rejected.Throttling, Alibaba's throttling answer) only when its nonce
+     * cache is full, which 64 requests cannot fill. So the count is exact: 32 successes each, 32 new versions, and the
      * description one of the 32 written. (A throttled or failed writer would show up as an outcome other than "ok".)
      */
     @Test

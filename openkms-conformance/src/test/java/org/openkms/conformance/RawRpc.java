@@ -21,9 +21,9 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Hand-made RPC HMAC-SHA1 requests (protocol-openapi.md §4.2), signed by an implementation independent of both the
- * SDKs and the server: for wire cases no official Java SDK produces (replays, stale timestamps, form bodies, the
- * Node SDK's flattened maps).
+ * Hand-made RPC HMAC-SHA1 requests (https://www.alibabacloud.com/help/en/sdk/product-overview/rpc-mechanism), signed by
+ * an implementation independent of both the SDKs and the server: for wire cases no official Java SDK produces (replays,
+ * stale timestamps, form bodies, the Node SDK's flattened maps).
  */
 public final class RawRpc {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

@@ -21,8 +21,11 @@ import org.openkms.conformance.KmsApi.TagPage;
 import org.openkms.conformance.KmsApi.TagResource;
 
 /**
- * Tags (api-semantics.md §3.7, §7): the single-resource TagResource / UntagResource / ListResourceTags and the batch
- * TagResources / UntagResources / ListTagResources (flattened {@code ResourceId.N}, {@code Tag.N.Key}).
+ * Tags
+ * (https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/api-kms-2016-01-20-tagresource,
+ * https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/api-kms-2016-01-20-tagresources):
+ * the single-resource TagResource / UntagResource / ListResourceTags and the batch TagResources / UntagResources /
+ * ListTagResources (flattened {@code ResourceId.N}, {@code Tag.N.Key}).
  */
 @ExtendWith(SharedServer.class)
 class TagConformanceTest {
@@ -216,8 +219,10 @@ class TagConformanceTest {
     }
 
     /**
-     * api-semantics.md §3.7: UntagResources' TagKey.N "may not start with acs:/aliyun"; ListTagResources takes at
-     * most 50 ResourceId.N and 20 Tag.N. These limits are documented request validation (InvalidParameter 400).
+     * The reference pages
+     * (https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/api-kms-2016-01-20-untagresources,
+     * …-listtagresources): UntagResources' TagKey.N "may not start with acs:/aliyun"; ListTagResources takes at most 50
+     * ResourceId.N and 20 Tag.N. These limits are documented request validation (InvalidParameter 400).
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource(SDKS)

@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * ACS3-HMAC-SHA256, the default of the Java V2 SDK (tea-openapi) and of the V1 SDK with {@code SignatureVersion.V3}
- * (protocol-openapi.md 3.4, 4.4). ACS3-HMAC-SM3 is not supported: the JDK has no SM3 and no client uses it by default.
+ * (https://www.alibabacloud.com/help/en/sdk/product-overview/v3-request-structure-and-signature).
+ * ACS3-HMAC-SM3 is not supported: the JDK has no SM3 and no client uses it by default.
  */
 public final class Acs3Signature {
 
@@ -19,7 +20,7 @@ public final class Acs3Signature {
     }
 
     /**
-     * Canonical request per protocol-openapi.md 3.4:
+     * Canonical request per the V3 signature page:
      * {@code METHOD\npath\ncanonicalQuery\ncanonicalHeaders\nsignedHeaders\nbodyHash}. Every query parameter is
      * included (an empty value as {@code name=}); form-body parameters are not (the body hash covers them).
      *

@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * ACS4-HMAC-SHA256, used by the Java V2 SDK with {@code signatureVersion="v4"} through alibabacloud-gateway-pop
- * (protocol-openapi.md 3.6). Same canonical request as ACS3 except an empty query value is written as a bare name,
+ * (github.com/aliyun/alibabacloud-gateway, alibabacloud-gateway-pop). Same canonical request as ACS3 except an
+ * empty query value is written as a bare name,
  * and the key is derived from a credential scope {@code <AK>/<yyyyMMdd>/<region>/<product>/aliyun_v4_request}.
  */
 public final class Acs4Signature {

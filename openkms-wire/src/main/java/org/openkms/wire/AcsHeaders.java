@@ -1,6 +1,9 @@
 package org.openkms.wire;
 
-/** Lower-case names of the headers the signature schemes read or write (protocol-openapi.md 3.2). */
+/**
+ * Lower-case names of the headers the signature schemes read or write
+ * (https://www.alibabacloud.com/help/en/sdk/product-overview/v3-request-structure-and-signature).
+ */
 public final class AcsHeaders {
 
     public static final String AUTHORIZATION = "authorization";

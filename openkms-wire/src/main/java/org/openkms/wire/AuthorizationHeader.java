@@ -8,8 +8,9 @@ import java.util.List;
  * A parsed {@code Authorization: <ALG> Credential=..,SignedHeaders=a;b,Signature=..} header (ACS3 / ACS4).
  *
  * <p>Fields are matched by name, in any order: the V2 SDK writes {@code Credential, SignedHeaders, Signature} while
- * the V1 SDK in V3 mode writes {@code Credential, Signature, SignedHeaders} (protocol-openapi.md 4.4). Spaces after
- * the commas are tolerated; unknown fields are ignored; a repeated or missing field is an error.
+ * the V1 SDK in V3 mode writes {@code Credential, Signature, SignedHeaders} (aliyun-java-sdk-core's
+ * V3SignatureComposer). Spaces after the commas are tolerated; unknown fields are ignored; a repeated or missing
+ * field is an error.
  */
 public final class AuthorizationHeader {
 

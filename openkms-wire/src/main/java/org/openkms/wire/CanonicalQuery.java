@@ -13,9 +13,9 @@ final class CanonicalQuery {
     enum Empty {
         /** {@code name=} (RPC as sent by V1/Node/async SDKs, ACS3). */
         NAME_EQUALS,
-        /** left out entirely (RPC as signed by the V2 SDK's openapiutil, protocol-openapi.md 3.5). */
+        /** left out entirely (RPC as signed by the V2 SDK's openapiutil getRPCSignature). */
         OMIT,
-        /** bare {@code name} without '=' (ACS4, protocol-openapi.md 3.6). */
+        /** bare {@code name} without '=' (ACS4, as alibabacloud-gateway-pop writes it). */
         BARE_NAME
     }
 

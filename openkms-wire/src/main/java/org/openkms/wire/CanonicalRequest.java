@@ -4,7 +4,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The canonical request shared by ACS3 and ACS4 (protocol-openapi.md 3.4, 3.6). */
+/**
+ * The canonical request shared by ACS3 and ACS4
+ * (https://www.alibabacloud.com/help/en/sdk/product-overview/v3-request-structure-and-signature;
+ * ACS4: alibabacloud-gateway-pop, github.com/aliyun/alibabacloud-gateway).
+ */
 final class CanonicalRequest {
 
     private CanonicalRequest() {

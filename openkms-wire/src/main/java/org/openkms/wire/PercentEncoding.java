@@ -12,10 +12,11 @@ import java.util.Map;
 /**
  * The two text transformations of the Alibaba OpenAPI wire format.
  *
- * <p>{@link #encode} is the canonical encoding every signature scheme uses (protocol-openapi.md 3.4). It is NOT what
- * the clients put on the wire: Java V2 sends space as '+' and '*' raw, Node leaves {@code !'()*} raw (section 2). So a
- * verifier must {@link #decodeForm decode} the received query first and re-encode with {@link #encode}; signing the raw
- * URL text would fail for half of the clients.
+ * <p>{@link #encode} is the canonical encoding every signature scheme uses
+ * (https://www.alibabacloud.com/help/en/sdk/product-overview/v3-request-structure-and-signature). It is NOT what the
+ * clients put on the wire: Java V2 sends space as '+' and '*' raw, Node leaves {@code !'()*} raw (observed with the
+ * official SDKs). So a verifier must {@link #decodeForm decode} the received query first and re-encode with
+ * {@link #encode}; signing the raw URL text would fail for half of the clients.
  */
 public final class PercentEncoding {
 

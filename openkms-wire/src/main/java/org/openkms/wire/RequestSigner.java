@@ -55,7 +55,7 @@ public final class RequestSigner {
      *                                 They are put after the common ones, so a test may override e.g.
      *                                 {@code Format} or {@code SignatureVersion}; a "Signature" entry is ignored.
      * @param includeEmptyInSignature  false reproduces the V2 SDK in {@code signatureAlgorithm="v2"} mode, which sends
-     *                                 empty values but leaves them out of the signature (protocol-openapi.md 3.5)
+     *                                 empty values but leaves them out of the signature (openapiutil getRPCSignature)
      */
     public String signRpc(String method, String action, Map<String, String> params, long epochMillis, String nonce,
                           boolean includeEmptyInSignature) {

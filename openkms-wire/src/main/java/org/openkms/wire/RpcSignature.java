@@ -4,8 +4,9 @@ import java.util.Base64;
 import java.util.Map;
 
 /**
- * RPC signature "V1": {@code SignatureMethod=HMAC-SHA1}, {@code SignatureVersion=1.0} (protocol-openapi.md 4.2). Used
- * by the Java V1 SDK, Node 1.x, the async Java SDK and the V2 SDK with {@code signatureAlgorithm="v2"}.
+ * RPC signature "V1": {@code SignatureMethod=HMAC-SHA1}, {@code SignatureVersion=1.0}
+ * (https://www.alibabacloud.com/help/en/sdk/product-overview/rpc-mechanism). Used by the Java V1 SDK, Node 1.x,
+ * the async Java SDK and the V2 SDK with {@code signatureAlgorithm="v2"}.
  */
 public final class RpcSignature {
 

@@ -80,7 +80,8 @@ public final class Signatures {
 
     /**
      * A per-thread Mac that remembers the String key it was last initialised with. The RPC verifier may compute the
-     * signature twice with the same secret (with and without empty values, protocol-openapi.md 3.5), and a client
+     * signature twice with the same secret (with and without empty values: the V2 SDK's openapiutil leaves empty
+     * values out of the RPC signature), and a client
      * signs many requests with one secret; re-running {@code Mac.init} would recompute the HMAC pads each time.
      * The key is compared by identity only, so no timing depends on secret contents. {@code keySuffix} is appended
      * before keying (RPC uses {@code secret + "&"}), so the cache still hits on the caller's unchanged secret string.

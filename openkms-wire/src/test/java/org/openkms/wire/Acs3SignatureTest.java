@@ -28,7 +28,7 @@ class Acs3SignatureTest {
         return h;
     }
 
-    /** protocol-openapi.md 3.4 test vector. */
+    /** A request signed by the Java V2 SDK (ACS3-HMAC-SHA256), recomputed per the V3 signature page. */
     @Test
     void section34Vector() {
         Map<String, String> query = PercentEncoding.decodeForm(

@@ -22,7 +22,7 @@ class Acs4SignatureTest {
         return q;
     }
 
-    /** protocol-openapi.md 3.6 vector (secret testSecret). */
+    /** A request signed by the Java V2 SDK in signatureVersion="v4" mode (secret testSecret), recomputed here. */
     @Test
     void section36Vector() {
         Map<String, String> h = new HashMap<>();

@@ -22,7 +22,7 @@ class AuthorizationHeaderTest {
         assertThat(a.toString()).doesNotContain("d25c");
     }
 
-    /** V1 SDK in V3 mode: Credential, Signature, SignedHeaders (protocol-openapi.md 4.4). */
+    /** V1 SDK in V3 mode: Credential, Signature, SignedHeaders (github.com/aliyun/aliyun-openapi-java-sdk). */
     @Test
     void v1SdkFieldOrder() {
         AuthorizationHeader a = AuthorizationHeader.parse("ACS3-HMAC-SHA256 Credential=AK,Signature=abc,"

@@ -129,7 +129,7 @@ class RequestSignerTest {
         assertThat(verifyHeaderSigned(r, SECRET, new byte[0])).isTrue();
     }
 
-    /** What the server does for ACS3/ACS4 (protocol-openapi.md 3.4, 7). */
+    /** What the server does for ACS3/ACS4 (the V3 signature page). */
     static boolean verifyHeaderSigned(SignedAcs3Request r, String secret, byte[] body) {
         Map<String, String> headers = new HashMap<>();
         for (Map.Entry<String, String> e : r.headers().entrySet()) {

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class RpcSignatureTest {
 
-    /** AlibabaCloudDocs/kms "Calling method/Signature.md", protocol-openapi.md 4.2. */
+    /** The worked example of KMS's "Signature" page (github.com/AlibabaCloudDocs/kms, Calling method/Signature.md). */
     @Test
     void kmsDocumentationExample() {
         Map<String, String> p = new LinkedHashMap<>();
@@ -26,7 +26,8 @@ class RpcSignatureTest {
         assertThat(RpcSignature.sign(sts, "testsecret")).isEqualTo("41wk2SSX1GJh7fwnc5eqOfiJPFg=");
     }
 
-    /** The V1 Encrypt capture, protocol-openapi.md 4.2. */
+    /** An Encrypt request captured from the Java V1 SDK; algorithm per
+     * https://www.alibabacloud.com/help/en/sdk/product-overview/rpc-mechanism. */
     @Test
     void v1StringToSignOfSection42() {
         Map<String, String> p = PercentEncoding.decodeForm("Action=Encrypt&KeyId=key-test&Timestamp=2026-11-22T23%3A45%3A21Z"
@@ -59,7 +60,10 @@ class RpcSignatureTest {
         assertThat(RpcSignature.canonicalQuery(p, true)).isEqualTo("Z=~&a=&a%20b=x%2Ay&b=2&%C3%A9=1");
     }
 
-    /** V2 SDK in "v2" mode sends Description= but does not sign it (protocol-openapi.md 3.5). */
+    /**
+     * V2 SDK in "v2" mode sends Description= but does not sign it: openapiutil getRPCSignature skips empty values
+     * (github.com/aliyun/darabonba-openapi-util).
+     */
     @Test
     void emptyValuesExcludedVariant() {
         Map<String, String> p = new LinkedHashMap<>();

@@ -25,9 +25,10 @@ import org.openkms.conformance.SharedServer;
 import org.openkms.conformance.V2Api;
 
 /**
- * Key and secret policies combined with identity policies (api-semantics.md §6.2): a key policy naming a user
- * grants without any RAM policy, a Deny in it beats the user's AliyunKMSFullAccess, and the default policy
- * (account-wide principal) delegates to RAM.
+ * Key and secret policies combined with identity policies
+ * (https://www.alibabacloud.com/help/ja/kms/key-management-service/security-and-compliance/overview-of-key-policies): a
+ * key policy naming a user grants without any RAM policy, a Deny in it beats the user's AliyunKMSFullAccess, and the
+ * default policy (account-wide principal) delegates to RAM.
  */
 @ExtendWith(SharedServer.class)
 class ResourcePolicyConformanceTest {
@@ -126,8 +127,8 @@ class ResourcePolicyConformanceTest {
     }
 
     /**
-     * api-semantics.md §6.1: reading a secret also needs kms:Decrypt on its customer key (not on the Secrets
-     * Manager service key).
+     * https://www.alibabacloud.com/help/en/kms/security-and-compliance/use-ram-to-manage-access-to-kms-resources/:
+     * reading a secret also needs kms:Decrypt on its customer key (not on the Secrets Manager service key).
      */
     @Test
     void getSecretValueAlsoNeedsDecryptOnTheSecretsCustomerKey() {

@@ -17,11 +17,12 @@ import org.openkms.conformance.V1Api;
 import org.openkms.conformance.V2Api;
 
 /**
- * Every secrets operation (api-semantics.md §3.8) through the official V2 and V1 Java SDKs in every configuration
- * of the harness's matrix (HTTP and HTTPS, ACS3 and HMAC-SHA1), success and error paths: the SDKs' own typed
- * models must see Alibaba's field names, list shapes, error codes and HTTP statuses.
- * (BatchGetSecretValue is newer than the V2 SDK 1.2.3 and absent from V1; it is covered over HTTP in
- * openkms-server's SecretsHttpTest.)
+ * Every secrets operation (https://www.alibabacloud.com/help/doc-detail/152002.htm,
+ * https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/api-kms-2016-01-20-createsecret
+ * and siblings) through the official V2 and V1 Java SDKs in every configuration of the harness's matrix (HTTP and
+ * HTTPS, ACS3 and HMAC-SHA1), success and error paths: the SDKs' own typed models must see Alibaba's field names, list
+ * shapes, error codes and HTTP statuses. (BatchGetSecretValue is newer than the V2 SDK 1.2.3 and absent from V1; it is
+ * covered over HTTP in openkms-server's SecretsHttpTest.)
  */
 @ExtendWith(SharedServer.class)
 class SecretsConformanceTest {

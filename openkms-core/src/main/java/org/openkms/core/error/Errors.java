@@ -1,8 +1,10 @@
 package org.openkms.core.error;
 
 /**
- * The error catalogue (api-semantics.md §11): one factory per code, so the wording and HTTP status of a
- * code are decided in one place.
+ * The error catalogue
+ * (https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/common-error-codes-1 and the
+ * error table of each action's reference page): one factory per code, so the wording and HTTP status of a code are
+ * decided in one place.
  */
 public final class Errors {
     private Errors() {
@@ -128,7 +130,10 @@ public final class Errors {
         return new KmsException(503, "ServiceUnavailableTemporary", "The audit log cannot be written; the request was refused.");
     }
 
-    /** What DryRun reports instead of the parameter error it found (api-semantics.md §2.6). */
+    /**
+     * What DryRun reports instead of the parameter error it found (the V2 SDK's DryRun text,
+     * github.com/aliyun/alibabacloud-java-sdk, kms-20160120).
+     */
     public static KmsException dryRunValidation(KmsException cause) {
         return new KmsException(400, "ValidationError", cause.getMessage());
     }

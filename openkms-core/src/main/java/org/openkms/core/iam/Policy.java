@@ -34,8 +34,9 @@ public record Policy(List<Statement> statements) {
     }
 
     /**
-     * Key/secret-policy evaluation for the same account (api-semantics.md §6.2): a Deny naming the caller (or
-     * the whole account) wins; an Allow counts only when it names the caller specifically.
+     * Key/secret-policy evaluation for the same account
+     * (https://www.alibabacloud.com/help/ja/kms/key-management-service/security-and-compliance/overview-of-key-policies):
+     * a Deny naming the caller (or the whole account) wins; an Allow counts only when it names the caller specifically.
      */
     public Decision evaluateAsResourcePolicy(String principalArn, AccessRequest r) {
         Decision d = Decision.IMPLICIT_DENY;

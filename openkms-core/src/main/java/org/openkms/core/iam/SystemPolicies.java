@@ -4,7 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Built-in policies named as Alibaba's. Their exact action lists were not captured (api-semantics.md §6.3), so
+ * Built-in policies named as Alibaba's. Their exact action lists are not published in the KMS docs
+ * (https://www.alibabacloud.com/help/en/kms/security-and-compliance/use-ram-to-manage-access-to-kms-resources/), so
  * they are modelled on the documented intent: full, read-only, crypto use, secret administration and secret use.
  */
 public final class SystemPolicies {

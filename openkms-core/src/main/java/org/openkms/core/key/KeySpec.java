@@ -6,11 +6,12 @@ import org.openkms.crypto.mac.MacAlgorithm;
 import org.openkms.crypto.symmetric.SymmetricAlgorithm;
 
 /**
- * KeySpec values of the API (api-semantics.md §4.1) and the crypto behind each. Three families: symmetric
- * (material = random bytes), asymmetric (material = an encoded key pair), HMAC (random bytes of the hash
- * length). RSA_4096 is deliberately absent: neither the SDK's CreateKey text nor Terraform's validator
- * accepts it for OpenAPI keys (docs/asymmetric.md), although the crypto layer supports it.
- * The HMAC spec names follow the GenerateMac Algorithm names (the API's exact spec strings are unpublished).
+ * KeySpec values of the API
+ * (https://www.alibabacloud.com/help/en/kms/key-management-service/user-guide/key-types-and-specifications) and the
+ * crypto behind each. Three families: symmetric (material = random bytes), asymmetric (material = an encoded key pair),
+ * HMAC (random bytes of the hash length). RSA_4096 is deliberately absent: neither the SDK's CreateKey text nor
+ * Terraform's validator accepts it for OpenAPI keys (docs/asymmetric.md), although the crypto layer supports it. The
+ * HMAC spec names follow the GenerateMac Algorithm names (the API's exact spec strings are unpublished).
  */
 public enum KeySpec {
     Aliyun_AES_256(SymmetricAlgorithm.AES_GCM, 32, null, null),
@@ -69,7 +70,10 @@ public enum KeySpec {
         return materialLength;
     }
 
-    /** The usage a key gets when CreateKey names none (api-semantics.md §4.2). */
+    /**
+     * The usage a key gets when CreateKey names none (CreateKey's KeyUsage,
+     * https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/api-kms-2016-01-20-createkey).
+     */
     public KeyUsage defaultUsage() {
         if (mac()) {
             return KeyUsage.GENERATE_VERIFY_MAC;
@@ -77,7 +81,7 @@ public enum KeySpec {
         return this == EC_P256 || this == EC_P256K ? KeyUsage.SIGN_VERIFY : KeyUsage.ENCRYPT_DECRYPT;
     }
 
-    /** The KeySpec × KeyUsage combinations the API allows (§4.1). */
+    /** The KeySpec × KeyUsage combinations the API allows (key types page, CreateKey). */
     public boolean allows(KeyUsage usage) {
         if (symmetric()) {
             return usage == KeyUsage.ENCRYPT_DECRYPT;

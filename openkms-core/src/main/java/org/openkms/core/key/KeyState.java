@@ -3,7 +3,11 @@ package org.openkms.core.key;
 import org.openkms.core.error.Errors;
 import org.openkms.core.error.KmsException;
 
-/** Key states (api-semantics.md §4.3); the names are the wire values. */
+/**
+ * Key states
+ * (https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/impact-of-cmk-status-on-api-operations);
+ * the names are the wire values.
+ */
 public enum KeyState {
     Enabled,
     Disabled,

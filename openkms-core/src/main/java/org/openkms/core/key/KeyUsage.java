@@ -4,7 +4,7 @@ import java.util.Optional;
 
 /**
  * KeyUsage wire values. GENERATE/VERIFY_MAC (HMAC keys) follows the API's slash style; the SDK does not
- * document the HMAC usage string (api-semantics.md §12 item 6), so AWS's spelling is accepted as an alias.
+ * document the HMAC usage string (nor does the API reference), so AWS's spelling is accepted as an alias.
  */
 public enum KeyUsage {
     ENCRYPT_DECRYPT("ENCRYPT/DECRYPT"),

@@ -8,9 +8,10 @@ import java.util.List;
 import org.openkms.core.error.Errors;
 
 /**
- * The value of an Rds/Redis secret version: {@code {"AccountName":"…","AccountPassword":"…"}} (api-semantics.md
- * §5.1). CreateSecret takes {@code {"Accounts":[{…},{…}]}} (one account, or two for DoubleUsers) or a single
- * account object. toString never shows the password.
+ * The value of an Rds/Redis secret version: {@code {"AccountName":"…","AccountPassword":"…"}}
+ * (https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/api-kms-2016-01-20-createsecret).
+ * CreateSecret takes {@code {"Accounts":[{…},{…}]}} (one account, or two for DoubleUsers) or a single account object.
+ * toString never shows the password.
  */
 public record ManagedAccount(String accountName, String accountPassword) {
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -9,7 +9,8 @@ import java.util.Map;
 import org.openkms.core.error.Errors;
 
 /**
- * The ExtendedConfig of a managed (Rds or Redis) secret, as rotation reads it (api-semantics.md §5.2).
+ * The ExtendedConfig of a managed (Rds or Redis) secret, as rotation reads it (CreateSecret's ExtendedConfig,
+ * https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/api-kms-2016-01-20-createsecret).
  *
  * <p>Alibaba names a cloud instance here; this server names a reachable server instead, as a URL in the same
  * field: Rds {@code DBInstanceId} (PolarDB {@code DBClusterId}) = {@code postgresql://host:port[/database]},

@@ -7,8 +7,10 @@ import org.openkms.core.error.Errors;
 import org.openkms.crypto.SecureRandoms;
 
 /**
- * GetRandomPassword (api-semantics.md §5.8) and the passwords rotation sets on database accounts. Classes:
- * digits, lowercase, uppercase and ASCII punctuation; each can be excluded, single characters too.
+ * GetRandomPassword
+ * (https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/api-kms-2016-01-20-getrandompassword)
+ * and the passwords rotation sets on database accounts. Classes: digits, lowercase, uppercase and ASCII punctuation;
+ * each can be excluded, single characters too.
  */
 public final class PasswordGenerator {
     public static final String DIGITS = "0123456789";

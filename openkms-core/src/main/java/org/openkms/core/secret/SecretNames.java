@@ -3,7 +3,10 @@ package org.openkms.core.secret;
 import java.util.regex.Pattern;
 import org.openkms.core.error.Errors;
 
-/** Validation of secret names, version IDs and stage labels (api-semantics.md §5.1, §5.3, §5.7). */
+/**
+ * Validation of secret names, version IDs and stage labels
+ * (https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/api-kms-2016-01-20-createsecret).
+ */
 public final class SecretNames {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_/+=.@-]{1,192}");
     private static final Pattern VERSION_ID = Pattern.compile("[\\x21-\\x7e]{1,64}");

@@ -31,7 +31,11 @@ public record SecretRecord(
         return plannedDeleteTime != null;
     }
 
-    /** Enabled, Disabled, or Invalid when rotation is on but its last attempt failed (api-semantics.md §5.4). */
+    /**
+     * Enabled, Disabled, or Invalid when rotation is on but its last attempt failed (DescribeSecret's
+     * AutomaticRotation,
+     * https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/api-kms-2016-01-20-describesecret).
+     */
     public String automaticRotationStatus() {
         if (!automaticRotation) {
             return "Disabled";

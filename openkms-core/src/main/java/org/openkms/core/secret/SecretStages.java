@@ -1,6 +1,9 @@
 package org.openkms.core.secret;
 
-/** Alibaba's two built-in stage labels. There is no ACSPending: Alibaba has none (api-semantics.md §5.3). */
+/**
+ * Alibaba's two built-in stage labels (https://www.alibabacloud.com/help/doc-detail/152002.htm). There is no
+ * ACSPending: Alibaba has none.
+ */
 public final class SecretStages {
     public static final String CURRENT = "ACSCurrent";
     public static final String PREVIOUS = "ACSPrevious";

@@ -4,8 +4,10 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * SecretType values (api-semantics.md §5.1); the names are the wire values. Generic secrets hold anything and
- * rotate by hand; the managed types hold one database or Redis account and rotate by changing its password.
+ * SecretType values
+ * (https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/api-kms-2016-01-20-createsecret);
+ * the names are the wire values. Generic secrets hold anything and rotate by hand; the managed types hold one database
+ * or Redis account and rotate by changing its password.
  */
 public enum SecretType {
     Generic,

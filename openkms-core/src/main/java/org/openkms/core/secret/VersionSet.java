@@ -13,8 +13,10 @@ import java.util.Set;
  * A secret's versions while one write plans its change: stage moves with Alibaba's rules, pruning, and the
  * list of what changed (for {@code SecretRepository.saveVersions}). Not thread-safe; one per write.
  *
- * <p>The rules (api-semantics.md §5.3): a label sits on at most one version; moving ACSCurrent onto another
- * version hands ACSPrevious to the version that was current (and takes it from whoever had it).
+ * <p>The rules (https://www.alibabacloud.com/help/doc-detail/152002.htm,
+ * https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/api-kms-2016-01-20-updatesecretversionstage):
+ * a label sits on at most one version; moving ACSCurrent onto another version hands ACSPrevious to the version that was
+ * current (and takes it from whoever had it).
  */
 public final class VersionSet {
     private final LinkedHashMap<String, SecretVersionRecord> byId = new LinkedHashMap<>();

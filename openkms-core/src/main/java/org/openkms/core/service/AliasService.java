@@ -9,7 +9,10 @@ import org.openkms.core.key.KeyRecord;
 import org.openkms.core.key.KeyState;
 import org.openkms.core.store.Storage;
 
-/** CreateAlias, UpdateAlias, DeleteAlias, ListAliases, ListAliasesByKeyId (api-semantics.md §3.5, §4.11). */
+/**
+ * CreateAlias, UpdateAlias, DeleteAlias, ListAliases, ListAliasesByKeyId
+ * (https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/api-kms-2016-01-20-createalias).
+ */
 public final class AliasService {
     private final Storage storage;
     private final KeyService keys;

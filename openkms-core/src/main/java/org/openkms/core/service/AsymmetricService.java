@@ -13,8 +13,10 @@ import org.openkms.crypto.asymmetric.SignatureAlgorithm;
 
 /**
  * AsymmetricSign, AsymmetricVerify, AsymmetricEncrypt, AsymmetricDecrypt, GetPublicKey and ReEncrypt from
- * an asymmetric source (api-semantics.md §3.2). Every call names a key version explicitly. Keys come from
- * {@link KeyCache} already parsed: the private-key path reads no database and parses no key.
+ * an asymmetric source
+ * (https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/api-kms-2016-01-20-asymmetricsign
+ * and its sibling pages). Every call names a key version explicitly. Keys come from {@link KeyCache} already parsed:
+ * the private-key path reads no database and parses no key.
  */
 public final class AsymmetricService {
     private final KeyCache cache;

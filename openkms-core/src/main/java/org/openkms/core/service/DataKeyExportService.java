@@ -9,9 +9,11 @@ import org.openkms.crypto.asymmetric.AsymmetricPublicKey;
 import org.openkms.crypto.asymmetric.EncryptionAlgorithm;
 
 /**
- * ExportDataKey and GenerateAndExportDataKey (api-semantics.md §3.1, §4.8): a data key leaves KMS only
- * encrypted under a public key the caller supplies (RSA_2048 with OAEP, or EC_SM2 with SM2PKE); the
- * plaintext never appears in a response.
+ * ExportDataKey and GenerateAndExportDataKey
+ * (https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/api-kms-2016-01-20-exportdatakey,
+ * https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/api-kms-2016-01-20-generateandexportdatakey):
+ * a data key leaves KMS only encrypted under a public key the caller supplies (RSA_2048 with OAEP, or EC_SM2 with
+ * SM2PKE); the plaintext never appears in a response.
  */
 public final class DataKeyExportService {
     private final CryptoService crypto;

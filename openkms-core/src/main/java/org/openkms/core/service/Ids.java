@@ -4,7 +4,10 @@ import java.security.SecureRandom;
 import java.util.UUID;
 import org.openkms.crypto.SecureRandoms;
 
-/** Identifier formats of the API (api-semantics.md §4.10). */
+/**
+ * Identifier formats of the API, as the reference pages' examples show them (e.g.
+ * https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/api-kms-2016-01-20-createkey).
+ */
 public final class Ids {
     private static final char[] ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
 

@@ -13,9 +13,11 @@ import org.openkms.crypto.asymmetric.AsymmetricKeyType;
 import org.openkms.crypto.asymmetric.EncryptionAlgorithm;
 
 /**
- * BYOK (api-semantics.md §3.4, §4.9): GetParametersForImport hands out a fresh wrapping public key with an
- * ImportToken valid 24 hours; ImportKeyMaterial unwraps the material with the token's private key and hands
- * it to {@link KeyService#importKeyMaterial}, which owns the key's state transitions.
+ * BYOK
+ * (https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/api-kms-2016-01-20-getparametersforimport):
+ * GetParametersForImport hands out a fresh wrapping public key with an ImportToken valid 24 hours; ImportKeyMaterial
+ * unwraps the material with the token's private key and hands it to {@link KeyService#importKeyMaterial}, which owns
+ * the key's state transitions.
  */
 public final class ImportService {
     public static final Duration TOKEN_VALIDITY = Duration.ofHours(24);

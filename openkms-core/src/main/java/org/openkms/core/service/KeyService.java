@@ -57,7 +57,7 @@ public final class KeyService {
             throw Errors.invalidParameter("KeyUsage", "KeySpec " + spec + " does not support KeyUsage " + usage.wire() + ".");
         }
         if (req.origin() == Origin.EXTERNAL && !spec.symmetric()) {
-            // Import (GetParametersForImport → ImportKeyMaterial) carries symmetric material only (§3.4).
+            // Import (GetParametersForImport → ImportKeyMaterial) carries symmetric material only.
             throw Errors.invalidParameter("Origin", "Key material can only be imported into symmetric keys.");
         }
         if (req.rotationIntervalSeconds() > 0) {
@@ -181,7 +181,8 @@ public final class KeyService {
             }
             return k.withRotationInterval(newSeconds);
         });
-        // An interval that makes the key past due rotates it now (api-semantics.md §4.5).
+        // An interval that makes the key past due rotates it now
+        // (https://www.alibabacloud.com/help/doc-detail/134270.htm).
         rotateIfDue(describeKey(keyIdParam).keyId());
     }
 

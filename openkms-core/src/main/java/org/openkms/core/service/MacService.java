@@ -7,7 +7,11 @@ import org.openkms.core.key.KeyUsage;
 import org.openkms.crypto.mac.MacAlgorithm;
 import org.openkms.crypto.mac.MacKey;
 
-/** GenerateMac and VerifyMac with HMAC keys (api-semantics.md §3.2); HMAC keys have one version. */
+/**
+ * GenerateMac and VerifyMac with HMAC keys
+ * (https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/api-kms-2016-01-20-generatemac);
+ * HMAC keys have one version.
+ */
 public final class MacService {
     /** Message limit: the API documents none; the Encrypt plaintext limit keeps requests bounded alike. */
     public static final int MAX_MESSAGE = CryptoService.MAX_PLAINTEXT;

@@ -28,9 +28,10 @@ import org.openkms.core.service.SecretCache.LoadedSecret;
 import org.openkms.core.store.Storage;
 
 /**
- * Secrets Manager (api-semantics.md §3.8, §5): secrets, versions and stage labels, deletion windows, and the
- * entry to rotation ({@link SecretRotation}). Every write goes through {@link #mutate}: read the secret and its
- * versions, plan the change on a {@link VersionSet}, commit it with a revision check, then invalidate the cache.
+ * Secrets Manager (https://www.alibabacloud.com/help/doc-detail/152002.htm): secrets, versions and stage labels,
+ * deletion windows, and the entry to rotation ({@link SecretRotation}). Every write goes through {@link #mutate}: read
+ * the secret and its versions, plan the change on a {@link VersionSet}, commit it with a revision check, then
+ * invalidate the cache.
  */
 public final class SecretService {
     /** The service key that encrypts secrets created without EncryptionKeyId (created on first use). */
@@ -184,7 +185,8 @@ public final class SecretService {
         boolean hasId = versionId != null && !versionId.isEmpty();
         boolean hasStage = stage != null && !stage.isEmpty();
         if (s.record().secretType().managed()) {
-            // Managed secrets are read by stage only; VersionId is ignored (api-semantics.md §3.8).
+            // Managed secrets are read by stage only; VersionId is ignored (GetSecretValue's VersionId,
+            // https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/api-kms-2016-01-20-getsecretvalue).
             String wanted = hasStage ? stage : SecretStages.CURRENT;
             if (!SecretStages.builtIn(wanted)) {
                 throw Errors.invalidParameter("VersionStage", "Managed secrets have only ACSCurrent and ACSPrevious.");

@@ -31,7 +31,10 @@ public final class TagService {
         this.secrets = secrets;
     }
 
-    /** Validates tags as CreateKey, TagResource and TagResources must (api-semantics.md §7). */
+    /**
+     * Validates tags as CreateKey, TagResource and TagResources must
+     * (https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/api-kms-2016-01-20-tagresources).
+     */
     public static void validate(Map<String, String> tags) {
         if (tags.size() > MAX_TAGS_PER_RESOURCE) {
             throw Errors.invalidParameter("Tags", "At most " + MAX_TAGS_PER_RESOURCE + " tags are allowed.");

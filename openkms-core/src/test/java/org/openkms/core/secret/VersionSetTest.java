@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** Alibaba's stage rules (api-semantics.md §5.3) on the planning structure every version write uses. */
+/**
+ * Alibaba's stage rules (https://www.alibabacloud.com/help/doc-detail/152002.htm) on the planning structure every
+ * version write uses.
+ */
 class VersionSetTest {
     private static SecretVersionRecord v(String id, String... stages) {
         return new SecretVersionRecord("s", id, Instant.EPOCH, "text", new byte[0], Set.of(stages));

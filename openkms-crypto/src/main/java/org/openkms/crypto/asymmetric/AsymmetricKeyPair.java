@@ -18,7 +18,7 @@ import org.openkms.crypto.SecureRandoms;
 /**
  * One version's key pair, parsed once and reused by every call (parsing PKCS#8 costs more than an ECDSA
  * signature). Immutable and thread-safe. SM2 keys also keep BouncyCastle's lightweight parameters because
- * signing over a caller-supplied digest has no JCA name (stack.md §3.3).
+ * signing over a caller-supplied digest has no JCA name.
  *
  * <p>Stored form ({@link #encode}): {@code 0x01 ‖ u16 length ‖ PKCS#8 ‖ SubjectPublicKeyInfo}. The public key
  * is stored beside the private one because the JDK's EC PKCS#8 omits it and recomputing it needs curve maths.

@@ -8,7 +8,7 @@ import org.openkms.crypto.Providers;
 
 /**
  * The asymmetric key types behind the API's key specs. RSA and NIST P-256 come from the JDK (fastest, and
- * FIPS configurations stay possible); secp256k1 and SM2 only exist in BouncyCastle (stack.md §3.1).
+ * FIPS configurations stay possible); secp256k1 and SM2 are not in the JDK, so they come from BouncyCastle.
  */
 public enum AsymmetricKeyType {
     RSA_2048("RSA", 2048, null),

@@ -13,9 +13,10 @@ import org.openkms.crypto.SecureRandoms;
 
 /**
  * Public-key encryption algorithms of AsymmetricEncrypt/Decrypt, ExportDataKey and key import. Output is the
- * raw algorithm output, no KMS header (api-semantics.md §10). OAEP always gets an explicit
- * {@link OAEPParameterSpec}: SunJCE would otherwise use SHA-1 for MGF1 even with "OAEPWithSHA-256".
- * RSAES_PKCS1_V1_5 exists only as an import wrapping algorithm (GetParametersForImport).
+ * raw algorithm output, no KMS header
+ * (https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/api-kms-2016-01-20-asymmetricencrypt).
+ * OAEP always gets an explicit {@link OAEPParameterSpec}: SunJCE would otherwise use SHA-1 for MGF1 even with
+ * "OAEPWithSHA-256". RSAES_PKCS1_V1_5 exists only as an import wrapping algorithm (GetParametersForImport).
  */
 public enum EncryptionAlgorithm {
     RSAES_OAEP_SHA_256("SHA-256", MGF1ParameterSpec.SHA256, 32),
@@ -23,7 +24,10 @@ public enum EncryptionAlgorithm {
     RSAES_PKCS1_V1_5(null, null, 0),
     SM2PKE(null, null, 0);
 
-    /** SM2PKE plaintext limit from the API documentation (api-semantics.md §4.6). */
+    /**
+     * SM2PKE plaintext limit from the AsymmetricEncrypt algorithm table
+     * (https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/api-kms-2016-01-20-asymmetricencrypt).
+     */
     public static final int SM2_MAX_PLAINTEXT = 6047;
     private static final ThreadLocal<Cipher> OAEP = cipher("RSA/ECB/OAEPPadding");
     private static final ThreadLocal<Cipher> PKCS1 = cipher("RSA/ECB/PKCS1Padding");

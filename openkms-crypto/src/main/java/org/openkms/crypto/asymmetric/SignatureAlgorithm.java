@@ -13,8 +13,9 @@ import org.openkms.crypto.Providers;
 import org.openkms.crypto.SecureRandoms;
 
 /**
- * AsymmetricSign/AsymmetricVerify algorithms (api-semantics.md §4.6). Every one signs a caller-computed
- * 32-byte digest, never the message, so each uses a "pre-hashed" primitive:
+ * AsymmetricSign/AsymmetricVerify algorithms
+ * (https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/api-kms-2016-01-20-asymmetricsign).
+ * Every one signs a caller-computed 32-byte digest, never the message, so each uses a "pre-hashed" primitive:
  * <ul>
  *   <li>RSA_PKCS1_SHA_256: JDK {@code NONEwithRSA} over DigestInfo(SHA-256) ‖ digest — exactly RSASSA-PKCS1-v1_5.</li>
  *   <li>RSA_PSS_SHA_256: BC {@code NONEwithRSASSA-PSS}, MGF1-SHA-256, salt length 32 (= digest length).</li>

@@ -28,7 +28,8 @@ class CiphertextBlobTest {
 
     @Test
     void documentedExampleHeaderDecodesToItsVersionId() throws Exception {
-        // The GenerateDataKey documentation example starts with these Base64 characters (api-semantics.md §10).
+        // The GenerateDataKey documentation example starts with these Base64 characters
+        // (https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/api-kms-2016-01-20-generatedatakey).
         byte[] prefix = Base64.getDecoder().decode("ODZhOWVmZDktM2QxNi00ODk0LWJkNGYtMWZjNDNmM2YyYWJm");
         assertThat(new String(prefix, StandardCharsets.US_ASCII)).isEqualTo("86a9efd9-3d16-4894-bd4f-1fc43f3f2abf");
         byte[] blob = Arrays.copyOf(prefix, 36 + 12 + 16);

@@ -18,10 +18,12 @@ import org.openkms.core.iam.Wildcard;
 import org.openkms.core.store.AccessPointRepository;
 
 /**
- * Application access points (api-semantics.md §3.9, §8): network rules, permission policies (RBAC templates
- * over key/secret resources, optionally restricted by network rules), access points binding up to 3 policies,
- * and their client keys. Held in memory (write-through), so that {@link #allows} — the function the dedicated
- * gateway will call for each request — reads no database.
+ * Application access points
+ * (https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/api-kms-2016-01-20-createapplicationaccesspoint,
+ * https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/api-kms-2016-01-20-createpolicy):
+ * network rules, permission policies (RBAC templates over key/secret resources, optionally restricted by network
+ * rules), access points binding up to 3 policies, and their client keys. Held in memory (write-through), so that
+ * {@link #allows} — the function the dedicated gateway will call for each request — reads no database.
  */
 public final class AccessPoints {
     static final String RULE = "NetworkRule";
@@ -29,7 +31,7 @@ public final class AccessPoints {
     static final String AAP = "ApplicationAccessPoint";
     static final String CLIENT_KEY = "ClientKey";
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** What the two RBAC templates Alibaba defines allow (api-semantics.md §8). */
+    /** What the two RBAC templates of CreatePolicy allow ("cryptographic operations", "secret values"). */
     static final Map<String, Set<String>> TEMPLATES = Map.of(
             "RbacPermission/Template/CryptoServiceKeyUser", Set.of("Encrypt", "Decrypt", "GenerateDataKey",
                     "GenerateDataKeyWithoutPlaintext", "ReEncrypt", "AsymmetricSign", "AsymmetricVerify", "AsymmetricEncrypt",

@@ -2,7 +2,10 @@ package org.openkms.server.auth;
 
 import org.openkms.core.error.KmsException;
 
-/** Authentication failures with the codes, statuses and wording of Alibaba's gateway (protocol-openapi.md §7). */
+/**
+ * Authentication failures with the codes, statuses and wording of Alibaba's gateway
+ * (https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/common-error-codes-1).
+ */
 final class AuthErrors {
     private AuthErrors() {
     }

@@ -13,10 +13,12 @@ import org.openkms.wire.Signatures;
 import org.openkms.wire.Timestamps;
 
 /**
- * Establishes who signed a request. Three schemes, chosen as protocol-openapi.md §7 describes: an
- * {@code Authorization: ACS3-…} header (Java V2 SDK default, V1 SDK in V3 mode), {@code ACS4-…}, or a
- * {@code Signature} parameter (RPC HMAC-SHA1: V1 SDK, Node SDK, V2 in "v2" mode). Freshness (±15 minutes) and
- * nonce reuse are checked after the signature, so an unauthenticated caller cannot burn someone's nonces.
+ * Establishes who signed a request. Three schemes
+ * (https://www.alibabacloud.com/help/en/sdk/product-overview/v3-request-structure-and-signature,
+ * https://www.alibabacloud.com/help/en/sdk/product-overview/rpc-mechanism), chosen by what the request carries: an
+ * {@code Authorization: ACS3-…} header (Java V2 SDK default, V1 SDK in V3 mode), {@code ACS4-…}, or a {@code Signature}
+ * parameter (RPC HMAC-SHA1: V1 SDK, Node SDK, V2 in "v2" mode). Freshness (±15 minutes) and nonce reuse are checked
+ * after the signature, so an unauthenticated caller cannot burn someone's nonces.
  */
 public final class Authenticator {
     public static final long WINDOW_MILLIS = 15 * 60 * 1000L;
