@@ -9,7 +9,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
-import org.openkms.core.service.RootKeyProbe;
+import org.openkms.core.key.RootKeyProbe;
 import org.openkms.core.store.MetaRepository;
 import org.openkms.core.store.Storage;
 import org.openkms.crypto.CryptoException;

@@ -6,7 +6,7 @@ package org.openkms.storage;
  * a general pool (PostgreSQL) implements both the same way.
  *
  * <p>{@code operation} names the repository call (e.g. "keys.update") for the StorageException message;
- * any SQLException thrown by the work is wrapped into {@link org.openkms.core.store.StorageException}.
+ * any SQLException thrown by the work is wrapped into {@link org.openkms.core.error.StorageException}.
  */
 interface ConnectionProvider extends AutoCloseable {
     /** Runs read-only work in autocommit mode; never waits for a writer. */

@@ -4,8 +4,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
-import org.openkms.core.auth.AccessKeyRecord;
-import org.openkms.core.store.AccessKeyRepository;
+import org.openkms.core.iam.AccessKeyRecord;
+import org.openkms.core.iam.AccessKeyRepository;
 
 /** AccessKeys; the secret column holds the root-key-sealed secret exactly as the core hands it over. */
 final class JdbcAccessKeyRepository implements AccessKeyRepository {

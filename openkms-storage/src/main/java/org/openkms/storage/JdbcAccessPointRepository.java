@@ -2,7 +2,7 @@ package org.openkms.storage;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.openkms.core.store.AccessPointRepository;
+import org.openkms.core.accesspoint.AccessPointRepository;
 
 /** aap_objects (V3__iam.sql): one JSON document per (kind, name). */
 final class JdbcAccessPointRepository implements AccessPointRepository {

@@ -4,8 +4,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
-import org.openkms.core.alias.AliasRecord;
-import org.openkms.core.store.AliasRepository;
+import org.openkms.core.key.AliasRecord;
+import org.openkms.core.key.AliasRepository;
 
 /**
  * Aliases; the alias name is the primary key, and the key id is a foreign key (ON DELETE CASCADE), so an

@@ -8,7 +8,7 @@ import org.openkms.core.iam.Attachment;
 import org.openkms.core.iam.PolicyRecord;
 import org.openkms.core.iam.RamRole;
 import org.openkms.core.iam.RamUser;
-import org.openkms.core.store.IamRepository;
+import org.openkms.core.iam.IamRepository;
 
 /** RAM users, roles, custom policies, attachments and resource policies (V3__iam.sql). */
 final class JdbcIamRepository implements IamRepository {

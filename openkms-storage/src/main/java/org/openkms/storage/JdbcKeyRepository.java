@@ -12,7 +12,7 @@ import org.openkms.core.key.KeyState;
 import org.openkms.core.key.KeyUsage;
 import org.openkms.core.key.KeyVersionRecord;
 import org.openkms.core.key.Origin;
-import org.openkms.core.store.KeyRepository;
+import org.openkms.core.key.KeyRepository;
 
 /**
  * Keys and key versions on plain JDBC. Optimistic concurrency is one statement,

@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
 import org.openkms.core.secret.SecretRecord;
 import org.openkms.core.secret.SecretType;
 import org.openkms.core.secret.SecretVersionRecord;
-import org.openkms.core.store.SecretRepository;
+import org.openkms.core.secret.SecretRepository;
 
 /**
  * Secrets and secret versions on plain JDBC, with the same revision-checked updates as keys. Creation uses

@@ -1,14 +1,14 @@
 package org.openkms.storage;
 
-import org.openkms.core.store.AccessKeyRepository;
-import org.openkms.core.store.AliasRepository;
+import org.openkms.core.iam.AccessKeyRepository;
+import org.openkms.core.key.AliasRepository;
 import org.openkms.core.store.ChangeFeed;
 import org.openkms.core.store.ChangeListener;
-import org.openkms.core.store.IamRepository;
-import org.openkms.core.store.KeyRepository;
-import org.openkms.core.store.SecretRepository;
+import org.openkms.core.iam.IamRepository;
+import org.openkms.core.key.KeyRepository;
+import org.openkms.core.secret.SecretRepository;
 import org.openkms.core.store.Storage;
-import org.openkms.core.store.TagRepository;
+import org.openkms.core.tag.TagRepository;
 
 /**
  * The Storage port over one connection provider; the repositories are stateless and thread-safe. On PostgreSQL
@@ -25,7 +25,7 @@ final class JdbcStorage implements Storage {
     private final AccessKeyRepository accessKeys;
     private final SecretRepository secrets;
     private final IamRepository iam;
-    private final org.openkms.core.store.AccessPointRepository accessPoints;
+    private final org.openkms.core.accesspoint.AccessPointRepository accessPoints;
     private final org.openkms.core.store.MetaRepository meta;
 
     JdbcStorage(ConnectionProvider db, Dialect dialect) {
@@ -77,7 +77,7 @@ final class JdbcStorage implements Storage {
     }
 
     @Override
-    public org.openkms.core.store.AccessPointRepository accessPoints() {
+    public org.openkms.core.accesspoint.AccessPointRepository accessPoints() {
         return accessPoints;
     }
 

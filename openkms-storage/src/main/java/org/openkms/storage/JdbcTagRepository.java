@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.openkms.core.store.TagRepository;
+import org.openkms.core.tag.TagRepository;
 import org.openkms.core.tag.TagRecord;
 
 /**

@@ -4,7 +4,7 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.output.MigrateResult;
-import org.openkms.core.store.StorageException;
+import org.openkms.core.error.StorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

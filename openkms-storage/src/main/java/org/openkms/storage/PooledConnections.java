@@ -5,7 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;
-import org.openkms.core.store.StorageException;
+import org.openkms.core.error.StorageException;
 
 /**
  * A HikariCP pool for a server database (PostgreSQL). Unlike SQLite the server handles concurrent writers

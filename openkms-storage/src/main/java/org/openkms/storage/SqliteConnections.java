@@ -12,7 +12,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
-import org.openkms.core.store.StorageException;
+import org.openkms.core.error.StorageException;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 

@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.openkms.core.store.Storage;
-import org.openkms.core.store.StorageException;
+import org.openkms.core.error.StorageException;
 import org.openkms.core.store.memory.InMemoryStorage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.openkms.core.store.ChangeFeed;
 import org.openkms.core.store.ChangeListener;
 import org.openkms.core.store.Storage;
-import org.openkms.core.store.StorageException;
+import org.openkms.core.error.StorageException;
 
 /**
  * The contract on PostgreSQL: one schema per test class (migrated on first open), emptied before each test.

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openkms.core.store.Storage;
-import org.openkms.core.store.StorageException;
+import org.openkms.core.error.StorageException;
 
 /** The SQLite connection discipline: settings on every connection, query-only readers, one writer. */
 class SqliteConnectionsTest {

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.openkms.core.alias.AliasRecord;
-import org.openkms.core.auth.AccessKeyRecord;
+import org.openkms.core.key.AliasRecord;
+import org.openkms.core.iam.AccessKeyRecord;
 import org.openkms.core.key.KeyRecord;
 import org.openkms.core.key.KeySpec;
 import org.openkms.core.key.KeyState;
@@ -35,7 +35,7 @@ import org.openkms.core.secret.SecretRecord;
 import org.openkms.core.secret.SecretType;
 import org.openkms.core.secret.SecretVersionRecord;
 import org.openkms.core.store.Storage;
-import org.openkms.core.store.StorageException;
+import org.openkms.core.error.StorageException;
 import org.openkms.core.tag.TagRecord;
 
 /**
@@ -1026,7 +1026,7 @@ public abstract class StorageContractTest {
         assertThat(iam.listUsers()).extracting(org.openkms.core.iam.RamUser::userName).containsExactly("alice", "bob");
         assertThat(iam.listUsers().get(0)).isEqualTo(new org.openkms.core.iam.RamUser("1000000000000001", "alice", "Alice", "c", t, t));
         assertThatThrownBy(() -> iam.createUser(new org.openkms.core.iam.RamUser("1", "alice", "a", "", t, t)))
-                .isInstanceOf(org.openkms.core.store.StorageException.class);
+                .isInstanceOf(org.openkms.core.error.StorageException.class);
         assertThat(iam.deleteUser("bob")).isTrue();
         assertThat(iam.deleteUser("bob")).isFalse();
 

@@ -21,7 +21,7 @@ import org.openkms.core.key.KeyState;
 import org.openkms.core.key.KeyUsage;
 import org.openkms.core.key.Origin;
 import org.openkms.core.store.Storage;
-import org.openkms.core.store.StorageException;
+import org.openkms.core.error.StorageException;
 
 class StorageFactoryTest {
     @TempDir
@@ -41,7 +41,7 @@ class StorageFactoryTest {
     void sqliteFilesAreCreatedOwnerOnly() throws Exception {
         Path file = dir.resolve("kms.db");
         try (Storage storage = StorageFactory.openSqlite(file)) {
-            storage.accessKeys().create(new org.openkms.core.auth.AccessKeyRecord("ak", new byte[] {1}, "root", "Active", Instant.EPOCH));
+            storage.accessKeys().create(new org.openkms.core.iam.AccessKeyRecord("ak", new byte[] {1}, "root", "Active", Instant.EPOCH));
             for (String name : List.of("kms.db", "kms.db-wal", "kms.db-shm")) {
                 assertThat(Files.getPosixFilePermissions(dir.resolve(name))).as(name)
                         .isEqualTo(PosixFilePermissions.fromString("rw-------"));

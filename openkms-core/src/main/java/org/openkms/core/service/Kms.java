@@ -1,5 +1,20 @@
 package org.openkms.core.service;
 
+import org.openkms.core.KmsSettings;
+import org.openkms.core.key.KeyMaintenance;
+import org.openkms.core.key.CryptoService;
+import org.openkms.core.key.MacService;
+import org.openkms.core.key.KeyResolver;
+import org.openkms.core.key.KeyMaterials;
+import org.openkms.core.key.KeyService;
+import org.openkms.core.key.ImportTokens;
+import org.openkms.core.key.KeyCache;
+import org.openkms.core.key.AliasService;
+import org.openkms.core.key.DataKeyExportService;
+import org.openkms.core.key.AsymmetricService;
+import org.openkms.core.key.ImportService;
+import org.openkms.core.secret.SecretService;
+
 import java.time.Clock;
 import org.openkms.core.Account;
 import org.openkms.core.store.Storage;
@@ -28,14 +43,14 @@ public final class Kms {
         KeyCache cache = new KeyCache(storage.keys(), materials);
         this.resolver = resolver;
         this.cache = cache;
-        this.keys = new KeyService(account, storage, materials, cache, resolver, settings, clock);
-        this.aliases = new AliasService(storage, keys, resolver, settings, clock);
+        this.keys = new KeyService(account, storage.keys(), materials, cache, resolver, settings, clock);
+        this.aliases = new AliasService(storage.aliases(), keys, resolver, settings, clock);
         this.crypto = new CryptoService(cache, resolver, clock);
         this.asymmetric = new AsymmetricService(cache, resolver, crypto, clock);
         this.mac = new MacService(cache, resolver, clock);
         this.imports = new ImportService(keys, new ImportTokens(rootKey), clock);
         this.dataKeyExport = new DataKeyExportService(crypto);
-        this.secrets = new SecretService(account, storage, keys, resolver, crypto, clock);
+        this.secrets = new SecretService(account, storage.secrets(), storage.aliases(), keys, resolver, crypto, clock);
         this.tags = new TagService(storage, keys, secrets);
         this.maintenance = new KeyMaintenance(keys, clock);
     }

@@ -1,5 +1,10 @@
 package org.openkms.core.service;
 
+import org.openkms.core.tag.Tags;
+
+import org.openkms.core.key.KeyService;
+import org.openkms.core.secret.SecretService;
+
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -18,7 +23,7 @@ import org.openkms.core.tag.TagRecord;
 public final class TagService {
     public static final String KEY = "key";
     public static final String SECRET = "secret";
-    public static final int MAX_TAGS_PER_RESOURCE = 20;
+    public static final int MAX_TAGS_PER_RESOURCE = Tags.MAX_TAGS_PER_RESOURCE;
     public static final int PAGE_SIZE = 200;
 
     private final Storage storage;
@@ -36,32 +41,11 @@ public final class TagService {
      * (https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/api-kms-2016-01-20-tagresources).
      */
     public static void validate(Map<String, String> tags) {
-        if (tags.size() > MAX_TAGS_PER_RESOURCE) {
-            throw Errors.invalidParameter("Tags", "At most " + MAX_TAGS_PER_RESOURCE + " tags are allowed.");
-        }
-        for (Map.Entry<String, String> t : tags.entrySet()) {
-            validateTagKey(t.getKey());
-            validateText("TagValue", t.getValue(), true);
-        }
+        Tags.validate(tags);
     }
 
     public static void validateTagKey(String key) {
-        validateText("TagKey", key, false);
-        if (key.startsWith("aliyun") || key.startsWith("acs:")) {
-            throw Errors.invalidParameter("TagKey", "Tag keys must not start with aliyun or acs:.");
-        }
-    }
-
-    private static void validateText(String name, String s, boolean mayBeEmpty) {
-        if (s == null || (!mayBeEmpty && s.isEmpty()) || s.length() > 128) {
-            throw Errors.invalidParameter(name, "It must be " + (mayBeEmpty ? "0" : "1") + " to 128 characters.");
-        }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (!Character.isLetterOrDigit(c) && "/\\_-.+=:@ ".indexOf(c) < 0) {
-                throw Errors.invalidParameter(name, "Only letters, digits, spaces and / \\ _ - . + = : @ are allowed.");
-            }
-        }
+        Tags.validateTagKey(key);
     }
 
     /** The key ID of a taggable key; PendingDeletion keys reject tag changes. */

@@ -1,5 +1,13 @@
 package org.openkms.core.store;
 
+import org.openkms.core.key.AliasRepository;
+import org.openkms.core.key.KeyRepository;
+import org.openkms.core.accesspoint.AccessPointRepository;
+import org.openkms.core.secret.SecretRepository;
+import org.openkms.core.iam.IamRepository;
+import org.openkms.core.iam.AccessKeyRepository;
+import org.openkms.core.tag.TagRepository;
+
 /**
  * Everything the core persists, behind one interface per aggregate. Implementations: SQLite (embedded
  * default) and PostgreSQL in openkms-storage, and {@link org.openkms.core.store.memory.InMemoryStorage} for tests

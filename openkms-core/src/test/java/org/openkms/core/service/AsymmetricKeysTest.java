@@ -1,5 +1,9 @@
 package org.openkms.core.service;
 
+import org.openkms.core.key.CryptoService;
+import org.openkms.core.key.CreateKeyRequest;
+import org.openkms.core.key.AsymmetricService;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.openkms.core.service.KmsFixture.assertCode;
 import static org.openkms.core.service.KmsFixture.sha256;

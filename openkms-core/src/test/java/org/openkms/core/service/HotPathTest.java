@@ -1,5 +1,8 @@
 package org.openkms.core.service;
 
+import org.openkms.core.KmsSettings;
+import org.openkms.core.key.CreateKeyRequest;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.reflect.InvocationTargetException;
@@ -15,11 +18,11 @@ import org.openkms.core.key.KeyRecord;
 import org.openkms.core.key.KeySpec;
 import org.openkms.core.key.KeyUsage;
 import org.openkms.core.key.Origin;
-import org.openkms.core.store.AccessKeyRepository;
-import org.openkms.core.store.AliasRepository;
-import org.openkms.core.store.KeyRepository;
+import org.openkms.core.iam.AccessKeyRepository;
+import org.openkms.core.key.AliasRepository;
+import org.openkms.core.key.KeyRepository;
 import org.openkms.core.store.Storage;
-import org.openkms.core.store.TagRepository;
+import org.openkms.core.tag.TagRepository;
 import org.openkms.core.store.memory.InMemoryStorage;
 import org.openkms.crypto.asymmetric.EncryptionAlgorithm;
 import org.openkms.crypto.asymmetric.SignatureAlgorithm;
@@ -60,15 +63,15 @@ class HotPathTest {
                     return real.accessKeys();
                 }
 
-                public org.openkms.core.store.SecretRepository secrets() {
+                public org.openkms.core.secret.SecretRepository secrets() {
                     return real.secrets();
                 }
 
-            public org.openkms.core.store.AccessPointRepository accessPoints() {
+            public org.openkms.core.accesspoint.AccessPointRepository accessPoints() {
                 return real.accessPoints();
             }
 
-            public org.openkms.core.store.IamRepository iam() {
+            public org.openkms.core.iam.IamRepository iam() {
                 return real.iam();
             }
 

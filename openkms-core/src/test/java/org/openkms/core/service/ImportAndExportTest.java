@@ -1,5 +1,9 @@
 package org.openkms.core.service;
 
+import org.openkms.core.key.CryptoService;
+import org.openkms.core.key.DataKeyExportService;
+import org.openkms.core.key.ImportService;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.openkms.core.service.KmsFixture.assertCode;
 

@@ -1,5 +1,8 @@
 package org.openkms.core.service;
 
+import org.openkms.core.KmsSettings;
+import org.openkms.core.key.CreateKeyRequest;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,10 @@
 package org.openkms.core.service;
 
+import org.openkms.core.KmsSettings;
+import org.openkms.core.secret.SecretMaintenance;
+import org.openkms.core.secret.CreateSecretRequest;
+import org.openkms.core.secret.SecretRotation;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -23,12 +28,12 @@ import org.openkms.core.secret.ManagedAccount;
 import org.openkms.core.secret.SecretType;
 import org.openkms.core.secret.rotation.RotationException;
 import org.openkms.core.secret.rotation.SecretRotator;
-import org.openkms.core.store.AccessKeyRepository;
-import org.openkms.core.store.AliasRepository;
-import org.openkms.core.store.KeyRepository;
-import org.openkms.core.store.SecretRepository;
+import org.openkms.core.iam.AccessKeyRepository;
+import org.openkms.core.key.AliasRepository;
+import org.openkms.core.key.KeyRepository;
+import org.openkms.core.secret.SecretRepository;
 import org.openkms.core.store.Storage;
-import org.openkms.core.store.TagRepository;
+import org.openkms.core.tag.TagRepository;
 import org.openkms.core.store.memory.InMemoryStorage;
 import org.openkms.crypto.rootkey.FileRootKeyProvider;
 
@@ -222,11 +227,11 @@ class SecretServiceTest {
                 return secrets;
             }
 
-            public org.openkms.core.store.AccessPointRepository accessPoints() {
+            public org.openkms.core.accesspoint.AccessPointRepository accessPoints() {
                 return real.accessPoints();
             }
 
-            public org.openkms.core.store.IamRepository iam() {
+            public org.openkms.core.iam.IamRepository iam() {
                 return real.iam();
             }
 

@@ -15,7 +15,7 @@ import org.openkms.core.error.KmsException;
 import org.openkms.core.iam.AccessRequest;
 import org.openkms.core.iam.Condition;
 import org.openkms.core.iam.Wildcard;
-import org.openkms.core.store.AccessPointRepository;
+import org.openkms.core.accesspoint.AccessPointRepository;
 
 /**
  * Application access points

@@ -3,7 +3,7 @@ package org.openkms.server.actions;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.openkms.core.Account;
-import org.openkms.core.alias.AliasRecord;
+import org.openkms.core.key.AliasRecord;
 import org.openkms.server.gateway.ActionRegistry;
 import org.openkms.server.gateway.Call;
 

@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.openkms.core.error.Errors;
 import org.openkms.core.key.KeyUsage;
-import org.openkms.core.service.AsymmetricService;
+import org.openkms.core.key.AsymmetricService;
 import org.openkms.crypto.asymmetric.EncryptionAlgorithm;
 import org.openkms.crypto.asymmetric.SignatureAlgorithm;
 import org.openkms.server.gateway.ActionRegistry;

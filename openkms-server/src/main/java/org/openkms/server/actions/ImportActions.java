@@ -4,7 +4,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.openkms.core.error.Errors;
-import org.openkms.core.service.ImportService;
+import org.openkms.core.key.ImportService;
 import org.openkms.crypto.asymmetric.AsymmetricKeyType;
 import org.openkms.crypto.asymmetric.EncryptionAlgorithm;
 import org.openkms.server.gateway.ActionRegistry;

@@ -4,7 +4,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.openkms.core.error.Errors;
-import org.openkms.core.service.MacService;
+import org.openkms.core.key.MacService;
 import org.openkms.crypto.mac.MacAlgorithm;
 import org.openkms.server.gateway.ActionRegistry;
 import org.openkms.server.gateway.Call;

@@ -7,8 +7,8 @@ import java.util.Map;
 import org.openkms.core.Account;
 import org.openkms.core.secret.SecretRecord;
 import org.openkms.core.secret.SecretVersionRecord;
-import org.openkms.core.service.RotationIntervals;
-import org.openkms.core.service.SecretService;
+import org.openkms.core.key.RotationIntervals;
+import org.openkms.core.secret.SecretService;
 
 /** Response shapes of the secrets operations, with the API's field names (api-semantics.md §3.8). */
 final class SecretViews {

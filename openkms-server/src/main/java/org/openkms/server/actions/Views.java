@@ -7,7 +7,7 @@ import java.util.Map;
 import org.openkms.core.Account;
 import org.openkms.core.key.KeyRecord;
 import org.openkms.core.key.KeyVersionRecord;
-import org.openkms.core.service.RotationIntervals;
+import org.openkms.core.key.RotationIntervals;
 import org.openkms.wire.Timestamps;
 
 /** Response shapes shared by several actions, with the exact field names of the API (api-semantics.md §3). */

@@ -2,7 +2,7 @@ package org.openkms.server.auth;
 
 import java.time.Clock;
 import java.util.List;
-import org.openkms.core.auth.Principal;
+import org.openkms.core.iam.Principal;
 import org.openkms.server.gateway.ApiRequest;
 import org.openkms.wire.Acs3Signature;
 import org.openkms.wire.Acs4Signature;

@@ -1,6 +1,6 @@
 package org.openkms.server.auth;
 
-import org.openkms.core.auth.Principal;
+import org.openkms.core.iam.Principal;
 
 /** An AccessKey with its secret in memory (for HMAC verification) and the principal it authenticates. */
 record Credential(String accessKeyId, String secret, Principal principal, boolean active) {

@@ -5,9 +5,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import org.openkms.core.auth.AccessKeyRecord;
-import org.openkms.core.auth.Principal;
-import org.openkms.core.store.AccessKeyRepository;
+import org.openkms.core.iam.AccessKeyRecord;
+import org.openkms.core.iam.Principal;
+import org.openkms.core.iam.AccessKeyRepository;
 import org.openkms.crypto.CryptoException;
 import org.openkms.crypto.rootkey.RootKeyProvider;
 

@@ -2,7 +2,7 @@ package org.openkms.server.auth;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import org.openkms.core.auth.Principal;
+import org.openkms.core.iam.Principal;
 import org.openkms.crypto.CryptoException;
 import org.openkms.crypto.rootkey.RootKeyProvider;
 

@@ -1,6 +1,6 @@
 package org.openkms.server.gateway;
 
-import org.openkms.core.auth.Principal;
+import org.openkms.core.iam.Principal;
 import org.openkms.core.service.Kms;
 
 /**

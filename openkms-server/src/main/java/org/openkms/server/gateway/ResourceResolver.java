@@ -18,7 +18,7 @@ public interface ResourceResolver {
     List<Target> targets(String action, Params params);
 
     /** As {@link #targets(String, Params)}, for resolvers whose answer depends on the caller. */
-    default List<Target> targets(String action, Params params, org.openkms.core.auth.Principal caller) {
+    default List<Target> targets(String action, Params params, org.openkms.core.iam.Principal caller) {
         return targets(action, params);
     }
 }

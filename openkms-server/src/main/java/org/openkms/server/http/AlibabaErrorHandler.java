@@ -9,7 +9,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
-import org.openkms.core.service.Ids;
+import org.openkms.core.Ids;
 
 /**
  * Errors that Jetty itself produces (a malformed request line, a URI or headers over the limit, an unsupported HTTP

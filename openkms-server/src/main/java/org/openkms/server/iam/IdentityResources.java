@@ -20,10 +20,10 @@ public final class IdentityResources implements ResourceResolver {
 
     /** A RAM user managing its own AccessKeys may omit UserName: the resource is then that user. */
     @Override
-    public List<Target> targets(String action, Params p, org.openkms.core.auth.Principal caller) {
+    public List<Target> targets(String action, Params p, org.openkms.core.iam.Principal caller) {
         String user = p.optional("UserName");
         boolean ownKeys = (user == null || user.isEmpty()) && (action.endsWith("AccessKey") || action.equals("ListAccessKeys"));
-        if (ownKeys && org.openkms.core.auth.Principal.USER.equals(caller.type())) {
+        if (ownKeys && org.openkms.core.iam.Principal.USER.equals(caller.type())) {
             return List.of(new Target(namespace + ":" + action, prefix + "user/" + caller.name()));
         }
         return targets(action, p);

@@ -195,7 +195,7 @@ public final class KmsResources implements ResourceResolver {
             return null;
         }
         Optional<String> keyId = kms.keyIdOf(keyRef);
-        if (keyId.isPresent() && keyId.equals(kms.keyIdOf(org.openkms.core.service.SecretService.DEFAULT_KEY_ALIAS))) {
+        if (keyId.isPresent() && keyId.equals(kms.keyIdOf(org.openkms.core.secret.SecretService.DEFAULT_KEY_ALIAS))) {
             return null;
         }
         return keyTarget(keyAction, keyRef);

@@ -1,6 +1,6 @@
 package org.openkms.server.rotation;
 
-import org.openkms.core.service.SecretRotation;
+import org.openkms.core.secret.SecretRotation;
 
 /** The rotators this server ships: PostgreSQL, MySQL/MariaDB and Redis. */
 public final class Rotators {

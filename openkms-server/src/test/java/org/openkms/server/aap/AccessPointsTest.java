@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import org.openkms.core.Account;
 import org.openkms.core.error.KmsException;
-import org.openkms.core.store.AccessPointRepository;
+import org.openkms.core.accesspoint.AccessPointRepository;
 import org.openkms.server.MutableClock;
 import org.openkms.server.aap.AccessPoints.AccessPoint;
 import org.openkms.server.aap.AccessPoints.NetworkRule;

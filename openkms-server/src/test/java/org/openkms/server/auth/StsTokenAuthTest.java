@@ -11,7 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.openkms.core.auth.Principal;
+import org.openkms.core.iam.Principal;
 import org.openkms.core.error.KmsException;
 import org.openkms.core.store.Storage;
 import org.openkms.crypto.rootkey.FileRootKeyProvider;

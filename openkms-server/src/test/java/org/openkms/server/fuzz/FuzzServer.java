@@ -21,7 +21,7 @@ import org.openkms.core.Account;
 import org.openkms.core.audit.AuditSink;
 import org.openkms.core.iam.IamService;
 import org.openkms.core.service.Kms;
-import org.openkms.core.service.KmsSettings;
+import org.openkms.core.KmsSettings;
 import org.openkms.core.store.Storage;
 import org.openkms.crypto.CryptoException;
 import org.openkms.crypto.asymmetric.AsymmetricKeyType;

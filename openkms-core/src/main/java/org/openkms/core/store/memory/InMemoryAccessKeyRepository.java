@@ -8,8 +8,8 @@ import static org.openkms.core.store.memory.Tables.notNull;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import org.openkms.core.auth.AccessKeyRecord;
-import org.openkms.core.store.AccessKeyRepository;
+import org.openkms.core.iam.AccessKeyRecord;
+import org.openkms.core.iam.AccessKeyRepository;
 
 /** access_keys; the secret is kept sealed, exactly as the core hands it over. */
 final class InMemoryAccessKeyRepository implements AccessKeyRepository {

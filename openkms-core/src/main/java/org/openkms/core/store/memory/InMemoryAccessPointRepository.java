@@ -5,7 +5,7 @@ import static org.openkms.core.store.memory.Tables.notNull;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
-import org.openkms.core.store.AccessPointRepository;
+import org.openkms.core.accesspoint.AccessPointRepository;
 
 /** aap_objects (V3__iam.sql): one JSON document per (kind, name). */
 final class InMemoryAccessPointRepository implements AccessPointRepository {

@@ -6,8 +6,8 @@ import static org.openkms.core.store.memory.Tables.notNull;
 
 import java.util.List;
 import java.util.Optional;
-import org.openkms.core.alias.AliasRecord;
-import org.openkms.core.store.AliasRepository;
+import org.openkms.core.key.AliasRecord;
+import org.openkms.core.key.AliasRepository;
 
 /**
  * aliases: the name is the primary key and the key id a foreign key, so an alias can only point at a key

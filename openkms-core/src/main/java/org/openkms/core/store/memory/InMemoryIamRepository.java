@@ -14,7 +14,7 @@ import org.openkms.core.iam.Attachment;
 import org.openkms.core.iam.PolicyRecord;
 import org.openkms.core.iam.RamRole;
 import org.openkms.core.iam.RamUser;
-import org.openkms.core.store.IamRepository;
+import org.openkms.core.iam.IamRepository;
 
 /** iam_users, iam_roles, iam_policies, iam_attachments and resource_policies (V3__iam.sql); every column is NOT NULL. */
 final class InMemoryIamRepository implements IamRepository {

@@ -15,7 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.openkms.core.key.KeyRecord;
 import org.openkms.core.key.KeyVersionRecord;
-import org.openkms.core.store.KeyRepository;
+import org.openkms.core.key.KeyRepository;
 
 /** keys and key_versions, with the checks their SQL constraints make (V1__init.sql). */
 final class InMemoryKeyRepository implements KeyRepository {

@@ -15,7 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.openkms.core.secret.SecretRecord;
 import org.openkms.core.secret.SecretVersionRecord;
-import org.openkms.core.store.SecretRepository;
+import org.openkms.core.secret.SecretRepository;
 
 /** secrets and secret_versions (V2__secrets.sql), with the same revision-checked writes as keys. */
 final class InMemorySecretRepository implements SecretRepository {

@@ -2,16 +2,16 @@ package org.openkms.core.store.memory;
 
 import java.util.concurrent.locks.Lock;
 import java.util.function.Function;
-import org.openkms.core.store.AccessKeyRepository;
-import org.openkms.core.store.AccessPointRepository;
-import org.openkms.core.store.AliasRepository;
-import org.openkms.core.store.IamRepository;
-import org.openkms.core.store.KeyRepository;
+import org.openkms.core.iam.AccessKeyRepository;
+import org.openkms.core.accesspoint.AccessPointRepository;
+import org.openkms.core.key.AliasRepository;
+import org.openkms.core.iam.IamRepository;
+import org.openkms.core.key.KeyRepository;
 import org.openkms.core.store.MetaRepository;
-import org.openkms.core.store.SecretRepository;
+import org.openkms.core.secret.SecretRepository;
 import org.openkms.core.store.Storage;
-import org.openkms.core.store.StorageException;
-import org.openkms.core.store.TagRepository;
+import org.openkms.core.error.StorageException;
+import org.openkms.core.tag.TagRepository;
 
 /**
  * A {@link Storage} that keeps everything on this JVM's heap, for the core's own tests and a throw-away dev

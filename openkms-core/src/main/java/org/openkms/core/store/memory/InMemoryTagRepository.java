@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.openkms.core.store.TagRepository;
+import org.openkms.core.tag.TagRepository;
 import org.openkms.core.tag.TagRecord;
 
 /** tags of any resource type, one entry per (type, id, tag key); no foreign key, as in SQL. */

@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import org.openkms.core.alias.AliasRecord;
-import org.openkms.core.auth.AccessKeyRecord;
+import org.openkms.core.key.AliasRecord;
+import org.openkms.core.iam.AccessKeyRecord;
 import org.openkms.core.iam.Attachment;
 import org.openkms.core.iam.PolicyRecord;
 import org.openkms.core.iam.RamRole;
@@ -18,7 +18,7 @@ import org.openkms.core.key.KeyRecord;
 import org.openkms.core.key.KeyVersionRecord;
 import org.openkms.core.secret.SecretRecord;
 import org.openkms.core.secret.SecretVersionRecord;
-import org.openkms.core.store.StorageException;
+import org.openkms.core.error.StorageException;
 
 /**
  * The data of an {@link InMemoryStorage}: one map per table of the SQL schema (openkms-storage's

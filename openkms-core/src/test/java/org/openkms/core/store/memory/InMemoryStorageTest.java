@@ -7,14 +7,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.openkms.core.auth.AccessKeyRecord;
+import org.openkms.core.iam.AccessKeyRecord;
 import org.openkms.core.key.KeyRecord;
 import org.openkms.core.key.KeySpec;
 import org.openkms.core.key.KeyState;
 import org.openkms.core.key.KeyUsage;
 import org.openkms.core.key.KeyVersionRecord;
 import org.openkms.core.key.Origin;
-import org.openkms.core.store.StorageException;
+import org.openkms.core.error.StorageException;
 
 /**
  * What only the in-memory backend has: handles on shared data, and copies of arrays. Its behaviour as a

@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import org.openkms.core.auth.AccessKeyRecord;
+import org.openkms.core.iam.AccessKeyRecord;
 import org.openkms.core.iam.Attachment;
 import org.openkms.core.iam.PolicyRecord;
 import org.openkms.core.iam.RamRole;

@@ -5,7 +5,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.openkms.core.auth.Principal;
+import org.openkms.core.iam.Principal;
 import org.openkms.core.error.KmsException;
 import org.openkms.core.iam.IamErrors;
 import org.openkms.core.iam.RamRole;

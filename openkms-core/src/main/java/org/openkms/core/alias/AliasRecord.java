@@ -1,7 +1,0 @@
-package org.openkms.core.alias;
-
-import java.time.Instant;
-
-/** An alias ({@code alias/<name>}) pointing at one key. */
-public record AliasRecord(String aliasName, String keyId, Instant creationDate) {
-}

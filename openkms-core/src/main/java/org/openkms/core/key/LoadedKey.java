@@ -1,0 +1,18 @@
+package org.openkms.core.key;
+
+import java.util.Map;
+import org.openkms.core.key.KeyRecord;
+import org.openkms.crypto.symmetric.SymmetricKey;
+
+/** A key with its unsealed, parsed version material, as the crypto hot paths use it. Immutable snapshot. */
+public record LoadedKey(KeyRecord record, Map<String, VersionKey> versions) {
+    /** The primary version's symmetric key, or null when the key has no material (PendingImport). */
+    public SymmetricKey primary() {
+        VersionKey v = primaryVersion();
+        return v == null ? null : v.symmetric();
+    }
+
+    public VersionKey primaryVersion() {
+        return record.primaryKeyVersion() == null ? null : versions.get(record.primaryKeyVersion());
+    }
+}

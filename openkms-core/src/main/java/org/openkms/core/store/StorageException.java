@@ -1,8 +1,0 @@
-package org.openkms.core.store;
-
-/** The storage backend failed (I/O, constraint, connection). Maps to InternalFailure at the edge. */
-public class StorageException extends RuntimeException {
-    public StorageException(String message, Throwable cause) {
-        super(message, cause);
-    }
-}
