@@ -26,7 +26,7 @@ import org.openkms.crypto.rootkey.RootKeyProvider;
 import org.openkms.server.actions.Actions;
 import org.openkms.server.audit.JsonLinesAuditLog;
 import org.openkms.server.auth.Authenticator;
-import org.openkms.server.auth.CredentialStore;
+import org.openkms.core.iam.CredentialStore;
 import org.openkms.server.auth.RootCredentials;
 import org.openkms.server.config.ConfigChecks;
 import org.openkms.server.config.ConfigException;
@@ -39,7 +39,7 @@ import org.openkms.server.auth.StsTokens;
 import org.openkms.server.iam.IamContext;
 import org.openkms.server.iam.IdentityResources;
 import org.openkms.server.iam.KmsResources;
-import org.openkms.server.iam.PolicyDocuments;
+import org.openkms.core.iam.PolicyDocuments;
 import org.openkms.core.iam.IamService;
 import java.util.List;
 import org.openkms.server.http.GatewayHandler;
@@ -134,7 +134,7 @@ public final class OpenKmsServer implements AutoCloseable {
                     new ApiProduct(RamActions.VERSION, "Ram", "ram", RamActions.registry(), new IdentityResources("ram", uid), "NoPermission"),
                     new ApiProduct(StsActions.VERSION, "Sts", "sts", StsActions.registry(), new IdentityResources("sts", uid), "NoPermission"));
             Authorizer authorizer = iam::decide;
-            org.openkms.server.aap.AccessPoints accessPoints = new org.openkms.server.aap.AccessPoints(kms.account(), storage.accessPoints(), clock);
+            org.openkms.core.accesspoint.AccessPoints accessPoints = new org.openkms.core.accesspoint.AccessPoints(kms.account(), storage.accessPoints(), clock);
             Gateway gateway = new Gateway(products, new Authenticator(credentials, tokens, clock), authorizer, kms,
                     new IamContext(iam, credentials, tokens, accessPoints, clock), audit);
             CacheCoherence coherence = new CacheCoherence(storage,

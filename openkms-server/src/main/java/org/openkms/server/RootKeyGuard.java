@@ -16,7 +16,7 @@ import org.openkms.crypto.CryptoException;
 import org.openkms.crypto.rootkey.FileRootKeyProvider;
 import org.openkms.crypto.rootkey.RootKeyCheck;
 import org.openkms.crypto.rootkey.RootKeyProvider;
-import org.openkms.server.auth.CredentialStore;
+import org.openkms.core.iam.CredentialStore;
 import org.openkms.server.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

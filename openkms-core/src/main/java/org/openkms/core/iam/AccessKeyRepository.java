@@ -2,7 +2,6 @@ package org.openkms.core.iam;
 
 import java.util.List;
 import java.util.Optional;
-import org.openkms.core.iam.AccessKeyRecord;
 
 public interface AccessKeyRepository {
     void create(AccessKeyRecord accessKey);

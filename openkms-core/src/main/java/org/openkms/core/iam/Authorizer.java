@@ -1,7 +1,5 @@
 package org.openkms.core.iam;
 
-import org.openkms.core.iam.AccessRequest;
-import org.openkms.core.iam.Decision;
 
 /**
  * Decides whether a principal may perform an action (e.g. {@code kms:Encrypt}) on a resource ARN. Called by the

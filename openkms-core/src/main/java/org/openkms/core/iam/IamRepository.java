@@ -2,10 +2,6 @@ package org.openkms.core.iam;
 
 import java.util.List;
 import java.util.Optional;
-import org.openkms.core.iam.Attachment;
-import org.openkms.core.iam.PolicyRecord;
-import org.openkms.core.iam.RamRole;
-import org.openkms.core.iam.RamUser;
 
 /**
  * RAM users, roles, custom policies, attachments, and the key/secret policies. Small tables: the core loads

@@ -10,9 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.openkms.core.Account;
-import org.openkms.core.iam.Principal;
 import org.openkms.core.error.KmsException;
-import org.openkms.core.iam.IamRepository;
 import org.openkms.crypto.SecureRandoms;
 
 /**

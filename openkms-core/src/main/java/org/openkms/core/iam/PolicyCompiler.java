@@ -1,9 +1,9 @@
 package org.openkms.core.iam;
 
 /**
- * Turns a policy document (JSON text) into a {@link Policy}. The core has no JSON library, so the server
- * supplies the implementation; it throws {@link IllegalArgumentException} with a readable reason for a
- * document RAM would call MalformedPolicyDocument.
+ * Turns a policy document (JSON text) into a {@link Policy}; {@link PolicyDocuments} is the implementation.
+ * An interface so that {@link IamService} can be tested with policies built by hand. Throws
+ * {@link IllegalArgumentException} with a readable reason for a document RAM would call MalformedPolicyDocument.
  */
 @FunctionalInterface
 public interface PolicyCompiler {

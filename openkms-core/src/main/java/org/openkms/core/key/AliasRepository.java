@@ -2,7 +2,6 @@ package org.openkms.core.key;
 
 import java.util.List;
 import java.util.Optional;
-import org.openkms.core.key.AliasRecord;
 
 public interface AliasRepository {
     /** False when the alias name is taken. */

@@ -5,10 +5,7 @@ import org.openkms.core.KmsSettings;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import org.openkms.core.key.AliasRecord;
 import org.openkms.core.error.Errors;
-import org.openkms.core.key.KeyRecord;
-import org.openkms.core.key.KeyState;
 
 /**
  * CreateAlias, UpdateAlias, DeleteAlias, ListAliases, ListAliasesByKeyId

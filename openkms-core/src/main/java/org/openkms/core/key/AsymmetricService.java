@@ -4,8 +4,6 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.Map;
 import org.openkms.core.error.Errors;
-import org.openkms.core.key.KeyRecord;
-import org.openkms.core.key.KeyUsage;
 import org.openkms.crypto.CryptoException;
 import org.openkms.crypto.asymmetric.AsymmetricKeyPair;
 import org.openkms.crypto.asymmetric.EncryptionAlgorithm;

@@ -1,9 +1,6 @@
 package org.openkms.core.key;
 
 import java.util.Map;
-import org.openkms.core.key.KeySpec;
-import org.openkms.core.key.KeyUsage;
-import org.openkms.core.key.Origin;
 
 /** CreateKey after wire parsing. {@code keyUsage} null means "the spec's default"; interval 0 means no rotation. */
 public record CreateKeyRequest(

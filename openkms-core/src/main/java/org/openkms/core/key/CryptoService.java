@@ -3,8 +3,6 @@ package org.openkms.core.key;
 import java.time.Clock;
 import java.util.Map;
 import org.openkms.core.error.Errors;
-import org.openkms.core.key.KeyRecord;
-import org.openkms.core.key.KeyUsage;
 import org.openkms.crypto.CryptoException;
 import org.openkms.crypto.SecureRandoms;
 import org.openkms.crypto.blob.CiphertextBlob;

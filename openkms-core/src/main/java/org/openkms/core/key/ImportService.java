@@ -5,8 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import org.openkms.core.error.Errors;
-import org.openkms.core.key.KeyRecord;
-import org.openkms.core.key.Origin;
 import org.openkms.crypto.CryptoException;
 import org.openkms.crypto.asymmetric.AsymmetricKeyPair;
 import org.openkms.crypto.asymmetric.AsymmetricKeyType;

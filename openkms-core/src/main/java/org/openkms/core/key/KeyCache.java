@@ -4,9 +4,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import org.openkms.core.key.KeyRecord;
-import org.openkms.core.key.KeyVersionRecord;
-import org.openkms.core.key.KeyRepository;
 
 /**
  * In-memory keys with unsealed, parsed material, so that a crypto call reads no database and re-parses no

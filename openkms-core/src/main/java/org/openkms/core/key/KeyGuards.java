@@ -3,7 +3,6 @@ package org.openkms.core.key;
 import java.time.Instant;
 import org.openkms.core.error.Errors;
 import org.openkms.core.error.KmsException;
-import org.openkms.core.key.KeyRecord;
 
 /** Checks every cryptographic call makes on its key, in one place so all operations answer alike. */
 public final class KeyGuards {

@@ -2,8 +2,6 @@ package org.openkms.core.key;
 
 import java.time.Clock;
 import java.time.Instant;
-import org.openkms.core.key.KeyRecord;
-import org.openkms.core.key.KeyState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -2,7 +2,6 @@ package org.openkms.core.key;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import org.openkms.core.key.KeySpec;
 import org.openkms.crypto.CryptoException;
 import org.openkms.crypto.SecureRandoms;
 import org.openkms.crypto.asymmetric.AsymmetricKeyPair;

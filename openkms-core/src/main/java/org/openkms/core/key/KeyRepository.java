@@ -3,8 +3,6 @@ package org.openkms.core.key;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.openkms.core.key.KeyRecord;
-import org.openkms.core.key.KeyVersionRecord;
 
 /**
  * Keys and their versions. Updates are optimistic: they succeed only when the stored revision equals the

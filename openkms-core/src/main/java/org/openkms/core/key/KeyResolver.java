@@ -2,9 +2,7 @@ package org.openkms.core.key;
 
 import java.util.concurrent.ConcurrentHashMap;
 import org.openkms.core.Account;
-import org.openkms.core.key.AliasRecord;
 import org.openkms.core.error.Errors;
-import org.openkms.core.key.AliasRepository;
 
 /**
  * Turns a KeyId parameter (key ID, {@code alias/<name>}, or a key or alias ARN) into a key ID. Aliases are

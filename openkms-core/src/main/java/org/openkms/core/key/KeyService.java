@@ -15,12 +15,6 @@ import java.util.function.UnaryOperator;
 import org.openkms.core.Account;
 import org.openkms.core.error.Errors;
 import org.openkms.core.error.KmsException;
-import org.openkms.core.key.KeyRecord;
-import org.openkms.core.key.KeySpec;
-import org.openkms.core.key.KeyState;
-import org.openkms.core.key.KeyUsage;
-import org.openkms.core.key.KeyVersionRecord;
-import org.openkms.core.key.Origin;
 
 /**
  * Key lifecycle: CreateKey, DescribeKey, Enable/DisableKey, deletion, protection, rotation and versions.

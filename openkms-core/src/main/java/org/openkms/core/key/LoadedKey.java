@@ -1,7 +1,6 @@
 package org.openkms.core.key;
 
 import java.util.Map;
-import org.openkms.core.key.KeyRecord;
 import org.openkms.crypto.symmetric.SymmetricKey;
 
 /** A key with its unsealed, parsed version material, as the crypto hot paths use it. Immutable snapshot. */

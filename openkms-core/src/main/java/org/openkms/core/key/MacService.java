@@ -2,8 +2,6 @@ package org.openkms.core.key;
 
 import java.time.Clock;
 import org.openkms.core.error.Errors;
-import org.openkms.core.key.KeyRecord;
-import org.openkms.core.key.KeyUsage;
 import org.openkms.crypto.mac.MacAlgorithm;
 import org.openkms.crypto.mac.MacKey;
 

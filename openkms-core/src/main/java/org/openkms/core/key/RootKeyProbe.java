@@ -2,9 +2,6 @@ package org.openkms.core.key;
 
 import java.util.Arrays;
 import java.util.Optional;
-import org.openkms.core.key.KeyRecord;
-import org.openkms.core.key.KeyVersionRecord;
-import org.openkms.core.key.KeyRepository;
 import org.openkms.crypto.CryptoException;
 import org.openkms.crypto.rootkey.RootKeyProvider;
 

@@ -1,7 +1,6 @@
 package org.openkms.core.secret;
 
 import java.util.Map;
-import org.openkms.core.secret.SecretType;
 
 /** CreateSecret after wire parsing. Null optional fields mean "not given". */
 public record CreateSecretRequest(

@@ -3,9 +3,6 @@ package org.openkms.core.secret;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import org.openkms.core.secret.SecretRecord;
-import org.openkms.core.secret.SecretVersionRecord;
-import org.openkms.core.secret.SecretRepository;
 
 /**
  * Secrets with their versions in memory, so GetSecretValue reads no database once a secret is warm. A

@@ -4,8 +4,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.openkms.core.secret.SecretRecord;
-import org.openkms.core.secret.SecretVersionRecord;
 
 /**
  * Secrets and their versions. Like keys, writes are optimistic: they succeed only when the stored revision

@@ -12,16 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.openkms.core.error.Errors;
 import org.openkms.core.error.KmsException;
-import org.openkms.core.secret.ManagedAccount;
-import org.openkms.core.secret.ManagedSecretConfig;
-import org.openkms.core.secret.PasswordGenerator;
-import org.openkms.core.secret.SecretRecord;
-import org.openkms.core.secret.SecretStages;
-import org.openkms.core.secret.SecretVersionRecord;
-import org.openkms.core.secret.VersionSet;
 import org.openkms.core.secret.rotation.RotationException;
 import org.openkms.core.secret.rotation.SecretRotator;
-import org.openkms.core.secret.SecretRepository;
 
 /**
  * Managed rotation of Rds and Redis secrets, on demand (RotateSecret) and on schedule ({@link #rotateDue}).

@@ -24,14 +24,6 @@ import org.openkms.core.error.KmsException;
 import org.openkms.core.key.KeySpec;
 import org.openkms.core.key.KeyUsage;
 import org.openkms.core.key.Origin;
-import org.openkms.core.secret.ManagedAccount;
-import org.openkms.core.secret.ManagedSecretConfig;
-import org.openkms.core.secret.SecretNames;
-import org.openkms.core.secret.SecretRecord;
-import org.openkms.core.secret.SecretStages;
-import org.openkms.core.secret.SecretType;
-import org.openkms.core.secret.SecretVersionRecord;
-import org.openkms.core.secret.VersionSet;
 import org.openkms.core.secret.SecretCache.LoadedSecret;
 import org.openkms.core.key.AliasRepository;
 
@@ -285,7 +277,9 @@ public final class SecretService {
                 }
             }
             if (move) {
-                versions.find(moveTo).orElseThrow(Errors::resourceNotFound);
+                if (versions.find(moveTo).isEmpty()) {
+                    throw Errors.resourceNotFound();
+                }
                 versions.attach(stage, moveTo);
             } else {
                 versions.detach(stage, removeFrom);
@@ -364,7 +358,9 @@ public final class SecretService {
         String name = resolveName(nameParam);
         if (force) {
             // A RecoveryWindowInDays sent alongside is ignored: Terraform's provider sends both when forcing.
-            repository.find(name).orElseThrow(Errors::resourceNotFound);
+            if (repository.find(name).isEmpty()) {
+                throw Errors.resourceNotFound();
+            }
             repository.delete(name);
             cache.invalidate(name);
             return now();

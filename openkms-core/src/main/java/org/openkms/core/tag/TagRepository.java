@@ -3,7 +3,6 @@ package org.openkms.core.tag;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import org.openkms.core.tag.TagRecord;
 
 public interface TagRepository {
     /** Adds tags, overwriting the value of a tag key that is already there. */

@@ -1,9 +1,12 @@
 package org.openkms.server.auth;
 
+import org.openkms.core.iam.Credential;
+import org.openkms.core.iam.CredentialStore;
+
 import java.time.Clock;
 import java.util.List;
 import org.openkms.core.iam.Principal;
-import org.openkms.server.gateway.ApiRequest;
+import org.openkms.server.api.ApiRequest;
 import org.openkms.wire.Acs3Signature;
 import org.openkms.wire.Acs4Signature;
 import org.openkms.wire.AcsHeaders;

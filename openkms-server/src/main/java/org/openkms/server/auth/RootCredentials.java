@@ -5,8 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import org.openkms.core.iam.CredentialStore;
 import org.openkms.core.iam.Principal;
-import org.openkms.crypto.SecureRandoms;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +17,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RootCredentials {
     private static final Logger LOG = LoggerFactory.getLogger(RootCredentials.class);
-    private static final char[] ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
 
     private RootCredentials() {
     }
@@ -34,8 +33,8 @@ public final class RootCredentials {
         if (!store.isEmpty()) {
             return null;
         }
-        String id = "LTAI" + random(20);
-        String secret = random(30);
+        String id = "LTAI" + CredentialStore.randomAlphanumeric(20);
+        String secret = CredentialStore.randomAlphanumeric(30);
         store.create(id, secret, Principal.ROOT);
         Path file = dataDir.resolve("root-credentials");
         Files.deleteIfExists(file);
@@ -50,13 +49,5 @@ public final class RootCredentials {
         System.out.println("  AccessKeyId:     " + id);
         System.out.println("  AccessKeySecret: " + secret);
         return new String[] {id, secret};
-    }
-
-    static String random(int n) {
-        StringBuilder sb = new StringBuilder(n);
-        for (int i = 0; i < n; i++) {
-            sb.append(ALNUM[SecureRandoms.current().nextInt(ALNUM.length)]);
-        }
-        return sb.toString();
     }
 }

@@ -1,5 +1,8 @@
 package org.openkms.server.gateway;
 
+import org.openkms.server.api.ApiRequest;
+import org.openkms.server.api.ApiResponse;
+
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;

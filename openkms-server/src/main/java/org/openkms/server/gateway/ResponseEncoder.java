@@ -1,5 +1,7 @@
 package org.openkms.server.gateway;
 
+import org.openkms.server.api.ApiResponse;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;

@@ -17,8 +17,8 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import org.openkms.server.gateway.ApiRequest;
-import org.openkms.server.gateway.ApiResponse;
+import org.openkms.server.api.ApiRequest;
+import org.openkms.server.api.ApiResponse;
 import org.openkms.server.gateway.Gateway;
 import org.openkms.wire.PercentEncoding;
 

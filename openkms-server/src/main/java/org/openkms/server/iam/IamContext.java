@@ -2,10 +2,10 @@ package org.openkms.server.iam;
 
 import java.time.Clock;
 import org.openkms.core.iam.IamService;
-import org.openkms.server.auth.CredentialStore;
+import org.openkms.core.iam.CredentialStore;
 import org.openkms.server.auth.StsTokens;
 
 /** What the RAM and STS actions work with besides the KMS core: identities, AccessKeys and STS tokens. */
 public record IamContext(IamService iam, CredentialStore credentials, StsTokens tokens,
-                         org.openkms.server.aap.AccessPoints accessPoints, Clock clock) {
+                         org.openkms.core.accesspoint.AccessPoints accessPoints, Clock clock) {
 }

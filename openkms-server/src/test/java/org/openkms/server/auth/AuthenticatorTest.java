@@ -1,5 +1,7 @@
 package org.openkms.server.auth;
 
+import org.openkms.core.iam.CredentialStore;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -24,7 +26,7 @@ import org.openkms.core.error.KmsException;
 import org.openkms.core.store.Storage;
 import org.openkms.crypto.rootkey.FileRootKeyProvider;
 import org.openkms.server.MutableClock;
-import org.openkms.server.gateway.ApiRequest;
+import org.openkms.server.api.ApiRequest;
 import org.openkms.storage.StorageFactory;
 import org.openkms.wire.PercentEncoding;
 import org.openkms.wire.RequestSigner;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.openkms.server.gateway.ApiResponse;
+import org.openkms.server.api.ApiResponse;
 
 /**
  * The fuzzers' findings as readable regression tests, through the same in-process server. (The inputs themselves

@@ -12,7 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Timeout;
-import org.openkms.server.gateway.ApiResponse;
+import org.openkms.server.api.ApiResponse;
 import org.openkms.wire.Nonces;
 import org.openkms.wire.PercentEncoding;
 import org.openkms.wire.RequestSigner;

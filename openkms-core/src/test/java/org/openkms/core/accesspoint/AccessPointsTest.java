@@ -1,4 +1,5 @@
-package org.openkms.server.aap;
+package org.openkms.core.accesspoint;
+
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -14,11 +15,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import org.openkms.core.Account;
 import org.openkms.core.error.KmsException;
-import org.openkms.core.accesspoint.AccessPointRepository;
-import org.openkms.server.MutableClock;
-import org.openkms.server.aap.AccessPoints.AccessPoint;
-import org.openkms.server.aap.AccessPoints.NetworkRule;
-import org.openkms.server.aap.AccessPoints.PermissionPolicy;
+import org.openkms.core.MutableClock;
+import org.openkms.core.accesspoint.AccessPoints.AccessPoint;
+import org.openkms.core.accesspoint.AccessPoints.NetworkRule;
+import org.openkms.core.accesspoint.AccessPoints.PermissionPolicy;
 
 /** The evaluation function the dedicated gateway will call: client key × source IP × action × resource. */
 class AccessPointsTest {

@@ -1,4 +1,4 @@
-package org.openkms.server.gateway;
+package org.openkms.server.api;
 
 import java.util.Map;
 

@@ -1,13 +1,12 @@
-package org.openkms.server.auth;
+package org.openkms.core.iam;
+
+import org.openkms.crypto.SecureRandoms;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import org.openkms.core.iam.AccessKeyRecord;
-import org.openkms.core.iam.Principal;
-import org.openkms.core.iam.AccessKeyRepository;
 import org.openkms.crypto.CryptoException;
 import org.openkms.crypto.rootkey.RootKeyProvider;
 
@@ -16,6 +15,7 @@ import org.openkms.crypto.rootkey.RootKeyProvider;
  * are sealed under the root key at rest (HMAC needs the secret itself, so it cannot be hashed).
  */
 public final class CredentialStore {
+    private static final char[] ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
     private final AccessKeyRepository repository;
     private final RootKeyProvider rootKey;
     private final Clock clock;
@@ -27,7 +27,7 @@ public final class CredentialStore {
         this.clock = clock;
     }
 
-    Optional<Credential> find(String accessKeyId) {
+    public Optional<Credential> find(String accessKeyId) {
         Credential c = cache.get(accessKeyId);
         if (c != null) {
             return Optional.of(c);
@@ -63,8 +63,8 @@ public final class CredentialStore {
 
     /** A new random AccessKey pair for a principal: {id, secret}. The secret is returned once, never stored in clear. */
     public String[] generate(String principalName) {
-        String id = "LTAI" + RootCredentials.random(20);
-        String secret = RootCredentials.random(30);
+        String id = "LTAI" + randomAlphanumeric(20);
+        String secret = randomAlphanumeric(30);
         create(id, secret, principalName);
         return new String[] {id, secret};
     }
@@ -109,5 +109,14 @@ public final class CredentialStore {
 
     private static byte[] sealingContext(String accessKeyId) {
         return ("openkms/access-key/" + accessKeyId).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Random letters and digits, as in Alibaba's AccessKey IDs and secrets. */
+    public static String randomAlphanumeric(int n) {
+        StringBuilder sb = new StringBuilder(n);
+        for (int i = 0; i < n; i++) {
+            sb.append(ALNUM[SecureRandoms.current().nextInt(ALNUM.length)]);
+        }
+        return sb.toString();
     }
 }

@@ -1,9 +1,7 @@
-package org.openkms.server.auth;
-
-import org.openkms.core.iam.Principal;
+package org.openkms.core.iam;
 
 /** An AccessKey with its secret in memory (for HMAC verification) and the principal it authenticates. */
-record Credential(String accessKeyId, String secret, Principal principal, boolean active) {
+public record Credential(String accessKeyId, String secret, Principal principal, boolean active) {
     @Override
     public String toString() {
         return "Credential[" + accessKeyId + "]"; // never the secret

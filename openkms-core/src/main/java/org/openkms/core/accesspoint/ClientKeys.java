@@ -1,4 +1,4 @@
-package org.openkms.server.aap;
+package org.openkms.core.accesspoint;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package org.openkms.server.aap;
+package org.openkms.core.accesspoint;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,7 +15,6 @@ import org.openkms.core.error.KmsException;
 import org.openkms.core.iam.AccessRequest;
 import org.openkms.core.iam.Condition;
 import org.openkms.core.iam.Wildcard;
-import org.openkms.core.accesspoint.AccessPointRepository;
 
 /**
  * Application access points

@@ -1,4 +1,4 @@
-package org.openkms.server.iam;
+package org.openkms.core.iam;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -10,12 +10,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.openkms.core.iam.Condition;
-import org.openkms.core.iam.Effect;
-import org.openkms.core.iam.Policy;
-import org.openkms.core.iam.PolicyCompiler;
-import org.openkms.core.iam.Statement;
-import org.openkms.core.iam.Wildcard;
 
 /**
  * Parses RAM policy documents (Version "1"; Statement of Effect, Action, Resource, Condition, and Principal for

@@ -1,4 +1,5 @@
-package org.openkms.server.iam;
+package org.openkms.core.iam;
+
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,9 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.openkms.core.iam.AccessRequest;
-import org.openkms.core.iam.Decision;
-import org.openkms.core.iam.Policy;
 
 /**
  * Reading policy documents (JSON) into the core's model: the forms RAM accepts, and MalformedPolicyDocument
