@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * the PostgreSQL database on the PostgreSQL run, and the SQLite file in the data dir holds the data otherwise.
  */
 @ExtendWith(SharedServer.class)
+@Tag("services")
 class BackendConformanceTest {
     private final ConformanceServer server;
 

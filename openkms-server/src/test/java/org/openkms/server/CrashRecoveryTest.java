@@ -32,6 +32,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -64,6 +65,7 @@ import org.openkms.storage.TestPostgres;
  * </ul>
  * Runs on SQLite (the data dir) and on a fresh PostgreSQL database (skipped when {@code OPENKMS_SKIP_PG=1}).
  */
+@Tag("services")
 class CrashRecoveryTest {
     private static final String AK = "LTAIcrash";
     private static final String SECRET = "crash-secret";

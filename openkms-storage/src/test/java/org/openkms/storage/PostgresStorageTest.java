@@ -19,6 +19,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,7 @@ import org.openkms.core.error.StorageException;
  * themselves insert (change_generation's counter row) are part of an empty store: they are copied aside once,
  * right after the first migration, and put back after each truncation.
  */
+@Tag("services")
 class PostgresStorageTest extends StorageContractTest {
     private static final String FLYWAY_HISTORY = "flyway_schema_history";
     private static TestPostgres.Schema schema;

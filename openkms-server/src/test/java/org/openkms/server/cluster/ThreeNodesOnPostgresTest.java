@@ -33,6 +33,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,6 +49,7 @@ import org.openkms.wire.RequestSigner;
  * before the kill and after it, although the node that ran them first is the one killed. Prints "HA ..." lines
  * with the figures the README quotes ("Several nodes").
  */
+@Tag("services")
 class ThreeNodesOnPostgresTest {
     /**
      * Where the rotated database accounts live: PostgresRotator changes their passwords there. Like the other

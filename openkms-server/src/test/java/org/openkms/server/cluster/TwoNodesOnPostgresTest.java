@@ -32,6 +32,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,6 +54,7 @@ import org.postgresql.PGNotification;
  * every change-counter trigger fires and notifies; and how stale the other node can be is measured (printed as
  * "STALENESS ..."; README "Several nodes"). Each test gets a fresh, uniquely named database, dropped after.
  */
+@Tag("services")
 class TwoNodesOnPostgresTest {
     private static final String ADMIN_URL = System.getenv().getOrDefault("OPENKMS_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
     @TempDir

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,7 @@ import org.openkms.storage.TestPostgres;
  * next rotation (dual account). The PostgreSQL cases are skipped when OPENKMS_SKIP_PG=1, like every test that needs
  * PostgreSQL (see TestPostgres); MariaDB and Redis are always needed.
  */
+@Tag("services")
 class RealRotationTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     @TempDir
