@@ -1,5 +1,6 @@
 package org.openkms.core.iam;
 
+import java.util.Locale;
 import org.openkms.core.error.KmsException;
 
 /** RAM and STS error codes with the statuses Alibaba's RAM/STS endpoints answer (EntityNotExist.* 404, …). */
@@ -8,11 +9,11 @@ public final class IamErrors {
     }
 
     public static KmsException notExist(String entity, String name) {
-        return new KmsException(404, "EntityNotExist." + entity, "The " + entity.toLowerCase() + " does not exist: " + name + ".");
+        return new KmsException(404, "EntityNotExist." + entity, "The " + entity.toLowerCase(Locale.ROOT) + " does not exist: " + name + ".");
     }
 
     public static KmsException alreadyExists(String entity, String name) {
-        return new KmsException(409, "EntityAlreadyExists." + entity, "The " + entity.toLowerCase() + " already exists: " + name + ".");
+        return new KmsException(409, "EntityAlreadyExists." + entity, "The " + entity.toLowerCase(Locale.ROOT) + " already exists: " + name + ".");
     }
 
     public static KmsException deleteConflict(String what, String message) {

@@ -1,5 +1,6 @@
 package org.openkms.core.iam;
 
+import java.util.Locale;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -254,7 +255,7 @@ public final class IamService {
             for (Attachment a : attachments) {
                 if (a.policyType().equals(PolicyRecord.CUSTOM) && a.policyName().equals(policyName)) {
                     throw IamErrors.deleteConflict("Policy." + a.principalType(),
-                            "The policy is attached to " + a.principalType().toLowerCase() + " " + a.principalName() + ".");
+                            "The policy is attached to " + a.principalType().toLowerCase(Locale.ROOT) + " " + a.principalName() + ".");
                 }
             }
             repository.deletePolicy(p.policyName());

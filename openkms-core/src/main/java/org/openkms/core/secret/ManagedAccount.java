@@ -1,5 +1,6 @@
 package org.openkms.core.secret;
 
+import java.util.Locale;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -45,7 +46,7 @@ public record ManagedAccount(String accountName, String accountPassword) {
         if ("$Auto".equals(secretData)) {
             // Alibaba creates the accounts of Redis/PolarDB secrets itself; here they must exist and be named.
             throw Errors.invalidParameter("SecretData", "$Auto (accounts created by the cloud service) is not available here; "
-                    + shape.substring(0, 1).toLowerCase() + shape.substring(1));
+                    + shape.substring(0, 1).toLowerCase(Locale.ROOT) + shape.substring(1));
         }
         if (n == null || !n.isObject()) {
             throw Errors.invalidParameter("SecretData", shape);
