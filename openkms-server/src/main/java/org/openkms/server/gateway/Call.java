@@ -1,11 +1,16 @@
 package org.openkms.server.gateway;
 
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.openkms.core.auth.Principal;
 import org.openkms.core.service.Kms;
 
 /**
- * One authenticated call handed to an action: its parameters, who made it, and the domain core. Actions
- * report the resource they touched (for the audit record) with {@link #resource(String)}.
+ * One authenticated call handed to an action: its parameters (typed through {@link #get(Field)}), who made
+ * it, the domain core, and what it acts on as resolved once from its declaration ({@link #keyId()},
+ * {@link #secretName()}). Declared actions never write the audit resource; actions registered without a
+ * declaration still report it with {@link #resource(String)}.
  */
 public final class Call {
     private final String action;
@@ -13,7 +18,10 @@ public final class Call {
     private final Principal principal;
     private final Kms kms;
     private final Object context;
+    private final Map<Field<?>, Object> values = new HashMap<>();
+    private Targets.Resolved resolved = Targets.Resolved.of(List.of());
     private String resource = "";
+    private String created = "";
     private String auditDetail = "";
 
     public Call(String action, Params params, Principal principal, Kms kms) {
@@ -32,6 +40,52 @@ public final class Call {
     @SuppressWarnings("unchecked")
     public <T> T context() {
         return (T) context;
+    }
+
+    /** The field's value, parsed (and validated) once per call. */
+    @SuppressWarnings("unchecked")
+    public <T> T get(Field<T> field) {
+        if (values.containsKey(field)) {
+            return (T) values.get(field);
+        }
+        T value = field.parse(params);
+        values.put(field, value);
+        return value;
+    }
+
+    /**
+     * The key this call acts on: the KeyId parameter after alias resolution, resolved once before
+     * authorisation. MissingParameter when KeyId is absent; the parameter as given when it names nothing, so
+     * that the service reports the not-found error it always has.
+     */
+    public String keyId() {
+        return resolved.keyId() != null ? resolved.keyId() : params.required("KeyId");
+    }
+
+    /** The secret this call acts on (its name, also when SecretName was an ARN); MissingParameter when absent. */
+    public String secretName() {
+        return resolved.secretName() != null ? resolved.secretName() : params.required("SecretName");
+    }
+
+    /** What the call acts on, as resolved from its declaration (empty for actions without one). */
+    public Targets.Resolved resolved() {
+        return resolved;
+    }
+
+    void resolved(Targets.Resolved resolved) {
+        this.resolved = resolved;
+    }
+
+    void created(String resource) {
+        this.created = resource == null ? "" : resource;
+    }
+
+    /** The audit record's resource: set by hand (undeclared actions), else the created or first target. */
+    String auditResource() {
+        if (!resource.isEmpty()) {
+            return resource;
+        }
+        return created.isEmpty() ? resolved.resource() : created;
     }
 
     public String action() {

@@ -15,6 +15,7 @@ import org.openkms.crypto.CryptoException;
 import org.openkms.crypto.blob.CiphertextBlob;
 import org.openkms.server.gateway.Params;
 import org.openkms.server.gateway.ResourceResolver;
+import org.openkms.server.gateway.Targets;
 
 /**
  * The KMS resources of a call (api-semantics.md §6.1): the key named by KeyId (aliases resolved, from memory),
@@ -77,6 +78,53 @@ public final class KmsResources implements ResourceResolver {
             case "ListSecrets", "GetRandomPassword" -> List.of(container(a, "secret"));
             default -> List.of(container(a, "key"));
         };
+    }
+
+    /** Declared actions: the key named by KeyId (ID, alias or ARN), which the handler gets as {@code Call.keyId()}. */
+    public static Targets key() {
+        return c -> new KmsResources(c.kms()).keyResolved("kms:" + c.action(), c.params().optional("KeyId"));
+    }
+
+    /** Declared actions acting on the account's container of a kind ({@code key}, {@code alias}, {@code secret}). */
+    public static Targets container(String kind) {
+        return c -> Targets.Resolved.of(List.of(new KmsResources(c.kms()).container("kms:" + c.action(), kind)));
+    }
+
+    /** Decrypt, ExportDataKey: the key inside the CiphertextBlob, whatever else the caller sends. */
+    public static Targets keyInBlob() {
+        return c -> {
+            KmsResources r = new KmsResources(c.kms());
+            return r.keyResolved("kms:" + c.action(), r.blobKey(c.params().optional("CiphertextBlob")));
+        };
+    }
+
+    /**
+     * ReEncrypt: kms:ReEncryptFrom on the source (the key in the blob, or SourceKeyId for public-key ciphertext)
+     * and kms:ReEncryptTo on DestinationKeyId, which is the key the call acts on.
+     */
+    public static Targets reEncrypt() {
+        return c -> {
+            KmsResources r = new KmsResources(c.kms());
+            Targets.Resolved to = r.keyResolved("kms:ReEncryptTo", c.params().optional("DestinationKeyId"));
+            return new Targets.Resolved(List.of(r.reEncryptSource(c.params()), to.targets().get(0)), to.keyId(), null,
+                    to.resource());
+        };
+    }
+
+    /** SetDeletionProtection: the key named by KeyId, else by ProtectedResourceArn. */
+    public static Targets protectedKey() {
+        return c -> new KmsResources(c.kms()).keyResolved("kms:" + c.action(),
+                firstPresent(c.params().optional("KeyId"), c.params().optional("ProtectedResourceArn")));
+    }
+
+    /** One key target and the key ID it resolves to (null when the parameter is absent or names nothing). */
+    private Targets.Resolved keyResolved(String action, String keyIdParam) {
+        if (keyIdParam == null || keyIdParam.isEmpty()) {
+            return Targets.Resolved.of(List.of(keyTarget(action, keyIdParam)));
+        }
+        Optional<String> keyId = kms.keyIdOf(keyIdParam);
+        Target t = keyTarget(action, keyIdParam, keyId);
+        return new Targets.Resolved(List.of(t), keyId.orElse(null), null, t.resource());
     }
 
     private Target container(String action, String kind) {
@@ -206,7 +254,10 @@ public final class KmsResources implements ResourceResolver {
         if (keyIdParam == null || keyIdParam.isEmpty()) {
             return new Target(action, account.arnPrefix() + "key");
         }
-        Optional<String> keyId = kms.keyIdOf(keyIdParam);
+        return keyTarget(action, keyIdParam, kms.keyIdOf(keyIdParam));
+    }
+
+    private Target keyTarget(String action, String keyIdParam, Optional<String> keyId) {
         if (keyId.isEmpty()) {
             boolean alias = keyIdParam.startsWith("alias/") || keyIdParam.contains(":alias/");
             return new Target(action, alias && !keyIdParam.startsWith("acs:") ? account.aliasArn(keyIdParam)
