@@ -32,9 +32,7 @@ public final class KmsResources implements ResourceResolver {
     }
 
     /** Actions whose one resource is the key named by KeyId (ID, alias or ARN). */
-    private static final Set<String> BY_KEY_ID = Set.of("DescribeKey", "UpdateKeyDescription", "EnableKey", "DisableKey",
-            "ScheduleKeyDeletion", "CancelKeyDeletion", "UpdateRotationPolicy", "CreateKeyVersion", "DescribeKeyVersion",
-            "ListKeyVersions", "Encrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "GenerateAndExportDataKey",
+    private static final Set<String> BY_KEY_ID = Set.of("Encrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "GenerateAndExportDataKey",
             "AsymmetricSign", "AsymmetricVerify", "AsymmetricEncrypt", "AsymmetricDecrypt", "GetPublicKey", "GenerateMac",
             "VerifyMac", "GetParametersForImport", "ImportKeyMaterial", "DeleteKeyMaterial", "SetKeyPolicy", "GetKeyPolicy",
             "ListAliasesByKeyId");
@@ -63,7 +61,6 @@ public final class KmsResources implements ResourceResolver {
             // The key is the one inside the ciphertext, whatever else the caller sends.
             case "Decrypt", "ExportDataKey" -> List.of(keyTarget(a, blobKey(p.optional("CiphertextBlob"))));
             case "ReEncrypt" -> List.of(reEncryptSource(p), keyTarget("kms:ReEncryptTo", p.optional("DestinationKeyId")));
-            case "SetDeletionProtection" -> List.of(keyTarget(a, firstPresent(p.optional("KeyId"), p.optional("ProtectedResourceArn"))));
             case "CreateAlias", "UpdateAlias" -> List.of(aliasTarget(a, p), keyTarget(a, p.optional("KeyId")));
             case "DeleteAlias" -> {
                 // Deleting an alias changes what its name reaches: the key behind it is a resource too.
