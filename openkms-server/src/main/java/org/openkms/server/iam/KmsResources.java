@@ -32,9 +32,7 @@ public final class KmsResources implements ResourceResolver {
     }
 
     /** Actions whose one resource is the key named by KeyId (ID, alias or ARN). */
-    private static final Set<String> BY_KEY_ID = Set.of("Encrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "GenerateAndExportDataKey",
-            "AsymmetricSign", "AsymmetricVerify", "AsymmetricEncrypt", "AsymmetricDecrypt", "GetPublicKey", "GenerateMac",
-            "VerifyMac", "GetParametersForImport", "ImportKeyMaterial", "DeleteKeyMaterial", "SetKeyPolicy", "GetKeyPolicy",
+    private static final Set<String> BY_KEY_ID = Set.of("GetParametersForImport", "ImportKeyMaterial", "DeleteKeyMaterial", "SetKeyPolicy", "GetKeyPolicy",
             "ListAliasesByKeyId");
     /** Actions whose one resource is the secret named by SecretName (name or ARN). */
     private static final Set<String> BY_SECRET_NAME = Set.of("CreateSecret", "GetSecretValue", "PutSecretValue",
@@ -58,9 +56,6 @@ public final class KmsResources implements ResourceResolver {
         }
         return switch (action) {
             case "DescribeRegions", "DescribeAccountKmsStatus" -> List.of(); // no access control
-            // The key is the one inside the ciphertext, whatever else the caller sends.
-            case "Decrypt", "ExportDataKey" -> List.of(keyTarget(a, blobKey(p.optional("CiphertextBlob"))));
-            case "ReEncrypt" -> List.of(reEncryptSource(p), keyTarget("kms:ReEncryptTo", p.optional("DestinationKeyId")));
             case "CreateAlias", "UpdateAlias" -> List.of(aliasTarget(a, p), keyTarget(a, p.optional("KeyId")));
             case "DeleteAlias" -> {
                 // Deleting an alias changes what its name reaches: the key behind it is a resource too.
