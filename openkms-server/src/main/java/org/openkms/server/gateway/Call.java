@@ -8,8 +8,7 @@ import org.openkms.core.service.Kms;
 
 /**
  * One authenticated call handed to an action: its parameters (typed through {@link #get(Field)}), who made
- * it, the domain core, and what it acts on as resolved once from its declaration ({@link #keyId()},
- * {@link #secretName()}). Declared actions never write the audit resource; actions registered without a
+ * it, the domain core, and what it acts on as resolved once from its declaration ({@link #keyId()}). Declared actions never write the audit resource; actions registered without a
  * declaration still report it with {@link #resource(String)}.
  */
 public final class Call {
@@ -60,11 +59,6 @@ public final class Call {
      */
     public String keyId() {
         return resolved.keyId() != null ? resolved.keyId() : params.required("KeyId");
-    }
-
-    /** The secret this call acts on (its name, also when SecretName was an ARN); MissingParameter when absent. */
-    public String secretName() {
-        return resolved.secretName() != null ? resolved.secretName() : params.required("SecretName");
     }
 
     /** What the call acts on, as resolved from its declaration (empty for actions without one). */

@@ -35,9 +35,7 @@ public final class KmsResources implements ResourceResolver {
     private static final Set<String> BY_KEY_ID = Set.of("GetParametersForImport", "ImportKeyMaterial", "DeleteKeyMaterial", "SetKeyPolicy", "GetKeyPolicy",
             "ListAliasesByKeyId");
     /** Actions whose one resource is the secret named by SecretName (name or ARN). */
-    private static final Set<String> BY_SECRET_NAME = Set.of("CreateSecret", "GetSecretValue", "PutSecretValue",
-            "UpdateSecretVersionStage", "ListSecretVersionIds", "DescribeSecret", "UpdateSecret", "UpdateSecretRotationPolicy",
-            "RotateSecret", "DeleteSecret", "RestoreSecret", "SetSecretPolicy", "GetSecretPolicy");
+    private static final Set<String> BY_SECRET_NAME = Set.of("SetSecretPolicy", "GetSecretPolicy");
 
     /**
      * Every (policy action, resource) the call must be allowed, decided by the action alone: each action reads
@@ -52,7 +50,7 @@ public final class KmsResources implements ResourceResolver {
             return List.of(keyTarget(a, p.optional("KeyId")));
         }
         if (BY_SECRET_NAME.contains(action)) {
-            return secretTargets(action, a, p.optional("SecretName"), p);
+            return secretTargets(action, a, p.optional("SecretName"), p, true);
         }
         return switch (action) {
             case "DescribeRegions", "DescribeAccountKmsStatus" -> List.of(); // no access control
@@ -65,9 +63,7 @@ public final class KmsResources implements ResourceResolver {
             }
             case "TagResource", "UntagResource", "ListResourceTags" -> taggedResource(a, p);
             case "TagResources", "UntagResources", "ListTagResources" -> taggedResources(a, p);
-            case "BatchGetSecretValue" -> batchSecrets(a, p);
             case "ListAliases" -> List.of(container(a, "alias"));
-            case "ListSecrets", "GetRandomPassword" -> List.of(container(a, "secret"));
             default -> List.of(container(a, "key"));
         };
     }
@@ -98,8 +94,7 @@ public final class KmsResources implements ResourceResolver {
         return c -> {
             KmsResources r = new KmsResources(c.kms());
             Targets.Resolved to = r.keyResolved("kms:ReEncryptTo", c.params().optional("DestinationKeyId"));
-            return new Targets.Resolved(List.of(r.reEncryptSource(c.params()), to.targets().get(0)), to.keyId(), null,
-                    to.resource());
+            return new Targets.Resolved(List.of(r.reEncryptSource(c.params()), to.targets().get(0)), to.keyId(), to.resource());
         };
     }
 
@@ -109,6 +104,41 @@ public final class KmsResources implements ResourceResolver {
                 firstPresent(c.params().optional("KeyId"), c.params().optional("ProtectedResourceArn")));
     }
 
+    /**
+     * Declared actions on the secret named by SecretName (name or ARN): the secret, and for reads and writes of
+     * a value its customer key. The root principal is not authorised, so the key is not looked up for it.
+     */
+    public static Targets secret() {
+        return c -> Targets.Resolved.of(new KmsResources(c.kms()).secretTargets(c.action(), "kms:" + c.action(),
+                c.params().optional("SecretName"), c.params(), !c.principal().root()));
+    }
+
+    /** BatchGetSecretValue: every secret of SecretsList; the audit record names them all, comma-separated. */
+    public static Targets batchSecrets() {
+        return c -> {
+            List<Target> targets = new KmsResources(c.kms()).batchSecrets("kms:" + c.action(), c.params(), !c.principal().root());
+            return new Targets.Resolved(targets, null, batchNames(c.params()));
+        };
+    }
+
+    private static String batchNames(Params p) {
+        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+        try {
+            JsonNode list = p.json("SecretsList");
+            if (list != null && list.isArray()) {
+                for (JsonNode item : list) {
+                    JsonNode n = item.get("SecretName");
+                    if (n != null && n.isTextual() && !n.asText().isEmpty()) {
+                        names.add(n.asText());
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            // the action reports the malformed list
+        }
+        return String.join(",", names);
+    }
+
     /** One key target and the key ID it resolves to (null when the parameter is absent or names nothing). */
     private Targets.Resolved keyResolved(String action, String keyIdParam) {
         if (keyIdParam == null || keyIdParam.isEmpty()) {
@@ -116,7 +146,7 @@ public final class KmsResources implements ResourceResolver {
         }
         Optional<String> keyId = kms.keyIdOf(keyIdParam);
         Target t = keyTarget(action, keyIdParam, keyId);
-        return new Targets.Resolved(List.of(t), keyId.orElse(null), null, t.resource());
+        return new Targets.Resolved(List.of(t), keyId.orElse(null), t.resource());
     }
 
     private Target container(String action, String kind) {
@@ -136,7 +166,7 @@ public final class KmsResources implements ResourceResolver {
         return keyTarget("kms:ReEncryptFrom", asymmetric ? sourceKeyId : blobKey(p.optional("CiphertextBlob")));
     }
 
-    private List<Target> secretTargets(String action, String policyAction, String secretParam, Params p) {
+    private List<Target> secretTargets(String action, String policyAction, String secretParam, Params p, boolean withKey) {
         if (secretParam == null || secretParam.isEmpty()) {
             return List.of(container(policyAction, "secret"));
         }
@@ -144,7 +174,7 @@ public final class KmsResources implements ResourceResolver {
         int at = arn.lastIndexOf(":secret/");
         String name = at < 0 ? secretParam : arn.substring(at + ":secret/".length());
         Target secret = new Target(policyAction, arn, tags(TagService.SECRET, name));
-        Target key = secretKeyTarget(action, name, p);
+        Target key = withKey ? secretKeyTarget(action, name, p) : null;
         return key == null ? List.of(secret) : List.of(secret, key);
     }
 
@@ -157,7 +187,7 @@ public final class KmsResources implements ResourceResolver {
         }
         String secret = p.optional("SecretName");
         if (secret != null && !secret.isEmpty()) {
-            out.addAll(secretTargets(action, action, secret, p));
+            out.addAll(secretTargets(action, action, secret, p, true));
         }
         return out.isEmpty() ? List.of(container(action, "key")) : out;
     }
@@ -177,13 +207,13 @@ public final class KmsResources implements ResourceResolver {
         }
         List<Target> out = new ArrayList<>();
         for (String id : ids) {
-            out.addAll(secret ? secretTargets(action, action, id, p) : List.of(keyTarget(action, id)));
+            out.addAll(secret ? secretTargets(action, action, id, p, true) : List.of(keyTarget(action, id)));
         }
         return out;
     }
 
     /** Every secret of the batch, and kms:Decrypt on each one's customer key, as GetSecretValue would need. */
-    private List<Target> batchSecrets(String action, Params p) {
+    private List<Target> batchSecrets(String action, Params p, boolean withKeys) {
         JsonNode list;
         try {
             list = p.json("SecretsList");
@@ -197,7 +227,7 @@ public final class KmsResources implements ResourceResolver {
         for (JsonNode item : list) {
             JsonNode n = item.get("SecretName");
             if (n != null && n.isTextual() && !n.asText().isEmpty()) {
-                List<Target> t = secretTargets("GetSecretValue", action, n.asText(), p);
+                List<Target> t = secretTargets("GetSecretValue", action, n.asText(), p, withKeys);
                 out.addAll(t);
             }
         }
