@@ -100,16 +100,6 @@ public final class KeyActions {
                         }));
     }
 
-    /**
-     * The KeyId parameter, recorded as the call's resource: for actions not yet declared with an
-     * {@link Operation} (declared ones use {@code Call.keyId()}).
-     */
-    static String keyId(Call c) {
-        String keyId = c.params().required("KeyId");
-        c.resource(keyId);
-        return keyId;
-    }
-
     private static Map<String, Object> createKey(Call c) {
         Params p = c.params();
         KeySpec spec = KeySpec.fromWire(orDefault(p.optional("KeySpec"), "Aliyun_AES_256"))

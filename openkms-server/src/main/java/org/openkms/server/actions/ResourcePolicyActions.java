@@ -6,7 +6,12 @@ import org.openkms.core.iam.Policy;
 import org.openkms.core.iam.Statement;
 import org.openkms.server.gateway.ActionRegistry;
 import org.openkms.server.gateway.Call;
+import org.openkms.server.gateway.Operation;
+import org.openkms.server.iam.KmsResources;
 import org.openkms.server.iam.IamContext;
+
+import static org.openkms.server.actions.KmsFields.KEY_ID;
+import static org.openkms.server.actions.KmsFields.SECRET_NAME;
 
 /**
  * Key and secret policies (api-semantics.md §3.6, §6.2): one policy named "default" per key or secret, evaluated
@@ -19,25 +24,24 @@ public final class ResourcePolicyActions {
     }
 
     public static void register(ActionRegistry r) {
-        r.register("SetKeyPolicy", c -> {
-                    c.kms().keys().requireCustomerManaged(c.params().required("KeyId"));
+        r.register(Operation.named("SetKeyPolicy").fields(KEY_ID).targets(KmsResources.key()).handle(c -> {
+                    c.kms().keys().requireCustomerManaged(c.keyId());
                     return set(c, keyArn(c));
-                })
-                .register("GetKeyPolicy", c -> get(c, keyArn(c), "kms default key policy"))
-                .register("SetSecretPolicy", c -> set(c, secretArn(c)))
-                .register("GetSecretPolicy", c -> get(c, secretArn(c), "kms default secret policy"));
+                }))
+                .register(Operation.named("GetKeyPolicy").fields(KEY_ID).targets(KmsResources.key())
+                        .handle(c -> get(c, keyArn(c), "kms default key policy")))
+                .register(Operation.named("SetSecretPolicy").fields(SECRET_NAME).targets(KmsResources.secret())
+                        .handle(c -> set(c, secretArn(c))))
+                .register(Operation.named("GetSecretPolicy").fields(SECRET_NAME).targets(KmsResources.secret())
+                        .handle(c -> get(c, secretArn(c), "kms default secret policy")));
     }
 
     private static String keyArn(Call c) {
-        String keyId = c.kms().keys().describeKey(c.params().required("KeyId")).keyId();
-        c.keyResource(keyId);
-        return c.kms().account().keyArn(keyId);
+        return c.kms().account().keyArn(c.kms().keys().describeKey(c.keyId()).keyId());
     }
 
     private static String secretArn(Call c) {
-        String name = c.kms().secrets().describeSecret(c.params().required("SecretName")).secretName();
-        c.secretResource(name);
-        return c.kms().account().secretArn(name);
+        return c.kms().account().secretArn(c.kms().secrets().describeSecret(c.get(SECRET_NAME)).secretName());
     }
 
     private static void checkPolicyName(Call c) {

@@ -6,7 +6,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Supplier;
 import org.openkms.core.Account;
 import org.openkms.core.service.Kms;
@@ -18,9 +17,10 @@ import org.openkms.server.gateway.ResourceResolver;
 import org.openkms.server.gateway.Targets;
 
 /**
- * The KMS resources of a call (api-semantics.md §6.1): the key named by KeyId (aliases resolved, from memory),
- * the key inside a CiphertextBlob for Decrypt, both keys of ReEncrypt (kms:ReEncryptFrom / kms:ReEncryptTo),
- * the alias and its key for alias operations, the secret by SecretName, else the container of the action's kind.
+ * The KMS resources of a call, as target builders the action declarations use: the key named by KeyId (aliases
+ * resolved, from memory), the key inside a CiphertextBlob for Decrypt, both keys of ReEncrypt
+ * (kms:ReEncryptFrom / kms:ReEncryptTo), the alias and its key for alias operations, the secret by SecretName,
+ * else the container of the action's kind.
  */
 public final class KmsResources implements ResourceResolver {
     private final Kms kms;
@@ -31,41 +31,16 @@ public final class KmsResources implements ResourceResolver {
         this.account = kms.account();
     }
 
-    /** Actions whose one resource is the key named by KeyId (ID, alias or ARN). */
-    private static final Set<String> BY_KEY_ID = Set.of("GetParametersForImport", "ImportKeyMaterial", "DeleteKeyMaterial", "SetKeyPolicy", "GetKeyPolicy",
-            "ListAliasesByKeyId");
-    /** Actions whose one resource is the secret named by SecretName (name or ARN). */
-    private static final Set<String> BY_SECRET_NAME = Set.of("SetSecretPolicy", "GetSecretPolicy");
-
     /**
-     * Every (policy action, resource) the call must be allowed, decided by the action alone: each action reads
-     * exactly the parameters its handler acts on. (A resolver that looked at whichever of KeyId, AliasName or
-     * SecretName happened to be present let a caller add KeyId=&lt;a key they may use&gt; to GetSecretValue and be
-     * authorised against that key instead of the secret.) Actions not listed act on the account's container.
+     * The product's resolver, for actions registered without a declaration: they act on the account's key
+     * container. Declared actions name their resources with the builders below, each reading exactly the
+     * parameters its handler acts on. (A resolver that looked at whichever of KeyId, AliasName or SecretName
+     * happened to be present let a caller add KeyId=&lt;a key they may use&gt; to GetSecretValue and be authorised
+     * against that key instead of the secret.)
      */
     @Override
     public List<Target> targets(String action, Params p) {
-        String a = "kms:" + action;
-        if (BY_KEY_ID.contains(action)) {
-            return List.of(keyTarget(a, p.optional("KeyId")));
-        }
-        if (BY_SECRET_NAME.contains(action)) {
-            return secretTargets(action, a, p.optional("SecretName"), p, true);
-        }
-        return switch (action) {
-            case "DescribeRegions", "DescribeAccountKmsStatus" -> List.of(); // no access control
-            case "CreateAlias", "UpdateAlias" -> List.of(aliasTarget(a, p), keyTarget(a, p.optional("KeyId")));
-            case "DeleteAlias" -> {
-                // Deleting an alias changes what its name reaches: the key behind it is a resource too.
-                String alias = p.optional("AliasName");
-                Optional<String> key = alias == null ? Optional.empty() : kms.keyIdOf(alias);
-                yield key.isEmpty() ? List.of(aliasTarget(a, p)) : List.of(aliasTarget(a, p), keyTarget(a, key.get()));
-            }
-            case "TagResource", "UntagResource", "ListResourceTags" -> taggedResource(a, p);
-            case "TagResources", "UntagResources", "ListTagResources" -> taggedResources(a, p);
-            case "ListAliases" -> List.of(container(a, "alias"));
-            default -> List.of(container(a, "key"));
-        };
+        return List.of(container("kms:" + action, "key"));
     }
 
     /** Declared actions: the key named by KeyId (ID, alias or ARN), which the handler gets as {@code Call.keyId()}. */
@@ -137,6 +112,54 @@ public final class KmsResources implements ResourceResolver {
             // the action reports the malformed list
         }
         return String.join(",", names);
+    }
+
+    /** CreateAlias, UpdateAlias: the alias (named in the audit record) and the key it is to name. */
+    public static Targets aliasAndKey() {
+        return c -> {
+            KmsResources r = new KmsResources(c.kms());
+            String a = "kms:" + c.action();
+            Target alias = r.aliasTarget(a, c.params());
+            Targets.Resolved key = r.keyResolved(a, c.params().optional("KeyId"));
+            return new Targets.Resolved(List.of(alias, key.targets().get(0)), key.keyId(), alias.resource());
+        };
+    }
+
+    /** DeleteAlias: deleting an alias changes what its name reaches, so the key behind it is a resource too. */
+    public static Targets aliasAndItsKey() {
+        return c -> {
+            KmsResources r = new KmsResources(c.kms());
+            String a = "kms:" + c.action();
+            String alias = c.params().optional("AliasName");
+            Optional<String> key = alias == null ? Optional.empty() : c.kms().keyIdOf(alias);
+            return Targets.Resolved.of(key.isEmpty() ? List.of(r.aliasTarget(a, c.params()))
+                    : List.of(r.aliasTarget(a, c.params()), r.keyTarget(a, key.get())));
+        };
+    }
+
+    /** TagResource, UntagResource, ListResourceTags: every one of KeyId and SecretName that is given. */
+    public static Targets taggedResource() {
+        return c -> {
+            KmsResources r = new KmsResources(c.kms());
+            String keyIdParam = c.params().optional("KeyId");
+            String keyId = keyIdParam == null || keyIdParam.isEmpty() ? null : c.kms().keyIdOf(keyIdParam).orElse(null);
+            List<Target> targets = r.taggedResource("kms:" + c.action(), c.params());
+            return new Targets.Resolved(targets, keyId, targets.get(0).resource());
+        };
+    }
+
+    /** TagResources, UntagResources, ListTagResources: each ResourceId.N; the audit record lists the IDs. */
+    public static Targets taggedResources() {
+        return c -> {
+            List<Target> targets = new KmsResources(c.kms()).taggedResources("kms:" + c.action(), c.params());
+            String ids;
+            try {
+                ids = String.join(",", c.params().list("ResourceId"));
+            } catch (RuntimeException e) {
+                ids = ""; // the action reports the malformed list
+            }
+            return new Targets.Resolved(targets, null, ids.isEmpty() ? targets.get(0).resource() : ids);
+        };
     }
 
     /** One key target and the key ID it resolves to (null when the parameter is absent or names nothing). */
