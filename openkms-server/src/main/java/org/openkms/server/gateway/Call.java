@@ -16,7 +16,6 @@ public final class Call {
     private final Params params;
     private final Principal principal;
     private final Kms kms;
-    private final Object context;
     private final Map<Field<?>, Object> values = new HashMap<>();
     private Targets.Resolved resolved = Targets.Resolved.of(List.of());
     private String resource = "";
@@ -24,21 +23,10 @@ public final class Call {
     private String auditDetail = "";
 
     public Call(String action, Params params, Principal principal, Kms kms) {
-        this(action, params, principal, kms, null);
-    }
-
-    public Call(String action, Params params, Principal principal, Kms kms, Object context) {
         this.action = action;
         this.params = params;
         this.principal = principal;
         this.kms = kms;
-        this.context = context;
-    }
-
-    /** The services of non-KMS products (RAM, STS), as the server wired them; the action knows the type. */
-    @SuppressWarnings("unchecked")
-    public <T> T context() {
-        return (T) context;
     }
 
     /** The field's value, parsed (and validated) once per call. */

@@ -37,24 +37,21 @@ public final class Gateway {
     private final Authenticator authenticator;
     private final Authorizer authorizer;
     private final Kms kms;
-    private final Object context;
     private final AuditSink audit;
     private final String hostId;
 
     /** KMS only, every call open to the root principal alone (tests of the KMS pipeline). */
     public Gateway(ActionRegistry actions, Authenticator authenticator, Authorizer authorizer, Kms kms, AuditSink audit) {
         this(List.of(new ApiProduct(API_VERSION, "Kms", "kms", actions, (a, p) -> List.of(new ResourceResolver.Target("kms:" + a, "*")),
-                "Forbidden.NoPermission")), authenticator, authorizer, kms, null, audit);
+                "Forbidden.NoPermission")), authenticator, authorizer, kms, audit);
     }
 
-    /** @param context handed to every action (see {@link Call#context}): the RAM/STS actions' services */
-    public Gateway(List<ApiProduct> products, Authenticator authenticator, Authorizer authorizer, Kms kms, Object context,
-                   AuditSink audit) {
+    /** The products' actions are built with the services they need (RAM's identities, STS's tokens). */
+    public Gateway(List<ApiProduct> products, Authenticator authenticator, Authorizer authorizer, Kms kms, AuditSink audit) {
         products.forEach(p -> this.products.put(p.version(), p));
         this.authenticator = authenticator;
         this.authorizer = authorizer;
         this.kms = kms;
-        this.context = context;
         this.audit = audit;
         this.hostId = "kms." + kms.account().region() + ".aliyuncs.com";
     }
@@ -98,7 +95,7 @@ public final class Gateway {
                 throw new KmsException(404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method.");
             }
             Params params = new Params(businessParams(req, who.emptyValuesUnsigned()));
-            call = new Call(actionName, params, principal, kms, context);
+            call = new Call(actionName, params, principal, kms);
             List<ResourceResolver.Target> targets;
             if (operation.declared()) {
                 // Resolved once, for everyone (the handler and the audit record use it too); only tags are lazy.
