@@ -8,8 +8,8 @@ import org.openkms.core.service.Kms;
 
 /**
  * One authenticated call handed to an action: its parameters (typed through {@link #get(Field)}), who made
- * it, the domain core, and what it acts on as resolved once from its declaration ({@link #keyId()}). Declared actions never write the audit resource; actions registered without a
- * declaration still report it with {@link #resource(String)}.
+ * it, the domain core, and what it acts on as resolved once from its declaration ({@link #keyId()}).
+ * Handlers never write the audit resource: it comes from the declaration.
  */
 public final class Call {
     private final String action;
@@ -18,7 +18,6 @@ public final class Call {
     private final Kms kms;
     private final Map<Field<?>, Object> values = new HashMap<>();
     private Targets.Resolved resolved = Targets.Resolved.of(List.of());
-    private String resource = "";
     private String created = "";
     private String auditDetail = "";
 
@@ -62,11 +61,8 @@ public final class Call {
         this.created = resource == null ? "" : resource;
     }
 
-    /** The audit record's resource: set by hand (undeclared actions), else the created or first target. */
+    /** The audit record's resource: the created resource, else the targets' (empty for undeclared actions). */
     String auditResource() {
-        if (!resource.isEmpty()) {
-            return resource;
-        }
         return created.isEmpty() ? resolved.resource() : created;
     }
 
@@ -86,14 +82,6 @@ public final class Call {
         return kms;
     }
 
-    public String resource() {
-        return resource;
-    }
-
-    public void resource(String arnOrId) {
-        this.resource = arnOrId;
-    }
-
     public String auditDetail() {
         return auditDetail;
     }
@@ -101,15 +89,5 @@ public final class Call {
     /** Explains the outcome in the audit record (server-written text only: never a parameter value). */
     public void auditDetail(String detail) {
         this.auditDetail = detail;
-    }
-
-    /** Records a secret as this call's resource, by its ARN. */
-    public void secretResource(String secretName) {
-        this.resource = kms.account().secretArn(secretName);
-    }
-
-    /** Records a key as this call's resource, by its ARN. */
-    public void keyResource(String keyId) {
-        this.resource = kms.account().keyArn(keyId);
     }
 }

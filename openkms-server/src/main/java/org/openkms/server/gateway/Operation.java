@@ -12,7 +12,7 @@ import java.util.function.Function;
  * its handler. The gateway pipeline reads the declaration; the handler contains only the action's own logic.
  *
  * <p>An operation declared without targets ({@link #legacy}) is authorised by its product's
- * {@link ResourceResolver} and records its audit resource itself, as before declarations existed.
+ * {@link ResourceResolver} (the RAM, STS and access-point actions); its audit record names no resource.
  */
 public record Operation(String name, List<Field<?>> fields, Targets targets, DryRun dryRun,
                         Function<Map<String, Object>, String> created, Action handler) {
@@ -24,7 +24,7 @@ public record Operation(String name, List<Field<?>> fields, Targets targets, Dry
         Objects.requireNonNull(handler);
     }
 
-    /** An action registered by name and handler only: resources from the product's resolver, DryRun by hand. */
+    /** An action registered by name and handler only: resources from the product's resolver, DryRun ignored. */
     public static Operation legacy(String name, Action handler) {
         return new Operation(name, List.of(), null, DryRun.NONE, null, handler);
     }
