@@ -41,7 +41,7 @@ public record Operation(String name, List<Field<?>> fields, Targets targets, Dry
     public static final class Builder {
         private final String name;
         private List<Field<?>> fields = List.of();
-        private Targets targets = Targets.NONE;
+        private Targets targets;
         private DryRun dryRun = DryRun.NONE;
         private Function<Map<String, Object>, String> created;
 
@@ -70,7 +70,11 @@ public record Operation(String name, List<Field<?>> fields, Targets targets, Dry
             return this;
         }
 
+        /** Ends the declaration; its targets must have been declared ({@link Targets#NONE} if it needs no permission). */
         public Operation handle(Action handler) {
+            if (targets == null) {
+                throw new IllegalStateException(name + " declares no targets: an action must say what it acts on");
+            }
             return new Operation(name, fields, targets, dryRun, created, handler);
         }
     }
