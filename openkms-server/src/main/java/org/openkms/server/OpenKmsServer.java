@@ -129,14 +129,14 @@ public final class OpenKmsServer implements AutoCloseable {
             IamService iam = new IamService(kms.account(), storage.iam(), new PolicyDocuments(), clock);
             StsTokens tokens = new StsTokens(rootKey);
             String uid = kms.account().uid();
-            List<ApiProduct> products = List.of(
-                    new ApiProduct(Gateway.API_VERSION, "Kms", "kms", Actions.all(), new KmsResources(kms), "Forbidden.NoPermission"),
-                    new ApiProduct(RamActions.VERSION, "Ram", "ram", RamActions.registry(), new IdentityResources("ram", uid), "NoPermission"),
-                    new ApiProduct(StsActions.VERSION, "Sts", "sts", StsActions.registry(), new IdentityResources("sts", uid), "NoPermission"));
-            Authorizer authorizer = iam::decide;
             org.openkms.core.accesspoint.AccessPoints accessPoints = new org.openkms.core.accesspoint.AccessPoints(kms.account(), storage.accessPoints(), clock);
-            Gateway gateway = new Gateway(products, new Authenticator(credentials, tokens, clock), authorizer, kms,
-                    new IamContext(iam, credentials, tokens, accessPoints, clock), audit);
+            IamContext context = new IamContext(iam, credentials, tokens, accessPoints, clock);
+            List<ApiProduct> products = List.of(
+                    new ApiProduct(Gateway.API_VERSION, "Kms", "kms", Actions.all(context), new KmsResources(kms), "Forbidden.NoPermission"),
+                    new ApiProduct(RamActions.VERSION, "Ram", "ram", RamActions.registry(context), new IdentityResources("ram", uid), "NoPermission"),
+                    new ApiProduct(StsActions.VERSION, "Sts", "sts", StsActions.registry(context), new IdentityResources("sts", uid), "NoPermission"));
+            Authorizer authorizer = iam::decide;
+            Gateway gateway = new Gateway(products, new Authenticator(credentials, tokens, clock), authorizer, kms, audit);
             CacheCoherence coherence = new CacheCoherence(storage,
                     List.of(kms::invalidateCaches, credentials::invalidateAll, iam::reload, accessPoints::reload));
             jetty.setHandler(new GatewayHandler(gateway, config.http().maxBodySize()));

@@ -25,10 +25,17 @@ public final class AccessPointActions {
     private static final Instant FIRST_INSTANT = Instant.parse("0000-01-01T00:00:00Z");
     private static final Instant LAST_INSTANT = Instant.parse("9999-12-31T23:59:59Z");
 
-    private AccessPointActions() {
+    private final IamContext ctx;
+
+    private AccessPointActions(IamContext ctx) {
+        this.ctx = ctx;
     }
 
-    public static void register(ActionRegistry r) {
+    public static void register(ActionRegistry r, IamContext ctx) {
+        new AccessPointActions(ctx).declare(r);
+    }
+
+    private void declare(ActionRegistry r) {
         r.register("CreateNetworkRule", c -> rule(c, ap(c).putRule(networkRule(c.params(), null), true)))
                 .register("UpdateNetworkRule", c -> {
                     NetworkRule old = ap(c).rule(c.params().required("Name"));
@@ -59,28 +66,28 @@ public final class AccessPointActions {
                 .register("DescribeApplicationAccessPoint", c -> aap(c, ap(c).aap(c.params().required("Name"))))
                 .register("ListApplicationAccessPoints", c -> page(c, ap(c).aaps().stream().map(x -> (Object) Map.of("Name", x.name(),
                         "AuthenticationMethod", x.authenticationMethod())).toList(), "ApplicationAccessPoints", "ApplicationAccessPoint"))
-                .register("CreateClientKey", AccessPointActions::createClientKey)
+                .register("CreateClientKey", this::createClientKey)
                 .register("GetClientKey", c -> clientKey(ap(c).clientKey(c.params().required("ClientKeyId"))))
                 .register("ListClientKeys", c -> Map.of("ClientKeys",
-                        ap(c).clientKeys(c.params().optional("AapName")).stream().map(AccessPointActions::clientKey).toList()))
+                        ap(c).clientKeys(c.params().optional("AapName")).stream().map(this::clientKey).toList()))
                 .register("DeleteClientKey", c -> delete(c, "ClientKey", "ClientKeyId"));
     }
 
-    private static AccessPoints ap(Call c) {
-        return c.<IamContext>context().accessPoints();
+    private AccessPoints ap(Call c) {
+        return ctx.accessPoints();
     }
 
-    private static Map<String, Object> delete(Call c, String kind) {
+    private Map<String, Object> delete(Call c, String kind) {
         return delete(c, kind, "Name");
     }
 
-    private static Map<String, Object> delete(Call c, String kind, String param) {
+    private Map<String, Object> delete(Call c, String kind, String param) {
         ap(c).delete(kind, c.params().required(param));
         return Map.of();
     }
 
     /** A JSON array of strings (the doc also allows a comma-separated list for SourcePrivateIp). */
-    private static List<String> stringList(Params p, String name, List<String> fallback) {
+    private List<String> stringList(Params p, String name, List<String> fallback) {
         String raw = p.optional(name);
         if (raw == null) {
             return fallback;
@@ -107,7 +114,7 @@ public final class AccessPointActions {
         return out;
     }
 
-    private static NetworkRule networkRule(Params p, NetworkRule old) {
+    private NetworkRule networkRule(Params p, NetworkRule old) {
         if (old == null) {
             String type = p.required("Type");
             if (!"Private".equals(type)) {
@@ -119,7 +126,7 @@ public final class AccessPointActions {
                 stringList(p, "SourcePrivateIp", old.sourcePrivateIp()));
     }
 
-    private static PermissionPolicy permissionPolicy(Params p, PermissionPolicy old) {
+    private PermissionPolicy permissionPolicy(Params p, PermissionPolicy old) {
         List<String> rules = old == null ? List.of() : old.networkRules();
         String acr = p.optional("AccessControlRules");
         if (acr != null && !acr.isEmpty()) {
@@ -141,7 +148,7 @@ public final class AccessPointActions {
                 old.kmsInstance(), stringList(p, "Permissions", old.permissions()), stringList(p, "Resources", old.resources()), rules);
     }
 
-    private static List<String> requiredList(Params p, String name) {
+    private List<String> requiredList(Params p, String name) {
         p.required(name);
         List<String> l = stringList(p, name, List.of());
         if (l.isEmpty()) {
@@ -150,7 +157,7 @@ public final class AccessPointActions {
         return l;
     }
 
-    private static AccessPoint accessPoint(Params p, AccessPoint old) {
+    private AccessPoint accessPoint(Params p, AccessPoint old) {
         if (old == null) {
             String method = p.optional("AuthenticationMethod");
             if (method != null && !method.isEmpty() && !"ClientKey".equals(method)) {
@@ -162,7 +169,7 @@ public final class AccessPointActions {
                 old.authenticationMethod(), stringList(p, "Policies", old.policies()));
     }
 
-    private static Map<String, Object> rule(Call c, NetworkRule r) {
+    private Map<String, Object> rule(Call c, NetworkRule r) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("Arn", ap(c).arn("NetworkRule", r.name()));
         m.put("Name", r.name());
@@ -173,7 +180,7 @@ public final class AccessPointActions {
     }
 
     /** DescribePolicy returns Permissions/Resources as arrays, CreatePolicy as JSON-encoded strings (§3.9). */
-    private static Map<String, Object> policy(Call c, PermissionPolicy p, boolean arrays) {
+    private Map<String, Object> policy(Call c, PermissionPolicy p, boolean arrays) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("Arn", ap(c).arn("Policy", p.name()));
         m.put("Name", p.name());
@@ -185,7 +192,7 @@ public final class AccessPointActions {
         return m;
     }
 
-    private static Map<String, Object> aap(Call c, AccessPoint a) {
+    private Map<String, Object> aap(Call c, AccessPoint a) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("Arn", ap(c).arn("ApplicationAccessPoint", a.name()));
         m.put("Name", a.name());
@@ -195,7 +202,7 @@ public final class AccessPointActions {
         return m;
     }
 
-    private static Map<String, Object> clientKey(ClientKey k) {
+    private Map<String, Object> clientKey(ClientKey k) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("ClientKeyId", k.clientKeyId());
         m.put("AapName", k.aapName());
@@ -208,7 +215,7 @@ public final class AccessPointActions {
         return m;
     }
 
-    private static Map<String, Object> createClientKey(Call c) {
+    private Map<String, Object> createClientKey(Call c) {
         Params p = c.params();
         String aapName = p.required("AapName");
         String password = p.required("Password");
@@ -254,7 +261,7 @@ public final class AccessPointActions {
         }
     }
 
-    private static Instant instant(String name, String v) {
+    private Instant instant(String name, String v) {
         Instant t;
         try {
             t = Instant.parse(v);
@@ -269,7 +276,7 @@ public final class AccessPointActions {
         return t;
     }
 
-    private static Map<String, Object> page(Call c, List<Object> all, String listName, String itemName) {
+    private Map<String, Object> page(Call c, List<Object> all, String listName, String itemName) {
         int pageNumber = c.params().integer("PageNumber", 1, 1, Integer.MAX_VALUE);
         int pageSize = c.params().integer("PageSize", 20, 1, 100);
         int from = (int) Math.min((long) (pageNumber - 1) * pageSize, all.size());
@@ -282,7 +289,7 @@ public final class AccessPointActions {
         return m;
     }
 
-    private static String json(List<String> l) {
+    private String json(List<String> l) {
         StringBuilder sb = new StringBuilder("[");
         for (int i = 0; i < l.size(); i++) {
             sb.append(i == 0 ? "" : ",").append('"').append(l.get(i).replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
@@ -290,7 +297,7 @@ public final class AccessPointActions {
         return sb.append(']').toString();
     }
 
-    private static String orEmpty(String s) {
+    private String orEmpty(String s) {
         return s == null ? "" : s;
     }
 

@@ -1,13 +1,15 @@
 package org.openkms.server.actions;
 
 import org.openkms.server.gateway.ActionRegistry;
+import org.openkms.server.iam.IamContext;
 
 /** Every API operation this server answers. */
 public final class Actions {
     private Actions() {
     }
 
-    public static ActionRegistry all() {
+    /** @param ctx the identities, policies and access points the policy and access-point actions work with */
+    public static ActionRegistry all(IamContext ctx) {
         ActionRegistry r = new ActionRegistry();
         KeyActions.register(r);
         CryptoActions.register(r);
@@ -18,8 +20,8 @@ public final class Actions {
         TagActions.register(r);
         SecretActions.register(r);
         AccountActions.register(r);
-        ResourcePolicyActions.register(r);
-        AccessPointActions.register(r);
+        ResourcePolicyActions.register(r, ctx);
+        AccessPointActions.register(r, ctx);
         return r;
     }
 }

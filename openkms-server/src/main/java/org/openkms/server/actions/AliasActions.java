@@ -5,38 +5,37 @@ import java.util.Map;
 import org.openkms.core.Account;
 import org.openkms.core.key.AliasRecord;
 import org.openkms.server.gateway.ActionRegistry;
-import org.openkms.server.gateway.Call;
+import org.openkms.server.gateway.Field;
+import org.openkms.server.gateway.Operation;
+import org.openkms.server.iam.KmsResources;
+
+import static org.openkms.server.actions.KmsFields.KEY_ID;
+import static org.openkms.server.actions.KmsFields.PAGE_NUMBER;
+import static org.openkms.server.actions.KmsFields.PAGE_SIZE;
 
 /** Aliases (api-semantics.md §3.5). */
 public final class AliasActions {
     private AliasActions() {
     }
 
-    public static void register(ActionRegistry r) {
-        r.register("CreateAlias", c -> {
-            String alias = aliasName(c);
-            c.kms().aliases().createAlias(alias, c.params().required("KeyId"));
-            return Map.of();
-        }).register("UpdateAlias", c -> {
-            String alias = aliasName(c);
-            c.kms().aliases().updateAlias(alias, c.params().required("KeyId"));
-            return Map.of();
-        }).register("DeleteAlias", c -> {
-            c.kms().aliases().deleteAlias(aliasName(c));
-            return Map.of();
-        }).register("ListAliases", c -> Views.page("Aliases", "Alias", c.kms().aliases().listAliases(),
-                c.params().integer("PageNumber", 1, 1, Integer.MAX_VALUE), c.params().integer("PageSize", 10, 1, 100),
-                a -> view(c.kms().account(), a))
-        ).register("ListAliasesByKeyId", c -> Views.page("Aliases", "Alias",
-                c.kms().aliases().listAliasesByKeyId(KeyActions.keyId(c)),
-                c.params().integer("PageNumber", 1, 1, Integer.MAX_VALUE), c.params().integer("PageSize", 10, 1, 100),
-                a -> view(c.kms().account(), a)));
-    }
+    static final Field<String> ALIAS_NAME = Field.required("AliasName");
 
-    private static String aliasName(Call c) {
-        String alias = c.params().required("AliasName");
-        c.resource(c.kms().account().aliasArn(alias));
-        return alias;
+    public static void register(ActionRegistry r) {
+        r.register(Operation.named("CreateAlias").fields(ALIAS_NAME, KEY_ID).targets(KmsResources.aliasAndKey()).handle(c -> {
+            c.kms().aliases().createAlias(c.get(ALIAS_NAME), c.get(KEY_ID));
+            return Map.of();
+        })).register(Operation.named("UpdateAlias").fields(ALIAS_NAME, KEY_ID).targets(KmsResources.aliasAndKey()).handle(c -> {
+            c.kms().aliases().updateAlias(c.get(ALIAS_NAME), c.get(KEY_ID));
+            return Map.of();
+        })).register(Operation.named("DeleteAlias").fields(ALIAS_NAME).targets(KmsResources.aliasAndItsKey()).handle(c -> {
+            c.kms().aliases().deleteAlias(c.get(ALIAS_NAME));
+            return Map.of();
+        })).register(Operation.named("ListAliases").fields(PAGE_NUMBER, PAGE_SIZE).targets(KmsResources.container("alias"))
+                .handle(c -> Views.page("Aliases", "Alias", c.kms().aliases().listAliases(), c.get(PAGE_NUMBER), c.get(PAGE_SIZE),
+                        a -> view(c.kms().account(), a)))
+        ).register(Operation.named("ListAliasesByKeyId").fields(KEY_ID, PAGE_NUMBER, PAGE_SIZE).targets(KmsResources.key())
+                .handle(c -> Views.page("Aliases", "Alias", c.kms().aliases().listAliasesByKeyId(c.keyId()),
+                        c.get(PAGE_NUMBER), c.get(PAGE_SIZE), a -> view(c.kms().account(), a))));
     }
 
     private static Map<String, Object> view(Account account, AliasRecord a) {

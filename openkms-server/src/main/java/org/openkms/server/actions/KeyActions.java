@@ -18,7 +18,15 @@ import org.openkms.core.key.RotationIntervals;
 import org.openkms.core.service.TagService;
 import org.openkms.server.gateway.ActionRegistry;
 import org.openkms.server.gateway.Call;
+import org.openkms.server.gateway.Field;
+import org.openkms.server.gateway.Operation;
 import org.openkms.server.gateway.Params;
+import org.openkms.server.iam.KmsResources;
+
+import static org.openkms.server.actions.KmsFields.KEY_ID;
+import static org.openkms.server.actions.KmsFields.KEY_VERSION_ID;
+import static org.openkms.server.actions.KmsFields.PAGE_NUMBER;
+import static org.openkms.server.actions.KmsFields.PAGE_SIZE;
 
 /** Key lifecycle operations (api-semantics.md §3.3). */
 public final class KeyActions {
@@ -28,66 +36,68 @@ public final class KeyActions {
     private KeyActions() {
     }
 
-    public static void register(ActionRegistry r) {
-        r.register("CreateKey", KeyActions::createKey)
-                .register("DescribeKey", KeyActions::describeKey)
-                .register("ListKeys", KeyActions::listKeys)
-                .register("UpdateKeyDescription", c -> {
-                    String description = c.params().optional("Description");
-                    if (description == null) {
-                        throw Errors.missingParameter("Description");
-                    }
-                    c.kms().keys().updateKeyDescription(keyId(c), description);
-                    return Map.of();
-                })
-                .register("EnableKey", c -> {
-                    c.kms().keys().enableKey(keyId(c));
-                    return Map.of();
-                })
-                .register("DisableKey", c -> {
-                    c.kms().keys().disableKey(keyId(c));
-                    return Map.of();
-                })
-                .register("ScheduleKeyDeletion", c -> {
-                    String keyId = keyId(c);
-                    int days = c.params().requiredInteger("PendingWindowInDays", 7, 366);
-                    c.kms().keys().scheduleKeyDeletion(keyId, days);
-                    return Map.of();
-                })
-                .register("CancelKeyDeletion", c -> {
-                    c.kms().keys().cancelKeyDeletion(keyId(c));
-                    return Map.of();
-                })
-                .register("SetDeletionProtection", KeyActions::setDeletionProtection)
-                .register("UpdateRotationPolicy", c -> {
-                    String keyId = keyId(c);
-                    boolean enable = c.params().requiredBool("EnableAutomaticRotation");
-                    c.kms().keys().updateRotationPolicy(keyId, enable, c.params().optional("RotationInterval"));
-                    return Map.of();
-                })
-                .register("CreateKeyVersion", c -> {
-                    KeyVersionRecord v = c.kms().keys().createKeyVersion(keyId(c));
-                    return Map.of("KeyVersion", Views.keyVersion(v));
-                })
-                .register("DescribeKeyVersion", c -> {
-                    String keyId = keyId(c);
-                    KeyVersionRecord v = c.kms().keys().describeKeyVersion(keyId, c.params().required("KeyVersionId"));
-                    return Map.of("KeyVersion", Views.keyVersion(v));
-                })
-                .register("ListKeyVersions", c -> {
-                    String keyId = keyId(c);
-                    int pageNumber = c.params().integer("PageNumber", 1, 1, Integer.MAX_VALUE);
-                    int pageSize = c.params().integer("PageSize", 10, 1, 100);
-                    List<KeyVersionRecord> versions = c.kms().keys().listKeyVersions(keyId);
-                    return Views.page("KeyVersions", "KeyVersion", versions, pageNumber, pageSize, Views::keyVersion);
-                });
-    }
+    /** UpdateKeyDescription's Description: required, but may be empty (it clears the description). */
+    static final Field<String> DESCRIPTION = Field.of("Description", p -> {
+        String description = p.optional("Description");
+        if (description == null) {
+            throw Errors.missingParameter("Description");
+        }
+        return description;
+    });
+    static final Field<Integer> PENDING_WINDOW = Field.requiredInteger("PendingWindowInDays", 7, 366);
+    static final Field<Boolean> ENABLE_ROTATION = Field.requiredBool("EnableAutomaticRotation");
+    static final Field<String> ROTATION_INTERVAL = Field.optional("RotationInterval");
+    static final Field<Boolean> ENABLE_PROTECTION = Field.requiredBool("EnableDeletionProtection");
 
-    /** The KeyId parameter, recorded as the call's resource. */
-    static String keyId(Call c) {
-        String keyId = c.params().required("KeyId");
-        c.resource(keyId);
-        return keyId;
+    public static void register(ActionRegistry r) {
+        r.register(Operation.named("CreateKey").targets(KmsResources.container("key"))
+                        .created(body -> (String) ((Map<?, ?>) body.get("KeyMetadata")).get("Arn"))
+                        .handle(KeyActions::createKey))
+                .register(Operation.named("DescribeKey").fields(KEY_ID).targets(KmsResources.key())
+                        .handle(c -> Map.of("KeyMetadata", Views.keyMetadata(c.kms().account(),
+                                c.kms().keys().describeKey(c.keyId()), true))))
+                .register(Operation.named("ListKeys").fields(PAGE_NUMBER, PAGE_SIZE).targets(KmsResources.container("key"))
+                        .handle(KeyActions::listKeys))
+                .register(Operation.named("UpdateKeyDescription").fields(DESCRIPTION, KEY_ID).targets(KmsResources.key())
+                        .handle(c -> {
+                            c.kms().keys().updateKeyDescription(c.keyId(), c.get(DESCRIPTION));
+                            return Map.of();
+                        }))
+                .register(Operation.named("EnableKey").fields(KEY_ID).targets(KmsResources.key()).handle(c -> {
+                    c.kms().keys().enableKey(c.keyId());
+                    return Map.of();
+                }))
+                .register(Operation.named("DisableKey").fields(KEY_ID).targets(KmsResources.key()).handle(c -> {
+                    c.kms().keys().disableKey(c.keyId());
+                    return Map.of();
+                }))
+                .register(Operation.named("ScheduleKeyDeletion").fields(KEY_ID, PENDING_WINDOW).targets(KmsResources.key())
+                        .handle(c -> {
+                            c.kms().keys().scheduleKeyDeletion(c.keyId(), c.get(PENDING_WINDOW));
+                            return Map.of();
+                        }))
+                .register(Operation.named("CancelKeyDeletion").fields(KEY_ID).targets(KmsResources.key()).handle(c -> {
+                    c.kms().keys().cancelKeyDeletion(c.keyId());
+                    return Map.of();
+                }))
+                .register(Operation.named("SetDeletionProtection").fields(ENABLE_PROTECTION)
+                        .targets(KmsResources.protectedKey()).handle(KeyActions::setDeletionProtection))
+                .register(Operation.named("UpdateRotationPolicy").fields(KEY_ID, ENABLE_ROTATION, ROTATION_INTERVAL)
+                        .targets(KmsResources.key()).handle(c -> {
+                            c.kms().keys().updateRotationPolicy(c.keyId(), c.get(ENABLE_ROTATION), c.get(ROTATION_INTERVAL));
+                            return Map.of();
+                        }))
+                .register(Operation.named("CreateKeyVersion").fields(KEY_ID).targets(KmsResources.key())
+                        .handle(c -> Map.of("KeyVersion", Views.keyVersion(c.kms().keys().createKeyVersion(c.keyId())))))
+                .register(Operation.named("DescribeKeyVersion").fields(KEY_ID, KEY_VERSION_ID).targets(KmsResources.key())
+                        .handle(c -> Map.of("KeyVersion",
+                                Views.keyVersion(c.kms().keys().describeKeyVersion(c.keyId(), c.get(KEY_VERSION_ID))))))
+                .register(Operation.named("ListKeyVersions").fields(KEY_ID, PAGE_NUMBER, PAGE_SIZE).targets(KmsResources.key())
+                        .handle(c -> {
+                            List<KeyVersionRecord> versions = c.kms().keys().listKeyVersions(c.keyId());
+                            return Views.page("KeyVersions", "KeyVersion", versions, c.get(PAGE_NUMBER), c.get(PAGE_SIZE),
+                                    Views::keyVersion);
+                        }));
     }
 
     private static Map<String, Object> createKey(Call c) {
@@ -123,27 +133,18 @@ public final class KeyActions {
         Map<String, String> tags = JsonParams.tags(p, "Tags");
         TagService.validate(tags);
         KeyRecord key = c.kms().keys().createKey(new CreateKeyRequest(description, spec, usage, origin, protection, interval, tags));
-        c.keyResource(key.keyId());
         return Map.of("KeyMetadata", Views.keyMetadata(c.kms().account(), key, false));
-    }
-
-    private static Map<String, Object> describeKey(Call c) {
-        KeyRecord key = c.kms().keys().describeKey(keyId(c));
-        c.keyResource(key.keyId());
-        return Map.of("KeyMetadata", Views.keyMetadata(c.kms().account(), key, true));
     }
 
     private static Map<String, Object> listKeys(Call c) {
         Params p = c.params();
-        int pageNumber = p.integer("PageNumber", 1, 1, Integer.MAX_VALUE);
-        int pageSize = p.integer("PageSize", 10, 1, 100);
         Map<String, List<String>> filters = JsonParams.filters(p, "Filters", LIST_KEYS_FILTERS);
         List<AliasRecord> aliases = filters.containsKey("AliasName") ? c.kms().aliases().listAliases() : List.of();
         List<KeyRecord> keys = c.kms().keys().listKeys().stream()
                 .filter(k -> matches(c, k, filters, aliases))
                 .toList();
         Account account = c.kms().account();
-        return Views.page("Keys", "Key", keys, pageNumber, pageSize, k -> {
+        return Views.page("Keys", "Key", keys, c.get(PAGE_NUMBER), c.get(PAGE_SIZE), k -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("KeyId", k.keyId());
             m.put("KeyArn", account.keyArn(k.keyId()));
@@ -178,7 +179,7 @@ public final class KeyActions {
 
     private static Map<String, Object> setDeletionProtection(Call c) {
         Params p = c.params();
-        boolean enable = p.requiredBool("EnableDeletionProtection");
+        boolean enable = c.get(ENABLE_PROTECTION);
         String ref = p.optional("KeyId");
         if (ref == null || ref.isEmpty()) {
             ref = p.optional("ProtectedResourceArn");
@@ -189,7 +190,6 @@ public final class KeyActions {
             }
             throw Errors.missingParameter("ProtectedResourceArn");
         }
-        c.resource(ref);
         c.kms().keys().setDeletionProtection(ref, enable, p.optional("DeletionProtectionDescription"));
         return Map.of();
     }

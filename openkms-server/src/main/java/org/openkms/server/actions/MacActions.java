@@ -3,34 +3,35 @@ package org.openkms.server.actions;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.openkms.core.error.Errors;
 import org.openkms.core.key.MacService;
-import org.openkms.crypto.mac.MacAlgorithm;
 import org.openkms.server.gateway.ActionRegistry;
 import org.openkms.server.gateway.Call;
-import org.openkms.server.gateway.Params;
+import org.openkms.server.gateway.DryRun;
+import org.openkms.server.gateway.Field;
+import org.openkms.server.gateway.Operation;
+import org.openkms.server.iam.KmsResources;
+
+import static org.openkms.server.actions.KmsFields.KEY_ID;
+import static org.openkms.server.actions.KmsFields.MAC_ALGORITHM;
+import static org.openkms.server.actions.KmsFields.MESSAGE;
 
 /** GenerateMac and VerifyMac (api-semantics.md §3.2); both honour DryRun. */
 public final class MacActions {
+    static final Field<byte[]> MAC = Field.base64("Mac");
+
     private MacActions() {
     }
 
     public static void register(ActionRegistry r) {
-        r.register("GenerateMac", MacActions::generateMac)
-                .register("VerifyMac", MacActions::verifyMac);
+        DryRun check = DryRun.check(c -> c.kms().mac().target(c.keyId(), c.get(MAC_ALGORITHM), c.get(MESSAGE)));
+        r.register(Operation.named("GenerateMac").fields(KEY_ID, MAC_ALGORITHM, MESSAGE).targets(KmsResources.key())
+                        .dryRun(check).handle(MacActions::generateMac))
+                .register(Operation.named("VerifyMac").fields(KEY_ID, MAC_ALGORITHM, MESSAGE, MAC).targets(KmsResources.key())
+                        .dryRun(check).handle(MacActions::verifyMac));
     }
 
     private static Map<String, Object> generateMac(Call c) {
-        Params p = c.params();
-        String keyId = KeyActions.keyId(c);
-        MacAlgorithm algorithm = algorithm(p);
-        byte[] message = p.base64("Message");
-        if (p.dryRun()) {
-            c.kms().mac().target(keyId, algorithm, message);
-            throw Errors.dryRun();
-        }
-        MacService.Mac mac = c.kms().mac().generate(keyId, algorithm, message);
-        c.keyResource(mac.keyId());
+        MacService.Mac mac = c.kms().mac().generate(c.keyId(), c.get(MAC_ALGORITHM), c.get(MESSAGE));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("Algorithm", mac.algorithm().name());
         out.put("KeyId", mac.keyId());
@@ -39,26 +40,11 @@ public final class MacActions {
     }
 
     private static Map<String, Object> verifyMac(Call c) {
-        Params p = c.params();
-        String keyId = KeyActions.keyId(c);
-        MacAlgorithm algorithm = algorithm(p);
-        byte[] message = p.base64("Message");
-        byte[] mac = p.base64("Mac");
-        if (p.dryRun()) {
-            c.kms().mac().target(keyId, algorithm, message);
-            throw Errors.dryRun();
-        }
-        MacService.Verified v = c.kms().mac().verify(keyId, algorithm, message, mac);
-        c.keyResource(v.keyId());
+        MacService.Verified v = c.kms().mac().verify(c.keyId(), c.get(MAC_ALGORITHM), c.get(MESSAGE), c.get(MAC));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("Algorithm", v.algorithm().name());
         out.put("KeyId", v.keyId());
         out.put("Value", v.value());
         return out;
-    }
-
-    private static MacAlgorithm algorithm(Params p) {
-        return MacAlgorithm.fromWire(p.required("Algorithm")).orElseThrow(() -> Errors.invalidParameter("Algorithm",
-                "It must be HMAC_SM3, HMAC_SHA_224, HMAC_SHA_256, HMAC_SHA_384 or HMAC_SHA_512."));
     }
 }

@@ -6,7 +6,12 @@ import org.openkms.core.iam.Policy;
 import org.openkms.core.iam.Statement;
 import org.openkms.server.gateway.ActionRegistry;
 import org.openkms.server.gateway.Call;
+import org.openkms.server.gateway.Operation;
+import org.openkms.server.iam.KmsResources;
 import org.openkms.server.iam.IamContext;
+
+import static org.openkms.server.actions.KmsFields.KEY_ID;
+import static org.openkms.server.actions.KmsFields.SECRET_NAME;
 
 /**
  * Key and secret policies (api-semantics.md §3.6, §6.2): one policy named "default" per key or secret, evaluated
@@ -15,45 +20,50 @@ import org.openkms.server.iam.IamContext;
 public final class ResourcePolicyActions {
     private static final int MAX_POLICY_BYTES = 32768;
 
-    private ResourcePolicyActions() {
+    private final IamContext ctx;
+
+    private ResourcePolicyActions(IamContext ctx) {
+        this.ctx = ctx;
     }
 
-    public static void register(ActionRegistry r) {
-        r.register("SetKeyPolicy", c -> {
-                    c.kms().keys().requireCustomerManaged(c.params().required("KeyId"));
+    public static void register(ActionRegistry r, IamContext ctx) {
+        new ResourcePolicyActions(ctx).declare(r);
+    }
+
+    private void declare(ActionRegistry r) {
+        r.register(Operation.named("SetKeyPolicy").fields(KEY_ID).targets(KmsResources.key()).handle(c -> {
+                    c.kms().keys().requireCustomerManaged(c.keyId());
                     return set(c, keyArn(c));
-                })
-                .register("GetKeyPolicy", c -> get(c, keyArn(c), "kms default key policy"))
-                .register("SetSecretPolicy", c -> set(c, secretArn(c)))
-                .register("GetSecretPolicy", c -> get(c, secretArn(c), "kms default secret policy"));
+                }))
+                .register(Operation.named("GetKeyPolicy").fields(KEY_ID).targets(KmsResources.key())
+                        .handle(c -> get(c, keyArn(c), "kms default key policy")))
+                .register(Operation.named("SetSecretPolicy").fields(SECRET_NAME).targets(KmsResources.secret())
+                        .handle(c -> set(c, secretArn(c))))
+                .register(Operation.named("GetSecretPolicy").fields(SECRET_NAME).targets(KmsResources.secret())
+                        .handle(c -> get(c, secretArn(c), "kms default secret policy")));
     }
 
-    private static String keyArn(Call c) {
-        String keyId = c.kms().keys().describeKey(c.params().required("KeyId")).keyId();
-        c.keyResource(keyId);
-        return c.kms().account().keyArn(keyId);
+    private String keyArn(Call c) {
+        return c.kms().account().keyArn(c.kms().keys().describeKey(c.keyId()).keyId());
     }
 
-    private static String secretArn(Call c) {
-        String name = c.kms().secrets().describeSecret(c.params().required("SecretName")).secretName();
-        c.secretResource(name);
-        return c.kms().account().secretArn(name);
+    private String secretArn(Call c) {
+        return c.kms().account().secretArn(c.kms().secrets().describeSecret(c.get(SECRET_NAME)).secretName());
     }
 
-    private static void checkPolicyName(Call c) {
+    private void checkPolicyName(Call c) {
         String name = c.params().optional("PolicyName");
         if (name != null && !name.isEmpty() && !"default".equals(name)) {
             throw Errors.resourceNotFound();
         }
     }
 
-    private static Map<String, Object> set(Call c, String arn) {
+    private Map<String, Object> set(Call c, String arn) {
         checkPolicyName(c);
         String doc = c.params().required("Policy");
         if (doc.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_POLICY_BYTES) {
             throw Errors.invalidParameter("Policy", "It must not exceed " + MAX_POLICY_BYTES + " bytes.");
         }
-        IamContext ctx = c.context();
         Policy p;
         try {
             p = ctx.iam().compiler().compile(doc);
@@ -69,9 +79,8 @@ public final class ResourcePolicyActions {
         return Map.of();
     }
 
-    private static Map<String, Object> get(Call c, String arn, String defaultSid) {
+    private Map<String, Object> get(Call c, String arn, String defaultSid) {
         checkPolicyName(c);
-        IamContext ctx = c.context();
         String doc = ctx.iam().resourcePolicyDocument(arn).orElseGet(() -> "{\"Version\":\"1\",\"Statement\":[{\"Sid\":\""
                 + defaultSid + "\",\"Effect\":\"Allow\",\"Principal\":{\"RAM\":[\"acs:ram::" + c.kms().account().uid()
                 + ":*\"]},\"Action\":[\"kms:*\"],\"Resource\":[\"*\"]}]}");

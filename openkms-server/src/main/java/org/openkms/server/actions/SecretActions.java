@@ -20,58 +20,90 @@ import org.openkms.core.secret.SecretService;
 import org.openkms.core.service.TagService;
 import org.openkms.server.gateway.ActionRegistry;
 import org.openkms.server.gateway.Call;
+import org.openkms.server.gateway.DryRun;
+import org.openkms.server.gateway.Field;
+import org.openkms.server.gateway.Operation;
 import org.openkms.server.gateway.Params;
+import org.openkms.server.iam.KmsResources;
+
+import static org.openkms.server.actions.KmsFields.PAGE_NUMBER;
+import static org.openkms.server.actions.KmsFields.PAGE_SIZE;
+import static org.openkms.server.actions.KmsFields.SECRET_NAME;
+import static org.openkms.server.actions.KmsFields.VERSION_ID;
+import static org.openkms.server.actions.KmsFields.VERSION_STAGE;
 
 /** Secrets Manager operations (api-semantics.md §3.8). Values never reach the audit record: only the secret's ARN. */
 public final class SecretActions {
     private static final Set<String> LIST_SECRETS_FILTERS = Set.of("SecretName", "Description", "TagKey", "TagValue",
             "DKMSInstanceId", "SecretType", "Creator");
     private static final int MAX_BATCH = 20;
+    /** ListSecretVersionIds pages by 20 by default, ListSecrets by 10. */
+    private static final Field<Integer> VERSION_IDS_PAGE_SIZE = Field.integer("PageSize", 20, 1, 100);
 
     private SecretActions() {
     }
 
     public static void register(ActionRegistry r) {
-        r.register("CreateSecret", SecretActions::createSecret)
-                .register("GetSecretValue", SecretActions::getSecretValue)
-                .register("BatchGetSecretValue", SecretActions::batchGetSecretValue)
-                .register("PutSecretValue", SecretActions::putSecretValue)
-                .register("UpdateSecretVersionStage", c -> {
-                    Params p = c.params();
-                    String name = secretName(c);
-                    c.kms().secrets().updateSecretVersionStage(name, p.required("VersionStage"),
-                            p.optional("RemoveFromVersion"), p.optional("MoveToVersion"));
-                    return named(c, name);
-                })
-                .register("ListSecretVersionIds", SecretActions::listSecretVersionIds)
-                .register("DescribeSecret", SecretActions::describeSecret)
-                .register("ListSecrets", SecretActions::listSecrets)
-                .register("UpdateSecret", SecretActions::updateSecret)
-                .register("UpdateSecretRotationPolicy", c -> {
-                    Params p = c.params();
-                    String name = secretName(c);
-                    boolean enable = p.requiredBool("EnableAutomaticRotation");
-                    long interval = 0;
-                    if (enable) {
-                        interval = RotationIntervals.parseSeconds(p.required("RotationInterval"));
-                    }
-                    c.kms().secrets().updateSecretRotationPolicy(name, enable, interval);
-                    return named(c, name);
-                })
-                .register("RotateSecret", SecretActions::rotateSecret)
-                .register("DeleteSecret", SecretActions::deleteSecret)
-                .register("RestoreSecret", c -> {
-                    String name = secretName(c);
+        r.register(Operation.named("CreateSecret").fields(SECRET_NAME).targets(KmsResources.secret())
+                        .handle(SecretActions::createSecret))
+                .register(Operation.named("GetSecretValue").fields(SECRET_NAME, VERSION_ID, VERSION_STAGE)
+                        .targets(KmsResources.secret())
+                        // Every check passes or fails as in the real call, including the key's state.
+                        .dryRun(DryRun.check(SecretActions::secretValue))
+                        .handle(c -> SecretViews.secretValue(secretValue(c), c.params().bool("FetchExtendedConfig", false))))
+                .register(Operation.named("BatchGetSecretValue").targets(KmsResources.batchSecrets())
+                        .handle(SecretActions::batchGetSecretValue))
+                .register(Operation.named("PutSecretValue").fields(SECRET_NAME).targets(KmsResources.secret())
+                        .handle(SecretActions::putSecretValue))
+                .register(Operation.named("UpdateSecretVersionStage").fields(SECRET_NAME).targets(KmsResources.secret())
+                        .handle(c -> {
+                            Params p = c.params();
+                            String name = c.get(SECRET_NAME);
+                            c.kms().secrets().updateSecretVersionStage(name, p.required("VersionStage"),
+                                    p.optional("RemoveFromVersion"), p.optional("MoveToVersion"));
+                            return named(c, name);
+                        }))
+                .register(Operation.named("ListSecretVersionIds").fields(SECRET_NAME, PAGE_NUMBER, VERSION_IDS_PAGE_SIZE)
+                        .targets(KmsResources.secret()).handle(SecretActions::listSecretVersionIds))
+                .register(Operation.named("DescribeSecret").fields(SECRET_NAME).targets(KmsResources.secret())
+                        .handle(SecretActions::describeSecret))
+                .register(Operation.named("ListSecrets").fields(PAGE_NUMBER, PAGE_SIZE).targets(KmsResources.container("secret"))
+                        .handle(SecretActions::listSecrets))
+                .register(Operation.named("UpdateSecret").fields(SECRET_NAME).targets(KmsResources.secret())
+                        .handle(SecretActions::updateSecret))
+                .register(Operation.named("UpdateSecretRotationPolicy").fields(SECRET_NAME).targets(KmsResources.secret())
+                        .handle(c -> {
+                            Params p = c.params();
+                            String name = c.get(SECRET_NAME);
+                            boolean enable = p.requiredBool("EnableAutomaticRotation");
+                            long interval = 0;
+                            if (enable) {
+                                interval = RotationIntervals.parseSeconds(p.required("RotationInterval"));
+                            }
+                            c.kms().secrets().updateSecretRotationPolicy(name, enable, interval);
+                            return named(c, name);
+                        }))
+                .register(Operation.named("RotateSecret").fields(SECRET_NAME).targets(KmsResources.secret())
+                        .handle(SecretActions::rotateSecret))
+                .register(Operation.named("DeleteSecret").fields(SECRET_NAME).targets(KmsResources.secret())
+                        .handle(SecretActions::deleteSecret))
+                .register(Operation.named("RestoreSecret").fields(SECRET_NAME).targets(KmsResources.secret()).handle(c -> {
+                    String name = c.get(SECRET_NAME);
                     c.kms().secrets().restoreSecret(name);
                     return named(c, name);
-                })
-                .register("GetRandomPassword", SecretActions::getRandomPassword);
+                }))
+                .register(Operation.named("GetRandomPassword").targets(KmsResources.container("secret"))
+                        .handle(SecretActions::getRandomPassword));
+    }
+
+    /** The value GetSecretValue returns (SecretName as given: a name or an ARN, which the service resolves). */
+    private static SecretService.SecretValue secretValue(Call c) {
+        return c.kms().secrets().getSecretValue(c.get(SECRET_NAME), c.get(VERSION_ID), c.get(VERSION_STAGE));
     }
 
     private static Map<String, Object> createSecret(Call c) {
         Params p = c.params();
-        String name = p.required("SecretName");
-        c.secretResource(name);
+        String name = c.get(SECRET_NAME);
         SecretType type = SecretType.Generic;
         String typeParam = p.optional("SecretType");
         if (typeParam != null && !typeParam.isEmpty()) {
@@ -102,16 +134,6 @@ public final class SecretActions {
             m.put("ExtendedConfig", s.extendedConfig());
         }
         return m;
-    }
-
-    private static Map<String, Object> getSecretValue(Call c) {
-        Params p = c.params();
-        String name = secretName(c);
-        SecretService.SecretValue v = c.kms().secrets().getSecretValue(name, p.optional("VersionId"), p.optional("VersionStage"));
-        if (p.dryRun()) {
-            throw Errors.dryRun(); // every check passed, including the key's state
-        }
-        return SecretViews.secretValue(v, p.bool("FetchExtendedConfig", false));
     }
 
     /** Up to 20 secrets; a failing secret becomes an entry of Errors[] and the call still succeeds. */
@@ -152,7 +174,6 @@ public final class SecretActions {
                 errors.add(err);
             }
         }
-        c.resource(String.join(",", distinct));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("SecretValues", values);
         out.put("Errors", errors);
@@ -161,7 +182,7 @@ public final class SecretActions {
 
     private static Map<String, Object> putSecretValue(Call c) {
         Params p = c.params();
-        String name = secretName(c);
+        String name = c.get(SECRET_NAME);
         List<String> stages = null;
         if (p.optional("VersionStages") != null && !p.optional("VersionStages").isEmpty()) {
             stages = JsonParams.stringArray(p, "VersionStages");
@@ -177,9 +198,9 @@ public final class SecretActions {
 
     private static Map<String, Object> listSecretVersionIds(Call c) {
         Params p = c.params();
-        String name = secretName(c);
-        int pageNumber = p.integer("PageNumber", 1, 1, Integer.MAX_VALUE);
-        int pageSize = p.integer("PageSize", 20, 1, 100);
+        String name = c.get(SECRET_NAME);
+        int pageNumber = c.get(PAGE_NUMBER);
+        int pageSize = c.get(VERSION_IDS_PAGE_SIZE);
         List<SecretVersionRecord> versions = c.kms().secrets().listSecretVersionIds(name, p.bool("IncludeDeprecated", false));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("SecretName", c.kms().secrets().resolveName(name));
@@ -188,7 +209,7 @@ public final class SecretActions {
     }
 
     private static Map<String, Object> describeSecret(Call c) {
-        String name = secretName(c);
+        String name = c.get(SECRET_NAME);
         SecretRecord s = c.kms().secrets().describeSecret(name);
         Map<String, String> tags = c.params().bool("FetchTags", false) ? c.kms().tags().tagsOf(TagService.SECRET, s.secretName()) : null;
         return SecretViews.describe(c.kms().account(), s, tags);
@@ -196,8 +217,8 @@ public final class SecretActions {
 
     private static Map<String, Object> listSecrets(Call c) {
         Params p = c.params();
-        int pageNumber = p.integer("PageNumber", 1, 1, Integer.MAX_VALUE);
-        int pageSize = p.integer("PageSize", 10, 1, 100);
+        int pageNumber = c.get(PAGE_NUMBER);
+        int pageSize = c.get(PAGE_SIZE);
         boolean fetchTags = p.bool("FetchTags", false);
         Map<String, List<String>> filters = JsonParams.filters(p, "Filters", LIST_SECRETS_FILTERS);
         List<SecretRecord> secrets = c.kms().secrets().listSecrets().stream().filter(s -> matches(c, s, filters)).toList();
@@ -228,7 +249,7 @@ public final class SecretActions {
 
     private static Map<String, Object> updateSecret(Call c) {
         Params p = c.params();
-        String name = secretName(c);
+        String name = c.get(SECRET_NAME);
         c.kms().secrets().updateSecret(name, p.optional("Description"), customData(p));
         return named(c, name);
     }
@@ -256,7 +277,7 @@ public final class SecretActions {
 
     private static Map<String, Object> rotateSecret(Call c) {
         Params p = c.params();
-        String name = secretName(c);
+        String name = c.get(SECRET_NAME);
         String versionId;
         try {
             versionId = c.kms().secrets().rotateSecret(name, p.required("VersionId"));
@@ -276,7 +297,7 @@ public final class SecretActions {
 
     private static Map<String, Object> deleteSecret(Call c) {
         Params p = c.params();
-        String name = secretName(c);
+        String name = c.get(SECRET_NAME);
         boolean force = p.bool("ForceDeleteWithoutRecovery", false);
         String window = p.optional("RecoveryWindowInDays");
         Integer days = window == null || window.isEmpty() ? null : p.integer("RecoveryWindowInDays", 30, 1, 3650);
@@ -297,12 +318,6 @@ public final class SecretActions {
                 p.optional("ExcludeCharacters"),
                 p.bool("RequireEachIncludedType", false)));
         return Map.of("RandomPassword", password);
-    }
-
-    private static String secretName(Call c) {
-        String name = c.params().required("SecretName");
-        c.secretResource(c.kms().secrets().resolveName(name));
-        return name;
     }
 
     private static Map<String, Object> named(Call c, String nameParam) {

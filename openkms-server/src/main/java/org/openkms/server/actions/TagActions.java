@@ -9,7 +9,11 @@ import org.openkms.core.service.TagService;
 import org.openkms.core.tag.TagRecord;
 import org.openkms.server.gateway.ActionRegistry;
 import org.openkms.server.gateway.Call;
+import org.openkms.server.gateway.Operation;
 import org.openkms.server.gateway.Params;
+import org.openkms.server.iam.KmsResources;
+
+import static org.openkms.server.actions.KmsFields.KEY_ID;
 
 /**
  * Tags (api-semantics.md §3.7, §7): the single-resource calls (TagResource, UntagResource, ListResourceTags)
@@ -20,7 +24,7 @@ public final class TagActions {
     }
 
     public static void register(ActionRegistry r) {
-        r.register("TagResource", c -> {
+        r.register(Operation.named("TagResource").targets(KmsResources.taggedResource()).handle(c -> {
             Resource res = singleResource(c, true);
             Map<String, String> tags = JsonParams.tags(c.params(), "Tags");
             if (tags.isEmpty()) {
@@ -28,12 +32,12 @@ public final class TagActions {
             }
             c.kms().tags().tag(res.type(), res.id(), tags);
             return Map.of();
-        }).register("UntagResource", c -> {
+        })).register(Operation.named("UntagResource").targets(KmsResources.taggedResource()).handle(c -> {
             Resource res = singleResource(c, true);
             c.kms().tags().untag(res.type(), res.id(), JsonParams.stringArray(c.params(), "TagKeys"));
             return Map.of();
-        }).register("ListResourceTags", c -> {
-            String keyId = c.kms().tags().taggableKey(KeyActions.keyId(c), false);
+        })).register(Operation.named("ListResourceTags").fields(KEY_ID).targets(KmsResources.taggedResource()).handle(c -> {
+            String keyId = c.kms().tags().taggableKey(c.keyId(), false);
             List<Object> tags = new ArrayList<>();
             c.kms().tags().tagsOf(TagService.KEY, keyId).forEach((k, v) -> {
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -43,9 +47,10 @@ public final class TagActions {
                 tags.add(m);
             });
             return Map.of("Tags", Views.wrap("Tag", tags));
-        }).register("TagResources", TagActions::tagResources)
-                .register("UntagResources", TagActions::untagResources)
-                .register("ListTagResources", TagActions::listTagResources);
+        })).register(Operation.named("TagResources").targets(KmsResources.taggedResources()).handle(TagActions::tagResources))
+                .register(Operation.named("UntagResources").targets(KmsResources.taggedResources()).handle(TagActions::untagResources))
+                .register(Operation.named("ListTagResources").targets(KmsResources.taggedResources())
+                        .handle(TagActions::listTagResources));
     }
 
     private record Resource(String type, String id) {
@@ -63,14 +68,12 @@ public final class TagActions {
         }
         if (present(p, "SecretName")) {
             String name = c.kms().tags().taggableSecret(p.optional("SecretName"), forChange);
-            c.secretResource(name);
             return new Resource(TagService.SECRET, name);
         }
         if (!present(p, "KeyId")) {
-            c.resource(p.optional("CertificateId"));
             throw Errors.resourceNotFound();
         }
-        return new Resource(TagService.KEY, c.kms().tags().taggableKey(KeyActions.keyId(c), forChange));
+        return new Resource(TagService.KEY, c.kms().tags().taggableKey(c.keyId(), forChange));
     }
 
     private static Map<String, Object> tagResources(Call c) {
@@ -179,7 +182,6 @@ public final class TagActions {
         if (ids.size() > 50) {
             throw Errors.invalidParameter("ResourceId", "At most 50 resources are allowed.");
         }
-        c.resource(String.join(",", ids));
         return ids;
     }
 

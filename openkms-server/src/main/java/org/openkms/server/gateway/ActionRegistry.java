@@ -4,22 +4,27 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Action name (as on the wire: {@code CreateKey}) → handler. Filled once at start-up, then read-only. */
+/** Action name (as on the wire: {@code CreateKey}) → its declaration. Filled once at start-up, then read-only. */
 public final class ActionRegistry {
-    private final Map<String, Action> actions = new TreeMap<>();
+    private final Map<String, Operation> operations = new TreeMap<>();
 
+    /** Registers an action not (yet) declared: see {@link Operation#legacy}. */
     public ActionRegistry register(String name, Action action) {
-        if (actions.put(name, action) != null) {
-            throw new IllegalStateException("action registered twice: " + name);
+        return register(Operation.legacy(name, action));
+    }
+
+    public ActionRegistry register(Operation operation) {
+        if (operations.put(operation.name(), operation) != null) {
+            throw new IllegalStateException("action registered twice: " + operation.name());
         }
         return this;
     }
 
-    public Action find(String name) {
-        return actions.get(name);
+    public Operation find(String name) {
+        return operations.get(name);
     }
 
-    public Map<String, Action> all() {
-        return Collections.unmodifiableMap(actions);
+    public Map<String, Operation> all() {
+        return Collections.unmodifiableMap(operations);
     }
 }

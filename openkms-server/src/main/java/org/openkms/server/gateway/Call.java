@@ -1,37 +1,69 @@
 package org.openkms.server.gateway;
 
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.openkms.core.iam.Principal;
 import org.openkms.core.service.Kms;
 
 /**
- * One authenticated call handed to an action: its parameters, who made it, and the domain core. Actions
- * report the resource they touched (for the audit record) with {@link #resource(String)}.
+ * One authenticated call handed to an action: its parameters (typed through {@link #get(Field)}), who made
+ * it, the domain core, and what it acts on as resolved once from its declaration ({@link #keyId()}).
+ * Handlers never write the audit resource: it comes from the declaration.
  */
 public final class Call {
     private final String action;
     private final Params params;
     private final Principal principal;
     private final Kms kms;
-    private final Object context;
-    private String resource = "";
+    private final Map<Field<?>, Object> values = new HashMap<>();
+    private Targets.Resolved resolved = Targets.Resolved.of(List.of());
+    private String created = "";
     private String auditDetail = "";
 
     public Call(String action, Params params, Principal principal, Kms kms) {
-        this(action, params, principal, kms, null);
-    }
-
-    public Call(String action, Params params, Principal principal, Kms kms, Object context) {
         this.action = action;
         this.params = params;
         this.principal = principal;
         this.kms = kms;
-        this.context = context;
     }
 
-    /** The services of non-KMS products (RAM, STS), as the server wired them; the action knows the type. */
+    /** The field's value, parsed (and validated) once per call. */
     @SuppressWarnings("unchecked")
-    public <T> T context() {
-        return (T) context;
+    public <T> T get(Field<T> field) {
+        if (values.containsKey(field)) {
+            return (T) values.get(field);
+        }
+        T value = field.parse(params);
+        values.put(field, value);
+        return value;
+    }
+
+    /**
+     * The key this call acts on: the KeyId parameter after alias resolution, resolved once before
+     * authorisation. MissingParameter when KeyId is absent; the parameter as given when it names nothing, so
+     * that the service reports the not-found error it always has.
+     */
+    public String keyId() {
+        return resolved.keyId() != null ? resolved.keyId() : params.required("KeyId");
+    }
+
+    /** What the call acts on, as resolved from its declaration (empty for actions without one). */
+    public Targets.Resolved resolved() {
+        return resolved;
+    }
+
+    void resolved(Targets.Resolved resolved) {
+        this.resolved = resolved;
+    }
+
+    void created(String resource) {
+        this.created = resource == null ? "" : resource;
+    }
+
+    /** The audit record's resource: the created resource, else the targets' (empty for undeclared actions). */
+    String auditResource() {
+        return created.isEmpty() ? resolved.resource() : created;
     }
 
     public String action() {
@@ -50,14 +82,6 @@ public final class Call {
         return kms;
     }
 
-    public String resource() {
-        return resource;
-    }
-
-    public void resource(String arnOrId) {
-        this.resource = arnOrId;
-    }
-
     public String auditDetail() {
         return auditDetail;
     }
@@ -65,15 +89,5 @@ public final class Call {
     /** Explains the outcome in the audit record (server-written text only: never a parameter value). */
     public void auditDetail(String detail) {
         this.auditDetail = detail;
-    }
-
-    /** Records a secret as this call's resource, by its ARN. */
-    public void secretResource(String secretName) {
-        this.resource = kms.account().secretArn(secretName);
-    }
-
-    /** Records a key as this call's resource, by its ARN. */
-    public void keyResource(String keyId) {
-        this.resource = kms.account().keyArn(keyId);
     }
 }

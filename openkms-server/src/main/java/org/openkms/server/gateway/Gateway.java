@@ -40,24 +40,21 @@ public final class Gateway {
     private final Authenticator authenticator;
     private final Authorizer authorizer;
     private final Kms kms;
-    private final Object context;
     private final AuditSink audit;
     private final String hostId;
 
     /** KMS only, every call open to the root principal alone (tests of the KMS pipeline). */
     public Gateway(ActionRegistry actions, Authenticator authenticator, Authorizer authorizer, Kms kms, AuditSink audit) {
         this(List.of(new ApiProduct(API_VERSION, "Kms", "kms", actions, (a, p) -> List.of(new ResourceResolver.Target("kms:" + a, "*")),
-                "Forbidden.NoPermission")), authenticator, authorizer, kms, null, audit);
+                "Forbidden.NoPermission")), authenticator, authorizer, kms, audit);
     }
 
-    /** @param context handed to every action (see {@link Call#context}): the RAM/STS actions' services */
-    public Gateway(List<ApiProduct> products, Authenticator authenticator, Authorizer authorizer, Kms kms, Object context,
-                   AuditSink audit) {
+    /** The products' actions are built with the services they need (RAM's identities, STS's tokens). */
+    public Gateway(List<ApiProduct> products, Authenticator authenticator, Authorizer authorizer, Kms kms, AuditSink audit) {
         products.forEach(p -> this.products.put(p.version(), p));
         this.authenticator = authenticator;
         this.authorizer = authorizer;
         this.kms = kms;
-        this.context = context;
         this.audit = audit;
         this.hostId = "kms." + kms.account().region() + ".aliyuncs.com";
     }
@@ -96,14 +93,27 @@ public final class Gateway {
                 // audit.failClosed: nothing is executed that cannot be audited (the refusal goes to the audit queue as usual).
                 throw Errors.auditUnavailable();
             }
-            Action action = product.actions().find(actionName);
-            if (action == null) {
+            Operation operation = product.actions().find(actionName);
+            if (operation == null) {
                 throw new KmsException(404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method.");
             }
             Params params = new Params(businessParams(req, who.emptyValuesUnsigned()));
-            decision = authorize(product, principal, actionName, params, req);
-            call = new Call(actionName, params, principal, kms, context);
-            Map<String, Object> body = new LinkedHashMap<>(execute(action, call));
+            call = new Call(actionName, params, principal, kms);
+            List<ResourceResolver.Target> targets;
+            if (operation.declared()) {
+                // Resolved once, for everyone (the handler and the audit record use it too); only tags are lazy.
+                call.resolved(operation.targets().resolve(call));
+                targets = call.resolved().targets();
+            } else {
+                targets = principal.root() ? List.of() : product.resources().targets(actionName, params, principal);
+            }
+            try {
+                decision = authorize(product, principal, targets, req);
+            } catch (DeniedException denied) {
+                call = null; // the denied resource is audited, not the call's
+                throw denied;
+            }
+            Map<String, Object> body = new LinkedHashMap<>(execute(operation, call));
             body.put("RequestId", requestId);
             response = xml ? ResponseEncoder.xml(200, actionName + "Response", body) : ResponseEncoder.json(200, body);
         } catch (KmsException e) {
@@ -123,7 +133,7 @@ public final class Gateway {
         audit.record(new AuditRecord(System.currentTimeMillis(), requestId,
                 principal != null ? principal.accessKeyId() : claimedAccessKey(req),
                 principal != null ? principal.type() + ":" + principal.name() : "",
-                actionName == null ? "" : actionName, call != null ? call.resource() : deniedResource, req.sourceIp(),
+                actionName == null ? "" : actionName, call != null ? call.auditResource() : deniedResource, req.sourceIp(),
                 response.status(), resultCode, (System.nanoTime() - start) / 1000, call != null ? call.auditDetail() : "",
                 decision));
         return response;
@@ -134,11 +144,10 @@ public final class Gateway {
      * (it may do everything); others are evaluated against compiled, cached policies: no database read unless a
      * kms:tag condition needs the resource's tags. Returns the decision for the audit record.
      */
-    private String authorize(ApiProduct product, Principal principal, String actionName, Params params, ApiRequest req) {
+    private String authorize(ApiProduct product, Principal principal, List<ResourceResolver.Target> targets, ApiRequest req) {
         if (principal.root()) {
             return "Allow";
         }
-        List<ResourceResolver.Target> targets = product.resources().targets(actionName, params, principal);
         long now = System.currentTimeMillis();
         for (ResourceResolver.Target t : targets) {
             Decision d = authorizer.decide(principal, new AccessRequest(t.action(), t.resource(), req.sourceIp(), req.secure(), now, t.tags()));
@@ -164,12 +173,25 @@ public final class Gateway {
     }
 
     /**
-     * Runs the action. Under DryRun=true Alibaba reports bad parameters as ValidationError (api-semantics.md
-     * §2.6); the translation is made here once rather than in every action that supports DryRun.
+     * Runs the action as declared: validates its fields in order, then under DryRun=true (if the action takes
+     * DryRun) runs its check and answers DryRunOperation, else runs the handler. Under DryRun=true Alibaba
+     * reports bad parameters as ValidationError instead of InvalidParameter or MissingParameter; the
+     * translation is made here once rather than in every action that supports DryRun.
      */
-    private static Map<String, Object> execute(Action action, Call call) {
+    private static Map<String, Object> execute(Operation operation, Call call) {
         try {
-            return action.handle(call);
+            for (Field<?> field : operation.fields()) {
+                call.get(field);
+            }
+            if (operation.dryRun().supported() && call.params().dryRun()) {
+                operation.dryRun().run(call);
+                throw Errors.dryRun();
+            }
+            Map<String, Object> body = operation.handler().handle(call);
+            if (operation.created() != null) {
+                call.created(operation.created().apply(body));
+            }
+            return body;
         } catch (KmsException e) {
             boolean parameterError = "InvalidParameter".equals(e.code()) || "MissingParameter".equals(e.code());
             if (parameterError && "true".equalsIgnoreCase(call.params().optional("DryRun"))) {

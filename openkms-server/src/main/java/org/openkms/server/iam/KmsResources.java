@@ -6,7 +6,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Supplier;
 import org.openkms.core.Account;
 import org.openkms.core.service.Kms;
@@ -15,11 +14,13 @@ import org.openkms.crypto.CryptoException;
 import org.openkms.crypto.blob.CiphertextBlob;
 import org.openkms.server.gateway.Params;
 import org.openkms.server.gateway.ResourceResolver;
+import org.openkms.server.gateway.Targets;
 
 /**
- * The KMS resources of a call (api-semantics.md §6.1): the key named by KeyId (aliases resolved, from memory),
- * the key inside a CiphertextBlob for Decrypt, both keys of ReEncrypt (kms:ReEncryptFrom / kms:ReEncryptTo),
- * the alias and its key for alias operations, the secret by SecretName, else the container of the action's kind.
+ * The KMS resources of a call, as target builders the action declarations use: the key named by KeyId (aliases
+ * resolved, from memory), the key inside a CiphertextBlob for Decrypt, both keys of ReEncrypt
+ * (kms:ReEncryptFrom / kms:ReEncryptTo), the alias and its key for alias operations, the secret by SecretName,
+ * else the container of the action's kind.
  */
 public final class KmsResources implements ResourceResolver {
     private final Kms kms;
@@ -30,53 +31,145 @@ public final class KmsResources implements ResourceResolver {
         this.account = kms.account();
     }
 
-    /** Actions whose one resource is the key named by KeyId (ID, alias or ARN). */
-    private static final Set<String> BY_KEY_ID = Set.of("DescribeKey", "UpdateKeyDescription", "EnableKey", "DisableKey",
-            "ScheduleKeyDeletion", "CancelKeyDeletion", "UpdateRotationPolicy", "CreateKeyVersion", "DescribeKeyVersion",
-            "ListKeyVersions", "Encrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "GenerateAndExportDataKey",
-            "AsymmetricSign", "AsymmetricVerify", "AsymmetricEncrypt", "AsymmetricDecrypt", "GetPublicKey", "GenerateMac",
-            "VerifyMac", "GetParametersForImport", "ImportKeyMaterial", "DeleteKeyMaterial", "SetKeyPolicy", "GetKeyPolicy",
-            "ListAliasesByKeyId");
-    /** Actions whose one resource is the secret named by SecretName (name or ARN). */
-    private static final Set<String> BY_SECRET_NAME = Set.of("CreateSecret", "GetSecretValue", "PutSecretValue",
-            "UpdateSecretVersionStage", "ListSecretVersionIds", "DescribeSecret", "UpdateSecret", "UpdateSecretRotationPolicy",
-            "RotateSecret", "DeleteSecret", "RestoreSecret", "SetSecretPolicy", "GetSecretPolicy");
-
     /**
-     * Every (policy action, resource) the call must be allowed, decided by the action alone: each action reads
-     * exactly the parameters its handler acts on. (A resolver that looked at whichever of KeyId, AliasName or
-     * SecretName happened to be present let a caller add KeyId=&lt;a key they may use&gt; to GetSecretValue and be
-     * authorised against that key instead of the secret.) Actions not listed act on the account's container.
+     * The product's resolver, for actions registered without a declaration: they act on the account's key
+     * container. Declared actions name their resources with the builders below, each reading exactly the
+     * parameters its handler acts on. (A resolver that looked at whichever of KeyId, AliasName or SecretName
+     * happened to be present let a caller add KeyId=&lt;a key they may use&gt; to GetSecretValue and be authorised
+     * against that key instead of the secret.)
      */
     @Override
     public List<Target> targets(String action, Params p) {
-        String a = "kms:" + action;
-        if (BY_KEY_ID.contains(action)) {
-            return List.of(keyTarget(a, p.optional("KeyId")));
-        }
-        if (BY_SECRET_NAME.contains(action)) {
-            return secretTargets(action, a, p.optional("SecretName"), p);
-        }
-        return switch (action) {
-            case "DescribeRegions", "DescribeAccountKmsStatus" -> List.of(); // no access control
-            // The key is the one inside the ciphertext, whatever else the caller sends.
-            case "Decrypt", "ExportDataKey" -> List.of(keyTarget(a, blobKey(p.optional("CiphertextBlob"))));
-            case "ReEncrypt" -> List.of(reEncryptSource(p), keyTarget("kms:ReEncryptTo", p.optional("DestinationKeyId")));
-            case "SetDeletionProtection" -> List.of(keyTarget(a, firstPresent(p.optional("KeyId"), p.optional("ProtectedResourceArn"))));
-            case "CreateAlias", "UpdateAlias" -> List.of(aliasTarget(a, p), keyTarget(a, p.optional("KeyId")));
-            case "DeleteAlias" -> {
-                // Deleting an alias changes what its name reaches: the key behind it is a resource too.
-                String alias = p.optional("AliasName");
-                Optional<String> key = alias == null ? Optional.empty() : kms.keyIdOf(alias);
-                yield key.isEmpty() ? List.of(aliasTarget(a, p)) : List.of(aliasTarget(a, p), keyTarget(a, key.get()));
-            }
-            case "TagResource", "UntagResource", "ListResourceTags" -> taggedResource(a, p);
-            case "TagResources", "UntagResources", "ListTagResources" -> taggedResources(a, p);
-            case "BatchGetSecretValue" -> batchSecrets(a, p);
-            case "ListAliases" -> List.of(container(a, "alias"));
-            case "ListSecrets", "GetRandomPassword" -> List.of(container(a, "secret"));
-            default -> List.of(container(a, "key"));
+        return List.of(container("kms:" + action, "key"));
+    }
+
+    /** Declared actions: the key named by KeyId (ID, alias or ARN), which the handler gets as {@code Call.keyId()}. */
+    public static Targets key() {
+        return c -> new KmsResources(c.kms()).keyResolved("kms:" + c.action(), c.params().optional("KeyId"));
+    }
+
+    /** Declared actions acting on the account's container of a kind ({@code key}, {@code alias}, {@code secret}). */
+    public static Targets container(String kind) {
+        return c -> Targets.Resolved.of(List.of(new KmsResources(c.kms()).container("kms:" + c.action(), kind)));
+    }
+
+    /** Decrypt, ExportDataKey: the key inside the CiphertextBlob, whatever else the caller sends. */
+    public static Targets keyInBlob() {
+        return c -> {
+            KmsResources r = new KmsResources(c.kms());
+            return r.keyResolved("kms:" + c.action(), r.blobKey(c.params().optional("CiphertextBlob")));
         };
+    }
+
+    /**
+     * ReEncrypt: kms:ReEncryptFrom on the source (the key in the blob, or SourceKeyId for public-key ciphertext)
+     * and kms:ReEncryptTo on DestinationKeyId, which is the key the call acts on.
+     */
+    public static Targets reEncrypt() {
+        return c -> {
+            KmsResources r = new KmsResources(c.kms());
+            Targets.Resolved to = r.keyResolved("kms:ReEncryptTo", c.params().optional("DestinationKeyId"));
+            return new Targets.Resolved(List.of(r.reEncryptSource(c.params()), to.targets().get(0)), to.keyId(), to.resource());
+        };
+    }
+
+    /** SetDeletionProtection: the key named by KeyId, else by ProtectedResourceArn. */
+    public static Targets protectedKey() {
+        return c -> new KmsResources(c.kms()).keyResolved("kms:" + c.action(),
+                firstPresent(c.params().optional("KeyId"), c.params().optional("ProtectedResourceArn")));
+    }
+
+    /**
+     * Declared actions on the secret named by SecretName (name or ARN): the secret, and for reads and writes of
+     * a value its customer key. The root principal is not authorised, so the key is not looked up for it.
+     */
+    public static Targets secret() {
+        return c -> Targets.Resolved.of(new KmsResources(c.kms()).secretTargets(c.action(), "kms:" + c.action(),
+                c.params().optional("SecretName"), c.params(), !c.principal().root()));
+    }
+
+    /** BatchGetSecretValue: every secret of SecretsList; the audit record names them all, comma-separated. */
+    public static Targets batchSecrets() {
+        return c -> {
+            List<Target> targets = new KmsResources(c.kms()).batchSecrets("kms:" + c.action(), c.params(), !c.principal().root());
+            return new Targets.Resolved(targets, null, batchNames(c.params()));
+        };
+    }
+
+    private static String batchNames(Params p) {
+        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+        try {
+            JsonNode list = p.json("SecretsList");
+            if (list != null && list.isArray()) {
+                for (JsonNode item : list) {
+                    JsonNode n = item.get("SecretName");
+                    if (n != null && n.isTextual() && !n.asText().isEmpty()) {
+                        names.add(n.asText());
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            // the action reports the malformed list
+        }
+        return String.join(",", names);
+    }
+
+    /** CreateAlias, UpdateAlias: the alias (named in the audit record) and the key it is to name. */
+    public static Targets aliasAndKey() {
+        return c -> {
+            KmsResources r = new KmsResources(c.kms());
+            String a = "kms:" + c.action();
+            Target alias = r.aliasTarget(a, c.params());
+            Targets.Resolved key = r.keyResolved(a, c.params().optional("KeyId"));
+            return new Targets.Resolved(List.of(alias, key.targets().get(0)), key.keyId(), alias.resource());
+        };
+    }
+
+    /** DeleteAlias: deleting an alias changes what its name reaches, so the key behind it is a resource too. */
+    public static Targets aliasAndItsKey() {
+        return c -> {
+            KmsResources r = new KmsResources(c.kms());
+            String a = "kms:" + c.action();
+            String alias = c.params().optional("AliasName");
+            Optional<String> key = alias == null ? Optional.empty() : c.kms().keyIdOf(alias);
+            return Targets.Resolved.of(key.isEmpty() ? List.of(r.aliasTarget(a, c.params()))
+                    : List.of(r.aliasTarget(a, c.params()), r.keyTarget(a, key.get())));
+        };
+    }
+
+    /** TagResource, UntagResource, ListResourceTags: every one of KeyId and SecretName that is given. */
+    public static Targets taggedResource() {
+        return c -> {
+            KmsResources r = new KmsResources(c.kms());
+            String keyIdParam = c.params().optional("KeyId");
+            String keyId = keyIdParam == null || keyIdParam.isEmpty() ? null : c.kms().keyIdOf(keyIdParam).orElse(null);
+            List<Target> targets = r.taggedResource("kms:" + c.action(), c.params());
+            return new Targets.Resolved(targets, keyId, targets.get(0).resource());
+        };
+    }
+
+    /** TagResources, UntagResources, ListTagResources: each ResourceId.N; the audit record lists the IDs. */
+    public static Targets taggedResources() {
+        return c -> {
+            List<Target> targets = new KmsResources(c.kms()).taggedResources("kms:" + c.action(), c.params());
+            String ids;
+            try {
+                ids = String.join(",", c.params().list("ResourceId"));
+            } catch (RuntimeException e) {
+                ids = ""; // the action reports the malformed list
+            }
+            return new Targets.Resolved(targets, null, ids.isEmpty() ? targets.get(0).resource() : ids);
+        };
+    }
+
+    /** One key target and the key ID it resolves to (null when the parameter is absent or names nothing). */
+    private Targets.Resolved keyResolved(String action, String keyIdParam) {
+        if (keyIdParam == null || keyIdParam.isEmpty()) {
+            return Targets.Resolved.of(List.of(keyTarget(action, keyIdParam)));
+        }
+        Optional<String> keyId = kms.keyIdOf(keyIdParam);
+        Target t = keyTarget(action, keyIdParam, keyId);
+        return new Targets.Resolved(List.of(t), keyId.orElse(null), t.resource());
     }
 
     private Target container(String action, String kind) {
@@ -96,7 +189,7 @@ public final class KmsResources implements ResourceResolver {
         return keyTarget("kms:ReEncryptFrom", asymmetric ? sourceKeyId : blobKey(p.optional("CiphertextBlob")));
     }
 
-    private List<Target> secretTargets(String action, String policyAction, String secretParam, Params p) {
+    private List<Target> secretTargets(String action, String policyAction, String secretParam, Params p, boolean withKey) {
         if (secretParam == null || secretParam.isEmpty()) {
             return List.of(container(policyAction, "secret"));
         }
@@ -104,7 +197,7 @@ public final class KmsResources implements ResourceResolver {
         int at = arn.lastIndexOf(":secret/");
         String name = at < 0 ? secretParam : arn.substring(at + ":secret/".length());
         Target secret = new Target(policyAction, arn, tags(TagService.SECRET, name));
-        Target key = secretKeyTarget(action, name, p);
+        Target key = withKey ? secretKeyTarget(action, name, p) : null;
         return key == null ? List.of(secret) : List.of(secret, key);
     }
 
@@ -117,7 +210,7 @@ public final class KmsResources implements ResourceResolver {
         }
         String secret = p.optional("SecretName");
         if (secret != null && !secret.isEmpty()) {
-            out.addAll(secretTargets(action, action, secret, p));
+            out.addAll(secretTargets(action, action, secret, p, true));
         }
         return out.isEmpty() ? List.of(container(action, "key")) : out;
     }
@@ -137,13 +230,13 @@ public final class KmsResources implements ResourceResolver {
         }
         List<Target> out = new ArrayList<>();
         for (String id : ids) {
-            out.addAll(secret ? secretTargets(action, action, id, p) : List.of(keyTarget(action, id)));
+            out.addAll(secret ? secretTargets(action, action, id, p, true) : List.of(keyTarget(action, id)));
         }
         return out;
     }
 
     /** Every secret of the batch, and kms:Decrypt on each one's customer key, as GetSecretValue would need. */
-    private List<Target> batchSecrets(String action, Params p) {
+    private List<Target> batchSecrets(String action, Params p, boolean withKeys) {
         JsonNode list;
         try {
             list = p.json("SecretsList");
@@ -157,7 +250,7 @@ public final class KmsResources implements ResourceResolver {
         for (JsonNode item : list) {
             JsonNode n = item.get("SecretName");
             if (n != null && n.isTextual() && !n.asText().isEmpty()) {
-                List<Target> t = secretTargets("GetSecretValue", action, n.asText(), p);
+                List<Target> t = secretTargets("GetSecretValue", action, n.asText(), p, withKeys);
                 out.addAll(t);
             }
         }
@@ -206,7 +299,10 @@ public final class KmsResources implements ResourceResolver {
         if (keyIdParam == null || keyIdParam.isEmpty()) {
             return new Target(action, account.arnPrefix() + "key");
         }
-        Optional<String> keyId = kms.keyIdOf(keyIdParam);
+        return keyTarget(action, keyIdParam, kms.keyIdOf(keyIdParam));
+    }
+
+    private Target keyTarget(String action, String keyIdParam, Optional<String> keyId) {
         if (keyId.isEmpty()) {
             boolean alias = keyIdParam.startsWith("alias/") || keyIdParam.contains(":alias/");
             return new Target(action, alias && !keyIdParam.startsWith("acs:") ? account.aliasArn(keyIdParam)

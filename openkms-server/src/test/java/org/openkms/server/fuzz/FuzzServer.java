@@ -84,17 +84,17 @@ final class FuzzServer implements AutoCloseable {
         IamService iam = new IamService(kms.account(), storage.iam(), new PolicyDocuments(), clock);
         StsTokens tokens = new StsTokens(rootKey);
         String uid = kms.account().uid();
-        List<ApiProduct> products = List.of(
-                new ApiProduct(Gateway.API_VERSION, "Kms", "kms", Actions.all(), new KmsResources(kms), "Forbidden.NoPermission"),
-                new ApiProduct(RamActions.VERSION, "Ram", "ram", RamActions.registry(), new IdentityResources("ram", uid), "NoPermission"),
-                new ApiProduct(StsActions.VERSION, "Sts", "sts", StsActions.registry(), new IdentityResources("sts", uid), "NoPermission"));
         AccessPoints accessPoints = new AccessPoints(kms.account(), storage.accessPoints(), clock);
+        IamContext context = new IamContext(iam, credentials, tokens, accessPoints, clock);
+        List<ApiProduct> products = List.of(
+                new ApiProduct(Gateway.API_VERSION, "Kms", "kms", Actions.all(context), new KmsResources(kms), "Forbidden.NoPermission"),
+                new ApiProduct(RamActions.VERSION, "Ram", "ram", RamActions.registry(context), new IdentityResources("ram", uid), "NoPermission"),
+                new ApiProduct(StsActions.VERSION, "Sts", "sts", StsActions.registry(context), new IdentityResources("sts", uid), "NoPermission"));
         AuditSink audit = record -> {
             assertThat(record.requestId()).isNotEmpty();
             audited++;
         };
-        gateway = new Gateway(products, new Authenticator(credentials, tokens, clock), iam::decide, kms,
-                new IamContext(iam, credentials, tokens, accessPoints, clock), audit);
+        gateway = new Gateway(products, new Authenticator(credentials, tokens, clock), iam::decide, kms, audit);
         signers.put("root", new RequestSigner(ROOT_ID, ROOT_SECRET));
         populate();
     }

@@ -24,21 +24,29 @@ import org.openkms.server.iam.IamContext;
 public final class RamActions {
     public static final String VERSION = "2015-05-01";
 
-    private RamActions() {
+    private final IamContext ctx;
+
+    private RamActions(IamContext ctx) {
+        this.ctx = ctx;
     }
 
-    public static ActionRegistry registry() {
+    /** RAM's actions, working with the server's identities and AccessKeys. */
+    public static ActionRegistry registry(IamContext ctx) {
+        return new RamActions(ctx).declarations();
+    }
+
+    private ActionRegistry declarations() {
         ActionRegistry r = new ActionRegistry();
-        r.register("CreateUser", RamActions::createUser)
+        r.register("CreateUser", this::createUser)
                 .register("GetUser", c -> Map.of("User", RamViews.user(iam(c).user(c.params().required("UserName")))))
                 .register("ListUsers", c -> RamViews.page(c.params(), iam(c).users(), RamUser::userName, RamViews::user, "Users", "User"))
-                .register("DeleteUser", RamActions::deleteUser)
-                .register("CreateAccessKey", RamActions::createAccessKey)
-                .register("ListAccessKeys", RamActions::listAccessKeys)
-                .register("UpdateAccessKey", RamActions::updateAccessKey)
-                .register("DeleteAccessKey", RamActions::deleteAccessKey)
-                .register("CreatePolicy", RamActions::createPolicy)
-                .register("GetPolicy", RamActions::getPolicy)
+                .register("DeleteUser", this::deleteUser)
+                .register("CreateAccessKey", this::createAccessKey)
+                .register("ListAccessKeys", this::listAccessKeys)
+                .register("UpdateAccessKey", this::updateAccessKey)
+                .register("DeleteAccessKey", this::deleteAccessKey)
+                .register("CreatePolicy", this::createPolicy)
+                .register("GetPolicy", this::getPolicy)
                 .register("ListPolicies", c -> RamViews.page(c.params(), iam(c).policies(c.params().optional("PolicyType")),
                         PolicyRecord::policyName, RamViews::policy, "Policies", "Policy"))
                 .register("DeletePolicy", c -> {
@@ -51,7 +59,7 @@ public final class RamActions {
                 .register("AttachPolicyToRole", c -> attach(c, Attachment.ROLE, "RoleName"))
                 .register("DetachPolicyFromRole", c -> detach(c, Attachment.ROLE, "RoleName"))
                 .register("ListPoliciesForRole", c -> listAttached(c, Attachment.ROLE, "RoleName"))
-                .register("CreateRole", RamActions::createRole)
+                .register("CreateRole", this::createRole)
                 .register("GetRole", c -> Map.of("Role", RamViews.role(iam(c).role(c.params().required("RoleName")), uid(c))))
                 .register("ListRoles", c -> RamViews.page(c.params(), iam(c).roles(), RamRole::roleName, role -> RamViews.role(role, uid(c)), "Roles", "Role"))
                 .register("DeleteRole", c -> {
@@ -61,24 +69,24 @@ public final class RamActions {
         return r;
     }
 
-    private static IamService iam(Call c) {
-        return c.<IamContext>context().iam();
+    private IamService iam(Call c) {
+        return ctx.iam();
     }
 
-    private static String uid(Call c) {
+    private String uid(Call c) {
         return c.kms().account().uid();
     }
 
-    private static Map<String, Object> createUser(Call c) {
+    private Map<String, Object> createUser(Call c) {
         RamUser u = iam(c).createUser(c.params().required("UserName"), c.params().optional("DisplayName"), c.params().optional("Comments"));
         return Map.of("User", RamViews.user(u));
     }
 
     /** RAM refuses to delete a user who still has AccessKeys (DeleteConflict.User.AccessKey). */
-    private static Map<String, Object> deleteUser(Call c) {
+    private Map<String, Object> deleteUser(Call c) {
         String name = c.params().required("UserName");
         iam(c).user(name);
-        if (!c.<IamContext>context().credentials().listFor(name).isEmpty()) {
+        if (!ctx.credentials().listFor(name).isEmpty()) {
             throw IamErrors.deleteConflict("User.AccessKey", "The user has AccessKeys: " + name + ".");
         }
         iam(c).deleteUser(name);
@@ -86,7 +94,7 @@ public final class RamActions {
     }
 
     /** Without UserName a RAM user acts on their own keys; the root principal must name the user. */
-    private static String keyOwner(Call c) {
+    private String keyOwner(Call c) {
         String name = c.params().optional("UserName");
         if (name == null || name.isEmpty()) {
             Principal p = c.principal();
@@ -99,9 +107,8 @@ public final class RamActions {
         return name;
     }
 
-    private static Map<String, Object> createAccessKey(Call c) {
+    private Map<String, Object> createAccessKey(Call c) {
         String owner = keyOwner(c);
-        IamContext ctx = c.context();
         synchronized (RamActions.class) { // the per-user limit is checked and enforced atomically
             if (ctx.credentials().listFor(owner).size() >= IamService.MAX_ACCESS_KEYS_PER_USER) {
                 throw IamErrors.limitExceeded("User.AccessKey", "The user already has " + IamService.MAX_ACCESS_KEYS_PER_USER + " AccessKeys.");
@@ -115,42 +122,42 @@ public final class RamActions {
         }
     }
 
-    private static Map<String, Object> listAccessKeys(Call c) {
-        List<Map<String, Object>> keys = c.<IamContext>context().credentials().listFor(keyOwner(c)).stream().map(RamViews::accessKey).toList();
+    private Map<String, Object> listAccessKeys(Call c) {
+        List<Map<String, Object>> keys = ctx.credentials().listFor(keyOwner(c)).stream().map(RamViews::accessKey).toList();
         return Map.of("AccessKeys", Map.of("AccessKey", keys));
     }
 
-    private static AccessKeyRecord ownedKey(Call c, String owner) {
+    private AccessKeyRecord ownedKey(Call c, String owner) {
         String id = c.params().required("UserAccessKeyId");
-        return c.<IamContext>context().credentials().listFor(owner).stream().filter(k -> k.accessKeyId().equals(id)).findFirst()
+        return ctx.credentials().listFor(owner).stream().filter(k -> k.accessKeyId().equals(id)).findFirst()
                 .orElseThrow(() -> IamErrors.notExist("User.AccessKey", id));
     }
 
-    private static Map<String, Object> updateAccessKey(Call c) {
+    private Map<String, Object> updateAccessKey(Call c) {
         String owner = keyOwner(c);
         AccessKeyRecord k = ownedKey(c, owner);
         String status = c.params().required("Status");
         if (!"Active".equals(status) && !"Inactive".equals(status)) {
             throw IamErrors.invalidParameter("Status", "Status must be Active or Inactive.");
         }
-        c.<IamContext>context().credentials().updateStatus(k.accessKeyId(), status);
+        ctx.credentials().updateStatus(k.accessKeyId(), status);
         return Map.of();
     }
 
-    private static Map<String, Object> deleteAccessKey(Call c) {
+    private Map<String, Object> deleteAccessKey(Call c) {
         String owner = keyOwner(c);
         AccessKeyRecord k = ownedKey(c, owner);
-        c.<IamContext>context().credentials().delete(k.accessKeyId());
+        ctx.credentials().delete(k.accessKeyId());
         return Map.of();
     }
 
-    private static Map<String, Object> createPolicy(Call c) {
+    private Map<String, Object> createPolicy(Call c) {
         PolicyRecord p = iam(c).createPolicy(c.params().required("PolicyName"), c.params().required("PolicyDocument"),
                 c.params().optional("Description"));
         return Map.of("Policy", RamViews.policy(p));
     }
 
-    private static Map<String, Object> getPolicy(Call c) {
+    private Map<String, Object> getPolicy(Call c) {
         PolicyRecord p = iam(c).policy(c.params().required("PolicyType"), c.params().required("PolicyName"));
         Map<String, Object> policy = new LinkedHashMap<>(RamViews.policy(p));
         policy.put("PolicyDocument", p.document());
@@ -163,7 +170,7 @@ public final class RamActions {
         return Map.of("Policy", policy, "DefaultPolicyVersion", version);
     }
 
-    private static int attachmentCount(Call c, PolicyRecord p) {
+    private int attachmentCount(Call c, PolicyRecord p) {
         int n = 0;
         for (RamUser u : iam(c).users()) {
             n += (int) iam(c).policiesOf(Attachment.USER, u.userName()).stream().filter(a -> a.policyName().equals(p.policyName())).count();
@@ -174,17 +181,17 @@ public final class RamActions {
         return n;
     }
 
-    private static Map<String, Object> attach(Call c, String type, String nameParam) {
+    private Map<String, Object> attach(Call c, String type, String nameParam) {
         iam(c).attach(type, c.params().required(nameParam), c.params().required("PolicyType"), c.params().required("PolicyName"));
         return Map.of();
     }
 
-    private static Map<String, Object> detach(Call c, String type, String nameParam) {
+    private Map<String, Object> detach(Call c, String type, String nameParam) {
         iam(c).detach(type, c.params().required(nameParam), c.params().required("PolicyType"), c.params().required("PolicyName"));
         return Map.of();
     }
 
-    private static Map<String, Object> listAttached(Call c, String type, String nameParam) {
+    private Map<String, Object> listAttached(Call c, String type, String nameParam) {
         String name = c.params().required(nameParam);
         if (Attachment.USER.equals(type)) {
             iam(c).user(name);
@@ -196,7 +203,7 @@ public final class RamActions {
         return Map.of("Policies", Map.of("Policy", rows));
     }
 
-    private static Map<String, Object> createRole(Call c) {
+    private Map<String, Object> createRole(Call c) {
         long max = c.params().integer("MaxSessionDuration", 3600, 0, Integer.MAX_VALUE);
         RamRole r = iam(c).createRole(c.params().required("RoleName"), c.params().required("AssumeRolePolicyDocument"),
                 c.params().optional("Description"), max);

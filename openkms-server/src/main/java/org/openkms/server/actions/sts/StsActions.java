@@ -23,20 +23,27 @@ public final class StsActions {
     private static final Pattern SESSION_NAME = Pattern.compile("[A-Za-z0-9.@_-]{2,64}");
     private static final char[] ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
 
-    private StsActions() {
+    private final IamContext ctx;
+
+    private StsActions(IamContext ctx) {
+        this.ctx = ctx;
     }
 
-    public static ActionRegistry registry() {
-        return new ActionRegistry().register("AssumeRole", StsActions::assumeRole)
-                .register("GetCallerIdentity", StsActions::getCallerIdentity);
+    /** STS's actions, working with the server's roles and STS tokens. */
+    public static ActionRegistry registry(IamContext ctx) {
+        return new StsActions(ctx).declarations();
+    }
+
+    private ActionRegistry declarations() {
+        return new ActionRegistry().register("AssumeRole", this::assumeRole)
+                .register("GetCallerIdentity", this::getCallerIdentity);
     }
 
     /**
      * The caller needs sts:AssumeRole on the role (checked by the gateway, root excepted) and the role's trust
      * policy must name the caller (or the account, {@code acs:ram::<uid>:root}).
      */
-    private static Map<String, Object> assumeRole(Call c) {
-        IamContext ctx = c.context();
+    private Map<String, Object> assumeRole(Call c) {
         String arn = c.params().required("RoleArn");
         String session = c.params().required("RoleSessionName");
         if (!SESSION_NAME.matcher(session).matches()) {
@@ -69,8 +76,7 @@ public final class StsActions {
         return Map.of("Credentials", credentials, "AssumedRoleUser", user);
     }
 
-    private static Map<String, Object> getCallerIdentity(Call c) {
-        IamContext ctx = c.context();
+    private Map<String, Object> getCallerIdentity(Call c) {
         Principal p = c.principal();
         String uid = c.kms().account().uid();
         Map<String, Object> m = new LinkedHashMap<>();
@@ -100,7 +106,7 @@ public final class StsActions {
         return m;
     }
 
-    private static String random(int n) {
+    private String random(int n) {
         StringBuilder sb = new StringBuilder(n);
         for (int i = 0; i < n; i++) {
             sb.append(ALNUM[org.openkms.crypto.SecureRandoms.current().nextInt(ALNUM.length)]);
