@@ -25,7 +25,9 @@ import picocli.CommandLine.Spec;
  * {@code openkms bench}: a load generator that signs every request as the official SDKs do (ACS3 like the Java V2
  * SDK, or RPC HMAC-SHA1 like the V1 SDK) and sends it over N keep-alive connections, one thread each, for a duration
  * or a number of requests, after a warmup. It prints a live progress line on stderr and, at the end, throughput and
- * latency percentiles of the successful requests.
+ * latency percentiles of the successful requests. {@code GET /healthz} is measured first over the same connections
+ * (the HTTP floor, {@link FloorRequest}), then each action; the closing {@link SummaryTable} gives each as a ratio to
+ * the floor, with the server's CPU per request when the server is a local process ({@link ServerCpu}).
  *
  * <p>The generator is built to be cheap (raw sockets, reused buffers, per-connection histograms; see
  * {@link HttpConnection}) because it runs on the same few cores as the server it measures.
@@ -52,7 +54,8 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--data-dir", defaultValue = "./openkms-data", description = "server data directory holding root-credentials (default: ${DEFAULT-VALUE})")
     Path dataDir;
 
-    @Option(names = "--action", defaultValue = "Encrypt", description = "request(s) to send, comma-separated, each measured in turn: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})",
+    @Option(names = "--action", defaultValue = "Encrypt", description = "request(s) to send, comma-separated, each measured in turn: "
+            + "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})",
             completionCandidates = ActionNames.class)
     String action;
 
