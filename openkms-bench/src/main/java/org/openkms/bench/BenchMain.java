@@ -9,6 +9,8 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -23,7 +25,9 @@ import picocli.CommandLine.Spec;
  * {@code openkms bench}: a load generator that signs every request as the official SDKs do (ACS3 like the Java V2
  * SDK, or RPC HMAC-SHA1 like the V1 SDK) and sends it over N keep-alive connections, one thread each, for a duration
  * or a number of requests, after a warmup. It prints a live progress line on stderr and, at the end, throughput and
- * latency percentiles of the successful requests.
+ * latency percentiles of the successful requests. {@code GET /healthz} is measured first over the same connections
+ * (the HTTP floor, {@link FloorRequest}), then each action; the closing {@link SummaryTable} gives each as a ratio to
+ * the floor, with the server's CPU per request when the server is a local process ({@link ServerCpu}).
  *
  * <p>The generator is built to be cheap (raw sockets, reused buffers, per-connection histograms; see
  * {@link HttpConnection}) because it runs on the same few cores as the server it measures.
@@ -50,7 +54,8 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--data-dir", defaultValue = "./openkms-data", description = "server data directory holding root-credentials (default: ${DEFAULT-VALUE})")
     Path dataDir;
 
-    @Option(names = "--action", defaultValue = "Encrypt", description = "request to send: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})",
+    @Option(names = "--action", defaultValue = "Encrypt", description = "request(s) to send, comma-separated, each measured in turn: "
+            + "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})",
             completionCandidates = ActionNames.class)
     String action;
 
@@ -87,6 +92,13 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--as-ram-user", description = "sign the load as a new RAM user whose policy allows only the action on the bench key "
             + "(created with the given root AccessKey through the RAM API, removed afterwards), to measure authorisation cost")
     boolean asRamUser;
+
+    @Option(names = "--no-floor", description = "do not measure GET /healthz (the HTTP floor) before the actions")
+    boolean noFloor;
+
+    @Option(names = "--server-pid", description = "server process whose CPU time to read from /proc (default: the process "
+            + "listening on the endpoint's port, when it is on this machine)")
+    Long serverPid;
 
     @Option(names = "--json", description = "print the result as one JSON line on stdout (the readable report goes to stderr)")
     boolean json;
@@ -138,13 +150,23 @@ public final class BenchMain implements Callable<Integer> {
             throw usage("--plaintext-size must be at least 1");
         }
         int timeoutMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
-        Scenario scenario;
+        List<Scenario> scenarios = new ArrayList<>();
         Endpoint target;
         try {
-            scenario = Scenarios.create(action);
+            for (String a : action.split(",")) {
+                if (!a.isBlank()) {
+                    scenarios.add(Scenarios.create(a.trim()));
+                }
+            }
             target = Endpoint.parse(endpoint, insecure);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
+        }
+        if (scenarios.isEmpty()) {
+            throw usage("--action names no action");
+        }
+        if (asRamUser && scenarios.size() > 1) {
+            throw usage("--as-ram-user takes one --action (the RAM user's policy allows that action only)");
         }
         Credentials credentials;
         try {
@@ -153,6 +175,7 @@ public final class BenchMain implements Callable<Integer> {
             err.println("bench: " + e.getMessage()); // the full usage text would only bury the advice
             return 2;
         }
+        ServerCpu server = serverPid != null ? new ServerCpu(serverPid) : ServerCpu.find(target);
         RequestSigner signer = new RequestSigner(credentials.accessKeyId(), credentials.accessKeySecret());
         SignedRequestEncoder encoder = new SignedRequestEncoder(signer, signature, target.hostHeader());
 
@@ -174,14 +197,17 @@ public final class BenchMain implements Callable<Integer> {
                 return 2;
             }
             try {
-                if (scenario.needsSymmetricKey() && usedKey == null) {
+                boolean needsKey = scenarios.stream().anyMatch(Scenario::needsSymmetricKey);
+                if (needsKey && usedKey == null) {
                     JsonNode created = api.call("CreateKey", Map.of("KeySpec", "Aliyun_AES_256",
                             "KeyUsage", "ENCRYPT/DECRYPT", "Description", "openkms bench"));
                     usedKey = ApiClient.field(created, "KeyMetadata", "KeyId");
                     createdKey = true;
                 }
-                String k = scenario.needsSymmetricKey() ? usedKey : null;
-                scenario.prepare(new SetupContext(api, k, plaintextSize));
+                for (Scenario scenario : scenarios) {
+                    String k = scenario.needsSymmetricKey() ? usedKey : null;
+                    scenario.prepare(new SetupContext(api, k, plaintextSize));
+                }
             } catch (IOException e) {
                 err.println("bench: setup failed: " + e.getMessage());
                 cleanup(api, usedKey, createdKey, err);
@@ -194,7 +220,7 @@ public final class BenchMain implements Callable<Integer> {
                 try {
                     ramApi = new ApiClient(new SignedRequestEncoder(signer, SignatureScheme.RPC, target.hostHeader()),
                             new HttpConnection(target, timeoutMillis));
-                    ramUser = RamUserPrincipal.create(ramApi, scenario.action(), usedKey);
+                    ramUser = RamUserPrincipal.create(ramApi, scenarios.get(0).action(), usedKey);
                     loadEncoder = new SignedRequestEncoder(new RequestSigner(ramUser.accessKeyId(), ramUser.accessKeySecret()),
                             signature, target.hostHeader());
                     err.println("bench: signing the load as RAM user " + ramUser.userName() + " (AccessKey " + ramUser.accessKeyId() + ")");
@@ -205,34 +231,67 @@ public final class BenchMain implements Callable<Integer> {
                     return 2;
                 }
             }
-            try (ApiClient probe = new ApiClient(loadEncoder, new HttpConnection(target, timeoutMillis))) {
-                probe.call(scenario.action(), scenario.params());
-            } catch (IOException e) {
-                err.println("bench: the first " + scenario.action() + " request failed, not starting the load: " + e.getMessage());
-                closeRamUser(ramUser, ramApi);
-                cleanup(api, usedKey, createdKey, err);
-                return 1;
+            for (Scenario scenario : scenarios) {
+                try (ApiClient probe = new ApiClient(loadEncoder, new HttpConnection(target, timeoutMillis))) {
+                    probe.call(scenario.action(), scenario.params());
+                } catch (IOException e) {
+                    err.println("bench: the first " + scenario.action() + " request failed, not starting the load: " + e.getMessage());
+                    closeRamUser(ramUser, ramApi);
+                    cleanup(api, usedKey, createdKey, err);
+                    return 1;
+                }
             }
-
-            err.printf(Locale.ROOT, "bench: %s -> %s, %d connection%s, %s, %s%s%s%n", scenario.describe(), target,
-                    connections, connections == 1 ? "" : "s", signature.label(),
+            err.printf(Locale.ROOT, "bench: %s -> %s, %d connection%s, %s, %s%s each%s%n",
+                    (noFloor ? "" : "GET /healthz (floor), ") + String.join(", ", scenarios.stream().map(Scenario::describe).toList()),
+                    target, connections, connections == 1 ? "" : "s", signature.label(),
                     warmup.isZero() ? "" : DurationText.of(warmup) + " warmup + ",
                     duration != null ? DurationText.of(duration) : String.format(Locale.ROOT, "%,d requests", requests),
                     usedKey == null ? "" : ", key " + usedKey + (createdKey ? " (new)" : ""));
+            err.println(server == null ? "bench: server CPU not measured (" + target
+                    + " is not a loopback server whose process this user can read; --server-pid names it)"
+                    : "bench: server CPU read from /proc/" + server.pid() + "/stat");
 
-            LoadRun run = new LoadRun(scenario, loadEncoder, target, connections, timeoutMillis, warmup, duration,
-                    requests == null ? 0 : requests, noProgress ? null : err);
-            BenchResult result = run.run();
+            // The floor runs first, over the same connections and concurrency: every action's rate is then also
+            // given as a share of what the HTTP stack alone does on this machine at this moment.
+            List<Measured> runs = new ArrayList<>();
+            if (!noFloor) {
+                byte[] health = FloorRequest.bytes(target.hostHeader());
+                runs.add(new Measured("GET /healthz (floor)", "healthz", measure((n, out) -> out.reset().bytes(health, 0, health.length),
+                        server, target, timeoutMillis, err)));
+            }
+            for (Scenario scenario : scenarios) {
+                SignedRequestEncoder enc = loadEncoder;
+                String act = scenario.action();
+                runs.add(new Measured(scenario.describe(), act, measure((n, out) -> enc.encode(act, scenario.params(), n, out),
+                        server, target, timeoutMillis, err)));
+            }
             closeRamUser(ramUser, ramApi);
             cleanup(api, usedKey, createdKey, err);
 
-            printReport(report, scenario, target, result);
+            BenchResult floor = noFloor ? null : runs.get(0).result();
+            for (Measured m : runs) {
+                printReport(report, m.label(), target, m.result());
+            }
+            SummaryTable.print(report, runs, floor, server != null);
             if (json) {
-                System.out.println(toJson(scenario, target, result));
+                for (Measured m : runs) {
+                    System.out.println(toJson(m.action(), target, m.result(), floor));
+                }
                 System.out.flush();
             }
-            return result.ok() == 0 ? 1 : 0;
+            return runs.stream().anyMatch(m -> m.result().ok() == 0) ? 1 : 0;
         }
+    }
+
+    /** One measured load: a label for the report, the action name for JSON, and the result. */
+    record Measured(String label, String action, BenchResult result) {
+    }
+
+    private BenchResult measure(LoadRun.RequestWriter writer, ServerCpu server, Endpoint target, int timeoutMillis,
+                                PrintStream err) throws InterruptedException {
+        LoadRun run = new LoadRun(writer, server, target, connections, timeoutMillis, warmup, duration,
+                requests == null ? 0 : requests, noProgress ? null : err);
+        return run.run();
     }
 
     private static void closeRamUser(RamUserPrincipal user, ApiClient ramApi) {
@@ -261,9 +320,9 @@ public final class BenchMain implements Callable<Integer> {
 
     // ---------------------------------------------------------------- output
 
-    void printReport(PrintStream out, Scenario scenario, Endpoint target, BenchResult r) {
+    void printReport(PrintStream out, String label, Endpoint target, BenchResult r) {
         LatencyStats l = r.latency();
-        out.printf(Locale.ROOT, "%s  %s  %d connections  %s%n", scenario.describe(), signature.label(), connections, target);
+        out.printf(Locale.ROOT, "%s  %s  %d connections  %s%n", label, signature.label(), connections, target);
         out.printf(Locale.ROOT, "  requests    %,d  (ok %,d, errors %,d: %,d non-200, %,d transport)%n",
                 r.requests(), r.ok(), r.errors(), r.httpErrors(), r.transportErrors());
         out.printf(Locale.ROOT, "  duration    %.2f s%s%n", r.seconds(),
@@ -273,6 +332,9 @@ public final class BenchMain implements Callable<Integer> {
                 l.p50Ms(), l.p90Ms(), l.p99Ms(), l.p999Ms(), l.maxMs(), l.meanMs());
         if (r.benchCpuCores() >= 0) {
             out.printf(Locale.ROOT, "  bench CPU   %.2f cores, %.1f us/request%n", r.benchCpuCores(), r.benchCpuMicrosPerRequest());
+        }
+        if (r.serverCpuCores() >= 0) {
+            out.printf(Locale.ROOT, "  server CPU  %.2f cores, %.1f us/request%n", r.serverCpuCores(), r.serverCpuMicrosPerRequest());
         }
         if (r.connects() > connections) {
             out.printf(Locale.ROOT, "  reconnects  %,d%n", r.connects() - connections);
@@ -285,10 +347,10 @@ public final class BenchMain implements Callable<Integer> {
         out.flush();
     }
 
-    String toJson(Scenario scenario, Endpoint target, BenchResult r) throws JsonProcessingException {
+    String toJson(String actionName, Endpoint target, BenchResult r, BenchResult floor) throws JsonProcessingException {
         LatencyStats l = r.latency();
         ObjectNode n = JSON.createObjectNode();
-        n.put("action", scenario.action());
+        n.put("action", actionName);
         n.put("signature", signature.cliName());
         n.put("endpoint", target.toString());
         n.put("connections", connections);
@@ -310,6 +372,13 @@ public final class BenchMain implements Callable<Integer> {
         if (r.benchCpuCores() >= 0) {
             n.put("benchCpuCores", round(r.benchCpuCores(), 3));
             n.put("benchCpuMicrosPerRequest", round(r.benchCpuMicrosPerRequest(), 2));
+        }
+        if (r.serverCpuCores() >= 0) {
+            n.put("serverCpuCores", round(r.serverCpuCores(), 3));
+            n.put("serverCpuMicrosPerRequest", round(r.serverCpuMicrosPerRequest(), 2));
+        }
+        if (floor != null && floor.throughput() > 0) {
+            n.put("floorRatio", round(r.throughput() / floor.throughput(), 3));
         }
         n.put("connects", r.connects());
         n.put("jdk", Runtime.version().toString());

@@ -10,10 +10,12 @@ package org.openkms.bench;
  * @param latency         of the 200 responses
  * @param firstError      the first error seen (status and body, or the exception), or null
  * @param cpuNanos        CPU time the bench JVM used while measuring, or -1 if unknown
+ * @param serverCpuNanos  CPU time the server process used while measuring (utime + stime), or -1 if not measured
  * @param connects        sockets opened by the workers (= connections unless the server closed some)
  */
 public record BenchResult(long ok, long httpErrors, long transportErrors, long wallNanos, LatencyStats latency,
-                          String firstError, long cpuNanos, long connects) {
+                          String firstError, long cpuNanos, long serverCpuNanos,
+                          long connects) {
 
     public long requests() {
         return ok + httpErrors + transportErrors;
@@ -35,6 +37,16 @@ public record BenchResult(long ok, long httpErrors, long transportErrors, long w
     /** Cores' worth of CPU the bench itself used, or -1. */
     public double benchCpuCores() {
         return cpuNanos < 0 ? -1 : cpuNanos / (double) wallNanos;
+    }
+
+    /** Cores' worth of CPU the server used, or -1. */
+    public double serverCpuCores() {
+        return serverCpuNanos < 0 ? -1 : serverCpuNanos / (double) wallNanos;
+    }
+
+    /** Server CPU per request in microseconds (over all requests: an error costs the server too), or -1. */
+    public double serverCpuMicrosPerRequest() {
+        return serverCpuNanos < 0 || requests() == 0 ? -1 : serverCpuNanos / 1000.0 / requests();
     }
 
     /** Bench CPU per request in microseconds, or -1. */

@@ -64,6 +64,15 @@ final class Endpoint {
         return new Endpoint(scheme, host, port, hostHeader, scheme.equals("https") ? tlsFactory(insecure) : null);
     }
 
+    /** The host to connect to (IPv6 without brackets). */
+    String host() {
+        return host;
+    }
+
+    int port() {
+        return port;
+    }
+
     String hostHeader() {
         return hostHeader;
     }

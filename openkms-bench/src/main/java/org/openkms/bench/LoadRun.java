@@ -30,8 +30,8 @@ final class LoadRun {
     private static final long CONNECT_RETRY_MILLIS = 100;
     private static final int MAX_ERROR_TEXT = 600;
 
-    private final Scenario scenario;
-    private final SignedRequestEncoder encoder;
+    private final RequestWriter requests;
+    private final ServerCpu server; // null: the server's CPU is not measured
     private final Endpoint endpoint;
     private final int connections;
     private final int timeoutMillis;
@@ -45,10 +45,16 @@ final class LoadRun {
     private final AtomicReference<String> firstError = new AtomicReference<>();
     private final List<Worker> workers = new ArrayList<>();
 
-    LoadRun(Scenario scenario, SignedRequestEncoder encoder, Endpoint endpoint, int connections, int timeoutMillis,
+    /** Lays out the next request in the worker's buffer; called on the worker threads, so it must be thread-safe. */
+    @FunctionalInterface
+    interface RequestWriter {
+        void write(NonceSource nonces, RequestBuffer out);
+    }
+
+    LoadRun(RequestWriter requests, ServerCpu server, Endpoint endpoint, int connections, int timeoutMillis,
             Duration warmup, Duration duration, long requestLimit, PrintStream progress) {
-        this.scenario = scenario;
-        this.encoder = encoder;
+        this.requests = requests;
+        this.server = server;
         this.endpoint = endpoint;
         this.connections = connections;
         this.timeoutMillis = timeoutMillis;
@@ -75,6 +81,7 @@ final class LoadRun {
         }
         long measureStart = System.nanoTime();
         long cpuStart = processCpuNanos();
+        long serverCpuStart = server == null ? -1 : server.cpuNanos();
         phase = MEASURE;
         if (duration != null) {
             line.loop(measureStart, measureStart + duration.toNanos(), done, false);
@@ -84,6 +91,7 @@ final class LoadRun {
         phase = STOP;
         done.await();
         long cpuEnd = processCpuNanos();
+        long serverCpuEnd = server == null ? -1 : server.cpuNanos();
         long measureEnd = measureStart;
         for (Worker w : workers) {
             w.join();
@@ -105,7 +113,8 @@ final class LoadRun {
         }
         long wall = Math.max(1, measureEnd - measureStart);
         return new BenchResult(ok, httpErrors, transportErrors, wall, LatencyStats.of(all), firstError.get(),
-                cpuStart < 0 || cpuEnd < 0 ? -1 : cpuEnd - cpuStart, connects);
+                cpuStart < 0 || cpuEnd < 0 ? -1 : cpuEnd - cpuStart,
+                serverCpuStart < 0 || serverCpuEnd < 0 ? -1 : serverCpuEnd - serverCpuStart, connects);
     }
 
     private void error(String text) {
@@ -233,7 +242,6 @@ final class LoadRun {
         }
 
         private void loop() {
-            String action = scenario.action();
             int seen = -1;
             for (;;) {
                 int p = phase;
@@ -261,7 +269,7 @@ final class LoadRun {
                     sleepQuietly(CONNECT_RETRY_MILLIS);
                     continue;
                 }
-                encoder.encode(action, scenario.params(), nonces, request);
+                requests.write(nonces, request);
                 long t0 = System.nanoTime();
                 try {
                     int status = connection.exchange(request);

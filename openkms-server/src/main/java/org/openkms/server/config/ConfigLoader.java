@@ -188,6 +188,7 @@ public final class ConfigLoader {
         h = option(h, "http.maxConnections", text(http, "maxConnections"), (x, v) -> x.withMaxConnections(positive(v)));
         h = option(h, "http.maxConnectionsPerSource", text(http, "maxConnectionsPerSource"),
                 (x, v) -> x.withMaxConnectionsPerSource(positive(v)));
+        h = option(h, "http.maxThreads", text(http, "maxThreads"), (x, v) -> x.withMaxThreads(positive(v)));
         return c.withAudit(a).withHttp(h);
     }
 
@@ -242,6 +243,7 @@ public final class ConfigLoader {
                 (x, v) -> x.withMaxConnections(positive(v)));
         h = option(h, "OPENKMS_HTTP_MAX_CONNECTIONS_PER_SOURCE", env.get("OPENKMS_HTTP_MAX_CONNECTIONS_PER_SOURCE"),
                 (x, v) -> x.withMaxConnectionsPerSource(positive(v)));
+        h = option(h, "OPENKMS_HTTP_MAX_THREADS", env.get("OPENKMS_HTTP_MAX_THREADS"), (x, v) -> x.withMaxThreads(positive(v)));
         return c.withAudit(a).withHttp(h);
     }
 

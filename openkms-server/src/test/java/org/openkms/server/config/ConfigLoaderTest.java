@@ -107,6 +107,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void requestThreadsFollowTheCoresUnlessConfigured() throws Exception {
+        assertThat(ServerConfig.defaults().http().threadsFor(2)).isEqualTo(16);
+        assertThat(ServerConfig.defaults().http().threadsFor(8)).isEqualTo(64);
+        assertThat(ConfigLoader.load(yaml("http: { maxThreads: 40 }\n"), Map.of()).http().threadsFor(2)).isEqualTo(40);
+        assertThat(ConfigLoader.load(null, Map.of("OPENKMS_HTTP_MAX_THREADS", "24")).http().threadsFor(2)).isEqualTo(24);
+        assertThat(refusal(() -> ConfigLoader.load(null, Map.of("OPENKMS_HTTP_MAX_THREADS", "0"))).getMessage())
+                .contains("OPENKMS_HTTP_MAX_THREADS");
+    }
+
+    @Test
     void cacheListenIsOnByDefaultAndSwitchedOffByEnvironment() {
         assertThat(ServerConfig.defaults().cacheListen()).isTrue();
         assertThat(ConfigLoader.load(null, Map.of("OPENKMS_CACHE_LISTEN", "false")).cacheListen()).isFalse();
