@@ -18,8 +18,7 @@ final class AsymmetricScenarios {
     private static final String[] SIGNING_SPECS = {"RSA_2048", "RSA_3072", "EC_P256", "EC_P256K", "EC_SM2"};
     private static final String[] ENCRYPTION_SPECS = {"RSA_2048", "RSA_3072", "EC_SM2"};
 
-    private AsymmetricScenarios() {
-    }
+    private AsymmetricScenarios() {}
 
     static void registerAll() {
         Scenarios.register("AsymmetricSign", () -> new Sign("RSA_2048", false));
@@ -44,9 +43,11 @@ final class AsymmetricScenarios {
 
     /** Creates a key of {@code spec} with {@code usage}; returns {KeyId, PrimaryKeyVersion}. */
     static String[] createKey(Scenario.Setup setup, String spec, String usage) throws IOException {
-        JsonNode r = setup.api().call("CreateKey", Map.of("KeySpec", spec, "KeyUsage", usage,
-                "Description", "openkms bench " + spec));
-        return new String[] {ApiClient.field(r, "KeyMetadata", "KeyId"), ApiClient.field(r, "KeyMetadata", "PrimaryKeyVersion")};
+        JsonNode r = setup.api()
+                .call("CreateKey", Map.of("KeySpec", spec, "KeyUsage", usage, "Description", "openkms bench " + spec));
+        return new String[] {
+            ApiClient.field(r, "KeyMetadata", "KeyId"), ApiClient.field(r, "KeyMetadata", "PrimaryKeyVersion")
+        };
     }
 
     /** AsymmetricSign, or AsymmetricVerify of a signature made once in preparation. */
@@ -75,16 +76,26 @@ final class AsymmetricScenarios {
             String[] key = createKey(setup, spec, "SIGN/VERIFY");
             String digest;
             try {
-                digest = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(setup.randomBytes(64)));
+                digest = Base64.getEncoder()
+                        .encodeToString(MessageDigest.getInstance("SHA-256").digest(setup.randomBytes(64)));
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException(e);
             }
-            Map<String, String> sign = Map.of("KeyId", key[0], "KeyVersionId", key[1], "Algorithm", signatureAlgorithm(spec),
-                    "Digest", digest);
+            Map<String, String> sign = Map.of(
+                    "KeyId", key[0], "KeyVersionId", key[1], "Algorithm", signatureAlgorithm(spec), "Digest", digest);
             if (verify) {
                 String value = ApiClient.field(setup.api().call("AsymmetricSign", sign), "Value");
-                params = Map.of("KeyId", key[0], "KeyVersionId", key[1], "Algorithm", signatureAlgorithm(spec),
-                        "Digest", digest, "Value", value);
+                params = Map.of(
+                        "KeyId",
+                        key[0],
+                        "KeyVersionId",
+                        key[1],
+                        "Algorithm",
+                        signatureAlgorithm(spec),
+                        "Digest",
+                        digest,
+                        "Value",
+                        value);
             } else {
                 params = sign;
             }
@@ -127,10 +138,27 @@ final class AsymmetricScenarios {
         @Override
         public void prepare(Setup setup) throws IOException {
             String[] key = createKey(setup, spec, "ENCRYPT/DECRYPT");
-            JsonNode r = setup.api().call("AsymmetricEncrypt", Map.of("KeyId", key[0], "KeyVersionId", key[1],
-                    "Algorithm", algorithm(), "Plaintext", Base64.getEncoder().encodeToString(setup.randomBytes(32))));
-            params = Map.of("KeyId", key[0], "KeyVersionId", key[1], "Algorithm", algorithm(),
-                    "CiphertextBlob", ApiClient.field(r, "CiphertextBlob"));
+            JsonNode r = setup.api()
+                    .call(
+                            "AsymmetricEncrypt",
+                            Map.of(
+                                    "KeyId",
+                                    key[0],
+                                    "KeyVersionId",
+                                    key[1],
+                                    "Algorithm",
+                                    algorithm(),
+                                    "Plaintext",
+                                    Base64.getEncoder().encodeToString(setup.randomBytes(32))));
+            params = Map.of(
+                    "KeyId",
+                    key[0],
+                    "KeyVersionId",
+                    key[1],
+                    "Algorithm",
+                    algorithm(),
+                    "CiphertextBlob",
+                    ApiClient.field(r, "CiphertextBlob"));
         }
 
         @Override

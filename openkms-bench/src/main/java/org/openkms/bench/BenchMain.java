@@ -34,73 +34,124 @@ import picocli.CommandLine.Spec;
  *
  * <p>Exit status: 0 when at least one request succeeded, 1 when every request failed, 2 for usage or setup errors.
  */
-@Command(name = "openkms bench", mixinStandardHelpOptions = true, version = "openkms-bench 0.1.0", sortOptions = false,
+@Command(
+        name = "openkms bench",
+        mixinStandardHelpOptions = true,
+        version = "openkms-bench 0.1.0",
+        sortOptions = false,
         description = "Load-test an OpenKMS (or any Alibaba Cloud KMS API) endpoint with SDK-signed requests.",
-        footer = {"", "Examples:",
-                "  ./openkms bench --duration 10s",
-                "  ./openkms bench --action Decrypt -c 32 -n 500000 --signature rpc --json"})
+        footer = {
+            "",
+            "Examples:",
+            "  ./openkms bench --duration 10s",
+            "  ./openkms bench --action Decrypt -c 32 -n 500000 --signature rpc --json"
+        })
 public final class BenchMain implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Option(names = "--endpoint", defaultValue = "http://127.0.0.1:8080", description = "server URL (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--endpoint",
+            defaultValue = "http://127.0.0.1:8080",
+            description = "server URL (default: ${DEFAULT-VALUE})")
     String endpoint;
 
-    @Option(names = "--access-key-id", description = "AccessKey ID (default: $OPENKMS_ACCESS_KEY_ID, else <data-dir>/root-credentials)")
+    @Option(
+            names = "--access-key-id",
+            description = "AccessKey ID (default: $OPENKMS_ACCESS_KEY_ID, else <data-dir>/root-credentials)")
     String accessKeyId;
 
-    @Option(names = "--access-key-secret", description = "AccessKey secret (default: $OPENKMS_ACCESS_KEY_SECRET, else <data-dir>/root-credentials)")
+    @Option(
+            names = "--access-key-secret",
+            description = "AccessKey secret (default: $OPENKMS_ACCESS_KEY_SECRET, else <data-dir>/root-credentials)")
     String accessKeySecret;
 
-    @Option(names = "--data-dir", defaultValue = "./openkms-data", description = "server data directory holding root-credentials (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--data-dir",
+            defaultValue = "./openkms-data",
+            description = "server data directory holding root-credentials (default: ${DEFAULT-VALUE})")
     Path dataDir;
 
-    @Option(names = "--action", defaultValue = "Encrypt", description = "request(s) to send, comma-separated, each measured in turn: "
-            + "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})",
+    @Option(
+            names = "--action",
+            defaultValue = "Encrypt",
+            description = "request(s) to send, comma-separated, each measured in turn: "
+                    + "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})",
             completionCandidates = ActionNames.class)
     String action;
 
-    @Option(names = {"-c", "--connections"}, defaultValue = "16", description = "concurrent keep-alive connections, one thread each (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = {"-c", "--connections"},
+            defaultValue = "16",
+            description = "concurrent keep-alive connections, one thread each (default: ${DEFAULT-VALUE})")
     int connections;
 
-    @Option(names = {"-d", "--duration"}, converter = DurationConverter.class, description = "how long to measure, e.g. 10s, 2m (default: 10s)")
+    @Option(
+            names = {"-d", "--duration"},
+            converter = DurationConverter.class,
+            description = "how long to measure, e.g. 10s, 2m (default: 10s)")
     Duration duration;
 
-    @Option(names = {"-n", "--requests"}, description = "measure this many requests instead of a duration")
+    @Option(
+            names = {"-n", "--requests"},
+            description = "measure this many requests instead of a duration")
     Long requests;
 
-    @Option(names = "--warmup", defaultValue = "3s", converter = DurationConverter.class, description = "unmeasured load before measuring (default: ${DEFAULT-VALUE}; 0 for none)")
+    @Option(
+            names = "--warmup",
+            defaultValue = "3s",
+            converter = DurationConverter.class,
+            description = "unmeasured load before measuring (default: ${DEFAULT-VALUE}; 0 for none)")
     Duration warmup;
 
-    @Option(names = "--key-id", description = "key to use (default: create a fresh Aliyun_AES_256 key, scheduled for deletion afterwards)")
+    @Option(
+            names = "--key-id",
+            description = "key to use (default: create a fresh Aliyun_AES_256 key, scheduled for deletion afterwards)")
     String keyId;
 
     @Option(names = "--keep-key", description = "do not schedule the deletion of the key the bench created")
     boolean keepKey;
 
-    @Option(names = "--plaintext-size", defaultValue = "256", description = "plaintext bytes for Encrypt/Decrypt (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--plaintext-size",
+            defaultValue = "256",
+            description = "plaintext bytes for Encrypt/Decrypt (default: ${DEFAULT-VALUE})")
     int plaintextSize;
 
-    @Option(names = "--signature", defaultValue = "acs3", description = "signature scheme: acs3 (Java V2 SDK) or rpc (HMAC-SHA1, V1 SDK) (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--signature",
+            defaultValue = "acs3",
+            description = "signature scheme: acs3 (Java V2 SDK) or rpc (HMAC-SHA1, V1 SDK) (default: ${DEFAULT-VALUE})")
     SignatureScheme signature;
 
-    @Option(names = "--timeout", defaultValue = "30s", converter = DurationConverter.class, description = "connect and read timeout (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--timeout",
+            defaultValue = "30s",
+            converter = DurationConverter.class,
+            description = "connect and read timeout (default: ${DEFAULT-VALUE})")
     Duration timeout;
 
     @Option(names = "--insecure", description = "https: accept any server certificate (the default one is self-signed)")
     boolean insecure;
 
-    @Option(names = "--as-ram-user", description = "sign the load as a new RAM user whose policy allows only the action on the bench key "
-            + "(created with the given root AccessKey through the RAM API, removed afterwards), to measure authorisation cost")
+    @Option(
+            names = "--as-ram-user",
+            description =
+                    "sign the load as a new RAM user whose policy allows only the action on the bench key "
+                            + "(created with the given root AccessKey through the RAM API, removed afterwards), to measure authorisation cost")
     boolean asRamUser;
 
     @Option(names = "--no-floor", description = "do not measure GET /healthz (the HTTP floor) before the actions")
     boolean noFloor;
 
-    @Option(names = "--server-pid", description = "server process whose CPU time to read from /proc (default: the process "
-            + "listening on the endpoint's port, when it is on this machine)")
+    @Option(
+            names = "--server-pid",
+            description = "server process whose CPU time to read from /proc (default: the process "
+                    + "listening on the endpoint's port, when it is on this machine)")
     Long serverPid;
 
-    @Option(names = "--json", description = "print the result as one JSON line on stdout (the readable report goes to stderr)")
+    @Option(
+            names = "--json",
+            description = "print the result as one JSON line on stdout (the readable report goes to stderr)")
     boolean json;
 
     @Option(names = "--no-progress", description = "no live progress line")
@@ -193,14 +244,22 @@ public final class BenchMain implements Callable<Integer> {
             } catch (IOException e) {
                 err.println("bench: cannot reach " + target + ": " + e
                         + (e instanceof javax.net.ssl.SSLException && !insecure
-                        ? " (--insecure accepts the server's self-signed certificate)" : ""));
+                                ? " (--insecure accepts the server's self-signed certificate)"
+                                : ""));
                 return 2;
             }
             try {
                 boolean needsKey = scenarios.stream().anyMatch(Scenario::needsSymmetricKey);
                 if (needsKey && usedKey == null) {
-                    JsonNode created = api.call("CreateKey", Map.of("KeySpec", "Aliyun_AES_256",
-                            "KeyUsage", "ENCRYPT/DECRYPT", "Description", "openkms bench"));
+                    JsonNode created = api.call(
+                            "CreateKey",
+                            Map.of(
+                                    "KeySpec",
+                                    "Aliyun_AES_256",
+                                    "KeyUsage",
+                                    "ENCRYPT/DECRYPT",
+                                    "Description",
+                                    "openkms bench"));
                     usedKey = ApiClient.field(created, "KeyMetadata", "KeyId");
                     createdKey = true;
                 }
@@ -218,14 +277,19 @@ public final class BenchMain implements Callable<Integer> {
             ApiClient ramApi = null;
             if (asRamUser) {
                 try {
-                    ramApi = new ApiClient(new SignedRequestEncoder(signer, SignatureScheme.RPC, target.hostHeader()),
+                    ramApi = new ApiClient(
+                            new SignedRequestEncoder(signer, SignatureScheme.RPC, target.hostHeader()),
                             new HttpConnection(target, timeoutMillis));
                     ramUser = RamUserPrincipal.create(ramApi, scenarios.get(0).action(), usedKey);
-                    loadEncoder = new SignedRequestEncoder(new RequestSigner(ramUser.accessKeyId(), ramUser.accessKeySecret()),
-                            signature, target.hostHeader());
-                    err.println("bench: signing the load as RAM user " + ramUser.userName() + " (AccessKey " + ramUser.accessKeyId() + ")");
+                    loadEncoder = new SignedRequestEncoder(
+                            new RequestSigner(ramUser.accessKeyId(), ramUser.accessKeySecret()),
+                            signature,
+                            target.hostHeader());
+                    err.println("bench: signing the load as RAM user " + ramUser.userName() + " (AccessKey "
+                            + ramUser.accessKeyId() + ")");
                 } catch (IOException e) {
-                    err.println("bench: cannot set up the RAM user (does the server serve the RAM API?): " + e.getMessage());
+                    err.println("bench: cannot set up the RAM user (does the server serve the RAM API?): "
+                            + e.getMessage());
                     closeRamUser(ramUser, ramApi);
                     cleanup(api, usedKey, createdKey, err);
                     return 2;
@@ -235,35 +299,60 @@ public final class BenchMain implements Callable<Integer> {
                 try (ApiClient probe = new ApiClient(loadEncoder, new HttpConnection(target, timeoutMillis))) {
                     probe.call(scenario.action(), scenario.params());
                 } catch (IOException e) {
-                    err.println("bench: the first " + scenario.action() + " request failed, not starting the load: " + e.getMessage());
+                    err.println("bench: the first " + scenario.action() + " request failed, not starting the load: "
+                            + e.getMessage());
                     closeRamUser(ramUser, ramApi);
                     cleanup(api, usedKey, createdKey, err);
                     return 1;
                 }
             }
-            err.printf(Locale.ROOT, "bench: %s -> %s, %d connection%s, %s, %s%s each%s%n",
-                    (noFloor ? "" : "GET /healthz (floor), ") + String.join(", ", scenarios.stream().map(Scenario::describe).toList()),
-                    target, connections, connections == 1 ? "" : "s", signature.label(),
+            err.printf(
+                    Locale.ROOT,
+                    "bench: %s -> %s, %d connection%s, %s, %s%s each%s%n",
+                    (noFloor ? "" : "GET /healthz (floor), ")
+                            + String.join(
+                                    ", ",
+                                    scenarios.stream().map(Scenario::describe).toList()),
+                    target,
+                    connections,
+                    connections == 1 ? "" : "s",
+                    signature.label(),
                     warmup.isZero() ? "" : DurationText.of(warmup) + " warmup + ",
                     duration != null ? DurationText.of(duration) : String.format(Locale.ROOT, "%,d requests", requests),
                     usedKey == null ? "" : ", key " + usedKey + (createdKey ? " (new)" : ""));
-            err.println(server == null ? "bench: server CPU not measured (" + target
-                    + " is not a loopback server whose process this user can read; --server-pid names it)"
-                    : "bench: server CPU read from /proc/" + server.pid() + "/stat");
+            err.println(
+                    server == null
+                            ? "bench: server CPU not measured (" + target
+                                    + " is not a loopback server whose process this user can read; --server-pid names it)"
+                            : "bench: server CPU read from /proc/" + server.pid() + "/stat");
 
             // The floor runs first, over the same connections and concurrency: every action's rate is then also
             // given as a share of what the HTTP stack alone does on this machine at this moment.
             List<Measured> runs = new ArrayList<>();
             if (!noFloor) {
                 byte[] health = FloorRequest.bytes(target.hostHeader());
-                runs.add(new Measured("GET /healthz (floor)", "healthz", measure((n, out) -> out.reset().bytes(health, 0, health.length),
-                        server, target, timeoutMillis, err)));
+                runs.add(new Measured(
+                        "GET /healthz (floor)",
+                        "healthz",
+                        measure(
+                                (n, out) -> out.reset().bytes(health, 0, health.length),
+                                server,
+                                target,
+                                timeoutMillis,
+                                err)));
             }
             for (Scenario scenario : scenarios) {
                 SignedRequestEncoder enc = loadEncoder;
                 String act = scenario.action();
-                runs.add(new Measured(scenario.describe(), act, measure((n, out) -> enc.encode(act, scenario.params(), n, out),
-                        server, target, timeoutMillis, err)));
+                runs.add(new Measured(
+                        scenario.describe(),
+                        act,
+                        measure(
+                                (n, out) -> enc.encode(act, scenario.params(), n, out),
+                                server,
+                                target,
+                                timeoutMillis,
+                                err)));
             }
             closeRamUser(ramUser, ramApi);
             cleanup(api, usedKey, createdKey, err);
@@ -284,13 +373,21 @@ public final class BenchMain implements Callable<Integer> {
     }
 
     /** One measured load: a label for the report, the action name for JSON, and the result. */
-    record Measured(String label, String action, BenchResult result) {
-    }
+    record Measured(String label, String action, BenchResult result) {}
 
-    private BenchResult measure(LoadRun.RequestWriter writer, ServerCpu server, Endpoint target, int timeoutMillis,
-                                PrintStream err) throws InterruptedException {
-        LoadRun run = new LoadRun(writer, server, target, connections, timeoutMillis, warmup, duration,
-                requests == null ? 0 : requests, noProgress ? null : err);
+    private BenchResult measure(
+            LoadRun.RequestWriter writer, ServerCpu server, Endpoint target, int timeoutMillis, PrintStream err)
+            throws InterruptedException {
+        LoadRun run = new LoadRun(
+                writer,
+                server,
+                target,
+                connections,
+                timeoutMillis,
+                warmup,
+                duration,
+                requests == null ? 0 : requests,
+                noProgress ? null : err);
         return run.run();
     }
 
@@ -323,24 +420,53 @@ public final class BenchMain implements Callable<Integer> {
     void printReport(PrintStream out, String label, Endpoint target, BenchResult r) {
         LatencyStats l = r.latency();
         out.printf(Locale.ROOT, "%s  %s  %d connections  %s%n", label, signature.label(), connections, target);
-        out.printf(Locale.ROOT, "  requests    %,d  (ok %,d, errors %,d: %,d non-200, %,d transport)%n",
-                r.requests(), r.ok(), r.errors(), r.httpErrors(), r.transportErrors());
-        out.printf(Locale.ROOT, "  duration    %.2f s%s%n", r.seconds(),
+        out.printf(
+                Locale.ROOT,
+                "  requests    %,d  (ok %,d, errors %,d: %,d non-200, %,d transport)%n",
+                r.requests(),
+                r.ok(),
+                r.errors(),
+                r.httpErrors(),
+                r.transportErrors());
+        out.printf(
+                Locale.ROOT,
+                "  duration    %.2f s%s%n",
+                r.seconds(),
                 warmup.isZero() ? "" : " (after " + DurationText.of(warmup) + " warmup)");
         out.printf(Locale.ROOT, "  throughput  %,.0f req/s%n", r.throughput());
-        out.printf(Locale.ROOT, "  latency ms  p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f  (mean %.3f)%n",
-                l.p50Ms(), l.p90Ms(), l.p99Ms(), l.p999Ms(), l.maxMs(), l.meanMs());
+        out.printf(
+                Locale.ROOT,
+                "  latency ms  p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f  (mean %.3f)%n",
+                l.p50Ms(),
+                l.p90Ms(),
+                l.p99Ms(),
+                l.p999Ms(),
+                l.maxMs(),
+                l.meanMs());
         if (r.benchCpuCores() >= 0) {
-            out.printf(Locale.ROOT, "  bench CPU   %.2f cores, %.1f us/request%n", r.benchCpuCores(), r.benchCpuMicrosPerRequest());
+            out.printf(
+                    Locale.ROOT,
+                    "  bench CPU   %.2f cores, %.1f us/request%n",
+                    r.benchCpuCores(),
+                    r.benchCpuMicrosPerRequest());
         }
         if (r.serverCpuCores() >= 0) {
-            out.printf(Locale.ROOT, "  server CPU  %.2f cores, %.1f us/request%n", r.serverCpuCores(), r.serverCpuMicrosPerRequest());
+            out.printf(
+                    Locale.ROOT,
+                    "  server CPU  %.2f cores, %.1f us/request%n",
+                    r.serverCpuCores(),
+                    r.serverCpuMicrosPerRequest());
         }
         if (r.connects() > connections) {
             out.printf(Locale.ROOT, "  reconnects  %,d%n", r.connects() - connections);
         }
-        out.printf(Locale.ROOT, "  client      %s %s (%s), %d cores%n", System.getProperty("java.vm.name"),
-                Runtime.version(), System.getProperty("java.vendor"), Runtime.getRuntime().availableProcessors());
+        out.printf(
+                Locale.ROOT,
+                "  client      %s %s (%s), %d cores%n",
+                System.getProperty("java.vm.name"),
+                Runtime.version(),
+                System.getProperty("java.vendor"),
+                Runtime.getRuntime().availableProcessors());
         if (r.firstError() != null) {
             out.println("  first error " + r.firstError());
         }
@@ -399,8 +525,7 @@ public final class BenchMain implements Callable<Integer> {
 
     /** {@code 10s}, {@code 1500ms}, {@code 2m}. */
     static final class DurationText {
-        private DurationText() {
-        }
+        private DurationText() {}
 
         static String of(Duration d) {
             long ms = d.toMillis();

@@ -13,9 +13,16 @@ package org.openkms.bench;
  * @param serverCpuNanos  CPU time the server process used while measuring (utime + stime), or -1 if not measured
  * @param connects        sockets opened by the workers (= connections unless the server closed some)
  */
-public record BenchResult(long ok, long httpErrors, long transportErrors, long wallNanos, LatencyStats latency,
-                          String firstError, long cpuNanos, long serverCpuNanos,
-                          long connects) {
+public record BenchResult(
+        long ok,
+        long httpErrors,
+        long transportErrors,
+        long wallNanos,
+        LatencyStats latency,
+        String firstError,
+        long cpuNanos,
+        long serverCpuNanos,
+        long connects) {
 
     public long requests() {
         return ok + httpErrors + transportErrors;

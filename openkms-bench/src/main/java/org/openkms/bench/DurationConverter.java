@@ -63,6 +63,7 @@ final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     }
 
     private static CommandLine.TypeConversionException bad(String value) {
-        return new CommandLine.TypeConversionException("'" + value + "' is not a duration (e.g. 10s, 500ms, 2m, 1m30s)");
+        return new CommandLine.TypeConversionException(
+                "'" + value + "' is not a duration (e.g. 10s, 500ms, 2m, 1m30s)");
     }
 }

@@ -21,7 +21,7 @@ import javax.net.ssl.X509TrustManager;
  */
 final class Endpoint {
     private final String scheme;
-    private final String host;        // for connecting: no IPv6 brackets
+    private final String host; // for connecting: no IPv6 brackets
     private final int port;
     private final String hostHeader;
     private final SSLSocketFactory tls; // null for http
@@ -53,14 +53,18 @@ final class Endpoint {
         if (rawHost == null || rawHost.isEmpty()) {
             throw new IllegalArgumentException("the endpoint has no host: " + url);
         }
-        if (uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !uri.getRawPath().equals("/")
+        if (uri.getRawPath() != null
+                        && !uri.getRawPath().isEmpty()
+                        && !uri.getRawPath().equals("/")
                 || uri.getRawQuery() != null) {
-            throw new IllegalArgumentException("the endpoint must not have a path or query (KMS calls go to /): " + url);
+            throw new IllegalArgumentException(
+                    "the endpoint must not have a path or query (KMS calls go to /): " + url);
         }
         int defaultPort = scheme.equals("https") ? 443 : 80;
         int port = uri.getPort() < 0 ? defaultPort : uri.getPort();
         String hostHeader = port == defaultPort ? rawHost : rawHost + ":" + port;
-        String host = rawHost.startsWith("[") && rawHost.endsWith("]") ? rawHost.substring(1, rawHost.length() - 1) : rawHost;
+        String host =
+                rawHost.startsWith("[") && rawHost.endsWith("]") ? rawHost.substring(1, rawHost.length() - 1) : rawHost;
         return new Endpoint(scheme, host, port, hostHeader, scheme.equals("https") ? tlsFactory(insecure) : null);
     }
 
@@ -123,12 +127,10 @@ final class Endpoint {
     /** Only with --insecure: a bench against a local server with its self-signed certificate. */
     private static final class TrustAll implements X509TrustManager {
         @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
         @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
 
         @Override
         public X509Certificate[] getAcceptedIssuers() {

@@ -8,11 +8,11 @@ import java.nio.charset.StandardCharsets;
  * Reporting actions as a share of it keeps the figures comparable across machines and noisy neighbours.
  */
 final class FloorRequest {
-    private FloorRequest() {
-    }
+    private FloorRequest() {}
 
     static byte[] bytes(String hostHeader) {
         return ("GET /healthz HTTP/1.1\r\nhost: " + hostHeader + "\r\nuser-agent: " + SignedRequestEncoder.USER_AGENT
-                + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+                        + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
     }
 }

@@ -24,8 +24,18 @@ final class GetSecretValueScenario implements Scenario {
     public void prepare(Setup setup) throws IOException {
         size = setup.plaintextSize();
         String name = "bench/secret-" + UUID.randomUUID();
-        setup.api().call("CreateSecret", Map.of("SecretName", name, "VersionId", "v1", "EncryptionKeyId", setup.keyId(),
-                "SecretData", Base64.getEncoder().encodeToString(setup.randomBytes(size))));
+        setup.api()
+                .call(
+                        "CreateSecret",
+                        Map.of(
+                                "SecretName",
+                                name,
+                                "VersionId",
+                                "v1",
+                                "EncryptionKeyId",
+                                setup.keyId(),
+                                "SecretData",
+                                Base64.getEncoder().encodeToString(setup.randomBytes(size))));
         params = Map.of("SecretName", name);
     }
 

@@ -59,13 +59,13 @@ public final class HttpResponseReader {
      * @throws IOException  on a malformed response
      */
     public int read() throws IOException {
-        for (;;) {
+        for (; ; ) {
             nextLine(true);
             boolean http11 = parseStatusLine();
             long contentLength = -1;
             boolean chunked = false;
             Boolean connectionKeepAlive = null;
-            for (;;) {
+            for (; ; ) {
                 nextLine(false);
                 if (lineEnd == lineStart) {
                     break;
@@ -145,8 +145,15 @@ public final class HttpResponseReader {
         int s = lineStart;
         int len = lineEnd - lineStart;
         // "HTTP/1.1 200" at least; the reason phrase may be absent
-        if (len < 12 || buf[s] != 'H' || buf[s + 1] != 'T' || buf[s + 2] != 'T' || buf[s + 3] != 'P'
-                || buf[s + 4] != '/' || buf[s + 5] != '1' || buf[s + 6] != '.' || buf[s + 8] != ' '
+        if (len < 12
+                || buf[s] != 'H'
+                || buf[s + 1] != 'T'
+                || buf[s + 2] != 'T'
+                || buf[s + 3] != 'P'
+                || buf[s + 4] != '/'
+                || buf[s + 5] != '1'
+                || buf[s + 6] != '.'
+                || buf[s + 8] != ' '
                 || (len > 12 && buf[s + 12] != ' ')) {
             throw new IOException("malformed status line: " + lineText());
         }
@@ -163,7 +170,7 @@ public final class HttpResponseReader {
     }
 
     private void readChunked() throws IOException {
-        for (;;) {
+        for (; ; ) {
             nextLine(false);
             int end = lineEnd;
             int semi = indexOf(';', lineStart, end); // chunk extensions are ignored
@@ -226,7 +233,7 @@ public final class HttpResponseReader {
         System.arraycopy(buf, pos, body, 0, buffered);
         bodyLength = buffered;
         pos = lim;
-        for (;;) {
+        for (; ; ) {
             if (bodyLength == body.length) {
                 if (body.length >= MAX_BODY) {
                     throw new IOException("response body too large");
@@ -254,7 +261,7 @@ public final class HttpResponseReader {
      */
     private void nextLine(boolean first) throws IOException {
         int scan = pos;
-        for (;;) {
+        for (; ; ) {
             for (int i = scan; i < lim; i++) {
                 if (buf[i] == '\n') {
                     lineStart = pos;
@@ -279,8 +286,10 @@ public final class HttpResponseReader {
             }
             int r = in.read(buf, lim, buf.length - lim);
             if (r < 0) {
-                throw new EOFException(first && lim == 0 ? "connection closed by the server"
-                        : "connection closed inside the response headers");
+                throw new EOFException(
+                        first && lim == 0
+                                ? "connection closed by the server"
+                                : "connection closed inside the response headers");
             }
             lim += r;
         }

@@ -28,6 +28,7 @@ final class LoadRun {
     static final int STOP = 2;
     /** Pause after a failed connect, so a dead server is not hammered with SYNs in a tight loop. */
     private static final long CONNECT_RETRY_MILLIS = 100;
+
     private static final int MAX_ERROR_TEXT = 600;
 
     private final RequestWriter requests;
@@ -51,8 +52,16 @@ final class LoadRun {
         void write(NonceSource nonces, RequestBuffer out);
     }
 
-    LoadRun(RequestWriter requests, ServerCpu server, Endpoint endpoint, int connections, int timeoutMillis,
-            Duration warmup, Duration duration, long requestLimit, PrintStream progress) {
+    LoadRun(
+            RequestWriter requests,
+            ServerCpu server,
+            Endpoint endpoint,
+            int connections,
+            int timeoutMillis,
+            Duration warmup,
+            Duration duration,
+            long requestLimit,
+            PrintStream progress) {
         this.requests = requests;
         this.server = server;
         this.endpoint = endpoint;
@@ -112,14 +121,22 @@ final class LoadRun {
             connects += w.connection.connects();
         }
         long wall = Math.max(1, measureEnd - measureStart);
-        return new BenchResult(ok, httpErrors, transportErrors, wall, LatencyStats.of(all), firstError.get(),
+        return new BenchResult(
+                ok,
+                httpErrors,
+                transportErrors,
+                wall,
+                LatencyStats.of(all),
+                firstError.get(),
                 cpuStart < 0 || cpuEnd < 0 ? -1 : cpuEnd - cpuStart,
-                serverCpuStart < 0 || serverCpuEnd < 0 ? -1 : serverCpuEnd - serverCpuStart, connects);
+                serverCpuStart < 0 || serverCpuEnd < 0 ? -1 : serverCpuEnd - serverCpuStart,
+                connects);
     }
 
     private void error(String text) {
         if (firstError.get() == null && phase == MEASURE) {
-            firstError.compareAndSet(null, text.length() > MAX_ERROR_TEXT ? text.substring(0, MAX_ERROR_TEXT) + "…" : text);
+            firstError.compareAndSet(
+                    null, text.length() > MAX_ERROR_TEXT ? text.substring(0, MAX_ERROR_TEXT) + "…" : text);
         }
     }
 
@@ -157,7 +174,7 @@ final class LoadRun {
             long lastTotal = 0;
             long lastTick = phaseStart;
             long nextTick = phaseStart + TimeUnit.SECONDS.toNanos(1);
-            for (;;) {
+            for (; ; ) {
                 long now = System.nanoTime();
                 long until = Math.min(nextTick, deadline);
                 if (until > now && done.await(until - now, TimeUnit.NANOSECONDS)) {
@@ -186,10 +203,18 @@ final class LoadRun {
                 return;
             }
             String of = warming ? "/" + seconds(warmup) : duration != null ? "/" + seconds(duration) : "";
-            String count = !warming && requestLimit > 0 ? String.format(Locale.ROOT, "%,d/%,d", total, requestLimit)
+            String count = !warming && requestLimit > 0
+                    ? String.format(Locale.ROOT, "%,d/%,d", total, requestLimit)
                     : String.format(Locale.ROOT, "%,d", total);
-            String text = String.format(Locale.ROOT, "%s %3.0fs%s  requests %s  %,.0f req/s  errors %,d",
-                    warming ? "warmup " : "running", elapsedNanos / 1e9, of, count, rps, errors);
+            String text = String.format(
+                    Locale.ROOT,
+                    "%s %3.0fs%s  requests %s  %,.0f req/s  errors %,d",
+                    warming ? "warmup " : "running",
+                    elapsedNanos / 1e9,
+                    of,
+                    count,
+                    rps,
+                    errors);
             int pad = Math.max(0, width - text.length());
             width = text.length();
             progress.print("\r" + text + " ".repeat(pad));
@@ -243,7 +268,7 @@ final class LoadRun {
 
         private void loop() {
             int seen = -1;
-            for (;;) {
+            for (; ; ) {
                 int p = phase;
                 if (p == STOP) {
                     return;
@@ -281,7 +306,8 @@ final class LoadRun {
                     } else {
                         httpErrors++;
                         if (firstError.get() == null) {
-                            error("HTTP " + status + ": " + connection.response().bodyString());
+                            error("HTTP " + status + ": "
+                                    + connection.response().bodyString());
                         }
                     }
                 } catch (IOException e) {

@@ -27,10 +27,12 @@ final class RamUserPrincipal implements AutoCloseable {
 
     /** @param root a client signing with the root AccessKey in RPC mode (its Version parameter can be overridden) */
     static RamUserPrincipal create(ApiClient root, String action, String keyId) throws IOException {
-        RamUserPrincipal p = new RamUserPrincipal(root, UUID.randomUUID().toString().substring(0, 8));
+        RamUserPrincipal p =
+                new RamUserPrincipal(root, UUID.randomUUID().toString().substring(0, 8));
         String resource = keyId == null ? "*" : "acs:kms:*:*:key/" + keyId;
         String doc = "{\"Version\":\"1\",\"Statement\":["
-                + "{\"Effect\":\"Allow\",\"Action\":[\"kms:" + action + "\",\"kms:DescribeRegions\"],\"Resource\":[\"" + resource
+                + "{\"Effect\":\"Allow\",\"Action\":[\"kms:" + action + "\",\"kms:DescribeRegions\"],\"Resource\":[\""
+                + resource
                 + "\"],\"Condition\":{\"IpAddress\":{\"acs:SourceIp\":[\"127.0.0.0/8\"]}}},"
                 + "{\"Effect\":\"Deny\",\"Action\":[\"kms:Delete*\",\"kms:ScheduleKeyDeletion\"],\"Resource\":[\"*\"]}]}";
         p.ram("CreateUser", Map.of("UserName", p.userName));

@@ -23,8 +23,7 @@ public final class Scenarios {
         register("GetSecretValue", GetSecretValueScenario::new);
     }
 
-    private Scenarios() {
-    }
+    private Scenarios() {}
 
     static void register(String action, Supplier<Scenario> factory) {
         REGISTRY.put(action, factory);
@@ -61,8 +60,8 @@ public final class Scenarios {
         @Override
         public void prepare(Setup setup) {
             size = setup.plaintextSize();
-            params = Map.of("KeyId", setup.keyId(),
-                    "Plaintext", Base64.getEncoder().encodeToString(setup.randomBytes(size)));
+            params = Map.of(
+                    "KeyId", setup.keyId(), "Plaintext", Base64.getEncoder().encodeToString(setup.randomBytes(size)));
         }
 
         @Override
@@ -89,8 +88,14 @@ public final class Scenarios {
         @Override
         public void prepare(Setup setup) throws IOException {
             size = setup.plaintextSize();
-            JsonNode r = setup.api().call("Encrypt", Map.of("KeyId", setup.keyId(),
-                    "Plaintext", Base64.getEncoder().encodeToString(setup.randomBytes(size))));
+            JsonNode r = setup.api()
+                    .call(
+                            "Encrypt",
+                            Map.of(
+                                    "KeyId",
+                                    setup.keyId(),
+                                    "Plaintext",
+                                    Base64.getEncoder().encodeToString(setup.randomBytes(size))));
             params = Map.of("CiphertextBlob", ApiClient.field(r, "CiphertextBlob"));
         }
 

@@ -26,6 +26,7 @@ final class ServerCpu {
      * fixed ABI value independent of CONFIG_HZ); Java cannot call sysconf(_SC_CLK_TCK) without native access.
      */
     static final long TICKS_PER_SECOND = 100;
+
     private static final Path PROC = Path.of("/proc");
 
     private final long pid;
@@ -67,7 +68,8 @@ final class ServerCpu {
     /** utime + stime of the process in nanoseconds, or -1 when it cannot be read (it exited). */
     long cpuNanos() {
         try {
-            return parseStatCpuTicks(Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"), StandardCharsets.US_ASCII))
+            return parseStatCpuTicks(Files.readString(
+                            PROC.resolve(Long.toString(pid)).resolve("stat"), StandardCharsets.US_ASCII))
                     * (1_000_000_000L / TICKS_PER_SECOND);
         } catch (IOException | RuntimeException e) {
             return -1;

@@ -41,7 +41,11 @@ final class SignedRequestEncoder {
         if (scheme == SignatureScheme.ACS3) {
             SignedAcs3Request r = signer.signAcs3(METHOD, hostHeader, action, params, now, nonces.next(), null, null);
             String query = r.queryString(); // written as "/?" + query without concatenating a String
-            out.ascii(METHOD).ascii(query.isEmpty() ? " /" : " /?").ascii(query).ascii(" HTTP/1.1").crlf();
+            out.ascii(METHOD)
+                    .ascii(query.isEmpty() ? " /" : " /?")
+                    .ascii(query)
+                    .ascii(" HTTP/1.1")
+                    .crlf();
             for (Map.Entry<String, String> h : r.headers().entrySet()) {
                 out.header(h.getKey(), h.getValue()); // includes "host", exactly as signed
             }

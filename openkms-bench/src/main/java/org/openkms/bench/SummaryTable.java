@@ -6,28 +6,41 @@ import java.util.Locale;
 
 /** The closing table: one row per measured load, with its rate as a share of the HTTP floor and CPU per request. */
 final class SummaryTable {
-    private SummaryTable() {
-    }
+    private SummaryTable() {}
 
     static void print(PrintStream out, List<BenchMain.Measured> runs, BenchResult floor, boolean serverCpuKnown) {
-        int width = Math.max(24, runs.stream().mapToInt(m -> m.label().length()).max().orElse(0));
+        int width = Math.max(
+                24, runs.stream().mapToInt(m -> m.label().length()).max().orElse(0));
         String head = "%-" + width + "s %10s %8s %8s %8s %14s %13s%n";
         out.println();
         out.printf(Locale.ROOT, head, "load", "req/s", "p50 ms", "p99 ms", "x floor", "server us/req", "bench us/req");
         for (BenchMain.Measured m : runs) {
             BenchResult r = m.result();
             LatencyStats l = r.latency();
-            String ratio = floor == null || floor.throughput() <= 0 ? "-"
+            String ratio = floor == null || floor.throughput() <= 0
+                    ? "-"
                     : String.format(Locale.ROOT, "%.2f", r.throughput() / floor.throughput());
-            out.printf(Locale.ROOT, "%-" + width + "s %10s %8.3f %8.3f %8s %14s %13s%n", m.label(),
-                    String.format(Locale.ROOT, "%,.0f", r.throughput()), l.p50Ms(), l.p99Ms(), ratio,
-                    micros(r.serverCpuMicrosPerRequest()), micros(r.benchCpuMicrosPerRequest()));
+            out.printf(
+                    Locale.ROOT,
+                    "%-" + width + "s %10s %8.3f %8.3f %8s %14s %13s%n",
+                    m.label(),
+                    String.format(Locale.ROOT, "%,.0f", r.throughput()),
+                    l.p50Ms(),
+                    l.p99Ms(),
+                    ratio,
+                    micros(r.serverCpuMicrosPerRequest()),
+                    micros(r.benchCpuMicrosPerRequest()));
         }
         if (!serverCpuKnown) {
-            out.println("server CPU not measured: the endpoint is not a local process this user can read (see --server-pid)");
+            out.println(
+                    "server CPU not measured: the endpoint is not a local process this user can read (see --server-pid)");
         }
-        out.printf(Locale.ROOT, "load average %s, %d cores, bench JDK %s%n", LoadAverage.read(),
-                Runtime.getRuntime().availableProcessors(), Runtime.version());
+        out.printf(
+                Locale.ROOT,
+                "load average %s, %d cores, bench JDK %s%n",
+                LoadAverage.read(),
+                Runtime.getRuntime().availableProcessors(),
+                Runtime.version());
         out.flush();
     }
 
@@ -37,12 +50,13 @@ final class SummaryTable {
 
     /** /proc/loadavg's first three fields, or "unknown": a busy neighbour explains a bad run. */
     static final class LoadAverage {
-        private LoadAverage() {
-        }
+        private LoadAverage() {}
 
         static String read() {
             try {
-                String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim().split(" ");
+                String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg"))
+                        .trim()
+                        .split(" ");
                 return f[0] + " " + f[1] + " " + f[2];
             } catch (java.io.IOException | RuntimeException e) {
                 return "unknown";

@@ -27,7 +27,8 @@ class CliTest {
         assertThat(DurationConverter.parse("0")).isEqualTo(Duration.ZERO);
         assertThat(DurationConverter.parse("PT3S")).isEqualTo(Duration.ofSeconds(3));
         for (String bad : new String[] {"", "s", "10x", "ten seconds", "-5s"}) {
-            assertThatThrownBy(() -> DurationConverter.parse(bad)).as(bad)
+            assertThatThrownBy(() -> DurationConverter.parse(bad))
+                    .as(bad)
                     .isInstanceOf(CommandLine.TypeConversionException.class);
         }
     }
@@ -35,14 +36,18 @@ class CliTest {
     @Test
     void credentialsFromOptionsThenEnvironmentThenDataDir(@TempDir Path dir) throws IOException {
         Map<String, String> env = Map.of("OPENKMS_ACCESS_KEY_ID", "envId", "OPENKMS_ACCESS_KEY_SECRET", "envSecret");
-        assertThat(Credentials.resolve("optId", "optSecret", env, dir).accessKeyId()).isEqualTo("optId");
+        assertThat(Credentials.resolve("optId", "optSecret", env, dir).accessKeyId())
+                .isEqualTo("optId");
         assertThat(Credentials.resolve(null, null, env, dir).accessKeySecret()).isEqualTo("envSecret");
         assertThatThrownBy(() -> Credentials.resolve("only-id", null, env, dir))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("go together");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("go together");
         assertThatThrownBy(() -> Credentials.resolve(null, null, Map.of(), dir))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("root-credentials");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("root-credentials");
 
-        Files.writeString(dir.resolve("root-credentials"),
+        Files.writeString(
+                dir.resolve("root-credentials"),
                 "OPENKMS_ACCESS_KEY_ID=LTAIfile\nOPENKMS_ACCESS_KEY_SECRET=fileSecret=with=equals\n");
         Credentials fromFile = Credentials.resolve(null, null, Map.of("OPENKMS_ACCESS_KEY_ID", "half"), dir);
         assertThat(fromFile.accessKeyId()).isEqualTo("LTAIfile");
@@ -64,22 +69,43 @@ class CliTest {
 
     @Test
     void scenariosByName() {
-        assertThat(Scenarios.names()).startsWith("Encrypt", "Decrypt", "GenerateDataKey", "DescribeKey",
-                "AsymmetricSign", "AsymmetricVerify", "AsymmetricDecrypt");
-        assertThat(Scenarios.names()).contains("AsymmetricSign-EC_P256", "AsymmetricVerify-EC_SM2", "AsymmetricDecrypt-RSA_3072");
+        assertThat(Scenarios.names())
+                .startsWith(
+                        "Encrypt",
+                        "Decrypt",
+                        "GenerateDataKey",
+                        "DescribeKey",
+                        "AsymmetricSign",
+                        "AsymmetricVerify",
+                        "AsymmetricDecrypt");
+        assertThat(Scenarios.names())
+                .contains("AsymmetricSign-EC_P256", "AsymmetricVerify-EC_SM2", "AsymmetricDecrypt-RSA_3072");
         assertThat(Scenarios.names()).contains("GetSecretValue");
         assertThat(Scenarios.create("decrypt").action()).isEqualTo("Decrypt");
         assertThat(Scenarios.create("asymmetricsign-ec_p256k").action()).isEqualTo("AsymmetricSign");
-        assertThat(Scenarios.create("AsymmetricSign-EC_P256").needsSymmetricKey()).isFalse();
-        assertThatThrownBy(() -> Scenarios.create("AsymmetricSign-RSA_1024")).isInstanceOf(IllegalArgumentException.class)
+        assertThat(Scenarios.create("AsymmetricSign-EC_P256").needsSymmetricKey())
+                .isFalse();
+        assertThatThrownBy(() -> Scenarios.create("AsymmetricSign-RSA_1024"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("Encrypt, Decrypt");
     }
 
     @Test
     void optionsParse() {
         BenchMain m = new BenchMain();
-        new CommandLine(m).setCaseInsensitiveEnumValuesAllowed(true).parseArgs("--signature", "RPC", "-c", "4",
-                "--requests", "1000", "--warmup", "0", "--endpoint", "http://127.0.0.1:1");
+        new CommandLine(m)
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .parseArgs(
+                        "--signature",
+                        "RPC",
+                        "-c",
+                        "4",
+                        "--requests",
+                        "1000",
+                        "--warmup",
+                        "0",
+                        "--endpoint",
+                        "http://127.0.0.1:1");
         assertThat(m.signature).isEqualTo(SignatureScheme.RPC);
         assertThat(m.connections).isEqualTo(4);
         assertThat(m.requests).isEqualTo(1000L);
@@ -91,10 +117,20 @@ class CliTest {
 
     @Test
     void usageErrorsExitWith2() {
-        assertThat(BenchMain.commandLine().execute("--duration", "10s", "--requests", "5", "--access-key-id", "a",
-                "--access-key-secret", "b")).isEqualTo(2);
-        assertThat(BenchMain.commandLine().execute("--action", "Nope", "--access-key-id", "a",
-                "--access-key-secret", "b")).isEqualTo(2);
+        assertThat(BenchMain.commandLine()
+                        .execute(
+                                "--duration",
+                                "10s",
+                                "--requests",
+                                "5",
+                                "--access-key-id",
+                                "a",
+                                "--access-key-secret",
+                                "b"))
+                .isEqualTo(2);
+        assertThat(BenchMain.commandLine()
+                        .execute("--action", "Nope", "--access-key-id", "a", "--access-key-secret", "b"))
+                .isEqualTo(2);
         assertThat(BenchMain.commandLine().execute("--signature", "acs9")).isEqualTo(2);
     }
 }

@@ -57,9 +57,14 @@ class HttpResponseReaderTest {
         StringBuilder all = new StringBuilder();
         for (int i = 0; i < 50; i++) {
             String body = "response-" + i;
-            all.append("HTTP/1.1 ").append(i % 2 == 0 ? "200 OK" : "400 Bad Request").append("\r\n")
-                    .append("content-length: ").append(body.length()).append("\r\n")
-                    .append("X-Other: x\r\n\r\n").append(body);
+            all.append("HTTP/1.1 ")
+                    .append(i % 2 == 0 ? "200 OK" : "400 Bad Request")
+                    .append("\r\n")
+                    .append("content-length: ")
+                    .append(body.length())
+                    .append("\r\n")
+                    .append("X-Other: x\r\n\r\n")
+                    .append(body);
         }
         HttpResponseReader r = new HttpResponseReader(stream(all.toString()), 64);
         for (int i = 0; i < 50; i++) {
@@ -71,8 +76,8 @@ class HttpResponseReaderTest {
 
     @Test
     void headerNamesAreCaseInsensitiveAndValuesTrimmed() throws IOException {
-        HttpResponseReader r = new HttpResponseReader(stream("HTTP/1.1 200 OK\r\n"
-                + "CONTENT-LENGTH:    5   \r\n\r\nhello"));
+        HttpResponseReader r =
+                new HttpResponseReader(stream("HTTP/1.1 200 OK\r\n" + "CONTENT-LENGTH:    5   \r\n\r\nhello"));
         assertThat(r.read()).isEqualTo(200);
         assertThat(r.bodyString()).isEqualTo("hello");
     }
@@ -131,8 +136,8 @@ class HttpResponseReaderTest {
 
     @Test
     void connectionCloseAndHttp10EndKeepAlive() throws IOException {
-        HttpResponseReader close = new HttpResponseReader(stream(
-                "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok"));
+        HttpResponseReader close =
+                new HttpResponseReader(stream("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok"));
         close.read();
         assertThat(close.keepAlive()).isFalse();
 
@@ -140,8 +145,8 @@ class HttpResponseReaderTest {
         http10.read();
         assertThat(http10.keepAlive()).isFalse();
 
-        HttpResponseReader http10KeepAlive = new HttpResponseReader(stream(
-                "HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 2\r\n\r\nok"));
+        HttpResponseReader http10KeepAlive = new HttpResponseReader(
+                stream("HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 2\r\n\r\nok"));
         http10KeepAlive.read();
         assertThat(http10KeepAlive.keepAlive()).isTrue();
     }
@@ -156,8 +161,8 @@ class HttpResponseReaderTest {
 
     @Test
     void interimResponsesAreSkippedAndBareLfTolerated() throws IOException {
-        HttpResponseReader r = new HttpResponseReader(stream("HTTP/1.1 100 Continue\r\n\r\n"
-                + "HTTP/1.1 200 OK\nContent-Length: 3\n\nabc"));
+        HttpResponseReader r = new HttpResponseReader(
+                stream("HTTP/1.1 100 Continue\r\n\r\n" + "HTTP/1.1 200 OK\nContent-Length: 3\n\nabc"));
         assertThat(r.read()).isEqualTo(200);
         assertThat(r.bodyString()).isEqualTo("abc");
     }
@@ -172,27 +177,39 @@ class HttpResponseReaderTest {
     @Test
     void malformedResponsesAreRejected() {
         assertThatThrownBy(() -> new HttpResponseReader(stream("SSH-2.0-OpenSSH\r\n\r\n")).read())
-                .isInstanceOf(IOException.class).hasMessageContaining("status line");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("status line");
         assertThatThrownBy(() -> new HttpResponseReader(stream("HTTP/1.1 2x0 OK\r\n\r\n")).read())
-                .isInstanceOf(IOException.class).hasMessageContaining("status line");
-        assertThatThrownBy(() -> new HttpResponseReader(stream("HTTP/1.1 200 OK\r\nContent-Length: abc\r\n\r\n")).read())
-                .isInstanceOf(IOException.class).hasMessageContaining("Content-Length");
-        assertThatThrownBy(() -> new HttpResponseReader(stream(
-                "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")).read())
-                .isInstanceOf(IOException.class).hasMessageContaining("chunk size");
-        assertThatThrownBy(() -> new HttpResponseReader(stream(
-                "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcX\r\n0\r\n\r\n")).read())
-                .isInstanceOf(IOException.class).hasMessageContaining("CRLF");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("status line");
+        assertThatThrownBy(
+                        () -> new HttpResponseReader(stream("HTTP/1.1 200 OK\r\nContent-Length: abc\r\n\r\n")).read())
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("Content-Length");
+        assertThatThrownBy(() -> new HttpResponseReader(
+                                stream("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"))
+                        .read())
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("chunk size");
+        assertThatThrownBy(() -> new HttpResponseReader(
+                                stream("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcX\r\n0\r\n\r\n"))
+                        .read())
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("CRLF");
     }
 
     @Test
     void truncatedResponsesAreEofErrors() {
-        assertThatThrownBy(() -> new HttpResponseReader(stream("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc")).read())
-                .isInstanceOf(EOFException.class).hasMessageContaining("body");
+        assertThatThrownBy(
+                        () -> new HttpResponseReader(stream("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc")).read())
+                .isInstanceOf(EOFException.class)
+                .hasMessageContaining("body");
         assertThatThrownBy(() -> new HttpResponseReader(stream("HTTP/1.1 200 OK\r\nContent-Le")).read())
-                .isInstanceOf(EOFException.class).hasMessageContaining("headers");
-        assertThatThrownBy(() -> new HttpResponseReader(stream(
-                "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab")).read())
+                .isInstanceOf(EOFException.class)
+                .hasMessageContaining("headers");
+        assertThatThrownBy(() -> new HttpResponseReader(
+                                stream("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab"))
+                        .read())
                 .isInstanceOf(EOFException.class);
     }
 }

@@ -52,8 +52,8 @@ class LatencyStatsTest {
     @Test
     void roundsToMicrosecondsAndClampsExtremes() {
         Histogram h = LatencyStats.newHistogram();
-        LatencyStats.record(h, 0);          // below 1 µs -> 1 µs
-        LatencyStats.record(h, 1_499);      // 1.499 µs -> 1 µs
+        LatencyStats.record(h, 0); // below 1 µs -> 1 µs
+        LatencyStats.record(h, 1_499); // 1.499 µs -> 1 µs
         LatencyStats.record(h, Long.MAX_VALUE / 2); // absurd -> clamped, not an exception
         LatencyStats s = LatencyStats.of(h);
         assertThat(s.minMs()).isEqualTo(0.001);

@@ -22,8 +22,8 @@ class SignedRequestEncoderTest {
     private static final Map<String, String> PARAMS = Map.of("KeyId", "key-1", "Plaintext", "aGVsbG8+/w==");
 
     /** Request line, lower-cased headers, and what follows the blank line. */
-    private record Parsed(String method, String path, Map<String, String> query, Map<String, String> headers, String rest) {
-    }
+    private record Parsed(
+            String method, String path, Map<String, String> query, Map<String, String> headers, String rest) {}
 
     private static Parsed parse(RequestBuffer b) {
         String text = new String(b.array(), 0, b.length(), StandardCharsets.US_ASCII);
@@ -36,16 +36,22 @@ class SignedRequestEncoderTest {
         Map<String, String> headers = new LinkedHashMap<>();
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
-            headers.put(lines[i].substring(0, colon).toLowerCase(), lines[i].substring(colon + 1).trim());
+            headers.put(
+                    lines[i].substring(0, colon).toLowerCase(),
+                    lines[i].substring(colon + 1).trim());
         }
-        return new Parsed(requestLine[0], q < 0 ? target : target.substring(0, q),
-                q < 0 ? Map.of() : PercentEncoding.decodeForm(target.substring(q + 1)), headers, text.substring(end + 4));
+        return new Parsed(
+                requestLine[0],
+                q < 0 ? target : target.substring(0, q),
+                q < 0 ? Map.of() : PercentEncoding.decodeForm(target.substring(q + 1)),
+                headers,
+                text.substring(end + 4));
     }
 
     @Test
     void acs3RequestVerifiesLikeTheServerDoes() {
-        SignedRequestEncoder e = new SignedRequestEncoder(new RequestSigner("LTAIbench", SECRET), SignatureScheme.ACS3,
-                "127.0.0.1:18090");
+        SignedRequestEncoder e = new SignedRequestEncoder(
+                new RequestSigner("LTAIbench", SECRET), SignatureScheme.ACS3, "127.0.0.1:18090");
         RequestBuffer b = new RequestBuffer(16); // also exercises growth
         e.encode("Encrypt", PARAMS, new NonceSource(1), b);
         Parsed p = parse(b);
@@ -53,40 +59,52 @@ class SignedRequestEncoderTest {
         assertThat(p.path()).isEqualTo("/");
         assertThat(p.query()).isEqualTo(PARAMS);
         assertThat(p.rest()).isEmpty();
-        assertThat(p.headers()).containsEntry("host", "127.0.0.1:18090").containsEntry("x-acs-action", "Encrypt")
-                .containsEntry("x-acs-version", "2016-01-20").containsEntry("content-length", "0")
+        assertThat(p.headers())
+                .containsEntry("host", "127.0.0.1:18090")
+                .containsEntry("x-acs-action", "Encrypt")
+                .containsEntry("x-acs-version", "2016-01-20")
+                .containsEntry("content-length", "0")
                 .containsEntry("x-acs-content-sha256", Acs3Signature.EMPTY_BODY_SHA256);
         assertThat(p.headers().get("x-acs-signature-nonce")).matches("[0-9a-f]{32}");
 
         AuthorizationHeader auth = AuthorizationHeader.parse(p.headers().get("authorization"));
         assertThat(auth.accessKeyId()).isEqualTo("LTAIbench");
         List<String> signed = auth.signedHeaders();
-        String expected = Acs3Signature.sign(Acs3Signature.stringToSign(Acs3Signature.canonicalRequest(p.method(),
-                p.path(), p.query(), signed, p.headers(), Acs3Signature.EMPTY_BODY_SHA256)), SECRET);
+        String expected = Acs3Signature.sign(
+                Acs3Signature.stringToSign(Acs3Signature.canonicalRequest(
+                        p.method(), p.path(), p.query(), signed, p.headers(), Acs3Signature.EMPTY_BODY_SHA256)),
+                SECRET);
         assertThat(auth.signature()).isEqualTo(expected);
     }
 
     @Test
     void rpcRequestVerifiesLikeTheServerDoes() {
-        SignedRequestEncoder e = new SignedRequestEncoder(new RequestSigner("LTAIbench", SECRET), SignatureScheme.RPC,
-                "localhost:8080");
+        SignedRequestEncoder e =
+                new SignedRequestEncoder(new RequestSigner("LTAIbench", SECRET), SignatureScheme.RPC, "localhost:8080");
         RequestBuffer b = new RequestBuffer();
         e.encode("Encrypt", PARAMS, new NonceSource(2), b);
         Parsed p = parse(b);
         assertThat(p.method()).isEqualTo("POST");
-        assertThat(p.headers()).containsEntry("host", "localhost:8080").containsEntry("content-length", "0")
+        assertThat(p.headers())
+                .containsEntry("host", "localhost:8080")
+                .containsEntry("content-length", "0")
                 .doesNotContainKey("authorization");
-        assertThat(p.query()).containsEntry("Action", "Encrypt").containsEntry("KeyId", "key-1")
-                .containsEntry("Plaintext", "aGVsbG8+/w==").containsEntry("AccessKeyId", "LTAIbench")
+        assertThat(p.query())
+                .containsEntry("Action", "Encrypt")
+                .containsEntry("KeyId", "key-1")
+                .containsEntry("Plaintext", "aGVsbG8+/w==")
+                .containsEntry("AccessKeyId", "LTAIbench")
                 .containsKeys("Timestamp", "SignatureNonce", "Signature");
-        assertThat(RpcSignature.verify("POST", p.query(), SECRET, p.query().get("Signature"))).isTrue();
-        assertThat(RpcSignature.verify("POST", p.query(), "wrong", p.query().get("Signature"))).isFalse();
+        assertThat(RpcSignature.verify("POST", p.query(), SECRET, p.query().get("Signature")))
+                .isTrue();
+        assertThat(RpcSignature.verify("POST", p.query(), "wrong", p.query().get("Signature")))
+                .isFalse();
     }
 
     @Test
     void everyRequestHasAFreshNonce() {
-        SignedRequestEncoder e = new SignedRequestEncoder(new RequestSigner("LTAIbench", SECRET), SignatureScheme.ACS3,
-                "h");
+        SignedRequestEncoder e =
+                new SignedRequestEncoder(new RequestSigner("LTAIbench", SECRET), SignatureScheme.ACS3, "h");
         NonceSource nonces = new NonceSource();
         RequestBuffer b = new RequestBuffer();
         Set<String> seen = new HashSet<>();

@@ -56,10 +56,19 @@ class AccountConformanceTest {
     @Test
     void unknownOperationThroughTheV2GenericCall() {
         V2Api v2 = server.v2();
-        Params params = new Params().setAction("NoSuchOperation").setVersion("2016-01-20").setProtocol("HTTPS")
-                .setPathname("/").setMethod("POST").setAuthType("AK").setStyle("RPC").setReqBodyType("formData")
+        Params params = new Params()
+                .setAction("NoSuchOperation")
+                .setVersion("2016-01-20")
+                .setProtocol("HTTPS")
+                .setPathname("/")
+                .setMethod("POST")
+                .setAuthType("AK")
+                .setStyle("RPC")
+                .setReqBodyType("formData")
                 .setBodyType("json");
-        ApiException e = expectError("InvalidAction.NotFound", 404,
+        ApiException e = expectError(
+                "InvalidAction.NotFound",
+                404,
                 () -> v2.call(() -> v2.client().callApi(params, new OpenApiRequest(), new RuntimeOptions())));
         assertThat(e.rawBody()).contains("InvalidAction.NotFound");
     }

@@ -77,7 +77,8 @@ class AliasConformanceTest {
             assertThat(a.aliasArn()).isEqualTo(aliasArn(a.aliasName()));
         });
         // The key ARN works as KeyId too.
-        assertThat(sdk.listAliasesByKeyId(keyArn(keyId), null, null).totalCount()).isEqualTo(3);
+        assertThat(sdk.listAliasesByKeyId(keyArn(keyId), null, null).totalCount())
+                .isEqualTo(3);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -123,7 +124,9 @@ class AliasConformanceTest {
         assertThat(sdk.describeKey(alias).keyId()).isEqualTo(second);
         assertThat(sdk.encrypt(alias, "aGVsbG8=").keyId()).isEqualTo(second);
         assertThat(sdk.listAliasesByKeyId(first, null, null).items()).isEmpty();
-        assertThat(sdk.listAliasesByKeyId(second, null, null).items()).extracting(Alias::aliasName).containsExactly(alias);
+        assertThat(sdk.listAliasesByKeyId(second, null, null).items())
+                .extracting(Alias::aliasName)
+                .containsExactly(alias);
         // Ciphertexts name their key version, not the alias.
         assertThat(sdk.decrypt(blob).keyId()).isEqualTo(first);
 
@@ -186,7 +189,8 @@ class AliasConformanceTest {
         String disabled = sdk.newKey();
         sdk.disableKey(disabled);
         sdk.createAlias(uniqueAlias(), disabled);
-        String external = sdk.createKey(new KmsApi.CreateKey().origin("EXTERNAL")).keyId();
+        String external =
+                sdk.createKey(new KmsApi.CreateKey().origin("EXTERNAL")).keyId();
         sdk.createAlias(uniqueAlias(), external);
         String pending = sdk.newKey();
         sdk.scheduleKeyDeletion(pending, 7);
@@ -238,7 +242,8 @@ class AliasConformanceTest {
         List<KmsApi> sdks = server.matrix();
         String keyId = server.v2().newKey();
         String alias = uniqueAlias();
-        Map<String, Integer> outcomes = KeyLifecycleConformanceTest.race(24, i -> sdks.get(i % sdks.size()).createAlias(alias, keyId));
+        Map<String, Integer> outcomes = KeyLifecycleConformanceTest.race(
+                24, i -> sdks.get(i % sdks.size()).createAlias(alias, keyId));
         assertThat(outcomes).containsExactlyInAnyOrderEntriesOf(Map.of("ok", 1, "400 AliasAlreadyExists", 23));
         assertThat(server.v2().describeKey(alias).keyId()).isEqualTo(keyId);
     }

@@ -22,8 +22,10 @@ public final class ApiException extends RuntimeException {
     private final String rawBody;
     private final boolean serverSide;
 
-    public ApiException(String sdk, String code, int status, String message, String requestId, String rawBody, boolean serverSide) {
-        super(sdk + ": HTTP " + status + " " + code + " — " + message + " [RequestId " + requestId + "] body=" + rawBody);
+    public ApiException(
+            String sdk, String code, int status, String message, String requestId, String rawBody, boolean serverSide) {
+        super(sdk + ": HTTP " + status + " " + code + " — " + message + " [RequestId " + requestId + "] body="
+                + rawBody);
         this.sdk = sdk;
         this.code = code;
         this.status = status;

@@ -28,14 +28,26 @@ public interface AsymmetricApi {
 
     void deleteKeyMaterial(String keyId);
 
-    Exported exportDataKey(String ciphertextBlob, Map<String, String> context, String publicKeyBlob, String wrappingAlgorithm,
-                           String wrappingKeySpec);
+    Exported exportDataKey(
+            String ciphertextBlob,
+            Map<String, String> context,
+            String publicKeyBlob,
+            String wrappingAlgorithm,
+            String wrappingKeySpec);
 
-    Exported generateAndExportDataKey(String keyId, Integer numberOfBytes, String publicKeyBlob, String wrappingAlgorithm,
-                                      String wrappingKeySpec);
+    Exported generateAndExportDataKey(
+            String keyId,
+            Integer numberOfBytes,
+            String publicKeyBlob,
+            String wrappingAlgorithm,
+            String wrappingKeySpec);
 
-    KmsApi.Encrypted reEncryptFromAsymmetric(String ciphertextBlob, String sourceKeyId, String sourceKeyVersionId,
-                                             String sourceEncryptionAlgorithm, String destinationKeyId);
+    KmsApi.Encrypted reEncryptFromAsymmetric(
+            String ciphertextBlob,
+            String sourceKeyId,
+            String sourceKeyVersionId,
+            String sourceEncryptionAlgorithm,
+            String destinationKeyId);
 
     Mac generateMac(String keyId, String algorithm, String message);
 
@@ -51,22 +63,16 @@ public interface AsymmetricApi {
         throw new IllegalArgumentException("unknown SDK configuration " + api.name());
     }
 
-    record Signed(String value, String keyId, String keyVersionId) {
-    }
+    record Signed(String value, String keyId, String keyVersionId) {}
 
-    record Verified(Boolean value, String keyId, String keyVersionId) {
-    }
+    record Verified(Boolean value, String keyId, String keyVersionId) {}
 
-    record PublicKey(String publicKey, String keyId, String keyVersionId) {
-    }
+    record PublicKey(String publicKey, String keyId, String keyVersionId) {}
 
-    record ImportParameters(String importToken, String publicKey, String keyId, String tokenExpireTime) {
-    }
+    record ImportParameters(String importToken, String publicKey, String keyId, String tokenExpireTime) {}
 
     /** ExportDataKey leaves ciphertextBlob null. */
-    record Exported(String exportedDataKey, String ciphertextBlob, String keyId, String keyVersionId) {
-    }
+    record Exported(String exportedDataKey, String ciphertextBlob, String keyId, String keyVersionId) {}
 
-    record Mac(String mac, String algorithm, String keyId) {
-    }
+    record Mac(String mac, String algorithm, String keyId) {}
 }

@@ -49,17 +49,22 @@ class AsymmetricRestartConformanceTest {
 
         KeyMeta sm2 = v2.createKey(new CreateKey().keySpec("EC_SM2").keyUsage("SIGN/VERIFY"));
         String sm2Pem = api.getPublicKey(sm2.keyId(), sm2.primaryKeyVersion()).publicKey();
-        String sm2Sig = api.asymmetricSign(sm2.keyId(), sm2.primaryKeyVersion(), "SM2DSA", digest, null).value();
+        String sm2Sig = api.asymmetricSign(sm2.keyId(), sm2.primaryKeyVersion(), "SM2DSA", digest, null)
+                .value();
         KeyMeta rsa = v2.createKey(new CreateKey().keySpec("RSA_2048").keyUsage("ENCRYPT/DECRYPT"));
         byte[] secret = randomBytes(32);
-        String rsaCt = api.asymmetricEncrypt(rsa.keyId(), rsa.primaryKeyVersion(), "RSAES_OAEP_SHA_256", b64(secret)).ciphertextBlob();
+        String rsaCt = api.asymmetricEncrypt(rsa.keyId(), rsa.primaryKeyVersion(), "RSAES_OAEP_SHA_256", b64(secret))
+                .ciphertextBlob();
         KeyMeta hmac = v2.createKey(new CreateKey().keySpec("HMAC_SHA_256"));
         String message = b64(randomBytes(16));
         String mac = api.generateMac(hmac.keyId(), "HMAC_SHA_256", message).mac();
         KeyMeta external = v2.createKey(new CreateKey().origin("EXTERNAL"));
-        AsymmetricApi.ImportParameters p = api.getParametersForImport(external.keyId(), "RSAES_OAEP_SHA_256", "RSA_2048");
+        AsymmetricApi.ImportParameters p =
+                api.getParametersForImport(external.keyId(), "RSAES_OAEP_SHA_256", "RSA_2048");
         Cipher oaep = Cipher.getInstance("RSA/ECB/OAEPPadding");
-        oaep.init(Cipher.ENCRYPT_MODE, KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(unb64(p.publicKey()))),
+        oaep.init(
+                Cipher.ENCRYPT_MODE,
+                KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(unb64(p.publicKey()))),
                 new OAEPParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT));
         api.importKeyMaterial(external.keyId(), p.importToken(), b64(oaep.doFinal(randomBytes(32))), 0L);
         String importedBlob = v2.encrypt(external.keyId(), b64(secret)).ciphertextBlob();
@@ -68,18 +73,26 @@ class AsymmetricRestartConformanceTest {
 
         running.close();
         running = null;
-        try (ServerSocket blockHttp = tryBind(oldHttp); ServerSocket blockHttps = tryBind(oldHttps)) {
+        try (ServerSocket blockHttp = tryBind(oldHttp);
+                ServerSocket blockHttps = tryBind(oldHttps)) {
             running = ConformanceServer.start(dataDir);
         }
 
         for (KmsApi sdk : List.of(running.v2(), running.v1())) {
             AsymmetricApi after = AsymmetricApi.of(sdk);
-            assertThat(after.getPublicKey(sm2.keyId(), sm2.primaryKeyVersion()).publicKey()).as(sdk.name()).isEqualTo(sm2Pem);
-            assertThat(after.asymmetricVerify(sm2.keyId(), sm2.primaryKeyVersion(), "SM2DSA", digest, sm2Sig).value()).isTrue();
-            assertThat(unb64(after.asymmetricDecrypt(rsa.keyId(), rsa.primaryKeyVersion(), "RSAES_OAEP_SHA_256", rsaCt).plaintext()))
+            assertThat(after.getPublicKey(sm2.keyId(), sm2.primaryKeyVersion()).publicKey())
+                    .as(sdk.name())
+                    .isEqualTo(sm2Pem);
+            assertThat(after.asymmetricVerify(sm2.keyId(), sm2.primaryKeyVersion(), "SM2DSA", digest, sm2Sig)
+                            .value())
+                    .isTrue();
+            assertThat(unb64(after.asymmetricDecrypt(rsa.keyId(), rsa.primaryKeyVersion(), "RSAES_OAEP_SHA_256", rsaCt)
+                            .plaintext()))
                     .isEqualTo(secret);
-            assertThat(after.verifyMac(hmac.keyId(), "HMAC_SHA_256", message, mac)).isTrue();
-            assertThat(after.generateMac(hmac.keyId(), "HMAC_SHA_256", message).mac()).isEqualTo(mac);
+            assertThat(after.verifyMac(hmac.keyId(), "HMAC_SHA_256", message, mac))
+                    .isTrue();
+            assertThat(after.generateMac(hmac.keyId(), "HMAC_SHA_256", message).mac())
+                    .isEqualTo(mac);
             assertThat(sdk.describeKey(external.keyId()).keyState()).isEqualTo("Enabled");
             assertThat(unb64(sdk.decrypt(importedBlob).plaintext())).isEqualTo(secret);
         }

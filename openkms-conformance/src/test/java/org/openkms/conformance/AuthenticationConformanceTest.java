@@ -49,7 +49,8 @@ class AuthenticationConformanceTest {
                 Arguments.of("V2 ACS4 http", (Signer) (s, ak, sk) -> s.v2(V2Api.Signing.ACS4, false, ak, sk)),
                 Arguments.of("V1 HMAC-SHA1 http", (Signer) (s, ak, sk) -> s.v1(false, ak, sk, null)),
                 Arguments.of("V1 HMAC-SHA1 https", (Signer) (s, ak, sk) -> s.v1(true, ak, sk, null)),
-                Arguments.of("V1 ACS3 (SignatureVersion.V3) http", (Signer) (s, ak, sk) -> s.v1(false, ak, sk, SignatureVersion.V3)));
+                Arguments.of("V1 ACS3 (SignatureVersion.V3) http", (Signer)
+                        (s, ak, sk) -> s.v1(false, ak, sk, SignatureVersion.V3)));
     }
 
     @FunctionalInterface
@@ -61,7 +62,8 @@ class AuthenticationConformanceTest {
     @MethodSource("signers")
     void correctCredentialsWork(String label, Signer signer) {
         KmsApi sdk = signer.client(server, ConformanceServer.ACCESS_KEY_ID, ConformanceServer.ACCESS_KEY_SECRET);
-        String keyId = sdk.createKey(new KmsApi.CreateKey().description("signed by " + label)).keyId();
+        String keyId = sdk.createKey(new KmsApi.CreateKey().description("signed by " + label))
+                .keyId();
         // Characters that each client percent-encodes differently must still verify.
         Map<String, String> context = ctx("k e*y~", "v+/=é !'()", "租户", "值");
         String plaintext = b64(randomBytes(40));
@@ -81,15 +83,18 @@ class AuthenticationConformanceTest {
         // SDK.InvalidAccessKeySecret (aliyun-java-sdk-core's DefaultAcsClient); that is the intended, more precise
         // diagnosis.
         List<String> codes = label.startsWith("V1 ACS3")
-                ? List.of("SignatureDoesNotMatch", "SDK.InvalidAccessKeySecret") : List.of("SignatureDoesNotMatch");
+                ? List.of("SignatureDoesNotMatch", "SDK.InvalidAccessKeySecret")
+                : List.of("SignatureDoesNotMatch");
         ApiException e = expectErrorIn(codes, 400, () -> sdk.describeRegions());
         assertThat(e.getMessage()).doesNotContain(ConformanceServer.ACCESS_KEY_SECRET);
         // The RPC string to sign contains every parameter (Plaintext!): it must never be echoed for RPC requests.
         if (label.contains("HMAC-SHA1")) {
             String secretPlaintext = b64("top secret plaintext".getBytes(StandardCharsets.UTF_8));
-            ApiException enc = expectErrorIn(List.of("SignatureDoesNotMatch"), 400,
-                    () -> sdk.encrypt(Conformance.UNKNOWN_KEY, secretPlaintext));
-            assertThat(enc.getMessage()).doesNotContain(secretPlaintext).doesNotContain(URLEncoder.encode(secretPlaintext, StandardCharsets.UTF_8));
+            ApiException enc = expectErrorIn(
+                    List.of("SignatureDoesNotMatch"), 400, () -> sdk.encrypt(Conformance.UNKNOWN_KEY, secretPlaintext));
+            assertThat(enc.getMessage())
+                    .doesNotContain(secretPlaintext)
+                    .doesNotContain(URLEncoder.encode(secretPlaintext, StandardCharsets.UTF_8));
         }
     }
 
@@ -110,9 +115,11 @@ class AuthenticationConformanceTest {
 
         HttpResponse<String> first = raw.post(query);
         assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
-        assertThat(first.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("application/json"));
+        assertThat(first.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/json"));
         JsonNode body = RawRpc.json(first);
-        assertThat(body.path("Regions").path("Region").get(0).path("RegionId").asText()).isEqualTo(ConformanceServer.REGION);
+        assertThat(body.path("Regions").path("Region").get(0).path("RegionId").asText())
+                .isEqualTo(ConformanceServer.REGION);
         assertThat(body.path("RequestId").asText()).isNotBlank();
 
         // The same signed request again: the nonce was used.
@@ -135,13 +142,15 @@ class AuthenticationConformanceTest {
     @Test
     void staleOrFutureTimestampsAreRefused() {
         RawRpc raw = new RawRpc(server.httpPort());
-        for (Instant t : List.of(Instant.now().minus(Duration.ofMinutes(20)), Instant.now().plus(Duration.ofMinutes(20)))) {
+        for (Instant t : List.of(
+                Instant.now().minus(Duration.ofMinutes(20)), Instant.now().plus(Duration.ofMinutes(20)))) {
             HttpResponse<String> r = raw.post(RawRpc.signedQuery(RawRpc.params("DescribeRegions", t)));
             assertThat(r.statusCode()).as("timestamp %s: %s", t, r.body()).isEqualTo(400);
             assertThat(RawRpc.json(r).path("Code").asText()).isIn("IllegalTimestamp", "InvalidTimeStamp.Expired");
         }
         // Within the window is fine.
-        HttpResponse<String> ok = raw.post(RawRpc.signedQuery(RawRpc.params("DescribeRegions", Instant.now().minus(Duration.ofMinutes(5)))));
+        HttpResponse<String> ok = raw.post(RawRpc.signedQuery(
+                RawRpc.params("DescribeRegions", Instant.now().minus(Duration.ofMinutes(5)))));
         assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
     }
 
@@ -161,18 +170,28 @@ class AuthenticationConformanceTest {
         // An unknown operation.
         assertRawError(raw.post(RawRpc.signedQuery(RawRpc.params("NoSuchOperation"))), 404, "InvalidAction.NotFound");
         // A garbled ACS3 Authorization header.
-        assertRawError(raw.send(HttpRequest.newBuilder(raw.uri(null))
-                .header("Authorization", "ACS3-HMAC-SHA256 nonsense").header("x-acs-action", "DescribeRegions")
-                .header("x-acs-version", "2016-01-20").POST(HttpRequest.BodyPublishers.noBody())), 400, "IncompleteSignature");
+        assertRawError(
+                raw.send(HttpRequest.newBuilder(raw.uri(null))
+                        .header("Authorization", "ACS3-HMAC-SHA256 nonsense")
+                        .header("x-acs-action", "DescribeRegions")
+                        .header("x-acs-version", "2016-01-20")
+                        .POST(HttpRequest.BodyPublishers.noBody())),
+                400,
+                "IncompleteSignature");
         // A method other than GET and POST.
         Map<String, String> put = RawRpc.params("DescribeRegions");
-        assertRawError(raw.send(HttpRequest.newBuilder(raw.uri(RawRpc.signedQuery("PUT", put, ConformanceServer.ACCESS_KEY_SECRET)))
-                .PUT(HttpRequest.BodyPublishers.noBody())), 403, "UnsupportedHTTPMethod");
+        assertRawError(
+                raw.send(HttpRequest.newBuilder(
+                                raw.uri(RawRpc.signedQuery("PUT", put, ConformanceServer.ACCESS_KEY_SECRET)))
+                        .PUT(HttpRequest.BodyPublishers.noBody())),
+                403,
+                "UnsupportedHTTPMethod");
     }
 
     private static void assertRawError(HttpResponse<String> r, int status, String code) {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
-        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("application/json"));
+        assertThat(r.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/json"));
         JsonNode body = RawRpc.json(r);
         assertThat(body.path("Code").asText()).as(r.body()).isEqualTo(code);
         assertThat(body.path("RequestId").asText()).isNotBlank();

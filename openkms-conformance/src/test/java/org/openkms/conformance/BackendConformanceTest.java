@@ -31,11 +31,13 @@ class BackendConformanceTest {
         if (ConformanceBackend.postgres()) {
             assertThat(url).startsWith("jdbc:postgresql:");
             try (Connection c = DriverManager.getConnection(url);
-                 PreparedStatement s = c.prepareStatement("SELECT count(*) FROM keys WHERE key_id = ?")) {
+                    PreparedStatement s = c.prepareStatement("SELECT count(*) FROM keys WHERE key_id = ?")) {
                 s.setString(1, keyId);
                 try (ResultSet rs = s.executeQuery()) {
                     assertThat(rs.next()).isTrue();
-                    assertThat(rs.getInt(1)).as("rows for %s in the PostgreSQL database", keyId).isEqualTo(1);
+                    assertThat(rs.getInt(1))
+                            .as("rows for %s in the PostgreSQL database", keyId)
+                            .isEqualTo(1);
                 }
             }
             assertThat(server.dataDir().resolve("openkms.db")).doesNotExist();

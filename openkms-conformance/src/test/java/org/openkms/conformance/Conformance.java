@@ -17,12 +17,13 @@ import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 public final class Conformance {
     /** {@code yyyy-MM-ddTHH:mm:ssZ}, the only timestamp form of the API. */
     public static final Pattern ISO_SECONDS = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z");
-    public static final Pattern UUID_36 = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+    public static final Pattern UUID_36 =
+            Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     public static final String UNKNOWN_KEY = "key-hzz000000000000000000";
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private Conformance() {
-    }
+    private Conformance() {}
 
     /** Runs {@code call}, requires it to fail with an API error, checks code and HTTP status, returns the error. */
     public static ApiException expectError(String code, int status, ThrowingCallable call) {
@@ -31,7 +32,9 @@ public final class Conformance {
         ApiException e = (ApiException) t;
         assertThat(e.code()).as("error code; %s", e.getMessage()).isEqualTo(code);
         assertThat(e.status()).as("HTTP status; %s", e.getMessage()).isEqualTo(status);
-        assertThat(e.requestId()).as("RequestId of the error; %s", e.getMessage()).isNotBlank();
+        assertThat(e.requestId())
+                .as("RequestId of the error; %s", e.getMessage())
+                .isNotBlank();
         return e;
     }
 
@@ -80,7 +83,8 @@ public final class Conformance {
     }
 
     public static String uniqueAlias() {
-        return "alias/conformance-" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        return "alias/conformance-"
+                + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     }
 
     public static String keyArn(String keyId) {

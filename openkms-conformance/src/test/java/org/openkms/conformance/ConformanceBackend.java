@@ -23,13 +23,14 @@ public final class ConformanceBackend {
 
     static {
         if (postgres()) {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> DATABASES.keySet().forEach(ConformanceBackend::release),
-                    "openkms-conformance-drop-databases"));
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> DATABASES.keySet().forEach(ConformanceBackend::release),
+                            "openkms-conformance-drop-databases"));
         }
     }
 
-    private ConformanceBackend() {
-    }
+    private ConformanceBackend() {}
 
     /** "sqlite" or "postgresql". */
     public static String name() {
@@ -57,7 +58,8 @@ public final class ConformanceBackend {
             return config;
         }
         Path key = config.dataDir().toAbsolutePath().normalize();
-        TestPostgres.Database db = DATABASES.computeIfAbsent(key, k -> TestPostgres.createDatabase("openkms_conformance"));
+        TestPostgres.Database db =
+                DATABASES.computeIfAbsent(key, k -> TestPostgres.createDatabase("openkms_conformance"));
         return config.withStorageUrl(db.url());
     }
 

@@ -48,7 +48,8 @@ public final class ConformanceServer implements AutoCloseable {
                 .withHttpsListen("127.0.0.1:0")
                 .withRootAccessKey(ACCESS_KEY_ID, ACCESS_KEY_SECRET)
                 .withMinKeyVersionInterval(Duration.ZERO)
-                // The tests trigger maintenance explicitly (kms().maintenance().runOnce()); keep the timer out of the way.
+                // The tests trigger maintenance explicitly (kms().maintenance().runOnce()); keep the timer out of the
+                // way.
                 .withMaintenanceInterval(Duration.ofHours(6)));
     }
 
@@ -99,7 +100,8 @@ public final class ConformanceServer implements AutoCloseable {
     }
 
     public V2Api v2(V2Api.Signing signing, boolean https) {
-        return (V2Api) clients.computeIfAbsent("v2/" + signing + "/" + https, k -> v2(signing, https, ACCESS_KEY_ID, ACCESS_KEY_SECRET));
+        return (V2Api) clients.computeIfAbsent(
+                "v2/" + signing + "/" + https, k -> v2(signing, https, ACCESS_KEY_ID, ACCESS_KEY_SECRET));
     }
 
     /** V1 SDK, RPC HMAC-SHA1, plain HTTP. */
@@ -116,14 +118,19 @@ public final class ConformanceServer implements AutoCloseable {
      * HMAC-SHA1, V1 HMAC-SHA1 (HTTP and HTTPS).
      */
     public List<KmsApi> matrix() {
-        return List.of(v2(V2Api.Signing.ACS3, false), v2(V2Api.Signing.ACS3, true), v2(V2Api.Signing.RPC, false),
-                v1(false), v1(true));
+        return List.of(
+                v2(V2Api.Signing.ACS3, false),
+                v2(V2Api.Signing.ACS3, true),
+                v2(V2Api.Signing.RPC, false),
+                v1(false),
+                v1(true));
     }
 
     // ---- clients with arbitrary credentials (not cached) ---------------------------------------------------
 
     public V2Api v2(V2Api.Signing signing, boolean https, String accessKeyId, String accessKeySecret) {
-        return V2Api.create(https ? httpsPort() : httpPort(), https ? caPem : null, signing, accessKeyId, accessKeySecret);
+        return V2Api.create(
+                https ? httpsPort() : httpPort(), https ? caPem : null, signing, accessKeyId, accessKeySecret);
     }
 
     public V1Api v1(boolean https, String accessKeyId, String accessKeySecret, SignatureVersion signatureVersion) {

@@ -103,7 +103,8 @@ class CryptoConformanceTest {
         }
         for (KmsApi sdk : server.matrix()) {
             for (int i = 0; i < blobs.size(); i++) {
-                assertThat(sdk.decrypt(blobs.get(i), context).plaintext()).as("%s decrypting blob %s", sdk, i)
+                assertThat(sdk.decrypt(blobs.get(i), context).plaintext())
+                        .as("%s decrypting blob %s", sdk, i)
                         .isEqualTo(plaintexts.get(i));
             }
         }
@@ -122,7 +123,10 @@ class CryptoConformanceTest {
         assertThat(sdk.decrypt(blob, reversed).plaintext()).isEqualTo(plaintext);
         assertThat(sdk.decrypt(blob, context).plaintext()).isEqualTo(plaintext);
 
-        expectError("InvalidParameter", 400, () -> sdk.decrypt(blob, ctx("purpose", "demo", "k e*y~", "v+/=é", "租户", "值 ✓", "a", "2")));
+        expectError(
+                "InvalidParameter",
+                400,
+                () -> sdk.decrypt(blob, ctx("purpose", "demo", "k e*y~", "v+/=é", "租户", "值 ✓", "a", "2")));
         expectError("InvalidParameter", 400, () -> sdk.decrypt(blob, ctx("purpose", "demo")));
         expectError("InvalidParameter", 400, () -> sdk.decrypt(blob, null));
         Map<String, String> extra = ctx("purpose", "demo", "k e*y~", "v+/=é", "租户", "值 ✓", "a", "1", "b", "2");
@@ -214,8 +218,14 @@ class CryptoConformanceTest {
         expectError("Forbidden.AliasNotFound", 404, () -> sdk.encrypt(alias, "aGVsbG8="));
         expectError("Forbidden.KeyNotFound", 404, () -> sdk.generateDataKey(UNKNOWN_KEY, null, null, null, null));
         expectError("Forbidden.AliasNotFound", 404, () -> sdk.generateDataKey(alias, null, null, null, null));
-        expectError("Forbidden.KeyNotFound", 404, () -> sdk.generateDataKeyWithoutPlaintext(UNKNOWN_KEY, null, null, null, null));
-        expectError("Forbidden.AliasNotFound", 404, () -> sdk.generateDataKeyWithoutPlaintext(alias, null, null, null, null));
+        expectError(
+                "Forbidden.KeyNotFound",
+                404,
+                () -> sdk.generateDataKeyWithoutPlaintext(UNKNOWN_KEY, null, null, null, null));
+        expectError(
+                "Forbidden.AliasNotFound",
+                404,
+                () -> sdk.generateDataKeyWithoutPlaintext(alias, null, null, null, null));
         expectError("Forbidden.KeyNotFound", 404, () -> sdk.reEncrypt(blob, null, UNKNOWN_KEY, null, null));
         expectError("Forbidden.AliasNotFound", 404, () -> sdk.reEncrypt(blob, null, alias, null, null));
     }
@@ -249,7 +259,10 @@ class CryptoConformanceTest {
         expectError("Rejected.PendingDeletion", 409, () -> sdk.encrypt(keyId, "aGVsbG8="));
         expectError("Rejected.PendingDeletion", 409, () -> sdk.decrypt(blob));
         expectError("Rejected.PendingDeletion", 409, () -> sdk.generateDataKey(keyId, null, null, null, null));
-        expectError("Rejected.PendingDeletion", 409, () -> sdk.generateDataKeyWithoutPlaintext(keyId, null, null, null, null));
+        expectError(
+                "Rejected.PendingDeletion",
+                409,
+                () -> sdk.generateDataKeyWithoutPlaintext(keyId, null, null, null, null));
         expectError("Rejected.PendingDeletion", 409, () -> sdk.reEncrypt(blob, null, other, null, null));
         expectError("Rejected.PendingDeletion", 409, () -> sdk.reEncrypt(otherBlob, null, keyId, null, null));
         sdk.cancelKeyDeletion(keyId);
@@ -269,7 +282,10 @@ class CryptoConformanceTest {
         expectError("DryRunOperationError", 400, () -> sdk.encrypt(keyId, "aGVsbG8=", context, "true"));
         expectError("DryRunOperationError", 400, () -> sdk.decrypt(blob, context, "true"));
         expectError("DryRunOperationError", 400, () -> sdk.generateDataKey(keyId, null, 32, context, "true"));
-        expectError("DryRunOperationError", 400, () -> sdk.generateDataKeyWithoutPlaintext(keyId, null, 32, context, "true"));
+        expectError(
+                "DryRunOperationError",
+                400,
+                () -> sdk.generateDataKeyWithoutPlaintext(keyId, null, 32, context, "true"));
         expectError("DryRunOperationError", 400, () -> sdk.reEncrypt(blob, context, other, null, "true"));
 
         // DryRun=false is an ordinary call.
@@ -287,11 +303,14 @@ class CryptoConformanceTest {
     void dryRunReportsBadParametersAsValidationError(KmsApi sdk) {
         String keyId = sdk.newKey();
         Map<String, ThrowingCallable> calls = new LinkedHashMap<>();
-        calls.put("Encrypt 6145-byte Plaintext", () -> sdk.encrypt(keyId, b64(randomBytes(6 * 1024 + 1)), null, "true"));
+        calls.put(
+                "Encrypt 6145-byte Plaintext", () -> sdk.encrypt(keyId, b64(randomBytes(6 * 1024 + 1)), null, "true"));
         calls.put("Encrypt non-Base64 Plaintext", () -> sdk.encrypt(keyId, "not base64!", null, "true"));
         calls.put("GenerateDataKey NumberOfBytes=0", () -> sdk.generateDataKey(keyId, null, 0, null, "true"));
         calls.put("GenerateDataKey NumberOfBytes=1025", () -> sdk.generateDataKey(keyId, null, 1025, null, "true"));
-        calls.put("GenerateDataKeyWithoutPlaintext KeySpec=AES_512", () -> sdk.generateDataKeyWithoutPlaintext(keyId, "AES_512", null, null, "true"));
+        calls.put(
+                "GenerateDataKeyWithoutPlaintext KeySpec=AES_512",
+                () -> sdk.generateDataKeyWithoutPlaintext(keyId, "AES_512", null, null, "true"));
         calls.put("Decrypt non-Base64 CiphertextBlob", () -> sdk.decrypt("not base64!", null, "true"));
         Map<String, String> expected = new LinkedHashMap<>();
         calls.keySet().forEach(k -> expected.put(k, "400 ValidationError"));
@@ -317,9 +336,14 @@ class CryptoConformanceTest {
         Map<String, ThrowingCallable> calls = new LinkedHashMap<>();
         calls.put("Decrypt DryRun, wrong EncryptionContext", () -> sdk.decrypt(blob, ctx("purpose", "other"), "true"));
         calls.put("Decrypt DryRun, tampered CiphertextBlob", () -> sdk.decrypt(b64(tampered), context, "true"));
-        calls.put("ReEncrypt DryRun, wrong SourceEncryptionContext", () -> sdk.reEncrypt(blob, ctx("purpose", "other"), other, null, "true"));
-        assertThat(outcomes(calls)).allSatisfy((call, outcome) ->
-                assertThat(outcome).as(sdk.name() + ": " + call).startsWith("400 ").isNotEqualTo("400 DryRunOperationError"));
+        calls.put(
+                "ReEncrypt DryRun, wrong SourceEncryptionContext",
+                () -> sdk.reEncrypt(blob, ctx("purpose", "other"), other, null, "true"));
+        assertThat(outcomes(calls))
+                .allSatisfy((call, outcome) -> assertThat(outcome)
+                        .as(sdk.name() + ": " + call)
+                        .startsWith("400 ")
+                        .isNotEqualTo("400 DryRunOperationError"));
     }
 
     /** Outcome of each call, in order (see {@link Conformance#outcome}). */
@@ -336,10 +360,14 @@ class CryptoConformanceTest {
     void generateDataKeyReturnsPlaintextOfTheRequestedLengthAndItsWrappedCopy(KmsApi sdk) {
         KeyMeta key = sdk.createKey(new CreateKey());
         Map<String, String> context = ctx("file", "report.pdf");
-        record Case(String keySpec, Integer numberOfBytes, int expected) {
-        }
-        for (Case c : List.of(new Case(null, null, 32), new Case("AES_256", null, 32), new Case("AES_128", null, 16),
-                new Case(null, 1, 1), new Case(null, 1024, 1024), new Case("AES_128", 64, 64))) {
+        record Case(String keySpec, Integer numberOfBytes, int expected) {}
+        for (Case c : List.of(
+                new Case(null, null, 32),
+                new Case("AES_256", null, 32),
+                new Case("AES_128", null, 16),
+                new Case(null, 1, 1),
+                new Case(null, 1024, 1024),
+                new Case("AES_128", 64, 64))) {
             DataKey dk = sdk.generateDataKey(key.keyId(), c.keySpec(), c.numberOfBytes(), context, null);
             byte[] plaintext = unb64(dk.plaintext());
             assertThat(plaintext).as("%s", c).hasSize(c.expected());
@@ -362,7 +390,8 @@ class CryptoConformanceTest {
             assertThat(unb64(sdk.decrypt(dk.ciphertextBlob()).plaintext())).hasSize(n);
         }
         DataKey bySpec = sdk.generateDataKeyWithoutPlaintext(key.keyId(), "AES_128", null, ctx("a", "b"), null);
-        assertThat(unb64(sdk.decrypt(bySpec.ciphertextBlob(), ctx("a", "b")).plaintext())).hasSize(16);
+        assertThat(unb64(sdk.decrypt(bySpec.ciphertextBlob(), ctx("a", "b")).plaintext()))
+                .hasSize(16);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -374,7 +403,8 @@ class CryptoConformanceTest {
         expectError("InvalidParameter", 400, () -> sdk.generateDataKey(keyId, "AES_512", null, null, null));
         expectError("InvalidParameter", 400, () -> sdk.generateDataKeyWithoutPlaintext(keyId, null, 0, null, null));
         expectError("InvalidParameter", 400, () -> sdk.generateDataKeyWithoutPlaintext(keyId, null, 1025, null, null));
-        expectError("InvalidParameter", 400, () -> sdk.generateDataKeyWithoutPlaintext(keyId, "AES_512", null, null, null));
+        expectError(
+                "InvalidParameter", 400, () -> sdk.generateDataKeyWithoutPlaintext(keyId, "AES_512", null, null, null));
     }
 
     // ---- ReEncrypt -----------------------------------------------------------------------------------------
@@ -399,11 +429,17 @@ class CryptoConformanceTest {
         expectError("InvalidParameter", 400, () -> sdk.decrypt(moved.ciphertextBlob(), sourceContext));
 
         // Wrong source context, corrupted source.
-        expectError("InvalidParameter", 400, () -> sdk.reEncrypt(blob, ctx("stage", "other"), destination.keyId(), null, null));
+        expectError(
+                "InvalidParameter",
+                400,
+                () -> sdk.reEncrypt(blob, ctx("stage", "other"), destination.keyId(), null, null));
         expectError("InvalidParameter", 400, () -> sdk.reEncrypt(blob, null, destination.keyId(), null, null));
         byte[] corrupted = unb64(blob);
         corrupted[corrupted.length - 5] ^= 0x10;
-        expectError("InvalidParameter", 400, () -> sdk.reEncrypt(b64(corrupted), sourceContext, destination.keyId(), null, null));
+        expectError(
+                "InvalidParameter",
+                400,
+                () -> sdk.reEncrypt(b64(corrupted), sourceContext, destination.keyId(), null, null));
 
         // Destination by alias: the response names the resolved key.
         String alias = uniqueAlias();
@@ -430,7 +466,9 @@ class CryptoConformanceTest {
         String p1 = b64(randomBytes(20));
         Encrypted e1 = sdk.encrypt(key.keyId(), p1, context);
         assertThat(e1.keyVersionId()).isEqualTo(v1);
-        assertThat(sdk.generateDataKeyWithoutPlaintext(key.keyId(), null, null, null, null).keyVersionId()).isEqualTo(v1);
+        assertThat(sdk.generateDataKeyWithoutPlaintext(key.keyId(), null, null, null, null)
+                        .keyVersionId())
+                .isEqualTo(v1);
 
         Decrypted d0 = sdk.decrypt(e0.ciphertextBlob(), context);
         assertThat(d0.plaintext()).isEqualTo(p0);
@@ -456,10 +494,13 @@ class CryptoConformanceTest {
                 byte[] data = randomBytes(size);
                 Encrypted e = sdk.encrypt(key.keyId(), b64(data), context);
                 assertThat(e.keyId()).isEqualTo(key.keyId());
-                assertThat(unb64(sdk.decrypt(e.ciphertextBlob(), context).plaintext())).as("%s %s bytes", spec, size).isEqualTo(data);
+                assertThat(unb64(sdk.decrypt(e.ciphertextBlob(), context).plaintext()))
+                        .as("%s %s bytes", spec, size)
+                        .isEqualTo(data);
             }
             DataKey dk = sdk.generateDataKey(key.keyId(), null, null, context, null);
-            assertThat(unb64(sdk.decrypt(dk.ciphertextBlob(), context).plaintext())).isEqualTo(unb64(dk.plaintext()));
+            assertThat(unb64(sdk.decrypt(dk.ciphertextBlob(), context).plaintext()))
+                    .isEqualTo(unb64(dk.plaintext()));
             byte[] blob = unb64(sdk.encrypt(key.keyId(), "aGVsbG8=").ciphertextBlob());
             blob[blob.length - 1] ^= 1;
             expectError("InvalidParameter", 400, () -> sdk.decrypt(b64(blob)));
@@ -470,7 +511,8 @@ class CryptoConformanceTest {
     @MethodSource(SDKS)
     void largestLegalRequestFitsAndOversizeContextIsInvalid(KmsApi sdk) {
         String keyId = sdk.newKey();
-        // 6 KiB of plaintext (8 KiB of Base64) and an EncryptionContext of about 8000 characters, all in the query string.
+        // 6 KiB of plaintext (8 KiB of Base64) and an EncryptionContext of about 8000 characters, all in the query
+        // string.
         Map<String, String> big = new LinkedHashMap<>();
         for (int i = 0; big.toString().length() < 7600; i++) {
             big.put("attribute-" + i, "value+/=" + "x".repeat(40) + i);
@@ -496,7 +538,10 @@ class CryptoConformanceTest {
                     String keyId = sdk.newKey();
                     String alias = uniqueAlias();
                     sdk.createAlias(alias, keyId);
-                    sdk.tagResource(keyId, "[{\"TagKey\":\"worker\",\"TagValue\":\"" + sdk.name().replace(' ', '-') + "\"}]");
+                    sdk.tagResource(
+                            keyId,
+                            "[{\"TagKey\":\"worker\",\"TagValue\":\""
+                                    + sdk.name().replace(' ', '-') + "\"}]");
                     for (int i = 0; i < 5; i++) {
                         String p = b64(randomBytes(64));
                         Map<String, String> c = ctx("i", Integer.toString(i));
@@ -507,7 +552,8 @@ class CryptoConformanceTest {
                     DataKey dk = sdk.generateDataKey(keyId, null, 32, null, null);
                     assertThat(dk.keyVersionId()).isEqualTo(v1);
                     assertThat(sdk.decrypt(dk.ciphertextBlob()).plaintext()).isEqualTo(dk.plaintext());
-                    assertThat(sdk.listKeyVersions(keyId, null, null).totalCount()).isEqualTo(2);
+                    assertThat(sdk.listKeyVersions(keyId, null, null).totalCount())
+                            .isEqualTo(2);
                     return keyId;
                 }));
             }
@@ -566,7 +612,9 @@ class CryptoConformanceTest {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         String blob = RawRpc.json(r).path("CiphertextBlob").asText();
         for (KmsApi sdk : server.matrix()) {
-            assertThat(sdk.decrypt(blob, ctx("k e*y~", "v+/=é", "purpose", "demo")).plaintext()).isEqualTo("aGVsbG8=");
+            assertThat(sdk.decrypt(blob, ctx("k e*y~", "v+/=é", "purpose", "demo"))
+                            .plaintext())
+                    .isEqualTo("aGVsbG8=");
         }
     }
 }

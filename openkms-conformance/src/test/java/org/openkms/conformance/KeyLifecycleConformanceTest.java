@@ -34,6 +34,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -41,7 +42,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -131,27 +131,29 @@ class KeyLifecycleConformanceTest {
         KeyMeta days = sdk.createKey(new CreateKey().rotation(true, "30d"));
         assertThat(days.automaticRotation()).isEqualTo("Enabled");
         assertThat(days.rotationInterval()).isEqualTo("2592000s");
-        assertThat(instant(days.nextRotationDate())).isEqualTo(instant(days.lastRotationDate()).plus(Duration.ofDays(30)));
+        assertThat(instant(days.nextRotationDate()))
+                .isEqualTo(instant(days.lastRotationDate()).plus(Duration.ofDays(30)));
 
         KeyMeta seconds = sdk.createKey(new CreateKey().rotation(true, "604800s"));
         assertThat(seconds.rotationInterval()).isEqualTo("604800s");
         KeyMeta described = sdk.describeKey(seconds.keyId());
         assertThat(described.automaticRotation()).isEqualTo("Enabled");
         assertThat(described.rotationInterval()).isEqualTo("604800s");
-        assertThat(instant(described.nextRotationDate())).isEqualTo(instant(described.lastRotationDate()).plus(Duration.ofDays(7)));
+        assertThat(instant(described.nextRotationDate()))
+                .isEqualTo(instant(described.lastRotationDate()).plus(Duration.ofDays(7)));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(SDKS)
     void createKeyWithTagsStoresThem(KmsApi sdk) {
         String tag = unique("team");
-        KeyMeta m = sdk.createKey(new CreateKey().tags("[{\"TagKey\":\"" + tag + "\",\"TagValue\":\"payments\"},"
-                + "{\"TagKey\":\"env\",\"TagValue\":\"conformance test\"}]"));
+        KeyMeta m = sdk.createKey(new CreateKey()
+                .tags("[{\"TagKey\":\"" + tag + "\",\"TagValue\":\"payments\"},"
+                        + "{\"TagKey\":\"env\",\"TagValue\":\"conformance test\"}]"));
         assertThat(sdk.listResourceTags(m.keyId()))
                 .extracting(KmsApi.Tag::keyId, KmsApi.Tag::tagKey, KmsApi.Tag::tagValue)
                 .containsExactlyInAnyOrder(
-                        tuple(m.keyId(), tag, "payments"),
-                        tuple(m.keyId(), "env", "conformance test"));
+                        tuple(m.keyId(), tag, "payments"), tuple(m.keyId(), "env", "conformance test"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -160,7 +162,9 @@ class KeyLifecycleConformanceTest {
         KeyMeta m = sdk.createKey(new CreateKey().origin("EXTERNAL").description("byok"));
         assertThat(m.keyState()).isEqualTo("PendingImport");
         assertThat(m.origin()).isEqualTo("EXTERNAL");
-        assertThat(blank(m.primaryKeyVersion())).as("PrimaryKeyVersion of a key without material").isTrue();
+        assertThat(blank(m.primaryKeyVersion()))
+                .as("PrimaryKeyVersion of a key without material")
+                .isTrue();
 
         KeyMeta d = sdk.describeKey(m.keyId());
         assertThat(d.keyState()).isEqualTo("PendingImport");
@@ -188,13 +192,25 @@ class KeyLifecycleConformanceTest {
         expectError("InvalidParameter", 400, () -> sdk.createKey(new CreateKey().rotation(true, "30x")));
         expectError("InvalidParameter", 400, () -> sdk.createKey(new CreateKey().tags("not json")));
         expectError("InvalidParameter", 400, () -> sdk.createKey(new CreateKey().tags("{\"TagKey\":\"k\"}")));
-        expectError("InvalidParameter", 400, () -> sdk.createKey(new CreateKey().tags("[{\"TagKey\":\"aliyun-reserved\",\"TagValue\":\"v\"}]")));
-        expectError("InvalidParameter", 400, () -> sdk.createKey(new CreateKey().tags("[{\"TagKey\":\"acs:reserved\",\"TagValue\":\"v\"}]")));
+        expectError(
+                "InvalidParameter",
+                400,
+                () -> sdk.createKey(new CreateKey().tags("[{\"TagKey\":\"aliyun-reserved\",\"TagValue\":\"v\"}]")));
+        expectError(
+                "InvalidParameter",
+                400,
+                () -> sdk.createKey(new CreateKey().tags("[{\"TagKey\":\"acs:reserved\",\"TagValue\":\"v\"}]")));
         StringBuilder tooMany = new StringBuilder("[");
         for (int i = 0; i < 21; i++) {
-            tooMany.append(i == 0 ? "" : ",").append("{\"TagKey\":\"t").append(i).append("\",\"TagValue\":\"v\"}");
+            tooMany.append(i == 0 ? "" : ",")
+                    .append("{\"TagKey\":\"t")
+                    .append(i)
+                    .append("\",\"TagValue\":\"v\"}");
         }
-        expectError("InvalidParameter", 400, () -> sdk.createKey(new CreateKey().tags(tooMany.append(']').toString())));
+        expectError(
+                "InvalidParameter",
+                400,
+                () -> sdk.createKey(new CreateKey().tags(tooMany.append(']').toString())));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -242,7 +258,10 @@ class KeyLifecycleConformanceTest {
         expectError("Forbidden.KeyNotFound", 404, () -> sdk.describeKey(keyArn(UNKNOWN_KEY)));
         expectError("Forbidden.AliasNotFound", 404, () -> sdk.describeKey(uniqueAlias()));
         // A key of another account or region does not exist here.
-        expectError("Forbidden.KeyNotFound", 404, () -> sdk.describeKey("acs:kms:cn-beijing:1111111111111111:key/" + sdk.newKey()));
+        expectError(
+                "Forbidden.KeyNotFound",
+                404,
+                () -> sdk.describeKey("acs:kms:cn-beijing:1111111111111111:key/" + sdk.newKey()));
     }
 
     // ---- ListKeys ------------------------------------------------------------------------------------------
@@ -253,7 +272,9 @@ class KeyLifecycleConformanceTest {
         String tag = unique("listkeys");
         Set<String> created = new HashSet<>();
         for (int i = 0; i < 5; i++) {
-            created.add(sdk.createKey(new CreateKey().tags("[{\"TagKey\":\"" + tag + "\",\"TagValue\":\"v" + i + "\"}]")).keyId());
+            created.add(
+                    sdk.createKey(new CreateKey().tags("[{\"TagKey\":\"" + tag + "\",\"TagValue\":\"v" + i + "\"}]"))
+                            .keyId());
         }
         String filter = "[{\"Key\":\"TagKey\",\"Values\":[\"" + tag + "\"]}]";
         List<KeyRef> seen = new ArrayList<>();
@@ -273,20 +294,31 @@ class KeyLifecycleConformanceTest {
         List<String> ids = new ArrayList<>(created);
         sdk.disableKey(ids.get(0));
         sdk.disableKey(ids.get(1));
-        Page<KeyRef> disabled = sdk.listKeys(1, 100, "[{\"Key\":\"TagKey\",\"Values\":[\"" + tag + "\"]},"
-                + "{\"Key\":\"KeyState\",\"Values\":[\"Disabled\"]}]");
+        Page<KeyRef> disabled = sdk.listKeys(
+                1,
+                100,
+                "[{\"Key\":\"TagKey\",\"Values\":[\"" + tag + "\"]},"
+                        + "{\"Key\":\"KeyState\",\"Values\":[\"Disabled\"]}]");
         assertThat(disabled.items()).extracting(KeyRef::keyId).containsExactlyInAnyOrder(ids.get(0), ids.get(1));
         assertThat(disabled.totalCount()).isEqualTo(2);
-        Page<KeyRef> either = sdk.listKeys(1, 100, "[{\"Key\":\"TagKey\",\"Values\":[\"" + tag + "\"]},"
-                + "{\"Key\":\"KeyState\",\"Values\":[\"Enabled\",\"Disabled\"]}]");
+        Page<KeyRef> either = sdk.listKeys(
+                1,
+                100,
+                "[{\"Key\":\"TagKey\",\"Values\":[\"" + tag + "\"]},"
+                        + "{\"Key\":\"KeyState\",\"Values\":[\"Enabled\",\"Disabled\"]}]");
         assertThat(either.totalCount()).isEqualTo(5);
-        Page<KeyRef> bySpecAndValue = sdk.listKeys(1, 100, "[{\"Key\":\"TagValue\",\"Values\":[\"v3\"]},"
-                + "{\"Key\":\"TagKey\",\"Values\":[\"" + tag + "\"]},{\"Key\":\"KeySpec\",\"Values\":[\"Aliyun_AES_256\"]}]");
+        Page<KeyRef> bySpecAndValue = sdk.listKeys(
+                1,
+                100,
+                "[{\"Key\":\"TagValue\",\"Values\":[\"v3\"]}," + "{\"Key\":\"TagKey\",\"Values\":[\"" + tag
+                        + "\"]},{\"Key\":\"KeySpec\",\"Values\":[\"Aliyun_AES_256\"]}]");
         assertThat(bySpecAndValue.items()).hasSize(1);
         String alias = uniqueAlias();
         sdk.createAlias(alias, ids.get(4));
-        assertThat(sdk.listKeys(1, 100, "[{\"Key\":\"AliasName\",\"Values\":[\"" + alias + "\"]}]").items())
-                .extracting(KeyRef::keyId).containsExactly(ids.get(4));
+        assertThat(sdk.listKeys(1, 100, "[{\"Key\":\"AliasName\",\"Values\":[\"" + alias + "\"]}]")
+                        .items())
+                .extracting(KeyRef::keyId)
+                .containsExactly(ids.get(4));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -392,7 +424,8 @@ class KeyLifecycleConformanceTest {
 
         KeyMeta pending = sdk.describeKey(keyId);
         assertThat(pending.keyState()).isEqualTo("PendingDeletion");
-        assertThat(instant(pending.deleteDate())).isBetween(before.plus(Duration.ofDays(7)), after.plus(Duration.ofDays(7)));
+        assertThat(instant(pending.deleteDate()))
+                .isBetween(before.plus(Duration.ofDays(7)), after.plus(Duration.ofDays(7)));
 
         // The window has not elapsed: the maintenance job must leave the key alone.
         server.runMaintenance();
@@ -401,13 +434,17 @@ class KeyLifecycleConformanceTest {
         expectError("Rejected.PendingDeletion", 409, () -> sdk.encrypt(keyId, plaintext));
         expectError("Rejected.PendingDeletion", 409, () -> sdk.decrypt(blob));
         expectError("Rejected.StateModifiedFailed", 409, () -> sdk.scheduleKeyDeletion(keyId, 7));
-        assertThat(sdk.listKeys(1, 100, "[{\"Key\":\"KeyId\",\"Values\":[\"" + keyId + "\"]}]").items())
-                .extracting(KeyRef::keyId).containsExactly(keyId);
+        assertThat(sdk.listKeys(1, 100, "[{\"Key\":\"KeyId\",\"Values\":[\"" + keyId + "\"]}]")
+                        .items())
+                .extracting(KeyRef::keyId)
+                .containsExactly(keyId);
 
         sdk.cancelKeyDeletion(keyId);
         KeyMeta restored = sdk.describeKey(keyId);
         assertThat(restored.keyState()).isEqualTo("Enabled");
-        assertThat(blank(restored.deleteDate())).as("DeleteDate after CancelKeyDeletion").isTrue();
+        assertThat(blank(restored.deleteDate()))
+                .as("DeleteDate after CancelKeyDeletion")
+                .isTrue();
         assertThat(sdk.decrypt(blob).plaintext()).isEqualTo(plaintext);
     }
 
@@ -419,7 +456,9 @@ class KeyLifecycleConformanceTest {
         sdk.scheduleKeyDeletion(keyId, 366);
         KeyMeta pending = sdk.describeKey(keyId);
         assertThat(pending.keyState()).isEqualTo("PendingDeletion");
-        assertThat(Duration.between(Instant.now(), instant(pending.deleteDate())).toDays()).isBetween(365L, 366L);
+        assertThat(Duration.between(Instant.now(), instant(pending.deleteDate()))
+                        .toDays())
+                .isBetween(365L, 366L);
         sdk.cancelKeyDeletion(keyId);
         assertThat(sdk.describeKey(keyId).keyState()).isEqualTo("Enabled");
     }
@@ -485,7 +524,8 @@ class KeyLifecycleConformanceTest {
         KeyMeta on = sdk.describeKey(keyId);
         assertThat(on.automaticRotation()).isEqualTo("Enabled");
         assertThat(on.rotationInterval()).isEqualTo("2592000s");
-        assertThat(instant(on.nextRotationDate())).isEqualTo(instant(on.lastRotationDate()).plus(Duration.ofDays(30)));
+        assertThat(instant(on.nextRotationDate()))
+                .isEqualTo(instant(on.lastRotationDate()).plus(Duration.ofDays(30)));
 
         sdk.updateRotationPolicy(keyId, true, "730d");
         assertThat(sdk.describeKey(keyId).rotationInterval()).isEqualTo("63072000s");
@@ -494,7 +534,8 @@ class KeyLifecycleConformanceTest {
         sdk.updateRotationPolicy(keyId, true, "604800s");
         KeyMeta changed = sdk.describeKey(keyId);
         assertThat(changed.rotationInterval()).isEqualTo("604800s");
-        assertThat(instant(changed.nextRotationDate())).isEqualTo(instant(changed.lastRotationDate()).plus(Duration.ofDays(7)));
+        assertThat(instant(changed.nextRotationDate()))
+                .isEqualTo(instant(changed.lastRotationDate()).plus(Duration.ofDays(7)));
         // Nothing is due: maintenance must not rotate.
         server.runMaintenance();
         assertThat(sdk.describeKey(keyId).primaryKeyVersion()).isEqualTo(on.primaryKeyVersion());
@@ -512,8 +553,12 @@ class KeyLifecycleConformanceTest {
         sdk.updateRotationPolicy(keyId, false, null);
         KeyMeta off = sdk.describeKey(keyId);
         assertThat(off.automaticRotation()).isEqualTo("Disabled");
-        assertThat(blank(off.rotationInterval())).as("RotationInterval with rotation off").isTrue();
-        assertThat(blank(off.nextRotationDate())).as("NextRotationDate with rotation off").isTrue();
+        assertThat(blank(off.rotationInterval()))
+                .as("RotationInterval with rotation off")
+                .isTrue();
+        assertThat(blank(off.nextRotationDate()))
+                .as("NextRotationDate with rotation off")
+                .isTrue();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -561,7 +606,8 @@ class KeyLifecycleConformanceTest {
         sdk.updateRotationPolicy(keyId, true, "30d");
         KeyMeta scheduled = sdk.describeKey(keyId);
         assertThat(scheduled.lastRotationDate()).isEqualTo(v2.creationDate());
-        assertThat(instant(scheduled.nextRotationDate())).isEqualTo(instant(v2.creationDate()).plus(Duration.ofDays(30)));
+        assertThat(instant(scheduled.nextRotationDate()))
+                .isEqualTo(instant(v2.creationDate()).plus(Duration.ofDays(30)));
         sdk.updateRotationPolicy(keyId, false, null);
 
         KeyVersion first = sdk.describeKeyVersion(keyId, v0);
@@ -576,7 +622,8 @@ class KeyLifecycleConformanceTest {
         assertThat(all.totalCount()).isEqualTo(3);
         assertThat(all.pageNumber()).isEqualTo(1);
         assertThat(all.pageSize()).isEqualTo(10);
-        assertThat(all.items()).extracting(KeyVersion::keyVersionId)
+        assertThat(all.items())
+                .extracting(KeyVersion::keyVersionId)
                 .containsExactlyInAnyOrder(v0, v1.keyVersionId(), v2.keyVersionId());
         assertThat(all.items()).allSatisfy(v -> {
             assertThat(v.keyId()).isEqualTo(keyId);
@@ -601,7 +648,10 @@ class KeyLifecycleConformanceTest {
     void keyVersionErrors(KmsApi sdk) {
         String keyId = sdk.newKey();
         String otherVersion = sdk.createKey(new CreateKey()).primaryKeyVersion();
-        expectError("Forbidden.KeyVersionNotFound", 404, () -> sdk.describeKeyVersion(keyId, "00000000-0000-0000-0000-000000000000"));
+        expectError(
+                "Forbidden.KeyVersionNotFound",
+                404,
+                () -> sdk.describeKeyVersion(keyId, "00000000-0000-0000-0000-000000000000"));
         expectError("Forbidden.KeyVersionNotFound", 404, () -> sdk.describeKeyVersion(keyId, otherVersion));
         expectError("MissingParameter", 400, () -> sdk.describeKeyVersion(keyId, null));
         expectError("MissingParameter", 400, () -> sdk.describeKeyVersion(null, otherVersion));
@@ -664,7 +714,9 @@ class KeyLifecycleConformanceTest {
         ListAliasesByKeyIdRequest aliases = new ListAliasesByKeyIdRequest();
         aliases.setKeyId(keyId);
         aliases.setSysAcceptFormat(FormatType.XML);
-        assertThat(v1.call(aliases).getAliases()).extracting(ListAliasesByKeyIdResponse.Alias::getAliasName).containsExactly(alias);
+        assertThat(v1.call(aliases).getAliases())
+                .extracting(ListAliasesByKeyIdResponse.Alias::getAliasName)
+                .containsExactly(alias);
 
         DescribeKeyRequest missing = new DescribeKeyRequest();
         missing.setKeyId(UNKNOWN_KEY);
@@ -682,7 +734,8 @@ class KeyLifecycleConformanceTest {
     @Test
     void createKeyVersionRespectsTheMinimumIntervalEvenUnderConcurrency(@TempDir Path dir) throws Exception {
         Duration interval = Duration.ofSeconds(4);
-        try (ConformanceServer strict = ConformanceServer.start(ConformanceServer.config(dir).withMinKeyVersionInterval(interval))) {
+        try (ConformanceServer strict =
+                ConformanceServer.start(ConformanceServer.config(dir).withMinKeyVersionInterval(interval))) {
             for (KmsApi sdk : List.of(strict.v2(), strict.v1())) {
                 String keyId = sdk.newKey();
                 expectError("Rejected.UnsupportedOperation", 400, () -> sdk.createKeyVersion(keyId));
@@ -693,11 +746,16 @@ class KeyLifecycleConformanceTest {
             KeyMeta key = strict.v2().createKey(new CreateKey());
             // LastRotationDate is reported in whole seconds; the server keeps milliseconds, hence one more second.
             Instant due = instant(key.lastRotationDate()).plus(interval).plusSeconds(1);
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> Instant.now().isAfter(due));
-            Map<String, Integer> outcomes = race(16, i -> sdks.get(i % sdks.size()).createKeyVersion(key.keyId()));
-            assertThat(outcomes).as("16 parallel CreateKeyVersion once the %s interval has passed: outcome -> count", interval)
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> Instant.now().isAfter(due));
+            Map<String, Integer> outcomes =
+                    race(16, i -> sdks.get(i % sdks.size()).createKeyVersion(key.keyId()));
+            assertThat(outcomes)
+                    .as("16 parallel CreateKeyVersion once the %s interval has passed: outcome -> count", interval)
                     .isEqualTo(Map.of("ok", 1, "400 Rejected.UnsupportedOperation", 15));
-            assertThat(strict.v2().listKeyVersions(key.keyId(), 1, 100).totalCount()).isEqualTo(2);
+            assertThat(strict.v2().listKeyVersions(key.keyId(), 1, 100).totalCount())
+                    .isEqualTo(2);
         }
     }
 
@@ -710,16 +768,26 @@ class KeyLifecycleConformanceTest {
      */
     @Test
     void concurrentWritesToOneKeyAllSucceed() throws Exception {
-        List<KmsApi> sdks = List.of(server.v2(), server.v2(V2Api.Signing.ACS3, true), server.v2(V2Api.Signing.RPC, false));
+        List<KmsApi> sdks =
+                List.of(server.v2(), server.v2(V2Api.Signing.ACS3, true), server.v2(V2Api.Signing.RPC, false));
         String keyId = server.v2().newKey();
-        Map<String, Integer> versionCalls = race(32, i -> sdks.get(i % sdks.size()).createKeyVersion(keyId));
-        Map<String, Integer> descriptionCalls = race(32, i -> sdks.get(i % sdks.size()).updateKeyDescription(keyId, "writer " + i));
+        Map<String, Integer> versionCalls =
+                race(32, i -> sdks.get(i % sdks.size()).createKeyVersion(keyId));
+        Map<String, Integer> descriptionCalls =
+                race(32, i -> sdks.get(i % sdks.size()).updateKeyDescription(keyId, "writer " + i));
 
-        assertThat(versionCalls).as("CreateKeyVersion x32 on one key: outcome -> count").isEqualTo(Map.of("ok", 32));
-        assertThat(descriptionCalls).as("UpdateKeyDescription x32 on one key: outcome -> count").isEqualTo(Map.of("ok", 32));
+        assertThat(versionCalls)
+                .as("CreateKeyVersion x32 on one key: outcome -> count")
+                .isEqualTo(Map.of("ok", 32));
+        assertThat(descriptionCalls)
+                .as("UpdateKeyDescription x32 on one key: outcome -> count")
+                .isEqualTo(Map.of("ok", 32));
         Page<KeyVersion> versions = server.v2().listKeyVersions(keyId, 1, 100);
         assertThat(versions.totalCount()).isEqualTo(33);
-        assertThat(versions.items()).extracting(KeyVersion::keyVersionId).doesNotHaveDuplicates().hasSize(33);
+        assertThat(versions.items())
+                .extracting(KeyVersion::keyVersionId)
+                .doesNotHaveDuplicates()
+                .hasSize(33);
         Set<String> written = new HashSet<>();
         for (int i = 0; i < 32; i++) {
             written.add("writer " + i);

@@ -68,7 +68,8 @@ public interface KmsApi {
 
     void untagResources(String resourceType, List<String> resourceIds, List<String> tagKeys, Boolean all);
 
-    TagPage listTagResources(String resourceType, List<String> resourceIds, Map<String, String> tagFilter, String nextToken);
+    TagPage listTagResources(
+            String resourceType, List<String> resourceIds, Map<String, String> tagFilter, String nextToken);
 
     // ---- account -------------------------------------------------------------------------------------------
 
@@ -84,12 +85,18 @@ public interface KmsApi {
 
     Decrypted decrypt(String ciphertextBlob, Map<String, String> context, String dryRun);
 
-    DataKey generateDataKey(String keyId, String keySpec, Integer numberOfBytes, Map<String, String> context, String dryRun);
+    DataKey generateDataKey(
+            String keyId, String keySpec, Integer numberOfBytes, Map<String, String> context, String dryRun);
 
-    DataKey generateDataKeyWithoutPlaintext(String keyId, String keySpec, Integer numberOfBytes, Map<String, String> context, String dryRun);
+    DataKey generateDataKeyWithoutPlaintext(
+            String keyId, String keySpec, Integer numberOfBytes, Map<String, String> context, String dryRun);
 
-    Encrypted reEncrypt(String ciphertextBlob, Map<String, String> sourceContext, String destinationKeyId,
-                        Map<String, String> destinationContext, String dryRun);
+    Encrypted reEncrypt(
+            String ciphertextBlob,
+            Map<String, String> sourceContext,
+            String destinationKeyId,
+            Map<String, String> destinationContext,
+            String dryRun);
 
     // ---- convenience ---------------------------------------------------------------------------------------
 
@@ -168,42 +175,46 @@ public interface KmsApi {
      * KeyMetadata of CreateKey / DescribeKey. {@code deletionProtection*} are only in DescribeKey (null from
      * CreateKey).
      */
-    record KeyMeta(String keyId, String arn, String description, String keySpec, String keyUsage, String keyState,
-                   String origin, String protectionLevel, String creationDate, String creator, String deleteDate,
-                   String materialExpireTime, String primaryKeyVersion, String lastRotationDate,
-                   String automaticRotation, String rotationInterval, String nextRotationDate,
-                   String deletionProtection, String deletionProtectionDescription) {
-    }
+    record KeyMeta(
+            String keyId,
+            String arn,
+            String description,
+            String keySpec,
+            String keyUsage,
+            String keyState,
+            String origin,
+            String protectionLevel,
+            String creationDate,
+            String creator,
+            String deleteDate,
+            String materialExpireTime,
+            String primaryKeyVersion,
+            String lastRotationDate,
+            String automaticRotation,
+            String rotationInterval,
+            String nextRotationDate,
+            String deletionProtection,
+            String deletionProtectionDescription) {}
 
-    record KeyRef(String keyId, String keyArn) {
-    }
+    record KeyRef(String keyId, String keyArn) {}
 
-    record KeyVersion(String keyId, String keyVersionId, String creationDate) {
-    }
+    record KeyVersion(String keyId, String keyVersionId, String creationDate) {}
 
-    record Alias(String aliasName, String aliasArn, String keyId) {
-    }
+    record Alias(String aliasName, String aliasArn, String keyId) {}
 
-    record Tag(String keyId, String tagKey, String tagValue) {
-    }
+    record Tag(String keyId, String tagKey, String tagValue) {}
 
-    record TagResource(String resourceId, String resourceType, String tagKey, String tagValue) {
-    }
+    record TagResource(String resourceId, String resourceType, String tagKey, String tagValue) {}
 
-    record TagPage(List<TagResource> rows, String nextToken) {
-    }
+    record TagPage(List<TagResource> rows, String nextToken) {}
 
     /** One page of a PageNumber/PageSize list; the three counters stay null when the response lacks them. */
-    record Page<T>(List<T> items, Integer pageNumber, Integer pageSize, Integer totalCount) {
-    }
+    record Page<T>(List<T> items, Integer pageNumber, Integer pageSize, Integer totalCount) {}
 
-    record Encrypted(String ciphertextBlob, String keyId, String keyVersionId) {
-    }
+    record Encrypted(String ciphertextBlob, String keyId, String keyVersionId) {}
 
-    record Decrypted(String plaintext, String keyId, String keyVersionId) {
-    }
+    record Decrypted(String plaintext, String keyId, String keyVersionId) {}
 
     /** GenerateDataKey(WithoutPlaintext); {@code plaintext} is null for the latter. */
-    record DataKey(String plaintext, String ciphertextBlob, String keyId, String keyVersionId) {
-    }
+    record DataKey(String plaintext, String ciphertextBlob, String keyId, String keyVersionId) {}
 }

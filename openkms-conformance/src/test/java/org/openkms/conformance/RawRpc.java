@@ -26,7 +26,8 @@ import javax.crypto.spec.SecretKeySpec;
  * stale timestamps, form bodies, the Node SDK's flattened maps).
  */
 public final class RawRpc {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
     private final int port;
 
@@ -60,7 +61,8 @@ public final class RawRpc {
         try {
             Mac mac = Mac.getInstance("HmacSHA1");
             mac.init(new SecretKeySpec((secret + "&").getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
-            String signature = Base64.getEncoder().encodeToString(mac.doFinal(stringToSign.getBytes(StandardCharsets.UTF_8)));
+            String signature =
+                    Base64.getEncoder().encodeToString(mac.doFinal(stringToSign.getBytes(StandardCharsets.UTF_8)));
             return canonical + "&Signature=" + pe(signature);
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException(e);
@@ -78,7 +80,10 @@ public final class RawRpc {
     }
 
     public static String pe(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20").replace("*", "%2A").replace("%7E", "~");
+        return URLEncoder.encode(s, StandardCharsets.UTF_8)
+                .replace("+", "%20")
+                .replace("*", "%2A")
+                .replace("%7E", "~");
     }
 
     /** POST / with {@code query} and an empty body. */
@@ -88,7 +93,8 @@ public final class RawRpc {
 
     /** POST / with {@code query} in the URL and {@code form} as an x-www-form-urlencoded body. */
     public HttpResponse<String> postForm(String query, String form) {
-        return send(HttpRequest.newBuilder(uri(query)).header("Content-Type", "application/x-www-form-urlencoded")
+        return send(HttpRequest.newBuilder(uri(query))
+                .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)));
     }
 

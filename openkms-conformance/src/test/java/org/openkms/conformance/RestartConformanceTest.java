@@ -47,8 +47,7 @@ class RestartConformanceTest {
     }
 
     /** One ciphertext with what is needed to check it later. */
-    record Sealed(String keyId, String blob, Map<String, String> context, String plaintext, String keyVersionId) {
-    }
+    record Sealed(String keyId, String blob, Map<String, String> context, String plaintext, String keyVersionId) {}
 
     @Test
     void keysAliasesTagsVersionsAndCiphertextsSurviveARestart() throws Exception {
@@ -58,7 +57,8 @@ class RestartConformanceTest {
         String certificateBefore = running.caPem();
 
         // --- before: a varied estate, made through both SDKs ---
-        KeyMeta aes = v2.createKey(new CreateKey().description("restart aes").tags("[{\"TagKey\":\"app\",\"TagValue\":\"billing\"}]"));
+        KeyMeta aes = v2.createKey(
+                new CreateKey().description("restart aes").tags("[{\"TagKey\":\"app\",\"TagValue\":\"billing\"}]"));
         KeyMeta sm4 = v1.createKey(new CreateKey().keySpec("Aliyun_SM4").description("restart sm4 密钥"));
         KeyMeta aes128 = v2.createKey(new CreateKey().keySpec("Aliyun_AES_128").rotation(true, "90d"));
         KeyMeta disabled = v1.createKey(new CreateKey().description("will be disabled"));
@@ -88,7 +88,9 @@ class RestartConformanceTest {
         v1.createAlias(movedAlias, sm4.keyId());
         v1.updateAlias(movedAlias, aes128.keyId());
 
-        v1.tagResource(sm4.keyId(), "[{\"TagKey\":\"team\",\"TagValue\":\"crypto\"},{\"TagKey\":\"env\",\"TagValue\":\"prod\"}]");
+        v1.tagResource(
+                sm4.keyId(),
+                "[{\"TagKey\":\"team\",\"TagValue\":\"crypto\"},{\"TagKey\":\"env\",\"TagValue\":\"prod\"}]");
         Map<String, String> batch = new LinkedHashMap<>();
         batch.put("batch", "one");
         v2.tagResources("key", List.of(aes.keyId(), aes128.keyId()), batch);
@@ -102,7 +104,8 @@ class RestartConformanceTest {
             describedBefore.put(k.keyId(), v2.describeKey(k.keyId()));
         }
         List<Alias> aliasesBefore = aliasesOf(v2, List.of(aes.keyId(), sm4.keyId(), aes128.keyId()));
-        List<KeyVersion> versionsBefore = v2.listKeyVersions(aes.keyId(), null, null).items();
+        List<KeyVersion> versionsBefore =
+                v2.listKeyVersions(aes.keyId(), null, null).items();
         List<Tag> sm4TagsBefore = v2.listResourceTags(sm4.keyId());
         int oldHttp = running.httpPort();
         int oldHttps = running.httpsPort();
@@ -112,16 +115,25 @@ class RestartConformanceTest {
         running = null;
         // Keep the old ports busy while the new server binds, so the SDKs' per-host:port connection pools never
         // hand it a socket of the old server.
-        try (ServerSocket blockHttp = tryBind(oldHttp); ServerSocket blockHttps = tryBind(oldHttps)) {
+        try (ServerSocket blockHttp = tryBind(oldHttp);
+                ServerSocket blockHttps = tryBind(oldHttps)) {
             running = ConformanceServer.start(dataDir);
         }
-        assertThat(running.caPem()).as("the self-signed certificate is kept in the data directory").isEqualTo(certificateBefore);
+        assertThat(running.caPem())
+                .as("the self-signed certificate is kept in the data directory")
+                .isEqualTo(certificateBefore);
 
-        for (KmsApi sdk : List.of(running.v2(), running.v1(), running.v2(V2Api.Signing.RPC, false),
-                running.v2(V2Api.Signing.ACS3, true), running.v1(true))) {
+        for (KmsApi sdk : List.of(
+                running.v2(),
+                running.v1(),
+                running.v2(V2Api.Signing.RPC, false),
+                running.v2(V2Api.Signing.ACS3, true),
+                running.v1(true))) {
             // Metadata is unchanged.
             for (Map.Entry<String, KeyMeta> e : describedBefore.entrySet()) {
-                assertThat(sdk.describeKey(e.getKey())).as("%s %s", sdk, e.getKey()).isEqualTo(e.getValue());
+                assertThat(sdk.describeKey(e.getKey()))
+                        .as("%s %s", sdk, e.getKey())
+                        .isEqualTo(e.getValue());
             }
             assertThat(sdk.describeKey(aes128.keyId()).description()).isEqualTo("described after creation");
             assertThat(sdk.describeKey(sm4.keyId()).description()).isEqualTo("restart sm4 密钥");
@@ -133,15 +145,22 @@ class RestartConformanceTest {
             assertThat(sdk.describeKey(aes128.keyId()).rotationInterval()).isEqualTo("7776000s");
 
             // Aliases, versions and tags are unchanged.
-            assertThat(aliasesOf(sdk, List.of(aes.keyId(), sm4.keyId(), aes128.keyId()))).containsExactlyInAnyOrderElementsOf(aliasesBefore);
+            assertThat(aliasesOf(sdk, List.of(aes.keyId(), sm4.keyId(), aes128.keyId())))
+                    .containsExactlyInAnyOrderElementsOf(aliasesBefore);
             assertThat(sdk.describeKey(movedAlias).keyId()).isEqualTo(aes128.keyId());
-            assertThat(sdk.listKeyVersions(aes.keyId(), null, null).items()).containsExactlyInAnyOrderElementsOf(versionsBefore);
-            assertThat(sdk.describeKeyVersion(aes.keyId(), aes.primaryKeyVersion()).keyVersionId()).isEqualTo(aes.primaryKeyVersion());
+            assertThat(sdk.listKeyVersions(aes.keyId(), null, null).items())
+                    .containsExactlyInAnyOrderElementsOf(versionsBefore);
+            assertThat(sdk.describeKeyVersion(aes.keyId(), aes.primaryKeyVersion())
+                            .keyVersionId())
+                    .isEqualTo(aes.primaryKeyVersion());
             assertThat(sdk.listResourceTags(sm4.keyId())).containsExactlyInAnyOrderElementsOf(sm4TagsBefore);
-            assertThat(sdk.listResourceTags(aes.keyId())).extracting(Tag::tagKey, Tag::tagValue)
+            assertThat(sdk.listResourceTags(aes.keyId()))
+                    .extracting(Tag::tagKey, Tag::tagValue)
                     .containsExactlyInAnyOrder(tuple("app", "billing"), tuple("batch", "one"));
-            assertThat(sdk.listTagResources("key", List.of(aes128.keyId()), null, null).rows())
-                    .extracting(TagResource::tagKey, TagResource::tagValue).containsExactly(tuple("batch", "one"));
+            assertThat(sdk.listTagResources("key", List.of(aes128.keyId()), null, null)
+                            .rows())
+                    .extracting(TagResource::tagKey, TagResource::tagValue)
+                    .containsExactly(tuple("batch", "one"));
 
             // Old ciphertexts decrypt (except under keys whose state forbids it), old and new versions alike.
             for (Sealed s : sealed) {
@@ -151,11 +170,14 @@ class RestartConformanceTest {
                     expectError("Rejected.PendingDeletion", 409, () -> sdk.decrypt(s.blob(), s.context()));
                 } else {
                     KmsApi.Decrypted d = sdk.decrypt(s.blob(), s.context());
-                    assertThat(d.plaintext()).as("%s blob under %s", sdk, s.keyId()).isEqualTo(s.plaintext());
+                    assertThat(d.plaintext())
+                            .as("%s blob under %s", sdk, s.keyId())
+                            .isEqualTo(s.plaintext());
                     assertThat(d.keyVersionId()).isEqualTo(s.keyVersionId());
                 }
             }
-            assertThat(sdk.decrypt(dataKey.ciphertextBlob(), context).plaintext()).isEqualTo(dataKey.plaintext());
+            assertThat(sdk.decrypt(dataKey.ciphertextBlob(), context).plaintext())
+                    .isEqualTo(dataKey.plaintext());
 
             // And the keys keep working: new encryptions by alias use the current primary version.
             KmsApi.Encrypted fresh = sdk.encrypt(aliasAes, "aGVsbG8=", context);
@@ -172,7 +194,8 @@ class RestartConformanceTest {
         Sealed pendingBlob = sealed.get(4);
         assertThat(v2b.decrypt(pendingBlob.blob()).plaintext()).isEqualTo(pendingBlob.plaintext());
         assertThat(v2b.createKeyVersion(sm4.keyId()).keyVersionId()).isNotBlank();
-        assertThat(v2b.decrypt(sealed.get(1).blob()).plaintext()).isEqualTo(sealed.get(1).plaintext());
+        assertThat(v2b.decrypt(sealed.get(1).blob()).plaintext())
+                .isEqualTo(sealed.get(1).plaintext());
         expectErrorStatus(409, () -> v2b.scheduleKeyDeletion(guarded.keyId(), 7));
         expectError("AliasAlreadyExists", 400, () -> v2b.createAlias(aliasAes, sm4.keyId()));
     }

@@ -55,9 +55,11 @@ public final class SharedServer implements BeforeAllCallback, ParameterResolver 
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        ConformanceBackend.assumeAvailable(); // OPENKMS_SKIP_PG=1 on the PostgreSQL run: the class is skipped, with the reason
+        ConformanceBackend
+                .assumeAvailable(); // OPENKMS_SKIP_PG=1 on the PostgreSQL run: the class is skipped, with the reason
         get();
-        context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+        context.getRoot()
+                .getStore(ExtensionContext.Namespace.GLOBAL)
                 .getOrComputeIfAbsent(SharedServer.class, k -> (AutoCloseable) SharedServer::stop, AutoCloseable.class);
     }
 

@@ -45,14 +45,20 @@ class TagConformanceTest {
         String keyId = sdk.newKey();
         assertThat(sdk.listResourceTags(keyId)).isEmpty();
 
-        sdk.tagResource(keyId, "[{\"TagKey\":\"team\",\"TagValue\":\"payments\"},{\"TagKey\":\"cost-center\",\"TagValue\":\"cc:42/a@b\"}]");
-        assertThat(sdk.listResourceTags(keyId)).extracting(Tag::keyId, Tag::tagKey, Tag::tagValue)
+        sdk.tagResource(
+                keyId,
+                "[{\"TagKey\":\"team\",\"TagValue\":\"payments\"},{\"TagKey\":\"cost-center\",\"TagValue\":\"cc:42/a@b\"}]");
+        assertThat(sdk.listResourceTags(keyId))
+                .extracting(Tag::keyId, Tag::tagKey, Tag::tagValue)
                 .containsExactlyInAnyOrder(tuple(keyId, "team", "payments"), tuple(keyId, "cost-center", "cc:42/a@b"));
 
         // The same tag key again overwrites its value; other tags stay.
-        sdk.tagResource(keyId, "[{\"TagKey\":\"team\",\"TagValue\":\"risk\"},{\"TagKey\":\"env\",\"TagValue\":\"prod\"}]");
-        assertThat(sdk.listResourceTags(keyId)).extracting(Tag::tagKey, Tag::tagValue)
-                .containsExactlyInAnyOrder(tuple("team", "risk"), tuple("cost-center", "cc:42/a@b"), tuple("env", "prod"));
+        sdk.tagResource(
+                keyId, "[{\"TagKey\":\"team\",\"TagValue\":\"risk\"},{\"TagKey\":\"env\",\"TagValue\":\"prod\"}]");
+        assertThat(sdk.listResourceTags(keyId))
+                .extracting(Tag::tagKey, Tag::tagValue)
+                .containsExactlyInAnyOrder(
+                        tuple("team", "risk"), tuple("cost-center", "cc:42/a@b"), tuple("env", "prod"));
 
         // Unknown tag keys are ignored.
         sdk.untagResource(keyId, "[\"team\",\"no-such-tag\"]");
@@ -76,7 +82,10 @@ class TagConformanceTest {
         sdk.enableKey(keyId);
 
         sdk.scheduleKeyDeletion(keyId, 7);
-        expectError("Rejected.PendingDeletion", 409, () -> sdk.tagResource(keyId, "[{\"TagKey\":\"x\",\"TagValue\":\"y\"}]"));
+        expectError(
+                "Rejected.PendingDeletion",
+                409,
+                () -> sdk.tagResource(keyId, "[{\"TagKey\":\"x\",\"TagValue\":\"y\"}]"));
         expectError("Rejected.PendingDeletion", 409, () -> sdk.untagResource(keyId, "[\"k\"]"));
         expectError("Rejected.PendingDeletion", 409, () -> sdk.tagResources("key", List.of(keyId), Map.of("x", "y")));
         // Reading works in every state.
@@ -90,7 +99,10 @@ class TagConformanceTest {
     @MethodSource(SDKS)
     void singleResourceTagErrors(KmsApi sdk) {
         String keyId = sdk.newKey();
-        expectError("Forbidden.KeyNotFound", 404, () -> sdk.tagResource(UNKNOWN_KEY, "[{\"TagKey\":\"k\",\"TagValue\":\"v\"}]"));
+        expectError(
+                "Forbidden.KeyNotFound",
+                404,
+                () -> sdk.tagResource(UNKNOWN_KEY, "[{\"TagKey\":\"k\",\"TagValue\":\"v\"}]"));
         expectError("Forbidden.KeyNotFound", 404, () -> sdk.untagResource(UNKNOWN_KEY, "[\"k\"]"));
         expectError("Forbidden.KeyNotFound", 404, () -> sdk.listResourceTags(UNKNOWN_KEY));
         expectError("MissingParameter", 400, () -> sdk.listResourceTags(null));
@@ -98,16 +110,29 @@ class TagConformanceTest {
         expectError("MissingParameter", 400, () -> sdk.untagResource(keyId, null));
         expectError("InvalidParameter", 400, () -> sdk.tagResource(keyId, "not json"));
         expectError("InvalidParameter", 400, () -> sdk.tagResource(keyId, "{\"TagKey\":\"k\",\"TagValue\":\"v\"}"));
-        expectError("InvalidParameter", 400, () -> sdk.tagResource(keyId, "[{\"TagKey\":\"aliyun:x\",\"TagValue\":\"v\"}]"));
-        expectError("InvalidParameter", 400, () -> sdk.tagResource(keyId, "[{\"TagKey\":\"acs:x\",\"TagValue\":\"v\"}]"));
-        expectError("InvalidParameter", 400, () -> sdk.tagResource(keyId, "[{\"TagKey\":\"" + "k".repeat(129) + "\",\"TagValue\":\"v\"}]"));
-        expectError("InvalidParameter", 400, () -> sdk.tagResource(keyId, "[{\"TagKey\":\"k\",\"TagValue\":\"" + "v".repeat(129) + "\"}]"));
+        expectError(
+                "InvalidParameter",
+                400,
+                () -> sdk.tagResource(keyId, "[{\"TagKey\":\"aliyun:x\",\"TagValue\":\"v\"}]"));
+        expectError(
+                "InvalidParameter", 400, () -> sdk.tagResource(keyId, "[{\"TagKey\":\"acs:x\",\"TagValue\":\"v\"}]"));
+        expectError(
+                "InvalidParameter",
+                400,
+                () -> sdk.tagResource(keyId, "[{\"TagKey\":\"" + "k".repeat(129) + "\",\"TagValue\":\"v\"}]"));
+        expectError(
+                "InvalidParameter",
+                400,
+                () -> sdk.tagResource(keyId, "[{\"TagKey\":\"k\",\"TagValue\":\"" + "v".repeat(129) + "\"}]"));
         expectError("InvalidParameter", 400, () -> sdk.untagResource(keyId, "\"k\""));
         StringBuilder many = new StringBuilder("[");
         for (int i = 0; i < 21; i++) {
             many.append(i == 0 ? "" : ",").append("{\"TagKey\":\"t").append(i).append("\",\"TagValue\":\"v\"}");
         }
-        expectError("InvalidParameter", 400, () -> sdk.tagResource(keyId, many.append(']').toString()));
+        expectError(
+                "InvalidParameter",
+                400,
+                () -> sdk.tagResource(keyId, many.append(']').toString()));
         assertThat(sdk.listResourceTags(keyId)).isEmpty();
     }
 
@@ -126,10 +151,16 @@ class TagConformanceTest {
         sdk.tagResources("key", List.of(a, b), tags);
 
         TagPage page = sdk.listTagResources("key", List.of(a, b), null, null);
-        assertThat(page.rows()).extracting(TagResource::resourceId, TagResource::resourceType, TagResource::tagKey, TagResource::tagValue)
+        assertThat(page.rows())
+                .extracting(
+                        TagResource::resourceId, TagResource::resourceType, TagResource::tagKey, TagResource::tagValue)
                 .containsExactlyInAnyOrder(
-                        tuple(a, "key", marker, "yes"), tuple(a, "key", "owner", "team one"), tuple(a, "key", "tier", "gold"),
-                        tuple(b, "key", marker, "yes"), tuple(b, "key", "owner", "team one"), tuple(b, "key", "tier", "gold"));
+                        tuple(a, "key", marker, "yes"),
+                        tuple(a, "key", "owner", "team one"),
+                        tuple(a, "key", "tier", "gold"),
+                        tuple(b, "key", marker, "yes"),
+                        tuple(b, "key", "owner", "team one"),
+                        tuple(b, "key", "tier", "gold"));
         assertThat(page.nextToken()).as("NextToken on the last page").isNullOrEmpty();
 
         // Filtering by tag, across all keys of the account.
@@ -141,17 +172,20 @@ class TagConformanceTest {
 
         // Remove one key from one resource; unknown tag keys are ignored.
         sdk.untagResources("key", List.of(a), List.of("owner", "not-there"), null);
-        assertThat(sdk.listTagResources("key", List.of(a), null, null).rows()).extracting(TagResource::tagKey)
+        assertThat(sdk.listTagResources("key", List.of(a), null, null).rows())
+                .extracting(TagResource::tagKey)
                 .containsExactlyInAnyOrder(marker, "tier");
 
         // All=true is ignored when TagKey is given.
         sdk.untagResources("key", List.of(b), List.of("tier"), true);
-        assertThat(sdk.listTagResources("key", List.of(b), null, null).rows()).extracting(TagResource::tagKey)
+        assertThat(sdk.listTagResources("key", List.of(b), null, null).rows())
+                .extracting(TagResource::tagKey)
                 .containsExactlyInAnyOrder(marker, "owner");
 
         // All=true without TagKey clears everything.
         sdk.untagResources("key", List.of(a, b), null, true);
-        assertThat(sdk.listTagResources("key", List.of(a, b), null, null).rows()).isEmpty();
+        assertThat(sdk.listTagResources("key", List.of(a, b), null, null).rows())
+                .isEmpty();
         assertThat(sdk.listResourceTags(b)).isEmpty();
     }
 
@@ -159,9 +193,13 @@ class TagConformanceTest {
     @MethodSource(SDKS)
     void batchTagErrorsLeaveNothingHalfDone(KmsApi sdk) {
         String a = sdk.newKey();
-        expectError("Forbidden.KeyNotFound", 404, () -> sdk.tagResources("key", List.of(a, UNKNOWN_KEY), Map.of("k", "v")));
+        expectError(
+                "Forbidden.KeyNotFound", 404, () -> sdk.tagResources("key", List.of(a, UNKNOWN_KEY), Map.of("k", "v")));
         assertThat(sdk.listResourceTags(a)).isEmpty();
-        expectError("Forbidden.KeyNotFound", 404, () -> sdk.untagResources("key", List.of(UNKNOWN_KEY), List.of("k"), null));
+        expectError(
+                "Forbidden.KeyNotFound",
+                404,
+                () -> sdk.untagResources("key", List.of(UNKNOWN_KEY), List.of("k"), null));
 
         expectError("MissingParameter", 400, () -> sdk.tagResources("key", null, Map.of("k", "v")));
         expectError("MissingParameter", 400, () -> sdk.tagResources("key", List.of(a), null));
@@ -229,18 +267,24 @@ class TagConformanceTest {
     void batchTagLimitsAreValidated(KmsApi sdk) {
         String a = sdk.newKey();
         Map<String, String> outcomes = new LinkedHashMap<>();
-        outcomes.put("UntagResources TagKey.1=aliyun-x", outcome(() -> sdk.untagResources("key", List.of(a), List.of("aliyun-x"), null)));
-        outcomes.put("UntagResources TagKey.1=acs:x", outcome(() -> sdk.untagResources("key", List.of(a), List.of("acs:x"), null)));
+        outcomes.put(
+                "UntagResources TagKey.1=aliyun-x",
+                outcome(() -> sdk.untagResources("key", List.of(a), List.of("aliyun-x"), null)));
+        outcomes.put(
+                "UntagResources TagKey.1=acs:x",
+                outcome(() -> sdk.untagResources("key", List.of(a), List.of("acs:x"), null)));
         List<String> fiftyOne = new ArrayList<>();
         for (int i = 0; i < 51; i++) {
             fiftyOne.add(a);
         }
-        outcomes.put("ListTagResources 51 x ResourceId", outcome(() -> sdk.listTagResources("key", fiftyOne, null, null)));
+        outcomes.put(
+                "ListTagResources 51 x ResourceId", outcome(() -> sdk.listTagResources("key", fiftyOne, null, null)));
         Map<String, String> twentyOne = new LinkedHashMap<>();
         for (int i = 0; i < 21; i++) {
             twentyOne.put("t" + i, "v");
         }
-        outcomes.put("ListTagResources 21 x Tag", outcome(() -> sdk.listTagResources("key", List.of(a), twentyOne, null)));
+        outcomes.put(
+                "ListTagResources 21 x Tag", outcome(() -> sdk.listTagResources("key", List.of(a), twentyOne, null)));
         Map<String, String> expected = new LinkedHashMap<>();
         outcomes.keySet().forEach(k -> expected.put(k, "400 InvalidParameter"));
         assertThat(outcomes).as(sdk.name()).isEqualTo(expected);

@@ -25,8 +25,7 @@ public final class TrustedCertificates implements X509TrustManager {
     private final List<X509Certificate> anchors = new CopyOnWriteArrayList<>();
     private volatile X509TrustManager delegate;
 
-    private TrustedCertificates() {
-    }
+    private TrustedCertificates() {}
 
     /** Adds the certificate(s) of a PEM document to the trusted set. */
     public synchronized void trust(String pem) {

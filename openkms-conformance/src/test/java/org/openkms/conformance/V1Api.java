@@ -79,13 +79,19 @@ public final class V1Api implements KmsApi {
         this.protocol = protocol;
     }
 
-    public static V1Api create(int port, boolean https, String accessKeyId, String accessKeySecret, SignatureVersion signatureVersion) {
+    public static V1Api create(
+            int port, boolean https, String accessKeyId, String accessKeySecret, SignatureVersion signatureVersion) {
         return create(port, https, accessKeyId, accessKeySecret, null, signatureVersion);
     }
 
     /** With {@code securityToken}: STS credentials (the V1 SDK sends the SecurityToken parameter). */
-    public static V1Api create(int port, boolean https, String accessKeyId, String accessKeySecret, String securityToken,
-                               SignatureVersion signatureVersion) {
+    public static V1Api create(
+            int port,
+            boolean https,
+            String accessKeyId,
+            String accessKeySecret,
+            String securityToken,
+            SignatureVersion signatureVersion) {
         DefaultProfile profile = securityToken == null
                 ? DefaultProfile.getProfile(ConformanceServer.REGION, accessKeyId, accessKeySecret)
                 : DefaultProfile.getProfile(ConformanceServer.REGION, accessKeyId, accessKeySecret, securityToken);
@@ -100,7 +106,10 @@ public final class V1Api implements KmsApi {
             client.setSignatureVersion(signatureVersion);
             label = signatureVersion == SignatureVersion.V3 ? "ACS3-HMAC-SHA256" : label;
         }
-        return new V1Api("V1 " + label + " " + (https ? "https" : "http"), client, "127.0.0.1:" + port,
+        return new V1Api(
+                "V1 " + label + " " + (https ? "https" : "http"),
+                client,
+                "127.0.0.1:" + port,
                 https ? ProtocolType.HTTPS : ProtocolType.HTTP);
     }
 
@@ -156,17 +165,23 @@ public final class V1Api implements KmsApi {
             throw new IllegalStateException(name + ": the SDK call failed without an HTTP answer: " + e, e);
         }
         int status = answer.getStatus();
-        String body = answer.getHttpContent() == null ? "" : new String(answer.getHttpContent(), java.nio.charset.StandardCharsets.UTF_8);
+        String body = answer.getHttpContent() == null
+                ? ""
+                : new String(answer.getHttpContent(), java.nio.charset.StandardCharsets.UTF_8);
         if (status < 400) {
-            throw new IllegalStateException(name + ": the SDK reported " + e.getErrCode() + " for an answer with HTTP " + status
-                    + ": " + body, e);
+            throw new IllegalStateException(
+                    name + ": the SDK reported " + e.getErrCode() + " for an answer with HTTP " + status + ": " + body,
+                    e);
         }
         if (e.getRequestId() != null && !e.getRequestId().isEmpty() && !body.contains(e.getRequestId())) {
             // Every answer has its own RequestId: another one here would mean the recorded answer is not the SDK's.
-            throw new IllegalStateException(name + ": recorded answer " + body + " is not the one the SDK reported (RequestId "
-                    + e.getRequestId() + ")", e);
+            throw new IllegalStateException(
+                    name + ": recorded answer " + body + " is not the one the SDK reported (RequestId "
+                            + e.getRequestId() + ")",
+                    e);
         }
-        return new ApiException(name, e.getErrCode(), status, e.getErrMsg(), e.getRequestId(), body, e instanceof ServerException);
+        return new ApiException(
+                name, e.getErrCode(), status, e.getErrMsg(), e.getRequestId(), body, e instanceof ServerException);
     }
 
     /**
@@ -183,7 +198,8 @@ public final class V1Api implements KmsApi {
         }
 
         @Override
-        public <T extends AcsResponse> HttpResponse doAction(AcsRequest<T> request) throws ClientException, ServerException {
+        public <T extends AcsResponse> HttpResponse doAction(AcsRequest<T> request)
+                throws ClientException, ServerException {
             HttpResponse answer = super.doAction(request);
             last.set(answer);
             return answer;
@@ -244,10 +260,26 @@ public final class V1Api implements KmsApi {
         var resp = call(req);
         requestId(resp.getRequestId());
         var m = resp.getKeyMetadata();
-        return new KeyMeta(m.getKeyId(), m.getArn(), m.getDescription(), m.getKeySpec(), m.getKeyUsage(), m.getKeyState(),
-                m.getOrigin(), m.getProtectionLevel(), m.getCreationDate(), m.getCreator(), m.getDeleteDate(),
-                m.getMaterialExpireTime(), m.getPrimaryKeyVersion(), m.getLastRotationDate(), m.getAutomaticRotation(),
-                m.getRotationInterval(), m.getNextRotationDate(), null, null);
+        return new KeyMeta(
+                m.getKeyId(),
+                m.getArn(),
+                m.getDescription(),
+                m.getKeySpec(),
+                m.getKeyUsage(),
+                m.getKeyState(),
+                m.getOrigin(),
+                m.getProtectionLevel(),
+                m.getCreationDate(),
+                m.getCreator(),
+                m.getDeleteDate(),
+                m.getMaterialExpireTime(),
+                m.getPrimaryKeyVersion(),
+                m.getLastRotationDate(),
+                m.getAutomaticRotation(),
+                m.getRotationInterval(),
+                m.getNextRotationDate(),
+                null,
+                null);
     }
 
     @Override
@@ -257,10 +289,25 @@ public final class V1Api implements KmsApi {
         var resp = call(req);
         requestId(resp.getRequestId());
         var m = resp.getKeyMetadata();
-        return new KeyMeta(m.getKeyId(), m.getArn(), m.getDescription(), m.getKeySpec(), m.getKeyUsage(), m.getKeyState(),
-                m.getOrigin(), m.getProtectionLevel(), m.getCreationDate(), m.getCreator(), m.getDeleteDate(),
-                m.getMaterialExpireTime(), m.getPrimaryKeyVersion(), m.getLastRotationDate(), m.getAutomaticRotation(),
-                m.getRotationInterval(), m.getNextRotationDate(), m.getDeletionProtection(),
+        return new KeyMeta(
+                m.getKeyId(),
+                m.getArn(),
+                m.getDescription(),
+                m.getKeySpec(),
+                m.getKeyUsage(),
+                m.getKeyState(),
+                m.getOrigin(),
+                m.getProtectionLevel(),
+                m.getCreationDate(),
+                m.getCreator(),
+                m.getDeleteDate(),
+                m.getMaterialExpireTime(),
+                m.getPrimaryKeyVersion(),
+                m.getLastRotationDate(),
+                m.getAutomaticRotation(),
+                m.getRotationInterval(),
+                m.getNextRotationDate(),
+                m.getDeletionProtection(),
                 m.getDeletionProtectionDescription());
     }
 
@@ -272,8 +319,11 @@ public final class V1Api implements KmsApi {
         req.setFilters(filtersJson);
         var resp = call(req);
         requestId(resp.getRequestId());
-        List<KeyRef> items = resp.getKeys() == null ? null
-                : resp.getKeys().stream().map(k -> new KeyRef(k.getKeyId(), k.getKeyArn())).toList();
+        List<KeyRef> items = resp.getKeys() == null
+                ? null
+                : resp.getKeys().stream()
+                        .map(k -> new KeyRef(k.getKeyId(), k.getKeyArn()))
+                        .toList();
         return new Page<>(items, resp.getPageNumber(), resp.getPageSize(), resp.getTotalCount());
     }
 
@@ -361,8 +411,11 @@ public final class V1Api implements KmsApi {
         req.setPageSize(pageSize);
         var resp = call(req);
         requestId(resp.getRequestId());
-        List<KeyVersion> items = resp.getKeyVersions() == null ? null : resp.getKeyVersions().stream()
-                .map(v -> new KeyVersion(v.getKeyId(), v.getKeyVersionId(), v.getCreationDate())).toList();
+        List<KeyVersion> items = resp.getKeyVersions() == null
+                ? null
+                : resp.getKeyVersions().stream()
+                        .map(v -> new KeyVersion(v.getKeyId(), v.getKeyVersionId(), v.getCreationDate()))
+                        .toList();
         return new Page<>(items, resp.getPageNumber(), resp.getPageSize(), resp.getTotalCount());
     }
 
@@ -398,8 +451,11 @@ public final class V1Api implements KmsApi {
         req.setPageSize(pageSize);
         var resp = call(req);
         requestId(resp.getRequestId());
-        List<Alias> items = resp.getAliases() == null ? null : resp.getAliases().stream()
-                .map(a -> new Alias(a.getAliasName(), a.getAliasArn(), a.getKeyId())).toList();
+        List<Alias> items = resp.getAliases() == null
+                ? null
+                : resp.getAliases().stream()
+                        .map(a -> new Alias(a.getAliasName(), a.getAliasArn(), a.getKeyId()))
+                        .toList();
         return new Page<>(items, resp.getPageNumber(), resp.getPageSize(), resp.getTotalCount());
     }
 
@@ -411,8 +467,11 @@ public final class V1Api implements KmsApi {
         req.setPageSize(pageSize);
         var resp = call(req);
         requestId(resp.getRequestId());
-        List<Alias> items = resp.getAliases() == null ? null : resp.getAliases().stream()
-                .map(a -> new Alias(a.getAliasName(), a.getAliasArn(), a.getKeyId())).toList();
+        List<Alias> items = resp.getAliases() == null
+                ? null
+                : resp.getAliases().stream()
+                        .map(a -> new Alias(a.getAliasName(), a.getAliasArn(), a.getKeyId()))
+                        .toList();
         return new Page<>(items, resp.getPageNumber(), resp.getPageSize(), resp.getTotalCount());
     }
 
@@ -440,8 +499,11 @@ public final class V1Api implements KmsApi {
         req.setKeyId(keyId);
         var resp = call(req);
         requestId(resp.getRequestId());
-        return resp.getTags() == null ? null
-                : resp.getTags().stream().map(t -> new Tag(t.getKeyId(), t.getTagKey(), t.getTagValue())).toList();
+        return resp.getTags() == null
+                ? null
+                : resp.getTags().stream()
+                        .map(t -> new Tag(t.getKeyId(), t.getTagKey(), t.getTagValue()))
+                        .toList();
     }
 
     @Override
@@ -473,7 +535,8 @@ public final class V1Api implements KmsApi {
     }
 
     @Override
-    public TagPage listTagResources(String resourceType, List<String> resourceIds, Map<String, String> tagFilter, String nextToken) {
+    public TagPage listTagResources(
+            String resourceType, List<String> resourceIds, Map<String, String> tagFilter, String nextToken) {
         ListTagResourcesRequest req = new ListTagResourcesRequest();
         req.setResourceType(resourceType);
         req.setResourceIds(resourceIds);
@@ -490,8 +553,12 @@ public final class V1Api implements KmsApi {
         }
         var resp = call(req);
         requestId(resp.getRequestId());
-        List<TagResource> rows = resp.getTagResources() == null ? null : resp.getTagResources().stream()
-                .map(t -> new TagResource(t.getResourceId(), t.getResourceType(), t.getTagKey(), t.getTagValue())).toList();
+        List<TagResource> rows = resp.getTagResources() == null
+                ? null
+                : resp.getTagResources().stream()
+                        .map(t ->
+                                new TagResource(t.getResourceId(), t.getResourceType(), t.getTagKey(), t.getTagValue()))
+                        .toList();
         return new TagPage(rows, resp.getNextToken());
     }
 
@@ -501,7 +568,9 @@ public final class V1Api implements KmsApi {
     public List<String> describeRegions() {
         var resp = call(new DescribeRegionsRequest());
         requestId(resp.getRequestId());
-        return resp.getRegions() == null ? null : resp.getRegions().stream().map(r -> r.getRegionId()).toList();
+        return resp.getRegions() == null
+                ? null
+                : resp.getRegions().stream().map(r -> r.getRegionId()).toList();
     }
 
     @Override
@@ -542,7 +611,8 @@ public final class V1Api implements KmsApi {
     }
 
     @Override
-    public DataKey generateDataKey(String keyId, String keySpec, Integer n, Map<String, String> context, String dryRun) {
+    public DataKey generateDataKey(
+            String keyId, String keySpec, Integer n, Map<String, String> context, String dryRun) {
         GenerateDataKeyRequest req = new GenerateDataKeyRequest();
         req.setKeyId(keyId);
         req.setKeySpec(keySpec);
@@ -555,7 +625,8 @@ public final class V1Api implements KmsApi {
     }
 
     @Override
-    public DataKey generateDataKeyWithoutPlaintext(String keyId, String keySpec, Integer n, Map<String, String> context, String dryRun) {
+    public DataKey generateDataKeyWithoutPlaintext(
+            String keyId, String keySpec, Integer n, Map<String, String> context, String dryRun) {
         GenerateDataKeyWithoutPlaintextRequest req = new GenerateDataKeyWithoutPlaintextRequest();
         req.setKeyId(keyId);
         req.setKeySpec(keySpec);
@@ -568,8 +639,12 @@ public final class V1Api implements KmsApi {
     }
 
     @Override
-    public Encrypted reEncrypt(String blob, Map<String, String> sourceContext, String destinationKeyId,
-                               Map<String, String> destinationContext, String dryRun) {
+    public Encrypted reEncrypt(
+            String blob,
+            Map<String, String> sourceContext,
+            String destinationKeyId,
+            Map<String, String> destinationContext,
+            String dryRun) {
         ReEncryptRequest req = new ReEncryptRequest();
         req.setCiphertextBlob(blob);
         req.setSourceEncryptionContext(json(sourceContext));

@@ -73,7 +73,8 @@ final class V1AsymmetricApi implements AsymmetricApi {
     }
 
     @Override
-    public KmsApi.Decrypted asymmetricDecrypt(String keyId, String keyVersionId, String algorithm, String ciphertextBlob) {
+    public KmsApi.Decrypted asymmetricDecrypt(
+            String keyId, String keyVersionId, String algorithm, String ciphertextBlob) {
         AsymmetricDecryptRequest r = new AsymmetricDecryptRequest();
         r.setKeyId(keyId);
         r.setKeyVersionId(keyVersionId);
@@ -120,7 +121,8 @@ final class V1AsymmetricApi implements AsymmetricApi {
     }
 
     @Override
-    public Exported exportDataKey(String blob, Map<String, String> context, String publicKeyBlob, String alg, String spec) {
+    public Exported exportDataKey(
+            String blob, Map<String, String> context, String publicKeyBlob, String alg, String spec) {
         ExportDataKeyRequest r = new ExportDataKeyRequest();
         r.setCiphertextBlob(blob);
         if (context != null) {
@@ -146,8 +148,8 @@ final class V1AsymmetricApi implements AsymmetricApi {
     }
 
     @Override
-    public KmsApi.Encrypted reEncryptFromAsymmetric(String blob, String sourceKeyId, String sourceKeyVersionId, String alg,
-                                                    String destinationKeyId) {
+    public KmsApi.Encrypted reEncryptFromAsymmetric(
+            String blob, String sourceKeyId, String sourceKeyVersionId, String alg, String destinationKeyId) {
         ReEncryptRequest r = new ReEncryptRequest();
         r.setCiphertextBlob(blob);
         r.setSourceKeyId(sourceKeyId);
@@ -161,12 +163,16 @@ final class V1AsymmetricApi implements AsymmetricApi {
     @Override
     public Mac generateMac(String keyId, String algorithm, String message) {
         JsonNode b = common("GenerateMac", Map.of("KeyId", keyId, "Algorithm", algorithm, "Message", message));
-        return new Mac(b.path("Mac").asText(null), b.path("Algorithm").asText(null), b.path("KeyId").asText(null));
+        return new Mac(
+                b.path("Mac").asText(null),
+                b.path("Algorithm").asText(null),
+                b.path("KeyId").asText(null));
     }
 
     @Override
     public Boolean verifyMac(String keyId, String algorithm, String message, String mac) {
-        JsonNode v = common("VerifyMac", Map.of("KeyId", keyId, "Algorithm", algorithm, "Message", message, "Mac", mac)).path("Value");
+        JsonNode v = common("VerifyMac", Map.of("KeyId", keyId, "Algorithm", algorithm, "Message", message, "Mac", mac))
+                .path("Value");
         return v.isBoolean() ? v.booleanValue() : null;
     }
 
@@ -192,7 +198,8 @@ final class V1AsymmetricApi implements AsymmetricApi {
         try {
             return JSON.readTree(api.client().getCommonResponse(r).getData());
         } catch (ClientException e) {
-            // The status and body of the answer the SDK turned into this exception (V1Api.RecordingClient), not of a re-send.
+            // The status and body of the answer the SDK turned into this exception (V1Api.RecordingClient), not of a
+            // re-send.
             throw api.error(e);
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);

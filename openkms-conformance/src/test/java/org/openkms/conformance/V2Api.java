@@ -46,7 +46,9 @@ public final class V2Api implements KmsApi {
 
     /** How the client signs. */
     public enum Signing {
-        ACS3("ACS3-HMAC-SHA256"), RPC("RPC-HMAC-SHA1"), ACS4("ACS4-HMAC-SHA256");
+        ACS3("ACS3-HMAC-SHA256"),
+        RPC("RPC-HMAC-SHA1"),
+        ACS4("ACS4-HMAC-SHA256");
 
         final String label;
 
@@ -73,8 +75,8 @@ public final class V2Api implements KmsApi {
     }
 
     /** With {@code securityToken}: STS credentials (the SDK sends x-acs-security-token, or SecurityToken in RPC). */
-    public static V2Api create(int port, String caPem, Signing signing, String accessKeyId, String accessKeySecret,
-                               String securityToken) {
+    public static V2Api create(
+            int port, String caPem, Signing signing, String accessKeyId, String accessKeySecret, String securityToken) {
         Config config = new Config()
                 .setAccessKeyId(accessKeyId)
                 .setAccessKeySecret(accessKeySecret)
@@ -92,8 +94,7 @@ public final class V2Api implements KmsApi {
         switch (signing) {
             case RPC -> config.setSignatureAlgorithm("v2");
             case ACS4 -> config.setSignatureVersion("v4");
-            default -> {
-            }
+            default -> {}
         }
         try {
             String name = "V2 " + signing.label + " " + (caPem == null ? "http" : "https");
@@ -136,8 +137,8 @@ public final class V2Api implements KmsApi {
             status = n.intValue();
         }
         String requestId = data == null ? null : String.valueOf(data.getOrDefault("RequestId", data.get("requestId")));
-        return new ApiException(sdk, e.getCode(), status == null ? -1 : status, e.getMessage(), requestId,
-                String.valueOf(data), false);
+        return new ApiException(
+                sdk, e.getCode(), status == null ? -1 : status, e.getMessage(), requestId, String.valueOf(data), false);
     }
 
     private static String requestId(String id) {
@@ -152,81 +153,144 @@ public final class V2Api implements KmsApi {
     @Override
     public KeyMeta createKey(CreateKey r) {
         var body = call(() -> client.createKey(new CreateKeyRequest()
-                .setDescription(r.description).setKeySpec(r.keySpec).setKeyUsage(r.keyUsage).setOrigin(r.origin)
-                .setProtectionLevel(r.protectionLevel).setEnableAutomaticRotation(r.enableAutomaticRotation)
-                .setRotationInterval(r.rotationInterval).setTags(r.tags))).getBody();
+                        .setDescription(r.description)
+                        .setKeySpec(r.keySpec)
+                        .setKeyUsage(r.keyUsage)
+                        .setOrigin(r.origin)
+                        .setProtectionLevel(r.protectionLevel)
+                        .setEnableAutomaticRotation(r.enableAutomaticRotation)
+                        .setRotationInterval(r.rotationInterval)
+                        .setTags(r.tags)))
+                .getBody();
         requestId(body.getRequestId());
         var m = body.getKeyMetadata();
-        return new KeyMeta(m.getKeyId(), m.getArn(), m.getDescription(), m.getKeySpec(), m.getKeyUsage(), m.getKeyState(),
-                m.getOrigin(), m.getProtectionLevel(), m.getCreationDate(), m.getCreator(), m.getDeleteDate(),
-                m.getMaterialExpireTime(), m.getPrimaryKeyVersion(), m.getLastRotationDate(), m.getAutomaticRotation(),
-                m.getRotationInterval(), m.getNextRotationDate(), null, null);
+        return new KeyMeta(
+                m.getKeyId(),
+                m.getArn(),
+                m.getDescription(),
+                m.getKeySpec(),
+                m.getKeyUsage(),
+                m.getKeyState(),
+                m.getOrigin(),
+                m.getProtectionLevel(),
+                m.getCreationDate(),
+                m.getCreator(),
+                m.getDeleteDate(),
+                m.getMaterialExpireTime(),
+                m.getPrimaryKeyVersion(),
+                m.getLastRotationDate(),
+                m.getAutomaticRotation(),
+                m.getRotationInterval(),
+                m.getNextRotationDate(),
+                null,
+                null);
     }
 
     @Override
     public KeyMeta describeKey(String keyId) {
-        var body = call(() -> client.describeKey(new DescribeKeyRequest().setKeyId(keyId))).getBody();
+        var body = call(() -> client.describeKey(new DescribeKeyRequest().setKeyId(keyId)))
+                .getBody();
         requestId(body.getRequestId());
         var m = body.getKeyMetadata();
-        return new KeyMeta(m.getKeyId(), m.getArn(), m.getDescription(), m.getKeySpec(), m.getKeyUsage(), m.getKeyState(),
-                m.getOrigin(), m.getProtectionLevel(), m.getCreationDate(), m.getCreator(), m.getDeleteDate(),
-                m.getMaterialExpireTime(), m.getPrimaryKeyVersion(), m.getLastRotationDate(), m.getAutomaticRotation(),
-                m.getRotationInterval(), m.getNextRotationDate(), m.getDeletionProtection(),
+        return new KeyMeta(
+                m.getKeyId(),
+                m.getArn(),
+                m.getDescription(),
+                m.getKeySpec(),
+                m.getKeyUsage(),
+                m.getKeyState(),
+                m.getOrigin(),
+                m.getProtectionLevel(),
+                m.getCreationDate(),
+                m.getCreator(),
+                m.getDeleteDate(),
+                m.getMaterialExpireTime(),
+                m.getPrimaryKeyVersion(),
+                m.getLastRotationDate(),
+                m.getAutomaticRotation(),
+                m.getRotationInterval(),
+                m.getNextRotationDate(),
+                m.getDeletionProtection(),
                 m.getDeletionProtectionDescription());
     }
 
     @Override
     public Page<KeyRef> listKeys(Integer pageNumber, Integer pageSize, String filtersJson) {
-        var body = call(() -> client.listKeys(new ListKeysRequest().setPageNumber(pageNumber).setPageSize(pageSize)
-                .setFilters(filtersJson))).getBody();
+        var body = call(() -> client.listKeys(new ListKeysRequest()
+                        .setPageNumber(pageNumber)
+                        .setPageSize(pageSize)
+                        .setFilters(filtersJson)))
+                .getBody();
         requestId(body.getRequestId());
-        List<KeyRef> items = body.getKeys() == null || body.getKeys().getKey() == null ? null
-                : body.getKeys().getKey().stream().map(k -> new KeyRef(k.getKeyId(), k.getKeyArn())).toList();
+        List<KeyRef> items = body.getKeys() == null || body.getKeys().getKey() == null
+                ? null
+                : body.getKeys().getKey().stream()
+                        .map(k -> new KeyRef(k.getKeyId(), k.getKeyArn()))
+                        .toList();
         return new Page<>(items, body.getPageNumber(), body.getPageSize(), body.getTotalCount());
     }
 
     @Override
     public void updateKeyDescription(String keyId, String description) {
-        requestId(call(() -> client.updateKeyDescription(new UpdateKeyDescriptionRequest().setKeyId(keyId)
-                .setDescription(description))).getBody().getRequestId());
+        requestId(call(() -> client.updateKeyDescription(
+                        new UpdateKeyDescriptionRequest().setKeyId(keyId).setDescription(description)))
+                .getBody()
+                .getRequestId());
     }
 
     @Override
     public void enableKey(String keyId) {
-        requestId(call(() -> client.enableKey(new EnableKeyRequest().setKeyId(keyId))).getBody().getRequestId());
+        requestId(call(() -> client.enableKey(new EnableKeyRequest().setKeyId(keyId)))
+                .getBody()
+                .getRequestId());
     }
 
     @Override
     public void disableKey(String keyId) {
-        requestId(call(() -> client.disableKey(new DisableKeyRequest().setKeyId(keyId))).getBody().getRequestId());
+        requestId(call(() -> client.disableKey(new DisableKeyRequest().setKeyId(keyId)))
+                .getBody()
+                .getRequestId());
     }
 
     @Override
     public void scheduleKeyDeletion(String keyId, Integer days) {
-        requestId(call(() -> client.scheduleKeyDeletion(new ScheduleKeyDeletionRequest().setKeyId(keyId)
-                .setPendingWindowInDays(days))).getBody().getRequestId());
+        requestId(call(() -> client.scheduleKeyDeletion(
+                        new ScheduleKeyDeletionRequest().setKeyId(keyId).setPendingWindowInDays(days)))
+                .getBody()
+                .getRequestId());
     }
 
     @Override
     public void cancelKeyDeletion(String keyId) {
-        requestId(call(() -> client.cancelKeyDeletion(new CancelKeyDeletionRequest().setKeyId(keyId))).getBody().getRequestId());
+        requestId(call(() -> client.cancelKeyDeletion(new CancelKeyDeletionRequest().setKeyId(keyId)))
+                .getBody()
+                .getRequestId());
     }
 
     @Override
     public void setDeletionProtection(String arn, Boolean enable, String description) {
-        requestId(call(() -> client.setDeletionProtection(new SetDeletionProtectionRequest().setProtectedResourceArn(arn)
-                .setEnableDeletionProtection(enable).setDeletionProtectionDescription(description))).getBody().getRequestId());
+        requestId(call(() -> client.setDeletionProtection(new SetDeletionProtectionRequest()
+                        .setProtectedResourceArn(arn)
+                        .setEnableDeletionProtection(enable)
+                        .setDeletionProtectionDescription(description)))
+                .getBody()
+                .getRequestId());
     }
 
     @Override
     public void updateRotationPolicy(String keyId, Boolean enable, String interval) {
-        requestId(call(() -> client.updateRotationPolicy(new UpdateRotationPolicyRequest().setKeyId(keyId)
-                .setEnableAutomaticRotation(enable).setRotationInterval(interval))).getBody().getRequestId());
+        requestId(call(() -> client.updateRotationPolicy(new UpdateRotationPolicyRequest()
+                        .setKeyId(keyId)
+                        .setEnableAutomaticRotation(enable)
+                        .setRotationInterval(interval)))
+                .getBody()
+                .getRequestId());
     }
 
     @Override
     public KeyVersion createKeyVersion(String keyId) {
-        var body = call(() -> client.createKeyVersion(new CreateKeyVersionRequest().setKeyId(keyId))).getBody();
+        var body = call(() -> client.createKeyVersion(new CreateKeyVersionRequest().setKeyId(keyId)))
+                .getBody();
         requestId(body.getRequestId());
         var v = body.getKeyVersion();
         return v == null ? null : new KeyVersion(v.getKeyId(), v.getKeyVersionId(), v.getCreationDate());
@@ -234,8 +298,9 @@ public final class V2Api implements KmsApi {
 
     @Override
     public KeyVersion describeKeyVersion(String keyId, String keyVersionId) {
-        var body = call(() -> client.describeKeyVersion(new DescribeKeyVersionRequest().setKeyId(keyId)
-                .setKeyVersionId(keyVersionId))).getBody();
+        var body = call(() -> client.describeKeyVersion(
+                        new DescribeKeyVersionRequest().setKeyId(keyId).setKeyVersionId(keyVersionId)))
+                .getBody();
         requestId(body.getRequestId());
         var v = body.getKeyVersion();
         return v == null ? null : new KeyVersion(v.getKeyId(), v.getKeyVersionId(), v.getCreationDate());
@@ -243,12 +308,18 @@ public final class V2Api implements KmsApi {
 
     @Override
     public Page<KeyVersion> listKeyVersions(String keyId, Integer pageNumber, Integer pageSize) {
-        var body = call(() -> client.listKeyVersions(new ListKeyVersionsRequest().setKeyId(keyId)
-                .setPageNumber(pageNumber).setPageSize(pageSize))).getBody();
+        var body = call(() -> client.listKeyVersions(new ListKeyVersionsRequest()
+                        .setKeyId(keyId)
+                        .setPageNumber(pageNumber)
+                        .setPageSize(pageSize)))
+                .getBody();
         requestId(body.getRequestId());
-        List<KeyVersion> items = body.getKeyVersions() == null || body.getKeyVersions().getKeyVersion() == null ? null
-                : body.getKeyVersions().getKeyVersion().stream()
-                .map(v -> new KeyVersion(v.getKeyId(), v.getKeyVersionId(), v.getCreationDate())).toList();
+        List<KeyVersion> items =
+                body.getKeyVersions() == null || body.getKeyVersions().getKeyVersion() == null
+                        ? null
+                        : body.getKeyVersions().getKeyVersion().stream()
+                                .map(v -> new KeyVersion(v.getKeyId(), v.getKeyVersionId(), v.getCreationDate()))
+                                .toList();
         return new Page<>(items, body.getPageNumber(), body.getPageSize(), body.getTotalCount());
     }
 
@@ -256,40 +327,54 @@ public final class V2Api implements KmsApi {
 
     @Override
     public void createAlias(String aliasName, String keyId) {
-        requestId(call(() -> client.createAlias(new CreateAliasRequest().setAliasName(aliasName).setKeyId(keyId)))
-                .getBody().getRequestId());
+        requestId(call(() -> client.createAlias(
+                        new CreateAliasRequest().setAliasName(aliasName).setKeyId(keyId)))
+                .getBody()
+                .getRequestId());
     }
 
     @Override
     public void updateAlias(String aliasName, String keyId) {
-        requestId(call(() -> client.updateAlias(new UpdateAliasRequest().setAliasName(aliasName).setKeyId(keyId)))
-                .getBody().getRequestId());
+        requestId(call(() -> client.updateAlias(
+                        new UpdateAliasRequest().setAliasName(aliasName).setKeyId(keyId)))
+                .getBody()
+                .getRequestId());
     }
 
     @Override
     public void deleteAlias(String aliasName) {
-        requestId(call(() -> client.deleteAlias(new DeleteAliasRequest().setAliasName(aliasName))).getBody().getRequestId());
+        requestId(call(() -> client.deleteAlias(new DeleteAliasRequest().setAliasName(aliasName)))
+                .getBody()
+                .getRequestId());
     }
 
     @Override
     public Page<Alias> listAliases(Integer pageNumber, Integer pageSize) {
-        var body = call(() -> client.listAliases(new ListAliasesRequest().setPageNumber(pageNumber).setPageSize(pageSize)))
+        var body = call(() -> client.listAliases(
+                        new ListAliasesRequest().setPageNumber(pageNumber).setPageSize(pageSize)))
                 .getBody();
         requestId(body.getRequestId());
-        List<Alias> items = body.getAliases() == null || body.getAliases().getAlias() == null ? null
+        List<Alias> items = body.getAliases() == null || body.getAliases().getAlias() == null
+                ? null
                 : body.getAliases().getAlias().stream()
-                .map(a -> new Alias(a.getAliasName(), a.getAliasArn(), a.getKeyId())).toList();
+                        .map(a -> new Alias(a.getAliasName(), a.getAliasArn(), a.getKeyId()))
+                        .toList();
         return new Page<>(items, body.getPageNumber(), body.getPageSize(), body.getTotalCount());
     }
 
     @Override
     public Page<Alias> listAliasesByKeyId(String keyId, Integer pageNumber, Integer pageSize) {
-        var body = call(() -> client.listAliasesByKeyId(new ListAliasesByKeyIdRequest().setKeyId(keyId)
-                .setPageNumber(pageNumber).setPageSize(pageSize))).getBody();
+        var body = call(() -> client.listAliasesByKeyId(new ListAliasesByKeyIdRequest()
+                        .setKeyId(keyId)
+                        .setPageNumber(pageNumber)
+                        .setPageSize(pageSize)))
+                .getBody();
         requestId(body.getRequestId());
-        List<Alias> items = body.getAliases() == null || body.getAliases().getAlias() == null ? null
+        List<Alias> items = body.getAliases() == null || body.getAliases().getAlias() == null
+                ? null
                 : body.getAliases().getAlias().stream()
-                .map(a -> new Alias(a.getAliasName(), a.getAliasArn(), a.getKeyId())).toList();
+                        .map(a -> new Alias(a.getAliasName(), a.getAliasArn(), a.getKeyId()))
+                        .toList();
         return new Page<>(items, body.getPageNumber(), body.getPageSize(), body.getTotalCount());
     }
 
@@ -297,22 +382,30 @@ public final class V2Api implements KmsApi {
 
     @Override
     public void tagResource(String keyId, String tagsJson) {
-        requestId(call(() -> client.tagResource(new TagResourceRequest().setKeyId(keyId).setTags(tagsJson)))
-                .getBody().getRequestId());
+        requestId(call(() -> client.tagResource(
+                        new TagResourceRequest().setKeyId(keyId).setTags(tagsJson)))
+                .getBody()
+                .getRequestId());
     }
 
     @Override
     public void untagResource(String keyId, String tagKeysJson) {
-        requestId(call(() -> client.untagResource(new UntagResourceRequest().setKeyId(keyId).setTagKeys(tagKeysJson)))
-                .getBody().getRequestId());
+        requestId(call(() -> client.untagResource(
+                        new UntagResourceRequest().setKeyId(keyId).setTagKeys(tagKeysJson)))
+                .getBody()
+                .getRequestId());
     }
 
     @Override
     public List<Tag> listResourceTags(String keyId) {
-        var body = call(() -> client.listResourceTags(new ListResourceTagsRequest().setKeyId(keyId))).getBody();
+        var body = call(() -> client.listResourceTags(new ListResourceTagsRequest().setKeyId(keyId)))
+                .getBody();
         requestId(body.getRequestId());
-        return body.getTags() == null || body.getTags().getTag() == null ? null
-                : body.getTags().getTag().stream().map(t -> new Tag(t.getKeyId(), t.getTagKey(), t.getTagValue())).toList();
+        return body.getTags() == null || body.getTags().getTag() == null
+                ? null
+                : body.getTags().getTag().stream()
+                        .map(t -> new Tag(t.getKeyId(), t.getTagKey(), t.getTagValue()))
+                        .toList();
     }
 
     @Override
@@ -321,37 +414,61 @@ public final class V2Api implements KmsApi {
         if (tags != null) {
             list = new ArrayList<>();
             for (Map.Entry<String, String> t : tags.entrySet()) {
-                list.add(new TagResourcesRequest.TagResourcesRequestTag().setKey(t.getKey()).setValue(t.getValue()));
+                list.add(new TagResourcesRequest.TagResourcesRequestTag()
+                        .setKey(t.getKey())
+                        .setValue(t.getValue()));
             }
         }
         List<TagResourcesRequest.TagResourcesRequestTag> tagList = list;
-        requestId(call(() -> client.tagResources(new TagResourcesRequest().setRegionId(ConformanceServer.REGION)
-                .setResourceType(resourceType).setResourceId(resourceIds).setTag(tagList))).getBody().getRequestId());
+        requestId(call(() -> client.tagResources(new TagResourcesRequest()
+                        .setRegionId(ConformanceServer.REGION)
+                        .setResourceType(resourceType)
+                        .setResourceId(resourceIds)
+                        .setTag(tagList)))
+                .getBody()
+                .getRequestId());
     }
 
     @Override
     public void untagResources(String resourceType, List<String> resourceIds, List<String> tagKeys, Boolean all) {
-        requestId(call(() -> client.untagResources(new UntagResourcesRequest().setRegionId(ConformanceServer.REGION)
-                .setResourceType(resourceType).setResourceId(resourceIds).setTagKey(tagKeys).setAll(all)))
-                .getBody().getRequestId());
+        requestId(call(() -> client.untagResources(new UntagResourcesRequest()
+                        .setRegionId(ConformanceServer.REGION)
+                        .setResourceType(resourceType)
+                        .setResourceId(resourceIds)
+                        .setTagKey(tagKeys)
+                        .setAll(all)))
+                .getBody()
+                .getRequestId());
     }
 
     @Override
-    public TagPage listTagResources(String resourceType, List<String> resourceIds, Map<String, String> tagFilter, String nextToken) {
+    public TagPage listTagResources(
+            String resourceType, List<String> resourceIds, Map<String, String> tagFilter, String nextToken) {
         List<ListTagResourcesRequest.ListTagResourcesRequestTag> list = null;
         if (tagFilter != null) {
             list = new ArrayList<>();
             for (Map.Entry<String, String> t : tagFilter.entrySet()) {
-                list.add(new ListTagResourcesRequest.ListTagResourcesRequestTag().setKey(t.getKey()).setValue(t.getValue()));
+                list.add(new ListTagResourcesRequest.ListTagResourcesRequestTag()
+                        .setKey(t.getKey())
+                        .setValue(t.getValue()));
             }
         }
         List<ListTagResourcesRequest.ListTagResourcesRequestTag> tagList = list;
-        var body = call(() -> client.listTagResources(new ListTagResourcesRequest().setRegionId(ConformanceServer.REGION)
-                .setResourceType(resourceType).setResourceId(resourceIds).setTag(tagList).setNextToken(nextToken))).getBody();
+        var body = call(() -> client.listTagResources(new ListTagResourcesRequest()
+                        .setRegionId(ConformanceServer.REGION)
+                        .setResourceType(resourceType)
+                        .setResourceId(resourceIds)
+                        .setTag(tagList)
+                        .setNextToken(nextToken)))
+                .getBody();
         requestId(body.getRequestId());
-        List<TagResource> rows = body.getTagResources() == null || body.getTagResources().getTagResource() == null ? null
-                : body.getTagResources().getTagResource().stream()
-                .map(t -> new TagResource(t.getResourceId(), t.getResourceType(), t.getTagKey(), t.getTagValue())).toList();
+        List<TagResource> rows =
+                body.getTagResources() == null || body.getTagResources().getTagResource() == null
+                        ? null
+                        : body.getTagResources().getTagResource().stream()
+                                .map(t -> new TagResource(
+                                        t.getResourceId(), t.getResourceType(), t.getTagKey(), t.getTagValue()))
+                                .toList();
         return new TagPage(rows, body.getNextToken());
     }
 
@@ -361,8 +478,11 @@ public final class V2Api implements KmsApi {
     public List<String> describeRegions() {
         var body = call(client::describeRegions).getBody();
         requestId(body.getRequestId());
-        return body.getRegions() == null || body.getRegions().getRegion() == null ? null
-                : body.getRegions().getRegion().stream().map(r -> r.getRegionId()).toList();
+        return body.getRegions() == null || body.getRegions().getRegion() == null
+                ? null
+                : body.getRegions().getRegion().stream()
+                        .map(r -> r.getRegionId())
+                        .toList();
     }
 
     @Override
@@ -385,43 +505,69 @@ public final class V2Api implements KmsApi {
 
     @Override
     public Encrypted encrypt(String keyId, String plaintext, Map<String, String> context, String dryRun) {
-        var body = call(() -> client.encrypt(new EncryptRequest().setKeyId(keyId).setPlaintext(plaintext)
-                .setEncryptionContext(map(context)).setDryRun(dryRun))).getBody();
+        var body = call(() -> client.encrypt(new EncryptRequest()
+                        .setKeyId(keyId)
+                        .setPlaintext(plaintext)
+                        .setEncryptionContext(map(context))
+                        .setDryRun(dryRun)))
+                .getBody();
         requestId(body.getRequestId());
         return new Encrypted(body.getCiphertextBlob(), body.getKeyId(), body.getKeyVersionId());
     }
 
     @Override
     public Decrypted decrypt(String blob, Map<String, String> context, String dryRun) {
-        var body = call(() -> client.decrypt(new DecryptRequest().setCiphertextBlob(blob)
-                .setEncryptionContext(map(context)).setDryRun(dryRun))).getBody();
+        var body = call(() -> client.decrypt(new DecryptRequest()
+                        .setCiphertextBlob(blob)
+                        .setEncryptionContext(map(context))
+                        .setDryRun(dryRun)))
+                .getBody();
         requestId(body.getRequestId());
         return new Decrypted(body.getPlaintext(), body.getKeyId(), body.getKeyVersionId());
     }
 
     @Override
-    public DataKey generateDataKey(String keyId, String keySpec, Integer n, Map<String, String> context, String dryRun) {
-        var body = call(() -> client.generateDataKey(new GenerateDataKeyRequest().setKeyId(keyId).setKeySpec(keySpec)
-                .setNumberOfBytes(n).setEncryptionContext(map(context)).setDryRun(dryRun))).getBody();
+    public DataKey generateDataKey(
+            String keyId, String keySpec, Integer n, Map<String, String> context, String dryRun) {
+        var body = call(() -> client.generateDataKey(new GenerateDataKeyRequest()
+                        .setKeyId(keyId)
+                        .setKeySpec(keySpec)
+                        .setNumberOfBytes(n)
+                        .setEncryptionContext(map(context))
+                        .setDryRun(dryRun)))
+                .getBody();
         requestId(body.getRequestId());
         return new DataKey(body.getPlaintext(), body.getCiphertextBlob(), body.getKeyId(), body.getKeyVersionId());
     }
 
     @Override
-    public DataKey generateDataKeyWithoutPlaintext(String keyId, String keySpec, Integer n, Map<String, String> context, String dryRun) {
+    public DataKey generateDataKeyWithoutPlaintext(
+            String keyId, String keySpec, Integer n, Map<String, String> context, String dryRun) {
         var body = call(() -> client.generateDataKeyWithoutPlaintext(new GenerateDataKeyWithoutPlaintextRequest()
-                .setKeyId(keyId).setKeySpec(keySpec).setNumberOfBytes(n).setEncryptionContext(map(context))
-                .setDryRun(dryRun))).getBody();
+                        .setKeyId(keyId)
+                        .setKeySpec(keySpec)
+                        .setNumberOfBytes(n)
+                        .setEncryptionContext(map(context))
+                        .setDryRun(dryRun)))
+                .getBody();
         requestId(body.getRequestId());
         return new DataKey(null, body.getCiphertextBlob(), body.getKeyId(), body.getKeyVersionId());
     }
 
     @Override
-    public Encrypted reEncrypt(String blob, Map<String, String> sourceContext, String destinationKeyId,
-                               Map<String, String> destinationContext, String dryRun) {
-        var body = call(() -> client.reEncrypt(new ReEncryptRequest().setCiphertextBlob(blob)
-                .setSourceEncryptionContext(map(sourceContext)).setDestinationKeyId(destinationKeyId)
-                .setDestinationEncryptionContext(map(destinationContext)).setDryRun(dryRun))).getBody();
+    public Encrypted reEncrypt(
+            String blob,
+            Map<String, String> sourceContext,
+            String destinationKeyId,
+            Map<String, String> destinationContext,
+            String dryRun) {
+        var body = call(() -> client.reEncrypt(new ReEncryptRequest()
+                        .setCiphertextBlob(blob)
+                        .setSourceEncryptionContext(map(sourceContext))
+                        .setDestinationKeyId(destinationKeyId)
+                        .setDestinationEncryptionContext(map(destinationContext))
+                        .setDryRun(dryRun)))
+                .getBody();
         requestId(body.getRequestId());
         return new Encrypted(body.getCiphertextBlob(), body.getKeyId(), body.getKeyVersionId());
     }

@@ -40,49 +40,76 @@ final class V2AsymmetricApi implements AsymmetricApi {
 
     @Override
     public Signed asymmetricSign(String keyId, String keyVersionId, String algorithm, String digest, String dryRun) {
-        var b = api.call(() -> client.asymmetricSign(new AsymmetricSignRequest().setKeyId(keyId).setKeyVersionId(keyVersionId)
-                .setAlgorithm(algorithm).setDigest(digest).setDryRun(dryRun))).getBody();
+        var b = api.call(() -> client.asymmetricSign(new AsymmetricSignRequest()
+                        .setKeyId(keyId)
+                        .setKeyVersionId(keyVersionId)
+                        .setAlgorithm(algorithm)
+                        .setDigest(digest)
+                        .setDryRun(dryRun)))
+                .getBody();
         return new Signed(b.getValue(), b.getKeyId(), b.getKeyVersionId());
     }
 
     @Override
     public Verified asymmetricVerify(String keyId, String keyVersionId, String algorithm, String digest, String value) {
-        var b = api.call(() -> client.asymmetricVerify(new AsymmetricVerifyRequest().setKeyId(keyId).setKeyVersionId(keyVersionId)
-                .setAlgorithm(algorithm).setDigest(digest).setValue(value))).getBody();
+        var b = api.call(() -> client.asymmetricVerify(new AsymmetricVerifyRequest()
+                        .setKeyId(keyId)
+                        .setKeyVersionId(keyVersionId)
+                        .setAlgorithm(algorithm)
+                        .setDigest(digest)
+                        .setValue(value)))
+                .getBody();
         return new Verified(b.getValue(), b.getKeyId(), b.getKeyVersionId());
     }
 
     @Override
     public KmsApi.Encrypted asymmetricEncrypt(String keyId, String keyVersionId, String algorithm, String plaintext) {
-        var b = api.call(() -> client.asymmetricEncrypt(new AsymmetricEncryptRequest().setKeyId(keyId).setKeyVersionId(keyVersionId)
-                .setAlgorithm(algorithm).setPlaintext(plaintext))).getBody();
+        var b = api.call(() -> client.asymmetricEncrypt(new AsymmetricEncryptRequest()
+                        .setKeyId(keyId)
+                        .setKeyVersionId(keyVersionId)
+                        .setAlgorithm(algorithm)
+                        .setPlaintext(plaintext)))
+                .getBody();
         return new KmsApi.Encrypted(b.getCiphertextBlob(), b.getKeyId(), b.getKeyVersionId());
     }
 
     @Override
-    public KmsApi.Decrypted asymmetricDecrypt(String keyId, String keyVersionId, String algorithm, String ciphertextBlob) {
-        var b = api.call(() -> client.asymmetricDecrypt(new AsymmetricDecryptRequest().setKeyId(keyId).setKeyVersionId(keyVersionId)
-                .setAlgorithm(algorithm).setCiphertextBlob(ciphertextBlob))).getBody();
+    public KmsApi.Decrypted asymmetricDecrypt(
+            String keyId, String keyVersionId, String algorithm, String ciphertextBlob) {
+        var b = api.call(() -> client.asymmetricDecrypt(new AsymmetricDecryptRequest()
+                        .setKeyId(keyId)
+                        .setKeyVersionId(keyVersionId)
+                        .setAlgorithm(algorithm)
+                        .setCiphertextBlob(ciphertextBlob)))
+                .getBody();
         return new KmsApi.Decrypted(b.getPlaintext(), b.getKeyId(), b.getKeyVersionId());
     }
 
     @Override
     public PublicKey getPublicKey(String keyId, String keyVersionId) {
-        var b = api.call(() -> client.getPublicKey(new GetPublicKeyRequest().setKeyId(keyId).setKeyVersionId(keyVersionId))).getBody();
+        var b = api.call(() -> client.getPublicKey(
+                        new GetPublicKeyRequest().setKeyId(keyId).setKeyVersionId(keyVersionId)))
+                .getBody();
         return new PublicKey(b.getPublicKey(), b.getKeyId(), b.getKeyVersionId());
     }
 
     @Override
     public ImportParameters getParametersForImport(String keyId, String wrappingAlgorithm, String wrappingKeySpec) {
-        var b = api.call(() -> client.getParametersForImport(new GetParametersForImportRequest().setKeyId(keyId)
-                .setWrappingAlgorithm(wrappingAlgorithm).setWrappingKeySpec(wrappingKeySpec))).getBody();
+        var b = api.call(() -> client.getParametersForImport(new GetParametersForImportRequest()
+                        .setKeyId(keyId)
+                        .setWrappingAlgorithm(wrappingAlgorithm)
+                        .setWrappingKeySpec(wrappingKeySpec)))
+                .getBody();
         return new ImportParameters(b.getImportToken(), b.getPublicKey(), b.getKeyId(), b.getTokenExpireTime());
     }
 
     @Override
     public void importKeyMaterial(String keyId, String importToken, String encryptedKeyMaterial, Long expireUnix) {
-        api.call(() -> client.importKeyMaterial(new ImportKeyMaterialRequest().setKeyId(keyId).setImportToken(importToken)
-                .setEncryptedKeyMaterial(encryptedKeyMaterial).setKeyMaterialExpireUnix(expireUnix)));
+        api.call(() -> client.importKeyMaterial(new ImportKeyMaterialRequest()
+                .setKeyId(keyId)
+                .setImportToken(importToken)
+                .setEncryptedKeyMaterial(encryptedKeyMaterial)
+                .setKeyMaterialExpireUnix(expireUnix)));
     }
 
     @Override
@@ -91,45 +118,71 @@ final class V2AsymmetricApi implements AsymmetricApi {
     }
 
     @Override
-    public Exported exportDataKey(String blob, Map<String, String> context, String publicKeyBlob, String alg, String spec) {
-        var b = api.call(() -> client.exportDataKey(new ExportDataKeyRequest().setCiphertextBlob(blob)
-                .setEncryptionContext(context == null ? null : new HashMap<>(context)).setPublicKeyBlob(publicKeyBlob)
-                .setWrappingAlgorithm(alg).setWrappingKeySpec(spec))).getBody();
+    public Exported exportDataKey(
+            String blob, Map<String, String> context, String publicKeyBlob, String alg, String spec) {
+        var b = api.call(() -> client.exportDataKey(new ExportDataKeyRequest()
+                        .setCiphertextBlob(blob)
+                        .setEncryptionContext(context == null ? null : new HashMap<>(context))
+                        .setPublicKeyBlob(publicKeyBlob)
+                        .setWrappingAlgorithm(alg)
+                        .setWrappingKeySpec(spec)))
+                .getBody();
         return new Exported(b.getExportedDataKey(), null, b.getKeyId(), b.getKeyVersionId());
     }
 
     @Override
     public Exported generateAndExportDataKey(String keyId, Integer n, String publicKeyBlob, String alg, String spec) {
-        var b = api.call(() -> client.generateAndExportDataKey(new GenerateAndExportDataKeyRequest().setKeyId(keyId)
-                .setNumberOfBytes(n).setPublicKeyBlob(publicKeyBlob).setWrappingAlgorithm(alg).setWrappingKeySpec(spec))).getBody();
+        var b = api.call(() -> client.generateAndExportDataKey(new GenerateAndExportDataKeyRequest()
+                        .setKeyId(keyId)
+                        .setNumberOfBytes(n)
+                        .setPublicKeyBlob(publicKeyBlob)
+                        .setWrappingAlgorithm(alg)
+                        .setWrappingKeySpec(spec)))
+                .getBody();
         return new Exported(b.getExportedDataKey(), b.getCiphertextBlob(), b.getKeyId(), b.getKeyVersionId());
     }
 
     @Override
-    public KmsApi.Encrypted reEncryptFromAsymmetric(String blob, String sourceKeyId, String sourceKeyVersionId, String alg,
-                                                    String destinationKeyId) {
-        var b = api.call(() -> client.reEncrypt(new ReEncryptRequest().setCiphertextBlob(blob).setSourceKeyId(sourceKeyId)
-                .setSourceKeyVersionId(sourceKeyVersionId).setSourceEncryptionAlgorithm(alg)
-                .setDestinationKeyId(destinationKeyId))).getBody();
+    public KmsApi.Encrypted reEncryptFromAsymmetric(
+            String blob, String sourceKeyId, String sourceKeyVersionId, String alg, String destinationKeyId) {
+        var b = api.call(() -> client.reEncrypt(new ReEncryptRequest()
+                        .setCiphertextBlob(blob)
+                        .setSourceKeyId(sourceKeyId)
+                        .setSourceKeyVersionId(sourceKeyVersionId)
+                        .setSourceEncryptionAlgorithm(alg)
+                        .setDestinationKeyId(destinationKeyId)))
+                .getBody();
         return new KmsApi.Encrypted(b.getCiphertextBlob(), b.getKeyId(), b.getKeyVersionId());
     }
 
     @Override
     public Mac generateMac(String keyId, String algorithm, String message) {
-        Map<String, Object> b = generic("GenerateMac", Map.of("KeyId", keyId, "Algorithm", algorithm, "Message", message));
+        Map<String, Object> b =
+                generic("GenerateMac", Map.of("KeyId", keyId, "Algorithm", algorithm, "Message", message));
         return new Mac((String) b.get("Mac"), (String) b.get("Algorithm"), (String) b.get("KeyId"));
     }
 
     @Override
     public Boolean verifyMac(String keyId, String algorithm, String message, String mac) {
-        return (Boolean) generic("VerifyMac", Map.of("KeyId", keyId, "Algorithm", algorithm, "Message", message, "Mac", mac)).get("Value");
+        return (Boolean)
+                generic("VerifyMac", Map.of("KeyId", keyId, "Algorithm", algorithm, "Message", message, "Mac", mac))
+                        .get("Value");
     }
 
     @SuppressWarnings("unchecked")
     private Map<String, Object> generic(String action, Map<String, String> query) {
-        Params params = new Params().setAction(action).setVersion("2016-01-20").setProtocol(api.name().endsWith("https") ? "HTTPS" : "HTTP")
-                .setPathname("/").setMethod("POST").setAuthType("AK").setStyle("RPC").setReqBodyType("formData").setBodyType("json");
-        Map<String, ?> result = api.call(() -> client.callApi(params, new OpenApiRequest().setQuery(new HashMap<>(query)), new RuntimeOptions()));
+        Params params = new Params()
+                .setAction(action)
+                .setVersion("2016-01-20")
+                .setProtocol(api.name().endsWith("https") ? "HTTPS" : "HTTP")
+                .setPathname("/")
+                .setMethod("POST")
+                .setAuthType("AK")
+                .setStyle("RPC")
+                .setReqBodyType("formData")
+                .setBodyType("json");
+        Map<String, ?> result = api.call(() ->
+                client.callApi(params, new OpenApiRequest().setQuery(new HashMap<>(query)), new RuntimeOptions()));
         return (Map<String, Object>) result.get("body");
     }
 }

@@ -11,8 +11,7 @@ import org.openkms.crypto.SecureRandoms;
 public final class Ids {
     private static final char[] ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
 
-    private Ids() {
-    }
+    private Ids() {}
 
     /** {@code key-} + a 3-letter region tag + 18 lowercase alphanumerics, the shape of Alibaba's key IDs. */
     public static String newKeyId(String region) {

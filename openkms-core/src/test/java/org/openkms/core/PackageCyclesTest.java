@@ -26,9 +26,16 @@ class PackageCyclesTest {
     @Test
     void aggregatesDoNotReachTheStorageFacadeOrTheWiring() {
         ArchRuleDefinition.noClasses()
-                .that().resideInAnyPackage("org.openkms.core.key..", "org.openkms.core.secret..", "org.openkms.core.tag..",
-                        "org.openkms.core.iam..", "org.openkms.core.accesspoint..")
-                .should().dependOnClassesThat().resideInAnyPackage("org.openkms.core.store..", "org.openkms.core.service..")
+                .that()
+                .resideInAnyPackage(
+                        "org.openkms.core.key..",
+                        "org.openkms.core.secret..",
+                        "org.openkms.core.tag..",
+                        "org.openkms.core.iam..",
+                        "org.openkms.core.accesspoint..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("org.openkms.core.store..", "org.openkms.core.service..")
                 .check(CORE);
     }
 }

@@ -11,8 +11,7 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
 public final class Providers {
     private static final Provider BC = install();
 
-    private Providers() {
-    }
+    private Providers() {}
 
     public static Provider bouncyCastle() {
         return BC;

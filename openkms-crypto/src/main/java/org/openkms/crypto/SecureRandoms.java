@@ -19,8 +19,7 @@ import java.security.SecureRandom;
 public final class SecureRandoms {
     private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(SecureRandoms::newGenerator);
 
-    private SecureRandoms() {
-    }
+    private SecureRandoms() {}
 
     public static byte[] bytes(int n) {
         byte[] out = new byte[n];
@@ -33,11 +32,14 @@ public final class SecureRandoms {
     }
 
     static SecureRandom newGenerator() {
-        byte[] personalization = ByteBuffer.allocate(24).putLong(Thread.currentThread().getId())
-                .putLong(System.nanoTime()).putLong(System.currentTimeMillis()).array();
+        byte[] personalization = ByteBuffer.allocate(24)
+                .putLong(Thread.currentThread().getId())
+                .putLong(System.nanoTime())
+                .putLong(System.currentTimeMillis())
+                .array();
         try {
-            return SecureRandom.getInstance("DRBG",
-                    DrbgParameters.instantiation(256, DrbgParameters.Capability.RESEED_ONLY, personalization));
+            return SecureRandom.getInstance(
+                    "DRBG", DrbgParameters.instantiation(256, DrbgParameters.Capability.RESEED_ONLY, personalization));
         } catch (NoSuchAlgorithmException e) {
             return new SecureRandom(); // every JDK since 9 has DRBG; correct, if slower, elsewhere
         }

@@ -14,13 +14,13 @@ import java.util.HexFormat;
 public final class Wycheproof {
     private static final String FOLDER = "/wycheproof/";
 
-    private Wycheproof() {
-    }
+    private Wycheproof() {}
 
     public static JsonNode load(String file) throws IOException {
         try (InputStream in = Wycheproof.class.getResourceAsStream(FOLDER + file)) {
             if (in == null) {
-                throw new IllegalStateException("Wycheproof vector file " + file + " is not on the test classpath; copy it"
+                throw new IllegalStateException("Wycheproof vector file " + file
+                        + " is not on the test classpath; copy it"
                         + " unchanged from the upstream testvectors_v1/ folder into src/test/resources" + FOLDER);
             }
             return new ObjectMapper().readTree(in);

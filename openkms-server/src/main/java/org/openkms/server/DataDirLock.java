@@ -51,10 +51,13 @@ final class DataDirLock implements AutoCloseable {
                 Files.createDirectory(dataDir, ownerOnly("rwx------"));
             } catch (FileAlreadyExistsException e) {
                 if (!Files.isDirectory(dataDir)) {
-                    throw new ConfigException("--data-dir " + dataDir, "exists but is not a directory (choose another --data-dir)");
+                    throw new ConfigException(
+                            "--data-dir " + dataDir, "exists but is not a directory (choose another --data-dir)");
                 }
             } catch (IOException e) {
-                throw new ConfigException("--data-dir " + dataDir, "cannot create it (" + reason(e) + "; create it or choose another --data-dir)");
+                throw new ConfigException(
+                        "--data-dir " + dataDir,
+                        "cannot create it (" + reason(e) + "; create it or choose another --data-dir)");
             }
         }
         return lock(dataDir.resolve(".lock"), "data dir " + dataDir, "give this server its own --data-dir");
@@ -65,8 +68,11 @@ final class DataDirLock implements AutoCloseable {
         try {
             Set<PosixFilePermission> mode = Files.getPosixFilePermissions(dataDir);
             if (mode.contains(PosixFilePermission.GROUP_EXECUTE) || mode.contains(PosixFilePermission.OTHERS_EXECUTE)) {
-                LOG.warn("data dir {} can be entered by other users (mode {}); make it private to the server's user: chmod 700 {}",
-                        dataDir, PosixFilePermissions.toString(mode), dataDir);
+                LOG.warn(
+                        "data dir {} can be entered by other users (mode {}); make it private to the server's user: chmod 700 {}",
+                        dataDir,
+                        PosixFilePermissions.toString(mode),
+                        dataDir);
             }
         } catch (IOException | UnsupportedOperationException e) {
             // no POSIX permissions here
@@ -80,7 +86,10 @@ final class DataDirLock implements AutoCloseable {
     static DataDirLock lock(Path lockFile, String what, String alternative) {
         FileChannel ch;
         try {
-            ch = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE), ownerOnly("rw-------"));
+            ch = FileChannel.open(
+                    lockFile,
+                    Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE),
+                    ownerOnly("rw-------"));
         } catch (IOException e) {
             throw new ConfigException(null, "cannot open lock file " + lockFile + " (" + reason(e) + ")");
         }
@@ -96,7 +105,10 @@ final class DataDirLock implements AutoCloseable {
         if (lock == null) {
             String holder = holder(ch);
             close(ch);
-            throw new ConfigException(null, "another OpenKMS server" + holder + " is using " + what + " (stop it first, or " + alternative + ")");
+            throw new ConfigException(
+                    null,
+                    "another OpenKMS server" + holder + " is using " + what + " (stop it first, or " + alternative
+                            + ")");
         }
         try {
             ch.truncate(0);

@@ -16,8 +16,7 @@ import org.openkms.server.config.ServerConfig;
  * stops the start before it has written a data dir, a root key or an administrator AccessKey.
  */
 final class Listeners {
-    private Listeners() {
-    }
+    private Listeners() {}
 
     /** Opens every connector, or closes those already opened and throws a ConfigException naming the flag. */
     static void open(Server jetty, ServerConfig config) {

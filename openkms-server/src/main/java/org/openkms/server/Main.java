@@ -14,18 +14,27 @@ import picocli.CommandLine.Option;
 public final class Main implements Callable<Integer> {
     @Option(names = "--config", description = "YAML configuration file")
     Path configFile;
+
     @Option(names = "--listen", description = "HTTP listen address (default 127.0.0.1:8080; empty disables)")
     String listen;
+
     @Option(names = "--https-listen", description = "HTTPS listen address (default 127.0.0.1:8443; empty disables)")
     String httpsListen;
+
     @Option(names = "--data-dir", description = "data directory (default ./openkms-data)")
     Path dataDir;
+
     @Option(names = "--region", description = "region this server claims to be (default cn-hangzhou)")
     String region;
-    @Option(names = "--tls-cert", description = "PEM certificate (chain) for HTTPS; default: self-signed in the data dir")
+
+    @Option(
+            names = "--tls-cert",
+            description = "PEM certificate (chain) for HTTPS; default: self-signed in the data dir")
     Path tlsCert;
+
     @Option(names = "--tls-key", description = "PEM private key for --tls-cert")
     Path tlsKey;
+
     @Option(names = "--storage-url", description = "JDBC URL (default: SQLite in the data dir)")
     String storageUrl;
 
@@ -49,7 +58,9 @@ public final class Main implements Callable<Integer> {
             throw e;
         });
         cmd.setParameterExceptionHandler((e, args) -> {
-            e.getCommandLine().getErr().println("openkms: " + e.getMessage() + " (openkms server --help lists the options)");
+            e.getCommandLine()
+                    .getErr()
+                    .println("openkms: " + e.getMessage() + " (openkms server --help lists the options)");
             e.getCommandLine().getErr().flush();
             return CONFIG_ERROR;
         });
@@ -76,7 +87,8 @@ public final class Main implements Callable<Integer> {
         }
         if (tlsCert != null || tlsKey != null) {
             if (tlsCert == null || tlsKey == null) {
-                throw new ConfigException(tlsCert == null ? "--tls-key " + tlsKey : "--tls-cert " + tlsCert,
+                throw new ConfigException(
+                        tlsCert == null ? "--tls-key " + tlsKey : "--tls-cert " + tlsCert,
                         "--tls-cert and --tls-key go together (give both, or neither for a self-signed certificate)");
             }
             c = c.withTls(tlsCert, tlsKey);

@@ -5,46 +5,46 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.openkms.core.Account;
-import org.openkms.core.iam.Authorizer;
-import org.openkms.core.audit.AuditRecord;
 import org.openkms.core.Ids;
-import org.openkms.core.service.Kms;
+import org.openkms.core.KmsSettings;
+import org.openkms.core.audit.AuditRecord;
+import org.openkms.core.error.StorageException;
+import org.openkms.core.iam.Authorizer;
+import org.openkms.core.iam.CredentialStore;
+import org.openkms.core.iam.IamService;
+import org.openkms.core.iam.PolicyDocuments;
 import org.openkms.core.secret.SecretMaintenance;
 import org.openkms.core.secret.SecretRotation;
-import org.openkms.server.rotation.Rotators;
-import org.openkms.core.KmsSettings;
+import org.openkms.core.service.Kms;
 import org.openkms.core.store.ChangeFeed;
 import org.openkms.core.store.Storage;
-import org.openkms.core.error.StorageException;
 import org.openkms.crypto.rootkey.RootKeyProvider;
 import org.openkms.server.actions.Actions;
+import org.openkms.server.actions.ram.RamActions;
+import org.openkms.server.actions.sts.StsActions;
 import org.openkms.server.audit.JsonLinesAuditLog;
 import org.openkms.server.auth.Authenticator;
-import org.openkms.core.iam.CredentialStore;
 import org.openkms.server.auth.RootCredentials;
+import org.openkms.server.auth.StsTokens;
 import org.openkms.server.config.ConfigChecks;
 import org.openkms.server.config.ConfigException;
 import org.openkms.server.config.ServerConfig;
 import org.openkms.server.gateway.ApiProduct;
 import org.openkms.server.gateway.Gateway;
-import org.openkms.server.actions.ram.RamActions;
-import org.openkms.server.actions.sts.StsActions;
-import org.openkms.server.auth.StsTokens;
-import org.openkms.server.iam.IamContext;
-import org.openkms.server.iam.IdentityResources;
-import org.openkms.server.iam.KmsResources;
-import org.openkms.core.iam.PolicyDocuments;
-import org.openkms.core.iam.IamService;
-import java.util.List;
 import org.openkms.server.http.GatewayHandler;
 import org.openkms.server.http.HttpServerFactory;
 import org.openkms.server.http.TlsMaterial;
+import org.openkms.server.iam.IamContext;
+import org.openkms.server.iam.IdentityResources;
+import org.openkms.server.iam.KmsResources;
+import org.openkms.server.rotation.Rotators;
 import org.openkms.storage.StorageFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +58,7 @@ public final class OpenKmsServer implements AutoCloseable {
     private final Storage storage;
     /** Other nodes' writes, pushed (PostgreSQL); null on SQLite or with storage.cacheListen off. */
     private final ChangeFeed feed;
+
     private final JsonLinesAuditLog audit;
     private final Server jetty;
     private final ScheduledExecutorService scheduler;
@@ -67,8 +68,16 @@ public final class OpenKmsServer implements AutoCloseable {
     /** The data dir lock (and an outside SQLite file's), held until {@link #close}. */
     private final List<AutoCloseable> locks;
 
-    private OpenKmsServer(Storage storage, ChangeFeed feed, JsonLinesAuditLog audit, Server jetty, ScheduledExecutorService scheduler,
-                          Kms kms, TlsMaterial tls, String[] generatedRootKey, List<AutoCloseable> locks) {
+    private OpenKmsServer(
+            Storage storage,
+            ChangeFeed feed,
+            JsonLinesAuditLog audit,
+            Server jetty,
+            ScheduledExecutorService scheduler,
+            Kms kms,
+            TlsMaterial tls,
+            String[] generatedRootKey,
+            List<AutoCloseable> locks) {
         this.locks = locks;
         this.storage = storage;
         this.feed = feed;
@@ -98,17 +107,24 @@ public final class OpenKmsServer implements AutoCloseable {
         ChangeFeed feed = null;
         JsonLinesAuditLog audit = null;
         try {
-            Path sqliteFile = config.storageUrl() == null ? dataDir.resolve("openkms.db") : StorageFactory.sqliteFile(config.storageUrl());
-            String storageOption = config.storageUrl() == null ? "--data-dir " + dataDir : "--storage-url " + StorageFactory.redact(config.storageUrl());
+            Path sqliteFile = config.storageUrl() == null
+                    ? dataDir.resolve("openkms.db")
+                    : StorageFactory.sqliteFile(config.storageUrl());
+            String storageOption = config.storageUrl() == null
+                    ? "--data-dir " + dataDir
+                    : "--storage-url " + StorageFactory.redact(config.storageUrl());
             if (sqliteFile == null) {
-                storage = openStorage(config.storageUrl(), storageOption); // a database server: reached before the data dir is made
+                storage = openStorage(
+                        config.storageUrl(), storageOption); // a database server: reached before the data dir is made
             }
             locks.add(DataDirLock.createAndLock(dataDir));
             if (sqliteFile != null) {
                 Path db = sqliteFile.toAbsolutePath().normalize();
                 // The database's own lock, whatever data dir names it: a second server pointed at this file with
                 // --storage-url from another data dir must be refused too.
-                locks.add(DataDirLock.lock(db.resolveSibling(db.getFileName() + ".openkms-lock"), "SQLite database " + db,
+                locks.add(DataDirLock.lock(
+                        db.resolveSibling(db.getFileName() + ".openkms-lock"),
+                        "SQLite database " + db,
                         "give this server its own --storage-url"));
                 storage = openStorage("jdbc:sqlite:" + db, storageOption);
             }
@@ -116,10 +132,13 @@ public final class OpenKmsServer implements AutoCloseable {
             try {
                 tls.save();
             } catch (IOException e) {
-                throw new ConfigException("--data-dir " + dataDir, "cannot write the self-signed certificate (" + DataDirLock.reason(e) + ")");
+                throw new ConfigException(
+                        "--data-dir " + dataDir,
+                        "cannot write the self-signed certificate (" + DataDirLock.reason(e) + ")");
             }
             CredentialStore credentials = new CredentialStore(storage.accessKeys(), rootKey, clock);
-            String[] generated = RootCredentials.bootstrap(credentials, dataDir, config.rootAccessKeyId(), config.rootAccessKeySecret());
+            String[] generated = RootCredentials.bootstrap(
+                    credentials, dataDir, config.rootAccessKeyId(), config.rootAccessKeySecret());
             KmsSettings settings = KmsSettings.defaults()
                     .withMinKeyVersionInterval(config.minKeyVersionInterval())
                     .withMinRotationInterval(config.minRotationInterval());
@@ -129,15 +148,36 @@ public final class OpenKmsServer implements AutoCloseable {
             IamService iam = new IamService(kms.account(), storage.iam(), new PolicyDocuments(), clock);
             StsTokens tokens = new StsTokens(rootKey);
             String uid = kms.account().uid();
-            org.openkms.core.accesspoint.AccessPoints accessPoints = new org.openkms.core.accesspoint.AccessPoints(kms.account(), storage.accessPoints(), clock);
+            org.openkms.core.accesspoint.AccessPoints accessPoints =
+                    new org.openkms.core.accesspoint.AccessPoints(kms.account(), storage.accessPoints(), clock);
             IamContext context = new IamContext(iam, credentials, tokens, accessPoints, clock);
             List<ApiProduct> products = List.of(
-                    new ApiProduct(Gateway.API_VERSION, "Kms", "kms", Actions.all(context), new KmsResources(kms), "Forbidden.NoPermission"),
-                    new ApiProduct(RamActions.VERSION, "Ram", "ram", RamActions.registry(context), new IdentityResources("ram", uid), "NoPermission"),
-                    new ApiProduct(StsActions.VERSION, "Sts", "sts", StsActions.registry(context), new IdentityResources("sts", uid), "NoPermission"));
+                    new ApiProduct(
+                            Gateway.API_VERSION,
+                            "Kms",
+                            "kms",
+                            Actions.all(context),
+                            new KmsResources(kms),
+                            "Forbidden.NoPermission"),
+                    new ApiProduct(
+                            RamActions.VERSION,
+                            "Ram",
+                            "ram",
+                            RamActions.registry(context),
+                            new IdentityResources("ram", uid),
+                            "NoPermission"),
+                    new ApiProduct(
+                            StsActions.VERSION,
+                            "Sts",
+                            "sts",
+                            StsActions.registry(context),
+                            new IdentityResources("sts", uid),
+                            "NoPermission"));
             Authorizer authorizer = iam::decide;
-            Gateway gateway = new Gateway(products, new Authenticator(credentials, tokens, clock), authorizer, kms, audit);
-            CacheCoherence coherence = new CacheCoherence(storage,
+            Gateway gateway =
+                    new Gateway(products, new Authenticator(credentials, tokens, clock), authorizer, kms, audit);
+            CacheCoherence coherence = new CacheCoherence(
+                    storage,
                     List.of(kms::invalidateCaches, credentials::invalidateAll, iam::reload, accessPoints::reload));
             jetty.setHandler(new GatewayHandler(gateway, config.http().maxBodySize()));
             jetty.setStopTimeout(10_000);
@@ -151,8 +191,8 @@ public final class OpenKmsServer implements AutoCloseable {
             // Several nodes may share the database: each run of a job takes the job's lock in the database, and a
             // node that finds it taken skips that run (Storage#runExclusive), so no key or secret is processed
             // twice at once. The jobs only ever act on what is due, so the next run on any node picks up the rest.
-            scheduler.scheduleWithFixedDelay(exclusive(storage, "key-maintenance", kms.maintenance()), period, period,
-                    TimeUnit.MILLISECONDS);
+            scheduler.scheduleWithFixedDelay(
+                    exclusive(storage, "key-maintenance", kms.maintenance()), period, period, TimeUnit.MILLISECONDS);
             long sync = config.effectiveCacheSyncInterval().toMillis();
             if (sync > 0) {
                 scheduler.scheduleWithFixedDelay(coherence, sync, sync, TimeUnit.MILLISECONDS);
@@ -160,11 +200,22 @@ public final class OpenKmsServer implements AutoCloseable {
             // Push in addition to the poll (see CacheCoherence); null on SQLite, which has no other nodes.
             feed = config.cacheListen() ? storage.changeFeed(coherence) : null;
             JsonLinesAuditLog auditLog = audit;
-            scheduler.scheduleWithFixedDelay(exclusive(storage, "secret-maintenance",
+            scheduler.scheduleWithFixedDelay(
+                    exclusive(
+                            storage,
+                            "secret-maintenance",
                             new SecretMaintenance(kms.secrets(), outcome -> auditRotation(auditLog, kms, outcome))),
-                    period, period, TimeUnit.MILLISECONDS);
-            OpenKmsServer server = new OpenKmsServer(storage, feed, audit, jetty, scheduler, kms, tls, generated, locks);
-            LOG.info("OpenKMS listening: http={} https={} data-dir={} region={}", server.httpPort(), server.httpsPort(), dataDir, config.region());
+                    period,
+                    period,
+                    TimeUnit.MILLISECONDS);
+            OpenKmsServer server =
+                    new OpenKmsServer(storage, feed, audit, jetty, scheduler, kms, tls, generated, locks);
+            LOG.info(
+                    "OpenKMS listening: http={} https={} data-dir={} region={}",
+                    server.httpPort(),
+                    server.httpsPort(),
+                    dataDir,
+                    config.region());
             return server;
         } catch (Exception | Error e) {
             if (audit != null) {
@@ -213,8 +264,10 @@ public final class OpenKmsServer implements AutoCloseable {
         try {
             return TlsMaterial.prepareSelfSigned(tlsDir);
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
-            throw new ConfigException("--data-dir " + dataDir, "the self-signed certificate in " + tlsDir + " cannot be read ("
-                    + e.getMessage() + "); delete server.crt and server.key there to make a new one");
+            throw new ConfigException(
+                    "--data-dir " + dataDir,
+                    "the self-signed certificate in " + tlsDir + " cannot be read (" + e.getMessage()
+                            + "); delete server.crt and server.key there to make a new one");
         }
     }
 
@@ -233,8 +286,12 @@ public final class OpenKmsServer implements AutoCloseable {
                     sql = t;
                 }
             }
-            String why = sql != null ? sql.getMessage() : root == e ? e.getMessage() : e.getMessage() + ": " + root.getMessage();
-            String what = url.startsWith("jdbc:sqlite:") ? "cannot open SQLite database " + url.substring("jdbc:sqlite:".length()) + ": " : "";
+            String why = sql != null
+                    ? sql.getMessage()
+                    : root == e ? e.getMessage() : e.getMessage() + ": " + root.getMessage();
+            String what = url.startsWith("jdbc:sqlite:")
+                    ? "cannot open SQLite database " + url.substring("jdbc:sqlite:".length()) + ": "
+                    : "";
             throw new ConfigException(option, what + StorageFactory.redact(why)); // driver messages may quote the URL
         }
     }
@@ -251,9 +308,17 @@ public final class OpenKmsServer implements AutoCloseable {
 
     /** Scheduled rotations have no API call to audit them, so the job writes their record itself. */
     private static void auditRotation(JsonLinesAuditLog audit, Kms kms, SecretRotation.Outcome o) {
-        audit.record(new AuditRecord(System.currentTimeMillis(), Ids.newRequestId(), "", "system:secret-rotation",
-                "RotateSecret", kms.account().secretArn(o.secretName()), "", o.failure() == null ? 200 : 409,
-                o.failure() == null ? "OK" : "Rejected.RotationFailed", 0,
+        audit.record(new AuditRecord(
+                System.currentTimeMillis(),
+                Ids.newRequestId(),
+                "",
+                "system:secret-rotation",
+                "RotateSecret",
+                kms.account().secretArn(o.secretName()),
+                "",
+                o.failure() == null ? 200 : 409,
+                o.failure() == null ? "OK" : "Rejected.RotationFailed",
+                0,
                 o.failure() == null ? "scheduled rotation to version " + o.versionId() : o.failure()));
     }
 

@@ -9,6 +9,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
+import org.openkms.core.iam.CredentialStore;
 import org.openkms.core.key.RootKeyProbe;
 import org.openkms.core.store.MetaRepository;
 import org.openkms.core.store.Storage;
@@ -16,7 +17,6 @@ import org.openkms.crypto.CryptoException;
 import org.openkms.crypto.rootkey.FileRootKeyProvider;
 import org.openkms.crypto.rootkey.RootKeyCheck;
 import org.openkms.crypto.rootkey.RootKeyProvider;
-import org.openkms.core.iam.CredentialStore;
 import org.openkms.server.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,10 +35,10 @@ import org.slf4j.LoggerFactory;
  */
 final class RootKeyGuard {
     private static final Logger LOG = LoggerFactory.getLogger(RootKeyGuard.class);
-    private static final String RESTORE = "restore root.key from a backup (a further node of a cluster: copy it from the first node's data dir)";
+    private static final String RESTORE =
+            "restore root.key from a backup (a further node of a cluster: copy it from the first node's data dir)";
 
-    private RootKeyGuard() {
-    }
+    private RootKeyGuard() {}
 
     static RootKeyProvider open(Path keyFile, Storage storage, Clock clock) {
         MetaRepository meta = storage.meta();
@@ -46,8 +46,11 @@ final class RootKeyGuard {
         // notExists, not !exists: a file the server may not even look at is "cannot be read", not "missing".
         if (Files.notExists(keyFile, LinkOption.NOFOLLOW_LINKS)) {
             if (check.isPresent() || meta.holdsSealedData()) {
-                throw new ConfigException(null, "root key " + keyFile + " is missing, but the database already holds data sealed under a root key; "
-                        + RESTORE + ". A new root key could not open that data, so none is made");
+                throw new ConfigException(
+                        null,
+                        "root key " + keyFile
+                                + " is missing, but the database already holds data sealed under a root key; " + RESTORE
+                                + ". A new root key could not open that data, so none is made");
             }
             return createForEmptyDatabase(keyFile, meta);
         }
@@ -55,7 +58,10 @@ final class RootKeyGuard {
         try {
             rootKey = FileRootKeyProvider.open(keyFile);
         } catch (CryptoException e) {
-            throw new ConfigException(null, e.getMessage() + "; " + RESTORE + ". It is not replaced: a new root key could not open the data sealed under it");
+            throw new ConfigException(
+                    null,
+                    e.getMessage() + "; " + RESTORE
+                            + ". It is not replaced: a new root key could not open the data sealed under it");
         }
         warnIfOthersCanRead(keyFile);
         if (check.isPresent()) {
@@ -65,13 +71,16 @@ final class RootKeyGuard {
             return rootKey;
         }
         // A database without a check value: new, or made before V5. Check the key against what it holds.
-        Optional<Boolean> opens = new CredentialStore(storage.accessKeys(), rootKey, clock).opensStoredSecret()
+        Optional<Boolean> opens = new CredentialStore(storage.accessKeys(), rootKey, clock)
+                .opensStoredSecret()
                 .or(() -> RootKeyProbe.opensStoredKeyMaterial(rootKey, storage.keys()));
         if (opens.isPresent() && !opens.get()) {
             throw mismatch(keyFile);
         }
         if (opens.isEmpty() && meta.holdsSealedData()) {
-            LOG.warn("no AccessKey or key version to check root key {} against; recording it as this database's root key", keyFile);
+            LOG.warn(
+                    "no AccessKey or key version to check root key {} against; recording it as this database's root key",
+                    keyFile);
         }
         record(meta, rootKey, keyFile);
         if (opens.isPresent()) {
@@ -97,12 +106,16 @@ final class RootKeyGuard {
                 // the message below tells the operator what to put there
             }
             if (e instanceof ConfigException) {
-                throw new ConfigException(null, "another node made this database's root key while this one was starting; copy root.key from its data dir to "
-                        + keyFile + " and start again");
+                throw new ConfigException(
+                        null,
+                        "another node made this database's root key while this one was starting; copy root.key from its data dir to "
+                                + keyFile + " and start again");
             }
             throw e;
         }
-        LOG.info("created root key {} for a new database; back it up apart from the database: without it nothing in the database can be decrypted", keyFile);
+        LOG.info(
+                "created root key {} for a new database; back it up apart from the database: without it nothing in the database can be decrypted",
+                keyFile);
         return rootKey;
     }
 
@@ -115,8 +128,10 @@ final class RootKeyGuard {
     }
 
     private static ConfigException mismatch(Path keyFile) {
-        return new ConfigException(null, "root key " + keyFile + " is not the root key this database was sealed under; " + RESTORE
-                + ", or point --data-dir/--storage-url at the database it belongs to");
+        return new ConfigException(
+                null,
+                "root key " + keyFile + " is not the root key this database was sealed under; " + RESTORE
+                        + ", or point --data-dir/--storage-url at the database it belongs to");
     }
 
     /** Readable by group or others: anyone who can also read the database can then read every key. */
@@ -124,8 +139,11 @@ final class RootKeyGuard {
         try {
             Set<PosixFilePermission> mode = Files.getPosixFilePermissions(keyFile);
             if (mode.contains(PosixFilePermission.GROUP_READ) || mode.contains(PosixFilePermission.OTHERS_READ)) {
-                LOG.warn("root key {} can be read by other users (mode {}); make it private to the server's user: chmod 600 {}",
-                        keyFile, PosixFilePermissions.toString(mode), keyFile);
+                LOG.warn(
+                        "root key {} can be read by other users (mode {}); make it private to the server's user: chmod 600 {}",
+                        keyFile,
+                        PosixFilePermissions.toString(mode),
+                        keyFile);
             }
         } catch (IOException | UnsupportedOperationException e) {
             // no POSIX permissions here; nothing to compare

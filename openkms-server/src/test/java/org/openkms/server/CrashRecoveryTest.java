@@ -73,23 +73,29 @@ class CrashRecoveryTest {
     private static final int WORKERS = 6;
     /** How long the load runs before the kill; each worker also stops after {@value #MAX_ROUNDS} rounds. */
     private static final long LOAD_MILLIS = 2500;
+
     private static final long MAX_LOAD_MILLIS = 20_000;
     private static final int MAX_ROUNDS = 150;
     private static final long AUDIT_GRACE_MILLIS = 1000;
     /** The prefix of a record, as a write cut short by SIGKILL leaves it: no closing brace, no newline. */
     private static final String TORN = "{\"time\":\"2026-01-01T00:00:00Z\",\"requestId\":\"TORN-";
 
-    enum Backend { SQLITE, POSTGRESQL }
+    enum Backend {
+        SQLITE,
+        POSTGRESQL
+    }
 
     @TempDir
     Path dir;
+
     private final Ledger ledger = new Ledger();
     private volatile long killNanos = Long.MAX_VALUE;
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(Backend.class)
     void acknowledgedWritesSurviveKillDashNineUnderLoad(Backend backend) throws Exception {
-        TestPostgres.Database database = backend == Backend.POSTGRESQL ? TestPostgres.createDatabase("openkms_crash") : null;
+        TestPostgres.Database database =
+                backend == Backend.POSTGRESQL ? TestPostgres.createDatabase("openkms_crash") : null;
         try {
             run(database == null ? null : database.url());
         } finally {
@@ -145,20 +151,35 @@ class CrashRecoveryTest {
         String summary = ledger.summary();
         log("after the kill: %s", summary);
         assertThat(ledger.refused).as("answers other than 200 before the kill").isEmpty();
-        assertThat(ledger.cutOff()).as("requests in flight when SIGKILL came (sent before it, never answered); %s", summary).isPositive();
-        assertThat(ledger.rounds.get()).as("full rounds of writes acknowledged; %s", summary).isGreaterThanOrEqualTo(WORKERS);
+        assertThat(ledger.cutOff())
+                .as("requests in flight when SIGKILL came (sent before it, never answered); %s", summary)
+                .isPositive();
+        assertThat(ledger.rounds.get())
+                .as("full rounds of writes acknowledged; %s", summary)
+                .isGreaterThanOrEqualTo(WORKERS);
 
         // ---- the audit log as the kill left it
         byte[] left = Files.readAllBytes(auditLog);
         AuditFile before = AuditFile.parse(left);
-        assertThat(before.malformed).as("complete lines that are not JSON records, in the log the kill left").isEmpty();
+        assertThat(before.malformed)
+                .as("complete lines that are not JSON records, in the log the kill left")
+                .isEmpty();
         long graceNanos = TimeUnit.MILLISECONDS.toNanos(AUDIT_GRACE_MILLIS);
-        List<Ack> settled = ledger.acks.stream().filter(a -> a.nanos < killNanos - graceNanos).toList();
-        assertThat(settled).as("calls acknowledged more than %d ms before the kill", AUDIT_GRACE_MILLIS).isNotEmpty();
-        assertThat(settled).as("acknowledged calls older than %d ms whose audit record is missing", AUDIT_GRACE_MILLIS)
-                .filteredOn(a -> !before.requestIds.contains(a.requestId)).isEmpty();
-        log("audit log after the kill: %d records, %s; %d of them for calls answered more than %d ms before the kill, all present",
-                before.requestIds.size(), before.tail.isEmpty() ? "no torn line (one is added)" : "a torn last line", settled.size(),
+        List<Ack> settled = ledger.acks.stream()
+                .filter(a -> a.nanos < killNanos - graceNanos)
+                .toList();
+        assertThat(settled)
+                .as("calls acknowledged more than %d ms before the kill", AUDIT_GRACE_MILLIS)
+                .isNotEmpty();
+        assertThat(settled)
+                .as("acknowledged calls older than %d ms whose audit record is missing", AUDIT_GRACE_MILLIS)
+                .filteredOn(a -> !before.requestIds.contains(a.requestId))
+                .isEmpty();
+        log(
+                "audit log after the kill: %d records, %s; %d of them for calls answered more than %d ms before the kill, all present",
+                before.requestIds.size(),
+                before.tail.isEmpty() ? "no torn line (one is added)" : "a torn last line",
+                settled.size(),
                 AUDIT_GRACE_MILLIS);
         if (before.tail.isEmpty()) {
             Files.write(auditLog, (TORN + "x").getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
@@ -171,22 +192,36 @@ class CrashRecoveryTest {
             long verifyStart = System.nanoTime();
             List<String> missing = verify(base);
             log("read back %d acknowledged writes in %d ms", ledger.acks.size(), elapsedMillis(verifyStart));
-            assertThat(missing).as("acknowledged writes missing or wrong after the restart (of %s)", ledger.summary()).isEmpty();
+            assertThat(missing)
+                    .as("acknowledged writes missing or wrong after the restart (of %s)", ledger.summary())
+                    .isEmpty();
 
             // The restart's own calls are audited after the repaired torn line, each on a line of its own.
             SignedClient client = new SignedClient(base, AK, SECRET);
-            String marker = client.call("DescribeRegions", Map.of()).body().path("RequestId").asText();
+            String marker = client.call("DescribeRegions", Map.of())
+                    .body()
+                    .path("RequestId")
+                    .asText();
             byte[] prefix = left;
-            Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
-                byte[] now = Files.readAllBytes(auditLog);
-                assertThat(now.length).as("audit log size").isGreaterThan(prefix.length);
-                assertThat(Arrays.copyOf(now, prefix.length)).as("the log the kill left is kept as it was").isEqualTo(prefix);
-                assertThat(now[prefix.length]).as("the torn line is ended before the first new record").isEqualTo((byte) '\n');
-                AuditFile after = AuditFile.parse(Arrays.copyOfRange(now, prefix.length + 1, now.length));
-                assertThat(after.malformed).as("lines after the torn one that are not JSON records").isEmpty();
-                assertThat(after.tail).isEmpty();
-                assertThat(after.requestIds).contains(marker);
-            });
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(50))
+                    .untilAsserted(() -> {
+                        byte[] now = Files.readAllBytes(auditLog);
+                        assertThat(now.length).as("audit log size").isGreaterThan(prefix.length);
+                        assertThat(Arrays.copyOf(now, prefix.length))
+                                .as("the log the kill left is kept as it was")
+                                .isEqualTo(prefix);
+                        assertThat(now[prefix.length])
+                                .as("the torn line is ended before the first new record")
+                                .isEqualTo((byte) '\n');
+                        AuditFile after = AuditFile.parse(Arrays.copyOfRange(now, prefix.length + 1, now.length));
+                        assertThat(after.malformed)
+                                .as("lines after the torn one that are not JSON records")
+                                .isEmpty();
+                        assertThat(after.tail).isEmpty();
+                        assertThat(after.requestIds).contains(marker);
+                    });
         } finally {
             second.destroy(); // SIGTERM: graceful
             second.waitFor(30, TimeUnit.SECONDS);
@@ -237,16 +272,19 @@ class CrashRecoveryTest {
             if (version == null) {
                 return false;
             }
-            ledger.versions.add(new Version(keyId, version.path("KeyVersion").path("KeyVersionId").asText()));
+            ledger.versions.add(new Version(
+                    keyId, version.path("KeyVersion").path("KeyVersionId").asText()));
             if (!encrypt(alias, name)) { // under the new primary version
                 return false;
             }
-            Map<String, String> secret = Map.of("SecretName", name, "VersionId", "v1", "SecretData", name + "/1", "EncryptionKeyId", keyId);
+            Map<String, String> secret =
+                    Map.of("SecretName", name, "VersionId", "v1", "SecretData", name + "/1", "EncryptionKeyId", keyId);
             if (call("CreateSecret", secret) == null) {
                 return false;
             }
             ledger.secrets.add(new SecretVersion(name, "v1", name + "/1"));
-            if (call("PutSecretValue", Map.of("SecretName", name, "VersionId", "v2", "SecretData", name + "/2")) == null) {
+            if (call("PutSecretValue", Map.of("SecretName", name, "VersionId", "v2", "SecretData", name + "/2"))
+                    == null) {
                 return false;
             }
             ledger.secrets.add(new SecretVersion(name, "v2", name + "/2"));
@@ -261,7 +299,8 @@ class CrashRecoveryTest {
                 return false;
             }
             ledger.policies.add(new Policy(policy, document));
-            if (ram("AttachPolicyToUser", Map.of("PolicyType", "Custom", "PolicyName", policy, "UserName", name)) == null) {
+            if (ram("AttachPolicyToUser", Map.of("PolicyType", "Custom", "PolicyName", policy, "UserName", name))
+                    == null) {
                 return false;
             }
             ledger.attachments.add(new Attachment(name, policy));
@@ -278,7 +317,11 @@ class CrashRecoveryTest {
             if (r == null) {
                 return false;
             }
-            ledger.ciphertexts.add(new Ciphertext(r.path("CiphertextBlob").asText(), context, plaintext, r.path("KeyId").asText(),
+            ledger.ciphertexts.add(new Ciphertext(
+                    r.path("CiphertextBlob").asText(),
+                    context,
+                    plaintext,
+                    r.path("KeyId").asText(),
                     r.path("KeyVersionId").asText()));
             return true;
         }
@@ -324,14 +367,28 @@ class CrashRecoveryTest {
             checks.add(c -> {
                 JsonNode m = ok(c, missing, "DescribeKey " + k.keyId, "DescribeKey", Map.of("KeyId", k.keyId));
                 expect(missing, "Description of " + k.keyId, text(m, "KeyMetadata", "Description"), k.description);
-                JsonNode tags = ok(c, missing, "ListResourceTags " + k.keyId, "ListResourceTags", Map.of("KeyId", k.keyId));
-                expect(missing, "tag of " + k.keyId, tags == null ? null : tags.path("Tags").path("Tag").path(0).path("TagValue").asText(),
+                JsonNode tags =
+                        ok(c, missing, "ListResourceTags " + k.keyId, "ListResourceTags", Map.of("KeyId", k.keyId));
+                expect(
+                        missing,
+                        "tag of " + k.keyId,
+                        tags == null
+                                ? null
+                                : tags.path("Tags")
+                                        .path("Tag")
+                                        .path(0)
+                                        .path("TagValue")
+                                        .asText(),
                         k.description);
             });
         }
         for (Version v : ledger.versions) {
             checks.add(c -> {
-                JsonNode d = ok(c, missing, "DescribeKeyVersion " + v, "DescribeKeyVersion",
+                JsonNode d = ok(
+                        c,
+                        missing,
+                        "DescribeKeyVersion " + v,
+                        "DescribeKeyVersion",
                         Map.of("KeyId", v.keyId, "KeyVersionId", v.versionId));
                 expect(missing, "version " + v, text(d, "KeyVersion", "KeyVersionId"), v.versionId);
             });
@@ -344,7 +401,11 @@ class CrashRecoveryTest {
         }
         for (Ciphertext x : ledger.ciphertexts) {
             checks.add(c -> {
-                JsonNode d = ok(c, missing, "Decrypt of a blob from " + x.keyId, "Decrypt",
+                JsonNode d = ok(
+                        c,
+                        missing,
+                        "Decrypt of a blob from " + x.keyId,
+                        "Decrypt",
                         Map.of("CiphertextBlob", x.blob, "EncryptionContext", x.context));
                 expect(missing, "plaintext of a blob from " + x.keyId, text(d, "Plaintext"), x.plaintext);
                 expect(missing, "key version of a blob from " + x.keyId, text(d, "KeyVersionId"), x.versionId);
@@ -352,7 +413,11 @@ class CrashRecoveryTest {
         }
         for (SecretVersion s : ledger.secrets) {
             checks.add(c -> {
-                JsonNode d = ok(c, missing, "GetSecretValue " + s, "GetSecretValue",
+                JsonNode d = ok(
+                        c,
+                        missing,
+                        "GetSecretValue " + s,
+                        "GetSecretValue",
                         Map.of("SecretName", s.name, "VersionId", s.versionId));
                 expect(missing, "SecretData of " + s, text(d, "SecretData"), s.data);
             });
@@ -365,16 +430,28 @@ class CrashRecoveryTest {
         }
         for (Policy p : ledger.policies) {
             checks.add(c -> {
-                JsonNode d = ok(c, missing, "GetPolicy " + p.name, "GetPolicy", ram(Map.of("PolicyType", "Custom", "PolicyName", p.name)));
+                JsonNode d = ok(
+                        c,
+                        missing,
+                        "GetPolicy " + p.name,
+                        "GetPolicy",
+                        ram(Map.of("PolicyType", "Custom", "PolicyName", p.name)));
                 expect(missing, "document of " + p.name, text(d, "DefaultPolicyVersion", "PolicyDocument"), p.document);
             });
         }
         for (Attachment a : ledger.attachments) {
             checks.add(c -> {
-                JsonNode d = ok(c, missing, "ListPoliciesForUser " + a.user, "ListPoliciesForUser", ram(Map.of("UserName", a.user)));
+                JsonNode d = ok(
+                        c,
+                        missing,
+                        "ListPoliciesForUser " + a.user,
+                        "ListPoliciesForUser",
+                        ram(Map.of("UserName", a.user)));
                 List<String> names = new ArrayList<>();
                 if (d != null) {
-                    d.path("Policies").path("Policy").forEach(p -> names.add(p.path("PolicyName").asText()));
+                    d.path("Policies")
+                            .path("Policy")
+                            .forEach(p -> names.add(p.path("PolicyName").asText()));
                 }
                 if (!names.contains(a.policy)) {
                     missing.add("attachment " + a + ": user has " + names);
@@ -426,7 +503,8 @@ class CrashRecoveryTest {
         return n.asText();
     }
 
-    private static JsonNode ok(SignedClient c, Queue<String> missing, String what, String action, Map<String, String> params)
+    private static JsonNode ok(
+            SignedClient c, Queue<String> missing, String what, String action, Map<String, String> params)
             throws Exception {
         SignedClient.Reply r = c.call(action, params);
         if (r.status() != 200) {
@@ -444,29 +522,21 @@ class CrashRecoveryTest {
 
     // ---------------------------------------------------------------- what was acknowledged
 
-    record Ack(String requestId, String action, long nanos) {
-    }
+    record Ack(String requestId, String action, long nanos) {}
 
-    record Key(String keyId, String description) {
-    }
+    record Key(String keyId, String description) {}
 
-    record Version(String keyId, String versionId) {
-    }
+    record Version(String keyId, String versionId) {}
 
-    record Alias(String name, String keyId) {
-    }
+    record Alias(String name, String keyId) {}
 
-    record Ciphertext(String blob, String context, String plaintext, String keyId, String versionId) {
-    }
+    record Ciphertext(String blob, String context, String plaintext, String keyId, String versionId) {}
 
-    record SecretVersion(String name, String versionId, String data) {
-    }
+    record SecretVersion(String name, String versionId, String data) {}
 
-    record Policy(String name, String document) {
-    }
+    record Policy(String name, String document) {}
 
-    record Attachment(String user, String policy) {
-    }
+    record Attachment(String user, String policy) {}
 
     /** Everything the killed server acknowledged, filled by the workers. */
     private final class Ledger {
@@ -481,6 +551,7 @@ class CrashRecoveryTest {
         final Queue<Attachment> attachments = new ConcurrentLinkedQueue<>();
         /** When each unanswered request was sent. */
         final Queue<Long> unanswered = new ConcurrentLinkedQueue<>();
+
         final Queue<String> refused = new ConcurrentLinkedQueue<>();
         final AtomicInteger rounds = new AtomicInteger();
 
@@ -491,8 +562,10 @@ class CrashRecoveryTest {
 
         String summary() {
             return acks.size() + " acknowledged calls in " + rounds.get() + " full rounds: " + keys.size() + " keys, "
-                    + versions.size() + " versions, " + aliases.size() + " aliases, " + ciphertexts.size() + " ciphertexts, "
-                    + secrets.size() + " secret versions, " + users.size() + " users, " + policies.size() + " policies, "
+                    + versions.size() + " versions, " + aliases.size() + " aliases, " + ciphertexts.size()
+                    + " ciphertexts, "
+                    + secrets.size() + " secret versions, " + users.size() + " users, " + policies.size()
+                    + " policies, "
                     + attachments.size() + " attachments; " + cutOff() + " cut off";
         }
     }
@@ -520,7 +593,9 @@ class CrashRecoveryTest {
                 try {
                     JsonNode record = JSON.readTree(line);
                     String id = record.path("requestId").asText("");
-                    if (!record.isObject() || id.isEmpty() || record.path("action").asText("").isEmpty()) {
+                    if (!record.isObject()
+                            || id.isEmpty()
+                            || record.path("action").asText("").isEmpty()) {
                         f.malformed.add(line);
                     } else {
                         f.requestIds.add(id);
@@ -540,9 +615,19 @@ class CrashRecoveryTest {
         // C1 only and the serial collector (java(1): -XX:TieredStopAtLevel, -XX:+UseSerialGC): on the project's two
         // shared cores, C2 compiler and parallel GC threads make each start take about twice as long, and what is
         // tested here (commit before answer, recovery on start) does not depend on either.
-        List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), "org.openkms.server.Main",
-                "--data-dir", dir.toString(), "--listen", "127.0.0.1:" + port, "--https-listen", ""));
+        List<String> command = new ArrayList<>(List.of(
+                java,
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "org.openkms.server.Main",
+                "--data-dir",
+                dir.toString(),
+                "--listen",
+                "127.0.0.1:" + port,
+                "--https-listen",
+                ""));
         if (storageUrl != null) {
             command.addAll(List.of("--storage-url", storageUrl));
         }
@@ -550,21 +635,31 @@ class CrashRecoveryTest {
         pb.environment().put("OPENKMS_ROOT_ACCESS_KEY_ID", AK);
         pb.environment().put("OPENKMS_ROOT_ACCESS_KEY_SECRET", SECRET);
         pb.environment().put("OPENKMS_MIN_KEY_VERSION_INTERVAL", "0s");
-        pb.redirectErrorStream(true).redirectOutput(dir.resolve("server-" + System.nanoTime() + ".out").toFile());
+        pb.redirectErrorStream(true)
+                .redirectOutput(
+                        dir.resolve("server-" + System.nanoTime() + ".out").toFile());
         long start = System.nanoTime();
         Process p = pb.start();
         HttpClient http = HttpClient.newHttpClient();
-        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            if (!p.isAlive()) {
-                throw new IllegalStateException("server exited: " + logs());
-            }
-            try {
-                return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-            } catch (IOException e) {
-                return false;
-            }
-        });
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    if (!p.isAlive()) {
+                        throw new IllegalStateException("server exited: " + logs());
+                    }
+                    try {
+                        return http.send(
+                                                HttpRequest.newBuilder(
+                                                                URI.create("http://127.0.0.1:" + port + "/healthz"))
+                                                        .build(),
+                                                HttpResponse.BodyHandlers.discarding())
+                                        .statusCode()
+                                == 200;
+                    } catch (IOException e) {
+                        return false;
+                    }
+                });
         log("server started in %d ms%s", elapsedMillis(start), storageUrl == null ? " (SQLite)" : " (PostgreSQL)");
         return p;
     }
@@ -572,7 +667,8 @@ class CrashRecoveryTest {
     private String logs() throws Exception {
         StringBuilder sb = new StringBuilder();
         try (var files = Files.list(dir)) {
-            for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".out")).toList()) {
+            for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".out"))
+                    .toList()) {
                 sb.append(Files.readString(f));
             }
         }

@@ -15,19 +15,32 @@ class MemoryStorageStartTest {
 
     @Test
     void servesFromMemoryAndForgetsEverythingOnRestart() throws Exception {
-        ServerConfig config = ServerConfig.defaults().withDataDir(dir).withListen("127.0.0.1:0").withHttpsListen("")
-                .withStorageUrl("mem:").withRootAccessKey("LTAImemory", "memory-secret");
+        ServerConfig config = ServerConfig.defaults()
+                .withDataDir(dir)
+                .withListen("127.0.0.1:0")
+                .withHttpsListen("")
+                .withStorageUrl("mem:")
+                .withRootAccessKey("LTAImemory", "memory-secret");
         String keyId;
         try (OpenKmsServer server = OpenKmsServer.start(config)) {
-            SignedClient client = new SignedClient("http://127.0.0.1:" + server.httpPort(), "LTAImemory", "memory-secret");
-            keyId = client.call("CreateKey", Map.of()).body().path("KeyMetadata").path("KeyId").asText();
-            assertThat(client.call("Encrypt", Map.of("KeyId", keyId, "Plaintext", "aGk=")).status()).isEqualTo(200);
+            SignedClient client =
+                    new SignedClient("http://127.0.0.1:" + server.httpPort(), "LTAImemory", "memory-secret");
+            keyId = client.call("CreateKey", Map.of())
+                    .body()
+                    .path("KeyMetadata")
+                    .path("KeyId")
+                    .asText();
+            assertThat(client.call("Encrypt", Map.of("KeyId", keyId, "Plaintext", "aGk="))
+                            .status())
+                    .isEqualTo(200);
         }
         assertThat(dir.resolve("openkms.db")).doesNotExist();
 
         try (OpenKmsServer server = OpenKmsServer.start(config)) {
-            SignedClient client = new SignedClient("http://127.0.0.1:" + server.httpPort(), "LTAImemory", "memory-secret");
-            assertThat(client.call("DescribeKey", Map.of("KeyId", keyId)).code()).isEqualTo("Forbidden.KeyNotFound");
+            SignedClient client =
+                    new SignedClient("http://127.0.0.1:" + server.httpPort(), "LTAImemory", "memory-secret");
+            assertThat(client.call("DescribeKey", Map.of("KeyId", keyId)).code())
+                    .isEqualTo("Forbidden.KeyNotFound");
         }
     }
 }

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 class PackageCyclesTest {
     @Test
     void serverPackagesHaveNoCycles() {
-        JavaClasses server = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        JavaClasses server = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("org.openkms.server");
         slices().matching("org.openkms.server.(*)..").should().beFreeOfCycles().check(server);
     }

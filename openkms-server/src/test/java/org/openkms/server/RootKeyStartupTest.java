@@ -27,11 +27,15 @@ import org.openkms.server.config.ServerConfig;
 class RootKeyStartupTest {
     private static final String AK = "LTAIrootkey";
     private static final String SECRET = "rootkey-secret";
+
     @TempDir
     Path dir;
 
     private ServerConfig config(Path dataDir) {
-        return ServerConfig.defaults().withDataDir(dataDir).withListen("127.0.0.1:0").withHttpsListen("127.0.0.1:0")
+        return ServerConfig.defaults()
+                .withDataDir(dataDir)
+                .withListen("127.0.0.1:0")
+                .withHttpsListen("127.0.0.1:0")
                 .withRootAccessKey(AK, SECRET);
     }
 
@@ -39,8 +43,15 @@ class RootKeyStartupTest {
     private String populate(Path dataDir) throws Exception {
         try (OpenKmsServer s = OpenKmsServer.start(config(dataDir))) {
             SignedClient c = client(s);
-            String keyId = c.call("CreateKey", Map.of()).body().path("KeyMetadata").path("KeyId").asText();
-            return c.call("Encrypt", Map.of("KeyId", keyId, "Plaintext", "aGk=")).body().path("CiphertextBlob").asText();
+            String keyId = c.call("CreateKey", Map.of())
+                    .body()
+                    .path("KeyMetadata")
+                    .path("KeyId")
+                    .asText();
+            return c.call("Encrypt", Map.of("KeyId", keyId, "Plaintext", "aGk="))
+                    .body()
+                    .path("CiphertextBlob")
+                    .asText();
         }
     }
 
@@ -62,14 +73,17 @@ class RootKeyStartupTest {
     }
 
     private static int count(Path db, String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getInt(1);
         }
     }
 
     private static void execute(Path db, String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+                Statement s = c.createStatement()) {
             s.execute(sql);
         }
     }
@@ -83,9 +97,11 @@ class RootKeyStartupTest {
         Files.delete(data.resolve("root.key"));
 
         ConfigException e = refusal(data);
-        assertThat(e.line()).isEqualTo("openkms: root key " + data.resolve("root.key") + " is missing, but the database already holds data"
-                + " sealed under a root key; restore root.key from a backup (a further node of a cluster: copy it from the first node's"
-                + " data dir). A new root key could not open that data, so none is made");
+        assertThat(e.line())
+                .isEqualTo("openkms: root key " + data.resolve("root.key")
+                        + " is missing, but the database already holds data"
+                        + " sealed under a root key; restore root.key from a backup (a further node of a cluster: copy it from the first node's"
+                        + " data dir). A new root key could not open that data, so none is made");
         assertThat(data.resolve("root.key")).doesNotExist();
         assertThat(count(db, "SELECT COUNT(*) FROM access_keys")).isEqualTo(accessKeys);
     }
@@ -98,16 +114,23 @@ class RootKeyStartupTest {
         byte[] right = Files.readAllBytes(keyFile);
 
         Files.write(keyFile, SecureRandoms.bytes(32));
-        assertThat(refusal(data).line()).isEqualTo("openkms: root key " + keyFile + " is not the root key this database was sealed under;"
-                + " restore root.key from a backup (a further node of a cluster: copy it from the first node's data dir),"
-                + " or point --data-dir/--storage-url at the database it belongs to");
+        assertThat(refusal(data).line())
+                .isEqualTo("openkms: root key " + keyFile + " is not the root key this database was sealed under;"
+                        + " restore root.key from a backup (a further node of a cluster: copy it from the first node's data dir),"
+                        + " or point --data-dir/--storage-url at the database it belongs to");
         Files.write(keyFile, new byte[16]);
-        assertThat(refusal(data).getMessage()).startsWith("root key file " + keyFile + " must hold exactly 32 bytes, found 16;");
+        assertThat(refusal(data).getMessage())
+                .startsWith("root key file " + keyFile + " must hold exactly 32 bytes, found 16;");
         assertThat(Files.size(keyFile)).isEqualTo(16); // never overwritten
 
         Files.write(keyFile, right);
         try (OpenKmsServer s = OpenKmsServer.start(config(data))) {
-            assertThat(client(s).call("Decrypt", Map.of("CiphertextBlob", blob)).body().path("Plaintext").asText()).isEqualTo("aGk=");
+            assertThat(client(s)
+                            .call("Decrypt", Map.of("CiphertextBlob", blob))
+                            .body()
+                            .path("Plaintext")
+                            .asText())
+                    .isEqualTo("aGk=");
         }
     }
 
@@ -117,7 +140,8 @@ class RootKeyStartupTest {
         try (OpenKmsServer s = OpenKmsServer.start(config(data))) {
             assertThat(s.generatedRootAccessKey()).isNull();
         }
-        assertThat(count(data.resolve("openkms.db"), "SELECT COUNT(*) FROM server_meta WHERE name = 'root_key_check'")).isEqualTo(1);
+        assertThat(count(data.resolve("openkms.db"), "SELECT COUNT(*) FROM server_meta WHERE name = 'root_key_check'"))
+                .isEqualTo(1);
         // A root key copied into a fresh data dir (a second node, a restore) is taken for the new empty database.
         Path copy = dir.resolve("copy");
         Files.createDirectories(copy);
@@ -125,7 +149,8 @@ class RootKeyStartupTest {
         try (OpenKmsServer s = OpenKmsServer.start(config(copy))) {
             assertThat(s.httpPort()).isPositive();
         }
-        assertThat(Files.readAllBytes(copy.resolve("root.key"))).isEqualTo(Files.readAllBytes(data.resolve("root.key")));
+        assertThat(Files.readAllBytes(copy.resolve("root.key")))
+                .isEqualTo(Files.readAllBytes(data.resolve("root.key")));
     }
 
     @Test
@@ -147,19 +172,36 @@ class RootKeyStartupTest {
 
         Files.write(keyFile, right);
         try (OpenKmsServer s = OpenKmsServer.start(config(data))) {
-            assertThat(client(s).call("Decrypt", Map.of("CiphertextBlob", blob)).body().path("Plaintext").asText()).isEqualTo("aGk=");
+            assertThat(client(s)
+                            .call("Decrypt", Map.of("CiphertextBlob", blob))
+                            .body()
+                            .path("Plaintext")
+                            .asText())
+                    .isEqualTo("aGk=");
         }
-        assertThat(count(db, "SELECT COUNT(*) FROM server_meta WHERE name = 'root_key_check'")).isEqualTo(1);
+        assertThat(count(db, "SELECT COUNT(*) FROM server_meta WHERE name = 'root_key_check'"))
+                .isEqualTo(1);
     }
 
     @Test
     void theDataDirAndItsSecretsArePrivateFromTheStart() throws Exception {
         Path data = dir.resolve("data");
-        try (OpenKmsServer s = OpenKmsServer.start(ServerConfig.defaults().withDataDir(data).withListen("127.0.0.1:0").withHttpsListen("127.0.0.1:0"))) {
+        try (OpenKmsServer s = OpenKmsServer.start(ServerConfig.defaults()
+                .withDataDir(data)
+                .withListen("127.0.0.1:0")
+                .withHttpsListen("127.0.0.1:0"))) {
             assertThat(s.generatedRootAccessKey()).isNotNull();
             assertThat(mode(data)).isEqualTo("rwx------");
             assertThat(mode(data.resolve("tls"))).isEqualTo("rwx------");
-            for (String f : new String[] {"root.key", "openkms.db", "openkms.db-wal", "openkms.db-shm", "root-credentials", "tls/server.key", ".lock"}) {
+            for (String f : new String[] {
+                "root.key",
+                "openkms.db",
+                "openkms.db-wal",
+                "openkms.db-shm",
+                "root-credentials",
+                "tls/server.key",
+                ".lock"
+            }) {
                 assertThat(mode(data.resolve(f))).as(f).isEqualTo("rw-------");
             }
         }
@@ -173,8 +215,10 @@ class RootKeyStartupTest {
     void oneDataDirServesOneServerAtATime() throws Exception {
         Path data = dir.resolve("data");
         try (OpenKmsServer first = OpenKmsServer.start(config(data))) {
-            assertThat(refusal(data).line()).isEqualTo("openkms: another OpenKMS server (pid " + ProcessHandle.current().pid()
-                    + ") is using data dir " + data + " (stop it first, or give this server its own --data-dir)");
+            assertThat(refusal(data).line())
+                    .isEqualTo("openkms: another OpenKMS server (pid "
+                            + ProcessHandle.current().pid() + ") is using data dir " + data
+                            + " (stop it first, or give this server its own --data-dir)");
             assertThat(client(first).call("DescribeRegions", Map.of()).status()).isEqualTo(200);
         }
         try (OpenKmsServer again = OpenKmsServer.start(config(data))) {
@@ -186,7 +230,8 @@ class RootKeyStartupTest {
     void oneSqliteFileOutsideTheDataDirServesOneServerAtATime() throws Exception {
         String url = "jdbc:sqlite:" + dir.resolve("shared.db");
         try (OpenKmsServer first = OpenKmsServer.start(config(dir.resolve("a")).withStorageUrl(url))) {
-            assertThatThrownBy(() -> OpenKmsServer.start(config(dir.resolve("b")).withStorageUrl(url)))
+            assertThatThrownBy(
+                            () -> OpenKmsServer.start(config(dir.resolve("b")).withStorageUrl(url)))
                     .isInstanceOf(ConfigException.class)
                     .hasMessageContaining("is using SQLite database " + dir.resolve("shared.db"))
                     .hasMessageContaining("give this server its own --storage-url");

@@ -13,16 +13,23 @@ import org.openkms.server.config.ServerConfig;
 class SharedSqliteRefusalTest {
     @TempDir
     Path a;
+
     @TempDir
     Path b;
 
     @Test
     void aSecondServerPointedAtAnotherServersDatabaseIsRefused() throws Exception {
-        try (OpenKmsServer first = OpenKmsServer.start(ServerConfig.defaults().withDataDir(a).withListen("127.0.0.1:0")
-                .withHttpsListen("").withRootAccessKey("LTAIshared", "shared-secret"))) {
+        try (OpenKmsServer first = OpenKmsServer.start(ServerConfig.defaults()
+                .withDataDir(a)
+                .withListen("127.0.0.1:0")
+                .withHttpsListen("")
+                .withRootAccessKey("LTAIshared", "shared-secret"))) {
             assertThat(first.httpPort()).isPositive();
-            assertThatThrownBy(() -> OpenKmsServer.start(ServerConfig.defaults().withDataDir(b).withListen("127.0.0.1:0")
-                    .withHttpsListen("").withStorageUrl("jdbc:sqlite:" + a.resolve("openkms.db"))))
+            assertThatThrownBy(() -> OpenKmsServer.start(ServerConfig.defaults()
+                            .withDataDir(b)
+                            .withListen("127.0.0.1:0")
+                            .withHttpsListen("")
+                            .withStorageUrl("jdbc:sqlite:" + a.resolve("openkms.db"))))
                     .isInstanceOf(ConfigException.class)
                     .hasMessageContaining("SQLite database");
         }

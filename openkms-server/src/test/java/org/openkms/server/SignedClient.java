@@ -29,7 +29,8 @@ public final class SignedClient {
     /** RPC (HMAC-SHA1) signed POST with the parameters in the query string, as the V1 SDK sends it. */
     public Reply call(String action, Map<String, String> params) throws Exception {
         return send(HttpRequest.newBuilder(URI.create(base + "/?" + signer.signRpc("POST", action, params)))
-                .POST(HttpRequest.BodyPublishers.noBody()).build());
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build());
     }
 
     public Reply send(HttpRequest request) throws Exception {

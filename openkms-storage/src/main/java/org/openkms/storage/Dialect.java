@@ -35,8 +35,10 @@ enum Dialect {
 
     /** INSERT that overwrites {@code updateColumns} when the unique key already exists. */
     String upsert(String table, List<String> columns, List<String> conflictColumns, List<String> updateColumns) {
-        String assignments = updateColumns.stream().map(c -> c + " = excluded." + c).collect(Collectors.joining(", "));
-        return insert(table, columns) + " ON CONFLICT (" + String.join(", ", conflictColumns) + ") DO UPDATE SET " + assignments;
+        String assignments =
+                updateColumns.stream().map(c -> c + " = excluded." + c).collect(Collectors.joining(", "));
+        return insert(table, columns) + " ON CONFLICT (" + String.join(", ", conflictColumns) + ") DO UPDATE SET "
+                + assignments;
     }
 
     private static String insert(String table, List<String> columns) {

@@ -27,24 +27,29 @@ final class JdbcAliasRepository implements AliasRepository {
 
     @Override
     public boolean create(AliasRecord alias) {
-        return db.write("aliases.create",
+        return db.write(
+                "aliases.create",
                 c -> Sql.update(c, insertIgnore, alias.aliasName(), alias.keyId(), alias.creationDate()) == 1);
     }
 
     @Override
     public Optional<AliasRecord> find(String aliasName) {
-        return db.read("aliases.find", c -> Sql.queryOne(c, SELECT + " WHERE alias_name = ?", JdbcAliasRepository::alias, aliasName));
+        return db.read(
+                "aliases.find",
+                c -> Sql.queryOne(c, SELECT + " WHERE alias_name = ?", JdbcAliasRepository::alias, aliasName));
     }
 
     @Override
     public boolean update(String aliasName, String keyId) {
-        return db.write("aliases.update",
+        return db.write(
+                "aliases.update",
                 c -> Sql.update(c, "UPDATE aliases SET key_id = ? WHERE alias_name = ?", keyId, aliasName) == 1);
     }
 
     @Override
     public boolean delete(String aliasName) {
-        return db.write("aliases.delete", c -> Sql.update(c, "DELETE FROM aliases WHERE alias_name = ?", aliasName) == 1);
+        return db.write(
+                "aliases.delete", c -> Sql.update(c, "DELETE FROM aliases WHERE alias_name = ?", aliasName) == 1);
     }
 
     @Override
@@ -54,7 +59,8 @@ final class JdbcAliasRepository implements AliasRepository {
 
     @Override
     public List<AliasRecord> listByKey(String keyId) {
-        return db.read("aliases.listByKey",
+        return db.read(
+                "aliases.listByKey",
                 c -> Sql.query(c, SELECT + " WHERE key_id = ? ORDER BY alias_name", JdbcAliasRepository::alias, keyId));
     }
 

@@ -5,10 +5,10 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 import org.openkms.core.iam.Attachment;
+import org.openkms.core.iam.IamRepository;
 import org.openkms.core.iam.PolicyRecord;
 import org.openkms.core.iam.RamRole;
 import org.openkms.core.iam.RamUser;
-import org.openkms.core.iam.IamRepository;
 
 /** RAM users, roles, custom policies, attachments and resource policies (V3__iam.sql). */
 final class JdbcIamRepository implements IamRepository {
@@ -20,72 +20,133 @@ final class JdbcIamRepository implements IamRepository {
 
     @Override
     public void createUser(RamUser u) {
-        db.write("iam.createUser", c -> Sql.update(c, "INSERT INTO iam_users (user_name, user_id, display_name, comments,"
-                + " create_date, update_date) VALUES (?, ?, ?, ?, ?, ?)", u.userName(), u.userId(), u.displayName(),
-                u.comments(), u.createDate(), u.updateDate()));
+        db.write(
+                "iam.createUser",
+                c -> Sql.update(
+                        c,
+                        "INSERT INTO iam_users (user_name, user_id, display_name, comments,"
+                                + " create_date, update_date) VALUES (?, ?, ?, ?, ?, ?)",
+                        u.userName(),
+                        u.userId(),
+                        u.displayName(),
+                        u.comments(),
+                        u.createDate(),
+                        u.updateDate()));
     }
 
     @Override
     public List<RamUser> listUsers() {
-        return db.read("iam.listUsers", c -> Sql.query(c, "SELECT * FROM iam_users ORDER BY user_name", JdbcIamRepository::user));
+        return db.read(
+                "iam.listUsers",
+                c -> Sql.query(c, "SELECT * FROM iam_users ORDER BY user_name", JdbcIamRepository::user));
     }
 
     @Override
     public boolean deleteUser(String userName) {
-        return db.write("iam.deleteUser", c -> Sql.update(c, "DELETE FROM iam_users WHERE user_name = ?", userName)) > 0;
+        return db.write("iam.deleteUser", c -> Sql.update(c, "DELETE FROM iam_users WHERE user_name = ?", userName))
+                > 0;
     }
 
     @Override
     public void createRole(RamRole r) {
-        db.write("iam.createRole", c -> Sql.update(c, "INSERT INTO iam_roles (role_name, role_id, description, trust_policy,"
-                + " max_session_duration, create_date, update_date) VALUES (?, ?, ?, ?, ?, ?, ?)", r.roleName(), r.roleId(),
-                r.description(), r.assumeRolePolicyDocument(), r.maxSessionDuration(), r.createDate(), r.updateDate()));
+        db.write(
+                "iam.createRole",
+                c -> Sql.update(
+                        c,
+                        "INSERT INTO iam_roles (role_name, role_id, description, trust_policy,"
+                                + " max_session_duration, create_date, update_date) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        r.roleName(),
+                        r.roleId(),
+                        r.description(),
+                        r.assumeRolePolicyDocument(),
+                        r.maxSessionDuration(),
+                        r.createDate(),
+                        r.updateDate()));
     }
 
     @Override
     public List<RamRole> listRoles() {
-        return db.read("iam.listRoles", c -> Sql.query(c, "SELECT * FROM iam_roles ORDER BY role_name", JdbcIamRepository::role));
+        return db.read(
+                "iam.listRoles",
+                c -> Sql.query(c, "SELECT * FROM iam_roles ORDER BY role_name", JdbcIamRepository::role));
     }
 
     @Override
     public boolean deleteRole(String roleName) {
-        return db.write("iam.deleteRole", c -> Sql.update(c, "DELETE FROM iam_roles WHERE role_name = ?", roleName)) > 0;
+        return db.write("iam.deleteRole", c -> Sql.update(c, "DELETE FROM iam_roles WHERE role_name = ?", roleName))
+                > 0;
     }
 
     @Override
     public void createPolicy(PolicyRecord p) {
-        db.write("iam.createPolicy", c -> Sql.update(c, "INSERT INTO iam_policies (policy_name, policy_type, description,"
-                + " document, create_date, update_date) VALUES (?, ?, ?, ?, ?, ?)", p.policyName(), p.policyType(),
-                p.description(), p.document(), p.createDate(), p.updateDate()));
+        db.write(
+                "iam.createPolicy",
+                c -> Sql.update(
+                        c,
+                        "INSERT INTO iam_policies (policy_name, policy_type, description,"
+                                + " document, create_date, update_date) VALUES (?, ?, ?, ?, ?, ?)",
+                        p.policyName(),
+                        p.policyType(),
+                        p.description(),
+                        p.document(),
+                        p.createDate(),
+                        p.updateDate()));
     }
 
     @Override
     public List<PolicyRecord> listPolicies() {
-        return db.read("iam.listPolicies", c -> Sql.query(c, "SELECT * FROM iam_policies ORDER BY policy_name", JdbcIamRepository::policy));
+        return db.read(
+                "iam.listPolicies",
+                c -> Sql.query(c, "SELECT * FROM iam_policies ORDER BY policy_name", JdbcIamRepository::policy));
     }
 
     @Override
     public boolean deletePolicy(String policyName) {
-        return db.write("iam.deletePolicy", c -> Sql.update(c, "DELETE FROM iam_policies WHERE policy_name = ?", policyName)) > 0;
+        return db.write(
+                        "iam.deletePolicy",
+                        c -> Sql.update(c, "DELETE FROM iam_policies WHERE policy_name = ?", policyName))
+                > 0;
     }
 
     @Override
     public void attach(Attachment a) {
-        db.write("iam.attach", c -> Sql.update(c, "INSERT INTO iam_attachments (principal_type, principal_name, policy_type,"
-                + " policy_name, attach_date) VALUES (?, ?, ?, ?, ?)", a.principalType(), a.principalName(), a.policyType(),
-                a.policyName(), a.attachDate()));
+        db.write(
+                "iam.attach",
+                c -> Sql.update(
+                        c,
+                        "INSERT INTO iam_attachments (principal_type, principal_name, policy_type,"
+                                + " policy_name, attach_date) VALUES (?, ?, ?, ?, ?)",
+                        a.principalType(),
+                        a.principalName(),
+                        a.policyType(),
+                        a.policyName(),
+                        a.attachDate()));
     }
 
     @Override
     public boolean detach(String principalType, String principalName, String policyType, String policyName) {
-        return db.write("iam.detach", c -> Sql.update(c, "DELETE FROM iam_attachments WHERE principal_type = ? AND"
-                + " principal_name = ? AND policy_type = ? AND policy_name = ?", principalType, principalName, policyType, policyName)) > 0;
+        return db.write(
+                        "iam.detach",
+                        c -> Sql.update(
+                                c,
+                                "DELETE FROM iam_attachments WHERE principal_type = ? AND"
+                                        + " principal_name = ? AND policy_type = ? AND policy_name = ?",
+                                principalType,
+                                principalName,
+                                policyType,
+                                policyName))
+                > 0;
     }
 
     @Override
     public List<Attachment> listAttachments() {
-        return db.read("iam.listAttachments", c -> Sql.query(c, "SELECT * FROM iam_attachments ORDER BY attach_date,"
-                + " principal_type, principal_name, policy_type, policy_name", JdbcIamRepository::attachment));
+        return db.read(
+                "iam.listAttachments",
+                c -> Sql.query(
+                        c,
+                        "SELECT * FROM iam_attachments ORDER BY attach_date,"
+                                + " principal_type, principal_name, policy_type, policy_name",
+                        JdbcIamRepository::attachment));
     }
 
     /** Delete-then-insert in one write transaction: portable across SQLite and PostgreSQL. */
@@ -93,47 +154,78 @@ final class JdbcIamRepository implements IamRepository {
     public void putResourcePolicy(String resourceArn, String document) {
         db.write("iam.putResourcePolicy", c -> {
             Sql.update(c, "DELETE FROM resource_policies WHERE resource_arn = ?", resourceArn);
-            return Sql.update(c, "INSERT INTO resource_policies (resource_arn, document) VALUES (?, ?)", resourceArn, document);
+            return Sql.update(
+                    c, "INSERT INTO resource_policies (resource_arn, document) VALUES (?, ?)", resourceArn, document);
         });
     }
 
     @Override
     public Optional<String> findResourcePolicy(String resourceArn) {
-        return db.read("iam.findResourcePolicy", c -> Sql.queryOne(c,
-                "SELECT document FROM resource_policies WHERE resource_arn = ?", r -> r.getString("document"), resourceArn));
+        return db.read(
+                "iam.findResourcePolicy",
+                c -> Sql.queryOne(
+                        c,
+                        "SELECT document FROM resource_policies WHERE resource_arn = ?",
+                        r -> r.getString("document"),
+                        resourceArn));
     }
 
     @Override
     public java.util.Map<String, String> listResourcePolicies() {
         java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
-        db.read("iam.listResourcePolicies", c -> Sql.query(c, "SELECT resource_arn, document FROM resource_policies ORDER BY resource_arn",
-                r -> new String[] {r.getString("resource_arn"), r.getString("document")})).forEach(row -> out.put(row[0], row[1]));
+        db.read(
+                        "iam.listResourcePolicies",
+                        c -> Sql.query(
+                                c, "SELECT resource_arn, document FROM resource_policies ORDER BY resource_arn", r ->
+                                        new String[] {r.getString("resource_arn"), r.getString("document")}))
+                .forEach(row -> out.put(row[0], row[1]));
         return out;
     }
 
     @Override
     public void deleteResourcePolicy(String resourceArn) {
-        db.write("iam.deleteResourcePolicy", c -> Sql.update(c, "DELETE FROM resource_policies WHERE resource_arn = ?", resourceArn));
+        db.write(
+                "iam.deleteResourcePolicy",
+                c -> Sql.update(c, "DELETE FROM resource_policies WHERE resource_arn = ?", resourceArn));
     }
 
     private static RamUser user(ResultSet r) throws SQLException {
-        return new RamUser(r.getString("user_id"), r.getString("user_name"), r.getString("display_name"),
-                r.getString("comments"), Sql.instant(r, "create_date"), Sql.instant(r, "update_date"));
+        return new RamUser(
+                r.getString("user_id"),
+                r.getString("user_name"),
+                r.getString("display_name"),
+                r.getString("comments"),
+                Sql.instant(r, "create_date"),
+                Sql.instant(r, "update_date"));
     }
 
     private static RamRole role(ResultSet r) throws SQLException {
-        return new RamRole(r.getString("role_id"), r.getString("role_name"), r.getString("description"),
-                r.getString("trust_policy"), r.getLong("max_session_duration"), Sql.instant(r, "create_date"),
+        return new RamRole(
+                r.getString("role_id"),
+                r.getString("role_name"),
+                r.getString("description"),
+                r.getString("trust_policy"),
+                r.getLong("max_session_duration"),
+                Sql.instant(r, "create_date"),
                 Sql.instant(r, "update_date"));
     }
 
     private static PolicyRecord policy(ResultSet r) throws SQLException {
-        return new PolicyRecord(r.getString("policy_name"), r.getString("policy_type"), r.getString("description"),
-                r.getString("document"), Sql.instant(r, "create_date"), Sql.instant(r, "update_date"));
+        return new PolicyRecord(
+                r.getString("policy_name"),
+                r.getString("policy_type"),
+                r.getString("description"),
+                r.getString("document"),
+                Sql.instant(r, "create_date"),
+                Sql.instant(r, "update_date"));
     }
 
     private static Attachment attachment(ResultSet r) throws SQLException {
-        return new Attachment(r.getString("principal_type"), r.getString("principal_name"), r.getString("policy_type"),
-                r.getString("policy_name"), Sql.instant(r, "attach_date"));
+        return new Attachment(
+                r.getString("principal_type"),
+                r.getString("principal_name"),
+                r.getString("policy_type"),
+                r.getString("policy_name"),
+                Sql.instant(r, "attach_date"));
     }
 }

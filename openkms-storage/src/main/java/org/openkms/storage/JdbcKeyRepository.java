@@ -7,12 +7,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.openkms.core.key.KeyRecord;
+import org.openkms.core.key.KeyRepository;
 import org.openkms.core.key.KeySpec;
 import org.openkms.core.key.KeyState;
 import org.openkms.core.key.KeyUsage;
 import org.openkms.core.key.KeyVersionRecord;
 import org.openkms.core.key.Origin;
-import org.openkms.core.key.KeyRepository;
 
 /**
  * Keys and key versions on plain JDBC. Optimistic concurrency is one statement,
@@ -24,11 +24,12 @@ final class JdbcKeyRepository implements KeyRepository {
     /** Tags of keys are stored under this resource type (TagResources' ResourceType). */
     static final String TAG_RESOURCE_TYPE = "key";
 
-    private static final String KEY_COLUMNS = "key_id, description, key_spec, key_usage, origin, protection_level, state,"
-            + " creation_date, delete_date, primary_key_version, rotation_interval_seconds, last_rotation_date,"
-            + " deletion_protection, deletion_protection_description, creator, material_expire_time, revision";
-    private static final String INSERT_KEY = "INSERT INTO keys (" + KEY_COLUMNS + ")"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String KEY_COLUMNS =
+            "key_id, description, key_spec, key_usage, origin, protection_level, state,"
+                    + " creation_date, delete_date, primary_key_version, rotation_interval_seconds, last_rotation_date,"
+                    + " deletion_protection, deletion_protection_description, creator, material_expire_time, revision";
+    private static final String INSERT_KEY =
+            "INSERT INTO keys (" + KEY_COLUMNS + ")" + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String UPDATE_KEY = "UPDATE keys SET description = ?, key_spec = ?, key_usage = ?, origin = ?,"
             + " protection_level = ?, state = ?, creation_date = ?, delete_date = ?, primary_key_version = ?,"
             + " rotation_interval_seconds = ?, last_rotation_date = ?, deletion_protection = ?,"
@@ -37,7 +38,8 @@ final class JdbcKeyRepository implements KeyRepository {
     private static final String SELECT_KEYS = "SELECT " + KEY_COLUMNS + " FROM keys";
 
     private static final String VERSION_COLUMNS = "key_id, key_version_id, creation_date, sealed_material";
-    private static final String INSERT_VERSION = "INSERT INTO key_versions (" + VERSION_COLUMNS + ") VALUES (?, ?, ?, ?)";
+    private static final String INSERT_VERSION =
+            "INSERT INTO key_versions (" + VERSION_COLUMNS + ") VALUES (?, ?, ?, ?)";
     private static final String SELECT_VERSIONS = "SELECT " + VERSION_COLUMNS + " FROM key_versions";
 
     private final ConnectionProvider db;
@@ -53,7 +55,10 @@ final class JdbcKeyRepository implements KeyRepository {
         versions.forEach(v -> requireSameKey(key, v));
         db.write("keys.create", c -> {
             Sql.update(c, INSERT_KEY, keyParams(key));
-            Sql.batch(c, INSERT_VERSION, versions.stream().map(JdbcKeyRepository::versionParams).toList());
+            Sql.batch(
+                    c,
+                    INSERT_VERSION,
+                    versions.stream().map(JdbcKeyRepository::versionParams).toList());
             JdbcTagRepository.putAll(c, dialect, TAG_RESOURCE_TYPE, key.keyId(), tags);
             return null;
         });
@@ -61,13 +66,16 @@ final class JdbcKeyRepository implements KeyRepository {
 
     @Override
     public Optional<KeyRecord> find(String keyId) {
-        return db.read("keys.find", c -> Sql.queryOne(c, SELECT_KEYS + " WHERE key_id = ?", JdbcKeyRepository::key, keyId));
+        return db.read(
+                "keys.find", c -> Sql.queryOne(c, SELECT_KEYS + " WHERE key_id = ?", JdbcKeyRepository::key, keyId));
     }
 
     /** Ordered by creation date, then key id, so listings are stable across calls and backends. */
     @Override
     public List<KeyRecord> list() {
-        return db.read("keys.list", c -> Sql.query(c, SELECT_KEYS + " ORDER BY creation_date, key_id", JdbcKeyRepository::key));
+        return db.read(
+                "keys.list",
+                c -> Sql.query(c, SELECT_KEYS + " ORDER BY creation_date, key_id", JdbcKeyRepository::key));
     }
 
     @Override
@@ -90,13 +98,18 @@ final class JdbcKeyRepository implements KeyRepository {
     }
 
     @Override
-    public boolean replaceVersionMaterial(KeyRecord updatedKey, long expectedRevision, String keyVersionId, byte[] sealedMaterial) {
+    public boolean replaceVersionMaterial(
+            KeyRecord updatedKey, long expectedRevision, String keyVersionId, byte[] sealedMaterial) {
         return db.write("keys.replaceVersionMaterial", c -> {
             if (!updateKey(c, updatedKey, expectedRevision)) {
                 return false;
             }
-            int rows = Sql.update(c, "UPDATE key_versions SET sealed_material = ? WHERE key_version_id = ? AND key_id = ?",
-                    sealedMaterial, keyVersionId, updatedKey.keyId());
+            int rows = Sql.update(
+                    c,
+                    "UPDATE key_versions SET sealed_material = ? WHERE key_version_id = ? AND key_id = ?",
+                    sealedMaterial,
+                    keyVersionId,
+                    updatedKey.keyId());
             if (rows != 1) {
                 // Roll the key update back with the transaction: the version is not this key's.
                 throw new SQLException("version " + keyVersionId + " does not belong to key " + updatedKey.keyId());
@@ -108,14 +121,18 @@ final class JdbcKeyRepository implements KeyRepository {
     /** In insertion order: a version is always inserted after the ones before it, whatever the clocks say. */
     @Override
     public List<KeyVersionRecord> versions(String keyId) {
-        return db.read("keys.versions",
-                c -> Sql.query(c, SELECT_VERSIONS + " WHERE key_id = ? ORDER BY seq", JdbcKeyRepository::version, keyId));
+        return db.read(
+                "keys.versions",
+                c -> Sql.query(
+                        c, SELECT_VERSIONS + " WHERE key_id = ? ORDER BY seq", JdbcKeyRepository::version, keyId));
     }
 
     @Override
     public Optional<KeyVersionRecord> findVersion(String keyVersionId) {
-        return db.read("keys.findVersion",
-                c -> Sql.queryOne(c, SELECT_VERSIONS + " WHERE key_version_id = ?", JdbcKeyRepository::version, keyVersionId));
+        return db.read(
+                "keys.findVersion",
+                c -> Sql.queryOne(
+                        c, SELECT_VERSIONS + " WHERE key_version_id = ?", JdbcKeyRepository::version, keyVersionId));
     }
 
     /**
@@ -134,18 +151,50 @@ final class JdbcKeyRepository implements KeyRepository {
     }
 
     private static boolean updateKey(Connection c, KeyRecord key, long expectedRevision) throws SQLException {
-        return Sql.update(c, UPDATE_KEY, key.description(), key.keySpec(), key.keyUsage(), key.origin(),
-                key.protectionLevel(), key.state(), key.creationDate(), key.deleteDate(), key.primaryKeyVersion(),
-                key.rotationIntervalSeconds(), key.lastRotationDate(), key.deletionProtection(),
-                key.deletionProtectionDescription(), key.creator(), key.materialExpireTime(), key.revision(),
-                key.keyId(), expectedRevision) == 1;
+        return Sql.update(
+                        c,
+                        UPDATE_KEY,
+                        key.description(),
+                        key.keySpec(),
+                        key.keyUsage(),
+                        key.origin(),
+                        key.protectionLevel(),
+                        key.state(),
+                        key.creationDate(),
+                        key.deleteDate(),
+                        key.primaryKeyVersion(),
+                        key.rotationIntervalSeconds(),
+                        key.lastRotationDate(),
+                        key.deletionProtection(),
+                        key.deletionProtectionDescription(),
+                        key.creator(),
+                        key.materialExpireTime(),
+                        key.revision(),
+                        key.keyId(),
+                        expectedRevision)
+                == 1;
     }
 
     private static Object[] keyParams(KeyRecord key) {
-        return new Object[] {key.keyId(), key.description(), key.keySpec(), key.keyUsage(), key.origin(),
-                key.protectionLevel(), key.state(), key.creationDate(), key.deleteDate(), key.primaryKeyVersion(),
-                key.rotationIntervalSeconds(), key.lastRotationDate(), key.deletionProtection(),
-                key.deletionProtectionDescription(), key.creator(), key.materialExpireTime(), key.revision()};
+        return new Object[] {
+            key.keyId(),
+            key.description(),
+            key.keySpec(),
+            key.keyUsage(),
+            key.origin(),
+            key.protectionLevel(),
+            key.state(),
+            key.creationDate(),
+            key.deleteDate(),
+            key.primaryKeyVersion(),
+            key.rotationIntervalSeconds(),
+            key.lastRotationDate(),
+            key.deletionProtection(),
+            key.deletionProtectionDescription(),
+            key.creator(),
+            key.materialExpireTime(),
+            key.revision()
+        };
     }
 
     private static Object[] versionParams(KeyVersionRecord version) {
@@ -154,8 +203,8 @@ final class JdbcKeyRepository implements KeyRepository {
 
     private static void requireSameKey(KeyRecord key, KeyVersionRecord version) {
         if (!key.keyId().equals(version.keyId())) {
-            throw new IllegalArgumentException("version " + version.keyVersionId() + " belongs to key " + version.keyId()
-                    + ", not " + key.keyId());
+            throw new IllegalArgumentException("version " + version.keyVersionId() + " belongs to key "
+                    + version.keyId() + ", not " + key.keyId());
         }
     }
 

@@ -8,7 +8,8 @@ import org.openkms.core.store.MetaRepository;
 final class JdbcMetaRepository implements MetaRepository {
     static final String ROOT_KEY_CHECK = "root_key_check";
     /** The tables whose rows are sealed under the root key, or under keys that are. */
-    private static final List<String> SEALED_TABLES = List.of("keys", "key_versions", "access_keys", "secrets", "secret_versions");
+    private static final List<String> SEALED_TABLES =
+            List.of("keys", "key_versions", "access_keys", "secrets", "secret_versions");
 
     private final ConnectionProvider db;
     private final String insertIfAbsent;
@@ -20,8 +21,10 @@ final class JdbcMetaRepository implements MetaRepository {
 
     @Override
     public Optional<byte[]> rootKeyCheck() {
-        return db.read("meta.rootKeyCheck",
-                c -> Sql.queryOne(c, "SELECT value FROM server_meta WHERE name = ?", r -> Sql.bytes(r, "value"), ROOT_KEY_CHECK));
+        return db.read(
+                "meta.rootKeyCheck",
+                c -> Sql.queryOne(
+                        c, "SELECT value FROM server_meta WHERE name = ?", r -> Sql.bytes(r, "value"), ROOT_KEY_CHECK));
     }
 
     /** INSERT ... ON CONFLICT DO NOTHING: the primary key decides between concurrent nodes. */
@@ -34,7 +37,8 @@ final class JdbcMetaRepository implements MetaRepository {
     public boolean holdsSealedData() {
         return db.read("meta.holdsSealedData", c -> {
             for (String table : SEALED_TABLES) {
-                if (Sql.queryOne(c, "SELECT 1 FROM " + table + " LIMIT 1", r -> Boolean.TRUE).isPresent()) {
+                if (Sql.queryOne(c, "SELECT 1 FROM " + table + " LIMIT 1", r -> Boolean.TRUE)
+                        .isPresent()) {
                     return true;
                 }
             }

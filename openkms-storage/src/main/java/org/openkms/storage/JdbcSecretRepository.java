@@ -12,9 +12,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.openkms.core.secret.SecretRecord;
+import org.openkms.core.secret.SecretRepository;
 import org.openkms.core.secret.SecretType;
 import org.openkms.core.secret.SecretVersionRecord;
-import org.openkms.core.secret.SecretRepository;
 
 /**
  * Secrets and secret versions on plain JDBC, with the same revision-checked updates as keys. Creation uses
@@ -24,17 +24,32 @@ import org.openkms.core.secret.SecretRepository;
 final class JdbcSecretRepository implements SecretRepository {
     static final String TAG_RESOURCE_TYPE = "secret";
 
-    private static final List<String> SECRET_COLUMNS = List.of("secret_name", "secret_type", "description",
-            "encryption_key_id", "extended_config", "automatic_rotation", "rotation_interval_seconds",
-            "last_rotation_date", "creation_date", "update_date", "planned_delete_time", "rotation_failure",
-            "rotation_failure_date", "creator", "revision");
+    private static final List<String> SECRET_COLUMNS = List.of(
+            "secret_name",
+            "secret_type",
+            "description",
+            "encryption_key_id",
+            "extended_config",
+            "automatic_rotation",
+            "rotation_interval_seconds",
+            "last_rotation_date",
+            "creation_date",
+            "update_date",
+            "planned_delete_time",
+            "rotation_failure",
+            "rotation_failure_date",
+            "creator",
+            "revision");
     private static final String SELECT_SECRETS = "SELECT " + String.join(", ", SECRET_COLUMNS) + " FROM secrets";
     private static final String UPDATE_SECRET = "UPDATE secrets SET "
-            + SECRET_COLUMNS.subList(1, SECRET_COLUMNS.size()).stream().map(c -> c + " = ?").collect(Collectors.joining(", "))
+            + SECRET_COLUMNS.subList(1, SECRET_COLUMNS.size()).stream()
+                    .map(c -> c + " = ?")
+                    .collect(Collectors.joining(", "))
             + " WHERE secret_name = ? AND revision = ?";
 
     private static final String VERSION_COLUMNS = "secret_name, version_id, creation_date, data_type, envelope, stages";
-    private static final String INSERT_VERSION = "INSERT INTO secret_versions (" + VERSION_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)";
+    private static final String INSERT_VERSION =
+            "INSERT INTO secret_versions (" + VERSION_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)";
     private static final String SELECT_VERSIONS = "SELECT " + VERSION_COLUMNS + " FROM secret_versions";
 
     private final ConnectionProvider db;
@@ -49,10 +64,17 @@ final class JdbcSecretRepository implements SecretRepository {
     public boolean create(SecretRecord secret, List<SecretVersionRecord> versions, Map<String, String> tags) {
         versions.forEach(v -> requireSameSecret(secret, v));
         return db.write("secrets.create", c -> {
-            if (Sql.update(c, dialect.insertIgnore("secrets", SECRET_COLUMNS, List.of("secret_name")), secretParams(secret)) == 0) {
+            if (Sql.update(
+                            c,
+                            dialect.insertIgnore("secrets", SECRET_COLUMNS, List.of("secret_name")),
+                            secretParams(secret))
+                    == 0) {
                 return false;
             }
-            Sql.batch(c, INSERT_VERSION, versions.stream().map(JdbcSecretRepository::versionParams).toList());
+            Sql.batch(
+                    c,
+                    INSERT_VERSION,
+                    versions.stream().map(JdbcSecretRepository::versionParams).toList());
             JdbcTagRepository.putAll(c, dialect, TAG_RESOURCE_TYPE, secret.secretName(), tags);
             return true;
         });
@@ -60,14 +82,18 @@ final class JdbcSecretRepository implements SecretRepository {
 
     @Override
     public Optional<SecretRecord> find(String secretName) {
-        return db.read("secrets.find",
-                c -> Sql.queryOne(c, SELECT_SECRETS + " WHERE secret_name = ?", JdbcSecretRepository::secret, secretName));
+        return db.read(
+                "secrets.find",
+                c -> Sql.queryOne(
+                        c, SELECT_SECRETS + " WHERE secret_name = ?", JdbcSecretRepository::secret, secretName));
     }
 
     @Override
     public List<SecretRecord> list() {
-        return db.read("secrets.list",
-                c -> Sql.query(c, SELECT_SECRETS + " ORDER BY creation_date, secret_name", JdbcSecretRepository::secret));
+        return db.read(
+                "secrets.list",
+                c -> Sql.query(
+                        c, SELECT_SECRETS + " ORDER BY creation_date, secret_name", JdbcSecretRepository::secret));
     }
 
     @Override
@@ -76,8 +102,11 @@ final class JdbcSecretRepository implements SecretRepository {
     }
 
     @Override
-    public boolean saveVersions(SecretRecord updated, long expectedRevision, List<SecretVersionRecord> upserts,
-                                Collection<String> removedVersionIds) {
+    public boolean saveVersions(
+            SecretRecord updated,
+            long expectedRevision,
+            List<SecretVersionRecord> upserts,
+            Collection<String> removedVersionIds) {
         upserts.forEach(v -> requireSameSecret(updated, v));
         return db.write("secrets.saveVersions", c -> {
             // Secret row first: a conflict writes nothing, and on PostgreSQL its row lock serialises this
@@ -86,22 +115,35 @@ final class JdbcSecretRepository implements SecretRepository {
                 return false;
             }
             for (SecretVersionRecord v : upserts) {
-                int changed = Sql.update(c, "UPDATE secret_versions SET stages = ? WHERE secret_name = ? AND version_id = ?",
-                        stages(v.stages()), v.secretName(), v.versionId());
+                int changed = Sql.update(
+                        c,
+                        "UPDATE secret_versions SET stages = ? WHERE secret_name = ? AND version_id = ?",
+                        stages(v.stages()),
+                        v.secretName(),
+                        v.versionId());
                 if (changed == 0) {
                     Sql.update(c, INSERT_VERSION, versionParams(v));
                 }
             }
-            Sql.batch(c, "DELETE FROM secret_versions WHERE secret_name = ? AND version_id = ?",
-                    removedVersionIds.stream().map(id -> new Object[] {updated.secretName(), id}).toList());
+            Sql.batch(
+                    c,
+                    "DELETE FROM secret_versions WHERE secret_name = ? AND version_id = ?",
+                    removedVersionIds.stream()
+                            .map(id -> new Object[] {updated.secretName(), id})
+                            .toList());
             return true;
         });
     }
 
     @Override
     public List<SecretVersionRecord> versions(String secretName) {
-        return db.read("secrets.versions", c -> Sql.query(c, SELECT_VERSIONS + " WHERE secret_name = ? ORDER BY seq",
-                JdbcSecretRepository::version, secretName));
+        return db.read(
+                "secrets.versions",
+                c -> Sql.query(
+                        c,
+                        SELECT_VERSIONS + " WHERE secret_name = ? ORDER BY seq",
+                        JdbcSecretRepository::version,
+                        secretName));
     }
 
     @Override
@@ -122,13 +164,29 @@ final class JdbcSecretRepository implements SecretRepository {
     }
 
     private static Object[] secretParams(SecretRecord s) {
-        return new Object[] {s.secretName(), s.secretType(), s.description(), s.encryptionKeyId(), s.extendedConfig(),
-                s.automaticRotation(), s.rotationIntervalSeconds(), s.lastRotationDate(), s.creationDate(), s.updateDate(),
-                s.plannedDeleteTime(), s.rotationFailure(), s.rotationFailureDate(), s.creator(), s.revision()};
+        return new Object[] {
+            s.secretName(),
+            s.secretType(),
+            s.description(),
+            s.encryptionKeyId(),
+            s.extendedConfig(),
+            s.automaticRotation(),
+            s.rotationIntervalSeconds(),
+            s.lastRotationDate(),
+            s.creationDate(),
+            s.updateDate(),
+            s.plannedDeleteTime(),
+            s.rotationFailure(),
+            s.rotationFailureDate(),
+            s.creator(),
+            s.revision()
+        };
     }
 
     private static Object[] versionParams(SecretVersionRecord v) {
-        return new Object[] {v.secretName(), v.versionId(), v.creationDate(), v.dataType(), v.envelope(), stages(v.stages())};
+        return new Object[] {
+            v.secretName(), v.versionId(), v.creationDate(), v.dataType(), v.envelope(), stages(v.stages())
+        };
     }
 
     private static String stages(Set<String> stages) {
@@ -142,8 +200,8 @@ final class JdbcSecretRepository implements SecretRepository {
 
     private static void requireSameSecret(SecretRecord s, SecretVersionRecord v) {
         if (!s.secretName().equals(v.secretName())) {
-            throw new IllegalArgumentException("version " + v.versionId() + " belongs to secret " + v.secretName()
-                    + ", not " + s.secretName());
+            throw new IllegalArgumentException(
+                    "version " + v.versionId() + " belongs to secret " + v.secretName() + ", not " + s.secretName());
         }
     }
 

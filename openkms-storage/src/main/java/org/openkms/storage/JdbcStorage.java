@@ -1,12 +1,12 @@
 package org.openkms.storage;
 
 import org.openkms.core.iam.AccessKeyRepository;
-import org.openkms.core.key.AliasRepository;
-import org.openkms.core.store.ChangeFeed;
-import org.openkms.core.store.ChangeListener;
 import org.openkms.core.iam.IamRepository;
+import org.openkms.core.key.AliasRepository;
 import org.openkms.core.key.KeyRepository;
 import org.openkms.core.secret.SecretRepository;
+import org.openkms.core.store.ChangeFeed;
+import org.openkms.core.store.ChangeListener;
 import org.openkms.core.store.Storage;
 import org.openkms.core.tag.TagRepository;
 
@@ -88,8 +88,10 @@ final class JdbcStorage implements Storage {
 
     @Override
     public long changeGeneration() {
-        return db.read("changeGeneration", c -> Sql.queryOne(c, "SELECT value FROM change_generation WHERE id = 1",
-                rs -> rs.getLong(1))).orElse(0L);
+        return db.read(
+                        "changeGeneration",
+                        c -> Sql.queryOne(c, "SELECT value FROM change_generation WHERE id = 1", rs -> rs.getLong(1)))
+                .orElse(0L);
     }
 
     @Override

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.openkms.core.tag.TagRepository;
 import org.openkms.core.tag.TagRecord;
+import org.openkms.core.tag.TagRepository;
 
 /**
  * Tags of any resource type ("key", "secret"), one row per (type, id, tag key). Writes touch rows in tag-key
@@ -43,8 +43,13 @@ final class JdbcTagRepository implements TagRepository {
             return;
         }
         db.write("tags.remove", c -> {
-            Sql.batch(c, "DELETE FROM tags WHERE resource_type = ? AND resource_id = ? AND tag_key = ?",
-                    new TreeSet<>(tagKeys).stream().map(k -> new Object[] {resourceType, resourceId, k}).toList());
+            Sql.batch(
+                    c,
+                    "DELETE FROM tags WHERE resource_type = ? AND resource_id = ? AND tag_key = ?",
+                    new TreeSet<>(tagKeys)
+                            .stream()
+                                    .map(k -> new Object[] {resourceType, resourceId, k})
+                                    .toList());
             return null;
         });
     }
@@ -61,9 +66,13 @@ final class JdbcTagRepository implements TagRepository {
     public Map<String, String> list(String resourceType, String resourceId) {
         return db.read("tags.list", c -> {
             Map<String, String> tags = new LinkedHashMap<>();
-            for (TagRecord t : Sql.query(c, "SELECT " + String.join(", ", COLUMNS)
-                    + " FROM tags WHERE resource_type = ? AND resource_id = ? ORDER BY tag_key", JdbcTagRepository::tag,
-                    resourceType, resourceId)) {
+            for (TagRecord t : Sql.query(
+                    c,
+                    "SELECT " + String.join(", ", COLUMNS)
+                            + " FROM tags WHERE resource_type = ? AND resource_id = ? ORDER BY tag_key",
+                    JdbcTagRepository::tag,
+                    resourceType,
+                    resourceId)) {
                 tags.put(t.tagKey(), t.tagValue());
             }
             return tags;
@@ -72,17 +81,27 @@ final class JdbcTagRepository implements TagRepository {
 
     @Override
     public List<TagRecord> listAll(String resourceType) {
-        return db.read("tags.listAll", c -> Sql.query(c, "SELECT " + String.join(", ", COLUMNS)
-                + " FROM tags WHERE resource_type = ? ORDER BY resource_id, tag_key", JdbcTagRepository::tag, resourceType));
+        return db.read(
+                "tags.listAll",
+                c -> Sql.query(
+                        c,
+                        "SELECT " + String.join(", ", COLUMNS)
+                                + " FROM tags WHERE resource_type = ? ORDER BY resource_id, tag_key",
+                        JdbcTagRepository::tag,
+                        resourceType));
     }
 
     /** Upserts tags inside the caller's transaction (also used by key creation). */
     static void putAll(Connection c, Dialect dialect, String resourceType, String resourceId, Map<String, String> tags)
             throws SQLException {
         String upsert = dialect.upsert("tags", COLUMNS, COLUMNS.subList(0, 3), List.of("tag_value"));
-        Sql.batch(c, upsert, new TreeMap<>(tags).entrySet().stream()
-                .map(e -> new Object[] {resourceType, resourceId, e.getKey(), e.getValue()})
-                .toList());
+        Sql.batch(
+                c,
+                upsert,
+                new TreeMap<>(tags)
+                        .entrySet().stream()
+                                .map(e -> new Object[] {resourceType, resourceId, e.getKey(), e.getValue()})
+                                .toList());
     }
 
     /** Deletes every tag of a resource inside the caller's transaction (also used by key deletion). */
@@ -91,7 +110,10 @@ final class JdbcTagRepository implements TagRepository {
     }
 
     private static TagRecord tag(java.sql.ResultSet row) throws SQLException {
-        return new TagRecord(row.getString("resource_type"), row.getString("resource_id"), row.getString("tag_key"),
+        return new TagRecord(
+                row.getString("resource_type"),
+                row.getString("resource_id"),
+                row.getString("tag_key"),
                 row.getString("tag_value"));
     }
 }

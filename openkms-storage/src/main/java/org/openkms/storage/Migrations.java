@@ -16,8 +16,7 @@ import org.slf4j.LoggerFactory;
 final class Migrations {
     private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
 
-    private Migrations() {
-    }
+    private Migrations() {}
 
     static void migrate(DataSource dataSource, Dialect dialect) {
         try {
@@ -29,7 +28,10 @@ final class Migrations {
                     .load()
                     .migrate();
             if (result.migrationsExecuted > 0) {
-                LOG.info("{} schema migrated to version {} ({} migrations)", dialect, result.targetSchemaVersion,
+                LOG.info(
+                        "{} schema migrated to version {} ({} migrations)",
+                        dialect,
+                        result.targetSchemaVersion,
                         result.migrationsExecuted);
             }
         } catch (FlywayException e) {

@@ -39,6 +39,7 @@ final class PostgresChangeFeed implements ChangeFeed {
      * bounds how long close() and the probe wait.
      */
     private static final int WAIT_MILLIS = 250;
+
     private static final long PROBE_AFTER_MILLIS = 5_000;
     private static final int PROBE_TIMEOUT_SECONDS = 5;
     /**
@@ -48,6 +49,7 @@ final class PostgresChangeFeed implements ChangeFeed {
      * much more staleness on writes that come in a burst (a lone write is reported at once).
      */
     static final long COALESCE_MILLIS = 20;
+
     private static final long MIN_BACKOFF_MILLIS = 100;
     private static final long MAX_BACKOFF_MILLIS = 5_000;
 
@@ -111,8 +113,10 @@ final class PostgresChangeFeed implements ChangeFeed {
                 }
                 if (!down) {
                     // Once per outage, not once per retry: the poll keeps caches coherent meanwhile.
-                    LOG.warn("not listening for other nodes' writes ({}); caches follow the poll of change_generation"
-                            + " until the connection is back", StorageFactory.redact(String.valueOf(e.getMessage())));
+                    LOG.warn(
+                            "not listening for other nodes' writes ({}); caches follow the poll of change_generation"
+                                    + " until the connection is back",
+                            StorageFactory.redact(String.valueOf(e.getMessage())));
                     down = true;
                 }
             } finally {
@@ -135,7 +139,8 @@ final class PostgresChangeFeed implements ChangeFeed {
 
     /** LISTENs and returns the schema whose tables this storage uses (notifications name theirs). */
     private static String listen(Connection connection) throws SQLException {
-        String schema = Sql.queryOne(connection, "SELECT current_schema()", rs -> rs.getString(1)).orElse(null);
+        String schema = Sql.queryOne(connection, "SELECT current_schema()", rs -> rs.getString(1))
+                .orElse(null);
         try (Statement statement = connection.createStatement()) {
             statement.execute("LISTEN " + CHANNEL);
         }

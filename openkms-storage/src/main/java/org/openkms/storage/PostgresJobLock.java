@@ -48,7 +48,8 @@ final class PostgresJobLock {
             // SET LOCAL lasts until this transaction ends.
             statement.execute("SET LOCAL idle_in_transaction_session_timeout = 0");
         }
-        String schema = Sql.queryOne(connection, "SELECT current_schema()", rs -> rs.getString(1)).orElse("");
+        String schema = Sql.queryOne(connection, "SELECT current_schema()", rs -> rs.getString(1))
+                .orElse("");
         return Sql.queryOne(connection, "SELECT pg_try_advisory_xact_lock(?)", rs -> rs.getBoolean(1), key(schema, job))
                 .orElse(false);
     }

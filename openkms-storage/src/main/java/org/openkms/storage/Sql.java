@@ -16,8 +16,7 @@ import java.util.Optional;
  * Instants as epoch milliseconds (BIGINT: no time zone or precision surprises), enums by name().
  */
 final class Sql {
-    private Sql() {
-    }
+    private Sql() {}
 
     /** Executes an INSERT/UPDATE/DELETE and returns the affected row count. */
     static int update(Connection connection, String sql, Object... params) throws SQLException {
@@ -41,7 +40,8 @@ final class Sql {
         }
     }
 
-    static <T> List<T> query(Connection connection, String sql, RowMapper<T> mapper, Object... params) throws SQLException {
+    static <T> List<T> query(Connection connection, String sql, RowMapper<T> mapper, Object... params)
+            throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             bind(statement, params);
             try (ResultSet rows = statement.executeQuery()) {
@@ -55,7 +55,8 @@ final class Sql {
     }
 
     /** The single row of a query on a unique key, or empty. */
-    static <T> Optional<T> queryOne(Connection connection, String sql, RowMapper<T> mapper, Object... params) throws SQLException {
+    static <T> Optional<T> queryOne(Connection connection, String sql, RowMapper<T> mapper, Object... params)
+            throws SQLException {
         List<T> rows = query(connection, sql, mapper, params);
         if (rows.size() > 1) {
             throw new SQLException("expected at most one row, got " + rows.size() + ": " + sql);
@@ -89,7 +90,8 @@ final class Sql {
         } else if (value instanceof Enum<?> e) {
             statement.setString(index, e.name());
         } else {
-            throw new SQLException("unsupported parameter type " + value.getClass().getName());
+            throw new SQLException(
+                    "unsupported parameter type " + value.getClass().getName());
         }
     }
 

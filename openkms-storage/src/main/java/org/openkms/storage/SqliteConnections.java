@@ -103,7 +103,8 @@ final class SqliteConnections implements ConnectionProvider {
     }
 
     private static void expect(Connection connection, String pragma, String expected) throws SQLException {
-        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("PRAGMA " + pragma)) {
+        try (Statement s = connection.createStatement();
+                ResultSet rs = s.executeQuery("PRAGMA " + pragma)) {
             String actual = rs.next() ? rs.getString(1) : null;
             if (!expected.equalsIgnoreCase(actual)) {
                 throw new SQLException("PRAGMA " + pragma + " is " + actual + ", expected " + expected);
@@ -128,7 +129,8 @@ final class SqliteConnections implements ConnectionProvider {
         try {
             Connection reader = readers.poll(READER_WAIT_SECONDS, TimeUnit.SECONDS);
             if (reader == null) {
-                throw new StorageException(operation + ": no SQLite reader free after " + READER_WAIT_SECONDS + " s", null);
+                throw new StorageException(
+                        operation + ": no SQLite reader free after " + READER_WAIT_SECONDS + " s", null);
             }
             if (closed) {
                 readers.add(reader);

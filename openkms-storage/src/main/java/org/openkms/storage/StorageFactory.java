@@ -5,8 +5,8 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import org.openkms.core.store.Storage;
 import org.openkms.core.error.StorageException;
+import org.openkms.core.store.Storage;
 import org.openkms.core.store.memory.InMemoryStorage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,8 +27,7 @@ public final class StorageFactory {
     public static final String MEMORY_URL = "mem:";
     private static final Logger LOG = LoggerFactory.getLogger(StorageFactory.class);
 
-    private StorageFactory() {
-    }
+    private StorageFactory() {}
 
     public static Storage open(String jdbcUrl) {
         if (MEMORY_URL.equals(jdbcUrl)) {

@@ -19,14 +19,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.openkms.core.error.StorageException;
 import org.openkms.core.store.ChangeFeed;
 import org.openkms.core.store.ChangeListener;
 import org.openkms.core.store.Storage;
-import org.openkms.core.error.StorageException;
 
 /**
  * The contract on PostgreSQL: one schema per test class (migrated on first open), emptied before each test.
@@ -44,6 +44,7 @@ class PostgresStorageTest extends StorageContractTest {
     private static TestPostgres.Schema seeds;
     /** The data tables (everything but Flyway's history) and those of them the migrations put rows in. */
     private static List<String> tables;
+
     private static List<String> seeded;
 
     @BeforeAll
@@ -73,8 +74,14 @@ class PostgresStorageTest extends StorageContractTest {
             sql.append(i == 0 ? "" : ", ").append(schema.name()).append('.').append(tables.get(i));
         }
         for (String t : seeded) {
-            sql.append("; INSERT INTO ").append(schema.name()).append('.').append(t)
-                    .append(" SELECT * FROM ").append(seeds.name()).append('.').append(t);
+            sql.append("; INSERT INTO ")
+                    .append(schema.name())
+                    .append('.')
+                    .append(t)
+                    .append(" SELECT * FROM ")
+                    .append(seeds.name())
+                    .append('.')
+                    .append(t);
         }
         schema.execute(sql.toString());
         return opened;
@@ -91,7 +98,9 @@ class PostgresStorageTest extends StorageContractTest {
                 withRows.add(t);
             }
         }
-        assertThat(all).as("the data tables the migrations created").contains("keys", "secrets", "iam_users", "aap_objects", "server_meta");
+        assertThat(all)
+                .as("the data tables the migrations created")
+                .contains("keys", "secrets", "iam_users", "aap_objects", "server_meta");
         tables = all;
         seeded = withRows;
     }
@@ -111,7 +120,9 @@ class PostgresStorageTest extends StorageContractTest {
             long expected = seeded.contains(t) ? count(seeds.name() + "." + t) : 0;
             assertThat(count(schema.name() + "." + t)).as(t).isEqualTo(expected);
         }
-        assertThat(seeded).as("tables the migrations seed (found by looking, not listed)").contains("change_generation");
+        assertThat(seeded)
+                .as("tables the migrations seed (found by looking, not listed)")
+                .contains("change_generation");
     }
 
     @Override
@@ -121,16 +132,20 @@ class PostgresStorageTest extends StorageContractTest {
 
     @Test
     void flywayMigratedTheSchemaWithThePostgresqlScripts() throws SQLException {
-        assertThat(query("SELECT version FROM " + schema.name() + ".flyway_schema_history WHERE success ORDER BY installed_rank")).startsWith("1", "2");
+        assertThat(query("SELECT version FROM " + schema.name()
+                        + ".flyway_schema_history WHERE success ORDER BY installed_rank"))
+                .startsWith("1", "2");
     }
 
     /** Sorting must not depend on the database locale, so ordered text columns use the "C" collation. */
     @Test
     void orderedTextColumnsUseByteOrderCollation() throws SQLException {
-        List<String> collations = query("SELECT table_name || '.' || column_name || '=' || coalesce(collation_name, '?')"
-                + " FROM information_schema.columns WHERE table_schema = '" + schema.name() + "' AND column_name IN"
-                + " ('key_id', 'alias_name', 'key_version_id', 'resource_type', 'resource_id', 'tag_key', 'access_key_id')"
-                + " ORDER BY 1");
+        List<String> collations =
+                query("SELECT table_name || '.' || column_name || '=' || coalesce(collation_name, '?')"
+                        + " FROM information_schema.columns WHERE table_schema = '" + schema.name()
+                        + "' AND column_name IN"
+                        + " ('key_id', 'alias_name', 'key_version_id', 'resource_type', 'resource_id', 'tag_key', 'access_key_id')"
+                        + " ORDER BY 1");
         assertThat(collations).hasSize(9).allSatisfy(c -> assertThat(c).endsWith("=C"));
     }
 
@@ -142,20 +157,25 @@ class PostgresStorageTest extends StorageContractTest {
         try (Storage otherNode = StorageFactory.open(schema.url())) {
             CountDownLatch entered = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
-            CompletableFuture<Boolean> first = CompletableFuture.supplyAsync(() -> storage.runExclusive("key-maintenance", () -> {
-                entered.countDown();
-                await(release);
-            }));
+            CompletableFuture<Boolean> first =
+                    CompletableFuture.supplyAsync(() -> storage.runExclusive("key-maintenance", () -> {
+                        entered.countDown();
+                        await(release);
+                    }));
             assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
             AtomicInteger runs = new AtomicInteger();
-            assertThat(otherNode.runExclusive("key-maintenance", runs::incrementAndGet)).isFalse();
+            assertThat(otherNode.runExclusive("key-maintenance", runs::incrementAndGet))
+                    .isFalse();
             // Another session of the same node is excluded too: it is the database that holds the lock.
-            assertThat(storage.runExclusive("key-maintenance", runs::incrementAndGet)).isFalse();
-            assertThat(otherNode.runExclusive("secret-maintenance", runs::incrementAndGet)).isTrue();
+            assertThat(storage.runExclusive("key-maintenance", runs::incrementAndGet))
+                    .isFalse();
+            assertThat(otherNode.runExclusive("secret-maintenance", runs::incrementAndGet))
+                    .isTrue();
             assertThat(runs).hasValue(1);
             release.countDown();
             assertThat(first.get(10, TimeUnit.SECONDS)).isTrue();
-            assertThat(otherNode.runExclusive("key-maintenance", runs::incrementAndGet)).isTrue();
+            assertThat(otherNode.runExclusive("key-maintenance", runs::incrementAndGet))
+                    .isTrue();
             assertThat(runs).hasValue(2);
         }
     }
@@ -166,25 +186,28 @@ class PostgresStorageTest extends StorageContractTest {
         try (Storage otherNode = StorageFactory.open(schema.url())) {
             CountDownLatch entered = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
-            CompletableFuture<Boolean> dying = CompletableFuture.supplyAsync(() -> storage.runExclusive("secret-maintenance", () -> {
-                entered.countDown();
-                await(release);
-            }));
+            CompletableFuture<Boolean> dying =
+                    CompletableFuture.supplyAsync(() -> storage.runExclusive("secret-maintenance", () -> {
+                        entered.countDown();
+                        await(release);
+                    }));
             assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
-            assertThat(otherNode.runExclusive("secret-maintenance", () -> { })).isFalse();
+            assertThat(otherNode.runExclusive("secret-maintenance", () -> {})).isFalse();
             long key = PostgresJobLock.key(schema.name(), "secret-maintenance");
             // The bigint key shows in pg_locks as classid (high 32 bits), objid (low 32 bits), objsubid 1
             // (https://www.postgresql.org/docs/current/view-pg-locks.html).
             assertThat(query("SELECT pg_terminate_backend(pid)::text FROM pg_locks WHERE locktype = 'advisory'"
-                    + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
-                    + " AND objsubid = 1 AND classid::bigint = " + (key >>> 32) + " AND objid::bigint = " + (key & 0xFFFFFFFFL)))
+                            + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+                            + " AND objsubid = 1 AND classid::bigint = " + (key >>> 32) + " AND objid::bigint = "
+                            + (key & 0xFFFFFFFFL)))
                     .containsExactly("true");
-            waitUntil(() -> otherNode.runExclusive("secret-maintenance", () -> { }));
+            waitUntil(() -> otherNode.runExclusive("secret-maintenance", () -> {}));
             release.countDown();
             // The dead session cannot commit: its job learns that it lost the lock.
             assertThatThrownBy(() -> dying.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(StorageException.class);
         }
-        assertThat(PostgresJobLock.key("schema_a", "key-maintenance")).isNotEqualTo(PostgresJobLock.key("schema_b", "key-maintenance"));
+        assertThat(PostgresJobLock.key("schema_a", "key-maintenance"))
+                .isNotEqualTo(PostgresJobLock.key("schema_b", "key-maintenance"));
     }
 
     /**
@@ -194,25 +217,33 @@ class PostgresStorageTest extends StorageContractTest {
     @Test
     void theChangeFeedReportsOtherNodesCommittedWrites() throws Exception {
         RecordingListener listener = new RecordingListener();
-        try (Storage otherNode = StorageFactory.open(schema.url()); ChangeFeed feed = storage.changeFeed(listener)) {
+        try (Storage otherNode = StorageFactory.open(schema.url());
+                ChangeFeed feed = storage.changeFeed(listener)) {
             waitUntil(() -> feed.listening() && listener.resyncs.get() == 1);
 
             otherNode.tags().put("key", "key-1", Map.of("team", "a"));
             assertThat(listener.reportedUpTo(otherNode.changeGeneration())).isEqualTo(otherNode.changeGeneration());
 
-            try (Connection c = TestPostgres.connect(); Statement s = c.createStatement()) {
+            try (Connection c = TestPostgres.connect();
+                    Statement s = c.createStatement()) {
                 s.execute("SET search_path TO " + schema.name());
                 c.setAutoCommit(false);
-                s.execute("INSERT INTO tags (resource_type, resource_id, tag_key, tag_value) VALUES ('key', 'key-2', 'team', 'b')");
-                assertThat(listener.generations.poll(500, TimeUnit.MILLISECONDS)).as("announced before commit").isNull();
+                s.execute(
+                        "INSERT INTO tags (resource_type, resource_id, tag_key, tag_value) VALUES ('key', 'key-2', 'team', 'b')");
+                assertThat(listener.generations.poll(500, TimeUnit.MILLISECONDS))
+                        .as("announced before commit")
+                        .isNull();
                 c.commit();
             }
             assertThat(listener.reportedUpTo(otherNode.changeGeneration())).isEqualTo(otherNode.changeGeneration());
 
-            try (TestPostgres.Schema elsewhere = TestPostgres.createSchema(); Storage otherSchema = StorageFactory.open(elsewhere.url())) {
+            try (TestPostgres.Schema elsewhere = TestPostgres.createSchema();
+                    Storage otherSchema = StorageFactory.open(elsewhere.url())) {
                 otherSchema.tags().put("key", "key-3", Map.of("team", "c"));
                 assertThat(otherSchema.changeGeneration()).isPositive();
-                assertThat(listener.generations.poll(500, TimeUnit.MILLISECONDS)).as("another schema's write").isNull();
+                assertThat(listener.generations.poll(500, TimeUnit.MILLISECONDS))
+                        .as("another schema's write")
+                        .isNull();
             }
             assertThat(listener.resyncs).hasValue(1);
         }
@@ -222,13 +253,15 @@ class PostgresStorageTest extends StorageContractTest {
     @Test
     void theChangeFeedReconnectsAndResyncsAfterLosingItsConnection() throws Exception {
         // A unique application_name (URL parameters override the feed's own default) finds exactly our session.
-        String application = "openkms_feed_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8).toLowerCase(Locale.ROOT);
+        String application = "openkms_feed_test_"
+                + UUID.randomUUID().toString().replace("-", "").substring(0, 8).toLowerCase(Locale.ROOT);
         RecordingListener listener = new RecordingListener();
         try (Storage node = StorageFactory.open(schema.url() + "&ApplicationName=" + application);
-             ChangeFeed feed = node.changeFeed(listener)) {
+                ChangeFeed feed = node.changeFeed(listener)) {
             waitUntil(() -> feed.listening() && listener.resyncs.get() == 1);
-            assertThat(query("SELECT pg_terminate_backend(pid)::text FROM pg_stat_activity WHERE application_name = '" + application
-                    + "' AND query = 'LISTEN " + PostgresChangeFeed.CHANNEL + "'")).containsExactly("true");
+            assertThat(query("SELECT pg_terminate_backend(pid)::text FROM pg_stat_activity WHERE application_name = '"
+                            + application + "' AND query = 'LISTEN " + PostgresChangeFeed.CHANNEL + "'"))
+                    .containsExactly("true");
             waitUntil(() -> feed.listening() && listener.resyncs.get() == 2);
             storage.tags().put("key", "key-1", Map.of("team", "a"));
             assertThat(listener.reportedUpTo(storage.changeGeneration())).isEqualTo(storage.changeGeneration());
@@ -299,7 +332,9 @@ class PostgresStorageTest extends StorageContractTest {
     }
 
     private static List<String> query(String sql) throws SQLException {
-        try (Connection c = TestPostgres.connect(); PreparedStatement s = c.prepareStatement(sql); ResultSet rs = s.executeQuery()) {
+        try (Connection c = TestPostgres.connect();
+                PreparedStatement s = c.prepareStatement(sql);
+                ResultSet rs = s.executeQuery()) {
             List<String> rows = new ArrayList<>();
             while (rs.next()) {
                 rows.add(rs.getString(1));

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.openkms.core.store.Storage;
 import org.openkms.core.error.StorageException;
+import org.openkms.core.store.Storage;
 
 /** The SQLite connection discipline: settings on every connection, query-only readers, one writer. */
 class SqliteConnectionsTest {
@@ -73,8 +73,8 @@ class SqliteConnectionsTest {
 
     @Test
     void readersCannotWrite() {
-        assertThatThrownBy(() -> connections.read("test",
-                c -> Sql.update(c, "INSERT INTO tags VALUES ('key', 'k', 't', 'v')")))
+        assertThatThrownBy(() ->
+                        connections.read("test", c -> Sql.update(c, "INSERT INTO tags VALUES ('key', 'k', 't', 'v')")))
                 .isInstanceOf(StorageException.class);
         assertThat(storage.tags().listAll("key")).isEmpty();
     }
@@ -99,7 +99,8 @@ class SqliteConnectionsTest {
             assertThat(connections.writeLockForTest().isLocked()).isTrue();
 
             // Another thread reads while the writer holds the lock and an open write transaction.
-            CompletableFuture<Map<String, String>> read = CompletableFuture.supplyAsync(() -> storage.tags().list("key", "k"));
+            CompletableFuture<Map<String, String>> read =
+                    CompletableFuture.supplyAsync(() -> storage.tags().list("key", "k"));
             assertThat(read.get(5, TimeUnit.SECONDS)).containsExactly(Map.entry("committed", "yes"));
         } finally {
             release.countDown();
@@ -111,13 +112,17 @@ class SqliteConnectionsTest {
     @Test
     void failedWriteRollsBackAndTheWriterStaysUsable() {
         assertThatThrownBy(() -> connections.write("test", c -> {
-            Sql.update(c, "INSERT INTO tags VALUES ('key', 'k', 'a', '1')");
-            throw new SQLException("boom");
-        })).isInstanceOf(StorageException.class).hasMessageContaining("test failed").hasRootCauseMessage("boom");
+                    Sql.update(c, "INSERT INTO tags VALUES ('key', 'k', 'a', '1')");
+                    throw new SQLException("boom");
+                }))
+                .isInstanceOf(StorageException.class)
+                .hasMessageContaining("test failed")
+                .hasRootCauseMessage("boom");
         assertThatThrownBy(() -> connections.write("test", c -> {
-            Sql.update(c, "INSERT INTO tags VALUES ('key', 'k', 'b', '2')");
-            throw new IllegalStateException("bug");
-        })).isInstanceOf(IllegalStateException.class);
+                    Sql.update(c, "INSERT INTO tags VALUES ('key', 'k', 'b', '2')");
+                    throw new IllegalStateException("bug");
+                }))
+                .isInstanceOf(IllegalStateException.class);
 
         storage.tags().put("key", "k", Map.of("c", "3"));
 
@@ -135,9 +140,12 @@ class SqliteConnectionsTest {
     @Test
     void closedStorageRejectsCalls() {
         storage.close();
-        assertThatThrownBy(() -> storage.keys().list()).isInstanceOf(StorageException.class).hasMessageContaining("closed");
+        assertThatThrownBy(() -> storage.keys().list())
+                .isInstanceOf(StorageException.class)
+                .hasMessageContaining("closed");
         assertThatThrownBy(() -> storage.tags().put("key", "k", Map.of("a", "b")))
-                .isInstanceOf(StorageException.class).hasMessageContaining("closed");
+                .isInstanceOf(StorageException.class)
+                .hasMessageContaining("closed");
         storage.close(); // idempotent
     }
 
@@ -145,14 +153,18 @@ class SqliteConnectionsTest {
     void schemaIsMigratedOnce() {
         Path file = dir.resolve("kms.db");
         Migrations.migrate(SqliteConnections.dataSource(file), Dialect.SQLITE); // second run: nothing to do
-        List<String> versions = connections.read("test",
-                c -> Sql.query(c, "SELECT version FROM flyway_schema_history WHERE success = 1 ORDER BY installed_rank",
+        List<String> versions = connections.read(
+                "test",
+                c -> Sql.query(
+                        c,
+                        "SELECT version FROM flyway_schema_history WHERE success = 1 ORDER BY installed_rank",
                         row -> row.getString(1)));
         assertThat(versions).startsWith("1", "2");
     }
 
     private static String pragma(Connection c, String name) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA " + name)) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("PRAGMA " + name)) {
             rs.next();
             return rs.getString(1);
         }

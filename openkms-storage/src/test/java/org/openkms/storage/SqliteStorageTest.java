@@ -31,19 +31,20 @@ class SqliteStorageTest extends StorageContractTest {
     @Test
     void noChangeFeedAndJobsAlwaysRun() {
         assertThat(storage.changeFeed(new ChangeListener() {
-            @Override
-            public void changed(long generation) {
-            }
+                    @Override
+                    public void changed(long generation) {}
 
-            @Override
-            public void resync() {
-            }
-        })).isNull();
+                    @Override
+                    public void resync() {}
+                }))
+                .isNull();
         AtomicInteger runs = new AtomicInteger();
         assertThat(storage.runExclusive("key-maintenance", () -> {
-            runs.incrementAndGet();
-            assertThat(storage.runExclusive("key-maintenance", runs::incrementAndGet)).isTrue();
-        })).isTrue();
+                    runs.incrementAndGet();
+                    assertThat(storage.runExclusive("key-maintenance", runs::incrementAndGet))
+                            .isTrue();
+                }))
+                .isTrue();
         assertThat(runs).hasValue(2);
         assertThat(storage.changeGeneration()).isZero();
     }

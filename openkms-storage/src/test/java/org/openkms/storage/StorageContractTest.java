@@ -23,8 +23,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.openkms.core.key.AliasRecord;
+import org.openkms.core.error.StorageException;
 import org.openkms.core.iam.AccessKeyRecord;
+import org.openkms.core.key.AliasRecord;
 import org.openkms.core.key.KeyRecord;
 import org.openkms.core.key.KeySpec;
 import org.openkms.core.key.KeyState;
@@ -35,7 +36,6 @@ import org.openkms.core.secret.SecretRecord;
 import org.openkms.core.secret.SecretType;
 import org.openkms.core.secret.SecretVersionRecord;
 import org.openkms.core.store.Storage;
-import org.openkms.core.error.StorageException;
 import org.openkms.core.tag.TagRecord;
 
 /**
@@ -82,9 +82,24 @@ public abstract class StorageContractTest {
 
     @Test
     void keyRoundTripsEveryField() {
-        KeyRecord key = new KeyRecord("key-1", "描述 with unicode ✓ and 'quotes'", KeySpec.Aliyun_SM4,
-                KeyUsage.ENCRYPT_DECRYPT, Origin.EXTERNAL, "HSM", KeyState.PendingDeletion, T0, T0.plusSeconds(7 * 86400),
-                "ver-1", 31_536_000L, T0.plusMillis(1), true, "protected because", "root", T0.plusMillis(999), 42L);
+        KeyRecord key = new KeyRecord(
+                "key-1",
+                "描述 with unicode ✓ and 'quotes'",
+                KeySpec.Aliyun_SM4,
+                KeyUsage.ENCRYPT_DECRYPT,
+                Origin.EXTERNAL,
+                "HSM",
+                KeyState.PendingDeletion,
+                T0,
+                T0.plusSeconds(7 * 86400),
+                "ver-1",
+                31_536_000L,
+                T0.plusMillis(1),
+                true,
+                "protected because",
+                "root",
+                T0.plusMillis(999),
+                42L);
 
         storage.keys().create(key, List.of(), Map.of());
 
@@ -93,8 +108,24 @@ public abstract class StorageContractTest {
 
     @Test
     void keyRoundTripsNullOptionalFields() {
-        KeyRecord key = new KeyRecord("key-1", null, KeySpec.RSA_2048, KeyUsage.SIGN_VERIFY, Origin.Aliyun_KMS, null,
-                KeyState.PendingImport, T0, null, null, 0L, null, false, null, null, null, 0L);
+        KeyRecord key = new KeyRecord(
+                "key-1",
+                null,
+                KeySpec.RSA_2048,
+                KeyUsage.SIGN_VERIFY,
+                Origin.Aliyun_KMS,
+                null,
+                KeyState.PendingImport,
+                T0,
+                null,
+                null,
+                0L,
+                null,
+                false,
+                null,
+                null,
+                null,
+                0L);
 
         storage.keys().create(key, List.of(), Map.of());
 
@@ -106,8 +137,24 @@ public abstract class StorageContractTest {
         int i = 0;
         for (KeySpec spec : KeySpec.values()) {
             for (KeyState state : KeyState.values()) {
-                KeyRecord key = new KeyRecord("key-" + i++, "", spec, KeyUsage.values()[i % 2], Origin.values()[i % 2],
-                        "SOFTWARE", state, T0, null, null, 0L, null, false, "", "", null, 1L);
+                KeyRecord key = new KeyRecord(
+                        "key-" + i++,
+                        "",
+                        spec,
+                        KeyUsage.values()[i % 2],
+                        Origin.values()[i % 2],
+                        "SOFTWARE",
+                        state,
+                        T0,
+                        null,
+                        null,
+                        0L,
+                        null,
+                        false,
+                        "",
+                        "",
+                        null,
+                        1L);
                 storage.keys().create(key, List.of(), Map.of());
                 assertThat(storage.keys().find(key.keyId())).contains(key);
             }
@@ -141,7 +188,8 @@ public abstract class StorageContractTest {
 
         assertVersions(storage.keys().versions("key-1"), v1, v2);
         assertVersion(storage.keys().findVersion("ver-2"), v2);
-        assertThat(storage.tags().list("key", "key-1")).containsExactly(Map.entry("env", "prod"), Map.entry("team", "a"));
+        assertThat(storage.tags().list("key", "key-1"))
+                .containsExactly(Map.entry("env", "prod"), Map.entry("team", "a"));
     }
 
     @Test
@@ -159,8 +207,11 @@ public abstract class StorageContractTest {
         storage.keys().create(key("key-1", T0), versions, Map.of());
 
         assertVersions(storage.keys().versions("key-1"), versions.toArray(KeyVersionRecord[]::new));
-        assertThat(storage.keys().findVersion("ver-empty").orElseThrow().sealedMaterial()).isNotNull().isEmpty();
-        assertThat(storage.keys().findVersion("ver-null").orElseThrow().sealedMaterial()).isNull();
+        assertThat(storage.keys().findVersion("ver-empty").orElseThrow().sealedMaterial())
+                .isNotNull()
+                .isEmpty();
+        assertThat(storage.keys().findVersion("ver-null").orElseThrow().sealedMaterial())
+                .isNull();
     }
 
     @Test
@@ -168,12 +219,17 @@ public abstract class StorageContractTest {
         KeyRecord first = key("key-1", T0);
         storage.keys().create(first, List.of(version("key-1", "ver-1", T0, bytes(1, 32))), Map.of("a", "1"));
 
-        assertThatThrownBy(() -> storage.keys().create(first.withDescription("second"),
-                List.of(version("key-1", "ver-2", T0, bytes(2, 32))), Map.of("a", "2")))
+        assertThatThrownBy(() -> storage.keys()
+                        .create(
+                                first.withDescription("second"),
+                                List.of(version("key-1", "ver-2", T0, bytes(2, 32))),
+                                Map.of("a", "2")))
                 .isInstanceOf(StorageException.class);
 
         assertThat(storage.keys().find("key-1")).contains(first);
-        assertThat(storage.keys().versions("key-1")).extracting(KeyVersionRecord::keyVersionId).containsExactly("ver-1");
+        assertThat(storage.keys().versions("key-1"))
+                .extracting(KeyVersionRecord::keyVersionId)
+                .containsExactly("ver-1");
         assertThat(storage.tags().list("key", "key-1")).containsExactly(Map.entry("a", "1"));
     }
 
@@ -182,9 +238,14 @@ public abstract class StorageContractTest {
         storage.keys().create(key("key-0", T0), List.of(version("key-0", "taken", T0, bytes(1, 32))), Map.of());
 
         // The second version's id clashes with an existing one: key, first version and tags must all vanish.
-        assertThatThrownBy(() -> storage.keys().create(key("key-1", T0),
-                List.of(version("key-1", "ver-1", T0, bytes(2, 32)), version("key-1", "taken", T0, bytes(3, 32))),
-                Map.of("a", "1"))).isInstanceOf(StorageException.class);
+        assertThatThrownBy(() -> storage.keys()
+                        .create(
+                                key("key-1", T0),
+                                List.of(
+                                        version("key-1", "ver-1", T0, bytes(2, 32)),
+                                        version("key-1", "taken", T0, bytes(3, 32))),
+                                Map.of("a", "1")))
+                .isInstanceOf(StorageException.class);
 
         assertThat(storage.keys().find("key-1")).isEmpty();
         assertThat(storage.keys().findVersion("ver-1")).isEmpty();
@@ -200,7 +261,9 @@ public abstract class StorageContractTest {
         storage.keys().create(key("key-d", T0.minusSeconds(1)), List.of(), Map.of());
         storage.keys().create(key("key-a", T0), List.of(), Map.of());
 
-        assertThat(storage.keys().list()).extracting(KeyRecord::keyId).containsExactly("key-d", "key-a", "key-b", "key-c");
+        assertThat(storage.keys().list())
+                .extracting(KeyRecord::keyId)
+                .containsExactly("key-d", "key-a", "key-b", "key-c");
     }
 
     // ---------------------------------------------------------------- keys: optimistic updates
@@ -209,16 +272,46 @@ public abstract class StorageContractTest {
     void updateReplacesEveryFieldWhenRevisionMatches() {
         KeyRecord original = key("key-1", T0);
         storage.keys().create(original, List.of(), Map.of());
-        KeyRecord changed = new KeyRecord("key-1", "new description", KeySpec.EC_P256, KeyUsage.SIGN_VERIFY,
-                Origin.EXTERNAL, "HSM", KeyState.PendingDeletion, T0.plusMillis(1), T0.plusSeconds(604_800), "ver-9",
-                86_400L, T0.plusMillis(2), true, "why", "someone", T0.plusMillis(3), original.revision() + 1);
+        KeyRecord changed = new KeyRecord(
+                "key-1",
+                "new description",
+                KeySpec.EC_P256,
+                KeyUsage.SIGN_VERIFY,
+                Origin.EXTERNAL,
+                "HSM",
+                KeyState.PendingDeletion,
+                T0.plusMillis(1),
+                T0.plusSeconds(604_800),
+                "ver-9",
+                86_400L,
+                T0.plusMillis(2),
+                true,
+                "why",
+                "someone",
+                T0.plusMillis(3),
+                original.revision() + 1);
 
         assertThat(storage.keys().update(changed, original.revision())).isTrue();
         assertThat(storage.keys().find("key-1")).contains(changed);
 
         // And back: non-null fields can be set to null again.
-        KeyRecord cleared = new KeyRecord("key-1", null, KeySpec.Aliyun_AES_256, KeyUsage.ENCRYPT_DECRYPT,
-                Origin.Aliyun_KMS, null, KeyState.Enabled, T0, null, null, 0L, null, false, null, null, null,
+        KeyRecord cleared = new KeyRecord(
+                "key-1",
+                null,
+                KeySpec.Aliyun_AES_256,
+                KeyUsage.ENCRYPT_DECRYPT,
+                Origin.Aliyun_KMS,
+                null,
+                KeyState.Enabled,
+                T0,
+                null,
+                null,
+                0L,
+                null,
+                false,
+                null,
+                null,
+                null,
                 changed.revision() + 1);
         assertThat(storage.keys().update(cleared, changed.revision())).isTrue();
         assertThat(storage.keys().find("key-1")).contains(cleared);
@@ -232,8 +325,10 @@ public abstract class StorageContractTest {
         assertThat(storage.keys().update(first, original.revision())).isTrue();
 
         // A second writer still holding the original revision loses.
-        assertThat(storage.keys().update(original.withDescription("stale"), original.revision())).isFalse();
-        assertThat(storage.keys().update(original.withDescription("future"), first.revision() + 1)).isFalse();
+        assertThat(storage.keys().update(original.withDescription("stale"), original.revision()))
+                .isFalse();
+        assertThat(storage.keys().update(original.withDescription("future"), first.revision() + 1))
+                .isFalse();
 
         assertThat(storage.keys().find("key-1")).contains(first);
     }
@@ -266,8 +361,12 @@ public abstract class StorageContractTest {
         storage.keys().create(original, List.of(v1), Map.of());
         KeyRecord rotated = original.withPrimaryVersion("ver-2", T0.plusSeconds(60));
 
-        assertThat(storage.keys().addVersion(rotated, original.revision() - 1,
-                version("key-1", "ver-2", T0.plusSeconds(60), bytes(2, 32)))).isFalse();
+        assertThat(storage.keys()
+                        .addVersion(
+                                rotated,
+                                original.revision() - 1,
+                                version("key-1", "ver-2", T0.plusSeconds(60), bytes(2, 32))))
+                .isFalse();
 
         assertThat(storage.keys().find("key-1")).contains(original);
         assertVersions(storage.keys().versions("key-1"), v1);
@@ -289,12 +388,17 @@ public abstract class StorageContractTest {
         storage.keys().create(original, List.of(version("key-1", "ver-1", T0, bytes(2, 32))), Map.of());
 
         // The key row update succeeds first, then the version insert fails: the update must be rolled back.
-        assertThatThrownBy(() -> storage.keys().addVersion(original.withPrimaryVersion("taken", T0.plusSeconds(1)),
-                original.revision(), version("key-1", "taken", T0.plusSeconds(1), bytes(3, 32))))
+        assertThatThrownBy(() -> storage.keys()
+                        .addVersion(
+                                original.withPrimaryVersion("taken", T0.plusSeconds(1)),
+                                original.revision(),
+                                version("key-1", "taken", T0.plusSeconds(1), bytes(3, 32))))
                 .isInstanceOf(StorageException.class);
 
         assertThat(storage.keys().find("key-1")).contains(original);
-        assertThat(storage.keys().versions("key-1")).extracting(KeyVersionRecord::keyVersionId).containsExactly("ver-1");
+        assertThat(storage.keys().versions("key-1"))
+                .extracting(KeyVersionRecord::keyVersionId)
+                .containsExactly("ver-1");
         assertThat(storage.keys().findVersion("taken").orElseThrow().keyId()).isEqualTo("key-0");
     }
 
@@ -305,7 +409,8 @@ public abstract class StorageContractTest {
         storage.keys().create(original, List.of(v1), Map.of());
         KeyRecord cleared = original.withImportedMaterial(null, KeyState.PendingImport, null, T0);
 
-        assertThat(storage.keys().replaceVersionMaterial(cleared, original.revision(), "ver-1", bytes(9, 48))).isTrue();
+        assertThat(storage.keys().replaceVersionMaterial(cleared, original.revision(), "ver-1", bytes(9, 48)))
+                .isTrue();
 
         assertThat(storage.keys().find("key-1")).contains(cleared);
         assertVersion(storage.keys().findVersion("ver-1"), version("key-1", "ver-1", T0, bytes(9, 48)));
@@ -318,8 +423,10 @@ public abstract class StorageContractTest {
         storage.keys().create(original, List.of(version("key-1", "ver-1", T0, bytes(2, 32))), Map.of());
         KeyRecord cleared = original.withImportedMaterial(null, KeyState.PendingImport, null, T0);
 
-        assertThat(storage.keys().replaceVersionMaterial(cleared, original.revision() - 1, "ver-1", bytes(9, 48))).isFalse();
-        assertThatThrownBy(() -> storage.keys().replaceVersionMaterial(cleared, original.revision(), "other", bytes(9, 48)))
+        assertThat(storage.keys().replaceVersionMaterial(cleared, original.revision() - 1, "ver-1", bytes(9, 48)))
+                .isFalse();
+        assertThatThrownBy(() ->
+                        storage.keys().replaceVersionMaterial(cleared, original.revision(), "other", bytes(9, 48)))
                 .isInstanceOf(StorageException.class);
 
         assertThat(storage.keys().find("key-1")).contains(original);
@@ -350,8 +457,12 @@ public abstract class StorageContractTest {
         storage.keys().create(key("key-1", T0), List.of(version("key-1", "ver-1", T0, bytes(1, 32))), Map.of());
         storage.keys().create(key("key-2", T0), List.of(version("key-2", "ver-2", T0, bytes(2, 32))), Map.of());
 
-        assertThat(storage.keys().versions("key-1")).extracting(KeyVersionRecord::keyVersionId).containsExactly("ver-1");
-        assertThat(storage.keys().versions("key-2")).extracting(KeyVersionRecord::keyVersionId).containsExactly("ver-2");
+        assertThat(storage.keys().versions("key-1"))
+                .extracting(KeyVersionRecord::keyVersionId)
+                .containsExactly("ver-1");
+        assertThat(storage.keys().versions("key-2"))
+                .extracting(KeyVersionRecord::keyVersionId)
+                .containsExactly("ver-2");
         assertThat(storage.keys().versions("missing")).isEmpty();
         assertThat(storage.keys().findVersion("missing")).isEmpty();
     }
@@ -360,11 +471,15 @@ public abstract class StorageContractTest {
 
     @Test
     void deleteRemovesKeyVersionsAliasesAndKeyTagsOnly() {
-        storage.keys().create(key("key-1", T0),
-                List.of(version("key-1", "ver-1a", T0, bytes(1, 32)), version("key-1", "ver-1b", T0, bytes(2, 32))),
-                Map.of("env", "prod"));
-        storage.keys().create(key("key-2", T0), List.of(version("key-2", "ver-2", T0, bytes(3, 32))),
-                Map.of("env", "dev"));
+        storage.keys()
+                .create(
+                        key("key-1", T0),
+                        List.of(
+                                version("key-1", "ver-1a", T0, bytes(1, 32)),
+                                version("key-1", "ver-1b", T0, bytes(2, 32))),
+                        Map.of("env", "prod"));
+        storage.keys()
+                .create(key("key-2", T0), List.of(version("key-2", "ver-2", T0, bytes(3, 32))), Map.of("env", "dev"));
         storage.aliases().create(new AliasRecord("alias/one", "key-1", T0));
         storage.aliases().create(new AliasRecord("alias/two", "key-1", T0));
         storage.aliases().create(new AliasRecord("alias/other", "key-2", T0));
@@ -427,7 +542,8 @@ public abstract class StorageContractTest {
         AliasRecord first = new AliasRecord("alias/a", "key-1", T0);
         assertThat(storage.aliases().create(first)).isTrue();
 
-        assertThat(storage.aliases().create(new AliasRecord("alias/a", "key-2", T0.plusSeconds(1)))).isFalse();
+        assertThat(storage.aliases().create(new AliasRecord("alias/a", "key-2", T0.plusSeconds(1))))
+                .isFalse();
 
         assertThat(storage.aliases().find("alias/a")).contains(first);
         assertThat(storage.aliases().list()).containsExactly(first);
@@ -463,15 +579,19 @@ public abstract class StorageContractTest {
         storage.keys().create(key("key-1", T0), List.of(), Map.of());
         storage.keys().create(key("key-2", T0), List.of(), Map.of());
         for (String name : List.of("alias/c", "alias/B", "alias/a", "alias/b")) {
-            storage.aliases().create(new AliasRecord(name, name.endsWith("b") || name.endsWith("B") ? "key-2" : "key-1", T0));
+            storage.aliases()
+                    .create(new AliasRecord(name, name.endsWith("b") || name.endsWith("B") ? "key-2" : "key-1", T0));
         }
 
         // Byte order: upper case sorts before lower case on every backend.
-        assertThat(storage.aliases().list()).extracting(AliasRecord::aliasName)
+        assertThat(storage.aliases().list())
+                .extracting(AliasRecord::aliasName)
                 .containsExactly("alias/B", "alias/a", "alias/b", "alias/c");
-        assertThat(storage.aliases().listByKey("key-1")).extracting(AliasRecord::aliasName)
+        assertThat(storage.aliases().listByKey("key-1"))
+                .extracting(AliasRecord::aliasName)
                 .containsExactly("alias/a", "alias/c");
-        assertThat(storage.aliases().listByKey("key-2")).extracting(AliasRecord::aliasName)
+        assertThat(storage.aliases().listByKey("key-2"))
+                .extracting(AliasRecord::aliasName)
                 .containsExactly("alias/B", "alias/b");
         assertThat(storage.aliases().listByKey("missing")).isEmpty();
     }
@@ -489,8 +609,12 @@ public abstract class StorageContractTest {
     void tagsAreListedByTagKey() {
         storage.tags().put("key", "key-1", Map.of("team", "a", "Env", "prod", "cost", "42", "empty", ""));
 
-        assertThat(storage.tags().list("key", "key-1")).containsExactly(Map.entry("Env", "prod"), Map.entry("cost", "42"),
-                Map.entry("empty", ""), Map.entry("team", "a"));
+        assertThat(storage.tags().list("key", "key-1"))
+                .containsExactly(
+                        Map.entry("Env", "prod"),
+                        Map.entry("cost", "42"),
+                        Map.entry("empty", ""),
+                        Map.entry("team", "a"));
         assertThat(storage.tags().list("key", "untagged")).isEmpty();
     }
 
@@ -509,7 +633,8 @@ public abstract class StorageContractTest {
         storage.aliases().create(new AliasRecord("alias/" + privateUse, "key-1", T0));
 
         assertThat(storage.tags().list("key", "key-1").keySet()).containsExactly("z", privateUse, emoji);
-        assertThat(storage.aliases().list()).extracting(AliasRecord::aliasName)
+        assertThat(storage.aliases().list())
+                .extracting(AliasRecord::aliasName)
                 .containsExactly("alias/" + privateUse, "alias/" + emoji);
     }
 
@@ -519,8 +644,8 @@ public abstract class StorageContractTest {
 
         storage.tags().put("key", "key-1", Map.of("env", "prod", "owner", "me"));
 
-        assertThat(storage.tags().list("key", "key-1")).containsExactly(Map.entry("env", "prod"),
-                Map.entry("owner", "me"), Map.entry("team", "a"));
+        assertThat(storage.tags().list("key", "key-1"))
+                .containsExactly(Map.entry("env", "prod"), Map.entry("owner", "me"), Map.entry("team", "a"));
     }
 
     @Test
@@ -562,10 +687,11 @@ public abstract class StorageContractTest {
         storage.tags().put("key", "key-a", Map.of("m", "3"));
         storage.tags().put("secret", "secret-1", Map.of("a", "4"));
 
-        assertThat(storage.tags().listAll("key")).containsExactly(
-                new TagRecord("key", "key-a", "m", "3"),
-                new TagRecord("key", "key-b", "a", "2"),
-                new TagRecord("key", "key-b", "z", "1"));
+        assertThat(storage.tags().listAll("key"))
+                .containsExactly(
+                        new TagRecord("key", "key-a", "m", "3"),
+                        new TagRecord("key", "key-b", "a", "2"),
+                        new TagRecord("key", "key-b", "z", "1"));
         assertThat(storage.tags().listAll("secret")).containsExactly(new TagRecord("secret", "secret-1", "a", "4"));
         assertThat(storage.tags().listAll("nothing")).isEmpty();
     }
@@ -599,7 +725,8 @@ public abstract class StorageContractTest {
         AccessKeyRecord ak = new AccessKeyRecord("ak-1", bytes(1, 16), "root", "Active", T0);
         storage.accessKeys().create(ak);
 
-        assertThatThrownBy(() -> storage.accessKeys().create(new AccessKeyRecord("ak-1", bytes(2, 16), "x", "Active", T0)))
+        assertThatThrownBy(
+                        () -> storage.accessKeys().create(new AccessKeyRecord("ak-1", bytes(2, 16), "x", "Active", T0)))
                 .isInstanceOf(StorageException.class);
         assertAccessKey(storage.accessKeys().find("ak-1").orElseThrow(), ak);
     }
@@ -618,9 +745,14 @@ public abstract class StorageContractTest {
                 KeyRecord described = k.withDescription("updated " + id);
                 assertThat(storage.keys().update(described, k.revision())).isTrue();
                 KeyRecord rotated = described.withPrimaryVersion(id + "-v2", T0.plusSeconds(1));
-                assertThat(storage.keys().addVersion(rotated, described.revision(),
-                        version(id, id + "-v2", T0.plusSeconds(1), bytes(i + 1, 32)))).isTrue();
-                assertThat(storage.aliases().create(new AliasRecord("alias/" + id, id, T0))).isTrue();
+                assertThat(storage.keys()
+                                .addVersion(
+                                        rotated,
+                                        described.revision(),
+                                        version(id, id + "-v2", T0.plusSeconds(1), bytes(i + 1, 32))))
+                        .isTrue();
+                assertThat(storage.aliases().create(new AliasRecord("alias/" + id, id, T0)))
+                        .isTrue();
                 storage.tags().put("key", id, Map.of("i", "" + i));
                 assertThat(storage.keys().find(id)).contains(rotated);
                 assertThat(storage.keys().list()).isNotEmpty();
@@ -628,11 +760,13 @@ public abstract class StorageContractTest {
             return null;
         });
 
-        assertThat(storage.keys().list()).hasSize(threads * keysPerThread)
+        assertThat(storage.keys().list())
+                .hasSize(threads * keysPerThread)
                 .allSatisfy(k -> assertThat(k.description()).startsWith("updated "));
         assertThat(storage.aliases().list()).hasSize(threads * keysPerThread);
         assertThat(storage.tags().listAll("key")).hasSize(threads * keysPerThread * 2);
-        assertThat(storage.keys().versions("key-3-7")).extracting(KeyVersionRecord::keyVersionId)
+        assertThat(storage.keys().versions("key-3-7"))
+                .extracting(KeyVersionRecord::keyVersionId)
                 .containsExactly("key-3-7-v1", "key-3-7-v2");
     }
 
@@ -650,7 +784,8 @@ public abstract class StorageContractTest {
             for (int i = 0; i < incrementsPerThread; i++) {
                 while (true) {
                     KeyRecord current = storage.keys().find("key-1").orElseThrow();
-                    KeyRecord next = current.withDescription(Integer.toString(Integer.parseInt(current.description()) + 1));
+                    KeyRecord next =
+                            current.withDescription(Integer.toString(Integer.parseInt(current.description()) + 1));
                     if (storage.keys().update(next, current.revision())) {
                         break;
                     }
@@ -671,14 +806,20 @@ public abstract class StorageContractTest {
         storage.keys().create(original, List.of(version("key-1", "ver-0", T0, bytes(0, 32))), Map.of());
         int threads = 8;
 
-        List<Boolean> results = runConcurrently(threads, t -> storage.keys().addVersion(
-                original.withPrimaryVersion("ver-" + (t + 1), T0.plusSeconds(1)), original.revision(),
-                version("key-1", "ver-" + (t + 1), T0.plusSeconds(1), bytes(t + 1, 32))));
+        List<Boolean> results = runConcurrently(
+                threads,
+                t -> storage.keys()
+                        .addVersion(
+                                original.withPrimaryVersion("ver-" + (t + 1), T0.plusSeconds(1)),
+                                original.revision(),
+                                version("key-1", "ver-" + (t + 1), T0.plusSeconds(1), bytes(t + 1, 32))));
 
         assertThat(results).containsOnlyOnce(true);
         String winner = "ver-" + (results.indexOf(true) + 1);
-        assertThat(storage.keys().find("key-1").orElseThrow().primaryKeyVersion()).isEqualTo(winner);
-        assertThat(storage.keys().versions("key-1")).extracting(KeyVersionRecord::keyVersionId)
+        assertThat(storage.keys().find("key-1").orElseThrow().primaryKeyVersion())
+                .isEqualTo(winner);
+        assertThat(storage.keys().versions("key-1"))
+                .extracting(KeyVersionRecord::keyVersionId)
                 .containsExactly("ver-0", winner);
     }
 
@@ -686,7 +827,8 @@ public abstract class StorageContractTest {
     void ofConcurrentCreatesOfOneAliasExactlyOneWins() throws Exception {
         storage.keys().create(key("key-1", T0), List.of(), Map.of());
 
-        List<Boolean> results = runConcurrently(8, t -> storage.aliases().create(new AliasRecord("alias/x", "key-1", T0)));
+        List<Boolean> results =
+                runConcurrently(8, t -> storage.aliases().create(new AliasRecord("alias/x", "key-1", T0)));
 
         assertThat(results).containsOnlyOnce(true);
         assertThat(storage.aliases().list()).hasSize(1);
@@ -719,18 +861,33 @@ public abstract class StorageContractTest {
         assertThat(storage.tags().listAll("secret")).containsExactly(new TagRecord("secret", "s-1", "k", "v"));
         assertAccessKey(storage.accessKeys().find("ak-1").orElseThrow(), ak);
         // And the reopened storage is writable.
-        assertThat(storage.keys().update(rotated.withDescription("after reopen"), rotated.revision())).isTrue();
+        assertThat(storage.keys().update(rotated.withDescription("after reopen"), rotated.revision()))
+                .isTrue();
     }
 
     // ---------------------------------------------------------------- secrets
 
     @Test
     void secretRoundTripsEveryField() {
-        SecretRecord s = new SecretRecord("db/prod", SecretType.Rds, "描述 'quoted'", "key-1",
-                "{\"SecretSubType\":\"SingleUser\"}", true, 604_800L, T0.plusSeconds(5), T0, T0.plusSeconds(6),
-                T0.plusSeconds(7), "PostgreSQL refused: 28P01", T0.plusSeconds(8), "root", 3L);
+        SecretRecord s = new SecretRecord(
+                "db/prod",
+                SecretType.Rds,
+                "描述 'quoted'",
+                "key-1",
+                "{\"SecretSubType\":\"SingleUser\"}",
+                true,
+                604_800L,
+                T0.plusSeconds(5),
+                T0,
+                T0.plusSeconds(6),
+                T0.plusSeconds(7),
+                "PostgreSQL refused: 28P01",
+                T0.plusSeconds(8),
+                "root",
+                3L);
         SecretVersionRecord v = secretVersion("db/prod", "v1", T0, Set.of("ACSCurrent", "custom-1"));
-        assertThat(storage.secrets().create(s, List.of(v), Map.of("team", "db"))).isTrue();
+        assertThat(storage.secrets().create(s, List.of(v), Map.of("team", "db")))
+                .isTrue();
         assertThat(storage.secrets().find("db/prod")).contains(s);
         assertSecretVersions(storage.secrets().versions("db/prod"), v);
         assertThat(storage.tags().list("secret", "db/prod")).containsExactly(Map.entry("team", "db"));
@@ -747,11 +904,15 @@ public abstract class StorageContractTest {
 
     @Test
     void createOfATakenSecretNameReturnsFalseAndWritesNothing() {
-        storage.secrets().create(secret("s", T0), List.of(secretVersion("s", "v1", T0, Set.of("ACSCurrent"))), Map.of());
+        storage.secrets()
+                .create(secret("s", T0), List.of(secretVersion("s", "v1", T0, Set.of("ACSCurrent"))), Map.of());
         SecretRecord other = secret("s", T0.plusSeconds(1)).withDescription("other", T0);
-        assertThat(storage.secrets().create(other, List.of(secretVersion("s", "v2", T0, Set.of())), Map.of("a", "b"))).isFalse();
+        assertThat(storage.secrets().create(other, List.of(secretVersion("s", "v2", T0, Set.of())), Map.of("a", "b")))
+                .isFalse();
         assertThat(storage.secrets().find("s").orElseThrow().description()).isEqualTo("test secret s");
-        assertThat(storage.secrets().versions("s")).extracting(SecretVersionRecord::versionId).containsExactly("v1");
+        assertThat(storage.secrets().versions("s"))
+                .extracting(SecretVersionRecord::versionId)
+                .containsExactly("v1");
         assertThat(storage.tags().list("secret", "s")).isEmpty();
     }
 
@@ -760,7 +921,9 @@ public abstract class StorageContractTest {
         storage.secrets().create(secret("b", T0), List.of(), Map.of());
         storage.secrets().create(secret("c", T0.minusSeconds(1)), List.of(), Map.of());
         storage.secrets().create(secret("a", T0), List.of(), Map.of());
-        assertThat(storage.secrets().list()).extracting(SecretRecord::secretName).containsExactly("c", "a", "b");
+        assertThat(storage.secrets().list())
+                .extracting(SecretRecord::secretName)
+                .containsExactly("c", "a", "b");
     }
 
     @Test
@@ -769,7 +932,8 @@ public abstract class StorageContractTest {
         storage.secrets().create(s, List.of(), Map.of());
         SecretRecord next = s.withDescription("new", T0.plusSeconds(1));
         assertThat(storage.secrets().update(next, s.revision())).isTrue();
-        assertThat(storage.secrets().update(next.withDescription("stale", T0), s.revision())).isFalse();
+        assertThat(storage.secrets().update(next.withDescription("stale", T0), s.revision()))
+                .isFalse();
         assertThat(storage.secrets().update(secret("missing", T0), 1L)).isFalse();
         assertThat(storage.secrets().find("s")).contains(next);
     }
@@ -782,8 +946,10 @@ public abstract class StorageContractTest {
         storage.secrets().create(s, List.of(v1, v2), Map.of());
         SecretVersionRecord v3 = secretVersion("s", "v3", T0.minusSeconds(9), Set.of("ACSCurrent"));
         SecretRecord next = s.touched(T0.plusSeconds(2));
-        assertThat(storage.secrets().saveVersions(next, s.revision(),
-                List.of(v1.withStages(Set.of("ACSPrevious")), v3), List.of("v2"))).isTrue();
+        assertThat(storage.secrets()
+                        .saveVersions(
+                                next, s.revision(), List.of(v1.withStages(Set.of("ACSPrevious")), v3), List.of("v2")))
+                .isTrue();
         // Insertion order, not creation date, orders versions; a restaged version keeps its place and value.
         assertSecretVersions(storage.secrets().versions("s"), v1.withStages(Set.of("ACSPrevious")), v3);
         assertThat(storage.secrets().find("s")).contains(next);
@@ -794,23 +960,32 @@ public abstract class StorageContractTest {
         SecretRecord s = secret("s", T0);
         SecretVersionRecord v1 = secretVersion("s", "v1", T0, Set.of("ACSCurrent"));
         storage.secrets().create(s, List.of(v1), Map.of());
-        assertThat(storage.secrets().saveVersions(s.touched(T0), s.revision() + 5,
-                List.of(v1.withStages(Set.of()), secretVersion("s", "v2", T0, Set.of("ACSCurrent"))), List.of("v1"))).isFalse();
+        assertThat(storage.secrets()
+                        .saveVersions(
+                                s.touched(T0),
+                                s.revision() + 5,
+                                List.of(v1.withStages(Set.of()), secretVersion("s", "v2", T0, Set.of("ACSCurrent"))),
+                                List.of("v1")))
+                .isFalse();
         assertSecretVersions(storage.secrets().versions("s"), v1);
     }
 
     @Test
     void secretVersionIdsAreScopedToTheirSecret() {
-        storage.secrets().create(secret("a", T0), List.of(secretVersion("a", "v1", T0, Set.of("ACSCurrent"))), Map.of());
-        storage.secrets().create(secret("b", T0), List.of(secretVersion("b", "v1", T0, Set.of("ACSCurrent"))), Map.of());
+        storage.secrets()
+                .create(secret("a", T0), List.of(secretVersion("a", "v1", T0, Set.of("ACSCurrent"))), Map.of());
+        storage.secrets()
+                .create(secret("b", T0), List.of(secretVersion("b", "v1", T0, Set.of("ACSCurrent"))), Map.of());
         assertThat(storage.secrets().versions("a")).hasSize(1);
         assertThat(storage.secrets().versions("b")).hasSize(1);
     }
 
     @Test
     void deleteSecretRemovesVersionsAndTagsOfThatSecretOnly() {
-        storage.secrets().create(secret("a", T0), List.of(secretVersion("a", "v1", T0, Set.of("ACSCurrent"))), Map.of("k", "v"));
-        storage.secrets().create(secret("b", T0), List.of(secretVersion("b", "v1", T0, Set.of("ACSCurrent"))), Map.of("k", "v"));
+        storage.secrets()
+                .create(secret("a", T0), List.of(secretVersion("a", "v1", T0, Set.of("ACSCurrent"))), Map.of("k", "v"));
+        storage.secrets()
+                .create(secret("b", T0), List.of(secretVersion("b", "v1", T0, Set.of("ACSCurrent"))), Map.of("k", "v"));
         storage.secrets().delete("a");
         assertThat(storage.secrets().find("a")).isEmpty();
         assertThat(storage.secrets().versions("a")).isEmpty();
@@ -818,15 +993,22 @@ public abstract class StorageContractTest {
         assertThat(storage.secrets().versions("b")).hasSize(1);
         assertThat(storage.tags().list("secret", "b")).hasSize(1);
         // The name is free again.
-        assertThat(storage.secrets().create(secret("a", T0), List.of(), Map.of())).isTrue();
+        assertThat(storage.secrets().create(secret("a", T0), List.of(), Map.of()))
+                .isTrue();
     }
 
     @Test
     void ofConcurrentStageMovesOnOneRevisionExactlyOneWins() throws Exception {
         SecretRecord s = secret("s", T0);
         storage.secrets().create(s, List.of(secretVersion("s", "v0", T0, Set.of("ACSCurrent"))), Map.of());
-        List<Boolean> wins = runConcurrently(8, t -> storage.secrets().saveVersions(s.touched(T0), s.revision(),
-                List.of(secretVersion("s", "v-" + t, T0, Set.of())), List.of()));
+        List<Boolean> wins = runConcurrently(
+                8,
+                t -> storage.secrets()
+                        .saveVersions(
+                                s.touched(T0),
+                                s.revision(),
+                                List.of(secretVersion("s", "v-" + t, T0, Set.of())),
+                                List.of()));
         assertThat(wins).containsOnlyOnce(true);
         assertThat(storage.secrets().versions("s")).hasSize(2);
     }
@@ -837,7 +1019,9 @@ public abstract class StorageContractTest {
         SecretVersionRecord v1 = secretVersion("s", "v1", T0, Set.of("ACSCurrent"));
         storage.secrets().create(s, List.of(v1), Map.of());
         SecretVersionRecord v2 = secretVersion("s", "v2", T0, Set.of("ACSCurrent"));
-        storage.secrets().saveVersions(s.touched(T0), s.revision(), List.of(v1.withStages(Set.of("ACSPrevious")), v2), List.of());
+        storage.secrets()
+                .saveVersions(
+                        s.touched(T0), s.revision(), List.of(v1.withStages(Set.of("ACSPrevious")), v2), List.of());
         storage.close();
         storage = null;
         storage = reopenStorage();
@@ -845,11 +1029,26 @@ public abstract class StorageContractTest {
     }
 
     protected static SecretRecord secret(String name, Instant created) {
-        return new SecretRecord(name, SecretType.Generic, "test secret " + name, "key-1", null, false, 0L, null, created,
-                created, null, null, null, "root", 1L);
+        return new SecretRecord(
+                name,
+                SecretType.Generic,
+                "test secret " + name,
+                "key-1",
+                null,
+                false,
+                0L,
+                null,
+                created,
+                created,
+                null,
+                null,
+                null,
+                "root",
+                1L);
     }
 
-    protected static SecretVersionRecord secretVersion(String name, String versionId, Instant created, Set<String> stages) {
+    protected static SecretVersionRecord secretVersion(
+            String name, String versionId, Instant created, Set<String> stages) {
         return new SecretVersionRecord(name, versionId, created, "text", bytes(versionId.hashCode(), 60), stages);
     }
 
@@ -861,9 +1060,24 @@ public abstract class StorageContractTest {
 
     /** An Enabled AES key with every optional field set except the deletion date. */
     protected static KeyRecord key(String keyId, Instant created) {
-        return new KeyRecord(keyId, "test key " + keyId, KeySpec.Aliyun_AES_256, KeyUsage.ENCRYPT_DECRYPT,
-                Origin.Aliyun_KMS, "SOFTWARE", KeyState.Enabled, created, null, null, 0L, null, false, null, "root",
-                null, 1L);
+        return new KeyRecord(
+                keyId,
+                "test key " + keyId,
+                KeySpec.Aliyun_AES_256,
+                KeyUsage.ENCRYPT_DECRYPT,
+                Origin.Aliyun_KMS,
+                "SOFTWARE",
+                KeyState.Enabled,
+                created,
+                null,
+                null,
+                0L,
+                null,
+                false,
+                null,
+                "root",
+                null,
+                1L);
     }
 
     protected static KeyVersionRecord version(String keyId, String versionId, Instant created, byte[] material) {
@@ -882,12 +1096,18 @@ public abstract class StorageContractTest {
      * array element by element, which took seconds per test.
      */
     protected static void assertVersions(List<KeyVersionRecord> actual, KeyVersionRecord... expected) {
-        assertThat(actual).usingRecursiveComparison().withEqualsForType(Arrays::equals, byte[].class).isEqualTo(List.of(expected));
+        assertThat(actual)
+                .usingRecursiveComparison()
+                .withEqualsForType(Arrays::equals, byte[].class)
+                .isEqualTo(List.of(expected));
     }
 
     protected static void assertVersion(Optional<KeyVersionRecord> actual, KeyVersionRecord expected) {
         assertThat(actual).isPresent();
-        assertThat(actual.get()).usingRecursiveComparison().withEqualsForType(Arrays::equals, byte[].class).isEqualTo(expected);
+        assertThat(actual.get())
+                .usingRecursiveComparison()
+                .withEqualsForType(Arrays::equals, byte[].class)
+                .isEqualTo(expected);
     }
 
     protected static void assertAccessKey(AccessKeyRecord actual, AccessKeyRecord expected) {
@@ -931,15 +1151,19 @@ public abstract class StorageContractTest {
     @Test
     void anExclusiveJobRunsAndSaysSo() {
         AtomicInteger runs = new AtomicInteger();
-        assertThat(storage.runExclusive("key-maintenance", runs::incrementAndGet)).isTrue();
-        assertThat(storage.runExclusive("key-maintenance", runs::incrementAndGet)).isTrue();
+        assertThat(storage.runExclusive("key-maintenance", runs::incrementAndGet))
+                .isTrue();
+        assertThat(storage.runExclusive("key-maintenance", runs::incrementAndGet))
+                .isTrue();
         assertThat(runs).hasValue(2);
     }
 
     @Test
     void anExclusiveJobWritesThroughTheSameStorage() {
         // On SQLite the job needs the one writer connection, on PostgreSQL another pooled one: neither may deadlock.
-        assertThat(storage.runExclusive("key-maintenance", () -> storage.keys().create(key("job-key", T0), List.of(), Map.of()))).isTrue();
+        assertThat(storage.runExclusive(
+                        "key-maintenance", () -> storage.keys().create(key("job-key", T0), List.of(), Map.of())))
+                .isTrue();
         assertThat(storage.keys().find("job-key")).isPresent();
     }
 
@@ -947,10 +1171,12 @@ public abstract class StorageContractTest {
     void aFailingExclusiveJobThrowsItsOwnExceptionAndDoesNotKeepTheJob() {
         IllegalStateException failure = new IllegalStateException("job failed");
         assertThatThrownBy(() -> storage.runExclusive("key-maintenance", () -> {
-            throw failure;
-        })).isSameAs(failure);
+                    throw failure;
+                }))
+                .isSameAs(failure);
         AtomicInteger runs = new AtomicInteger();
-        assertThat(storage.runExclusive("key-maintenance", runs::incrementAndGet)).isTrue();
+        assertThat(storage.runExclusive("key-maintenance", runs::incrementAndGet))
+                .isTrue();
         assertThat(runs).hasValue(1);
     }
 
@@ -958,9 +1184,11 @@ public abstract class StorageContractTest {
     void differentJobsDoNotExcludeEachOther() {
         AtomicInteger runs = new AtomicInteger();
         assertThat(storage.runExclusive("key-maintenance", () -> {
-            runs.incrementAndGet();
-            assertThat(storage.runExclusive("secret-maintenance", runs::incrementAndGet)).isTrue();
-        })).isTrue();
+                    runs.incrementAndGet();
+                    assertThat(storage.runExclusive("secret-maintenance", runs::incrementAndGet))
+                            .isTrue();
+                }))
+                .isTrue();
         assertThat(runs).hasValue(2);
     }
 
@@ -980,7 +1208,8 @@ public abstract class StorageContractTest {
     void theFirstRecordedRootKeyCheckStays() {
         assertThat(storage.meta().recordRootKeyCheck(bytes(1, 45))).isTrue();
         assertThat(storage.meta().recordRootKeyCheck(bytes(2, 45))).isFalse();
-        assertThat(storage.meta().rootKeyCheck()).hasValueSatisfying(v -> assertThat(v).isEqualTo(bytes(1, 45)));
+        assertThat(storage.meta().rootKeyCheck())
+                .hasValueSatisfying(v -> assertThat(v).isEqualTo(bytes(1, 45)));
     }
 
     @Test
@@ -988,7 +1217,8 @@ public abstract class StorageContractTest {
         List<Boolean> won = runConcurrently(8, t -> storage.meta().recordRootKeyCheck(bytes(100 + t, 45)));
         assertThat(won).containsOnlyOnce(true);
         byte[] winner = bytes(100 + won.indexOf(true), 45);
-        assertThat(storage.meta().rootKeyCheck()).hasValueSatisfying(v -> assertThat(v).isEqualTo(winner));
+        assertThat(storage.meta().rootKeyCheck())
+                .hasValueSatisfying(v -> assertThat(v).isEqualTo(winner));
     }
 
     @Test
@@ -1001,7 +1231,9 @@ public abstract class StorageContractTest {
         assertThat(storage.meta().holdsSealedData()).isTrue();
         storage.keys().delete("key-1");
         assertThat(storage.meta().holdsSealedData()).isFalse();
-        assertThat(storage.secrets().create(secret("s", T0), List.of(secretVersion("s", "v1", T0, Set.of("ACSCurrent"))), Map.of())).isTrue();
+        assertThat(storage.secrets()
+                        .create(secret("s", T0), List.of(secretVersion("s", "v1", T0, Set.of("ACSCurrent"))), Map.of()))
+                .isTrue();
         assertThat(storage.meta().holdsSealedData()).isTrue();
     }
 
@@ -1011,7 +1243,8 @@ public abstract class StorageContractTest {
         storage.close();
         storage = null;
         storage = reopenStorage();
-        assertThat(storage.meta().rootKeyCheck()).hasValueSatisfying(v -> assertThat(v).isEqualTo(bytes(7, 45)));
+        assertThat(storage.meta().rootKeyCheck())
+                .hasValueSatisfying(v -> assertThat(v).isEqualTo(bytes(7, 45)));
         assertThat(storage.meta().recordRootKeyCheck(bytes(8, 45))).isFalse();
     }
 
@@ -1023,14 +1256,18 @@ public abstract class StorageContractTest {
         java.time.Instant t = java.time.Instant.ofEpochMilli(1_700_000_000_000L);
         iam.createUser(new org.openkms.core.iam.RamUser("1000000000000001", "alice", "Alice", "c", t, t));
         iam.createUser(new org.openkms.core.iam.RamUser("1000000000000002", "bob", "bob", "", t, t));
-        assertThat(iam.listUsers()).extracting(org.openkms.core.iam.RamUser::userName).containsExactly("alice", "bob");
-        assertThat(iam.listUsers().get(0)).isEqualTo(new org.openkms.core.iam.RamUser("1000000000000001", "alice", "Alice", "c", t, t));
+        assertThat(iam.listUsers())
+                .extracting(org.openkms.core.iam.RamUser::userName)
+                .containsExactly("alice", "bob");
+        assertThat(iam.listUsers().get(0))
+                .isEqualTo(new org.openkms.core.iam.RamUser("1000000000000001", "alice", "Alice", "c", t, t));
         assertThatThrownBy(() -> iam.createUser(new org.openkms.core.iam.RamUser("1", "alice", "a", "", t, t)))
                 .isInstanceOf(org.openkms.core.error.StorageException.class);
         assertThat(iam.deleteUser("bob")).isTrue();
         assertThat(iam.deleteUser("bob")).isFalse();
 
-        var role = new org.openkms.core.iam.RamRole("3000000000000000001", "Reader", "d", "{\"Version\":\"1\"}", 3600, t, t);
+        var role = new org.openkms.core.iam.RamRole(
+                "3000000000000000001", "Reader", "d", "{\"Version\":\"1\"}", 3600, t, t);
         iam.createRole(role);
         assertThat(iam.listRoles()).containsExactly(role);
         var policy = new org.openkms.core.iam.PolicyRecord("p1", "Custom", "", "{}", t, t);
@@ -1039,7 +1276,8 @@ public abstract class StorageContractTest {
 
         var a = new org.openkms.core.iam.Attachment("User", "alice", "Custom", "p1", t);
         iam.attach(a);
-        iam.attach(new org.openkms.core.iam.Attachment("Role", "Reader", "System", "AliyunKMSFullAccess", t.plusSeconds(1)));
+        iam.attach(new org.openkms.core.iam.Attachment(
+                "Role", "Reader", "System", "AliyunKMSFullAccess", t.plusSeconds(1)));
         assertThat(iam.listAttachments()).hasSize(2).contains(a);
         assertThat(iam.detach("User", "alice", "Custom", "p1")).isTrue();
         assertThat(iam.detach("User", "alice", "Custom", "p1")).isFalse();
@@ -1060,7 +1298,8 @@ public abstract class StorageContractTest {
     @Test
     void accessKeysCanBeDisabledAndDeleted() {
         var keys = storage.accessKeys();
-        keys.create(new AccessKeyRecord("LTAIiam0000000000000001", new byte[] {1}, "alice", "Active", java.time.Instant.ofEpochMilli(1)));
+        keys.create(new AccessKeyRecord(
+                "LTAIiam0000000000000001", new byte[] {1}, "alice", "Active", java.time.Instant.ofEpochMilli(1)));
         assertThat(keys.updateStatus("LTAIiam0000000000000001", "Inactive")).isTrue();
         assertThat(keys.find("LTAIiam0000000000000001").orElseThrow().active()).isFalse();
         assertThat(keys.updateStatus("nope", "Inactive")).isFalse();
@@ -1076,7 +1315,8 @@ public abstract class StorageContractTest {
         aap.put("Policy", "a", "{\"v\":2}");
         aap.put("Policy", "a", "{\"v\":3}");
         aap.put("NetworkRule", "a", "{}");
-        assertThat(aap.list("Policy")).containsExactly(java.util.Map.entry("a", "{\"v\":3}"), java.util.Map.entry("b", "{\"v\":1}"));
+        assertThat(aap.list("Policy"))
+                .containsExactly(java.util.Map.entry("a", "{\"v\":3}"), java.util.Map.entry("b", "{\"v\":1}"));
         assertThat(aap.delete("Policy", "a")).isTrue();
         assertThat(aap.delete("Policy", "a")).isFalse();
         assertThat(aap.list("Policy")).containsOnlyKeys("b");

@@ -15,13 +15,13 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openkms.core.error.StorageException;
 import org.openkms.core.key.KeyRecord;
 import org.openkms.core.key.KeySpec;
 import org.openkms.core.key.KeyState;
 import org.openkms.core.key.KeyUsage;
 import org.openkms.core.key.Origin;
 import org.openkms.core.store.Storage;
-import org.openkms.core.error.StorageException;
 
 class StorageFactoryTest {
     @TempDir
@@ -41,9 +41,12 @@ class StorageFactoryTest {
     void sqliteFilesAreCreatedOwnerOnly() throws Exception {
         Path file = dir.resolve("kms.db");
         try (Storage storage = StorageFactory.openSqlite(file)) {
-            storage.accessKeys().create(new org.openkms.core.iam.AccessKeyRecord("ak", new byte[] {1}, "root", "Active", Instant.EPOCH));
+            storage.accessKeys()
+                    .create(new org.openkms.core.iam.AccessKeyRecord(
+                            "ak", new byte[] {1}, "root", "Active", Instant.EPOCH));
             for (String name : List.of("kms.db", "kms.db-wal", "kms.db-shm")) {
-                assertThat(Files.getPosixFilePermissions(dir.resolve(name))).as(name)
+                assertThat(Files.getPosixFilePermissions(dir.resolve(name)))
+                        .as(name)
                         .isEqualTo(PosixFilePermissions.fromString("rw-------"));
             }
         }
@@ -53,16 +56,35 @@ class StorageFactoryTest {
     void committedDataIsInTheFileAfterClose() throws Exception {
         Path file = dir.resolve("kms.db");
         try (Storage storage = StorageFactory.openSqlite(file)) {
-            storage.keys().create(new KeyRecord("key-1", null, KeySpec.Aliyun_AES_256, KeyUsage.ENCRYPT_DECRYPT,
-                    Origin.Aliyun_KMS, null, KeyState.Enabled, Instant.EPOCH, null, null, 0, null, false, null, null,
-                    null, 1), List.of(), Map.of());
+            storage.keys()
+                    .create(
+                            new KeyRecord(
+                                    "key-1",
+                                    null,
+                                    KeySpec.Aliyun_AES_256,
+                                    KeyUsage.ENCRYPT_DECRYPT,
+                                    Origin.Aliyun_KMS,
+                                    null,
+                                    KeyState.Enabled,
+                                    Instant.EPOCH,
+                                    null,
+                                    null,
+                                    0,
+                                    null,
+                                    false,
+                                    null,
+                                    null,
+                                    null,
+                                    1),
+                            List.of(),
+                            Map.of());
         }
         // Closing the last connection (Flyway's included) checkpoints the WAL into the main file and deletes
         // it; a plain connection then sees the row.
         assertThat(dir.resolve("kms.db-wal")).doesNotExist();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT key_id, revision FROM keys")) {
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT key_id, revision FROM keys")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).isEqualTo("key-1");
             assertThat(rs.getLong(2)).isEqualTo(1);
@@ -82,10 +104,13 @@ class StorageFactoryTest {
 
     @Test
     void rejectsUrlsItCannotServeSafely() {
-        assertThatThrownBy(() -> StorageFactory.open("jdbc:sqlite::memory:")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> StorageFactory.open("jdbc:sqlite::memory:"))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> StorageFactory.open("jdbc:sqlite:")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> StorageFactory.open("jdbc:sqlite:file:x.db?mode=ro")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> StorageFactory.open("jdbc:mysql://localhost/x")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> StorageFactory.open("jdbc:sqlite:file:x.db?mode=ro"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> StorageFactory.open("jdbc:mysql://localhost/x"))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> StorageFactory.open(null)).isInstanceOf(IllegalArgumentException.class);
     }
 

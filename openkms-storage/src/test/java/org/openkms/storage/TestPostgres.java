@@ -32,8 +32,7 @@ public final class TestPostgres {
     /** jdbc:postgresql://host[:port][,host2...]/database?params: the database part is group 2. */
     private static final Pattern URL_DATABASE = Pattern.compile("^(jdbc:postgresql://[^/?]*/)([^?]*)(.*)$");
 
-    private TestPostgres() {
-    }
+    private TestPostgres() {}
 
     public static String baseUrl() {
         String url = System.getenv(URL_ENV);
@@ -54,7 +53,8 @@ public final class TestPostgres {
     public static Schema createSchema() {
         assumeEnabled();
         String name = "openkms_test_" + suffix();
-        try (Connection c = connect(); Statement s = c.createStatement()) {
+        try (Connection c = connect();
+                Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA " + name);
         } catch (SQLException e) {
             throw unreachable(e);
@@ -69,7 +69,8 @@ public final class TestPostgres {
     public static Database createDatabase(String prefix) {
         assumeEnabled();
         String name = prefix.toLowerCase(Locale.ROOT) + "_" + suffix();
-        try (Connection c = connect(); Statement s = c.createStatement()) {
+        try (Connection c = connect();
+                Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
             throw unreachable(e);
@@ -82,8 +83,11 @@ public final class TestPostgres {
     }
 
     private static AssertionError unreachable(SQLException e) {
-        return new AssertionFailedError("PostgreSQL at " + PooledConnections.redact(baseUrl()) + " is unreachable (" + e.getMessage()
-                + "). Start it (scripts/ensure-services.sh), point " + URL_ENV + " at a server, or set " + SKIP_ENV + "=1 to skip.", e);
+        return new AssertionFailedError(
+                "PostgreSQL at " + PooledConnections.redact(baseUrl()) + " is unreachable (" + e.getMessage()
+                        + "). Start it (scripts/ensure-services.sh), point " + URL_ENV + " at a server, or set "
+                        + SKIP_ENV + "=1 to skip.",
+                e);
     }
 
     static Connection connect() throws SQLException {
@@ -91,7 +95,8 @@ public final class TestPostgres {
     }
 
     private static void execute(String url, String sql) {
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(url);
+                Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException(sql + " failed", e);
@@ -118,9 +123,11 @@ public final class TestPostgres {
 
         /** The base tables of this schema (views and sequences are not data to clean), sorted. */
         public List<String> tables() {
-            String sql = "SELECT table_name FROM information_schema.tables WHERE table_schema = ? AND table_type = 'BASE TABLE'"
-                    + " ORDER BY table_name";
-            try (Connection c = connect(); PreparedStatement s = c.prepareStatement(sql)) {
+            String sql =
+                    "SELECT table_name FROM information_schema.tables WHERE table_schema = ? AND table_type = 'BASE TABLE'"
+                            + " ORDER BY table_name";
+            try (Connection c = connect();
+                    PreparedStatement s = c.prepareStatement(sql)) {
                 s.setString(1, name);
                 try (ResultSet rs = s.executeQuery()) {
                     List<String> out = new ArrayList<>();

@@ -16,8 +16,7 @@ public final class Acs3Signature {
 
     private static final String STRING_TO_SIGN_PREFIX = ALGORITHM + "\n";
 
-    private Acs3Signature() {
-    }
+    private Acs3Signature() {}
 
     /**
      * Canonical request per the V3 signature page:
@@ -29,11 +28,15 @@ public final class Acs3Signature {
      * @param headers       lower-case name to value; only the signed ones are read, values are trimmed
      * @param bodySha256Hex lower-case hex SHA-256 of the body (compute it from the received bytes)
      */
-    public static String canonicalRequest(String method, String path, Map<String, String> query,
-                                          List<String> signedHeaders, Map<String, String> headers,
-                                          String bodySha256Hex) {
-        return CanonicalRequest.build(method, path, query, signedHeaders, headers, bodySha256Hex,
-                CanonicalQuery.Empty.NAME_EQUALS);
+    public static String canonicalRequest(
+            String method,
+            String path,
+            Map<String, String> query,
+            List<String> signedHeaders,
+            Map<String, String> headers,
+            String bodySha256Hex) {
+        return CanonicalRequest.build(
+                method, path, query, signedHeaders, headers, bodySha256Hex, CanonicalQuery.Empty.NAME_EQUALS);
     }
 
     /** {@code "ACS3-HMAC-SHA256\n" + hex(sha256(canonicalRequest))}. */

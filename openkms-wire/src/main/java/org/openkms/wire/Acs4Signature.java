@@ -16,6 +16,7 @@ public final class Acs4Signature {
     public static final String PRODUCT_KMS = "Kms";
     /** Region the SDK puts in the scope when the endpoint is not {@code <x>.<region>.aliyuncs.com}. */
     public static final String DEFAULT_REGION = "center";
+
     public static final String SCOPE_TERMINATOR = "aliyun_v4_request";
 
     private static final String STRING_TO_SIGN_PREFIX = ALGORITHM + "\n";
@@ -23,15 +24,18 @@ public final class Acs4Signature {
     private static final byte[] TERMINATOR_BYTES = Signatures.utf8(SCOPE_TERMINATOR);
     private static final String ENDPOINT_SUFFIX = ".aliyuncs.com";
 
-    private Acs4Signature() {
-    }
+    private Acs4Signature() {}
 
     /** Same parameters as {@link Acs3Signature#canonicalRequest}; an empty query value is written as bare {@code name}. */
-    public static String canonicalRequest(String method, String path, Map<String, String> query,
-                                          List<String> signedHeaders, Map<String, String> headers,
-                                          String bodySha256Hex) {
-        return CanonicalRequest.build(method, path, query, signedHeaders, headers, bodySha256Hex,
-                CanonicalQuery.Empty.BARE_NAME);
+    public static String canonicalRequest(
+            String method,
+            String path,
+            Map<String, String> query,
+            List<String> signedHeaders,
+            Map<String, String> headers,
+            String bodySha256Hex) {
+        return CanonicalRequest.build(
+                method, path, query, signedHeaders, headers, bodySha256Hex, CanonicalQuery.Empty.BARE_NAME);
     }
 
     /** {@code "ACS4-HMAC-SHA256\n" + hex(sha256(canonicalRequest))}. */
@@ -45,8 +49,7 @@ public final class Acs4Signature {
      *
      * @param date yyyyMMdd, from the Credential scope (the SDK takes it from {@code x-acs-date})
      */
-    public static String sign(String stringToSign, String accessKeySecret, String date, String region,
-                              String product) {
+    public static String sign(String stringToSign, String accessKeySecret, String date, String region, String product) {
         byte[] key = Signatures.hmacSha256(KEY_PREFIX + accessKeySecret, Signatures.utf8(date));
         key = Signatures.hmacSha256(key, Signatures.utf8(region));
         key = Signatures.hmacSha256(key, Signatures.utf8(product));
@@ -59,7 +62,11 @@ public final class Acs4Signature {
         if (xAcsDate == null || xAcsDate.length() < 10) {
             throw new IllegalArgumentException("not an x-acs-date: " + xAcsDate);
         }
-        return new StringBuilder(8).append(xAcsDate, 0, 4).append(xAcsDate, 5, 7).append(xAcsDate, 8, 10).toString();
+        return new StringBuilder(8)
+                .append(xAcsDate, 0, 4)
+                .append(xAcsDate, 5, 7)
+                .append(xAcsDate, 8, 10)
+                .toString();
     }
 
     /**

@@ -15,6 +15,7 @@ public final class AcsHeaders {
     public static final String SIGNATURE_NONCE = "x-acs-signature-nonce";
     /** Also carries the SM3 hash in ACS3-HMAC-SM3 mode (the SDK does not rename it). */
     public static final String CONTENT_SHA256 = "x-acs-content-sha256";
+
     public static final String ACCESS_KEY_ID = "x-acs-accesskey-id";
     public static final String SECURITY_TOKEN = "x-acs-security-token";
     public static final String CREDENTIALS_PROVIDER = "x-acs-credentials-provider";
@@ -22,8 +23,7 @@ public final class AcsHeaders {
     /** The only API version of KMS. */
     public static final String KMS_API_VERSION = "2016-01-20";
 
-    private AcsHeaders() {
-    }
+    private AcsHeaders() {}
 
     /**
      * Whether a client signs this (lower-case) header: every one that is {@code host}, {@code content-type} or starts

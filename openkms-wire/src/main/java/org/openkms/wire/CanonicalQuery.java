@@ -19,8 +19,7 @@ final class CanonicalQuery {
         BARE_NAME
     }
 
-    private CanonicalQuery() {
-    }
+    private CanonicalQuery() {}
 
     /**
      * @param excluded a parameter name left out (RPC's own "Signature"), or null

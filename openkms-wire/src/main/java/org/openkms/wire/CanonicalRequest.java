@@ -11,11 +11,16 @@ import java.util.Map;
  */
 final class CanonicalRequest {
 
-    private CanonicalRequest() {
-    }
+    private CanonicalRequest() {}
 
-    static String build(String method, String path, Map<String, String> query, List<String> signedHeaders,
-                        Map<String, String> headers, String bodyHashHex, CanonicalQuery.Empty empty) {
+    static String build(
+            String method,
+            String path,
+            Map<String, String> query,
+            List<String> signedHeaders,
+            Map<String, String> headers,
+            String bodyHashHex,
+            CanonicalQuery.Empty empty) {
         StringBuilder sb = new StringBuilder(512);
         sb.append(method).append('\n');
         // The canonical URI is the path as the client had it (always "/" for KMS); the SDKs do not re-encode it.

@@ -9,8 +9,7 @@ public final class Nonces {
     // threads at once.
     private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(SecureRandom::new);
 
-    private Nonces() {
-    }
+    private Nonces() {}
 
     /** 32 lower-case hex characters (128 random bits), the shape the official SDKs send. */
     public static String newNonce() {

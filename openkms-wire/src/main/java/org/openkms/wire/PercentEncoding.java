@@ -41,13 +41,12 @@ public final class PercentEncoding {
     }
 
     /** Strict UTF-8: two different byte strings must never decode to the same parameter value. */
-    private static final ThreadLocal<CharsetDecoder> UTF8_DECODER = ThreadLocal.withInitial(() ->
-            StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT));
+    private static final ThreadLocal<CharsetDecoder> UTF8_DECODER = ThreadLocal.withInitial(() -> StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT));
 
-    private PercentEncoding() {
-    }
+    private PercentEncoding() {}
 
     /**
      * Alibaba percent-encoding: UTF-8, only {@code A-Z a-z 0-9 - _ . ~} literal, space {@code %20}, '*' {@code %2A},

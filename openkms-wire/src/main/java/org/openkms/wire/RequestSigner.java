@@ -57,8 +57,13 @@ public final class RequestSigner {
      * @param includeEmptyInSignature  false reproduces the V2 SDK in {@code signatureAlgorithm="v2"} mode, which sends
      *                                 empty values but leaves them out of the signature (openapiutil getRPCSignature)
      */
-    public String signRpc(String method, String action, Map<String, String> params, long epochMillis, String nonce,
-                          boolean includeEmptyInSignature) {
+    public String signRpc(
+            String method,
+            String action,
+            Map<String, String> params,
+            long epochMillis,
+            String nonce,
+            boolean includeEmptyInSignature) {
         Map<String, String> all = new LinkedHashMap<>(32);
         all.put("Action", action);
         all.put("Version", AcsHeaders.KMS_API_VERSION);
@@ -73,8 +78,8 @@ public final class RequestSigner {
         }
         putBusiness(all, params);
         all.remove(RpcSignature.SIGNATURE_PARAM);
-        String signature = RpcSignature.sign(RpcSignature.stringToSign(method, all, includeEmptyInSignature),
-                accessKeySecret);
+        String signature =
+                RpcSignature.sign(RpcSignature.stringToSign(method, all, includeEmptyInSignature), accessKeySecret);
         // The sorted canonical query is also a valid wire query (empty values sent as "name=" either way).
         StringBuilder sb = new StringBuilder(512);
         CanonicalQuery.append(all, null, CanonicalQuery.Empty.NAME_EQUALS, sb);
@@ -98,8 +103,15 @@ public final class RequestSigner {
      * @param body        request body bytes, or null for the empty body of every KMS call
      * @param contentType sent and signed when not null (the SDK only sets it when there is a body)
      */
-    public SignedAcs3Request signAcs3(String method, String host, String action, Map<String, String> params,
-                                      long epochMillis, String nonce, byte[] body, String contentType) {
+    public SignedAcs3Request signAcs3(
+            String method,
+            String host,
+            String action,
+            Map<String, String> params,
+            long epochMillis,
+            String nonce,
+            byte[] body,
+            String contentType) {
         return signHeaderStyle(false, method, host, action, params, epochMillis, nonce, body, contentType);
     }
 
@@ -111,14 +123,21 @@ public final class RequestSigner {
         return signAcs4(method, host, action, params, System.currentTimeMillis(), Nonces.newNonce());
     }
 
-    public SignedAcs3Request signAcs4(String method, String host, String action, Map<String, String> params,
-                                      long epochMillis, String nonce) {
+    public SignedAcs3Request signAcs4(
+            String method, String host, String action, Map<String, String> params, long epochMillis, String nonce) {
         return signHeaderStyle(true, method, host, action, params, epochMillis, nonce, null, null);
     }
 
-    private SignedAcs3Request signHeaderStyle(boolean acs4, String method, String host, String action,
-                                              Map<String, String> params, long epochMillis, String nonce,
-                                              byte[] body, String contentType) {
+    private SignedAcs3Request signHeaderStyle(
+            boolean acs4,
+            String method,
+            String host,
+            String action,
+            Map<String, String> params,
+            long epochMillis,
+            String nonce,
+            byte[] body,
+            String contentType) {
         Map<String, String> query = new LinkedHashMap<>();
         putBusiness(query, params);
         String date = Timestamps.format(epochMillis);
@@ -148,8 +167,8 @@ public final class RequestSigner {
             String scopeDate = Acs4Signature.scopeDate(date);
             String region = Acs4Signature.regionFromHost(host);
             String cr = Acs4Signature.canonicalRequest(method, "/", query, signed, headers, bodyHash);
-            signature = Acs4Signature.sign(Acs4Signature.stringToSign(cr), accessKeySecret, scopeDate, region,
-                    Acs4Signature.PRODUCT_KMS);
+            signature = Acs4Signature.sign(
+                    Acs4Signature.stringToSign(cr), accessKeySecret, scopeDate, region, Acs4Signature.PRODUCT_KMS);
             algorithm = Acs4Signature.ALGORITHM;
             credential = Acs4Signature.credential(accessKeyId, scopeDate, region, Acs4Signature.PRODUCT_KMS);
         } else {
@@ -158,8 +177,10 @@ public final class RequestSigner {
             algorithm = Acs3Signature.ALGORITHM;
             credential = accessKeyId;
         }
-        headers.put(AUTHORIZATION, algorithm + " Credential=" + credential + ",SignedHeaders="
-                + String.join(";", signed) + ",Signature=" + signature);
+        headers.put(
+                AUTHORIZATION,
+                algorithm + " Credential=" + credential + ",SignedHeaders=" + String.join(";", signed) + ",Signature="
+                        + signature);
 
         StringBuilder qs = new StringBuilder(256);
         CanonicalQuery.append(query, null, CanonicalQuery.Empty.NAME_EQUALS, qs);

@@ -15,8 +15,7 @@ public final class RpcSignature {
     /** The parameter carrying the signature; never part of what is signed. */
     public static final String SIGNATURE_PARAM = "Signature";
 
-    private RpcSignature() {
-    }
+    private RpcSignature() {}
 
     /**
      * {@code pe(name)=pe(value)} pairs sorted by decoded name ({@link String#compareTo}), joined by '&'; the
@@ -25,8 +24,11 @@ public final class RpcSignature {
      */
     public static String canonicalQuery(Map<String, String> params, boolean includeEmpty) {
         StringBuilder sb = new StringBuilder(256);
-        CanonicalQuery.append(params, SIGNATURE_PARAM,
-                includeEmpty ? CanonicalQuery.Empty.NAME_EQUALS : CanonicalQuery.Empty.OMIT, sb);
+        CanonicalQuery.append(
+                params,
+                SIGNATURE_PARAM,
+                includeEmpty ? CanonicalQuery.Empty.NAME_EQUALS : CanonicalQuery.Empty.OMIT,
+                sb);
         return sb.toString();
     }
 
@@ -43,8 +45,8 @@ public final class RpcSignature {
 
     /** {@code Base64(HMAC-SHA1(key = secret + "&", stringToSign))}. */
     public static String sign(String stringToSign, String accessKeySecret) {
-        return Base64.getEncoder().encodeToString(
-                Signatures.rpcHmacSha1(accessKeySecret, Signatures.utf8(stringToSign)));
+        return Base64.getEncoder()
+                .encodeToString(Signatures.rpcHmacSha1(accessKeySecret, Signatures.utf8(stringToSign)));
     }
 
     /**

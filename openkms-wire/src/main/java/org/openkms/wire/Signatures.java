@@ -19,11 +19,11 @@ public final class Signatures {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private static final ThreadLocal<KeyedMac> HMAC_SHA1 = ThreadLocal.withInitial(() -> new KeyedMac("HmacSHA1", "&"));
-    private static final ThreadLocal<KeyedMac> HMAC_SHA256 = ThreadLocal.withInitial(() -> new KeyedMac("HmacSHA256", ""));
+    private static final ThreadLocal<KeyedMac> HMAC_SHA256 =
+            ThreadLocal.withInitial(() -> new KeyedMac("HmacSHA256", ""));
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> digest("SHA-256"));
 
-    private Signatures() {
-    }
+    private Signatures() {}
 
     /**
      * Compares two signature strings without an early exit on the first differing character, so the time taken does

@@ -12,8 +12,7 @@ public final class Timestamps {
     private static final int LENGTH = 20;
     private static final long MILLIS_PER_DAY = 86_400_000L;
 
-    private Timestamps() {
-    }
+    private Timestamps() {}
 
     /** Formats at second precision (milliseconds are truncated toward the past). Years 0000-9999 only. */
     public static String format(long epochMillis) {
@@ -55,8 +54,14 @@ public final class Timestamps {
      * @throws IllegalArgumentException if {@code s} is not such a timestamp or names an impossible date
      */
     public static long parse(String s) {
-        if (s == null || s.length() != LENGTH || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T'
-                || s.charAt(13) != ':' || s.charAt(16) != ':' || s.charAt(19) != 'Z') {
+        if (s == null
+                || s.length() != LENGTH
+                || s.charAt(4) != '-'
+                || s.charAt(7) != '-'
+                || s.charAt(10) != 'T'
+                || s.charAt(13) != ':'
+                || s.charAt(16) != ':'
+                || s.charAt(19) != 'Z') {
             throw new IllegalArgumentException("not a yyyy-MM-ddTHH:mm:ssZ timestamp: " + s);
         }
         int year = digits(s, 0, 4);
@@ -65,7 +70,12 @@ public final class Timestamps {
         int hour = digits(s, 11, 2);
         int minute = digits(s, 14, 2);
         int second = digits(s, 17, 2);
-        if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59
+        if (month < 1
+                || month > 12
+                || day < 1
+                || day > daysInMonth(year, month)
+                || hour > 23
+                || minute > 59
                 || second > 59) {
             throw new IllegalArgumentException("invalid date or time: " + s);
         }

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 class Acs3SignatureTest {
 
     static final String SECRET = "TestAccessKeySecret000000000000";
-    static final List<String> SIGNED = Arrays.asList("host", "x-acs-action", "x-acs-content-sha256", "x-acs-date",
-            "x-acs-signature-nonce", "x-acs-version");
+    static final List<String> SIGNED = Arrays.asList(
+            "host", "x-acs-action", "x-acs-content-sha256", "x-acs-date", "x-acs-signature-nonce", "x-acs-version");
 
     static Map<String, String> section34Headers() {
         Map<String, String> h = new HashMap<>();
@@ -33,20 +33,21 @@ class Acs3SignatureTest {
     void section34Vector() {
         Map<String, String> query = PercentEncoding.decodeForm(
                 "EncryptionContext=%7B%22purpose%22%3A%22demo%22%7D&Plaintext=aGVsbG8%3D&KeyId=key-test");
-        String cr = Acs3Signature.canonicalRequest("POST", "/", query, SIGNED, section34Headers(),
-                Acs3Signature.EMPTY_BODY_SHA256);
-        assertThat(cr).isEqualTo("POST\n"
-                + "/\n"
-                + "EncryptionContext=%7B%22purpose%22%3A%22demo%22%7D&KeyId=key-test&Plaintext=aGVsbG8%3D\n"
-                + "host:127.0.0.1:18080\n"
-                + "x-acs-action:Encrypt\n"
-                + "x-acs-content-sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\n"
-                + "x-acs-date:2026-11-22T23:45:21Z\n"
-                + "x-acs-signature-nonce:f5d52cdd7a5c3ef480d1d96fbea42f80\n"
-                + "x-acs-version:2016-01-20\n"
-                + "\n"
-                + "host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version\n"
-                + "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+        String cr = Acs3Signature.canonicalRequest(
+                "POST", "/", query, SIGNED, section34Headers(), Acs3Signature.EMPTY_BODY_SHA256);
+        assertThat(cr)
+                .isEqualTo("POST\n"
+                        + "/\n"
+                        + "EncryptionContext=%7B%22purpose%22%3A%22demo%22%7D&KeyId=key-test&Plaintext=aGVsbG8%3D\n"
+                        + "host:127.0.0.1:18080\n"
+                        + "x-acs-action:Encrypt\n"
+                        + "x-acs-content-sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\n"
+                        + "x-acs-date:2026-11-22T23:45:21Z\n"
+                        + "x-acs-signature-nonce:f5d52cdd7a5c3ef480d1d96fbea42f80\n"
+                        + "x-acs-version:2016-01-20\n"
+                        + "\n"
+                        + "host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version\n"
+                        + "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
         String sts = Acs3Signature.stringToSign(cr);
         assertThat(sts).isEqualTo("ACS3-HMAC-SHA256\nbe5825ac77cab1d8a9f78bb51450509d4b1d85425fbd925bf705bbdff1aa4d3e");
         assertThat(Acs3Signature.sign(sts, SECRET))
@@ -66,8 +67,13 @@ class Acs3SignatureTest {
 
     @Test
     void emptyQueryAndMissingHeader() {
-        String cr = Acs3Signature.canonicalRequest("POST", "/", new HashMap<String, String>(),
-                Arrays.asList("x-acs-missing"), new HashMap<String, String>(), Acs3Signature.EMPTY_BODY_SHA256);
+        String cr = Acs3Signature.canonicalRequest(
+                "POST",
+                "/",
+                new HashMap<String, String>(),
+                Arrays.asList("x-acs-missing"),
+                new HashMap<String, String>(),
+                Acs3Signature.EMPTY_BODY_SHA256);
         assertThat(cr).isEqualTo("POST\n/\n\nx-acs-missing:\n\nx-acs-missing\n" + Acs3Signature.EMPTY_BODY_SHA256);
     }
 

@@ -25,8 +25,8 @@ class AuthorizationHeaderTest {
     /** V1 SDK in V3 mode: Credential, Signature, SignedHeaders (github.com/aliyun/aliyun-openapi-java-sdk). */
     @Test
     void v1SdkFieldOrder() {
-        AuthorizationHeader a = AuthorizationHeader.parse("ACS3-HMAC-SHA256 Credential=AK,Signature=abc,"
-                + "SignedHeaders=content-type;x-acs-action");
+        AuthorizationHeader a = AuthorizationHeader.parse(
+                "ACS3-HMAC-SHA256 Credential=AK,Signature=abc," + "SignedHeaders=content-type;x-acs-action");
         assertThat(a.credential()).isEqualTo("AK");
         assertThat(a.signature()).isEqualTo("abc");
         assertThat(a.signedHeaders()).containsExactly("content-type", "x-acs-action");
@@ -34,8 +34,8 @@ class AuthorizationHeaderTest {
 
     @Test
     void anyOrderSpacesAndUnknownFields() {
-        AuthorizationHeader a = AuthorizationHeader.parse("  ACS3-HMAC-SHA256 Signature=s, SignedHeaders=host ,"
-                + " Foo=bar,Credential=AK ");
+        AuthorizationHeader a = AuthorizationHeader.parse(
+                "  ACS3-HMAC-SHA256 Signature=s, SignedHeaders=host ," + " Foo=bar,Credential=AK ");
         assertThat(a.credential()).isEqualTo("AK");
         assertThat(a.signature()).isEqualTo("s");
         assertThat(a.signedHeaders()).containsExactly("host");
@@ -53,7 +53,11 @@ class AuthorizationHeaderTest {
     @Test
     void malformed() {
         String[] bad = {
-            null, "", "ACS3-HMAC-SHA256", "ACS3-HMAC-SHA256 ", "Bearer token",
+            null,
+            "",
+            "ACS3-HMAC-SHA256",
+            "ACS3-HMAC-SHA256 ",
+            "Bearer token",
             "ACS3-HMAC-SHA256 Credential=AK,SignedHeaders=host",
             "ACS3-HMAC-SHA256 Credential=AK,Signature=s",
             "ACS3-HMAC-SHA256 SignedHeaders=host,Signature=s",
@@ -67,7 +71,8 @@ class AuthorizationHeaderTest {
             "ACS3-HMAC-SHA256 Credential=AK,SignedHeaders=host,=s",
         };
         for (String value : bad) {
-            assertThatThrownBy(() -> AuthorizationHeader.parse(value)).as(String.valueOf(value))
+            assertThatThrownBy(() -> AuthorizationHeader.parse(value))
+                    .as(String.valueOf(value))
                     .isInstanceOf(IllegalArgumentException.class);
         }
     }

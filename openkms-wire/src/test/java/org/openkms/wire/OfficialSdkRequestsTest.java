@@ -19,7 +19,8 @@ class OfficialSdkRequestsTest {
     @Test
     void v1EncryptVerifiesAsRpcHmacSha1() throws Exception {
         CapturedRequest r = OfficialSdkCaptures.v1Encrypt();
-        assertThat(r.query()).as(r.name())
+        assertThat(r.query())
+                .as(r.name())
                 .containsEntry("Action", "Encrypt")
                 .containsEntry("KeyId", OfficialSdkCaptures.KEY_ID)
                 .containsEntry("Plaintext", OfficialSdkCaptures.PLAINTEXT)
@@ -30,7 +31,8 @@ class OfficialSdkRequestsTest {
     @Test
     void v1CreateSecretVerifiesAsRpcHmacSha1() throws Exception {
         CapturedRequest r = OfficialSdkCaptures.v1CreateSecret();
-        assertThat(r.query()).as(r.name())
+        assertThat(r.query())
+                .as(r.name())
                 .containsEntry("Action", "CreateSecret")
                 .containsEntry("SecretName", OfficialSdkCaptures.SECRET_NAME)
                 .containsEntry("SecretData", OfficialSdkCaptures.SECRET_DATA)
@@ -42,7 +44,8 @@ class OfficialSdkRequestsTest {
     void v2EncryptVerifiesAsAcs3HmacSha256() throws Exception {
         CapturedRequest r = OfficialSdkCaptures.v2Encrypt();
         assertThat(r.header("x-acs-action")).as(r.name()).isEqualTo("Encrypt");
-        assertThat(r.query()).as(r.name())
+        assertThat(r.query())
+                .as(r.name())
                 .containsEntry("KeyId", OfficialSdkCaptures.KEY_ID)
                 .containsEntry("Plaintext", OfficialSdkCaptures.PLAINTEXT)
                 .containsEntry("EncryptionContext", OfficialSdkCaptures.ENCRYPTION_CONTEXT_JSON);
@@ -53,7 +56,9 @@ class OfficialSdkRequestsTest {
     @Test
     void capturedSignaturesDoNotVerifyWithAnotherSecret() throws Exception {
         CapturedRequest rpc = OfficialSdkCaptures.v1Encrypt();
-        assertThat(RpcSignature.verify(rpc.method(), rpc.query(), SECRET + "x", rpc.query().get("Signature"))).isFalse();
+        assertThat(RpcSignature.verify(
+                        rpc.method(), rpc.query(), SECRET + "x", rpc.query().get("Signature")))
+                .isFalse();
 
         CapturedRequest acs3 = OfficialSdkCaptures.v2Encrypt();
         AuthorizationHeader auth = AuthorizationHeader.parse(acs3.header("authorization"));
@@ -69,7 +74,9 @@ class OfficialSdkRequestsTest {
         assertThat(query.get("SignatureVersion")).isEqualTo(RpcSignature.SIGNATURE_VERSION);
         assertThat(query.get("AccessKeyId")).isEqualTo(OfficialSdkCaptures.ACCESS_KEY_ID);
         String expected = query.get("Signature");
-        assertThat(RpcSignature.sign(RpcSignature.stringToSign(r.method(), query, true), SECRET)).as(r.name()).isEqualTo(expected);
+        assertThat(RpcSignature.sign(RpcSignature.stringToSign(r.method(), query, true), SECRET))
+                .as(r.name())
+                .isEqualTo(expected);
         assertThat(RpcSignature.verify(r.method(), query, SECRET, expected)).isTrue();
         Timestamps.parse(query.get("Timestamp"));
     }
@@ -87,7 +94,7 @@ class OfficialSdkRequestsTest {
     }
 
     private static String canonicalRequest(CapturedRequest r, AuthorizationHeader auth) {
-        return Acs3Signature.canonicalRequest(r.method(), r.path(), r.query(), auth.signedHeaders(), r.headers(),
-                Acs3Signature.sha256Hex(r.body()));
+        return Acs3Signature.canonicalRequest(
+                r.method(), r.path(), r.query(), auth.signedHeaders(), r.headers(), Acs3Signature.sha256Hex(r.body()));
     }
 }

@@ -61,7 +61,10 @@ class PercentEncodingTest {
                 }
             }
             String s = sb.toString();
-            String expected = URLEncoder.encode(s, "UTF-8").replace("+", "%20").replace("*", "%2A").replace("%7E", "~");
+            String expected = URLEncoder.encode(s, "UTF-8")
+                    .replace("+", "%20")
+                    .replace("*", "%2A")
+                    .replace("%7E", "~");
             assertThat(PercentEncoding.encode(s)).as("encode(%s)", s).isEqualTo(expected);
             StringBuilder appended = new StringBuilder("x");
             PercentEncoding.encode(s, appended);
@@ -74,12 +77,13 @@ class PercentEncodingTest {
     @Test
     void decodesFormRulesPreservingOrder() {
         Map<String, String> m = PercentEncoding.decodeForm("b=1&a=x+y&c=%7e%7E&d=x%20y&e=%2B");
-        assertThat(m).containsExactly(
-                org.assertj.core.api.Assertions.entry("b", "1"),
-                org.assertj.core.api.Assertions.entry("a", "x y"),
-                org.assertj.core.api.Assertions.entry("c", "~~"),
-                org.assertj.core.api.Assertions.entry("d", "x y"),
-                org.assertj.core.api.Assertions.entry("e", "+"));
+        assertThat(m)
+                .containsExactly(
+                        org.assertj.core.api.Assertions.entry("b", "1"),
+                        org.assertj.core.api.Assertions.entry("a", "x y"),
+                        org.assertj.core.api.Assertions.entry("c", "~~"),
+                        org.assertj.core.api.Assertions.entry("d", "x y"),
+                        org.assertj.core.api.Assertions.entry("e", "+"));
     }
 
     @Test
@@ -94,8 +98,12 @@ class PercentEncodingTest {
     @Test
     void emptyValuesMissingEqualsDuplicatesAndEmptySegments() {
         Map<String, String> m = PercentEncoding.decodeForm("&Description=&Flag&a=1&&a=2&=v&");
-        assertThat(m).containsEntry("Description", "").containsEntry("Flag", "").containsEntry("a", "1")
-                .containsEntry("", "v").hasSize(4);
+        assertThat(m)
+                .containsEntry("Description", "")
+                .containsEntry("Flag", "")
+                .containsEntry("a", "1")
+                .containsEntry("", "v")
+                .hasSize(4);
         assertThat(PercentEncoding.decodeForm("")).isEmpty();
         assertThat(PercentEncoding.decodeForm(null)).isEmpty();
         assertThat(PercentEncoding.decodeForm("a=b=c").get("a")).isEqualTo("b=c");
@@ -103,14 +111,16 @@ class PercentEncodingTest {
 
     @Test
     void decodesRawNonAsciiAndEmoji() {
-        assertThat(PercentEncoding.decodeForm("k=\u00e9%C3%A9\uD83D\uDE00%F0%9F%98%80").get("k"))
+        assertThat(PercentEncoding.decodeForm("k=\u00e9%C3%A9\uD83D\uDE00%F0%9F%98%80")
+                        .get("k"))
                 .isEqualTo("\u00e9\u00e9\uD83D\uDE00\uD83D\uDE00");
     }
 
     @Test
     void rejectsMalformedEscapes() {
         for (String bad : new String[] {"a=%", "a=%4", "a=%zz", "a=%G0", "%=1", "a=x%2", "a=%-1"}) {
-            assertThatThrownBy(() -> PercentEncoding.decodeForm(bad)).as(bad)
+            assertThatThrownBy(() -> PercentEncoding.decodeForm(bad))
+                    .as(bad)
                     .isInstanceOf(IllegalArgumentException.class);
         }
     }
@@ -118,7 +128,8 @@ class PercentEncodingTest {
     @Test
     void rejectsEscapesThatAreNotUtf8() {
         for (String bad : new String[] {"a=%E9", "a=%C3", "a=%FF", "a=%ED%A0%80", "a=%C0%AF"}) {
-            assertThatThrownBy(() -> PercentEncoding.decodeForm(bad)).as(bad)
+            assertThatThrownBy(() -> PercentEncoding.decodeForm(bad))
+                    .as(bad)
                     .isInstanceOf(IllegalArgumentException.class);
         }
     }

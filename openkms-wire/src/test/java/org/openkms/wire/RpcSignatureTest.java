@@ -20,9 +20,10 @@ class RpcSignatureTest {
         p.put("SignatureMethod", "HMAC-SHA1");
         p.put("Timestamp", "2016-03-28T03:13:08Z");
         String sts = RpcSignature.stringToSign("GET", p, true);
-        assertThat(sts).isEqualTo("GET&%2F&AccessKeyId%3Dtestid%26Action%3DCreateKey%26Format%3Djson"
-                + "%26SignatureMethod%3DHMAC-SHA1%26SignatureVersion%3D1.0%26Timestamp%3D2016-03-28T03%253A13%253A08Z"
-                + "%26Version%3D2016-01-20");
+        assertThat(sts)
+                .isEqualTo("GET&%2F&AccessKeyId%3Dtestid%26Action%3DCreateKey%26Format%3Djson"
+                        + "%26SignatureMethod%3DHMAC-SHA1%26SignatureVersion%3D1.0%26Timestamp%3D2016-03-28T03%253A13%253A08Z"
+                        + "%26Version%3D2016-01-20");
         assertThat(RpcSignature.sign(sts, "testsecret")).isEqualTo("41wk2SSX1GJh7fwnc5eqOfiJPFg=");
     }
 
@@ -30,21 +31,26 @@ class RpcSignatureTest {
      * https://www.alibabacloud.com/help/en/sdk/product-overview/rpc-mechanism. */
     @Test
     void v1StringToSignOfSection42() {
-        Map<String, String> p = PercentEncoding.decodeForm("Action=Encrypt&KeyId=key-test&Timestamp=2026-11-22T23%3A45%3A21Z"
-                + "&SignatureVersion=1.0&Format=JSON&EncryptionContext=%7B%22purpose%22%3A%22demo%22%7D"
-                + "&SignatureNonce=3e9bbaa613b8627e56c47ed91c6e9df9&Version=2016-01-20&AccessKeyId=LTAI5tTestAccessKeyId00"
-                + "&Signature=PHKwFbDYuTktYyKlX%2FwKieSxejc%3D&Plaintext=aGVsbG8%3D&SignatureMethod=HMAC-SHA1"
-                + "&RegionId=cn-hangzhou");
+        Map<String, String> p =
+                PercentEncoding.decodeForm("Action=Encrypt&KeyId=key-test&Timestamp=2026-11-22T23%3A45%3A21Z"
+                        + "&SignatureVersion=1.0&Format=JSON&EncryptionContext=%7B%22purpose%22%3A%22demo%22%7D"
+                        + "&SignatureNonce=3e9bbaa613b8627e56c47ed91c6e9df9&Version=2016-01-20&AccessKeyId=LTAI5tTestAccessKeyId00"
+                        + "&Signature=PHKwFbDYuTktYyKlX%2FwKieSxejc%3D&Plaintext=aGVsbG8%3D&SignatureMethod=HMAC-SHA1"
+                        + "&RegionId=cn-hangzhou");
         String sts = RpcSignature.stringToSign("POST", p, true);
-        assertThat(sts).isEqualTo("POST&%2F&AccessKeyId%3DLTAI5tTestAccessKeyId00%26Action%3DEncrypt"
-                + "%26EncryptionContext%3D%257B%2522purpose%2522%253A%2522demo%2522%257D%26Format%3DJSON"
-                + "%26KeyId%3Dkey-test%26Plaintext%3DaGVsbG8%253D%26RegionId%3Dcn-hangzhou%26SignatureMethod%3DHMAC-SHA1"
-                + "%26SignatureNonce%3D3e9bbaa613b8627e56c47ed91c6e9df9%26SignatureVersion%3D1.0"
-                + "%26Timestamp%3D2026-11-22T23%253A45%253A21Z%26Version%3D2016-01-20");
+        assertThat(sts)
+                .isEqualTo("POST&%2F&AccessKeyId%3DLTAI5tTestAccessKeyId00%26Action%3DEncrypt"
+                        + "%26EncryptionContext%3D%257B%2522purpose%2522%253A%2522demo%2522%257D%26Format%3DJSON"
+                        + "%26KeyId%3Dkey-test%26Plaintext%3DaGVsbG8%253D%26RegionId%3Dcn-hangzhou%26SignatureMethod%3DHMAC-SHA1"
+                        + "%26SignatureNonce%3D3e9bbaa613b8627e56c47ed91c6e9df9%26SignatureVersion%3D1.0"
+                        + "%26Timestamp%3D2026-11-22T23%253A45%253A21Z%26Version%3D2016-01-20");
         assertThat(RpcSignature.sign(sts, "TestAccessKeySecret000000000000")).isEqualTo("PHKwFbDYuTktYyKlX/wKieSxejc=");
-        assertThat(RpcSignature.verify("POST", p, "TestAccessKeySecret000000000000", p.get("Signature"))).isTrue();
-        assertThat(RpcSignature.verify("GET", p, "TestAccessKeySecret000000000000", p.get("Signature"))).isFalse();
-        assertThat(RpcSignature.verify("POST", p, "TestAccessKeySecret000000000001", p.get("Signature"))).isFalse();
+        assertThat(RpcSignature.verify("POST", p, "TestAccessKeySecret000000000000", p.get("Signature")))
+                .isTrue();
+        assertThat(RpcSignature.verify("GET", p, "TestAccessKeySecret000000000000", p.get("Signature")))
+                .isFalse();
+        assertThat(RpcSignature.verify("POST", p, "TestAccessKeySecret000000000001", p.get("Signature")))
+                .isFalse();
     }
 
     @Test
@@ -71,7 +77,8 @@ class RpcSignatureTest {
         p.put("Description", "");
         p.put("KeySpec", "Aliyun_AES_256");
         p.put("Tags", "");
-        assertThat(RpcSignature.canonicalQuery(p, true)).isEqualTo("Action=CreateKey&Description=&KeySpec=Aliyun_AES_256&Tags=");
+        assertThat(RpcSignature.canonicalQuery(p, true))
+                .isEqualTo("Action=CreateKey&Description=&KeySpec=Aliyun_AES_256&Tags=");
         assertThat(RpcSignature.canonicalQuery(p, false)).isEqualTo("Action=CreateKey&KeySpec=Aliyun_AES_256");
         assertThat(RpcSignature.stringToSign("POST", p, false))
                 .isEqualTo("POST&%2F&Action%3DCreateKey%26KeySpec%3DAliyun_AES_256");

@@ -21,7 +21,8 @@ class TimestampsTest {
         assertThat(Timestamps.format(0)).isEqualTo("1970-01-01T00:00:00Z");
         assertThat(Timestamps.format(1_459_134_788_999L)).isEqualTo("2016-03-28T03:13:08Z");
         assertThat(Timestamps.parse("2016-03-28T03:13:08Z")).isEqualTo(1_459_134_788_000L);
-        assertThat(Timestamps.parse("2024-02-29T23:59:59Z")).isEqualTo(Instant.parse("2024-02-29T23:59:59Z").toEpochMilli());
+        assertThat(Timestamps.parse("2024-02-29T23:59:59Z"))
+                .isEqualTo(Instant.parse("2024-02-29T23:59:59Z").toEpochMilli());
         assertThat(Timestamps.format(-1)).isEqualTo("1969-12-31T23:59:59Z");
     }
 
@@ -38,15 +39,32 @@ class TimestampsTest {
 
     @Test
     void rejectsAnythingElse() {
-        String[] bad = {null, "", "2026-11-22T23:45:21", "2026-11-22T23:45:21.000Z", "2026-11-22 23:45:21Z",
-            "2026-11-22t23:45:21z", "2026-13-01T00:00:00Z", "2026-00-01T00:00:00Z", "2026-02-29T00:00:00Z",
-            "2100-02-29T00:00:00Z", "2026-04-31T00:00:00Z", "2026-11-22T24:00:00Z", "2026-11-22T23:60:00Z",
-            "2026-11-22T23:45:60Z", "2026-11-22T23:45:2aZ", "+026-11-22T23:45:21Z", "2026-11-22T23:45:21+00:00"};
+        String[] bad = {
+            null,
+            "",
+            "2026-11-22T23:45:21",
+            "2026-11-22T23:45:21.000Z",
+            "2026-11-22 23:45:21Z",
+            "2026-11-22t23:45:21z",
+            "2026-13-01T00:00:00Z",
+            "2026-00-01T00:00:00Z",
+            "2026-02-29T00:00:00Z",
+            "2100-02-29T00:00:00Z",
+            "2026-04-31T00:00:00Z",
+            "2026-11-22T24:00:00Z",
+            "2026-11-22T23:60:00Z",
+            "2026-11-22T23:45:60Z",
+            "2026-11-22T23:45:2aZ",
+            "+026-11-22T23:45:21Z",
+            "2026-11-22T23:45:21+00:00"
+        };
         for (String s : bad) {
-            assertThatThrownBy(() -> Timestamps.parse(s)).as(String.valueOf(s))
+            assertThatThrownBy(() -> Timestamps.parse(s))
+                    .as(String.valueOf(s))
                     .isInstanceOf(IllegalArgumentException.class);
         }
-        assertThat(Timestamps.parse("2000-02-29T00:00:00Z")).isEqualTo(Instant.parse("2000-02-29T00:00:00Z").toEpochMilli());
+        assertThat(Timestamps.parse("2000-02-29T00:00:00Z"))
+                .isEqualTo(Instant.parse("2000-02-29T00:00:00Z").toEpochMilli());
     }
 
     @Test

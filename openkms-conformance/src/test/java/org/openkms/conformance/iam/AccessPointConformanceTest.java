@@ -41,53 +41,109 @@ class AccessPointConformanceTest {
     void fullLifecycle() throws Exception {
         var c = root.client();
         String rule = unique("net");
-        var created = root.call(() -> c.createNetworkRule(new CreateNetworkRuleRequest().setName(rule).setType("Private")
-                .setSourcePrivateIp("[\"10.0.0.0/8\"]").setDescription("office"))).getBody();
+        var created = root.call(() -> c.createNetworkRule(new CreateNetworkRuleRequest()
+                        .setName(rule)
+                        .setType("Private")
+                        .setSourcePrivateIp("[\"10.0.0.0/8\"]")
+                        .setDescription("office")))
+                .getBody();
         assertThat(created.getArn()).endsWith(":network/" + rule);
-        root.call(() -> c.updateNetworkRule(new UpdateNetworkRuleRequest().setName(rule).setSourcePrivateIp("[\"10.0.0.0/8\",\"172.16.0.0/12\"]")));
-        assertThat(root.call(() -> c.describeNetworkRule(new DescribeNetworkRuleRequest().setName(rule))).getBody().getSourcePrivateIp())
+        root.call(() -> c.updateNetworkRule(
+                new UpdateNetworkRuleRequest().setName(rule).setSourcePrivateIp("[\"10.0.0.0/8\",\"172.16.0.0/12\"]")));
+        assertThat(root.call(() -> c.describeNetworkRule(new DescribeNetworkRuleRequest().setName(rule)))
+                        .getBody()
+                        .getSourcePrivateIp())
                 .contains("172.16.0.0/12");
-        assertThat(root.call(() -> c.listNetworkRules(new ListNetworkRulesRequest().setPageSize(100))).getBody().getTotalCount()).isPositive();
+        assertThat(root.call(() -> c.listNetworkRules(new ListNetworkRulesRequest().setPageSize(100)))
+                        .getBody()
+                        .getTotalCount())
+                .isPositive();
 
         String policy = unique("pol");
-        var p = root.call(() -> c.createPolicy(new CreatePolicyRequest().setName(policy).setKmsInstance("kst-openkms")
-                .setPermissions("[\"RbacPermission/Template/CryptoServiceKeyUser\"]").setResources("[\"key/*\"]")
-                .setAccessControlRules("{\"NetworkRules\":[\"" + rule + "\"]}"))).getBody();
+        var p = root.call(() -> c.createPolicy(new CreatePolicyRequest()
+                        .setName(policy)
+                        .setKmsInstance("kst-openkms")
+                        .setPermissions("[\"RbacPermission/Template/CryptoServiceKeyUser\"]")
+                        .setResources("[\"key/*\"]")
+                        .setAccessControlRules("{\"NetworkRules\":[\"" + rule + "\"]}")))
+                .getBody();
         assertThat(p.getPermissions()).isEqualTo("[\"RbacPermission/Template/CryptoServiceKeyUser\"]");
-        var described = root.call(() -> c.describePolicy(new DescribePolicyRequest().setName(policy))).getBody();
+        var described = root.call(() -> c.describePolicy(new DescribePolicyRequest().setName(policy)))
+                .getBody();
         assertThat(described.getResources()).containsExactly("key/*");
-        assertThat(root.call(() -> c.listPolicies(new ListPoliciesRequest())).getBody().getTotalCount()).isPositive();
-        expectError("Forbidden.ResourceNotFound", 404, () -> root.call(() -> c.createPolicy(new CreatePolicyRequest().setName(unique("x"))
-                .setPermissions("[\"RbacPermission/Template/CryptoServiceKeyUser\"]").setResources("[\"key/*\"]")
-                .setAccessControlRules("{\"NetworkRules\":[\"missing\"]}"))));
+        assertThat(root.call(() -> c.listPolicies(new ListPoliciesRequest()))
+                        .getBody()
+                        .getTotalCount())
+                .isPositive();
+        expectError(
+                "Forbidden.ResourceNotFound",
+                404,
+                () -> root.call(() -> c.createPolicy(new CreatePolicyRequest()
+                        .setName(unique("x"))
+                        .setPermissions("[\"RbacPermission/Template/CryptoServiceKeyUser\"]")
+                        .setResources("[\"key/*\"]")
+                        .setAccessControlRules("{\"NetworkRules\":[\"missing\"]}"))));
 
         String aap = unique("aap");
-        root.call(() -> c.createApplicationAccessPoint(new CreateApplicationAccessPointRequest().setName(aap)
-                .setAuthenticationMethod("ClientKey").setPolicies("[\"" + policy + "\"]")));
-        assertThat(root.call(() -> c.describeApplicationAccessPoint(new DescribeApplicationAccessPointRequest().setName(aap))).getBody()
-                .getAuthenticationMethod()).isEqualTo("ClientKey");
-        assertThat(root.call(() -> c.listApplicationAccessPoints(new ListApplicationAccessPointsRequest())).getBody().getTotalCount()).isPositive();
+        root.call(() -> c.createApplicationAccessPoint(new CreateApplicationAccessPointRequest()
+                .setName(aap)
+                .setAuthenticationMethod("ClientKey")
+                .setPolicies("[\"" + policy + "\"]")));
+        assertThat(root.call(() -> c.describeApplicationAccessPoint(
+                                new DescribeApplicationAccessPointRequest().setName(aap)))
+                        .getBody()
+                        .getAuthenticationMethod())
+                .isEqualTo("ClientKey");
+        assertThat(root.call(() -> c.listApplicationAccessPoints(new ListApplicationAccessPointsRequest()))
+                        .getBody()
+                        .getTotalCount())
+                .isPositive();
 
-        var ck = root.call(() -> c.createClientKey(new CreateClientKeyRequest().setAapName(aap).setPassword("s3cret-pw")
-                .setNotBefore("2026-01-01T00:00:00Z").setNotAfter("2031-01-01T00:00:00Z"))).getBody();
+        var ck = root.call(() -> c.createClientKey(new CreateClientKeyRequest()
+                        .setAapName(aap)
+                        .setPassword("s3cret-pw")
+                        .setNotBefore("2026-01-01T00:00:00Z")
+                        .setNotAfter("2031-01-01T00:00:00Z")))
+                .getBody();
         assertThat(ck.getClientKeyId()).startsWith("KAAP.");
         assertThat(ck.getKeyAlgorithm()).isEqualTo("RSA_2048");
         KeyStore p12 = KeyStore.getInstance("PKCS12");
-        p12.load(new ByteArrayInputStream(Base64.getDecoder().decode(ck.getPrivateKeyData())), "s3cret-pw".toCharArray());
+        p12.load(
+                new ByteArrayInputStream(Base64.getDecoder().decode(ck.getPrivateKeyData())),
+                "s3cret-pw".toCharArray());
         assertThat(p12.isKeyEntry(ck.getClientKeyId())).isTrue();
-        var got = root.call(() -> c.getClientKey(new GetClientKeyRequest().setClientKeyId(ck.getClientKeyId()))).getBody();
+        var got = root.call(() -> c.getClientKey(new GetClientKeyRequest().setClientKeyId(ck.getClientKeyId())))
+                .getBody();
         assertThat(got.getPublicKeyData()).startsWith("-----BEGIN CERTIFICATE-----");
         assertThat(got.getAapName()).isEqualTo(aap);
         assertThat(got.getNotAfter()).isEqualTo("2031-01-01T00:00:00Z");
-        assertThat(root.call(() -> c.listClientKeys(new ListClientKeysRequest().setAapName(aap))).getBody().getClientKeys()).hasSize(1);
+        assertThat(root.call(() -> c.listClientKeys(new ListClientKeysRequest().setAapName(aap)))
+                        .getBody()
+                        .getClientKeys())
+                .hasSize(1);
 
-        expectError("InvalidParameter", 400, () -> root.call(() -> c.createClientKey(new CreateClientKeyRequest().setAapName(aap).setPassword("short"))));
-        expectError("InvalidParameter", 400, () -> root.call(() -> c.createClientKey(new CreateClientKeyRequest().setAapName(aap)
-                .setPassword("s3cret-pw").setNotBefore("2026-01-01T00:00:00Z"))));
+        expectError(
+                "InvalidParameter",
+                400,
+                () -> root.call(() -> c.createClientKey(
+                        new CreateClientKeyRequest().setAapName(aap).setPassword("short"))));
+        expectError(
+                "InvalidParameter",
+                400,
+                () -> root.call(() -> c.createClientKey(new CreateClientKeyRequest()
+                        .setAapName(aap)
+                        .setPassword("s3cret-pw")
+                        .setNotBefore("2026-01-01T00:00:00Z"))));
         root.call(() -> c.deleteClientKey(new DeleteClientKeyRequest().setClientKeyId(ck.getClientKeyId())));
-        expectError("Forbidden.ResourceNotFound", 404, () -> root.call(() -> c.getClientKey(new GetClientKeyRequest().setClientKeyId(ck.getClientKeyId()))));
+        expectError(
+                "Forbidden.ResourceNotFound",
+                404,
+                () -> root.call(() -> c.getClientKey(new GetClientKeyRequest().setClientKeyId(ck.getClientKeyId()))));
         root.call(() -> c.deleteApplicationAccessPoint(new DeleteApplicationAccessPointRequest().setName(aap)));
-        expectError("Forbidden.ResourceNotFound", 404, () -> root.call(() -> c.describeApplicationAccessPoint(
-                new DescribeApplicationAccessPointRequest().setName(aap))));
+        expectError(
+                "Forbidden.ResourceNotFound",
+                404,
+                () -> root.call(() ->
+                        c.describeApplicationAccessPoint(new DescribeApplicationAccessPointRequest().setName(aap))));
     }
 }

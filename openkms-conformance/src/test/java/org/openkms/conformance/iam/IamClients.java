@@ -8,12 +8,17 @@ import org.openkms.conformance.ConformanceServer;
 
 /** The official RAM (ram20150501) and STS (sts20150401) SDK clients, pointed at the shared server. */
 final class IamClients {
-    private IamClients() {
-    }
+    private IamClients() {}
 
     static Config config(ConformanceServer server, String ak, String sk) {
-        return new Config().setAccessKeyId(ak).setAccessKeySecret(sk).setEndpoint("127.0.0.1:" + server.httpPort())
-                .setRegionId(ConformanceServer.REGION).setProtocol("http").setConnectTimeout(5_000).setReadTimeout(15_000);
+        return new Config()
+                .setAccessKeyId(ak)
+                .setAccessKeySecret(sk)
+                .setEndpoint("127.0.0.1:" + server.httpPort())
+                .setRegionId(ConformanceServer.REGION)
+                .setProtocol("http")
+                .setConnectTimeout(5_000)
+                .setReadTimeout(15_000);
     }
 
     static com.aliyun.ram20150501.Client ram(ConformanceServer server, String ak, String sk) {
@@ -47,7 +52,14 @@ final class IamClients {
                 status = n.intValue();
             }
             String requestId = data == null ? null : (String) data.get("RequestId");
-            throw new ApiException(sdk, e.getCode(), status == null ? -1 : status, e.getMessage(), requestId, String.valueOf(data), false);
+            throw new ApiException(
+                    sdk,
+                    e.getCode(),
+                    status == null ? -1 : status,
+                    e.getMessage(),
+                    requestId,
+                    String.valueOf(data),
+                    false);
         } catch (Exception e) {
             throw new IllegalStateException(sdk + ": the SDK call failed without an API error", e);
         }

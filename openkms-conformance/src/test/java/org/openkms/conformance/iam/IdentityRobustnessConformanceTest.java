@@ -16,28 +16,152 @@ import org.openkms.conformance.SharedServer;
  */
 @ExtendWith(SharedServer.class)
 class IdentityRobustnessConformanceTest {
-    private static final List<String> RAM = List.of("CreateUser", "GetUser", "ListUsers", "DeleteUser", "CreateAccessKey",
-            "ListAccessKeys", "UpdateAccessKey", "DeleteAccessKey", "CreatePolicy", "GetPolicy", "ListPolicies", "DeletePolicy",
-            "AttachPolicyToUser", "DetachPolicyFromUser", "ListPoliciesForUser", "AttachPolicyToRole", "DetachPolicyFromRole",
-            "ListPoliciesForRole", "CreateRole", "GetRole", "ListRoles", "DeleteRole");
+    private static final List<String> RAM = List.of(
+            "CreateUser",
+            "GetUser",
+            "ListUsers",
+            "DeleteUser",
+            "CreateAccessKey",
+            "ListAccessKeys",
+            "UpdateAccessKey",
+            "DeleteAccessKey",
+            "CreatePolicy",
+            "GetPolicy",
+            "ListPolicies",
+            "DeletePolicy",
+            "AttachPolicyToUser",
+            "DetachPolicyFromUser",
+            "ListPoliciesForUser",
+            "AttachPolicyToRole",
+            "DetachPolicyFromRole",
+            "ListPoliciesForRole",
+            "CreateRole",
+            "GetRole",
+            "ListRoles",
+            "DeleteRole");
     private static final List<String> STS = List.of("AssumeRole", "GetCallerIdentity");
-    private static final List<String> KMS = List.of("SetKeyPolicy", "GetKeyPolicy", "SetSecretPolicy", "GetSecretPolicy",
-            "CreateNetworkRule", "UpdateNetworkRule", "DeleteNetworkRule", "DescribeNetworkRule", "ListNetworkRules",
-            "CreatePolicy", "UpdatePolicy", "DeletePolicy", "DescribePolicy", "ListPolicies", "CreateApplicationAccessPoint",
-            "UpdateApplicationAccessPoint", "DeleteApplicationAccessPoint", "DescribeApplicationAccessPoint",
-            "ListApplicationAccessPoints", "CreateClientKey", "GetClientKey", "ListClientKeys", "DeleteClientKey");
-    private static final List<Map<String, String>> JUNK = List.of(m(),
-            m("UserName", "", "RoleName", "", "PolicyName", "", "PolicyType", "", "UserAccessKeyId", "", "RoleArn", "",
-                    "RoleSessionName", "", "KeyId", "", "SecretName", "", "Policy", "", "PolicyDocument", "", "Status", ""),
-            m("UserName", "a/b\u0000c", "RoleName", "..", "PolicyName", "x y", "PolicyType", "Weird", "UserAccessKeyId", "nope",
-                    "RoleArn", "acs:ram::1:role/", "RoleSessionName", "x", "KeyId", "alias/", "SecretName", "acs:kms:x",
-                    "Policy", "{\"Version\":\"1\",\"Statement\":[{}]}", "PolicyDocument", "[1,2", "Status", "Off",
-                    "MaxItems", "-1", "Name", "n\u0001", "Type", "Public", "Permissions", "[1]", "Resources", "{}",
-                    "AccessControlRules", "[]", "Policies", "[\"a\",\"b\",\"c\",\"d\"]", "AapName", "", "Password", "aaaaaaaa",
-                    "NotBefore", "yesterday", "NotAfter", "2020-01-01T00:00:00Z", "ClientKeyId", "KAAP.x", "SourcePrivateIp", "[\"10.0.0.0/33\"]",
-                    "PageNumber", "99999999999", "DurationSeconds", "99999999999", "MaxSessionDuration", "1e9", "AssumeRolePolicyDocument", "{"),
-            m("UserName", "u".repeat(5000), "PolicyDocument", "{\"Version\":\"1\",\"Statement\":[" + "{\"Effect\":\"Allow\",\"Action\":\"kms:*\",\"Resource\":\"*\"},".repeat(2000) + "{}]}",
-                    "Policy", "x".repeat(40000), "Marker", "\uFFFF", "MaxItems", "abc"));
+    private static final List<String> KMS = List.of(
+            "SetKeyPolicy",
+            "GetKeyPolicy",
+            "SetSecretPolicy",
+            "GetSecretPolicy",
+            "CreateNetworkRule",
+            "UpdateNetworkRule",
+            "DeleteNetworkRule",
+            "DescribeNetworkRule",
+            "ListNetworkRules",
+            "CreatePolicy",
+            "UpdatePolicy",
+            "DeletePolicy",
+            "DescribePolicy",
+            "ListPolicies",
+            "CreateApplicationAccessPoint",
+            "UpdateApplicationAccessPoint",
+            "DeleteApplicationAccessPoint",
+            "DescribeApplicationAccessPoint",
+            "ListApplicationAccessPoints",
+            "CreateClientKey",
+            "GetClientKey",
+            "ListClientKeys",
+            "DeleteClientKey");
+    private static final List<Map<String, String>> JUNK = List.of(
+            m(),
+            m(
+                    "UserName",
+                    "",
+                    "RoleName",
+                    "",
+                    "PolicyName",
+                    "",
+                    "PolicyType",
+                    "",
+                    "UserAccessKeyId",
+                    "",
+                    "RoleArn",
+                    "",
+                    "RoleSessionName",
+                    "",
+                    "KeyId",
+                    "",
+                    "SecretName",
+                    "",
+                    "Policy",
+                    "",
+                    "PolicyDocument",
+                    "",
+                    "Status",
+                    ""),
+            m(
+                    "UserName",
+                    "a/b\u0000c",
+                    "RoleName",
+                    "..",
+                    "PolicyName",
+                    "x y",
+                    "PolicyType",
+                    "Weird",
+                    "UserAccessKeyId",
+                    "nope",
+                    "RoleArn",
+                    "acs:ram::1:role/",
+                    "RoleSessionName",
+                    "x",
+                    "KeyId",
+                    "alias/",
+                    "SecretName",
+                    "acs:kms:x",
+                    "Policy",
+                    "{\"Version\":\"1\",\"Statement\":[{}]}",
+                    "PolicyDocument",
+                    "[1,2",
+                    "Status",
+                    "Off",
+                    "MaxItems",
+                    "-1",
+                    "Name",
+                    "n\u0001",
+                    "Type",
+                    "Public",
+                    "Permissions",
+                    "[1]",
+                    "Resources",
+                    "{}",
+                    "AccessControlRules",
+                    "[]",
+                    "Policies",
+                    "[\"a\",\"b\",\"c\",\"d\"]",
+                    "AapName",
+                    "",
+                    "Password",
+                    "aaaaaaaa",
+                    "NotBefore",
+                    "yesterday",
+                    "NotAfter",
+                    "2020-01-01T00:00:00Z",
+                    "ClientKeyId",
+                    "KAAP.x",
+                    "SourcePrivateIp",
+                    "[\"10.0.0.0/33\"]",
+                    "PageNumber",
+                    "99999999999",
+                    "DurationSeconds",
+                    "99999999999",
+                    "MaxSessionDuration",
+                    "1e9",
+                    "AssumeRolePolicyDocument",
+                    "{"),
+            m(
+                    "UserName",
+                    "u".repeat(5000),
+                    "PolicyDocument",
+                    "{\"Version\":\"1\",\"Statement\":["
+                            + "{\"Effect\":\"Allow\",\"Action\":\"kms:*\",\"Resource\":\"*\"},".repeat(2000) + "{}]}",
+                    "Policy",
+                    "x".repeat(40000),
+                    "Marker",
+                    "\uFFFF",
+                    "MaxItems",
+                    "abc"));
 
     private final RawRpc rpc;
 
@@ -74,13 +198,22 @@ class IdentityRobustnessConformanceTest {
                 StringBuilder form = new StringBuilder();
                 for (var e : p.entrySet()) {
                     StringBuilder target = junk.containsKey(e.getKey()) ? form : query;
-                    target.append(target.isEmpty() ? "" : "&").append(RawRpc.pe(e.getKey())).append('=').append(RawRpc.pe(e.getValue()));
+                    target.append(target.isEmpty() ? "" : "&")
+                            .append(RawRpc.pe(e.getKey()))
+                            .append('=')
+                            .append(RawRpc.pe(e.getValue()));
                 }
-                var response = form.isEmpty() ? rpc.post(query + "&" + signature) : rpc.postForm(query + "&" + signature, form.toString());
-                assertThat(response.statusCode()).as("%s %s → %s", action, junk.keySet(), response.body()).isLessThan(500);
+                var response = form.isEmpty()
+                        ? rpc.post(query + "&" + signature)
+                        : rpc.postForm(query + "&" + signature, form.toString());
+                assertThat(response.statusCode())
+                        .as("%s %s → %s", action, junk.keySet(), response.body())
+                        .isLessThan(500);
                 // 414/431: Jetty refuses an oversized request line before the gateway sees it (a transport limit).
                 if (response.statusCode() != 200 && response.statusCode() != 414 && response.statusCode() != 431) {
-                    assertThat(RawRpc.json(response).path("Code").asText()).as(action).isNotEmpty();
+                    assertThat(RawRpc.json(response).path("Code").asText())
+                            .as(action)
+                            .isNotEmpty();
                 }
             }
         }

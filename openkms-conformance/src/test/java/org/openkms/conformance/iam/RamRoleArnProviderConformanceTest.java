@@ -45,11 +45,21 @@ class RamRoleArnProviderConformanceTest {
 
         var ram = IamClients.rootRam(server);
         String roleName = unique("app");
-        String trust = "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\",\"Principal\":{\"RAM\":"
-                + "[\"acs:ram::" + ConformanceServer.ACCOUNT_ID + ":root\"]}}]}";
-        var role = call("ram", () -> ram.createRole(new CreateRoleRequest().setRoleName(roleName).setAssumeRolePolicyDocument(trust))).getBody().getRole();
-        call("ram", () -> ram.attachPolicyToRole(new AttachPolicyToRoleRequest().setRoleName(roleName).setPolicyType("System")
-                .setPolicyName("AliyunKMSCryptoUserAccess")));
+        String trust =
+                "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\",\"Principal\":{\"RAM\":"
+                        + "[\"acs:ram::" + ConformanceServer.ACCOUNT_ID + ":root\"]}}]}";
+        var role = call(
+                        "ram",
+                        () -> ram.createRole(
+                                new CreateRoleRequest().setRoleName(roleName).setAssumeRolePolicyDocument(trust)))
+                .getBody()
+                .getRole();
+        call(
+                "ram",
+                () -> ram.attachPolicyToRole(new AttachPolicyToRoleRequest()
+                        .setRoleName(roleName)
+                        .setPolicyType("System")
+                        .setPolicyName("AliyunKMSCryptoUserAccess")));
         String key = server.v2().createKey(new CreateKey()).keyId();
 
         com.aliyun.credentials.models.Config config = new com.aliyun.credentials.models.Config()
@@ -64,7 +74,13 @@ class RamRoleArnProviderConformanceTest {
         assertThat(c.getAccessKeyId()).startsWith("STS.");
         assertThat(c.getSecurityToken()).startsWith("CAIS");
 
-        var kms = V2Api.create(server.httpPort(), null, V2Api.Signing.ACS3, c.getAccessKeyId(), c.getAccessKeySecret(), c.getSecurityToken());
+        var kms = V2Api.create(
+                server.httpPort(),
+                null,
+                V2Api.Signing.ACS3,
+                c.getAccessKeyId(),
+                c.getAccessKeySecret(),
+                c.getSecurityToken());
         String plaintext = b64(randomBytes(16));
         var encrypted = kms.encrypt(key, plaintext);
         assertThat(encrypted.keyId()).isEqualTo(key);

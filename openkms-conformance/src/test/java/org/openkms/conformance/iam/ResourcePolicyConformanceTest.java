@@ -14,8 +14,8 @@ import com.aliyun.kms20160120.models.GetSecretValueRequest;
 import com.aliyun.kms20160120.models.SetKeyPolicyRequest;
 import com.aliyun.kms20160120.models.SetSecretPolicyRequest;
 import com.aliyun.ram20150501.models.AttachPolicyToUserRequest;
-import com.aliyun.ram20150501.models.CreatePolicyRequest;
 import com.aliyun.ram20150501.models.CreateAccessKeyRequest;
+import com.aliyun.ram20150501.models.CreatePolicyRequest;
 import com.aliyun.ram20150501.models.CreateUserRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -46,9 +46,16 @@ class ResourcePolicyConformanceTest {
         String name = unique("kp");
         call("ram", () -> ram.createUser(new CreateUserRequest().setUserName(name)));
         if (systemPolicy != null) {
-            call("ram", () -> ram.attachPolicyToUser(new AttachPolicyToUserRequest().setUserName(name).setPolicyType("System").setPolicyName(systemPolicy)));
+            call(
+                    "ram",
+                    () -> ram.attachPolicyToUser(new AttachPolicyToUserRequest()
+                            .setUserName(name)
+                            .setPolicyType("System")
+                            .setPolicyName(systemPolicy)));
         }
-        var k = call("ram", () -> ram.createAccessKey(new CreateAccessKeyRequest().setUserName(name))).getBody().getAccessKey();
+        var k = call("ram", () -> ram.createAccessKey(new CreateAccessKeyRequest().setUserName(name)))
+                .getBody()
+                .getAccessKey();
         return new String[] {k.getAccessKeyId(), k.getAccessKeySecret(), name};
     }
 
@@ -70,16 +77,24 @@ class ResourcePolicyConformanceTest {
     }
 
     private void setKeyPolicy(String keyId, String doc) {
-        root.call(() -> root.client().setKeyPolicy(new SetKeyPolicyRequest().setKeyId(keyId).setPolicyName("default").setPolicy(doc)));
+        root.call(() -> root.client()
+                .setKeyPolicy(new SetKeyPolicyRequest()
+                        .setKeyId(keyId)
+                        .setPolicyName("default")
+                        .setPolicy(doc)));
     }
 
     @Test
     void keyPolicyGrantsAndDeniesAlongsideIdentityPolicies() {
         String key = root.createKey(new CreateKey()).keyId();
         String other = root.createKey(new CreateKey()).keyId();
-        String defaultDoc = root.call(() -> root.client().getKeyPolicy(new GetKeyPolicyRequest().setKeyId(key).setPolicyName("default")))
-                .getBody().getPolicy();
-        assertThat(defaultDoc).contains("kms default key policy").contains("acs:ram::" + ConformanceServer.ACCOUNT_ID + ":*");
+        String defaultDoc = root.call(() -> root.client()
+                        .getKeyPolicy(new GetKeyPolicyRequest().setKeyId(key).setPolicyName("default")))
+                .getBody()
+                .getPolicy();
+        assertThat(defaultDoc)
+                .contains("kms default key policy")
+                .contains("acs:ram::" + ConformanceServer.ACCOUNT_ID + ":*");
 
         String[] plain = user(null);
         var plainKms = V2Api.create(server.httpPort(), null, V2Api.Signing.ACS3, plain[0], plain[1]);
@@ -92,7 +107,10 @@ class ResourcePolicyConformanceTest {
         setKeyPolicy(key, grant);
         encrypts(plainKms, key);
         expectError("Forbidden.NoPermission", 403, () -> plainKms.encrypt(other, b64(randomBytes(8))));
-        assertThat(root.call(() -> root.client().getKeyPolicy(new GetKeyPolicyRequest().setKeyId(key))).getBody().getPolicy()).isEqualTo(grant);
+        assertThat(root.call(() -> root.client().getKeyPolicy(new GetKeyPolicyRequest().setKeyId(key)))
+                        .getBody()
+                        .getPolicy())
+                .isEqualTo(grant);
 
         // A Deny in the key policy beats the user's full RAM access.
         String[] admin = user("AliyunKMSFullAccess");
@@ -102,28 +120,52 @@ class ResourcePolicyConformanceTest {
         expectError("Forbidden.NoPermission", 403, () -> adminKms.encrypt(key, b64(randomBytes(8))));
         encrypts(adminKms, other);
 
-        expectError("Forbidden.ResourceNotFound", 404, () -> root.call(() -> root.client().getKeyPolicy(
-                new GetKeyPolicyRequest().setKeyId(key).setPolicyName("other"))));
+        expectError(
+                "Forbidden.ResourceNotFound",
+                404,
+                () -> root.call(() -> root.client()
+                        .getKeyPolicy(new GetKeyPolicyRequest().setKeyId(key).setPolicyName("other"))));
         expectError("InvalidParameter", 400, () -> setKeyPolicy(key, "{\"Version\":\"1\"}"));
-        expectError("InvalidParameter", 400, () -> setKeyPolicy(key,
-                "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"kms:*\",\"Resource\":\"*\"}]}"));
+        expectError(
+                "InvalidParameter",
+                400,
+                () -> setKeyPolicy(
+                        key,
+                        "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"kms:*\",\"Resource\":\"*\"}]}"));
         expectError("Forbidden.KeyNotFound", 404, () -> setKeyPolicy("key-hzz000000000000000000", grant));
     }
 
     @Test
     void secretPolicyGrantsGetSecretValue() {
         String name = unique("sp");
-        root.call(() -> root.client().createSecret(new CreateSecretRequest().setSecretName(name).setSecretData("v")
-                .setVersionId("v1")));
+        root.call(() -> root.client()
+                .createSecret(new CreateSecretRequest()
+                        .setSecretName(name)
+                        .setSecretData("v")
+                        .setVersionId("v1")));
         String[] u = user(null);
         var kms = V2Api.create(server.httpPort(), null, V2Api.Signing.ACS3, u[0], u[1]);
-        expectError("Forbidden.NoPermission", 403, () -> kms.call(() -> kms.client().getSecretValue(new GetSecretValueRequest().setSecretName(name))));
+        expectError(
+                "Forbidden.NoPermission",
+                403,
+                () -> kms.call(() -> kms.client().getSecretValue(new GetSecretValueRequest().setSecretName(name))));
         String doc = policy("Allow", userArn(u[2]), "\"kms:GetSecretValue\"");
-        root.call(() -> root.client().setSecretPolicy(new SetSecretPolicyRequest().setSecretName(name).setPolicy(doc)));
-        assertThat(kms.call(() -> kms.client().getSecretValue(new GetSecretValueRequest().setSecretName(name))).getBody().getSecretData()).isEqualTo("v");
-        assertThat(root.call(() -> root.client().getSecretPolicy(new GetSecretPolicyRequest().setSecretName(name))).getBody().getPolicy()).isEqualTo(doc);
-        expectError("Forbidden.ResourceNotFound", 404, () -> root.call(() -> root.client().getSecretPolicy(
-                new GetSecretPolicyRequest().setSecretName(name + "-missing"))));
+        root.call(() -> root.client()
+                .setSecretPolicy(
+                        new SetSecretPolicyRequest().setSecretName(name).setPolicy(doc)));
+        assertThat(kms.call(() -> kms.client().getSecretValue(new GetSecretValueRequest().setSecretName(name)))
+                        .getBody()
+                        .getSecretData())
+                .isEqualTo("v");
+        assertThat(root.call(() -> root.client().getSecretPolicy(new GetSecretPolicyRequest().setSecretName(name)))
+                        .getBody()
+                        .getPolicy())
+                .isEqualTo(doc);
+        expectError(
+                "Forbidden.ResourceNotFound",
+                404,
+                () -> root.call(() ->
+                        root.client().getSecretPolicy(new GetSecretPolicyRequest().setSecretName(name + "-missing"))));
     }
 
     /**
@@ -135,23 +177,62 @@ class ResourcePolicyConformanceTest {
         String key = root.createKey(new CreateKey()).keyId();
         String withCustomerKey = unique("ck");
         String withServiceKey = unique("sk");
-        root.call(() -> root.client().createSecret(new CreateSecretRequest().setSecretName(withCustomerKey).setSecretData("c")
-                .setVersionId("v1").setEncryptionKeyId(key)));
-        root.call(() -> root.client().createSecret(new CreateSecretRequest().setSecretName(withServiceKey).setSecretData("s")
-                .setVersionId("v1")));
+        root.call(() -> root.client()
+                .createSecret(new CreateSecretRequest()
+                        .setSecretName(withCustomerKey)
+                        .setSecretData("c")
+                        .setVersionId("v1")
+                        .setEncryptionKeyId(key)));
+        root.call(() -> root.client()
+                .createSecret(new CreateSecretRequest()
+                        .setSecretName(withServiceKey)
+                        .setSecretData("s")
+                        .setVersionId("v1")));
         String[] u = user(null);
         String readOnly = unique("read");
-        call("ram", () -> ram.createPolicy(new CreatePolicyRequest().setPolicyName(readOnly).setPolicyDocument(
-                "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"kms:GetSecretValue\",\"Resource\":\"*\"}]}")));
-        call("ram", () -> ram.attachPolicyToUser(new AttachPolicyToUserRequest().setUserName(u[2]).setPolicyType("Custom").setPolicyName(readOnly)));
+        call(
+                "ram",
+                () -> ram.createPolicy(
+                        new CreatePolicyRequest()
+                                .setPolicyName(readOnly)
+                                .setPolicyDocument(
+                                        "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"kms:GetSecretValue\",\"Resource\":\"*\"}]}")));
+        call(
+                "ram",
+                () -> ram.attachPolicyToUser(new AttachPolicyToUserRequest()
+                        .setUserName(u[2])
+                        .setPolicyType("Custom")
+                        .setPolicyName(readOnly)));
         var kms = V2Api.create(server.httpPort(), null, V2Api.Signing.ACS3, u[0], u[1]);
-        assertThat(kms.call(() -> kms.client().getSecretValue(new GetSecretValueRequest().setSecretName(withServiceKey))).getBody().getSecretData()).isEqualTo("s");
-        expectError("Forbidden.NoPermission", 403, () -> kms.call(() -> kms.client().getSecretValue(new GetSecretValueRequest().setSecretName(withCustomerKey))));
+        assertThat(kms.call(() ->
+                                kms.client().getSecretValue(new GetSecretValueRequest().setSecretName(withServiceKey)))
+                        .getBody()
+                        .getSecretData())
+                .isEqualTo("s");
+        expectError(
+                "Forbidden.NoPermission",
+                403,
+                () -> kms.call(
+                        () -> kms.client().getSecretValue(new GetSecretValueRequest().setSecretName(withCustomerKey))));
 
         String decrypt = unique("dec");
-        call("ram", () -> ram.createPolicy(new CreatePolicyRequest().setPolicyName(decrypt).setPolicyDocument(
-                "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"kms:Decrypt\",\"Resource\":\"acs:kms:*:*:key/" + key + "\"}]}")));
-        call("ram", () -> ram.attachPolicyToUser(new AttachPolicyToUserRequest().setUserName(u[2]).setPolicyType("Custom").setPolicyName(decrypt)));
-        assertThat(kms.call(() -> kms.client().getSecretValue(new GetSecretValueRequest().setSecretName(withCustomerKey))).getBody().getSecretData()).isEqualTo("c");
+        call(
+                "ram",
+                () -> ram.createPolicy(new CreatePolicyRequest()
+                        .setPolicyName(decrypt)
+                        .setPolicyDocument(
+                                "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"kms:Decrypt\",\"Resource\":\"acs:kms:*:*:key/"
+                                        + key + "\"}]}")));
+        call(
+                "ram",
+                () -> ram.attachPolicyToUser(new AttachPolicyToUserRequest()
+                        .setUserName(u[2])
+                        .setPolicyType("Custom")
+                        .setPolicyName(decrypt)));
+        assertThat(kms.call(() ->
+                                kms.client().getSecretValue(new GetSecretValueRequest().setSecretName(withCustomerKey)))
+                        .getBody()
+                        .getSecretData())
+                .isEqualTo("c");
     }
 }

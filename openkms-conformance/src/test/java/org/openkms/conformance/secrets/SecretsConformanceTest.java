@@ -56,8 +56,17 @@ class SecretsConformanceTest {
     @MethodSource("sdks")
     void createSecretAndGetSecretValue(SecretsSdk sdk) {
         String name = unique("conf/app-");
-        SecretsSdk.Created c = sdk.createSecret(name, "v1", "s3cr3t value ✓", "text", "Generic", null, null,
-                "[{\"TagKey\":\"team\",\"TagValue\":\"db\"}]", null, null);
+        SecretsSdk.Created c = sdk.createSecret(
+                name,
+                "v1",
+                "s3cr3t value ✓",
+                "text",
+                "Generic",
+                null,
+                null,
+                "[{\"TagKey\":\"team\",\"TagValue\":\"db\"}]",
+                null,
+                null);
         assertThat(c.arn()).isEqualTo("acs:kms:cn-hangzhou:" + ConformanceServer.ACCOUNT_ID + ":secret/" + name);
         assertThat(c.secretName()).isEqualTo(name);
         assertThat(c.versionId()).isEqualTo("v1");
@@ -70,15 +79,25 @@ class SecretsConformanceTest {
         assertThat(v.versionId()).isEqualTo("v1");
         assertThat(v.versionStages()).containsExactly("ACSCurrent");
         assertThat(v.createTime()).matches(ISO);
-        assertThat(sdk.getSecretValue(c.arn(), "v1", "ACSCurrent", true).secretData()).isEqualTo("s3cr3t value ✓");
+        assertThat(sdk.getSecretValue(c.arn(), "v1", "ACSCurrent", true).secretData())
+                .isEqualTo("s3cr3t value ✓");
 
         expectError(sdk, "Rejected.ResourceExist", 409, () -> generic(sdk, name, "again"));
-        expectError(sdk, "Forbidden.ResourceNotFound", 404, () -> sdk.getSecretValue(unique("nope-"), null, null, null));
+        expectError(
+                sdk, "Forbidden.ResourceNotFound", 404, () -> sdk.getSecretValue(unique("nope-"), null, null, null));
         expectError(sdk, "Forbidden.ResourceNotFound", 404, () -> sdk.getSecretValue(name, null, "ACSPrevious", null));
-        expectError(sdk, "MissingParameter", 400, () -> sdk.createSecret(unique("m-"), "v1", null, null, null, null, null, null, null, null));
+        expectError(
+                sdk,
+                "MissingParameter",
+                400,
+                () -> sdk.createSecret(unique("m-"), "v1", null, null, null, null, null, null, null, null));
         expectError(sdk, "InvalidParameter", 400, () -> generic(sdk, "acs/" + unique("x"), "x"));
-        expectError(sdk, "Forbidden.ResourceNotFound", 404, () -> sdk.createSecret(unique("k-"), "v1", "x", null, null, null,
-                "key-hzz000000000000000000", null, null, null));
+        expectError(
+                sdk,
+                "Forbidden.ResourceNotFound",
+                404,
+                () -> sdk.createSecret(
+                        unique("k-"), "v1", "x", null, null, null, "key-hzz000000000000000000", null, null, null));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -90,17 +109,20 @@ class SecretsConformanceTest {
         assertThat(p.secretName()).isEqualTo(name);
         assertThat(p.versionId()).isEqualTo("v2");
         assertThat(p.versionStages()).containsExactly("ACSCurrent");
-        assertThat(sdk.getSecretValue(name, null, "ACSPrevious", null).secretData()).isEqualTo("one");
+        assertThat(sdk.getSecretValue(name, null, "ACSPrevious", null).secretData())
+                .isEqualTo("one");
         sdk.putSecretValue(name, "v2", "two", null); // idempotent
         expectError(sdk, "Rejected.ResourceExist", 409, () -> sdk.putSecretValue(name, "v2", "different", null));
-        assertThat(sdk.putSecretValue(name, "v3", "three", "[\"MyNext\"]").versionStages()).containsExactly("MyNext");
+        assertThat(sdk.putSecretValue(name, "v3", "three", "[\"MyNext\"]").versionStages())
+                .containsExactly("MyNext");
         assertThat(sdk.getSecretValue(name, null, null, null).versionId()).isEqualTo("v2");
 
         sdk.updateSecretVersionStage(name, "ACSCurrent", "v2", "v3");
         SecretsSdk.Value now = sdk.getSecretValue(name, null, null, null);
         assertThat(now.versionId()).isEqualTo("v3");
         assertThat(now.versionStages()).containsExactly("ACSCurrent", "MyNext");
-        assertThat(sdk.getSecretValue(name, null, "ACSPrevious", null).versionId()).isEqualTo("v2");
+        assertThat(sdk.getSecretValue(name, null, "ACSPrevious", null).versionId())
+                .isEqualTo("v2");
         sdk.updateSecretVersionStage(name, "MyNext", "v3", null);
         expectError(sdk, "Forbidden.ResourceNotFound", 404, () -> sdk.getSecretValue(name, null, "MyNext", null));
         expectError(sdk, "InvalidParameter", 400, () -> sdk.updateSecretVersionStage(name, "ACSCurrent", "v3", null));
@@ -108,7 +130,9 @@ class SecretsConformanceTest {
 
         SecretsSdk.Versions labelled = sdk.listSecretVersionIds(name, null);
         assertThat(labelled.secretName()).isEqualTo(name);
-        assertThat(labelled.versions()).extracting(SecretsSdk.Version::versionId).containsExactly("v2", "v3");
+        assertThat(labelled.versions())
+                .extracting(SecretsSdk.Version::versionId)
+                .containsExactly("v2", "v3");
         assertThat(labelled.versions().get(0).versionStages()).containsExactly("ACSPrevious");
         assertThat(labelled.versions().get(0).createTime()).matches(ISO);
         assertThat(labelled.totalCount()).isEqualTo(2);
@@ -124,7 +148,17 @@ class SecretsConformanceTest {
     void describeListAndUpdateSecrets(SecretsSdk sdk) {
         String prefix = unique("conf/list-");
         for (int i = 0; i < 3; i++) {
-            sdk.createSecret(prefix + "/" + i, "v1", "x", null, null, null, null, "[{\"TagKey\":\"idx\",\"TagValue\":\"" + i + "\"}]", null, null);
+            sdk.createSecret(
+                    prefix + "/" + i,
+                    "v1",
+                    "x",
+                    null,
+                    null,
+                    null,
+                    null,
+                    "[{\"TagKey\":\"idx\",\"TagValue\":\"" + i + "\"}]",
+                    null,
+                    null);
         }
         SecretsSdk.Described d = sdk.describeSecret(prefix + "/1", true);
         assertThat(d.secretName()).isEqualTo(prefix + "/1");
@@ -142,7 +176,11 @@ class SecretsConformanceTest {
         assertThat(page.pageNumber()).isEqualTo(2);
         assertThat(page.pageSize()).isEqualTo(2);
         assertThat(page.names()).containsExactly(prefix + "/2");
-        expectError(sdk, "InvalidParameter", 400, () -> sdk.listSecrets("[{\"Key\":\"Nope\",\"Values\":[\"x\"]}]", null, null));
+        expectError(
+                sdk,
+                "InvalidParameter",
+                400,
+                () -> sdk.listSecrets("[{\"Key\":\"Nope\",\"Values\":[\"x\"]}]", null, null));
         expectError(sdk, "Forbidden.ResourceNotFound", 404, () -> sdk.describeSecret(unique("nope-"), null));
     }
 
@@ -170,9 +208,19 @@ class SecretsConformanceTest {
     @MethodSource("sdks")
     void managedSecretRotationPolicyAndRotateSecret(SecretsSdk sdk) {
         String name = unique("conf/rds-");
-        String config = "{\"SecretSubType\":\"SingleUser\",\"DBInstanceId\":\"postgresql://127.0.0.1:1/none\",\"CustomData\":{}}";
-        SecretsSdk.Created c = sdk.createSecret(name, "v1", "{\"Accounts\":[{\"AccountName\":\"app\",\"AccountPassword\":\"pw\"}]}",
-                null, "Rds", config, null, null, true, "30d");
+        String config =
+                "{\"SecretSubType\":\"SingleUser\",\"DBInstanceId\":\"postgresql://127.0.0.1:1/none\",\"CustomData\":{}}";
+        SecretsSdk.Created c = sdk.createSecret(
+                name,
+                "v1",
+                "{\"Accounts\":[{\"AccountName\":\"app\",\"AccountPassword\":\"pw\"}]}",
+                null,
+                "Rds",
+                config,
+                null,
+                null,
+                true,
+                "30d");
         assertThat(c.secretType()).isEqualTo("Rds");
         assertThat(c.automaticRotation()).isEqualTo("Enabled");
         assertThat(c.rotationInterval()).isEqualTo("2592000s");
@@ -199,7 +247,8 @@ class SecretsConformanceTest {
         String generic = unique("conf/gen-");
         generic(sdk, generic, "x");
         expectError(sdk, "Rejected.UnsupportedOperation", 400, () -> sdk.rotateSecret(generic, "r1"));
-        expectError(sdk, "Rejected.UnsupportedOperation", 400, () -> sdk.updateSecretRotationPolicy(generic, true, "7d"));
+        expectError(
+                sdk, "Rejected.UnsupportedOperation", 400, () -> sdk.updateSecretRotationPolicy(generic, true, "7d"));
         expectError(sdk, "Rejected.UnsupportedOperation", 400, () -> sdk.putSecretValue(name, "v2", "x", null));
     }
 
@@ -223,7 +272,9 @@ class SecretsConformanceTest {
     @MethodSource("sdks")
     void getRandomPassword(SecretsSdk sdk) {
         assertThat(sdk.getRandomPassword(null, null, null, null)).hasSize(32);
-        assertThat(sdk.getRandomPassword("20", "abc", "true", "true")).hasSize(20).doesNotContainPattern("[0-9abc]");
+        assertThat(sdk.getRandomPassword("20", "abc", "true", "true"))
+                .hasSize(20)
+                .doesNotContainPattern("[0-9abc]");
         expectError(sdk, "InvalidParameter", 400, () -> sdk.getRandomPassword("129", null, null, null));
     }
 }

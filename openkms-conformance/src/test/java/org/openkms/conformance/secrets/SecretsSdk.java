@@ -10,8 +10,17 @@ import java.util.List;
 interface SecretsSdk {
     String name();
 
-    Created createSecret(String name, String versionId, String data, String dataType, String type, String extendedConfig,
-                         String encryptionKeyId, String tags, Boolean rotate, String interval);
+    Created createSecret(
+            String name,
+            String versionId,
+            String data,
+            String dataType,
+            String type,
+            String extendedConfig,
+            String encryptionKeyId,
+            String tags,
+            Boolean rotate,
+            String interval);
 
     Value getSecretValue(String name, String versionId, String stage, Boolean fetchExtendedConfig);
 
@@ -43,33 +52,54 @@ interface SecretsSdk {
 
     void enableKey(String keyId);
 
-    record Created(String arn, String secretName, String versionId, String secretType, String automaticRotation,
-                   String rotationInterval, String nextRotationDate, String extendedConfig) {
-    }
+    record Created(
+            String arn,
+            String secretName,
+            String versionId,
+            String secretType,
+            String automaticRotation,
+            String rotationInterval,
+            String nextRotationDate,
+            String extendedConfig) {}
 
-    record Value(String secretName, String secretType, String secretData, String secretDataType, String versionId,
-                 List<String> versionStages, String createTime, String automaticRotation, String rotationInterval,
-                 String nextRotationDate, String lastRotationDate, String extendedConfig) {
-    }
+    record Value(
+            String secretName,
+            String secretType,
+            String secretData,
+            String secretDataType,
+            String versionId,
+            List<String> versionStages,
+            String createTime,
+            String automaticRotation,
+            String rotationInterval,
+            String nextRotationDate,
+            String lastRotationDate,
+            String extendedConfig) {}
 
-    record Put(String secretName, String versionId, List<String> versionStages) {
-    }
+    record Put(String secretName, String versionId, List<String> versionStages) {}
 
-    record Version(String versionId, String createTime, List<String> versionStages) {
-    }
+    record Version(String versionId, String createTime, List<String> versionStages) {}
 
-    record Versions(String secretName, List<Version> versions, Integer pageNumber, Integer pageSize, Integer totalCount) {
-    }
+    record Versions(
+            String secretName, List<Version> versions, Integer pageNumber, Integer pageSize, Integer totalCount) {}
 
-    record Described(String secretName, String arn, String secretType, String description, String encryptionKeyId,
-                     String createTime, String updateTime, String plannedDeleteTime, String automaticRotation,
-                     String rotationInterval, String nextRotationDate, String lastRotationDate, String extendedConfig,
-                     List<String> tagKeys) {
-    }
+    record Described(
+            String secretName,
+            String arn,
+            String secretType,
+            String description,
+            String encryptionKeyId,
+            String createTime,
+            String updateTime,
+            String plannedDeleteTime,
+            String automaticRotation,
+            String rotationInterval,
+            String nextRotationDate,
+            String lastRotationDate,
+            String extendedConfig,
+            List<String> tagKeys) {}
 
-    record Listed(List<String> names, Integer pageNumber, Integer pageSize, Integer totalCount) {
-    }
+    record Listed(List<String> names, Integer pageNumber, Integer pageSize, Integer totalCount) {}
 
-    record Rotated(String arn, String secretName, String versionId) {
-    }
+    record Rotated(String arn, String secretName, String versionId) {}
 }

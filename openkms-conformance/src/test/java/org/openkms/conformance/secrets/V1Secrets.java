@@ -48,8 +48,17 @@ final class V1Secrets implements SecretsSdk {
     }
 
     @Override
-    public Created createSecret(String name, String versionId, String data, String dataType, String type, String extendedConfig,
-                                String encryptionKeyId, String tags, Boolean rotate, String interval) {
+    public Created createSecret(
+            String name,
+            String versionId,
+            String data,
+            String dataType,
+            String type,
+            String extendedConfig,
+            String encryptionKeyId,
+            String tags,
+            Boolean rotate,
+            String interval) {
         CreateSecretRequest r = new CreateSecretRequest();
         r.setSecretName(name);
         r.setVersionId(versionId);
@@ -62,8 +71,15 @@ final class V1Secrets implements SecretsSdk {
         r.setEnableAutomaticRotation(rotate);
         r.setRotationInterval(interval);
         CreateSecretResponse b = call(r);
-        return new Created(b.getArn(), b.getSecretName(), b.getVersionId(), b.getSecretType(), b.getAutomaticRotation(),
-                b.getRotationInterval(), b.getNextRotationDate(), b.getExtendedConfig());
+        return new Created(
+                b.getArn(),
+                b.getSecretName(),
+                b.getVersionId(),
+                b.getSecretType(),
+                b.getAutomaticRotation(),
+                b.getRotationInterval(),
+                b.getNextRotationDate(),
+                b.getExtendedConfig());
     }
 
     @Override
@@ -74,9 +90,19 @@ final class V1Secrets implements SecretsSdk {
         r.setVersionStage(stage);
         r.setFetchExtendedConfig(fetchExtendedConfig);
         GetSecretValueResponse b = call(r);
-        return new Value(b.getSecretName(), b.getSecretType(), b.getSecretData(), b.getSecretDataType(), b.getVersionId(),
-                b.getVersionStages(), b.getCreateTime(), b.getAutomaticRotation(), b.getRotationInterval(),
-                b.getNextRotationDate(), b.getLastRotationDate(), b.getExtendedConfig());
+        return new Value(
+                b.getSecretName(),
+                b.getSecretType(),
+                b.getSecretData(),
+                b.getSecretDataType(),
+                b.getVersionId(),
+                b.getVersionStages(),
+                b.getCreateTime(),
+                b.getAutomaticRotation(),
+                b.getRotationInterval(),
+                b.getNextRotationDate(),
+                b.getLastRotationDate(),
+                b.getExtendedConfig());
     }
 
     @Override
@@ -117,10 +143,24 @@ final class V1Secrets implements SecretsSdk {
         r.setSecretName(name);
         r.setFetchTags(fetchTags == null ? null : fetchTags.toString());
         DescribeSecretResponse b = call(r);
-        List<String> tagKeys = b.getTags() == null ? null : b.getTags().stream().map(t -> t.getTagKey()).toList();
-        return new Described(b.getSecretName(), b.getArn(), b.getSecretType(), b.getDescription(), b.getEncryptionKeyId(),
-                b.getCreateTime(), b.getUpdateTime(), b.getPlannedDeleteTime(), b.getAutomaticRotation(),
-                b.getRotationInterval(), b.getNextRotationDate(), b.getLastRotationDate(), b.getExtendedConfig(), tagKeys);
+        List<String> tagKeys = b.getTags() == null
+                ? null
+                : b.getTags().stream().map(t -> t.getTagKey()).toList();
+        return new Described(
+                b.getSecretName(),
+                b.getArn(),
+                b.getSecretType(),
+                b.getDescription(),
+                b.getEncryptionKeyId(),
+                b.getCreateTime(),
+                b.getUpdateTime(),
+                b.getPlannedDeleteTime(),
+                b.getAutomaticRotation(),
+                b.getRotationInterval(),
+                b.getNextRotationDate(),
+                b.getLastRotationDate(),
+                b.getExtendedConfig(),
+                tagKeys);
     }
 
     @Override
@@ -130,8 +170,13 @@ final class V1Secrets implements SecretsSdk {
         r.setPageNumber(pageNumber);
         r.setPageSize(pageSize);
         ListSecretsResponse b = call(r);
-        return new Listed(b.getSecretList().stream().map(ListSecretsResponse.Secret::getSecretName).toList(),
-                b.getPageNumber(), b.getPageSize(), b.getTotalCount());
+        return new Listed(
+                b.getSecretList().stream()
+                        .map(ListSecretsResponse.Secret::getSecretName)
+                        .toList(),
+                b.getPageNumber(),
+                b.getPageSize(),
+                b.getTotalCount());
     }
 
     @Override
@@ -178,7 +223,8 @@ final class V1Secrets implements SecretsSdk {
     }
 
     @Override
-    public String getRandomPassword(String length, String excludeCharacters, String excludeNumbers, String requireEach) {
+    public String getRandomPassword(
+            String length, String excludeCharacters, String excludeNumbers, String requireEach) {
         GetRandomPasswordRequest r = new GetRandomPasswordRequest();
         r.setPasswordLength(length);
         r.setExcludeCharacters(excludeCharacters);

@@ -53,96 +53,182 @@ final class V2Secrets implements SecretsSdk {
     }
 
     @Override
-    public Created createSecret(String name, String versionId, String data, String dataType, String type, String extendedConfig,
-                                String encryptionKeyId, String tags, Boolean rotate, String interval) {
-        CreateSecretRequest r = new CreateSecretRequest().setSecretName(name).setVersionId(versionId).setSecretData(data)
-                .setSecretDataType(dataType).setSecretType(type).setEncryptionKeyId(encryptionKeyId).setTags(tags)
-                .setEnableAutomaticRotation(rotate).setRotationInterval(interval);
+    public Created createSecret(
+            String name,
+            String versionId,
+            String data,
+            String dataType,
+            String type,
+            String extendedConfig,
+            String encryptionKeyId,
+            String tags,
+            Boolean rotate,
+            String interval) {
+        CreateSecretRequest r = new CreateSecretRequest()
+                .setSecretName(name)
+                .setVersionId(versionId)
+                .setSecretData(data)
+                .setSecretDataType(dataType)
+                .setSecretType(type)
+                .setEncryptionKeyId(encryptionKeyId)
+                .setTags(tags)
+                .setEnableAutomaticRotation(rotate)
+                .setRotationInterval(interval);
         if (extendedConfig != null) {
             r.setExtendedConfig(json(extendedConfig));
         }
         CreateSecretResponseBody b = call(() -> client.createSecret(r).getBody());
-        return new Created(b.getArn(), b.getSecretName(), b.getVersionId(), b.getSecretType(), b.getAutomaticRotation(),
-                b.getRotationInterval(), b.getNextRotationDate(), b.getExtendedConfig());
+        return new Created(
+                b.getArn(),
+                b.getSecretName(),
+                b.getVersionId(),
+                b.getSecretType(),
+                b.getAutomaticRotation(),
+                b.getRotationInterval(),
+                b.getNextRotationDate(),
+                b.getExtendedConfig());
     }
 
     @Override
     public Value getSecretValue(String name, String versionId, String stage, Boolean fetchExtendedConfig) {
-        GetSecretValueResponseBody b = call(() -> client.getSecretValue(new GetSecretValueRequest().setSecretName(name)
-                .setVersionId(versionId).setVersionStage(stage).setFetchExtendedConfig(fetchExtendedConfig)).getBody());
-        return new Value(b.getSecretName(), b.getSecretType(), b.getSecretData(), b.getSecretDataType(), b.getVersionId(),
-                b.getVersionStages() == null ? null : b.getVersionStages().getVersionStage(), b.getCreateTime(),
-                b.getAutomaticRotation(), b.getRotationInterval(), b.getNextRotationDate(), b.getLastRotationDate(),
+        GetSecretValueResponseBody b = call(() -> client.getSecretValue(new GetSecretValueRequest()
+                        .setSecretName(name)
+                        .setVersionId(versionId)
+                        .setVersionStage(stage)
+                        .setFetchExtendedConfig(fetchExtendedConfig))
+                .getBody());
+        return new Value(
+                b.getSecretName(),
+                b.getSecretType(),
+                b.getSecretData(),
+                b.getSecretDataType(),
+                b.getVersionId(),
+                b.getVersionStages() == null ? null : b.getVersionStages().getVersionStage(),
+                b.getCreateTime(),
+                b.getAutomaticRotation(),
+                b.getRotationInterval(),
+                b.getNextRotationDate(),
+                b.getLastRotationDate(),
                 b.getExtendedConfig());
     }
 
     @Override
     public Put putSecretValue(String name, String versionId, String data, String stagesJson) {
-        PutSecretValueResponseBody b = call(() -> client.putSecretValue(new PutSecretValueRequest().setSecretName(name)
-                .setVersionId(versionId).setSecretData(data).setVersionStages(stagesJson)).getBody());
-        return new Put(b.getSecretName(), b.getVersionId(), b.getVersionStages() == null ? null : b.getVersionStages().getVersionStage());
+        PutSecretValueResponseBody b = call(() -> client.putSecretValue(new PutSecretValueRequest()
+                        .setSecretName(name)
+                        .setVersionId(versionId)
+                        .setSecretData(data)
+                        .setVersionStages(stagesJson))
+                .getBody());
+        return new Put(
+                b.getSecretName(),
+                b.getVersionId(),
+                b.getVersionStages() == null ? null : b.getVersionStages().getVersionStage());
     }
 
     @Override
     public void updateSecretVersionStage(String name, String stage, String removeFrom, String moveTo) {
-        call(() -> client.updateSecretVersionStage(new UpdateSecretVersionStageRequest().setSecretName(name)
-                .setVersionStage(stage).setRemoveFromVersion(removeFrom).setMoveToVersion(moveTo)));
+        call(() -> client.updateSecretVersionStage(new UpdateSecretVersionStageRequest()
+                .setSecretName(name)
+                .setVersionStage(stage)
+                .setRemoveFromVersion(removeFrom)
+                .setMoveToVersion(moveTo)));
     }
 
     @Override
     public Versions listSecretVersionIds(String name, Boolean includeDeprecated) {
         ListSecretVersionIdsResponseBody b = call(() -> client.listSecretVersionIds(new ListSecretVersionIdsRequest()
-                .setSecretName(name).setIncludeDeprecated(includeDeprecated == null ? null : includeDeprecated.toString())).getBody());
+                        .setSecretName(name)
+                        .setIncludeDeprecated(includeDeprecated == null ? null : includeDeprecated.toString()))
+                .getBody());
         List<Version> out = new ArrayList<>();
-        b.getVersionIds().getVersionId().forEach(v -> out.add(new Version(v.getVersionId(), v.getCreateTime(),
-                v.getVersionStages() == null ? null : v.getVersionStages().getVersionStage())));
+        b.getVersionIds()
+                .getVersionId()
+                .forEach(v -> out.add(new Version(
+                        v.getVersionId(),
+                        v.getCreateTime(),
+                        v.getVersionStages() == null
+                                ? null
+                                : v.getVersionStages().getVersionStage())));
         return new Versions(b.getSecretName(), out, b.getPageNumber(), b.getPageSize(), b.getTotalCount());
     }
 
     @Override
     public Described describeSecret(String name, Boolean fetchTags) {
-        DescribeSecretResponseBody b = call(() -> client.describeSecret(new DescribeSecretRequest().setSecretName(name)
-                .setFetchTags(fetchTags == null ? null : fetchTags.toString())).getBody());
-        List<String> tagKeys = b.getTags() == null ? null : b.getTags().getTag().stream().map(t -> t.getTagKey()).toList();
-        return new Described(b.getSecretName(), b.getArn(), b.getSecretType(), b.getDescription(), b.getEncryptionKeyId(),
-                b.getCreateTime(), b.getUpdateTime(), b.getPlannedDeleteTime(), b.getAutomaticRotation(),
-                b.getRotationInterval(), b.getNextRotationDate(), b.getLastRotationDate(), b.getExtendedConfig(), tagKeys);
+        DescribeSecretResponseBody b = call(() -> client.describeSecret(new DescribeSecretRequest()
+                        .setSecretName(name)
+                        .setFetchTags(fetchTags == null ? null : fetchTags.toString()))
+                .getBody());
+        List<String> tagKeys = b.getTags() == null
+                ? null
+                : b.getTags().getTag().stream().map(t -> t.getTagKey()).toList();
+        return new Described(
+                b.getSecretName(),
+                b.getArn(),
+                b.getSecretType(),
+                b.getDescription(),
+                b.getEncryptionKeyId(),
+                b.getCreateTime(),
+                b.getUpdateTime(),
+                b.getPlannedDeleteTime(),
+                b.getAutomaticRotation(),
+                b.getRotationInterval(),
+                b.getNextRotationDate(),
+                b.getLastRotationDate(),
+                b.getExtendedConfig(),
+                tagKeys);
     }
 
     @Override
     public Listed listSecrets(String filtersJson, Integer pageNumber, Integer pageSize) {
-        ListSecretsResponseBody b = call(() -> client.listSecrets(new ListSecretsRequest().setFilters(filtersJson)
-                .setPageNumber(pageNumber).setPageSize(pageSize)).getBody());
-        return new Listed(b.getSecretList().getSecret().stream().map(s -> s.getSecretName()).toList(), b.getPageNumber(),
-                b.getPageSize(), b.getTotalCount());
+        ListSecretsResponseBody b = call(() -> client.listSecrets(new ListSecretsRequest()
+                        .setFilters(filtersJson)
+                        .setPageNumber(pageNumber)
+                        .setPageSize(pageSize))
+                .getBody());
+        return new Listed(
+                b.getSecretList().getSecret().stream()
+                        .map(s -> s.getSecretName())
+                        .toList(),
+                b.getPageNumber(),
+                b.getPageSize(),
+                b.getTotalCount());
     }
 
     @Override
     public void updateSecret(String name, String description, String customDataJson) {
         UpdateSecretRequest r = new UpdateSecretRequest().setSecretName(name).setDescription(description);
         if (customDataJson != null) {
-            r.setExtendedConfig(new UpdateSecretRequest.UpdateSecretRequestExtendedConfig().setCustomData(json(customDataJson)));
+            r.setExtendedConfig(
+                    new UpdateSecretRequest.UpdateSecretRequestExtendedConfig().setCustomData(json(customDataJson)));
         }
         call(() -> client.updateSecret(r));
     }
 
     @Override
     public void updateSecretRotationPolicy(String name, Boolean enable, String interval) {
-        call(() -> client.updateSecretRotationPolicy(new UpdateSecretRotationPolicyRequest().setSecretName(name)
-                .setEnableAutomaticRotation(enable).setRotationInterval(interval)));
+        call(() -> client.updateSecretRotationPolicy(new UpdateSecretRotationPolicyRequest()
+                .setSecretName(name)
+                .setEnableAutomaticRotation(enable)
+                .setRotationInterval(interval)));
     }
 
     @Override
     public Rotated rotateSecret(String name, String versionId) {
-        RotateSecretResponseBody b = call(() -> client.rotateSecret(new RotateSecretRequest().setSecretName(name)
-                .setVersionId(versionId)).getBody());
+        RotateSecretResponseBody b = call(() -> client.rotateSecret(
+                        new RotateSecretRequest().setSecretName(name).setVersionId(versionId))
+                .getBody());
         return new Rotated(b.getArn(), b.getSecretName(), b.getVersionId());
     }
 
     @Override
     public String deleteSecret(String name, String recoveryWindowInDays, String force) {
-        return call(() -> client.deleteSecret(new DeleteSecretRequest().setSecretName(name)
-                .setRecoveryWindowInDays(recoveryWindowInDays).setForceDeleteWithoutRecovery(force)).getBody().getPlannedDeleteTime());
+        return call(() -> client.deleteSecret(new DeleteSecretRequest()
+                        .setSecretName(name)
+                        .setRecoveryWindowInDays(recoveryWindowInDays)
+                        .setForceDeleteWithoutRecovery(force))
+                .getBody()
+                .getPlannedDeleteTime());
     }
 
     @Override
@@ -151,15 +237,23 @@ final class V2Secrets implements SecretsSdk {
     }
 
     @Override
-    public String getRandomPassword(String length, String excludeCharacters, String excludeNumbers, String requireEach) {
-        return call(() -> client.getRandomPassword(new GetRandomPasswordRequest().setPasswordLength(length)
-                .setExcludeCharacters(excludeCharacters).setExcludeNumbers(excludeNumbers)
-                .setRequireEachIncludedType(requireEach)).getBody().getRandomPassword());
+    public String getRandomPassword(
+            String length, String excludeCharacters, String excludeNumbers, String requireEach) {
+        return call(() -> client.getRandomPassword(new GetRandomPasswordRequest()
+                        .setPasswordLength(length)
+                        .setExcludeCharacters(excludeCharacters)
+                        .setExcludeNumbers(excludeNumbers)
+                        .setRequireEachIncludedType(requireEach))
+                .getBody()
+                .getRandomPassword());
     }
 
     @Override
     public String newKey() {
-        return call(() -> client.createKey(new CreateKeyRequest()).getBody().getKeyMetadata().getKeyId());
+        return call(() -> client.createKey(new CreateKeyRequest())
+                .getBody()
+                .getKeyMetadata()
+                .getKeyId());
     }
 
     @Override
@@ -174,7 +268,7 @@ final class V2Secrets implements SecretsSdk {
 
     private static Map<String, Object> json(String s) {
         try {
-            return new ObjectMapper().readValue(s, new TypeReference<Map<String, Object>>() { });
+            return new ObjectMapper().readValue(s, new TypeReference<Map<String, Object>>() {});
         } catch (Exception e) {
             throw new IllegalArgumentException(e);
         }

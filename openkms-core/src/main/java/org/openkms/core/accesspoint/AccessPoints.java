@@ -32,25 +32,46 @@ public final class AccessPoints {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** What the two RBAC templates of CreatePolicy allow ("cryptographic operations", "secret values"). */
     static final Map<String, Set<String>> TEMPLATES = Map.of(
-            "RbacPermission/Template/CryptoServiceKeyUser", Set.of("Encrypt", "Decrypt", "GenerateDataKey",
-                    "GenerateDataKeyWithoutPlaintext", "ReEncrypt", "AsymmetricSign", "AsymmetricVerify", "AsymmetricEncrypt",
-                    "AsymmetricDecrypt", "GetPublicKey", "GenerateMac", "VerifyMac", "ExportDataKey", "GenerateAndExportDataKey"),
+            "RbacPermission/Template/CryptoServiceKeyUser",
+                    Set.of(
+                            "Encrypt",
+                            "Decrypt",
+                            "GenerateDataKey",
+                            "GenerateDataKeyWithoutPlaintext",
+                            "ReEncrypt",
+                            "AsymmetricSign",
+                            "AsymmetricVerify",
+                            "AsymmetricEncrypt",
+                            "AsymmetricDecrypt",
+                            "GetPublicKey",
+                            "GenerateMac",
+                            "VerifyMac",
+                            "ExportDataKey",
+                            "GenerateAndExportDataKey"),
             "RbacPermission/Template/CryptoServiceSecretUser", Set.of("GetSecretValue"));
 
-    public record NetworkRule(String name, String type, String description, List<String> sourcePrivateIp) {
-    }
+    public record NetworkRule(String name, String type, String description, List<String> sourcePrivateIp) {}
 
-    public record PermissionPolicy(String name, String description, String kmsInstance, List<String> permissions,
-                                   List<String> resources, List<String> networkRules) {
-    }
+    public record PermissionPolicy(
+            String name,
+            String description,
+            String kmsInstance,
+            List<String> permissions,
+            List<String> resources,
+            List<String> networkRules) {}
 
-    public record AccessPoint(String name, String description, String authenticationMethod, List<String> policies) {
-    }
+    public record AccessPoint(String name, String description, String authenticationMethod, List<String> policies) {}
 
     /** Times in epoch milliseconds (plain JSON numbers in storage). */
-    public record ClientKey(String clientKeyId, String aapName, String keyAlgorithm, String keyOrigin, long notBefore,
-                            long notAfter, long createTime, String publicKeyData) {
-    }
+    public record ClientKey(
+            String clientKeyId,
+            String aapName,
+            String keyAlgorithm,
+            String keyOrigin,
+            long notBefore,
+            long notAfter,
+            long createTime,
+            String publicKeyData) {}
 
     private final Account account;
     private final AccessPointRepository repository;
@@ -125,7 +146,8 @@ public final class AccessPoints {
             try {
                 new Condition("IpAddress", "acs:SourceIp", List.of(ip)); // same CIDR parser as policy conditions
             } catch (IllegalArgumentException e) {
-                throw new KmsException(400, "InvalidParameter", "SourcePrivateIp " + ip + " is not an IPv4 address or CIDR.");
+                throw new KmsException(
+                        400, "InvalidParameter", "SourcePrivateIp " + ip + " is not an IPv4 address or CIDR.");
             }
         }
         synchronized (lock) {
@@ -147,7 +169,9 @@ public final class AccessPoints {
     }
 
     public List<NetworkRule> rules() {
-        return rules.values().stream().sorted((a, b) -> a.name().compareTo(b.name())).toList();
+        return rules.values().stream()
+                .sorted((a, b) -> a.name().compareTo(b.name()))
+                .toList();
     }
 
     // ---- permission policies
@@ -155,13 +179,19 @@ public final class AccessPoints {
     public PermissionPolicy putPolicy(PermissionPolicy p, boolean create) {
         for (String perm : p.permissions()) {
             if (!TEMPLATES.containsKey(perm)) {
-                throw new KmsException(400, "InvalidParameter", "Permissions must be RbacPermission/Template/CryptoServiceKeyUser"
-                        + " or RbacPermission/Template/CryptoServiceSecretUser.");
+                throw new KmsException(
+                        400,
+                        "InvalidParameter",
+                        "Permissions must be RbacPermission/Template/CryptoServiceKeyUser"
+                                + " or RbacPermission/Template/CryptoServiceSecretUser.");
             }
         }
         for (String r : p.resources()) {
             if (!r.startsWith("key/") && !r.startsWith("secret/") || r.length() < 5) {
-                throw new KmsException(400, "InvalidParameter", "Resources must be key/<KeyId>, key/*, secret/<SecretName> or secret/*.");
+                throw new KmsException(
+                        400,
+                        "InvalidParameter",
+                        "Resources must be key/<KeyId>, key/*, secret/<SecretName> or secret/*.");
             }
         }
         synchronized (lock) {
@@ -186,7 +216,9 @@ public final class AccessPoints {
     }
 
     public List<PermissionPolicy> policies() {
-        return policies.values().stream().sorted((a, b) -> a.name().compareTo(b.name())).toList();
+        return policies.values().stream()
+                .sorted((a, b) -> a.name().compareTo(b.name()))
+                .toList();
     }
 
     // ---- access points
@@ -217,24 +249,36 @@ public final class AccessPoints {
     }
 
     public List<AccessPoint> aaps() {
-        return aaps.values().stream().sorted((a, b) -> a.name().compareTo(b.name())).toList();
+        return aaps.values().stream()
+                .sorted((a, b) -> a.name().compareTo(b.name()))
+                .toList();
     }
 
     // ---- client keys
 
     /** Returns the stored key and the PKCS#12 (private key + certificate) protected by {@code password}. */
-    public Map.Entry<ClientKey, byte[]> createClientKey(String aapName, Instant notBefore, Instant notAfter, String password) {
+    public Map.Entry<ClientKey, byte[]> createClientKey(
+            String aapName, Instant notBefore, Instant notAfter, String password) {
         aap(aapName);
         String id = "KAAP." + java.util.UUID.randomUUID();
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         Instant from = notBefore == null ? now : notBefore;
-        Instant to = notAfter == null ? from.atZone(java.time.ZoneOffset.UTC).plusYears(5).toInstant() : notAfter;
+        Instant to = notAfter == null
+                ? from.atZone(java.time.ZoneOffset.UTC).plusYears(5).toInstant()
+                : notAfter;
         if (!to.isAfter(from)) {
             throw new KmsException(400, "InvalidParameter", "NotAfter must be later than NotBefore.");
         }
         ClientKeys.Minted m = ClientKeys.mint(id, from, to, password.toCharArray());
-        ClientKey k = new ClientKey(id, aapName, "RSA_2048", "KMS_PROVIDED", from.toEpochMilli(), to.toEpochMilli(),
-                now.toEpochMilli(), m.certificatePem());
+        ClientKey k = new ClientKey(
+                id,
+                aapName,
+                "RSA_2048",
+                "KMS_PROVIDED",
+                from.toEpochMilli(),
+                to.toEpochMilli(),
+                now.toEpochMilli(),
+                m.certificatePem());
         synchronized (lock) {
             aap(aapName);
             save(CLIENT_KEY, id, k);
@@ -252,8 +296,10 @@ public final class AccessPoints {
     }
 
     public List<ClientKey> clientKeys(String aapName) {
-        return clientKeys.values().stream().filter(k -> aapName == null || aapName.isEmpty() || k.aapName().equals(aapName))
-                .sorted((a, b) -> Long.compare(a.createTime(), b.createTime())).toList();
+        return clientKeys.values().stream()
+                .filter(k -> aapName == null || aapName.isEmpty() || k.aapName().equals(aapName))
+                .sorted((a, b) -> Long.compare(a.createTime(), b.createTime()))
+                .toList();
     }
 
     public void delete(String kind, String name) {
@@ -301,7 +347,8 @@ public final class AccessPoints {
     }
 
     private static boolean grants(PermissionPolicy p, String action, String resource) {
-        boolean actionOk = p.permissions().stream().anyMatch(t -> TEMPLATES.getOrDefault(t, Set.of()).contains(action));
+        boolean actionOk = p.permissions().stream()
+                .anyMatch(t -> TEMPLATES.getOrDefault(t, Set.of()).contains(action));
         return actionOk && p.resources().stream().anyMatch(r -> new Wildcard(r, false).matches(resource));
     }
 
@@ -312,7 +359,8 @@ public final class AccessPoints {
         AccessRequest r = new AccessRequest("", "", sourceIp, true, 0, Map::of);
         for (String name : p.networkRules()) {
             NetworkRule rule = rules.get(name);
-            if (rule != null && !rule.sourcePrivateIp().isEmpty()
+            if (rule != null
+                    && !rule.sourcePrivateIp().isEmpty()
                     && new Condition("IpAddress", "acs:SourceIp", rule.sourcePrivateIp()).matches(r)) {
                 return true;
             }

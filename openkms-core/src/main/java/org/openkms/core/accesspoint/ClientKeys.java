@@ -25,11 +25,9 @@ import org.openkms.crypto.SecureRandoms;
  * key leaves only once, as a PKCS#12 protected by the caller's password; the server keeps the certificate.
  */
 final class ClientKeys {
-    record Minted(String certificatePem, byte[] pkcs12) {
-    }
+    record Minted(String certificatePem, byte[] pkcs12) {}
 
-    private ClientKeys() {
-    }
+    private ClientKeys() {}
 
     static Minted mint(String clientKeyId, Instant notBefore, Instant notAfter, char[] password) {
         try {
@@ -37,8 +35,13 @@ final class ClientKeys {
             g.initialize(2048, SecureRandoms.current());
             KeyPair kp = g.generateKeyPair();
             X500Name name = new X500Name("CN=" + clientKeyId);
-            var builder = new JcaX509v3CertificateBuilder(name, new BigInteger(64, SecureRandoms.current()).abs().add(BigInteger.ONE),
-                    Date.from(notBefore), Date.from(notAfter), name, kp.getPublic());
+            var builder = new JcaX509v3CertificateBuilder(
+                    name,
+                    new BigInteger(64, SecureRandoms.current()).abs().add(BigInteger.ONE),
+                    Date.from(notBefore),
+                    Date.from(notAfter),
+                    name,
+                    kp.getPublic());
             X509Certificate cert = new JcaX509CertificateConverter()
                     .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(kp.getPrivate())));
             KeyStore p12 = KeyStore.getInstance("PKCS12");

@@ -36,14 +36,17 @@ public record AuditRecord(
     public static final int MAX_PRINCIPAL = 256;
     /** An ARN; key and secret ARNs are well under 200 bytes, a secret name may be up to 192 characters. */
     public static final int MAX_RESOURCE = 512;
+
     public static final int MAX_DETAIL = 512;
     /** The longest IPv6 text form with an IPv4 tail and a zone is under 64. */
     public static final int MAX_SOURCE_IP = 64;
+
     public static final int MAX_REQUEST_ID = 64;
     public static final int MAX_DECISION = 32;
     /** The sum of the budgets above: the most field text one record can carry. */
-    public static final int MAX_ENCODED_BYTES = MAX_REQUEST_ID + 3 * MAX_ID + MAX_PRINCIPAL + MAX_RESOURCE
-            + MAX_SOURCE_IP + MAX_DETAIL + MAX_DECISION;
+    public static final int MAX_ENCODED_BYTES =
+            MAX_REQUEST_ID + 3 * MAX_ID + MAX_PRINCIPAL + MAX_RESOURCE + MAX_SOURCE_IP + MAX_DETAIL + MAX_DECISION;
+
     private static final int MARK_BYTES = encodedBytes(TRUNCATED);
 
     public AuditRecord {
@@ -58,17 +61,57 @@ public record AuditRecord(
         decision = bound(decision, MAX_DECISION);
     }
 
-    public AuditRecord(long timeMillis, String requestId, String accessKeyId, String principal, String action,
-                       String resource, String sourceIp, int httpStatus, String resultCode, long latencyMicros, String detail) {
-        this(timeMillis, requestId, accessKeyId, principal, action, resource, sourceIp, httpStatus, resultCode,
-                latencyMicros, detail, "");
+    public AuditRecord(
+            long timeMillis,
+            String requestId,
+            String accessKeyId,
+            String principal,
+            String action,
+            String resource,
+            String sourceIp,
+            int httpStatus,
+            String resultCode,
+            long latencyMicros,
+            String detail) {
+        this(
+                timeMillis,
+                requestId,
+                accessKeyId,
+                principal,
+                action,
+                resource,
+                sourceIp,
+                httpStatus,
+                resultCode,
+                latencyMicros,
+                detail,
+                "");
     }
 
     /** A record without detail (most calls: the result code says it all). */
-    public AuditRecord(long timeMillis, String requestId, String accessKeyId, String principal, String action,
-                       String resource, String sourceIp, int httpStatus, String resultCode, long latencyMicros) {
-        this(timeMillis, requestId, accessKeyId, principal, action, resource, sourceIp, httpStatus, resultCode,
-                latencyMicros, "");
+    public AuditRecord(
+            long timeMillis,
+            String requestId,
+            String accessKeyId,
+            String principal,
+            String action,
+            String resource,
+            String sourceIp,
+            int httpStatus,
+            String resultCode,
+            long latencyMicros) {
+        this(
+                timeMillis,
+                requestId,
+                accessKeyId,
+                principal,
+                action,
+                resource,
+                sourceIp,
+                httpStatus,
+                resultCode,
+                latencyMicros,
+                "");
     }
 
     /**

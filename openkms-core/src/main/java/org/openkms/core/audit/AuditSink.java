@@ -14,6 +14,5 @@ public interface AuditSink extends AutoCloseable {
     }
 
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

@@ -7,15 +7,18 @@ package org.openkms.core.error;
  * decided in one place.
  */
 public final class Errors {
-    private Errors() {
-    }
+    private Errors() {}
 
     public static KmsException missingParameter(String name) {
-        return new KmsException(400, "MissingParameter", "The input parameter \"" + name + "\" that is mandatory for processing this request is not supplied.");
+        return new KmsException(
+                400,
+                "MissingParameter",
+                "The input parameter \"" + name + "\" that is mandatory for processing this request is not supplied.");
     }
 
     public static KmsException invalidParameter(String name, String why) {
-        return new KmsException(400, "InvalidParameter", "The specified parameter \"" + name + "\" is not valid. " + why);
+        return new KmsException(
+                400, "InvalidParameter", "The specified parameter \"" + name + "\" is not valid. " + why);
     }
 
     public static KmsException invalidParameter(String message) {
@@ -47,19 +50,27 @@ public final class Errors {
     }
 
     public static KmsException pendingDeletion() {
-        return new KmsException(409, "Rejected.PendingDeletion", "The request is rejected because the key is pending deletion.");
+        return new KmsException(
+                409, "Rejected.PendingDeletion", "The request is rejected because the key is pending deletion.");
     }
 
     public static KmsException pendingImport() {
-        return new KmsException(409, "Rejected.PendingImport", "The request is rejected because the key is pending import of key material.");
+        return new KmsException(
+                409,
+                "Rejected.PendingImport",
+                "The request is rejected because the key is pending import of key material.");
     }
 
     public static KmsException stateModifiedFailed(String state) {
-        return new KmsException(409, "Rejected.StateModifiedFailed", "The key state cannot be changed from " + state + ".");
+        return new KmsException(
+                409, "Rejected.StateModifiedFailed", "The key state cannot be changed from " + state + ".");
     }
 
     public static KmsException deletionProtected() {
-        return new KmsException(409, "Rejected.DeletionProtection", "The key is protected against deletion: disable deletion protection first.");
+        return new KmsException(
+                409,
+                "Rejected.DeletionProtection",
+                "The key is protected against deletion: disable deletion protection first.");
     }
 
     public static KmsException unsupportedOperation(String why) {
@@ -75,7 +86,9 @@ public final class Errors {
     }
 
     public static KmsException invalidCiphertext() {
-        return new KmsException(400, "InvalidParameter",
+        return new KmsException(
+                400,
+                "InvalidParameter",
                 "The specified parameter \"CiphertextBlob\" is not valid: the ciphertext is malformed, or it does not match the EncryptionContext.");
     }
 
@@ -100,7 +113,8 @@ public final class Errors {
     }
 
     public static KmsException unsupportedOrigin() {
-        return new KmsException(400, "Unsupported.Origin", "This operation is only supported for keys whose Origin is EXTERNAL.");
+        return new KmsException(
+                400, "Unsupported.Origin", "This operation is only supported for keys whose Origin is EXTERNAL.");
     }
 
     public static KmsException resourceExist(String what) {
@@ -108,18 +122,24 @@ public final class Errors {
     }
 
     public static KmsException resourceInDeleteWindow() {
-        return new KmsException(409, "Rejected.ResourceInDeleteWindow",
+        return new KmsException(
+                409,
+                "Rejected.ResourceInDeleteWindow",
                 "The request is rejected because the secret is scheduled for deletion; restore it first.");
     }
 
     /** A managed secret's rotation failed; the old value stays current. The reason never contains a secret. */
     public static KmsException rotationFailed(String reason) {
-        return new KmsException(409, "Rejected.RotationFailed", "The secret was not rotated, its current value is unchanged: " + reason);
+        return new KmsException(
+                409,
+                "Rejected.RotationFailed",
+                "The secret was not rotated, its current value is unchanged: " + reason);
     }
 
     /** Concurrent writers kept colliding on one resource (several nodes); retryable. */
     public static KmsException conflict() {
-        return new KmsException(503, "ServiceUnavailableTemporary", "The resource is being modified concurrently; retry the request.");
+        return new KmsException(
+                503, "ServiceUnavailableTemporary", "The resource is being modified concurrently; retry the request.");
     }
 
     /**
@@ -127,7 +147,8 @@ public final class Errors {
      * is refused before it is executed, so that nothing happens without its audit record. Retryable.
      */
     public static KmsException auditUnavailable() {
-        return new KmsException(503, "ServiceUnavailableTemporary", "The audit log cannot be written; the request was refused.");
+        return new KmsException(
+                503, "ServiceUnavailableTemporary", "The audit log cannot be written; the request was refused.");
     }
 
     /**

@@ -22,7 +22,18 @@ public final class Condition {
     private final List<Cidr> cidrs = new ArrayList<>();
     private final List<Long> times = new ArrayList<>();
 
-    private enum Op { STRING_EQ, STRING_EQ_IC, STRING_LIKE, IP, DATE_EQ, DATE_LT, DATE_LE, DATE_GT, DATE_GE, BOOL }
+    private enum Op {
+        STRING_EQ,
+        STRING_EQ_IC,
+        STRING_LIKE,
+        IP,
+        DATE_EQ,
+        DATE_LT,
+        DATE_LE,
+        DATE_GT,
+        DATE_GE,
+        BOOL
+    }
 
     /** @throws IllegalArgumentException for an unknown operator or a value it cannot take (MalformedPolicyDocument) */
     public Condition(String operator, String key, List<String> values) {
@@ -31,21 +42,66 @@ public final class Condition {
         this.values = List.copyOf(values);
         String o = operator.toLowerCase(Locale.ROOT);
         switch (o) {
-            case "stringequals" -> { op = Op.STRING_EQ; negated = false; }
-            case "stringnotequals" -> { op = Op.STRING_EQ; negated = true; }
-            case "stringequalsignorecase" -> { op = Op.STRING_EQ_IC; negated = false; }
-            case "stringnotequalsignorecase" -> { op = Op.STRING_EQ_IC; negated = true; }
-            case "stringlike" -> { op = Op.STRING_LIKE; negated = false; }
-            case "stringnotlike" -> { op = Op.STRING_LIKE; negated = true; }
-            case "ipaddress" -> { op = Op.IP; negated = false; }
-            case "notipaddress" -> { op = Op.IP; negated = true; }
-            case "dateequals" -> { op = Op.DATE_EQ; negated = false; }
-            case "datenotequals" -> { op = Op.DATE_EQ; negated = true; }
-            case "datelessthan" -> { op = Op.DATE_LT; negated = false; }
-            case "datelessthanequals" -> { op = Op.DATE_LE; negated = false; }
-            case "dategreaterthan" -> { op = Op.DATE_GT; negated = false; }
-            case "dategreaterthanequals" -> { op = Op.DATE_GE; negated = false; }
-            case "bool" -> { op = Op.BOOL; negated = false; }
+            case "stringequals" -> {
+                op = Op.STRING_EQ;
+                negated = false;
+            }
+            case "stringnotequals" -> {
+                op = Op.STRING_EQ;
+                negated = true;
+            }
+            case "stringequalsignorecase" -> {
+                op = Op.STRING_EQ_IC;
+                negated = false;
+            }
+            case "stringnotequalsignorecase" -> {
+                op = Op.STRING_EQ_IC;
+                negated = true;
+            }
+            case "stringlike" -> {
+                op = Op.STRING_LIKE;
+                negated = false;
+            }
+            case "stringnotlike" -> {
+                op = Op.STRING_LIKE;
+                negated = true;
+            }
+            case "ipaddress" -> {
+                op = Op.IP;
+                negated = false;
+            }
+            case "notipaddress" -> {
+                op = Op.IP;
+                negated = true;
+            }
+            case "dateequals" -> {
+                op = Op.DATE_EQ;
+                negated = false;
+            }
+            case "datenotequals" -> {
+                op = Op.DATE_EQ;
+                negated = true;
+            }
+            case "datelessthan" -> {
+                op = Op.DATE_LT;
+                negated = false;
+            }
+            case "datelessthanequals" -> {
+                op = Op.DATE_LE;
+                negated = false;
+            }
+            case "dategreaterthan" -> {
+                op = Op.DATE_GT;
+                negated = false;
+            }
+            case "dategreaterthanequals" -> {
+                op = Op.DATE_GE;
+                negated = false;
+            }
+            case "bool" -> {
+                op = Op.BOOL;
+                negated = false;
+            }
             default -> throw new IllegalArgumentException("Unsupported condition operator " + operator + ".");
         }
         if (values.isEmpty()) {
@@ -61,7 +117,7 @@ public final class Condition {
                         throw new IllegalArgumentException("Bool condition values must be true or false.");
                     }
                 }
-                default -> { }
+                default -> {}
             }
         }
     }
@@ -133,7 +189,8 @@ public final class Condition {
         try {
             return OffsetDateTime.parse(v).toInstant().toEpochMilli();
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("Date condition values must be ISO 8601 with an offset, e.g. 2026-01-01T00:00:00Z.");
+            throw new IllegalArgumentException(
+                    "Date condition values must be ISO 8601 with an offset, e.g. 2026-01-01T00:00:00Z.");
         }
     }
 
@@ -164,5 +221,4 @@ public final class Condition {
         }
         return ip;
     }
-
 }

@@ -1,13 +1,12 @@
 package org.openkms.core.iam;
 
-import org.openkms.crypto.SecureRandoms;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.openkms.crypto.CryptoException;
+import org.openkms.crypto.SecureRandoms;
 import org.openkms.crypto.rootkey.RootKeyProvider;
 
 /**
@@ -33,19 +32,23 @@ public final class CredentialStore {
             return Optional.of(c);
         }
         // Unknown IDs are not cached (computeIfAbsent records nothing for null), so probing cannot grow memory.
-        return Optional.ofNullable(cache.computeIfAbsent(accessKeyId, id -> repository.find(id).map(this::open).orElse(null)));
+        return Optional.ofNullable(cache.computeIfAbsent(
+                accessKeyId, id -> repository.find(id).map(this::open).orElse(null)));
     }
 
     /** Stores a new AccessKey for a principal; the secret is sealed before it reaches storage. */
     public void create(String accessKeyId, String secret, String principalName) {
         byte[] sealed = rootKey.seal(secret.getBytes(StandardCharsets.UTF_8), sealingContext(accessKeyId));
-        repository.create(new AccessKeyRecord(accessKeyId, sealed, principalName, "Active", Instant.ofEpochMilli(clock.millis())));
+        repository.create(new AccessKeyRecord(
+                accessKeyId, sealed, principalName, "Active", Instant.ofEpochMilli(clock.millis())));
         cache.remove(accessKeyId);
     }
 
     /** The AccessKeys of one principal (metadata only: the sealed secret is never handed out again). */
     public java.util.List<AccessKeyRecord> listFor(String principalName) {
-        return repository.list().stream().filter(r -> r.principalName().equals(principalName)).toList();
+        return repository.list().stream()
+                .filter(r -> r.principalName().equals(principalName))
+                .toList();
     }
 
     /** Active/Inactive; the cached credential is dropped so the next request sees the new status. */
@@ -98,8 +101,10 @@ public final class CredentialStore {
 
     private Credential open(AccessKeyRecord r) {
         try {
-            String secret = new String(rootKey.unseal(r.sealedSecret(), sealingContext(r.accessKeyId())), StandardCharsets.UTF_8);
-            Principal p = Principal.ROOT.equals(r.principalName()) ? new Principal(Principal.ROOT, Principal.ROOT, r.accessKeyId())
+            String secret = new String(
+                    rootKey.unseal(r.sealedSecret(), sealingContext(r.accessKeyId())), StandardCharsets.UTF_8);
+            Principal p = Principal.ROOT.equals(r.principalName())
+                    ? new Principal(Principal.ROOT, Principal.ROOT, r.accessKeyId())
                     : Principal.user(r.principalName(), r.accessKeyId());
             return new Credential(r.accessKeyId(), secret, p, r.active());
         } catch (CryptoException e) {

@@ -1,5 +1,6 @@
 package org.openkms.core.iam;
 
 public enum Effect {
-    ALLOW, DENY
+    ALLOW,
+    DENY
 }

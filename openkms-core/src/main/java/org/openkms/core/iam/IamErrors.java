@@ -5,15 +5,20 @@ import org.openkms.core.error.KmsException;
 
 /** RAM and STS error codes with the statuses Alibaba's RAM/STS endpoints answer (EntityNotExist.* 404, …). */
 public final class IamErrors {
-    private IamErrors() {
-    }
+    private IamErrors() {}
 
     public static KmsException notExist(String entity, String name) {
-        return new KmsException(404, "EntityNotExist." + entity, "The " + entity.toLowerCase(Locale.ROOT) + " does not exist: " + name + ".");
+        return new KmsException(
+                404,
+                "EntityNotExist." + entity,
+                "The " + entity.toLowerCase(Locale.ROOT) + " does not exist: " + name + ".");
     }
 
     public static KmsException alreadyExists(String entity, String name) {
-        return new KmsException(409, "EntityAlreadyExists." + entity, "The " + entity.toLowerCase(Locale.ROOT) + " already exists: " + name + ".");
+        return new KmsException(
+                409,
+                "EntityAlreadyExists." + entity,
+                "The " + entity.toLowerCase(Locale.ROOT) + " already exists: " + name + ".");
     }
 
     public static KmsException deleteConflict(String what, String message) {
@@ -34,6 +39,7 @@ public final class IamErrors {
 
     /** RAM and STS say NoPermission; KMS says Forbidden.NoPermission (same status). */
     public static KmsException noPermission(String code) {
-        return new KmsException(403, code, "You are not authorized to do this action. You should be authorized by RAM.");
+        return new KmsException(
+                403, code, "You are not authorized to do this action. You should be authorized by RAM.");
     }
 }

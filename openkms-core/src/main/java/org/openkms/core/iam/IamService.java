@@ -1,11 +1,11 @@
 package org.openkms.core.iam;
 
-import java.util.Locale;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -60,7 +60,9 @@ public final class IamService {
             Map<String, PolicyRecord> freshPolicies = new java.util.HashMap<>();
             Map<String, Policy> freshCompiled = new java.util.HashMap<>();
             SystemPolicies.all().forEach((name, d) -> {
-                freshPolicies.put(key(PolicyRecord.SYSTEM, name), new PolicyRecord(name, PolicyRecord.SYSTEM, d[0], d[1], epoch, epoch));
+                freshPolicies.put(
+                        key(PolicyRecord.SYSTEM, name),
+                        new PolicyRecord(name, PolicyRecord.SYSTEM, d[0], d[1], epoch, epoch));
                 freshCompiled.put(key(PolicyRecord.SYSTEM, name), compiler.compile(d[1]));
             });
             for (PolicyRecord p : repository.listPolicies()) {
@@ -72,7 +74,9 @@ public final class IamService {
             Map<String, RamRole> freshRoles = new java.util.HashMap<>();
             repository.listRoles().forEach(r -> freshRoles.put(r.roleName(), r));
             Map<String, Policy> freshResourcePolicies = new java.util.HashMap<>();
-            repository.listResourcePolicies().forEach((arn, doc) -> freshResourcePolicies.put(arn, compiler.compile(doc)));
+            repository
+                    .listResourcePolicies()
+                    .forEach((arn, doc) -> freshResourcePolicies.put(arn, compiler.compile(doc)));
             replace(users, freshUsers);
             replace(roles, freshRoles);
             replace(policies, freshPolicies);
@@ -108,8 +112,13 @@ public final class IamService {
                 throw IamErrors.alreadyExists("User", userName);
             }
             Instant now = clock.instant();
-            RamUser u = new RamUser(digits(16), userName, displayName == null || displayName.isEmpty() ? userName : displayName,
-                    comments == null ? "" : comments, now, now);
+            RamUser u = new RamUser(
+                    digits(16),
+                    userName,
+                    displayName == null || displayName.isEmpty() ? userName : displayName,
+                    comments == null ? "" : comments,
+                    now,
+                    now);
             repository.createUser(u);
             users.put(userName, u);
             return u;
@@ -129,7 +138,9 @@ public final class IamService {
     }
 
     public List<RamUser> users() {
-        return users.values().stream().sorted(Comparator.comparing(RamUser::userName)).toList();
+        return users.values().stream()
+                .sorted(Comparator.comparing(RamUser::userName))
+                .toList();
     }
 
     /** RAM refuses to delete a user that still has AccessKeys or policies; the caller checks keys. */
@@ -151,15 +162,22 @@ public final class IamService {
         checkName("RoleName", roleName);
         compileOrMalformed(trustPolicy);
         if (maxSessionDuration < 3600 || maxSessionDuration > 43200) {
-            throw IamErrors.invalidParameter("MaxSessionDuration", "MaxSessionDuration must be between 3600 and 43200 seconds.");
+            throw IamErrors.invalidParameter(
+                    "MaxSessionDuration", "MaxSessionDuration must be between 3600 and 43200 seconds.");
         }
         synchronized (writeLock) {
             if (roles.containsKey(roleName)) {
                 throw IamErrors.alreadyExists("Role", roleName);
             }
             Instant now = clock.instant();
-            RamRole r = new RamRole(digits(19), roleName, description == null ? "" : description, trustPolicy,
-                    maxSessionDuration, now, now);
+            RamRole r = new RamRole(
+                    digits(19),
+                    roleName,
+                    description == null ? "" : description,
+                    trustPolicy,
+                    maxSessionDuration,
+                    now,
+                    now);
             repository.createRole(r);
             roles.put(roleName, r);
             return r;
@@ -181,7 +199,9 @@ public final class IamService {
             return Optional.empty();
         }
         String name = arn.substring(prefix.length());
-        return roles.values().stream().filter(r -> r.roleName().equalsIgnoreCase(name)).findFirst();
+        return roles.values().stream()
+                .filter(r -> r.roleName().equalsIgnoreCase(name))
+                .findFirst();
     }
 
     public boolean roleExists(String roleName) {
@@ -189,7 +209,9 @@ public final class IamService {
     }
 
     public List<RamRole> roles() {
-        return roles.values().stream().sorted(Comparator.comparing(RamRole::roleName)).toList();
+        return roles.values().stream()
+                .sorted(Comparator.comparing(RamRole::roleName))
+                .toList();
     }
 
     public void deleteRole(String roleName) {
@@ -222,11 +244,13 @@ public final class IamService {
         }
         Policy p = compileOrMalformed(document);
         synchronized (writeLock) {
-            if (policies.containsKey(key(PolicyRecord.CUSTOM, policyName)) || policies.containsKey(key(PolicyRecord.SYSTEM, policyName))) {
+            if (policies.containsKey(key(PolicyRecord.CUSTOM, policyName))
+                    || policies.containsKey(key(PolicyRecord.SYSTEM, policyName))) {
                 throw IamErrors.alreadyExists("Policy", policyName);
             }
             Instant now = clock.instant();
-            PolicyRecord r = new PolicyRecord(policyName, PolicyRecord.CUSTOM, description == null ? "" : description, document, now, now);
+            PolicyRecord r = new PolicyRecord(
+                    policyName, PolicyRecord.CUSTOM, description == null ? "" : description, document, now, now);
             repository.createPolicy(r);
             policies.put(key(PolicyRecord.CUSTOM, policyName), r);
             compiled.put(key(PolicyRecord.CUSTOM, policyName), p);
@@ -245,8 +269,12 @@ public final class IamService {
     /** All policies, optionally of one type; system first, then custom, each by name. */
     public List<PolicyRecord> policies(String policyType) {
         String t = policyType == null || policyType.isEmpty() ? null : checkType(policyType);
-        return policies.values().stream().filter(p -> t == null || p.policyType().equals(t))
-                .sorted(Comparator.comparing(PolicyRecord::policyType).reversed().thenComparing(PolicyRecord::policyName)).toList();
+        return policies.values().stream()
+                .filter(p -> t == null || p.policyType().equals(t))
+                .sorted(Comparator.comparing(PolicyRecord::policyType)
+                        .reversed()
+                        .thenComparing(PolicyRecord::policyName))
+                .toList();
     }
 
     public void deletePolicy(String policyName) {
@@ -254,8 +282,10 @@ public final class IamService {
             PolicyRecord p = policy(PolicyRecord.CUSTOM, policyName);
             for (Attachment a : attachments) {
                 if (a.policyType().equals(PolicyRecord.CUSTOM) && a.policyName().equals(policyName)) {
-                    throw IamErrors.deleteConflict("Policy." + a.principalType(),
-                            "The policy is attached to " + a.principalType().toLowerCase(Locale.ROOT) + " " + a.principalName() + ".");
+                    throw IamErrors.deleteConflict(
+                            "Policy." + a.principalType(),
+                            "The policy is attached to " + a.principalType().toLowerCase(Locale.ROOT) + " "
+                                    + a.principalName() + ".");
                 }
             }
             repository.deletePolicy(p.policyName());
@@ -270,8 +300,10 @@ public final class IamService {
             principalMustExist(principalType, principalName);
             PolicyRecord p = policy(policyType, policyName);
             for (Attachment a : attachments) {
-                if (a.principalType().equals(principalType) && a.principalName().equals(principalName)
-                        && a.policyType().equals(p.policyType()) && a.policyName().equals(policyName)) {
+                if (a.principalType().equals(principalType)
+                        && a.principalName().equals(principalName)
+                        && a.policyType().equals(p.policyType())
+                        && a.policyName().equals(policyName)) {
                     throw IamErrors.alreadyExists(principalType + ".Policy", principalName + "/" + policyName);
                 }
             }
@@ -292,15 +324,22 @@ public final class IamService {
             if (!repository.detach(principalType, principalName, t, policyName)) {
                 throw IamErrors.notExist(principalType + ".Policy", principalName + "/" + policyName);
             }
-            attachments = attachments.stream().filter(a -> !(a.principalType().equals(principalType)
-                    && a.principalName().equals(principalName) && a.policyType().equals(t) && a.policyName().equals(policyName))).toList();
+            attachments = attachments.stream()
+                    .filter(a -> !(a.principalType().equals(principalType)
+                            && a.principalName().equals(principalName)
+                            && a.policyType().equals(t)
+                            && a.policyName().equals(policyName)))
+                    .toList();
             invalidate();
         }
     }
 
     /** The attachments of one user or role, with their policy records. */
     public List<Attachment> policiesOf(String principalType, String principalName) {
-        return attachments.stream().filter(a -> a.principalType().equals(principalType) && a.principalName().equals(principalName)).toList();
+        return attachments.stream()
+                .filter(a -> a.principalType().equals(principalType)
+                        && a.principalName().equals(principalName))
+                .toList();
     }
 
     // ---- key and secret policies
@@ -314,7 +353,9 @@ public final class IamService {
     }
 
     public Optional<String> resourcePolicyDocument(String resourceArn) {
-        return resourcePolicies.containsKey(resourceArn) ? repository.findResourcePolicy(resourceArn) : Optional.empty();
+        return resourcePolicies.containsKey(resourceArn)
+                ? repository.findResourcePolicy(resourceArn)
+                : Optional.empty();
     }
 
     /** Drops the policy of a deleted key or secret. */
@@ -346,7 +387,9 @@ public final class IamService {
             return identity;
         }
         Policy resource = resourcePolicies.get(request.resource());
-        return resource == null ? identity : identity.or(resource.evaluateAsResourcePolicy(principal.arn(account.uid()), request));
+        return resource == null
+                ? identity
+                : identity.or(resource.evaluateAsResourcePolicy(principal.arn(account.uid()), request));
     }
 
     /** The compiled policies attached to a user, or to the role of an STS session; empty for unknown ones. */
@@ -366,8 +409,12 @@ public final class IamService {
                 return List.of(); // a deleted role's sessions keep nothing
             }
         }
-        return byPrincipal.computeIfAbsent(type + ":" + name, k -> policiesOf(type, name).stream()
-                .map(a -> compiled.get(key(a.policyType(), a.policyName()))).filter(p -> p != null).toList());
+        return byPrincipal.computeIfAbsent(
+                type + ":" + name,
+                k -> policiesOf(type, name).stream()
+                        .map(a -> compiled.get(key(a.policyType(), a.policyName())))
+                        .filter(p -> p != null)
+                        .toList());
     }
 
     private void invalidate() {
@@ -409,7 +456,11 @@ public final class IamService {
 
     private static void checkName(String param, String name) {
         if (name == null || name.isEmpty()) {
-            throw new KmsException(400, "MissingParameter", "The input parameter \"" + param + "\" that is mandatory for processing this request is not supplied.");
+            throw new KmsException(
+                    400,
+                    "MissingParameter",
+                    "The input parameter \"" + param
+                            + "\" that is mandatory for processing this request is not supplied.");
         }
         if (!NAME.matcher(name).matches()) {
             throw IamErrors.invalidParameter(param, param + " must be 1 to 64 letters, digits, '.', '@', '_' or '-'.");

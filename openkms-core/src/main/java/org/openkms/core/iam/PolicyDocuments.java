@@ -53,7 +53,8 @@ public final class PolicyDocuments implements PolicyCompiler {
         }
         for (Iterator<String> it = s.fieldNames(); it.hasNext(); ) {
             String f = it.next();
-            if (!List.of("Effect", "Action", "Resource", "Condition", "Principal", "Sid").contains(f)) {
+            if (!List.of("Effect", "Action", "Resource", "Condition", "Principal", "Sid")
+                    .contains(f)) {
                 throw new IllegalArgumentException("unknown Statement field " + f + ".");
             }
         }
@@ -82,7 +83,11 @@ public final class PolicyDocuments implements PolicyCompiler {
         if (hasPrincipal) {
             principals.addAll(principals(s.get("Principal")));
         }
-        return new Statement(effect, List.copyOf(actions), List.copyOf(resources), conditions(s.get("Condition")),
+        return new Statement(
+                effect,
+                List.copyOf(actions),
+                List.copyOf(resources),
+                conditions(s.get("Condition")),
                 List.copyOf(principals));
     }
 
@@ -94,7 +99,8 @@ public final class PolicyDocuments implements PolicyCompiler {
             return out;
         }
         if (!p.isObject() || p.isEmpty()) {
-            throw new IllegalArgumentException("Principal must be an object such as {\"RAM\":[\"acs:ram::<uid>:root\"]}.");
+            throw new IllegalArgumentException(
+                    "Principal must be an object such as {\"RAM\":[\"acs:ram::<uid>:root\"]}.");
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = p.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> f = it.next();

@@ -6,8 +6,12 @@ import java.util.List;
  * One compiled statement. {@code principals} is only used by key and secret policies (RAM principal ARNs,
  * wildcards allowed); identity policies leave it empty, meaning "whoever the policy is attached to".
  */
-public record Statement(Effect effect, List<Wildcard> actions, List<Wildcard> resources, List<Condition> conditions,
-                        List<Wildcard> principals) {
+public record Statement(
+        Effect effect,
+        List<Wildcard> actions,
+        List<Wildcard> resources,
+        List<Condition> conditions,
+        List<Wildcard> principals) {
 
     public boolean applies(AccessRequest r) {
         return any(actions, r.action()) && any(resources, r.resource()) && conditionsHold(r);
@@ -26,7 +30,8 @@ public record Statement(Effect effect, List<Wildcard> actions, List<Wildcard> re
     public boolean namesSpecifically(String principalArn) {
         for (Wildcard w : principals) {
             String p = w.toString();
-            boolean accountWide = p.startsWith("acs:ram::") && (p.endsWith(":*") || p.endsWith(":root")) || "*".equals(p);
+            boolean accountWide =
+                    p.startsWith("acs:ram::") && (p.endsWith(":*") || p.endsWith(":root")) || "*".equals(p);
             if (!accountWide && w.matches(principalArn)) {
                 return true;
             }

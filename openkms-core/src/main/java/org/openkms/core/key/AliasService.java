@@ -1,10 +1,9 @@
 package org.openkms.core.key;
 
-import org.openkms.core.KmsSettings;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import org.openkms.core.KmsSettings;
 import org.openkms.core.error.Errors;
 
 /**
@@ -18,7 +17,8 @@ public final class AliasService {
     private final KmsSettings settings;
     private final Clock clock;
 
-    public AliasService(AliasRepository repository, KeyService keys, KeyResolver resolver, KmsSettings settings, Clock clock) {
+    public AliasService(
+            AliasRepository repository, KeyService keys, KeyResolver resolver, KmsSettings settings, Clock clock) {
         this.repository = repository;
         this.keys = keys;
         this.resolver = resolver;
@@ -74,14 +74,22 @@ public final class AliasService {
 
     /** {@code alias/} + 1–255 of [A-Za-z0-9_/-], not in the reserved {@code alias/acs} namespace. */
     static void validateName(String aliasName) {
-        if (!aliasName.startsWith("alias/") || aliasName.length() == "alias/".length() || aliasName.length() > 6 + 255) {
+        if (!aliasName.startsWith("alias/")
+                || aliasName.length() == "alias/".length()
+                || aliasName.length() > 6 + 255) {
             throw Errors.invalidParameter("AliasName", "It must be alias/ followed by 1 to 255 characters.");
         }
         for (int i = 6; i < aliasName.length(); i++) {
             char c = aliasName.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '/' || c == '-';
+            boolean ok = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '_'
+                    || c == '/'
+                    || c == '-';
             if (!ok) {
-                throw Errors.invalidParameter("AliasName", "Only letters, digits, '_', '/' and '-' are allowed after alias/.");
+                throw Errors.invalidParameter(
+                        "AliasName", "Only letters, digits, '_', '/' and '-' are allowed after alias/.");
             }
         }
         refuseReserved(aliasName);

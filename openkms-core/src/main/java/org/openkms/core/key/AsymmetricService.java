@@ -30,17 +30,13 @@ public final class AsymmetricService {
     }
 
     /** A checked key version ready for one operation. */
-    public record Target(String keyId, String keyVersionId, AsymmetricKeyPair keyPair) {
-    }
+    public record Target(String keyId, String keyVersionId, AsymmetricKeyPair keyPair) {}
 
-    public record Signed(String keyId, String keyVersionId, byte[] value) {
-    }
+    public record Signed(String keyId, String keyVersionId, byte[] value) {}
 
-    public record Verified(String keyId, String keyVersionId, boolean value) {
-    }
+    public record Verified(String keyId, String keyVersionId, boolean value) {}
 
-    public record Output(String keyId, String keyVersionId, byte[] data) {
-    }
+    public record Output(String keyId, String keyVersionId, byte[] data) {}
 
     /**
      * The version a call names, with every check done (also what DryRun runs): the key exists, its state
@@ -75,11 +71,13 @@ public final class AsymmetricService {
         }
     }
 
-    public Verified verify(String keyIdParam, String keyVersionId, SignatureAlgorithm algorithm, byte[] digest, byte[] signature) {
+    public Verified verify(
+            String keyIdParam, String keyVersionId, SignatureAlgorithm algorithm, byte[] digest, byte[] signature) {
         Target t = target(keyIdParam, keyVersionId, KeyUsage.SIGN_VERIFY);
         checkSignatureInput(t, algorithm, digest);
         try {
-            return new Verified(t.keyId(), t.keyVersionId(), algorithm.verify(t.keyPair().publicKey(), digest, signature));
+            return new Verified(
+                    t.keyId(), t.keyVersionId(), algorithm.verify(t.keyPair().publicKey(), digest, signature));
         } catch (CryptoException e) {
             throw Errors.invalidParameter("Digest", e.getMessage() + ".");
         }
@@ -88,11 +86,15 @@ public final class AsymmetricService {
     /** Parameter checks of Sign/Verify, shared with DryRun. */
     public static void checkSignatureInput(Target t, SignatureAlgorithm algorithm, byte[] digest) {
         if (!algorithm.supports(t.keyPair().type())) {
-            throw Errors.invalidParameter("Algorithm", algorithm + " cannot be used with KeySpec " + t.keyPair().type() + ".");
+            throw Errors.invalidParameter(
+                    "Algorithm",
+                    algorithm + " cannot be used with KeySpec " + t.keyPair().type() + ".");
         }
         if (digest.length != SignatureAlgorithm.DIGEST_LENGTH) {
-            throw Errors.invalidParameter("Digest", "It must be a Base64-encoded " + SignatureAlgorithm.DIGEST_LENGTH
-                    + "-byte digest (SHA-256, or SM3(Z‖M) for SM2DSA).");
+            throw Errors.invalidParameter(
+                    "Digest",
+                    "It must be a Base64-encoded " + SignatureAlgorithm.DIGEST_LENGTH
+                            + "-byte digest (SHA-256, or SM3(Z‖M) for SM2DSA).");
         }
     }
 
@@ -100,7 +102,8 @@ public final class AsymmetricService {
         Target t = target(keyIdParam, keyVersionId, KeyUsage.ENCRYPT_DECRYPT);
         checkEncryptionInput(t, algorithm, plaintext);
         try {
-            return new Output(t.keyId(), t.keyVersionId(), algorithm.encrypt(t.keyPair().publicKey(), plaintext));
+            return new Output(
+                    t.keyId(), t.keyVersionId(), algorithm.encrypt(t.keyPair().publicKey(), plaintext));
         } catch (CryptoException e) {
             throw Errors.invalidParameter("Plaintext", e.getMessage() + ".");
         }
@@ -110,14 +113,19 @@ public final class AsymmetricService {
         checkEncryptionAlgorithm(t, algorithm);
         int max = algorithm.maxPlaintext(t.keyPair().type());
         if (plaintext.length > max) {
-            throw Errors.invalidParameter("Plaintext", "With " + algorithm + " and KeySpec " + t.keyPair().type()
-                    + " the plaintext must not exceed " + max + " bytes.");
+            throw Errors.invalidParameter(
+                    "Plaintext",
+                    "With " + algorithm + " and KeySpec " + t.keyPair().type() + " the plaintext must not exceed " + max
+                            + " bytes.");
         }
     }
 
     public static void checkEncryptionAlgorithm(Target t, EncryptionAlgorithm algorithm) {
-        if (algorithm == EncryptionAlgorithm.RSAES_PKCS1_V1_5 || !algorithm.supports(t.keyPair().type())) {
-            throw Errors.invalidParameter("Algorithm", algorithm + " cannot be used with KeySpec " + t.keyPair().type() + ".");
+        if (algorithm == EncryptionAlgorithm.RSAES_PKCS1_V1_5
+                || !algorithm.supports(t.keyPair().type())) {
+            throw Errors.invalidParameter(
+                    "Algorithm",
+                    algorithm + " cannot be used with KeySpec " + t.keyPair().type() + ".");
         }
     }
 
@@ -127,22 +135,31 @@ public final class AsymmetricService {
         try {
             return new Output(t.keyId(), t.keyVersionId(), algorithm.decrypt(t.keyPair(), ciphertext));
         } catch (CryptoException e) {
-            throw Errors.invalidParameter("CiphertextBlob",
-                    "It cannot be decrypted with this key version and algorithm.");
+            throw Errors.invalidParameter(
+                    "CiphertextBlob", "It cannot be decrypted with this key version and algorithm.");
         }
     }
 
     /** GetPublicKey: PEM SubjectPublicKeyInfo of the version. */
     public Output publicKey(String keyIdParam, String keyVersionId) {
         Target t = target(keyIdParam, keyVersionId, null);
-        return new Output(t.keyId(), t.keyVersionId(), t.keyPair().publicKey().pem().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        return new Output(
+                t.keyId(),
+                t.keyVersionId(),
+                t.keyPair().publicKey().pem().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     }
 
     /** ReEncrypt whose source is public-key ciphertext: private-key decrypt, then Encrypt under the destination. */
-    public CryptoService.Encrypted reEncrypt(String sourceKeyId, String sourceKeyVersionId, EncryptionAlgorithm algorithm,
-                                             byte[] ciphertext, String destinationKeyId, Map<String, String> destinationContext) {
+    public CryptoService.Encrypted reEncrypt(
+            String sourceKeyId,
+            String sourceKeyVersionId,
+            EncryptionAlgorithm algorithm,
+            byte[] ciphertext,
+            String destinationKeyId,
+            Map<String, String> destinationContext) {
         crypto.encryptionKey(destinationKeyId); // destination problems first: nothing is decrypted for a bad target
-        byte[] plaintext = decrypt(sourceKeyId, sourceKeyVersionId, algorithm, ciphertext).data();
+        byte[] plaintext =
+                decrypt(sourceKeyId, sourceKeyVersionId, algorithm, ciphertext).data();
         try {
             return crypto.encryptUnder(destinationKeyId, plaintext, destinationContext);
         } finally {

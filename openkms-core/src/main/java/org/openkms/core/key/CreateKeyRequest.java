@@ -10,5 +10,4 @@ public record CreateKeyRequest(
         Origin origin,
         String protectionLevel,
         long rotationIntervalSeconds,
-        Map<String, String> tags) {
-}
+        Map<String, String> tags) {}

@@ -28,14 +28,11 @@ public final class CryptoService {
         this.clock = clock;
     }
 
-    public record Encrypted(byte[] ciphertextBlob, String keyId, String keyVersionId) {
-    }
+    public record Encrypted(byte[] ciphertextBlob, String keyId, String keyVersionId) {}
 
-    public record Decrypted(byte[] plaintext, String keyId, String keyVersionId) {
-    }
+    public record Decrypted(byte[] plaintext, String keyId, String keyVersionId) {}
 
-    public record DataKey(byte[] plaintext, byte[] ciphertextBlob, String keyId, String keyVersionId) {
-    }
+    public record DataKey(byte[] plaintext, byte[] ciphertextBlob, String keyId, String keyVersionId) {}
 
     /** The key an encrypt-type call would use, with its state and usage checked (also what DryRun checks). */
     public LoadedKey encryptionKey(String keyIdParam) {
@@ -89,8 +86,11 @@ public final class CryptoService {
     }
 
     /** Decrypts under the blob's key and encrypts under the destination key's primary version. */
-    public Encrypted reEncrypt(byte[] ciphertextBlob, Map<String, String> sourceContext, String destinationKeyId,
-                               Map<String, String> destinationContext) {
+    public Encrypted reEncrypt(
+            byte[] ciphertextBlob,
+            Map<String, String> sourceContext,
+            String destinationKeyId,
+            Map<String, String> destinationContext) {
         LoadedKey destination = encryptionKey(destinationKeyId);
         Decrypted plain = decrypt(ciphertextBlob, sourceContext);
         try {
@@ -110,7 +110,8 @@ public final class CryptoService {
         byte[] iv = SymmetricKey.newIv();
         CiphertextBlob header = new CiphertextBlob(versionId, iv, new byte[0]);
         byte[] ct = key.primary().encrypt(iv, plaintext, aad(header.header(), context));
-        return new Encrypted(new CiphertextBlob(versionId, iv, ct).encode(), key.record().keyId(), versionId);
+        return new Encrypted(
+                new CiphertextBlob(versionId, iv, ct).encode(), key.record().keyId(), versionId);
     }
 
     private static byte[] aad(byte[] header, Map<String, String> context) {

@@ -23,11 +23,9 @@ public final class DataKeyExportService {
     }
 
     /** A recipient public key with its algorithm, checked. */
-    public record Recipient(AsymmetricPublicKey publicKey, EncryptionAlgorithm algorithm) {
-    }
+    public record Recipient(AsymmetricPublicKey publicKey, EncryptionAlgorithm algorithm) {}
 
-    public record Exported(String keyId, String keyVersionId, byte[] exportedDataKey, byte[] ciphertextBlob) {
-    }
+    public record Exported(String keyId, String keyVersionId, byte[] exportedDataKey, byte[] ciphertextBlob) {}
 
     /** Validates PublicKeyBlob (DER SubjectPublicKeyInfo), WrappingKeySpec and WrappingAlgorithm together. */
     public static Recipient recipient(byte[] publicKeyBlob, String wrappingAlgorithm, String wrappingKeySpec) {
@@ -38,12 +36,14 @@ public final class DataKeyExportService {
         };
         EncryptionAlgorithm algorithm = EncryptionAlgorithm.fromWire(wrappingAlgorithm)
                 .filter(a -> a != EncryptionAlgorithm.RSAES_PKCS1_V1_5 && a.supports(spec))
-                .orElseThrow(() -> Errors.invalidParameter("WrappingAlgorithm",
+                .orElseThrow(() -> Errors.invalidParameter(
+                        "WrappingAlgorithm",
                         "It must be RSAES_OAEP_SHA_256 or RSAES_OAEP_SHA_1 with RSA_2048, or SM2PKE with EC_SM2."));
         try {
             return new Recipient(AsymmetricPublicKey.parse(spec, publicKeyBlob), algorithm);
         } catch (CryptoException e) {
-            throw Errors.invalidParameter("PublicKeyBlob", "It must be a Base64 DER SubjectPublicKeyInfo of a " + spec + " key.");
+            throw Errors.invalidParameter(
+                    "PublicKeyBlob", "It must be a Base64 DER SubjectPublicKeyInfo of a " + spec + " key.");
         }
     }
 
@@ -56,7 +56,8 @@ public final class DataKeyExportService {
         }
     }
 
-    public Exported generateAndExportDataKey(String keyIdParam, int numberOfBytes, Map<String, String> context, Recipient recipient) {
+    public Exported generateAndExportDataKey(
+            String keyIdParam, int numberOfBytes, Map<String, String> context, Recipient recipient) {
         checkLength(recipient, numberOfBytes);
         CryptoService.DataKey dk = crypto.generateDataKey(keyIdParam, numberOfBytes, context);
         try {
@@ -70,7 +71,8 @@ public final class DataKeyExportService {
     public static void checkLength(Recipient recipient, int numberOfBytes) {
         int max = recipient.algorithm().maxPlaintext(recipient.publicKey().type());
         if (numberOfBytes > max) {
-            throw Errors.invalidParameter("NumberOfBytes", "With " + recipient.algorithm() + " at most " + max + " bytes can be exported.");
+            throw Errors.invalidParameter(
+                    "NumberOfBytes", "With " + recipient.algorithm() + " at most " + max + " bytes can be exported.");
         }
     }
 
@@ -78,7 +80,8 @@ public final class DataKeyExportService {
         try {
             return recipient.algorithm().encrypt(recipient.publicKey(), plaintext);
         } catch (CryptoException e) {
-            throw Errors.invalidParameter("CiphertextBlob", "The data key is too long for " + recipient.algorithm() + ".");
+            throw Errors.invalidParameter(
+                    "CiphertextBlob", "The data key is too long for " + recipient.algorithm() + ".");
         }
     }
 }

@@ -29,13 +29,20 @@ public final class ImportTokens {
         this.rootKey = rootKey;
     }
 
-    record Token(String keyId, EncryptionAlgorithm algorithm, AsymmetricKeyType spec, Instant expiry, AsymmetricKeyPair wrappingKey) {
-    }
+    record Token(
+            String keyId,
+            EncryptionAlgorithm algorithm,
+            AsymmetricKeyType spec,
+            Instant expiry,
+            AsymmetricKeyPair wrappingKey) {}
 
     String issue(Token t) {
         byte[] keyPair = t.wrappingKey().encode();
-        byte[][] strings = {utf8(t.keyId()), utf8(t.algorithm().name()), utf8(t.spec().name())};
-        ByteBuffer b = ByteBuffer.allocate(1 + 6 + strings[0].length + strings[1].length + strings[2].length + 8 + keyPair.length);
+        byte[][] strings = {
+            utf8(t.keyId()), utf8(t.algorithm().name()), utf8(t.spec().name())
+        };
+        ByteBuffer b = ByteBuffer.allocate(
+                1 + 6 + strings[0].length + strings[1].length + strings[2].length + 8 + keyPair.length);
         b.put(FORMAT_V1);
         for (byte[] s : strings) {
             b.putShort((short) s.length).put(s);

@@ -6,8 +6,7 @@ import org.openkms.core.error.KmsException;
 
 /** Checks every cryptographic call makes on its key, in one place so all operations answer alike. */
 public final class KeyGuards {
-    private KeyGuards() {
-    }
+    private KeyGuards() {}
 
     /**
      * Rejects a key whose state forbids crypto (409s of the state table), and imported material past its

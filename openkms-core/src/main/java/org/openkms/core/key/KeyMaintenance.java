@@ -33,15 +33,21 @@ public final class KeyMaintenance implements Runnable {
         Instant now = clock.instant();
         int done = 0;
         for (KeyRecord k : keys.listKeys()) {
-            if (k.state() == KeyState.PendingDeletion && k.deleteDate() != null && !k.deleteDate().isAfter(now)) {
+            if (k.state() == KeyState.PendingDeletion
+                    && k.deleteDate() != null
+                    && !k.deleteDate().isAfter(now)) {
                 keys.destroy(k.keyId());
                 LOG.info("destroyed key {} after its deletion window", k.keyId());
                 done++;
-            } else if (k.materialExpireTime() != null && k.primaryKeyVersion() != null && !k.materialExpireTime().isAfter(now)) {
+            } else if (k.materialExpireTime() != null
+                    && k.primaryKeyVersion() != null
+                    && !k.materialExpireTime().isAfter(now)) {
                 keys.deleteKeyMaterial(k.keyId());
                 LOG.info("deleted the expired imported material of key {}", k.keyId());
                 done++;
-            } else if (k.state() == KeyState.Enabled && k.automaticRotation() && !k.nextRotationDate().isAfter(now)) {
+            } else if (k.state() == KeyState.Enabled
+                    && k.automaticRotation()
+                    && !k.nextRotationDate().isAfter(now)) {
                 var version = keys.rotateIfDue(k.keyId());
                 if (version != null) {
                     LOG.info("rotated key {} to version {}", k.keyId(), version.keyVersionId());

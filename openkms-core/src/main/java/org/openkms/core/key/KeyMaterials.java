@@ -41,7 +41,8 @@ public final class KeyMaterials {
         try {
             return rootKey.unseal(sealed, sealingContext(keyId, versionId));
         } catch (CryptoException e) {
-            throw new IllegalStateException("key material of version " + versionId + " cannot be unsealed: " + e.getMessage());
+            throw new IllegalStateException(
+                    "key material of version " + versionId + " cannot be unsealed: " + e.getMessage());
         }
     }
 

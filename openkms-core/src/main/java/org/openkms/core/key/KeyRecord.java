@@ -39,43 +39,135 @@ public record KeyRecord(
     }
 
     public Instant nextRotationDate() {
-        return automaticRotation() && lastRotationDate != null ? lastRotationDate.plusSeconds(rotationIntervalSeconds) : null;
+        return automaticRotation() && lastRotationDate != null
+                ? lastRotationDate.plusSeconds(rotationIntervalSeconds)
+                : null;
     }
 
     public KeyRecord withState(KeyState newState, Instant newDeleteDate) {
-        return new KeyRecord(keyId, description, keySpec, keyUsage, origin, protectionLevel, newState, creationDate,
-                newDeleteDate, primaryKeyVersion, rotationIntervalSeconds, lastRotationDate, deletionProtection,
-                deletionProtectionDescription, creator, materialExpireTime, revision + 1);
+        return new KeyRecord(
+                keyId,
+                description,
+                keySpec,
+                keyUsage,
+                origin,
+                protectionLevel,
+                newState,
+                creationDate,
+                newDeleteDate,
+                primaryKeyVersion,
+                rotationIntervalSeconds,
+                lastRotationDate,
+                deletionProtection,
+                deletionProtectionDescription,
+                creator,
+                materialExpireTime,
+                revision + 1);
     }
 
     public KeyRecord withDescription(String newDescription) {
-        return new KeyRecord(keyId, newDescription, keySpec, keyUsage, origin, protectionLevel, state, creationDate,
-                deleteDate, primaryKeyVersion, rotationIntervalSeconds, lastRotationDate, deletionProtection,
-                deletionProtectionDescription, creator, materialExpireTime, revision + 1);
+        return new KeyRecord(
+                keyId,
+                newDescription,
+                keySpec,
+                keyUsage,
+                origin,
+                protectionLevel,
+                state,
+                creationDate,
+                deleteDate,
+                primaryKeyVersion,
+                rotationIntervalSeconds,
+                lastRotationDate,
+                deletionProtection,
+                deletionProtectionDescription,
+                creator,
+                materialExpireTime,
+                revision + 1);
     }
 
     public KeyRecord withDeletionProtection(boolean enabled, String protectionDescription) {
-        return new KeyRecord(keyId, description, keySpec, keyUsage, origin, protectionLevel, state, creationDate,
-                deleteDate, primaryKeyVersion, rotationIntervalSeconds, lastRotationDate, enabled,
-                protectionDescription, creator, materialExpireTime, revision + 1);
+        return new KeyRecord(
+                keyId,
+                description,
+                keySpec,
+                keyUsage,
+                origin,
+                protectionLevel,
+                state,
+                creationDate,
+                deleteDate,
+                primaryKeyVersion,
+                rotationIntervalSeconds,
+                lastRotationDate,
+                enabled,
+                protectionDescription,
+                creator,
+                materialExpireTime,
+                revision + 1);
     }
 
     public KeyRecord withRotationInterval(long seconds) {
-        return new KeyRecord(keyId, description, keySpec, keyUsage, origin, protectionLevel, state, creationDate,
-                deleteDate, primaryKeyVersion, seconds, lastRotationDate, deletionProtection,
-                deletionProtectionDescription, creator, materialExpireTime, revision + 1);
+        return new KeyRecord(
+                keyId,
+                description,
+                keySpec,
+                keyUsage,
+                origin,
+                protectionLevel,
+                state,
+                creationDate,
+                deleteDate,
+                primaryKeyVersion,
+                seconds,
+                lastRotationDate,
+                deletionProtection,
+                deletionProtectionDescription,
+                creator,
+                materialExpireTime,
+                revision + 1);
     }
 
     /** ImportKeyMaterial / DeleteKeyMaterial / material expiry: primary version (null = no material), state, expiry. */
     public KeyRecord withImportedMaterial(String versionId, KeyState newState, Instant expireTime, Instant importedAt) {
-        return new KeyRecord(keyId, description, keySpec, keyUsage, origin, protectionLevel, newState, creationDate,
-                deleteDate, versionId, rotationIntervalSeconds, versionId == null ? lastRotationDate : importedAt,
-                deletionProtection, deletionProtectionDescription, creator, expireTime, revision + 1);
+        return new KeyRecord(
+                keyId,
+                description,
+                keySpec,
+                keyUsage,
+                origin,
+                protectionLevel,
+                newState,
+                creationDate,
+                deleteDate,
+                versionId,
+                rotationIntervalSeconds,
+                versionId == null ? lastRotationDate : importedAt,
+                deletionProtection,
+                deletionProtectionDescription,
+                creator,
+                expireTime,
+                revision + 1);
     }
 
     public KeyRecord withPrimaryVersion(String versionId, Instant rotatedAt) {
-        return new KeyRecord(keyId, description, keySpec, keyUsage, origin, protectionLevel, state, creationDate,
-                deleteDate, versionId, rotationIntervalSeconds, rotatedAt, deletionProtection,
-                deletionProtectionDescription, creator, materialExpireTime, revision + 1);
+        return new KeyRecord(
+                keyId,
+                description,
+                keySpec,
+                keyUsage,
+                origin,
+                protectionLevel,
+                state,
+                creationDate,
+                deleteDate,
+                versionId,
+                rotationIntervalSeconds,
+                rotatedAt,
+                deletionProtection,
+                deletionProtectionDescription,
+                creator,
+                materialExpireTime,
+                revision + 1);
     }
 }

@@ -26,7 +26,8 @@ public interface KeyRepository {
      * Replaces one version's sealed material and updates the key atomically; false on revision conflict.
      * Used by DeleteKeyMaterial (material → sealed fingerprint) and re-import (fingerprint → material).
      */
-    boolean replaceVersionMaterial(KeyRecord updatedKey, long expectedRevision, String keyVersionId, byte[] sealedMaterial);
+    boolean replaceVersionMaterial(
+            KeyRecord updatedKey, long expectedRevision, String keyVersionId, byte[] sealedMaterial);
 
     /** Versions of a key in creation order. */
     List<KeyVersionRecord> versions(String keyId);

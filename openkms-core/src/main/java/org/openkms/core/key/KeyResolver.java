@@ -37,7 +37,8 @@ public final class KeyResolver {
         }
         if (ref.startsWith(ALIAS_PREFIX)) {
             // Unknown aliases map to null and are not cached (no memory growth from probing).
-            String target = aliasTargets.computeIfAbsent(ref, n -> aliases.find(n).map(AliasRecord::keyId).orElse(null));
+            String target = aliasTargets.computeIfAbsent(
+                    ref, n -> aliases.find(n).map(AliasRecord::keyId).orElse(null));
             if (target == null) {
                 throw Errors.aliasNotFound();
             }

@@ -1,8 +1,5 @@
 package org.openkms.core.key;
 
-import org.openkms.core.KmsSettings;
-import org.openkms.core.Ids;
-
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
@@ -13,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.openkms.core.Account;
+import org.openkms.core.Ids;
+import org.openkms.core.KmsSettings;
 import org.openkms.core.error.Errors;
 import org.openkms.core.error.KmsException;
 
@@ -27,6 +26,7 @@ public final class KeyService {
      * service's, not the customer's: it cannot be disabled, deleted, re-described or given a key policy.
      */
     public static final String SECRETS_MANAGER_KEY_ALIAS = "alias/acs/secrets-manager";
+
     private final Account account;
     private final KeyRepository repository;
     private final KeyMaterials materials;
@@ -40,8 +40,14 @@ public final class KeyService {
      */
     private final KeyLocks locks = new KeyLocks();
 
-    public KeyService(Account account, KeyRepository repository, KeyMaterials materials, KeyCache cache, KeyResolver resolver,
-               KmsSettings settings, Clock clock) {
+    public KeyService(
+            Account account,
+            KeyRepository repository,
+            KeyMaterials materials,
+            KeyCache cache,
+            KeyResolver resolver,
+            KmsSettings settings,
+            Clock clock) {
         this.account = account;
         this.repository = repository;
         this.materials = materials;
@@ -55,7 +61,8 @@ public final class KeyService {
         KeySpec spec = req.keySpec();
         KeyUsage usage = req.keyUsage() == null ? spec.defaultUsage() : req.keyUsage();
         if (!spec.allows(usage)) {
-            throw Errors.invalidParameter("KeyUsage", "KeySpec " + spec + " does not support KeyUsage " + usage.wire() + ".");
+            throw Errors.invalidParameter(
+                    "KeyUsage", "KeySpec " + spec + " does not support KeyUsage " + usage.wire() + ".");
         }
         if (req.origin() == Origin.EXTERNAL && !spec.symmetric()) {
             // Import (GetParametersForImport → ImportKeyMaterial) carries symmetric material only.
@@ -63,12 +70,14 @@ public final class KeyService {
         }
         if (req.rotationIntervalSeconds() > 0) {
             if (req.origin() == Origin.EXTERNAL) {
-                throw Errors.unsupportedOperation("Keys with imported material (Origin EXTERNAL) cannot rotate automatically.");
+                throw Errors.unsupportedOperation(
+                        "Keys with imported material (Origin EXTERNAL) cannot rotate automatically.");
             }
             if (!spec.symmetric()) {
                 throw Errors.unsupportedOperation("Only symmetric keys rotate automatically.");
             }
-            RotationIntervals.checkRange(req.rotationIntervalSeconds(), settings.minRotationInterval(), settings.maxRotationInterval());
+            RotationIntervals.checkRange(
+                    req.rotationIntervalSeconds(), settings.minRotationInterval(), settings.maxRotationInterval());
         }
         if (repository.list().size() >= settings.maxKeys()) {
             throw Errors.limitExceeded("at most " + settings.maxKeys() + " keys");
@@ -83,9 +92,24 @@ public final class KeyService {
             primary = versions.get(0).keyVersionId();
             state = KeyState.Enabled;
         }
-        KeyRecord key = new KeyRecord(keyId, req.description() == null ? "" : req.description(), spec, usage,
-                req.origin(), req.protectionLevel(), state, now, null, primary, req.rotationIntervalSeconds(),
-                primary == null ? null : now, false, "", account.uid(), null, 1);
+        KeyRecord key = new KeyRecord(
+                keyId,
+                req.description() == null ? "" : req.description(),
+                spec,
+                usage,
+                req.origin(),
+                req.protectionLevel(),
+                state,
+                now,
+                null,
+                primary,
+                req.rotationIntervalSeconds(),
+                primary == null ? null : now,
+                false,
+                "",
+                account.uid(),
+                null,
+                1);
         repository.create(key, versions, req.tags() == null ? Map.of() : req.tags());
         cache.invalidate(keyId);
         return key;
@@ -175,7 +199,8 @@ public final class KeyService {
         mutateCustomerKey(keyIdParam, k -> {
             rejectUnlessEnabled(k);
             if (k.origin() == Origin.EXTERNAL) {
-                throw Errors.unsupportedOperation("Keys with imported material (Origin EXTERNAL) cannot rotate automatically.");
+                throw Errors.unsupportedOperation(
+                        "Keys with imported material (Origin EXTERNAL) cannot rotate automatically.");
             }
             if (!k.keySpec().symmetric() && newSeconds > 0) {
                 throw Errors.unsupportedOperation("Only symmetric keys rotate automatically.");
@@ -193,12 +218,16 @@ public final class KeyService {
         return rotate(keyId, k -> {
             rejectUnlessEnabled(k);
             if (k.origin() == Origin.EXTERNAL) {
-                throw Errors.unsupportedOperation("Keys with imported material (Origin EXTERNAL) have a single version.");
+                throw Errors.unsupportedOperation(
+                        "Keys with imported material (Origin EXTERNAL) have a single version.");
             }
             if (k.keySpec().mac()) {
                 throw Errors.unsupportedOperation("HMAC keys have a single version.");
             }
-            if (k.lastRotationDate() != null && k.lastRotationDate().plus(settings.minKeyVersionInterval()).isAfter(now())) {
+            if (k.lastRotationDate() != null
+                    && k.lastRotationDate()
+                            .plus(settings.minKeyVersionInterval())
+                            .isAfter(now())) {
                 throw Errors.unsupportedOperation("A new key version can be created at most once every "
                         + settings.minKeyVersionInterval().toDays() + " days.");
             }
@@ -211,7 +240,11 @@ public final class KeyService {
 
     /** Automatic rotation: adds a new primary version if the key is (still) Enabled and due; else returns null. */
     KeyVersionRecord rotateIfDue(String keyId) {
-        return rotate(keyId, k -> k.state() == KeyState.Enabled && k.automaticRotation() && !k.nextRotationDate().isAfter(now()));
+        return rotate(
+                keyId,
+                k -> k.state() == KeyState.Enabled
+                        && k.automaticRotation()
+                        && !k.nextRotationDate().isAfter(now()));
     }
 
     /**
@@ -262,7 +295,8 @@ public final class KeyService {
                 throw Errors.stateModifiedFailed(k.state().name());
             }
             if (material.length != k.keySpec().materialLength()) {
-                throw Errors.invalidKeyMaterial("KeySpec " + k.keySpec() + " takes " + k.keySpec().materialLength() + " bytes of material.");
+                throw Errors.invalidKeyMaterial(
+                        "KeySpec " + k.keySpec() + " takes " + k.keySpec().materialLength() + " bytes of material.");
             }
             KeyState next = k.state() == KeyState.PendingImport ? KeyState.Enabled : k.state();
             Instant now = now();
@@ -270,16 +304,20 @@ public final class KeyService {
             boolean done;
             if (versions.isEmpty()) {
                 String versionId = Ids.newVersionId();
-                KeyVersionRecord v = new KeyVersionRecord(keyId, versionId, now, materials.seal(keyId, versionId, material.clone()));
+                KeyVersionRecord v =
+                        new KeyVersionRecord(keyId, versionId, now, materials.seal(keyId, versionId, material.clone()));
                 done = repository.addVersion(k.withImportedMaterial(versionId, next, expireTime, now), k.revision(), v);
             } else {
                 KeyVersionRecord v = versions.get(0);
                 requireSameMaterial(k, v, material);
-                KeyRecord updated = k.withImportedMaterial(v.keyVersionId(), next, expireTime,
-                        k.primaryKeyVersion() == null ? now : k.lastRotationDate());
+                KeyRecord updated = k.withImportedMaterial(
+                        v.keyVersionId(), next, expireTime, k.primaryKeyVersion() == null ? now : k.lastRotationDate());
                 done = k.primaryKeyVersion() != null
                         ? repository.update(updated, k.revision())
-                        : repository.replaceVersionMaterial(updated, k.revision(), v.keyVersionId(),
+                        : repository.replaceVersionMaterial(
+                                updated,
+                                k.revision(),
+                                v.keyVersionId(),
                                 materials.seal(keyId, v.keyVersionId(), material.clone()));
             }
             if (done) {
@@ -315,8 +353,11 @@ public final class KeyService {
             byte[] fingerprint = sha256(plain);
             Arrays.fill(plain, (byte) 0);
             KeyState next = k.state() == KeyState.PendingDeletion ? KeyState.PendingDeletion : KeyState.PendingImport;
-            if (repository.replaceVersionMaterial(k.withImportedMaterial(null, next, null, now()), k.revision(),
-                    v.keyVersionId(), materials.sealFingerprint(keyId, v.keyVersionId(), fingerprint))) {
+            if (repository.replaceVersionMaterial(
+                    k.withImportedMaterial(null, next, null, now()),
+                    k.revision(),
+                    v.keyVersionId(),
+                    materials.sealFingerprint(keyId, v.keyVersionId(), fingerprint))) {
                 cache.invalidate(keyId);
                 return null;
             }
@@ -332,7 +373,8 @@ public final class KeyService {
             same = MessageDigest.isEqual(current, material);
             Arrays.fill(current, (byte) 0);
         } else {
-            same = MessageDigest.isEqual(materials.unsealFingerprint(k.keyId(), v.keyVersionId(), v.sealedMaterial()), sha256(material));
+            same = MessageDigest.isEqual(
+                    materials.unsealFingerprint(k.keyId(), v.keyVersionId(), v.sealedMaterial()), sha256(material));
         }
         if (!same) {
             throw Errors.invalidKeyMaterial("A key only accepts the material that was first imported into it.");
@@ -349,7 +391,8 @@ public final class KeyService {
 
     public KeyVersionRecord describeKeyVersion(String keyIdParam, String keyVersionId) {
         String keyId = describeKey(keyIdParam).keyId();
-        return repository.findVersion(keyVersionId)
+        return repository
+                .findVersion(keyVersionId)
                 .filter(v -> v.keyId().equals(keyId))
                 .orElseThrow(Errors::keyVersionNotFound);
     }
@@ -394,8 +437,8 @@ public final class KeyService {
             return;
         }
         if (serviceKey.equals(keyId)) {
-            throw Errors.unsupportedOperation("The key is managed by Secrets Manager (" + SECRETS_MANAGER_KEY_ALIAS
-                    + ") and cannot be changed.");
+            throw Errors.unsupportedOperation(
+                    "The key is managed by Secrets Manager (" + SECRETS_MANAGER_KEY_ALIAS + ") and cannot be changed.");
         }
     }
 
@@ -436,7 +479,8 @@ public final class KeyService {
 
     private KeyVersionRecord newVersion(String keyId, KeySpec spec, Instant now) {
         String versionId = Ids.newVersionId();
-        return new KeyVersionRecord(keyId, versionId, now, materials.seal(keyId, versionId, KeyMaterials.generate(spec)));
+        return new KeyVersionRecord(
+                keyId, versionId, now, materials.seal(keyId, versionId, KeyMaterials.generate(spec)));
     }
 
     private Instant now() {

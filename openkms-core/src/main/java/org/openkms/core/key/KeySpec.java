@@ -34,7 +34,11 @@ public enum KeySpec {
     private final AsymmetricKeyType asymmetricType;
     private final MacAlgorithm macAlgorithm;
 
-    KeySpec(SymmetricAlgorithm symmetricAlgorithm, int materialLength, AsymmetricKeyType asymmetricType, MacAlgorithm macAlgorithm) {
+    KeySpec(
+            SymmetricAlgorithm symmetricAlgorithm,
+            int materialLength,
+            AsymmetricKeyType asymmetricType,
+            MacAlgorithm macAlgorithm) {
         this.symmetricAlgorithm = symmetricAlgorithm;
         this.materialLength = materialLength;
         this.asymmetricType = asymmetricType;

@@ -13,6 +13,7 @@ import org.openkms.crypto.mac.MacKey;
 public final class MacService {
     /** Message limit: the API documents none; the Encrypt plaintext limit keeps requests bounded alike. */
     public static final int MAX_MESSAGE = CryptoService.MAX_PLAINTEXT;
+
     private final KeyCache cache;
     private final KeyResolver resolver;
     private final Clock clock;
@@ -23,14 +24,11 @@ public final class MacService {
         this.clock = clock;
     }
 
-    public record Target(String keyId, MacKey key) {
-    }
+    public record Target(String keyId, MacKey key) {}
 
-    public record Mac(String keyId, MacAlgorithm algorithm, byte[] value) {
-    }
+    public record Mac(String keyId, MacAlgorithm algorithm, byte[] value) {}
 
-    public record Verified(String keyId, MacAlgorithm algorithm, boolean value) {
-    }
+    public record Verified(String keyId, MacAlgorithm algorithm, boolean value) {}
 
     /** Every check of a MAC call (also DryRun's): key, state, HMAC usage, algorithm = the key's, message size. */
     public Target target(String keyIdParam, MacAlgorithm algorithm, byte[] message) {

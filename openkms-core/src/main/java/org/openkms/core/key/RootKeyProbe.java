@@ -10,8 +10,7 @@ import org.openkms.crypto.rootkey.RootKeyProvider;
  * made before the root-key check value existed (V5), before recording that value for them.
  */
 public final class RootKeyProbe {
-    private RootKeyProbe() {
-    }
+    private RootKeyProbe() {}
 
     /**
      * Tries the first stored key version that holds sealed bytes (material, or the fingerprint left by
@@ -23,8 +22,12 @@ public final class RootKeyProbe {
                 if (v.sealedMaterial() == null) {
                     continue; // an EXTERNAL key waiting for its material
                 }
-                return Optional.of(opens(rootKey, v.sealedMaterial(), KeyMaterials.sealingContext(key.keyId(), v.keyVersionId()))
-                        || opens(rootKey, v.sealedMaterial(), KeyMaterials.fingerprintContext(key.keyId(), v.keyVersionId())));
+                return Optional.of(
+                        opens(rootKey, v.sealedMaterial(), KeyMaterials.sealingContext(key.keyId(), v.keyVersionId()))
+                                || opens(
+                                        rootKey,
+                                        v.sealedMaterial(),
+                                        KeyMaterials.fingerprintContext(key.keyId(), v.keyVersionId())));
             }
         }
         return Optional.empty();

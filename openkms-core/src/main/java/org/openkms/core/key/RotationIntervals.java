@@ -5,8 +5,7 @@ import org.openkms.core.error.Errors;
 
 /** RotationInterval values: {@code <int>[d|h|m|s]} on input (e.g. 30d, 604800s), always seconds + "s" on output. */
 public final class RotationIntervals {
-    private RotationIntervals() {
-    }
+    private RotationIntervals() {}
 
     public static long parseSeconds(String value) {
         if (value == null || value.length() < 2) {
@@ -29,8 +28,9 @@ public final class RotationIntervals {
 
     public static void checkRange(long seconds, Duration min, Duration max) {
         if (seconds < min.getSeconds() || seconds > max.getSeconds()) {
-            throw Errors.invalidParameter("RotationInterval", "The rotation interval must be between "
-                    + min.getSeconds() + "s and " + max.getSeconds() + "s.");
+            throw Errors.invalidParameter(
+                    "RotationInterval",
+                    "The rotation interval must be between " + min.getSeconds() + "s and " + max.getSeconds() + "s.");
         }
     }
 

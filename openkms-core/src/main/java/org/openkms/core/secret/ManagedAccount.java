@@ -1,11 +1,11 @@
 package org.openkms.core.secret;
 
-import java.util.Locale;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.openkms.core.error.Errors;
 
 /**
@@ -42,11 +42,14 @@ public record ManagedAccount(String accountName, String accountPassword) {
         } catch (Exception e) {
             n = null;
         }
-        String shape = "It must be {\"Accounts\":[{\"AccountName\":…,\"AccountPassword\":…}]} or {\"AccountName\":…,\"AccountPassword\":…}.";
+        String shape =
+                "It must be {\"Accounts\":[{\"AccountName\":…,\"AccountPassword\":…}]} or {\"AccountName\":…,\"AccountPassword\":…}.";
         if ("$Auto".equals(secretData)) {
             // Alibaba creates the accounts of Redis/PolarDB secrets itself; here they must exist and be named.
-            throw Errors.invalidParameter("SecretData", "$Auto (accounts created by the cloud service) is not available here; "
-                    + shape.substring(0, 1).toLowerCase(Locale.ROOT) + shape.substring(1));
+            throw Errors.invalidParameter(
+                    "SecretData",
+                    "$Auto (accounts created by the cloud service) is not available here; "
+                            + shape.substring(0, 1).toLowerCase(Locale.ROOT) + shape.substring(1));
         }
         if (n == null || !n.isObject()) {
             throw Errors.invalidParameter("SecretData", shape);

@@ -20,11 +20,7 @@ import org.openkms.core.error.Errors;
  * single-account secret changes its own password with its current credentials.
  */
 public record ManagedSecretConfig(
-        String subType,
-        String endpoint,
-        String accountName,
-        String cloneAccountName,
-        String masterSecretName) {
+        String subType, String endpoint, String accountName, String cloneAccountName, String masterSecretName) {
     public static final String SINGLE_USER = "SingleUser";
     public static final String DOUBLE_USERS = "DoubleUsers";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -52,8 +48,12 @@ public record ManagedSecretConfig(
     public static ManagedSecretConfig parse(SecretType type, String extendedConfig) {
         ObjectNode n = object(extendedConfig);
         String endpointField = endpointField(type);
-        return new ManagedSecretConfig(text(n, "SecretSubType"), text(n, endpointField), text(n, "AccountName"),
-                text(n, "CloneAccountName"), text(n, "MasterSecretName"));
+        return new ManagedSecretConfig(
+                text(n, "SecretSubType"),
+                text(n, endpointField),
+                text(n, "AccountName"),
+                text(n, "CloneAccountName"),
+                text(n, "MasterSecretName"));
     }
 
     /**
@@ -96,7 +96,8 @@ public record ManagedSecretConfig(
                 throw Errors.invalidParameter("ExtendedConfig", "CloneAccountName must differ from AccountName.");
             }
             if (text(n, "MasterSecretName").isEmpty() && type != SecretType.Redis) {
-                throw Errors.invalidParameter("ExtendedConfig",
+                throw Errors.invalidParameter(
+                        "ExtendedConfig",
                         "DoubleUsers rotation resets the other account's password and needs MasterSecretName (an administrator account secret).");
             }
         } else if (accounts.size() > 1) {

@@ -23,12 +23,16 @@ public final class PasswordGenerator {
      */
     private static final String SAFE_PUNCTUATION = "-_.~";
 
-    private PasswordGenerator() {
-    }
+    private PasswordGenerator() {}
 
-    public record Options(int length, boolean excludeLowercase, boolean excludeUppercase, boolean excludeNumbers,
-                          boolean excludePunctuation, String excludeCharacters, boolean requireEachIncludedType) {
-    }
+    public record Options(
+            int length,
+            boolean excludeLowercase,
+            boolean excludeUppercase,
+            boolean excludeNumbers,
+            boolean excludePunctuation,
+            String excludeCharacters,
+            boolean requireEachIncludedType) {}
 
     public static String generate(Options o) {
         if (o.length() < 8 || o.length() > 128) {
@@ -44,7 +48,8 @@ public final class PasswordGenerator {
             throw Errors.invalidParameter("The exclusions leave no characters to build a password from.");
         }
         if (o.requireEachIncludedType() && classes.size() > o.length()) {
-            throw Errors.invalidParameter("PasswordLength", "It is shorter than the number of required character types.");
+            throw Errors.invalidParameter(
+                    "PasswordLength", "It is shorter than the number of required character types.");
         }
         return build(o.length(), classes, o.requireEachIncludedType());
     }

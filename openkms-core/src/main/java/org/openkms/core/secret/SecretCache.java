@@ -21,7 +21,8 @@ public final class SecretCache {
         this.secrets = secrets;
     }
 
-    record LoadedSecret(SecretRecord record, List<SecretVersionRecord> versions, ConcurrentHashMap<String, String> opened) {
+    record LoadedSecret(
+            SecretRecord record, List<SecretVersionRecord> versions, ConcurrentHashMap<String, String> opened) {
         LoadedSecret(SecretRecord record, List<SecretVersionRecord> versions) {
             this(record, versions, new ConcurrentHashMap<>());
         }
@@ -47,6 +48,8 @@ public final class SecretCache {
 
     private LoadedSecret load(String secretName) {
         // Unknown names load as null, which computeIfAbsent does not store: probing cannot fill memory.
-        return secrets.find(secretName).map(s -> new LoadedSecret(s, List.copyOf(secrets.versions(secretName)))).orElse(null);
+        return secrets.find(secretName)
+                .map(s -> new LoadedSecret(s, List.copyOf(secrets.versions(secretName))))
+                .orElse(null);
     }
 }

@@ -1,11 +1,10 @@
 package org.openkms.core.secret;
 
-import org.openkms.core.key.CryptoService;
-
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
+import org.openkms.core.key.CryptoService;
 import org.openkms.crypto.CryptoException;
 import org.openkms.crypto.symmetric.SymmetricAlgorithm;
 import org.openkms.crypto.symmetric.SymmetricKey;
@@ -33,7 +32,10 @@ public final class SecretEnvelopes {
             byte[] ct = new SymmetricKey(SymmetricAlgorithm.AES_GCM, dk.plaintext())
                     .encrypt(iv, value.getBytes(StandardCharsets.UTF_8), aad(secretName, versionId));
             ByteBuffer out = ByteBuffer.allocate(2 + dk.ciphertextBlob().length + iv.length + ct.length);
-            out.putShort((short) dk.ciphertextBlob().length).put(dk.ciphertextBlob()).put(iv).put(ct);
+            out.putShort((short) dk.ciphertextBlob().length)
+                    .put(dk.ciphertextBlob())
+                    .put(iv)
+                    .put(ct);
             return out.array();
         } finally {
             Arrays.fill(dk.plaintext(), (byte) 0);
@@ -50,7 +52,8 @@ public final class SecretEnvelopes {
         in.get(ct);
         byte[] dataKey = crypto.decrypt(blob, context(secretName, versionId)).plaintext();
         try {
-            return new String(new SymmetricKey(SymmetricAlgorithm.AES_GCM, dataKey).decrypt(iv, ct, aad(secretName, versionId)),
+            return new String(
+                    new SymmetricKey(SymmetricAlgorithm.AES_GCM, dataKey).decrypt(iv, ct, aad(secretName, versionId)),
                     StandardCharsets.UTF_8);
         } catch (CryptoException e) {
             throw new IllegalStateException("secret version " + versionId + " of " + secretName + " does not decrypt");

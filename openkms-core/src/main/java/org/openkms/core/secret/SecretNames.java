@@ -13,15 +13,16 @@ public final class SecretNames {
     /** Labels are stored comma-separated, so the alphabet excludes the comma (and anything exotic). */
     private static final Pattern STAGE = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
-    private SecretNames() {
-    }
+    private SecretNames() {}
 
     public static void checkName(String name, SecretType type) {
         if (!NAME.matcher(name).matches()) {
-            throw Errors.invalidParameter("SecretName", "It must be 1 to 192 characters of letters, digits and _/+=.@-.");
+            throw Errors.invalidParameter(
+                    "SecretName", "It must be 1 to 192 characters of letters, digits and _/+=.@-.");
         }
         if (name.startsWith("acs/") && type != SecretType.RAMCredentials && type != SecretType.ECS) {
-            throw Errors.invalidParameter("SecretName", "Names starting with acs/ are reserved for cloud-service secrets.");
+            throw Errors.invalidParameter(
+                    "SecretName", "Names starting with acs/ are reserved for cloud-service secrets.");
         }
     }
 

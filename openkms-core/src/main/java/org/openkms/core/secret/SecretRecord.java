@@ -53,44 +53,136 @@ public record SecretRecord(
     }
 
     public SecretRecord withDescription(String d, Instant now) {
-        return new SecretRecord(secretName, secretType, d, encryptionKeyId, extendedConfig, automaticRotation,
-                rotationIntervalSeconds, lastRotationDate, creationDate, now, plannedDeleteTime, rotationFailure,
-                rotationFailureDate, creator, revision + 1);
+        return new SecretRecord(
+                secretName,
+                secretType,
+                d,
+                encryptionKeyId,
+                extendedConfig,
+                automaticRotation,
+                rotationIntervalSeconds,
+                lastRotationDate,
+                creationDate,
+                now,
+                plannedDeleteTime,
+                rotationFailure,
+                rotationFailureDate,
+                creator,
+                revision + 1);
     }
 
     public SecretRecord withExtendedConfig(String config, Instant now) {
-        return new SecretRecord(secretName, secretType, description, encryptionKeyId, config, automaticRotation,
-                rotationIntervalSeconds, lastRotationDate, creationDate, now, plannedDeleteTime, rotationFailure,
-                rotationFailureDate, creator, revision + 1);
+        return new SecretRecord(
+                secretName,
+                secretType,
+                description,
+                encryptionKeyId,
+                config,
+                automaticRotation,
+                rotationIntervalSeconds,
+                lastRotationDate,
+                creationDate,
+                now,
+                plannedDeleteTime,
+                rotationFailure,
+                rotationFailureDate,
+                creator,
+                revision + 1);
     }
 
     public SecretRecord withRotationPolicy(boolean enabled, long seconds, Instant now) {
-        return new SecretRecord(secretName, secretType, description, encryptionKeyId, extendedConfig, enabled,
-                seconds, lastRotationDate, creationDate, now, plannedDeleteTime, rotationFailure,
-                rotationFailureDate, creator, revision + 1);
+        return new SecretRecord(
+                secretName,
+                secretType,
+                description,
+                encryptionKeyId,
+                extendedConfig,
+                enabled,
+                seconds,
+                lastRotationDate,
+                creationDate,
+                now,
+                plannedDeleteTime,
+                rotationFailure,
+                rotationFailureDate,
+                creator,
+                revision + 1);
     }
 
     public SecretRecord withPlannedDeleteTime(Instant t, Instant now) {
-        return new SecretRecord(secretName, secretType, description, encryptionKeyId, extendedConfig, automaticRotation,
-                rotationIntervalSeconds, lastRotationDate, creationDate, now, t, rotationFailure,
-                rotationFailureDate, creator, revision + 1);
+        return new SecretRecord(
+                secretName,
+                secretType,
+                description,
+                encryptionKeyId,
+                extendedConfig,
+                automaticRotation,
+                rotationIntervalSeconds,
+                lastRotationDate,
+                creationDate,
+                now,
+                t,
+                rotationFailure,
+                rotationFailureDate,
+                creator,
+                revision + 1);
     }
 
     /** A new version was written (PutSecretValue, stage moves): only UpdateTime changes. */
     public SecretRecord touched(Instant now) {
-        return new SecretRecord(secretName, secretType, description, encryptionKeyId, extendedConfig, automaticRotation,
-                rotationIntervalSeconds, lastRotationDate, creationDate, now, plannedDeleteTime, rotationFailure,
-                rotationFailureDate, creator, revision + 1);
+        return new SecretRecord(
+                secretName,
+                secretType,
+                description,
+                encryptionKeyId,
+                extendedConfig,
+                automaticRotation,
+                rotationIntervalSeconds,
+                lastRotationDate,
+                creationDate,
+                now,
+                plannedDeleteTime,
+                rotationFailure,
+                rotationFailureDate,
+                creator,
+                revision + 1);
     }
 
     public SecretRecord rotated(Instant now) {
-        return new SecretRecord(secretName, secretType, description, encryptionKeyId, extendedConfig, automaticRotation,
-                rotationIntervalSeconds, now, creationDate, now, plannedDeleteTime, null, null, creator, revision + 1);
+        return new SecretRecord(
+                secretName,
+                secretType,
+                description,
+                encryptionKeyId,
+                extendedConfig,
+                automaticRotation,
+                rotationIntervalSeconds,
+                now,
+                creationDate,
+                now,
+                plannedDeleteTime,
+                null,
+                null,
+                creator,
+                revision + 1);
     }
 
     public SecretRecord rotationFailed(String reason, Instant now) {
-        return new SecretRecord(secretName, secretType, description, encryptionKeyId, extendedConfig, automaticRotation,
-                rotationIntervalSeconds, lastRotationDate, creationDate, updateDate, plannedDeleteTime, reason, now,
-                creator, revision + 1);
+        return new SecretRecord(
+                secretName,
+                secretType,
+                description,
+                encryptionKeyId,
+                extendedConfig,
+                automaticRotation,
+                rotationIntervalSeconds,
+                lastRotationDate,
+                creationDate,
+                updateDate,
+                plannedDeleteTime,
+                reason,
+                now,
+                creator,
+                revision + 1);
     }
 }

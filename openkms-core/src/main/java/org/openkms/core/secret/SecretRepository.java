@@ -26,8 +26,11 @@ public interface SecretRepository {
      * that do not exist yet, rewrites the stages of those that do (values are immutable), and deletes
      * {@code removedVersionIds}. False on a revision conflict, with nothing written.
      */
-    boolean saveVersions(SecretRecord updated, long expectedRevision, List<SecretVersionRecord> upserts,
-                         Collection<String> removedVersionIds);
+    boolean saveVersions(
+            SecretRecord updated,
+            long expectedRevision,
+            List<SecretVersionRecord> upserts,
+            Collection<String> removedVersionIds);
 
     /** Versions of a secret in insertion order. */
     List<SecretVersionRecord> versions(String secretName);

@@ -55,18 +55,20 @@ public final class SecretRotation {
     }
 
     /** The result of one scheduled attempt: the new version, or the reason it failed. */
-    public record Outcome(String secretName, String versionId, String failure) {
-    }
+    public record Outcome(String secretName, String versionId, String failure) {}
 
     /** Rotates every secret whose NextRotationDate has passed (failed ones again after a pause). */
     public List<Outcome> rotateDue() {
         Instant now = clock.instant();
         List<Outcome> outcomes = new ArrayList<>();
         for (SecretRecord s : repository.list()) {
-            if (!s.automaticRotation() || s.pendingDeletion() || s.nextRotationDate().isAfter(now)) {
+            if (!s.automaticRotation()
+                    || s.pendingDeletion()
+                    || s.nextRotationDate().isAfter(now)) {
                 continue;
             }
-            if (s.rotationFailureDate() != null && s.rotationFailureDate().plus(RETRY_AFTER_FAILURE).isAfter(now)) {
+            if (s.rotationFailureDate() != null
+                    && s.rotationFailureDate().plus(RETRY_AFTER_FAILURE).isAfter(now)) {
                 continue;
             }
             try {
@@ -93,24 +95,29 @@ public final class SecretRotation {
                 return requestedVersionId; // idempotency token already used: nothing to do
             }
             ManagedSecretConfig config = ManagedSecretConfig.parse(s.secretType(), s.extendedConfig());
-            SecretVersionRecord currentVersion = versions.holder(SecretStages.CURRENT).orElseThrow(Errors::internal);
+            SecretVersionRecord currentVersion =
+                    versions.holder(SecretStages.CURRENT).orElseThrow(Errors::internal);
             ManagedAccount current = ManagedAccount.parse(secrets.open(currentVersion));
             String newPassword = PasswordGenerator.forAccount();
             String failure;
             try {
                 SecretRotator rotator = rotatorFor(config);
-                Optional<String> recovered = finishInterruptedRotation(rotator, config, s, versions, currentVersion, current);
+                Optional<String> recovered =
+                        finishInterruptedRotation(rotator, config, s, versions, currentVersion, current);
                 if (recovered.isPresent()) {
                     return recovered.get();
                 }
                 ManagedAccount login = login(config, current);
                 String target = config.targetAccount(current.accountName());
-                String versionId = requestedVersionId != null ? requestedVersionId : UUID.randomUUID().toString();
+                String versionId = requestedVersionId != null
+                        ? requestedVersionId
+                        : UUID.randomUUID().toString();
                 storePending(name, versionId, new ManagedAccount(target, newPassword));
                 try {
                     rotator.changePassword(config.endpoint(), login, target, newPassword);
                 } catch (RotationException e) {
-                    String reason = scrub(e.getMessage(), newPassword, login.accountPassword(), current.accountPassword());
+                    String reason =
+                            scrub(e.getMessage(), newPassword, login.accountPassword(), current.accountPassword());
                     secrets.mutate(name, (sec, vs) -> {
                         vs.remove(versionId);
                         return sec.rotationFailed(reason, now());
@@ -135,8 +142,8 @@ public final class SecretRotation {
                 return r;
             }
         }
-        throw new RotationException("no rotator for endpoint scheme '" + scheme + "' (expected postgresql://, mysql://, "
-                + "mariadb:// or redis:// in DBInstanceId/InstanceId)");
+        throw new RotationException("no rotator for endpoint scheme '" + scheme
+                + "' (expected postgresql://, mysql://, " + "mariadb:// or redis:// in DBInstanceId/InstanceId)");
     }
 
     private ManagedAccount login(ManagedSecretConfig config, ManagedAccount current) throws RotationException {
@@ -149,7 +156,8 @@ public final class SecretRotation {
         try {
             return secrets.masterAccount(config.masterSecretName());
         } catch (KmsException | IllegalArgumentException e) {
-            throw new RotationException("master secret " + config.masterSecretName() + " is not readable as an account: "
+            throw new RotationException("master secret " + config.masterSecretName()
+                    + " is not readable as an account: "
                     + (e instanceof KmsException k ? k.code() : "not {\"AccountName\",\"AccountPassword\"} JSON"));
         }
     }
@@ -157,8 +165,13 @@ public final class SecretRotation {
     /** Step (1): the new value is durable before the server is asked to change anything. */
     private void storePending(String name, String versionId, ManagedAccount value) {
         secrets.mutate(name, (s, versions) -> {
-            versions.add(new SecretVersionRecord(name, versionId, now(), "text",
-                    envelopes.seal(s.encryptionKeyId(), name, versionId, value.toJson()), Set.of()));
+            versions.add(new SecretVersionRecord(
+                    name,
+                    versionId,
+                    now(),
+                    "text",
+                    envelopes.seal(s.encryptionKeyId(), name, versionId, value.toJson()),
+                    Set.of()));
             return s.touched(now());
         });
     }
@@ -180,13 +193,18 @@ public final class SecretRotation {
      * A crash between changing the password and moving the labels leaves the new value unlabelled. For a
      * single account the current credentials then fail; if the newest unlabelled version's work, promote it.
      */
-    private Optional<String> finishInterruptedRotation(SecretRotator rotator, ManagedSecretConfig config, SecretRecord s,
-                                                       VersionSet versions, SecretVersionRecord currentVersion,
-                                                       ManagedAccount current) {
+    private Optional<String> finishInterruptedRotation(
+            SecretRotator rotator,
+            ManagedSecretConfig config,
+            SecretRecord s,
+            VersionSet versions,
+            SecretVersionRecord currentVersion,
+            ManagedAccount current) {
         List<SecretVersionRecord> all = versions.all();
         int currentIndex = all.indexOf(currentVersion);
         List<SecretVersionRecord> newer = all.subList(currentIndex + 1, all.size()).stream()
-                .filter(v -> v.stages().isEmpty()).toList();
+                .filter(v -> v.stages().isEmpty())
+                .toList();
         if (newer.isEmpty() || config.dualAccount() || rotator.canLogIn(config.endpoint(), current)) {
             return Optional.empty();
         }

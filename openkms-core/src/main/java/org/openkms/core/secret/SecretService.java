@@ -1,13 +1,5 @@
 package org.openkms.core.secret;
 
-import org.openkms.core.key.CryptoService;
-import org.openkms.core.key.KeyResolver;
-import org.openkms.core.key.KeyService;
-import org.openkms.core.key.KeyLocks;
-import org.openkms.core.key.CreateKeyRequest;
-import org.openkms.core.key.RotationIntervals;
-import org.openkms.core.tag.Tags;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,14 +10,21 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
 import org.openkms.core.Account;
-import org.openkms.core.key.AliasRecord;
 import org.openkms.core.error.Errors;
 import org.openkms.core.error.KmsException;
+import org.openkms.core.key.AliasRecord;
+import org.openkms.core.key.AliasRepository;
+import org.openkms.core.key.CreateKeyRequest;
+import org.openkms.core.key.CryptoService;
+import org.openkms.core.key.KeyLocks;
+import org.openkms.core.key.KeyResolver;
+import org.openkms.core.key.KeyService;
 import org.openkms.core.key.KeySpec;
 import org.openkms.core.key.KeyUsage;
 import org.openkms.core.key.Origin;
+import org.openkms.core.key.RotationIntervals;
 import org.openkms.core.secret.SecretCache.LoadedSecret;
-import org.openkms.core.key.AliasRepository;
+import org.openkms.core.tag.Tags;
 
 /**
  * Secrets Manager (https://www.alibabacloud.com/help/doc-detail/152002.htm): secrets, versions and stage labels,
@@ -36,6 +35,7 @@ import org.openkms.core.key.AliasRepository;
 public final class SecretService {
     /** The service key that encrypts secrets created without EncryptionKeyId (created on first use). */
     public static final String DEFAULT_KEY_ALIAS = KeyService.SECRETS_MANAGER_KEY_ALIAS;
+
     public static final int MAX_SECRET_DATA_BYTES = 30_720;
     public static final int MAX_VERSIONS = 10;
     public static final int MAX_STAGES = 8;
@@ -55,7 +55,14 @@ public final class SecretService {
     private final KeyLocks locks = new KeyLocks();
     private final Clock clock;
 
-    public SecretService(Account account, SecretRepository repository, AliasRepository aliases, KeyService keys, KeyResolver resolver, CryptoService crypto, Clock clock) {
+    public SecretService(
+            Account account,
+            SecretRepository repository,
+            AliasRepository aliases,
+            KeyService keys,
+            KeyResolver resolver,
+            CryptoService crypto,
+            Clock clock) {
         this.account = account;
         this.repository = repository;
         this.aliases = aliases;
@@ -85,8 +92,7 @@ public final class SecretService {
         }
     }
 
-    public record Created(SecretRecord secret, SecretVersionRecord version) {
-    }
+    public record Created(SecretRecord secret, SecretVersionRecord version) {}
 
     // ------------------------------------------------------------------ CreateSecret
 
@@ -109,7 +115,8 @@ public final class SecretService {
         long interval = 0;
         if (req.enableAutomaticRotation()) {
             if (!type.managed()) {
-                throw Errors.invalidParameter("EnableAutomaticRotation", "Generic secrets do not rotate automatically.");
+                throw Errors.invalidParameter(
+                        "EnableAutomaticRotation", "Generic secrets do not rotate automatically.");
             }
             interval = checkInterval(req.rotationIntervalSeconds());
         }
@@ -120,12 +127,32 @@ public final class SecretService {
             throw Errors.limitExceeded("at most " + MAX_SECRETS + " secrets");
         }
         String keyId = req.encryptionKeyId() == null || req.encryptionKeyId().isEmpty()
-                ? defaultKeyId() : encryptionKey(req.encryptionKeyId());
+                ? defaultKeyId()
+                : encryptionKey(req.encryptionKeyId());
         Instant now = now();
-        SecretVersionRecord version = new SecretVersionRecord(req.secretName(), req.versionId(), now, dataType,
-                envelopes.seal(keyId, req.secretName(), req.versionId(), value), Set.of(SecretStages.CURRENT));
-        SecretRecord secret = new SecretRecord(req.secretName(), type, req.description() == null ? "" : req.description(),
-                keyId, extendedConfig, interval > 0, interval, null, now, now, null, null, null, account.uid(), 1);
+        SecretVersionRecord version = new SecretVersionRecord(
+                req.secretName(),
+                req.versionId(),
+                now,
+                dataType,
+                envelopes.seal(keyId, req.secretName(), req.versionId(), value),
+                Set.of(SecretStages.CURRENT));
+        SecretRecord secret = new SecretRecord(
+                req.secretName(),
+                type,
+                req.description() == null ? "" : req.description(),
+                keyId,
+                extendedConfig,
+                interval > 0,
+                interval,
+                null,
+                now,
+                now,
+                null,
+                null,
+                null,
+                account.uid(),
+                1);
         if (!repository.create(secret, List.of(version), req.tags())) {
             rejectTakenName(req.secretName());
             throw Errors.resourceExist("secret " + req.secretName());
@@ -137,7 +164,9 @@ public final class SecretService {
     private void rejectTakenName(String name) {
         Optional<SecretRecord> existing = repository.find(name);
         if (existing.isPresent()) {
-            throw existing.get().pendingDeletion() ? Errors.resourceInDeleteWindow() : Errors.resourceExist("secret " + name);
+            throw existing.get().pendingDeletion()
+                    ? Errors.resourceInDeleteWindow()
+                    : Errors.resourceExist("secret " + name);
         }
     }
 
@@ -162,8 +191,15 @@ public final class SecretService {
                 throw e;
             }
         }
-        String keyId = keys.createKey(new CreateKeyRequest("Service key of Secrets Manager: encrypts secrets created without EncryptionKeyId",
-                KeySpec.Aliyun_AES_256, KeyUsage.ENCRYPT_DECRYPT, Origin.Aliyun_KMS, "SOFTWARE", 0, Map.of())).keyId();
+        String keyId = keys.createKey(new CreateKeyRequest(
+                        "Service key of Secrets Manager: encrypts secrets created without EncryptionKeyId",
+                        KeySpec.Aliyun_AES_256,
+                        KeyUsage.ENCRYPT_DECRYPT,
+                        Origin.Aliyun_KMS,
+                        "SOFTWARE",
+                        0,
+                        Map.of()))
+                .keyId();
         aliases.create(new AliasRecord(DEFAULT_KEY_ALIAS, keyId, now()));
         resolver.invalidateAlias(DEFAULT_KEY_ALIAS);
         return resolver.resolve(DEFAULT_KEY_ALIAS); // another node may have won the alias: use its key
@@ -196,7 +232,9 @@ public final class SecretService {
             return holder(s.versions(), wanted).orElseThrow(Errors::resourceNotFound);
         }
         if (hasId) {
-            SecretVersionRecord v = s.versions().stream().filter(x -> x.versionId().equals(versionId)).findFirst()
+            SecretVersionRecord v = s.versions().stream()
+                    .filter(x -> x.versionId().equals(versionId))
+                    .findFirst()
                     .orElseThrow(Errors::resourceNotFound);
             if (hasStage && !v.hasStage(stage)) {
                 throw Errors.resourceNotFound();
@@ -221,14 +259,16 @@ public final class SecretService {
 
     /** ListSecretVersionIds: labelled versions, or all with includeDeprecated, oldest first. */
     public List<SecretVersionRecord> listSecretVersionIds(String nameParam, boolean includeDeprecated) {
-        return loaded(nameParam).versions().stream().filter(v -> includeDeprecated || !v.stages().isEmpty()).toList();
+        return loaded(nameParam).versions().stream()
+                .filter(v -> includeDeprecated || !v.stages().isEmpty())
+                .toList();
     }
 
     // ------------------------------------------------------------------ versions and stages
 
     /** PutSecretValue: a new version of a Generic secret; same VersionId and same data again is a no-op. */
-    public SecretVersionRecord putSecretValue(String nameParam, String versionId, String data, String dataTypeParam,
-                                              List<String> stagesParam) {
+    public SecretVersionRecord putSecretValue(
+            String nameParam, String versionId, String data, String dataTypeParam, List<String> stagesParam) {
         SecretNames.checkVersionId(versionId);
         String dataType = checkData(data, dataTypeParam, SecretType.Generic);
         List<String> stages = stagesParam == null ? List.of(SecretStages.CURRENT) : stagesParam;
@@ -246,8 +286,13 @@ public final class SecretService {
                 result[0] = e;
                 return null; // idempotent retry
             }
-            SecretVersionRecord v = new SecretVersionRecord(s.secretName(), versionId, now(), dataType,
-                    envelopes.seal(s.encryptionKeyId(), s.secretName(), versionId, data), Set.copyOf(stages));
+            SecretVersionRecord v = new SecretVersionRecord(
+                    s.secretName(),
+                    versionId,
+                    now(),
+                    dataType,
+                    envelopes.seal(s.encryptionKeyId(), s.secretName(), versionId, data),
+                    Set.copyOf(stages));
             versions.add(v);
             checkLabelCount(versions);
             versions.prune(MAX_VERSIONS);
@@ -266,7 +311,8 @@ public final class SecretService {
             throw Errors.invalidParameter("At least one of MoveToVersion and RemoveFromVersion must be given.");
         }
         if (!move && SecretStages.builtIn(stage)) {
-            throw Errors.invalidParameter("MoveToVersion", stage + " can only be moved to another version, not removed.");
+            throw Errors.invalidParameter(
+                    "MoveToVersion", stage + " can only be moved to another version, not removed.");
         }
         mutate(nameParam, (s, versions) -> {
             requireGenericAndLive(s, "UpdateSecretVersionStage");
@@ -300,7 +346,8 @@ public final class SecretService {
             throw Errors.resourceInDeleteWindow();
         }
         if (s.secretType().managed()) {
-            throw Errors.unsupportedOperation(action + " is only for Generic secrets; " + s.secretType() + " secrets change by rotation.");
+            throw Errors.unsupportedOperation(
+                    action + " is only for Generic secrets; " + s.secretType() + " secrets change by rotation.");
         }
     }
 
@@ -322,10 +369,21 @@ public final class SecretService {
                 if (!s.secretType().managed()) {
                     throw Errors.invalidParameter("ExtendedConfig", "Generic secrets have no ExtendedConfig.");
                 }
-                next = new SecretRecord(next.secretName(), next.secretType(), next.description(), next.encryptionKeyId(),
-                        ManagedSecretConfig.withCustomData(s.extendedConfig(), customData), next.automaticRotation(),
-                        next.rotationIntervalSeconds(), next.lastRotationDate(), next.creationDate(), now(),
-                        next.plannedDeleteTime(), next.rotationFailure(), next.rotationFailureDate(), next.creator(),
+                next = new SecretRecord(
+                        next.secretName(),
+                        next.secretType(),
+                        next.description(),
+                        next.encryptionKeyId(),
+                        ManagedSecretConfig.withCustomData(s.extendedConfig(), customData),
+                        next.automaticRotation(),
+                        next.rotationIntervalSeconds(),
+                        next.lastRotationDate(),
+                        next.creationDate(),
+                        now(),
+                        next.plannedDeleteTime(),
+                        next.rotationFailure(),
+                        next.rotationFailureDate(),
+                        next.creator(),
                         s.revision() + 1);
             }
             return next == s ? null : next;

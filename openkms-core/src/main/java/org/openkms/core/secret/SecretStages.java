@@ -8,8 +8,7 @@ public final class SecretStages {
     public static final String CURRENT = "ACSCurrent";
     public static final String PREVIOUS = "ACSPrevious";
 
-    private SecretStages() {
-    }
+    private SecretStages() {}
 
     public static boolean builtIn(String stage) {
         return CURRENT.equals(stage) || PREVIOUS.equals(stage);

@@ -69,7 +69,10 @@ public final class VersionSet {
 
     /** Drops the oldest versions without a label until at most {@code max} remain. */
     public void prune(int max) {
-        List<String> unlabelled = byId.values().stream().filter(v -> v.stages().isEmpty()).map(SecretVersionRecord::versionId).toList();
+        List<String> unlabelled = byId.values().stream()
+                .filter(v -> v.stages().isEmpty())
+                .map(SecretVersionRecord::versionId)
+                .toList();
         for (int i = 0; i < unlabelled.size() && byId.size() > max; i++) {
             remove(unlabelled.get(i));
         }

@@ -1,22 +1,21 @@
 package org.openkms.core.service;
 
-import org.openkms.core.KmsSettings;
-import org.openkms.core.key.KeyMaintenance;
-import org.openkms.core.key.CryptoService;
-import org.openkms.core.key.MacService;
-import org.openkms.core.key.KeyResolver;
-import org.openkms.core.key.KeyMaterials;
-import org.openkms.core.key.KeyService;
-import org.openkms.core.key.ImportTokens;
-import org.openkms.core.key.KeyCache;
-import org.openkms.core.key.AliasService;
-import org.openkms.core.key.DataKeyExportService;
-import org.openkms.core.key.AsymmetricService;
-import org.openkms.core.key.ImportService;
-import org.openkms.core.secret.SecretService;
-
 import java.time.Clock;
 import org.openkms.core.Account;
+import org.openkms.core.KmsSettings;
+import org.openkms.core.key.AliasService;
+import org.openkms.core.key.AsymmetricService;
+import org.openkms.core.key.CryptoService;
+import org.openkms.core.key.DataKeyExportService;
+import org.openkms.core.key.ImportService;
+import org.openkms.core.key.ImportTokens;
+import org.openkms.core.key.KeyCache;
+import org.openkms.core.key.KeyMaintenance;
+import org.openkms.core.key.KeyMaterials;
+import org.openkms.core.key.KeyResolver;
+import org.openkms.core.key.KeyService;
+import org.openkms.core.key.MacService;
+import org.openkms.core.secret.SecretService;
 import org.openkms.core.store.Storage;
 import org.openkms.crypto.rootkey.RootKeyProvider;
 

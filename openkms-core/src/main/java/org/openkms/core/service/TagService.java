@@ -1,10 +1,5 @@
 package org.openkms.core.service;
 
-import org.openkms.core.tag.Tags;
-
-import org.openkms.core.key.KeyService;
-import org.openkms.core.secret.SecretService;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -12,9 +7,12 @@ import java.util.List;
 import java.util.Map;
 import org.openkms.core.error.Errors;
 import org.openkms.core.key.KeyRecord;
+import org.openkms.core.key.KeyService;
 import org.openkms.core.key.KeyState;
+import org.openkms.core.secret.SecretService;
 import org.openkms.core.store.Storage;
 import org.openkms.core.tag.TagRecord;
+import org.openkms.core.tag.Tags;
 
 /**
  * Tags on keys and secrets. Both the single-resource API (TagResource, UntagResource,
@@ -90,7 +88,8 @@ public final class TagService {
     }
 
     /** A page of ListTagResources: rows matching the resource and tag filters, after {@code nextToken}. */
-    public TagPage listTagResources(String resourceType, Collection<String> resourceIds, Map<String, String> tagFilter, String nextToken) {
+    public TagPage listTagResources(
+            String resourceType, Collection<String> resourceIds, Map<String, String> tagFilter, String nextToken) {
         int start = 0;
         if (nextToken != null && !nextToken.isEmpty()) {
             try {
@@ -125,6 +124,5 @@ public final class TagService {
         return v == null || v.isEmpty() || v.equals(t.tagValue());
     }
 
-    public record TagPage(List<TagRecord> rows, String nextToken) {
-    }
+    public record TagPage(List<TagRecord> rows, String nextToken) {}
 }

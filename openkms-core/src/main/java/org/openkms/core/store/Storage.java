@@ -1,11 +1,11 @@
 package org.openkms.core.store;
 
+import org.openkms.core.accesspoint.AccessPointRepository;
+import org.openkms.core.iam.AccessKeyRepository;
+import org.openkms.core.iam.IamRepository;
 import org.openkms.core.key.AliasRepository;
 import org.openkms.core.key.KeyRepository;
-import org.openkms.core.accesspoint.AccessPointRepository;
 import org.openkms.core.secret.SecretRepository;
-import org.openkms.core.iam.IamRepository;
-import org.openkms.core.iam.AccessKeyRepository;
 import org.openkms.core.tag.TagRepository;
 
 /**

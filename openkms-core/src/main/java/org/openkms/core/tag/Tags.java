@@ -11,8 +11,7 @@ import org.openkms.core.error.Errors;
 public final class Tags {
     public static final int MAX_TAGS_PER_RESOURCE = 20;
 
-    private Tags() {
-    }
+    private Tags() {}
 
     public static void validate(Map<String, String> tags) {
         if (tags.size() > MAX_TAGS_PER_RESOURCE) {

@@ -11,7 +11,8 @@ class AuditRecordTest {
 
     @Test
     void shortFieldsAreKeptAsTheyAre() {
-        AuditRecord r = new AuditRecord(1, "req", "LTAIabc", "user:alice", "Encrypt", "acs:kms:cn-hangzhou:1:key/k", "::1", 200, "OK", 5);
+        AuditRecord r = new AuditRecord(
+                1, "req", "LTAIabc", "user:alice", "Encrypt", "acs:kms:cn-hangzhou:1:key/k", "::1", 200, "OK", 5);
         assertThat(r.accessKeyId()).isEqualTo("LTAIabc");
         assertThat(r.action()).isEqualTo("Encrypt");
         assertThat(r.detail()).isEmpty();
@@ -31,7 +32,9 @@ class AuditRecordTest {
         String huge = "A".repeat(60 * 1024);
         AuditRecord r = record(huge);
         assertThat(r.accessKeyId()).endsWith(AuditRecord.TRUNCATED).startsWith("AAAA");
-        assertThat(AuditRecord.encodedBytes(r.accessKeyId())).isLessThanOrEqualTo(AuditRecord.MAX_ID).isGreaterThan(AuditRecord.MAX_ID - 4);
+        assertThat(AuditRecord.encodedBytes(r.accessKeyId()))
+                .isLessThanOrEqualTo(AuditRecord.MAX_ID)
+                .isGreaterThan(AuditRecord.MAX_ID - 4);
         assertThat(AuditRecord.encodedBytes(r.action())).isLessThanOrEqualTo(AuditRecord.MAX_ID);
         assertThat(AuditRecord.encodedBytes(r.resource())).isLessThanOrEqualTo(AuditRecord.MAX_RESOURCE);
         assertThat(AuditRecord.encodedBytes(r.detail())).isLessThanOrEqualTo(AuditRecord.MAX_DETAIL);
@@ -62,15 +65,21 @@ class AuditRecordTest {
         for (int prefix = 0; prefix < 8; prefix++) {
             String s = AuditRecord.bound("a".repeat(prefix) + "\uD83D\uDE00".repeat(100), AuditRecord.MAX_ID);
             String kept = s.substring(0, s.length() - AuditRecord.TRUNCATED.length());
-            assertThat(Character.isHighSurrogate(kept.charAt(kept.length() - 1))).as("prefix " + prefix).isFalse();
+            assertThat(Character.isHighSurrogate(kept.charAt(kept.length() - 1)))
+                    .as("prefix " + prefix)
+                    .isFalse();
         }
     }
 
     private static int fieldBytes(AuditRecord r) {
-        return AuditRecord.encodedBytes(r.requestId()) + AuditRecord.encodedBytes(r.accessKeyId())
-                + AuditRecord.encodedBytes(r.principal()) + AuditRecord.encodedBytes(r.action())
-                + AuditRecord.encodedBytes(r.resource()) + AuditRecord.encodedBytes(r.sourceIp())
-                + AuditRecord.encodedBytes(r.resultCode()) + AuditRecord.encodedBytes(r.detail())
+        return AuditRecord.encodedBytes(r.requestId())
+                + AuditRecord.encodedBytes(r.accessKeyId())
+                + AuditRecord.encodedBytes(r.principal())
+                + AuditRecord.encodedBytes(r.action())
+                + AuditRecord.encodedBytes(r.resource())
+                + AuditRecord.encodedBytes(r.sourceIp())
+                + AuditRecord.encodedBytes(r.resultCode())
+                + AuditRecord.encodedBytes(r.detail())
                 + AuditRecord.encodedBytes(r.decision());
     }
 }

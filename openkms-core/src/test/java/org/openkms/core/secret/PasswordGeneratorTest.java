@@ -8,8 +8,13 @@ class PasswordGeneratorTest {
     @Test
     void accountPasswordsNeedNoQuotingAnywhere() {
         for (int i = 0; i < 200; i++) {
-            assertThat(PasswordGenerator.forAccount()).hasSize(32).matches("[A-Za-z0-9_.~-]+")
-                    .matches(".*[0-9].*").matches(".*[a-z].*").matches(".*[A-Z].*").matches(".*[_.~-].*");
+            assertThat(PasswordGenerator.forAccount())
+                    .hasSize(32)
+                    .matches("[A-Za-z0-9_.~-]+")
+                    .matches(".*[0-9].*")
+                    .matches(".*[a-z].*")
+                    .matches(".*[A-Z].*")
+                    .matches(".*[_.~-].*");
         }
     }
 
@@ -17,8 +22,12 @@ class PasswordGeneratorTest {
     void requireEachIncludedTypeHoldsEvenAtMinimumLength() {
         PasswordGenerator.Options o = new PasswordGenerator.Options(8, false, false, false, false, "", true);
         for (int i = 0; i < 200; i++) {
-            assertThat(PasswordGenerator.generate(o)).hasSize(8).matches(".*[0-9].*").matches(".*[a-z].*")
-                    .matches(".*[A-Z].*").matches(".*[^A-Za-z0-9].*");
+            assertThat(PasswordGenerator.generate(o))
+                    .hasSize(8)
+                    .matches(".*[0-9].*")
+                    .matches(".*[a-z].*")
+                    .matches(".*[A-Z].*")
+                    .matches(".*[^A-Za-z0-9].*");
         }
     }
 }

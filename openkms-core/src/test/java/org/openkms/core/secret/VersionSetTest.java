@@ -20,10 +20,14 @@ class VersionSetTest {
     void newCurrentDemotesOldCurrentAndDropsOldPrevious() {
         VersionSet set = new VersionSet(List.of(v("v1", "ACSPrevious"), v("v2", "ACSCurrent")));
         set.add(v("v3", "ACSCurrent"));
-        assertThat(set.stagesById()).containsExactly(
-                java.util.Map.entry("v1", Set.of()), java.util.Map.entry("v2", Set.of("ACSPrevious")),
-                java.util.Map.entry("v3", Set.of("ACSCurrent")));
-        assertThat(set.upserts()).extracting(SecretVersionRecord::versionId).containsExactlyInAnyOrder("v1", "v2", "v3");
+        assertThat(set.stagesById())
+                .containsExactly(
+                        java.util.Map.entry("v1", Set.of()),
+                        java.util.Map.entry("v2", Set.of("ACSPrevious")),
+                        java.util.Map.entry("v3", Set.of("ACSCurrent")));
+        assertThat(set.upserts())
+                .extracting(SecretVersionRecord::versionId)
+                .containsExactlyInAnyOrder("v1", "v2", "v3");
     }
 
     @Test

@@ -1,8 +1,5 @@
 package org.openkms.core.service;
 
-import org.openkms.core.KmsSettings;
-import org.openkms.core.key.CreateKeyRequest;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.reflect.InvocationTargetException;
@@ -13,17 +10,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openkms.core.Account;
+import org.openkms.core.KmsSettings;
 import org.openkms.core.MutableClock;
+import org.openkms.core.iam.AccessKeyRepository;
+import org.openkms.core.key.AliasRepository;
+import org.openkms.core.key.CreateKeyRequest;
 import org.openkms.core.key.KeyRecord;
+import org.openkms.core.key.KeyRepository;
 import org.openkms.core.key.KeySpec;
 import org.openkms.core.key.KeyUsage;
 import org.openkms.core.key.Origin;
-import org.openkms.core.iam.AccessKeyRepository;
-import org.openkms.core.key.AliasRepository;
-import org.openkms.core.key.KeyRepository;
 import org.openkms.core.store.Storage;
-import org.openkms.core.tag.TagRepository;
 import org.openkms.core.store.memory.InMemoryStorage;
+import org.openkms.core.tag.TagRepository;
 import org.openkms.crypto.asymmetric.EncryptionAlgorithm;
 import org.openkms.crypto.asymmetric.SignatureAlgorithm;
 import org.openkms.crypto.mac.MacAlgorithm;
@@ -37,8 +36,10 @@ class HotPathTest {
     void warmPrivateKeyAndMacCallsReadNoDatabase() throws Exception {
         AtomicInteger keyReads = new AtomicInteger();
         try (Storage real = new InMemoryStorage()) {
-            KeyRepository counting = (KeyRepository) Proxy.newProxyInstance(KeyRepository.class.getClassLoader(),
-                    new Class<?>[] {KeyRepository.class}, (proxy, method, args) -> {
+            KeyRepository counting = (KeyRepository) Proxy.newProxyInstance(
+                    KeyRepository.class.getClassLoader(),
+                    new Class<?>[] {KeyRepository.class},
+                    (proxy, method, args) -> {
                         keyReads.incrementAndGet();
                         try {
                             return method.invoke(real.keys(), args);
@@ -67,32 +68,49 @@ class HotPathTest {
                     return real.secrets();
                 }
 
-            public org.openkms.core.accesspoint.AccessPointRepository accessPoints() {
-                return real.accessPoints();
-            }
-
-            public org.openkms.core.iam.IamRepository iam() {
-                return real.iam();
-            }
-
-                public void close() {
+                public org.openkms.core.accesspoint.AccessPointRepository accessPoints() {
+                    return real.accessPoints();
                 }
+
+                public org.openkms.core.iam.IamRepository iam() {
+                    return real.iam();
+                }
+
+                public void close() {}
             };
-            Kms kms = new Kms(new Account("1234567890123456", "cn-hangzhou"), storage,
-                    org.openkms.crypto.rootkey.FileRootKeyProvider.openOrCreate(dir.resolve("root.key")), KmsSettings.defaults(),
+            Kms kms = new Kms(
+                    new Account("1234567890123456", "cn-hangzhou"),
+                    storage,
+                    org.openkms.crypto.rootkey.FileRootKeyProvider.openOrCreate(dir.resolve("root.key")),
+                    KmsSettings.defaults(),
                     new MutableClock(Instant.parse("2026-01-01T00:00:00Z")));
-            KeyRecord sign = kms.keys().createKey(new CreateKeyRequest("", KeySpec.EC_P256, null, Origin.Aliyun_KMS, "SOFTWARE", 0, java.util.Map.of()));
-            KeyRecord enc = kms.keys().createKey(new CreateKeyRequest("", KeySpec.RSA_2048, KeyUsage.ENCRYPT_DECRYPT, Origin.Aliyun_KMS, "SOFTWARE", 0, java.util.Map.of()));
-            KeyRecord mac = kms.keys().createKey(new CreateKeyRequest("", KeySpec.HMAC_SHA_256, null, Origin.Aliyun_KMS, "SOFTWARE", 0, java.util.Map.of()));
+            KeyRecord sign = kms.keys()
+                    .createKey(new CreateKeyRequest(
+                            "", KeySpec.EC_P256, null, Origin.Aliyun_KMS, "SOFTWARE", 0, java.util.Map.of()));
+            KeyRecord enc = kms.keys()
+                    .createKey(new CreateKeyRequest(
+                            "",
+                            KeySpec.RSA_2048,
+                            KeyUsage.ENCRYPT_DECRYPT,
+                            Origin.Aliyun_KMS,
+                            "SOFTWARE",
+                            0,
+                            java.util.Map.of()));
+            KeyRecord mac = kms.keys()
+                    .createKey(new CreateKeyRequest(
+                            "", KeySpec.HMAC_SHA_256, null, Origin.Aliyun_KMS, "SOFTWARE", 0, java.util.Map.of()));
             byte[] digest = new byte[32];
-            byte[] ct = kms.asymmetric().encrypt(enc.keyId(), enc.primaryKeyVersion(), EncryptionAlgorithm.RSAES_OAEP_SHA_256, new byte[8]).data();
+            byte[] ct = kms.asymmetric()
+                    .encrypt(enc.keyId(), enc.primaryKeyVersion(), EncryptionAlgorithm.RSAES_OAEP_SHA_256, new byte[8])
+                    .data();
             kms.asymmetric().sign(sign.keyId(), sign.primaryKeyVersion(), SignatureAlgorithm.ECDSA_SHA_256, digest);
             kms.mac().generate(mac.keyId(), MacAlgorithm.HMAC_SHA_256, new byte[8]);
 
             keyReads.set(0);
             for (int i = 0; i < 20; i++) {
                 kms.asymmetric().sign(sign.keyId(), sign.primaryKeyVersion(), SignatureAlgorithm.ECDSA_SHA_256, digest);
-                kms.asymmetric().decrypt(enc.keyId(), enc.primaryKeyVersion(), EncryptionAlgorithm.RSAES_OAEP_SHA_256, ct);
+                kms.asymmetric()
+                        .decrypt(enc.keyId(), enc.primaryKeyVersion(), EncryptionAlgorithm.RSAES_OAEP_SHA_256, ct);
                 kms.mac().generate(mac.keyId(), MacAlgorithm.HMAC_SHA_256, new byte[8]);
             }
             assertThat(keyReads.get()).isZero();

@@ -1,9 +1,5 @@
 package org.openkms.core.service;
 
-import org.openkms.core.KmsSettings;
-import org.openkms.core.key.CryptoService;
-import org.openkms.core.key.CreateKeyRequest;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,8 +13,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openkms.core.Account;
+import org.openkms.core.KmsSettings;
 import org.openkms.core.MutableClock;
 import org.openkms.core.error.KmsException;
+import org.openkms.core.key.CreateKeyRequest;
+import org.openkms.core.key.CryptoService;
 import org.openkms.core.key.KeyRecord;
 import org.openkms.core.key.KeySpec;
 import org.openkms.core.key.KeyState;
@@ -34,6 +33,7 @@ import org.openkms.crypto.rootkey.FileRootKeyProvider;
 class KeyLifecycleTest {
     @TempDir
     Path dir;
+
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     private InMemoryStorage storage;
     private Kms kms;
@@ -42,8 +42,12 @@ class KeyLifecycleTest {
     @BeforeEach
     void open() {
         storage = storage == null ? new InMemoryStorage() : storage.reopen();
-        kms = new Kms(new Account("1234567890123456", "cn-hangzhou"), storage,
-                FileRootKeyProvider.openOrCreate(dir.resolve("root.key")), KmsSettings.defaults(), clock);
+        kms = new Kms(
+                new Account("1234567890123456", "cn-hangzhou"),
+                storage,
+                FileRootKeyProvider.openOrCreate(dir.resolve("root.key")),
+                KmsSettings.defaults(),
+                clock);
     }
 
     @AfterEach
@@ -52,7 +56,9 @@ class KeyLifecycleTest {
     }
 
     private KeyRecord newKey(KeySpec spec, long rotationSeconds) {
-        return kms.keys().createKey(new CreateKeyRequest("d", spec, null, Origin.Aliyun_KMS, "SOFTWARE", rotationSeconds, Map.of()));
+        return kms.keys()
+                .createKey(new CreateKeyRequest(
+                        "d", spec, null, Origin.Aliyun_KMS, "SOFTWARE", rotationSeconds, Map.of()));
     }
 
     @Test
@@ -61,7 +67,8 @@ class KeyLifecycleTest {
         byte[] blob = kms.crypto().encrypt(k.keyId(), bytes("x"), Map.of()).ciphertextBlob();
         kms.aliases().createAlias("alias/doomed", k.keyId());
         kms.keys().scheduleKeyDeletion(k.keyId(), 7);
-        assertThat(kms.keys().describeKey(k.keyId()).deleteDate()).isEqualTo(clock.instant().plus(Duration.ofDays(7)));
+        assertThat(kms.keys().describeKey(k.keyId()).deleteDate())
+                .isEqualTo(clock.instant().plus(Duration.ofDays(7)));
         assertCode(() -> kms.crypto().decrypt(blob, Map.of()), "Rejected.PendingDeletion");
 
         clock.advance(Duration.ofDays(6));
@@ -87,8 +94,14 @@ class KeyLifecycleTest {
         assertThat(rotated.nextRotationDate()).isEqualTo(clock.instant().plus(Duration.ofDays(7)));
         CryptoService.Encrypted after = kms.crypto().encrypt(k.keyId(), bytes("new"), Map.of());
         assertThat(after.keyVersionId()).isEqualTo(rotated.primaryKeyVersion());
-        assertThat(kms.crypto().decrypt(before.ciphertextBlob(), Map.of("a", "b")).plaintext()).isEqualTo(bytes("old"));
-        assertThat(kms.crypto().decrypt(before.ciphertextBlob(), Map.of("a", "b")).keyVersionId()).isEqualTo(k.primaryKeyVersion());
+        assertThat(kms.crypto()
+                        .decrypt(before.ciphertextBlob(), Map.of("a", "b"))
+                        .plaintext())
+                .isEqualTo(bytes("old"));
+        assertThat(kms.crypto()
+                        .decrypt(before.ciphertextBlob(), Map.of("a", "b"))
+                        .keyVersionId())
+                .isEqualTo(k.primaryKeyVersion());
     }
 
     @Test
@@ -122,7 +135,9 @@ class KeyLifecycleTest {
 
     @Test
     void externalKeysWaitForMaterialAndRefuseCrypto() {
-        KeyRecord k = kms.keys().createKey(new CreateKeyRequest("", KeySpec.Aliyun_AES_256, null, Origin.EXTERNAL, "SOFTWARE", 0, Map.of()));
+        KeyRecord k = kms.keys()
+                .createKey(new CreateKeyRequest(
+                        "", KeySpec.Aliyun_AES_256, null, Origin.EXTERNAL, "SOFTWARE", 0, Map.of()));
         assertThat(k.state()).isEqualTo(KeyState.PendingImport);
         assertCode(() -> kms.crypto().encrypt(k.keyId(), bytes("x"), Map.of()), "Rejected.PendingImport");
         assertCode(() -> kms.keys().enableKey(k.keyId()), "Rejected.StateModifiedFailed");
@@ -140,7 +155,9 @@ class KeyLifecycleTest {
     @Test
     void keysAndCiphertextsSurviveReopeningTheStore() {
         KeyRecord k = newKey(KeySpec.Aliyun_AES_256, 0);
-        byte[] blob = kms.crypto().encrypt(k.keyId(), bytes("durable"), Map.of("c", "d")).ciphertextBlob();
+        byte[] blob = kms.crypto()
+                .encrypt(k.keyId(), bytes("durable"), Map.of("c", "d"))
+                .ciphertextBlob();
         storage.close();
         open();
         assertThat(kms.crypto().decrypt(blob, Map.of("c", "d")).plaintext()).isEqualTo(bytes("durable"));
@@ -159,6 +176,8 @@ class KeyLifecycleTest {
     }
 
     private static void assertCode(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String code) {
-        assertThatThrownBy(call).isInstanceOfSatisfying(KmsException.class, e -> assertThat(e.code()).isEqualTo(code));
+        assertThatThrownBy(call)
+                .isInstanceOfSatisfying(
+                        KmsException.class, e -> assertThat(e.code()).isEqualTo(code));
     }
 }

@@ -1,8 +1,5 @@
 package org.openkms.core.service;
 
-import org.openkms.core.KmsSettings;
-import org.openkms.core.key.CreateKeyRequest;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,8 +8,10 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Map;
 import org.openkms.core.Account;
+import org.openkms.core.KmsSettings;
 import org.openkms.core.MutableClock;
 import org.openkms.core.error.KmsException;
+import org.openkms.core.key.CreateKeyRequest;
 import org.openkms.core.key.KeyRecord;
 import org.openkms.core.key.KeySpec;
 import org.openkms.core.key.KeyUsage;
@@ -34,8 +33,12 @@ final class KmsFixture implements AutoCloseable {
 
     private void open() {
         storage = storage == null ? new InMemoryStorage() : storage.reopen();
-        kms = new Kms(new Account("1234567890123456", "cn-hangzhou"), storage,
-                FileRootKeyProvider.openOrCreate(dir.resolve("root.key")), KmsSettings.defaults(), clock);
+        kms = new Kms(
+                new Account("1234567890123456", "cn-hangzhou"),
+                storage,
+                FileRootKeyProvider.openOrCreate(dir.resolve("root.key")),
+                KmsSettings.defaults(),
+                clock);
     }
 
     void reopen() {
@@ -61,6 +64,8 @@ final class KmsFixture implements AutoCloseable {
     }
 
     static void assertCode(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String code) {
-        assertThatThrownBy(call).isInstanceOfSatisfying(KmsException.class, e -> assertThat(e.code()).isEqualTo(code));
+        assertThatThrownBy(call)
+                .isInstanceOfSatisfying(
+                        KmsException.class, e -> assertThat(e.code()).isEqualTo(code));
     }
 }

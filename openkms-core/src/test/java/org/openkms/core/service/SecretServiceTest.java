@@ -1,10 +1,5 @@
 package org.openkms.core.service;
 
-import org.openkms.core.KmsSettings;
-import org.openkms.core.secret.SecretMaintenance;
-import org.openkms.core.secret.CreateSecretRequest;
-import org.openkms.core.secret.SecretRotation;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -22,19 +17,23 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openkms.core.Account;
+import org.openkms.core.KmsSettings;
 import org.openkms.core.MutableClock;
 import org.openkms.core.error.KmsException;
-import org.openkms.core.secret.ManagedAccount;
-import org.openkms.core.secret.SecretType;
-import org.openkms.core.secret.rotation.RotationException;
-import org.openkms.core.secret.rotation.SecretRotator;
 import org.openkms.core.iam.AccessKeyRepository;
 import org.openkms.core.key.AliasRepository;
 import org.openkms.core.key.KeyRepository;
+import org.openkms.core.secret.CreateSecretRequest;
+import org.openkms.core.secret.ManagedAccount;
+import org.openkms.core.secret.SecretMaintenance;
 import org.openkms.core.secret.SecretRepository;
+import org.openkms.core.secret.SecretRotation;
+import org.openkms.core.secret.SecretType;
+import org.openkms.core.secret.rotation.RotationException;
+import org.openkms.core.secret.rotation.SecretRotator;
 import org.openkms.core.store.Storage;
-import org.openkms.core.tag.TagRepository;
 import org.openkms.core.store.memory.InMemoryStorage;
+import org.openkms.core.tag.TagRepository;
 import org.openkms.crypto.rootkey.FileRootKeyProvider;
 
 /**
@@ -44,11 +43,13 @@ import org.openkms.crypto.rootkey.FileRootKeyProvider;
 class SecretServiceTest {
     @TempDir
     Path dir;
+
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     private final AtomicInteger secretReads = new AtomicInteger();
     private final FakeRotator rotator = new FakeRotator();
     /** The data, and the read-counting view of it the Kms uses. */
     private InMemoryStorage data;
+
     private Storage storage;
     private Kms kms;
     private final java.util.List<SecretRotation.Outcome> outcomes = new java.util.ArrayList<>();
@@ -58,8 +59,12 @@ class SecretServiceTest {
     void open() {
         data = data == null ? new InMemoryStorage() : data.reopen();
         storage = counting(data);
-        kms = new Kms(new Account("1234567890123456", "cn-hangzhou"), storage,
-                FileRootKeyProvider.openOrCreate(dir.resolve("root.key")), KmsSettings.defaults(), clock);
+        kms = new Kms(
+                new Account("1234567890123456", "cn-hangzhou"),
+                storage,
+                FileRootKeyProvider.openOrCreate(dir.resolve("root.key")),
+                KmsSettings.defaults(),
+                clock);
         kms.secrets().rotation().register(rotator);
     }
 
@@ -90,22 +95,28 @@ class SecretServiceTest {
         clock.advance(Duration.ofHours(6));
         assertThat(job.runOnce()).isEqualTo(1);
         assertThat(outcomes.get(0).failure()).isNull();
-        assertThat(ManagedAccount.parse(kms.secrets().getSecretValue("sched", null, null).data()).accountPassword())
+        assertThat(ManagedAccount.parse(kms.secrets()
+                                .getSecretValue("sched", null, null)
+                                .data())
+                        .accountPassword())
                 .isEqualTo(rotator.password);
         assertThat(kms.secrets().describeSecret("sched").lastRotationDate()).isEqualTo(clock.instant());
-        assertThat(kms.secrets().describeSecret("sched").nextRotationDate()).isEqualTo(clock.instant().plus(Duration.ofHours(6)));
+        assertThat(kms.secrets().describeSecret("sched").nextRotationDate())
+                .isEqualTo(clock.instant().plus(Duration.ofHours(6)));
 
         rotator.fail = true;
         clock.advance(Duration.ofHours(6));
         job.runOnce();
         assertThat(outcomes.get(1).failure()).contains("server said no");
-        assertThat(kms.secrets().describeSecret("sched").automaticRotationStatus()).isEqualTo("Invalid");
+        assertThat(kms.secrets().describeSecret("sched").automaticRotationStatus())
+                .isEqualTo("Invalid");
         assertThat(job.runOnce()).as("no retry within the pause").isZero();
         rotator.fail = false;
         clock.advance(Duration.ofMinutes(5));
         assertThat(job.runOnce()).isEqualTo(1);
         assertThat(kms.secrets().describeSecret("sched").rotationFailure()).isNull();
-        assertThat(kms.secrets().describeSecret("sched").automaticRotationStatus()).isEqualTo("Enabled");
+        assertThat(kms.secrets().describeSecret("sched").automaticRotationStatus())
+                .isEqualTo("Enabled");
     }
 
     @Test
@@ -114,14 +125,22 @@ class SecretServiceTest {
         rotator.dieAfterChange = true; // the process "dies" between changing the password and moving the labels
         assertThatThrownBy(() -> kms.secrets().rotateSecret("crash", "r1")).isInstanceOf(IllegalStateException.class);
         String setOnServer = rotator.password;
-        assertThat(kms.secrets().getSecretValue("crash", null, null).version().versionId()).isEqualTo("v1");
+        assertThat(kms.secrets().getSecretValue("crash", null, null).version().versionId())
+                .isEqualTo("v1");
         assertThat(kms.secrets().listSecretVersionIds("crash", true)).hasSize(2); // the new value was stored first
 
         rotator.dieAfterChange = false;
         assertThat(kms.secrets().rotateSecret("crash", "r2")).isEqualTo("r1"); // finished, not rotated again
-        assertThat(ManagedAccount.parse(kms.secrets().getSecretValue("crash", null, null).data()).accountPassword())
+        assertThat(ManagedAccount.parse(kms.secrets()
+                                .getSecretValue("crash", null, null)
+                                .data())
+                        .accountPassword())
                 .isEqualTo(setOnServer);
-        assertThat(kms.secrets().getSecretValue("crash", null, "ACSPrevious").version().versionId()).isEqualTo("v1");
+        assertThat(kms.secrets()
+                        .getSecretValue("crash", null, "ACSPrevious")
+                        .version()
+                        .versionId())
+                .isEqualTo("v1");
     }
 
     @Test
@@ -135,7 +154,8 @@ class SecretServiceTest {
         clock.advance(Duration.ofSeconds(1));
         job.runOnce();
         assertThatThrownBy(() -> kms.secrets().describeSecret("gone"))
-                .isInstanceOfSatisfying(KmsException.class, e -> assertThat(e.code()).isEqualTo("Forbidden.ResourceNotFound"));
+                .isInstanceOfSatisfying(
+                        KmsException.class, e -> assertThat(e.code()).isEqualTo("Forbidden.ResourceNotFound"));
         assertThat(storage.tags().list("secret", "gone")).isEmpty();
     }
 
@@ -146,18 +166,30 @@ class SecretServiceTest {
         storage.close();
         open();
         assertThat(kms.secrets().getSecretValue("durable", null, "blue").data()).isEqualTo("two");
-        assertThat(kms.secrets().getSecretValue("durable", null, "ACSPrevious").data()).isEqualTo("one");
+        assertThat(kms.secrets().getSecretValue("durable", null, "ACSPrevious").data())
+                .isEqualTo("one");
     }
 
     private void generic(String name, String versionId, String data) {
-        kms.secrets().createSecret(new CreateSecretRequest(name, versionId, data, null, SecretType.Generic, null, null, null,
-                false, 0, Map.of("k", "v")));
+        kms.secrets()
+                .createSecret(new CreateSecretRequest(
+                        name, versionId, data, null, SecretType.Generic, null, null, null, false, 0, Map.of("k", "v")));
     }
 
     private void managed(String name, long interval) {
-        kms.secrets().createSecret(new CreateSecretRequest(name, "v1",
-                "{\"AccountName\":\"app\",\"AccountPassword\":\"first\"}", null, SecretType.Rds, null, null,
-                "{\"SecretSubType\":\"SingleUser\",\"DBInstanceId\":\"fake://db\"}", true, interval, Map.of()));
+        kms.secrets()
+                .createSecret(new CreateSecretRequest(
+                        name,
+                        "v1",
+                        "{\"AccountName\":\"app\",\"AccountPassword\":\"first\"}",
+                        null,
+                        SecretType.Rds,
+                        null,
+                        null,
+                        "{\"SecretSubType\":\"SingleUser\",\"DBInstanceId\":\"fake://db\"}",
+                        true,
+                        interval,
+                        Map.of()));
     }
 
     /** Records the password it was asked to set; fails on demand. */
@@ -172,7 +204,8 @@ class SecretServiceTest {
         }
 
         @Override
-        public void changePassword(String endpoint, ManagedAccount login, String account, String newPassword) throws RotationException {
+        public void changePassword(String endpoint, ManagedAccount login, String account, String newPassword)
+                throws RotationException {
             if (fail) {
                 throw new RotationException("server said no");
             }
@@ -184,15 +217,19 @@ class SecretServiceTest {
 
         @Override
         public boolean canLogIn(String endpoint, ManagedAccount credentials) {
-            return password == null ? "first".equals(credentials.accountPassword()) : password.equals(credentials.accountPassword());
+            return password == null
+                    ? "first".equals(credentials.accountPassword())
+                    : password.equals(credentials.accountPassword());
         }
     }
 
     /** Wraps a Storage so that every read of the secrets repository is counted. */
     private Storage counting(Storage real) {
-        SecretRepository secrets = (SecretRepository) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {SecretRepository.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("find") || method.getName().equals("versions") || method.getName().equals("list")) {
+        SecretRepository secrets = (SecretRepository) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {SecretRepository.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("find")
+                            || method.getName().equals("versions")
+                            || method.getName().equals("list")) {
                         secretReads.incrementAndGet();
                     }
                     try {

@@ -35,7 +35,9 @@ public final class AsymmetricKeyPair {
         this.privateKey = privateKey;
         this.publicKey = publicKey;
         try {
-            this.sm2Private = type == AsymmetricKeyType.EC_SM2 ? (ECPrivateKeyParameters) ECUtil.generatePrivateKeyParameter(privateKey) : null;
+            this.sm2Private = type == AsymmetricKeyType.EC_SM2
+                    ? (ECPrivateKeyParameters) ECUtil.generatePrivateKeyParameter(privateKey)
+                    : null;
         } catch (java.security.InvalidKeyException e) {
             throw new IllegalStateException("SM2 private key not usable", e);
         }
@@ -65,7 +67,8 @@ public final class AsymmetricKeyPair {
             b.get(pkcs8);
             byte[] spki = new byte[b.remaining()];
             b.get(spki);
-            KeyFactory f = type.provider() == null ? KeyFactory.getInstance(type.keyAlgorithm())
+            KeyFactory f = type.provider() == null
+                    ? KeyFactory.getInstance(type.keyAlgorithm())
                     : KeyFactory.getInstance(type.keyAlgorithm(), type.provider());
             PrivateKey priv = f.generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
             Arrays.fill(pkcs8, (byte) 0);
@@ -81,18 +84,24 @@ public final class AsymmetricKeyPair {
      */
     public static AsymmetricKeyPair fromPkcs8(AsymmetricKeyType type, byte[] pkcs8) throws CryptoException {
         try {
-            KeyFactory f = type.provider() == null ? KeyFactory.getInstance(type.keyAlgorithm())
+            KeyFactory f = type.provider() == null
+                    ? KeyFactory.getInstance(type.keyAlgorithm())
                     : KeyFactory.getInstance(type.keyAlgorithm(), type.provider());
             PrivateKey priv = f.generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
             PublicKey pub;
             if (priv instanceof java.security.interfaces.RSAPrivateCrtKey rsa) {
-                pub = f.generatePublic(new java.security.spec.RSAPublicKeySpec(rsa.getModulus(), rsa.getPublicExponent()));
+                pub = f.generatePublic(
+                        new java.security.spec.RSAPublicKeySpec(rsa.getModulus(), rsa.getPublicExponent()));
             } else {
                 ECPrivateKeyParameters d = (ECPrivateKeyParameters) ECUtil.generatePrivateKeyParameter(priv);
-                var q = new org.bouncycastle.math.ec.FixedPointCombMultiplier().multiply(d.getParameters().getG(), d.getD()).normalize();
-                var bcSpec = new org.bouncycastle.jce.spec.ECPublicKeySpec(q,
-                        org.bouncycastle.jce.ECNamedCurveTable.getParameterSpec(type.curve()));
-                byte[] spki = KeyFactory.getInstance("EC", org.openkms.crypto.Providers.bouncyCastle()).generatePublic(bcSpec).getEncoded();
+                var q = new org.bouncycastle.math.ec.FixedPointCombMultiplier()
+                        .multiply(d.getParameters().getG(), d.getD())
+                        .normalize();
+                var bcSpec = new org.bouncycastle.jce.spec.ECPublicKeySpec(
+                        q, org.bouncycastle.jce.ECNamedCurveTable.getParameterSpec(type.curve()));
+                byte[] spki = KeyFactory.getInstance("EC", org.openkms.crypto.Providers.bouncyCastle())
+                        .generatePublic(bcSpec)
+                        .getEncoded();
                 return new AsymmetricKeyPair(type, priv, AsymmetricPublicKey.parse(type, spki));
             }
             return new AsymmetricKeyPair(type, priv, AsymmetricPublicKey.parse(type, pub.getEncoded()));

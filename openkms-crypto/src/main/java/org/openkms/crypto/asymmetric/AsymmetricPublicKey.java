@@ -26,7 +26,9 @@ public final class AsymmetricPublicKey {
         this.key = key;
         this.der = key.getEncoded();
         try {
-            this.sm2Public = type == AsymmetricKeyType.EC_SM2 ? (ECPublicKeyParameters) ECUtil.generatePublicKeyParameter(key) : null;
+            this.sm2Public = type == AsymmetricKeyType.EC_SM2
+                    ? (ECPublicKeyParameters) ECUtil.generatePublicKeyParameter(key)
+                    : null;
         } catch (java.security.InvalidKeyException e) {
             throw new IllegalStateException("SM2 public key not usable", e);
         }
@@ -43,7 +45,8 @@ public final class AsymmetricPublicKey {
     public static AsymmetricPublicKey parse(AsymmetricKeyType type, byte[] spki) throws CryptoException {
         PublicKey k;
         try {
-            KeyFactory f = type.provider() == null ? KeyFactory.getInstance(type.keyAlgorithm())
+            KeyFactory f = type.provider() == null
+                    ? KeyFactory.getInstance(type.keyAlgorithm())
                     : KeyFactory.getInstance(type.keyAlgorithm(), type.provider());
             k = f.generatePublic(new X509EncodedKeySpec(spki));
         } catch (GeneralSecurityException | RuntimeException e) {

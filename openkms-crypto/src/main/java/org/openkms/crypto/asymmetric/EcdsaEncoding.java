@@ -14,8 +14,7 @@ import org.openkms.crypto.CryptoException;
 public final class EcdsaEncoding {
     private static final int SCALAR_BYTES = 32;
 
-    private EcdsaEncoding() {
-    }
+    private EcdsaEncoding() {}
 
     public static byte[] p1363ToDer(byte[] raw) throws CryptoException {
         if (raw.length != 2 * SCALAR_BYTES) {

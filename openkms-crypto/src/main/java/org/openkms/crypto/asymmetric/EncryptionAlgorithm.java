@@ -29,6 +29,7 @@ public enum EncryptionAlgorithm {
      * (https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/api-kms-2016-01-20-asymmetricencrypt).
      */
     public static final int SM2_MAX_PLAINTEXT = 6047;
+
     private static final ThreadLocal<Cipher> OAEP = cipher("RSA/ECB/OAEPPadding");
     private static final ThreadLocal<Cipher> PKCS1 = cipher("RSA/ECB/PKCS1Padding");
 

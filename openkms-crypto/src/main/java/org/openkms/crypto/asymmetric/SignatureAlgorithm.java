@@ -33,7 +33,9 @@ public enum SignatureAlgorithm {
     public static final int DIGEST_LENGTH = 32;
     /** DER of DigestInfo { AlgorithmIdentifier sha256 NULL, OCTET STRING (32) } without the digest itself. */
     private static final byte[] SHA256_DIGEST_INFO = HexFormat.of().parseHex("3031300d060960864801650304020105000420");
-    private static final PSSParameterSpec PSS = new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1);
+
+    private static final PSSParameterSpec PSS =
+            new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1);
     private static final ThreadLocal<Signature> JDK_RSA = perThread("NONEwithRSA", null);
     private static final ThreadLocal<Signature> BC_PSS = perThread("NONEwithRSASSA-PSS", Providers.bouncyCastle());
     private static final ThreadLocal<Signature> JDK_ECDSA = perThread("NONEwithECDSA", null);
@@ -77,7 +79,8 @@ public enum SignatureAlgorithm {
             feed(s, digest);
             return s.sign();
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(name() + " signing failed: " + e.getClass().getSimpleName(), e);
+            throw new IllegalStateException(
+                    name() + " signing failed: " + e.getClass().getSimpleName(), e);
         }
     }
 
@@ -103,7 +106,8 @@ public enum SignatureAlgorithm {
         } catch (java.security.SignatureException | IllegalArgumentException e) {
             return false; // malformed signature bytes: "does not verify", not an error
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(name() + " verification failed: " + e.getClass().getSimpleName(), e);
+            throw new IllegalStateException(
+                    name() + " verification failed: " + e.getClass().getSimpleName(), e);
         }
     }
 
@@ -113,7 +117,8 @@ public enum SignatureAlgorithm {
      */
     private static boolean strictDer(AsymmetricKeyType type, byte[] signature) {
         try {
-            BigInteger n = org.bouncycastle.asn1.x9.ECNamedCurveTable.getByName(type.curve()).getN();
+            BigInteger n = org.bouncycastle.asn1.x9.ECNamedCurveTable.getByName(type.curve())
+                    .getN();
             org.bouncycastle.crypto.signers.StandardDSAEncoding.INSTANCE.decode(n, signature);
             return true;
         } catch (java.io.IOException | RuntimeException e) {
@@ -141,7 +146,8 @@ public enum SignatureAlgorithm {
         return switch (this) {
             case RSA_PKCS1_SHA_256 -> JDK_RSA.get();
             case RSA_PSS_SHA_256 -> BC_PSS.get();
-            case ECDSA_SHA_256 -> type == AsymmetricKeyType.EC_P256 && JDK_SIGNS_P256 ? JDK_ECDSA.get() : BC_ECDSA.get();
+            case ECDSA_SHA_256 ->
+                type == AsymmetricKeyType.EC_P256 && JDK_SIGNS_P256 ? JDK_ECDSA.get() : BC_ECDSA.get();
             case SM2DSA -> throw new IllegalStateException("SM2 has no JCA signature over a digest");
         };
     }

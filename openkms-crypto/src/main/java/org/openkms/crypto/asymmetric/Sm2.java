@@ -40,8 +40,7 @@ public final class Sm2 {
     private static final int COORDINATE_BYTES = 32;
     private static final int HASH_BYTES = 32;
 
-    private Sm2() {
-    }
+    private Sm2() {}
 
     /** GB/T 32918 default distinguishing identifier (also OpenSSL's and BouncyCastle's default). */
     public static final byte[] DEFAULT_ID = "1234567812345678".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
@@ -62,9 +61,14 @@ public final class Sm2 {
         sm3.update((byte) entl);
         sm3.update(id, 0, id.length);
         ECPoint qa = q.getQ().normalize();
-        for (java.math.BigInteger v : new java.math.BigInteger[] {ec.getCurve().getA().toBigInteger(), ec.getCurve().getB().toBigInteger(),
-                ec.getG().getAffineXCoord().toBigInteger(), ec.getG().getAffineYCoord().toBigInteger(),
-                qa.getAffineXCoord().toBigInteger(), qa.getAffineYCoord().toBigInteger()}) {
+        for (java.math.BigInteger v : new java.math.BigInteger[] {
+            ec.getCurve().getA().toBigInteger(),
+            ec.getCurve().getB().toBigInteger(),
+            ec.getG().getAffineXCoord().toBigInteger(),
+            ec.getG().getAffineYCoord().toBigInteger(),
+            qa.getAffineXCoord().toBigInteger(),
+            qa.getAffineYCoord().toBigInteger()
+        }) {
             byte[] b = BigIntegers.asUnsignedByteArray(COORDINATE_BYTES, v);
             sm3.update(b, 0, b.length);
         }
@@ -91,7 +95,8 @@ public final class Sm2 {
             do {
                 k = BigIntegers.createRandomBigInteger(n.bitLength(), random);
             } while (k.signum() == 0 || k.compareTo(n) >= 0);
-            BigInteger x1 = mult.multiply(ec.getG(), k).normalize().getAffineXCoord().toBigInteger();
+            BigInteger x1 =
+                    mult.multiply(ec.getG(), k).normalize().getAffineXCoord().toBigInteger();
             r = e.add(x1).mod(n);
             if (r.signum() == 0 || r.add(k).equals(n)) {
                 continue;
@@ -161,7 +166,8 @@ public final class Sm2 {
         int c2Start = 1 + 2 * COORDINATE_BYTES + HASH_BYTES;
         ASN1EncodableVector v = new ASN1EncodableVector();
         v.add(new ASN1Integer(new BigInteger(1, Arrays.copyOfRange(raw, 1, 1 + COORDINATE_BYTES))));
-        v.add(new ASN1Integer(new BigInteger(1, Arrays.copyOfRange(raw, 1 + COORDINATE_BYTES, 1 + 2 * COORDINATE_BYTES))));
+        v.add(new ASN1Integer(
+                new BigInteger(1, Arrays.copyOfRange(raw, 1 + COORDINATE_BYTES, 1 + 2 * COORDINATE_BYTES))));
         v.add(new DEROctetString(Arrays.copyOfRange(raw, 1 + 2 * COORDINATE_BYTES, c2Start)));
         v.add(new DEROctetString(Arrays.copyOfRange(raw, c2Start, raw.length)));
         try {

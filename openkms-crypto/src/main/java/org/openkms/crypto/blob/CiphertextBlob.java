@@ -15,7 +15,8 @@ import org.openkms.crypto.symmetric.SymmetricAlgorithm;
  */
 public record CiphertextBlob(String keyVersionId, byte[] iv, byte[] ciphertext) {
     public static final int VERSION_ID_LENGTH = 36;
-    private static final int MIN_LENGTH = VERSION_ID_LENGTH + SymmetricAlgorithm.IV_LENGTH + SymmetricAlgorithm.TAG_LENGTH;
+    private static final int MIN_LENGTH =
+            VERSION_ID_LENGTH + SymmetricAlgorithm.IV_LENGTH + SymmetricAlgorithm.TAG_LENGTH;
 
     public CiphertextBlob {
         if (keyVersionId.length() != VERSION_ID_LENGTH) {
@@ -48,7 +49,9 @@ public record CiphertextBlob(String keyVersionId, byte[] iv, byte[] ciphertext) 
         }
         String versionId = new String(blob, 0, VERSION_ID_LENGTH, StandardCharsets.US_ASCII);
         int ivEnd = VERSION_ID_LENGTH + SymmetricAlgorithm.IV_LENGTH;
-        return new CiphertextBlob(versionId, Arrays.copyOfRange(blob, VERSION_ID_LENGTH, ivEnd),
+        return new CiphertextBlob(
+                versionId,
+                Arrays.copyOfRange(blob, VERSION_ID_LENGTH, ivEnd),
                 Arrays.copyOfRange(blob, ivEnd, blob.length));
     }
 }

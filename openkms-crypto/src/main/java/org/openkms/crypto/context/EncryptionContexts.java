@@ -14,8 +14,7 @@ import java.util.TreeMap;
 public final class EncryptionContexts {
     private static final byte[] NONE = new byte[0];
 
-    private EncryptionContexts() {
-    }
+    private EncryptionContexts() {}
 
     public static byte[] canonical(Map<String, String> context) {
         if (context == null || context.isEmpty()) {

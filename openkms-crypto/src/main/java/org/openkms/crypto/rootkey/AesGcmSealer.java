@@ -31,7 +31,8 @@ final class AesGcmSealer {
     }
 
     byte[] unseal(byte[] sealed, byte[] aad) throws CryptoException {
-        if (sealed.length < 1 + SymmetricAlgorithm.IV_LENGTH + SymmetricAlgorithm.TAG_LENGTH || sealed[0] != FORMAT_V1) {
+        if (sealed.length < 1 + SymmetricAlgorithm.IV_LENGTH + SymmetricAlgorithm.TAG_LENGTH
+                || sealed[0] != FORMAT_V1) {
             throw new CryptoException("sealed key material has an unknown format");
         }
         byte[] iv = Arrays.copyOfRange(sealed, 1, 1 + SymmetricAlgorithm.IV_LENGTH);
@@ -39,7 +40,8 @@ final class AesGcmSealer {
         try {
             return rootKey.decrypt(iv, ct, aad);
         } catch (CryptoException e) {
-            throw new CryptoException("sealed key material does not open under this root key (wrong root key or tampered row)");
+            throw new CryptoException(
+                    "sealed key material does not open under this root key (wrong root key or tampered row)");
         }
     }
 }

@@ -49,7 +49,8 @@ public final class FileRootKeyProvider implements RootKeyProvider {
         }
         try {
             if (key.length != KEY_LENGTH) {
-                throw new CryptoException("root key file " + file + " must hold exactly " + KEY_LENGTH + " bytes, found " + key.length);
+                throw new CryptoException(
+                        "root key file " + file + " must hold exactly " + KEY_LENGTH + " bytes, found " + key.length);
             }
             return new FileRootKeyProvider(key);
         } finally {
@@ -69,7 +70,8 @@ public final class FileRootKeyProvider implements RootKeyProvider {
         try {
             Files.createDirectories(target.getParent());
             Files.deleteIfExists(tmp); // left over from a crash before the link; it was never in use
-            try (FileChannel ch = FileChannel.open(tmp, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), ownerOnly())) {
+            try (FileChannel ch = FileChannel.open(
+                    tmp, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), ownerOnly())) {
                 ch.write(ByteBuffer.wrap(key));
                 ch.force(true);
             }
@@ -119,7 +121,9 @@ public final class FileRootKeyProvider implements RootKeyProvider {
     /** 0600 where the file system has POSIX permissions; no attribute elsewhere. */
     private static FileAttribute<?>[] ownerOnly() {
         return FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
-                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
+                ? new FileAttribute<?>[] {
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))
+                }
                 : new FileAttribute<?>[0];
     }
 

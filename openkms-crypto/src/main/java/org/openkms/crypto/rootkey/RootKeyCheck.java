@@ -18,8 +18,7 @@ public final class RootKeyCheck {
     /** Associated data of its own, so no other sealed row can pass for a check value or the other way round. */
     private static final byte[] CONTEXT = "openkms/root-key-check".getBytes(StandardCharsets.US_ASCII);
 
-    private RootKeyCheck() {
-    }
+    private RootKeyCheck() {}
 
     /** A new check value for this root key (different every call; any of them {@link #matches}). */
     public static byte[] create(RootKeyProvider rootKey) {

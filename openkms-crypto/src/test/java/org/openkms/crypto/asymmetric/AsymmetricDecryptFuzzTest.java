@@ -10,10 +10,15 @@ import org.openkms.crypto.CryptoException;
  * RSAES-PKCS1-v1_5 and SM2PKE. Contract fuzzed: only CryptoException.
  */
 class AsymmetricDecryptFuzzTest {
-    private static final EncryptionAlgorithm[] ALGORITHMS = {EncryptionAlgorithm.RSAES_OAEP_SHA_256,
-            EncryptionAlgorithm.RSAES_OAEP_SHA_1, EncryptionAlgorithm.RSAES_PKCS1_V1_5, EncryptionAlgorithm.SM2PKE};
-    private static final AsymmetricKeyType[] TYPES = {AsymmetricKeyType.RSA_2048, AsymmetricKeyType.RSA_2048,
-            AsymmetricKeyType.RSA_2048, AsymmetricKeyType.EC_SM2};
+    private static final EncryptionAlgorithm[] ALGORITHMS = {
+        EncryptionAlgorithm.RSAES_OAEP_SHA_256,
+        EncryptionAlgorithm.RSAES_OAEP_SHA_1,
+        EncryptionAlgorithm.RSAES_PKCS1_V1_5,
+        EncryptionAlgorithm.SM2PKE
+    };
+    private static final AsymmetricKeyType[] TYPES = {
+        AsymmetricKeyType.RSA_2048, AsymmetricKeyType.RSA_2048, AsymmetricKeyType.RSA_2048, AsymmetricKeyType.EC_SM2
+    };
 
     /** Byte 0 picks the algorithm (mod 4), the rest is the ciphertext. */
     @FuzzTest

@@ -19,10 +19,11 @@ class AsymmetricWycheproofTest {
 
     @ParameterizedTest
     @CsvSource({
-            "rsa_oaep_2048_sha256_mgf1sha256_test.json, RSA_2048, RSAES_OAEP_SHA_256",
-            "rsa_oaep_2048_sha1_mgf1sha1_test.json, RSA_2048, RSAES_OAEP_SHA_1",
-            "rsa_oaep_3072_sha256_mgf1sha256_test.json, RSA_3072, RSAES_OAEP_SHA_256",
-            "rsa_oaep_4096_sha256_mgf1sha256_test.json, RSA_4096, RSAES_OAEP_SHA_256"})
+        "rsa_oaep_2048_sha256_mgf1sha256_test.json, RSA_2048, RSAES_OAEP_SHA_256",
+        "rsa_oaep_2048_sha1_mgf1sha1_test.json, RSA_2048, RSAES_OAEP_SHA_1",
+        "rsa_oaep_3072_sha256_mgf1sha256_test.json, RSA_3072, RSAES_OAEP_SHA_256",
+        "rsa_oaep_4096_sha256_mgf1sha256_test.json, RSA_4096, RSAES_OAEP_SHA_256"
+    })
     void rsaOaepDecrypt(String file, AsymmetricKeyType type, EncryptionAlgorithm algorithm) throws Exception {
         Counts counts = new Counts();
         for (JsonNode group : Wycheproof.load(file).get("testGroups")) {
@@ -37,7 +38,9 @@ class AsymmetricWycheproofTest {
                         counts.valid++;
                     }
                     case "invalid" -> {
-                        assertThatThrownBy(() -> algorithm.decrypt(key, ct, label)).as(id).isInstanceOf(CryptoException.class);
+                        assertThatThrownBy(() -> algorithm.decrypt(key, ct, label))
+                                .as(id)
+                                .isInstanceOf(CryptoException.class);
                         counts.invalid++;
                     }
                     default -> acceptable(() -> algorithm.decrypt(key, ct, label));
@@ -45,21 +48,23 @@ class AsymmetricWycheproofTest {
             }
             // And our own encryption under the vector's key decrypts.
             byte[] msg = "wycheproof key round trip".getBytes();
-            assertThat(algorithm.decrypt(key, algorithm.encrypt(key.publicKey(), msg))).isEqualTo(msg);
+            assertThat(algorithm.decrypt(key, algorithm.encrypt(key.publicKey(), msg)))
+                    .isEqualTo(msg);
         }
         counts.check(5, 5);
     }
 
     @ParameterizedTest
     @CsvSource({
-            "rsa_signature_2048_sha256_test.json, RSA_2048, RSA_PKCS1_SHA_256",
-            "rsa_signature_3072_sha256_test.json, RSA_3072, RSA_PKCS1_SHA_256",
-            "rsa_pss_2048_sha256_mgf1_32_test.json, RSA_2048, RSA_PSS_SHA_256",
-            "rsa_pss_3072_sha256_mgf1_32_test.json, RSA_3072, RSA_PSS_SHA_256",
-            "ecdsa_secp256r1_sha256_test.json, EC_P256, ECDSA_SHA_256",
-            "ecdsa_secp256k1_sha256_test.json, EC_P256K, ECDSA_SHA_256",
-            "ecdsa_secp256r1_sha256_p1363_test.json, EC_P256, ECDSA_SHA_256",
-            "ecdsa_secp256k1_sha256_p1363_test.json, EC_P256K, ECDSA_SHA_256"})
+        "rsa_signature_2048_sha256_test.json, RSA_2048, RSA_PKCS1_SHA_256",
+        "rsa_signature_3072_sha256_test.json, RSA_3072, RSA_PKCS1_SHA_256",
+        "rsa_pss_2048_sha256_mgf1_32_test.json, RSA_2048, RSA_PSS_SHA_256",
+        "rsa_pss_3072_sha256_mgf1_32_test.json, RSA_3072, RSA_PSS_SHA_256",
+        "ecdsa_secp256r1_sha256_test.json, EC_P256, ECDSA_SHA_256",
+        "ecdsa_secp256k1_sha256_test.json, EC_P256K, ECDSA_SHA_256",
+        "ecdsa_secp256r1_sha256_p1363_test.json, EC_P256, ECDSA_SHA_256",
+        "ecdsa_secp256k1_sha256_p1363_test.json, EC_P256K, ECDSA_SHA_256"
+    })
     void signatureVerify(String file, AsymmetricKeyType type, SignatureAlgorithm algorithm) throws Exception {
         boolean p1363 = file.contains("p1363");
         Counts counts = new Counts();

@@ -14,8 +14,9 @@ import org.openkms.crypto.CryptoException;
  * targets past the cheap rejections.
  */
 final class FuzzKeys {
-    static final AsymmetricKeyType[] TYPES = {AsymmetricKeyType.RSA_2048, AsymmetricKeyType.EC_P256,
-            AsymmetricKeyType.EC_P256K, AsymmetricKeyType.EC_SM2};
+    static final AsymmetricKeyType[] TYPES = {
+        AsymmetricKeyType.RSA_2048, AsymmetricKeyType.EC_P256, AsymmetricKeyType.EC_P256K, AsymmetricKeyType.EC_SM2
+    };
     private static final Map<AsymmetricKeyType, AsymmetricKeyPair> KEYS = new EnumMap<>(AsymmetricKeyType.class);
 
     static {
@@ -30,8 +31,7 @@ final class FuzzKeys {
         }
     }
 
-    private FuzzKeys() {
-    }
+    private FuzzKeys() {}
 
     static AsymmetricKeyPair get(AsymmetricKeyType type) {
         return KEYS.get(type);

@@ -32,7 +32,8 @@ class KeyImportFuzzTest {
         assertThat(again.der()).isEqualTo(key.der());
         String pem = key.pem();
         assertThat(pem).startsWith("-----BEGIN PUBLIC KEY-----\n").endsWith("\n-----END PUBLIC KEY-----\n");
-        String b64 = pem.substring(pem.indexOf('\n') + 1, pem.indexOf("\n-----END")).replace("\n", "");
+        String b64 =
+                pem.substring(pem.indexOf('\n') + 1, pem.indexOf("\n-----END")).replace("\n", "");
         assertThat(Base64.getDecoder().decode(b64)).isEqualTo(key.der());
     }
 

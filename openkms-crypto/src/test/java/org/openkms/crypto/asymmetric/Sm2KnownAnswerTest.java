@@ -32,7 +32,8 @@ class Sm2KnownAnswerTest {
         BigInteger d = hex("128B2FA8BD433C6C068C8D803DFF79792A519A55171B1B650C23661D15897263");
         ECPrivateKeyParameters priv = new ECPrivateKeyParameters(d, TEST_CURVE);
         ECPoint q = TEST_CURVE.getG().multiply(d).normalize();
-        assertThat(q.getAffineXCoord().toBigInteger()).isEqualTo(hex("0AE4C7798AA0F119471BEE11825BE46202BB79E2A5844495E97C04FF4DF2548A"));
+        assertThat(q.getAffineXCoord().toBigInteger())
+                .isEqualTo(hex("0AE4C7798AA0F119471BEE11825BE46202BB79E2A5844495E97C04FF4DF2548A"));
         // The API's Digest is e = SM3(Z_A ‖ M), computed by the caller; compute it here as a caller would.
         byte[] e = sm3(concat(za("ALICE123@YAHOO.COM", q), "message digest".getBytes(StandardCharsets.US_ASCII)));
         byte[] sig = Sm2.signDigest(priv, e, fixed("6CB28D99385C175C94F94E934817663FC176D925DD72B727260DBAAE1FB2F96F"));
@@ -53,13 +54,17 @@ class Sm2KnownAnswerTest {
                 + "7F6252E7022076CB9264C2A7E88E52B19903FDC47378F605E36811F5C07423A2"
                 + "4B84400F01B804209C3D7360C30156FAB7C80A0276712DA9D8094A634B766D3A"
                 + "285E07480653426D0413650053A89B41C418B0C3AAD00D886C00286467");
-        byte[] ct = Sm2.encrypt(new ECPublicKeyParameters(q, TEST_CURVE), "encryption standard".getBytes(StandardCharsets.US_ASCII),
+        byte[] ct = Sm2.encrypt(
+                new ECPublicKeyParameters(q, TEST_CURVE),
+                "encryption standard".getBytes(StandardCharsets.US_ASCII),
                 fixed("4C62EEFD6ECFC2B95B92FD6C3D9575148AFA17425546D49018E5388D49DD7B4F"));
         assertThat(HEX.formatHex(ct)).isEqualToIgnoringCase(HEX.formatHex(expected));
         ECPrivateKeyParameters priv = new ECPrivateKeyParameters(d, TEST_CURVE);
-        assertThat(new String(Sm2.decrypt(priv, expected), StandardCharsets.US_ASCII)).isEqualTo("encryption standard");
+        assertThat(new String(Sm2.decrypt(priv, expected), StandardCharsets.US_ASCII))
+                .isEqualTo("encryption standard");
         // The raw C1C3C2 form decrypts too.
-        assertThat(new String(Sm2.decrypt(priv, Sm2.fromDer(expected)), StandardCharsets.US_ASCII)).isEqualTo("encryption standard");
+        assertThat(new String(Sm2.decrypt(priv, Sm2.fromDer(expected)), StandardCharsets.US_ASCII))
+                .isEqualTo("encryption standard");
         byte[] tampered = expected.clone();
         tampered[tampered.length - 1] ^= 1;
         assertThatThrownBy(() -> Sm2.decrypt(priv, tampered)).isInstanceOf(CryptoException.class);
@@ -70,13 +75,16 @@ class Sm2KnownAnswerTest {
         AsymmetricKeyPair kp = AsymmetricKeyPair.generate(AsymmetricKeyType.EC_SM2);
         byte[] digest = sm3("hello".getBytes());
         byte[] sig = SignatureAlgorithm.SM2DSA.sign(kp, digest);
-        assertThat(SignatureAlgorithm.SM2DSA.verify(kp.publicKey(), digest, sig)).isTrue();
-        assertThat(SignatureAlgorithm.SM2DSA.verify(kp.publicKey(), digest, new byte[] {0x30, 0})).isFalse();
+        assertThat(SignatureAlgorithm.SM2DSA.verify(kp.publicKey(), digest, sig))
+                .isTrue();
+        assertThat(SignatureAlgorithm.SM2DSA.verify(kp.publicKey(), digest, new byte[] {0x30, 0}))
+                .isFalse();
         byte[] ct = EncryptionAlgorithm.SM2PKE.encrypt(kp.publicKey(), "secret".getBytes());
         assertThat(ct[0]).isEqualTo((byte) 0x30);
         AsymmetricKeyPair reloaded = AsymmetricKeyPair.decode(AsymmetricKeyType.EC_SM2, kp.encode());
         assertThat(EncryptionAlgorithm.SM2PKE.decrypt(reloaded, ct)).isEqualTo("secret".getBytes());
-        assertThat(SignatureAlgorithm.SM2DSA.verify(reloaded.publicKey(), digest, sig)).isTrue();
+        assertThat(SignatureAlgorithm.SM2DSA.verify(reloaded.publicKey(), digest, sig))
+                .isTrue();
     }
 
     private static ECDomainParameters testCurve() {
@@ -85,7 +93,8 @@ class Sm2KnownAnswerTest {
         BigInteger b = hex("63E4C6D3B23B0C849CF84241484BFE48F61D59A5B16BA06E6E12D1DA27C5249A");
         BigInteger n = hex("8542D69E4C044F18E8B92435BF6FF7DD297720630485628D5AE74EE7C32E79B7");
         ECCurve curve = new ECCurve.Fp(p, a, b, n, BigInteger.ONE);
-        ECPoint g = curve.createPoint(hex("421DEBD61B62EAB6746434EBC3CC315E32220B3BADD50BDC4C4E6C147FEDD43D"),
+        ECPoint g = curve.createPoint(
+                hex("421DEBD61B62EAB6746434EBC3CC315E32220B3BADD50BDC4C4E6C147FEDD43D"),
                 hex("0680512BCBB42C07D47349D2153B70C4E5D7FDFCBFA36EA1A85841B9E46E09A2"));
         return new ECDomainParameters(curve, g, n, BigInteger.ONE);
     }
@@ -94,10 +103,15 @@ class Sm2KnownAnswerTest {
     private static byte[] za(String id, ECPoint q) {
         byte[] idBytes = id.getBytes(StandardCharsets.US_ASCII);
         int entl = idBytes.length * 8;
-        return sm3(concat(new byte[] {(byte) (entl >> 8), (byte) entl}, idBytes,
-                fe(TEST_CURVE.getCurve().getA().toBigInteger()), fe(TEST_CURVE.getCurve().getB().toBigInteger()),
-                fe(TEST_CURVE.getG().getAffineXCoord().toBigInteger()), fe(TEST_CURVE.getG().getAffineYCoord().toBigInteger()),
-                fe(q.getAffineXCoord().toBigInteger()), fe(q.getAffineYCoord().toBigInteger())));
+        return sm3(concat(
+                new byte[] {(byte) (entl >> 8), (byte) entl},
+                idBytes,
+                fe(TEST_CURVE.getCurve().getA().toBigInteger()),
+                fe(TEST_CURVE.getCurve().getB().toBigInteger()),
+                fe(TEST_CURVE.getG().getAffineXCoord().toBigInteger()),
+                fe(TEST_CURVE.getG().getAffineYCoord().toBigInteger()),
+                fe(q.getAffineXCoord().toBigInteger()),
+                fe(q.getAffineYCoord().toBigInteger())));
     }
 
     private static byte[] fe(BigInteger v) {

@@ -15,10 +15,20 @@ import org.openkms.crypto.CryptoException;
  * "does not verify"), never an exception; p1363ToDer throws only CryptoException and keeps r and s as they are.
  */
 class VerifyFuzzTest {
-    private static final SignatureAlgorithm[] ALGORITHMS = {SignatureAlgorithm.ECDSA_SHA_256, SignatureAlgorithm.ECDSA_SHA_256,
-            SignatureAlgorithm.SM2DSA, SignatureAlgorithm.RSA_PSS_SHA_256, SignatureAlgorithm.RSA_PKCS1_SHA_256};
-    private static final AsymmetricKeyType[] TYPES = {AsymmetricKeyType.EC_P256, AsymmetricKeyType.EC_P256K,
-            AsymmetricKeyType.EC_SM2, AsymmetricKeyType.RSA_2048, AsymmetricKeyType.RSA_2048};
+    private static final SignatureAlgorithm[] ALGORITHMS = {
+        SignatureAlgorithm.ECDSA_SHA_256,
+        SignatureAlgorithm.ECDSA_SHA_256,
+        SignatureAlgorithm.SM2DSA,
+        SignatureAlgorithm.RSA_PSS_SHA_256,
+        SignatureAlgorithm.RSA_PKCS1_SHA_256
+    };
+    private static final AsymmetricKeyType[] TYPES = {
+        AsymmetricKeyType.EC_P256,
+        AsymmetricKeyType.EC_P256K,
+        AsymmetricKeyType.EC_SM2,
+        AsymmetricKeyType.RSA_2048,
+        AsymmetricKeyType.RSA_2048
+    };
 
     /** Byte 0 picks the algorithm and key (mod 5), bytes 1-32 are the digest, the rest the signature. */
     @FuzzTest

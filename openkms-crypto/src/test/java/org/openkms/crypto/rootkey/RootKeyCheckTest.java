@@ -17,7 +17,8 @@ class RootKeyCheckTest {
         FileRootKeyProvider b = FileRootKeyProvider.create(dir.resolve("b.key"));
         byte[] check = RootKeyCheck.create(a);
         assertThat(RootKeyCheck.matches(a, check)).isTrue();
-        assertThat(RootKeyCheck.matches(FileRootKeyProvider.open(dir.resolve("a.key")), check)).isTrue();
+        assertThat(RootKeyCheck.matches(FileRootKeyProvider.open(dir.resolve("a.key")), check))
+                .isTrue();
         assertThat(RootKeyCheck.matches(b, check)).isFalse();
         assertThat(RootKeyCheck.create(a)).isNotEqualTo(check); // random IV: equal keys do not show as equal values
     }
@@ -26,7 +27,8 @@ class RootKeyCheckTest {
     void otherSealedRowsAndDamagedValuesDoNotPass() throws Exception {
         FileRootKeyProvider a = FileRootKeyProvider.create(dir.resolve("a.key"));
         byte[] label = "OpenKMS root key check v1".getBytes(StandardCharsets.US_ASCII);
-        assertThat(RootKeyCheck.matches(a, a.seal(label, "openkms/access-key/x".getBytes(StandardCharsets.US_ASCII)))).isFalse();
+        assertThat(RootKeyCheck.matches(a, a.seal(label, "openkms/access-key/x".getBytes(StandardCharsets.US_ASCII))))
+                .isFalse();
         byte[] check = RootKeyCheck.create(a);
         check[check.length - 1] ^= 1;
         assertThat(RootKeyCheck.matches(a, check)).isFalse();

@@ -39,7 +39,9 @@ class SymmetricKeyWycheproofTest {
                     assertThat(key.decrypt(iv, ctTag.toByteArray(), aad)).as(id).isEqualTo(msg);
                     valid++;
                 } else {
-                    assertThatThrownBy(() -> key.decrypt(iv, ctTag.toByteArray(), aad)).as(id).isInstanceOf(CryptoException.class);
+                    assertThatThrownBy(() -> key.decrypt(iv, ctTag.toByteArray(), aad))
+                            .as(id)
+                            .isInstanceOf(CryptoException.class);
                     invalid++;
                 }
             }

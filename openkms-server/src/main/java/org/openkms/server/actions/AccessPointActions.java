@@ -7,12 +7,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.openkms.core.error.Errors;
 import org.openkms.core.accesspoint.AccessPoints;
 import org.openkms.core.accesspoint.AccessPoints.AccessPoint;
 import org.openkms.core.accesspoint.AccessPoints.ClientKey;
 import org.openkms.core.accesspoint.AccessPoints.NetworkRule;
 import org.openkms.core.accesspoint.AccessPoints.PermissionPolicy;
+import org.openkms.core.error.Errors;
 import org.openkms.server.gateway.ActionRegistry;
 import org.openkms.server.gateway.Call;
 import org.openkms.server.gateway.Params;
@@ -23,6 +23,7 @@ public final class AccessPointActions {
     private static final String SPECIALS = "~!@#$%^&*?_-.";
     /** NotBefore/NotAfter: the four-digit years of the API's yyyy-MM-ddTHH:mm:ssZ. */
     private static final Instant FIRST_INSTANT = Instant.parse("0000-01-01T00:00:00Z");
+
     private static final Instant LAST_INSTANT = Instant.parse("9999-12-31T23:59:59Z");
 
     private final IamContext ctx;
@@ -43,33 +44,70 @@ public final class AccessPointActions {
                     return Map.of();
                 })
                 .register("DeleteNetworkRule", c -> delete(c, "NetworkRule"))
-                .register("DescribeNetworkRule", c -> rule(c, ap(c).rule(c.params().required("Name"))))
-                .register("ListNetworkRules", c -> page(c, ap(c).rules().stream()
-                        .map(x -> (Object) Map.of("Name", x.name(), "Type", x.type())).toList(), "NetworkRules", "NetworkRule"))
-                .register("CreatePolicy", c -> policy(c, ap(c).putPolicy(permissionPolicy(c.params(), null), true), false))
+                .register(
+                        "DescribeNetworkRule",
+                        c -> rule(c, ap(c).rule(c.params().required("Name"))))
+                .register(
+                        "ListNetworkRules",
+                        c -> page(
+                                c,
+                                ap(c).rules().stream()
+                                        .map(x -> (Object) Map.of("Name", x.name(), "Type", x.type()))
+                                        .toList(),
+                                "NetworkRules",
+                                "NetworkRule"))
+                .register(
+                        "CreatePolicy",
+                        c -> policy(c, ap(c).putPolicy(permissionPolicy(c.params(), null), true), false))
                 .register("UpdatePolicy", c -> {
                     PermissionPolicy old = ap(c).policy(c.params().required("Name"));
                     ap(c).putPolicy(permissionPolicy(c.params(), old), false);
                     return Map.of();
                 })
                 .register("DeletePolicy", c -> delete(c, "Policy"))
-                .register("DescribePolicy", c -> policy(c, ap(c).policy(c.params().required("Name")), true))
-                .register("ListPolicies", c -> page(c, ap(c).policies().stream().map(x -> (Object) Map.of("Name", x.name())).toList(),
-                        "Policies", "Policy"))
-                .register("CreateApplicationAccessPoint", c -> aap(c, ap(c).putAap(accessPoint(c.params(), null), true)))
+                .register(
+                        "DescribePolicy", c -> policy(c, ap(c).policy(c.params().required("Name")), true))
+                .register(
+                        "ListPolicies",
+                        c -> page(
+                                c,
+                                ap(c).policies().stream()
+                                        .map(x -> (Object) Map.of("Name", x.name()))
+                                        .toList(),
+                                "Policies",
+                                "Policy"))
+                .register(
+                        "CreateApplicationAccessPoint", c -> aap(c, ap(c).putAap(accessPoint(c.params(), null), true)))
                 .register("UpdateApplicationAccessPoint", c -> {
                     AccessPoint old = ap(c).aap(c.params().required("Name"));
                     ap(c).putAap(accessPoint(c.params(), old), false);
                     return Map.of();
                 })
                 .register("DeleteApplicationAccessPoint", c -> delete(c, "ApplicationAccessPoint"))
-                .register("DescribeApplicationAccessPoint", c -> aap(c, ap(c).aap(c.params().required("Name"))))
-                .register("ListApplicationAccessPoints", c -> page(c, ap(c).aaps().stream().map(x -> (Object) Map.of("Name", x.name(),
-                        "AuthenticationMethod", x.authenticationMethod())).toList(), "ApplicationAccessPoints", "ApplicationAccessPoint"))
+                .register(
+                        "DescribeApplicationAccessPoint",
+                        c -> aap(c, ap(c).aap(c.params().required("Name"))))
+                .register(
+                        "ListApplicationAccessPoints",
+                        c -> page(
+                                c,
+                                ap(c).aaps().stream()
+                                        .map(x -> (Object) Map.of(
+                                                "Name", x.name(), "AuthenticationMethod", x.authenticationMethod()))
+                                        .toList(),
+                                "ApplicationAccessPoints",
+                                "ApplicationAccessPoint"))
                 .register("CreateClientKey", this::createClientKey)
-                .register("GetClientKey", c -> clientKey(ap(c).clientKey(c.params().required("ClientKeyId"))))
-                .register("ListClientKeys", c -> Map.of("ClientKeys",
-                        ap(c).clientKeys(c.params().optional("AapName")).stream().map(this::clientKey).toList()))
+                .register(
+                        "GetClientKey",
+                        c -> clientKey(ap(c).clientKey(c.params().required("ClientKeyId"))))
+                .register(
+                        "ListClientKeys",
+                        c -> Map.of(
+                                "ClientKeys",
+                                ap(c).clientKeys(c.params().optional("AapName")).stream()
+                                        .map(this::clientKey)
+                                        .toList()))
                 .register("DeleteClientKey", c -> delete(c, "ClientKey", "ClientKeyId"));
     }
 
@@ -120,9 +158,16 @@ public final class AccessPointActions {
             if (!"Private".equals(type)) {
                 throw Errors.invalidParameter("Type", "Only Private is supported.");
             }
-            return new NetworkRule(p.required("Name"), type, orEmpty(p.optional("Description")), stringList(p, "SourcePrivateIp", List.of()));
+            return new NetworkRule(
+                    p.required("Name"),
+                    type,
+                    orEmpty(p.optional("Description")),
+                    stringList(p, "SourcePrivateIp", List.of()));
         }
-        return new NetworkRule(old.name(), old.type(), p.optional("Description") == null ? old.description() : p.optional("Description"),
+        return new NetworkRule(
+                old.name(),
+                old.type(),
+                p.optional("Description") == null ? old.description() : p.optional("Description"),
                 stringList(p, "SourcePrivateIp", old.sourcePrivateIp()));
     }
 
@@ -133,7 +178,8 @@ public final class AccessPointActions {
             JsonNode n = p.json("AccessControlRules");
             JsonNode names = n == null ? null : n.get("NetworkRules");
             if (names == null || !names.isArray()) {
-                throw Errors.invalidParameter("AccessControlRules", "It must be {\"NetworkRules\":[\"<rule name>\",...]}.");
+                throw Errors.invalidParameter(
+                        "AccessControlRules", "It must be {\"NetworkRules\":[\"<rule name>\",...]}.");
             }
             rules = new ArrayList<>();
             for (JsonNode v : names) {
@@ -141,11 +187,21 @@ public final class AccessPointActions {
             }
         }
         if (old == null) {
-            return new PermissionPolicy(p.required("Name"), orEmpty(p.optional("Description")), orEmpty(p.optional("KmsInstance")),
-                    requiredList(p, "Permissions"), requiredList(p, "Resources"), rules);
+            return new PermissionPolicy(
+                    p.required("Name"),
+                    orEmpty(p.optional("Description")),
+                    orEmpty(p.optional("KmsInstance")),
+                    requiredList(p, "Permissions"),
+                    requiredList(p, "Resources"),
+                    rules);
         }
-        return new PermissionPolicy(old.name(), p.optional("Description") == null ? old.description() : p.optional("Description"),
-                old.kmsInstance(), stringList(p, "Permissions", old.permissions()), stringList(p, "Resources", old.resources()), rules);
+        return new PermissionPolicy(
+                old.name(),
+                p.optional("Description") == null ? old.description() : p.optional("Description"),
+                old.kmsInstance(),
+                stringList(p, "Permissions", old.permissions()),
+                stringList(p, "Resources", old.resources()),
+                rules);
     }
 
     private List<String> requiredList(Params p, String name) {
@@ -163,10 +219,14 @@ public final class AccessPointActions {
             if (method != null && !method.isEmpty() && !"ClientKey".equals(method)) {
                 throw Errors.invalidParameter("AuthenticationMethod", "Only ClientKey is supported.");
             }
-            return new AccessPoint(p.required("Name"), orEmpty(p.optional("Description")), "ClientKey", requiredList(p, "Policies"));
+            return new AccessPoint(
+                    p.required("Name"), orEmpty(p.optional("Description")), "ClientKey", requiredList(p, "Policies"));
         }
-        return new AccessPoint(old.name(), p.optional("Description") == null ? old.description() : p.optional("Description"),
-                old.authenticationMethod(), stringList(p, "Policies", old.policies()));
+        return new AccessPoint(
+                old.name(),
+                p.optional("Description") == null ? old.description() : p.optional("Description"),
+                old.authenticationMethod(),
+                stringList(p, "Policies", old.policies()));
     }
 
     private Map<String, Object> rule(Call c, NetworkRule r) {
@@ -257,7 +317,9 @@ public final class AccessPointActions {
         }
         int classes = (digit ? 1 : 0) + (letter ? 1 : 0) + (special ? 1 : 0);
         if (pw.length() < 8 || pw.length() > 64 || classes < 2) {
-            throw Errors.invalidParameter("Password", "It must be 8 to 64 characters from at least two of digits, letters and " + SPECIALS + ".");
+            throw Errors.invalidParameter(
+                    "Password",
+                    "It must be 8 to 64 characters from at least two of digits, letters and " + SPECIALS + ".");
         }
     }
 
@@ -292,7 +354,10 @@ public final class AccessPointActions {
     private String json(List<String> l) {
         StringBuilder sb = new StringBuilder("[");
         for (int i = 0; i < l.size(); i++) {
-            sb.append(i == 0 ? "" : ",").append('"').append(l.get(i).replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+            sb.append(i == 0 ? "" : ",")
+                    .append('"')
+                    .append(l.get(i).replace("\\", "\\\\").replace("\"", "\\\""))
+                    .append('"');
         }
         return sb.append(']').toString();
     }
@@ -300,5 +365,4 @@ public final class AccessPointActions {
     private String orEmpty(String s) {
         return s == null ? "" : s;
     }
-
 }

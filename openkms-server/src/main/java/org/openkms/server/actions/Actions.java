@@ -5,8 +5,7 @@ import org.openkms.server.iam.IamContext;
 
 /** Every API operation this server answers. */
 public final class Actions {
-    private Actions() {
-    }
+    private Actions() {}
 
     /** @param ctx the identities, policies and access points the policy and access-point actions work with */
     public static ActionRegistry all(IamContext ctx) {

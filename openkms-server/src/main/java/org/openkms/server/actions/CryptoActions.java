@@ -1,14 +1,19 @@
 package org.openkms.server.actions;
 
+import static org.openkms.server.actions.KmsFields.CIPHERTEXT_BLOB;
+import static org.openkms.server.actions.KmsFields.ENCRYPTION_CONTEXT;
+import static org.openkms.server.actions.KmsFields.KEY_ID;
+import static org.openkms.server.actions.KmsFields.PLAINTEXT;
+
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.openkms.core.error.Errors;
-import org.openkms.core.key.KeyUsage;
 import org.openkms.core.key.AsymmetricService;
 import org.openkms.core.key.CryptoService;
 import org.openkms.core.key.DataKeyExportService;
+import org.openkms.core.key.KeyUsage;
 import org.openkms.crypto.asymmetric.EncryptionAlgorithm;
 import org.openkms.server.gateway.ActionRegistry;
 import org.openkms.server.gateway.Call;
@@ -17,11 +22,6 @@ import org.openkms.server.gateway.Field;
 import org.openkms.server.gateway.Operation;
 import org.openkms.server.gateway.Params;
 import org.openkms.server.iam.KmsResources;
-
-import static org.openkms.server.actions.KmsFields.CIPHERTEXT_BLOB;
-import static org.openkms.server.actions.KmsFields.ENCRYPTION_CONTEXT;
-import static org.openkms.server.actions.KmsFields.KEY_ID;
-import static org.openkms.server.actions.KmsFields.PLAINTEXT;
 
 /**
  * Symmetric cryptography and data keys (api-semantics.md §3.1), including data-key export to a caller's public
@@ -32,45 +32,66 @@ public final class CryptoActions {
     static final Field<Integer> DATA_KEY_LENGTH = Field.of("NumberOfBytes", CryptoActions::dataKeyLength);
     /** The caller's public key a data key is exported to: PublicKeyBlob, WrappingAlgorithm, WrappingKeySpec. */
     static final Field<DataKeyExportService.Recipient> RECIPIENT = Field.of("PublicKeyBlob", CryptoActions::recipient);
+
     static final Field<String> DESTINATION_KEY_ID = Field.required("DestinationKeyId");
     static final Field<Map<String, String>> SOURCE_CONTEXT = Field.stringMap("SourceEncryptionContext");
     static final Field<Map<String, String>> DESTINATION_CONTEXT = Field.stringMap("DestinationEncryptionContext");
     static final Field<String> SOURCE_ALGORITHM_NAME = Field.optional("SourceEncryptionAlgorithm");
-    static final Field<EncryptionAlgorithm> SOURCE_ALGORITHM = KmsFields.encryptionAlgorithm("SourceEncryptionAlgorithm");
+    static final Field<EncryptionAlgorithm> SOURCE_ALGORITHM =
+            KmsFields.encryptionAlgorithm("SourceEncryptionAlgorithm");
     static final Field<String> SOURCE_KEY_ID = Field.required("SourceKeyId");
     static final Field<String> SOURCE_KEY_VERSION_ID = Field.required("SourceKeyVersionId");
 
-    private CryptoActions() {
-    }
+    private CryptoActions() {}
 
     public static void register(ActionRegistry r) {
-        r.register(Operation.named("Encrypt").fields(KEY_ID, PLAINTEXT, ENCRYPTION_CONTEXT).targets(KmsResources.key())
+        r.register(Operation.named("Encrypt")
+                        .fields(KEY_ID, PLAINTEXT, ENCRYPTION_CONTEXT)
+                        .targets(KmsResources.key())
                         .dryRun(DryRun.check(c -> {
                             c.kms().crypto().encryptionKey(c.keyId());
                             if (c.get(PLAINTEXT).length > CryptoService.MAX_PLAINTEXT) {
                                 throw Errors.invalidParameter("Plaintext", "The plaintext must not exceed 6 KiB.");
                             }
                         }))
-                        .handle(c -> encrypted(c.kms().crypto().encrypt(c.keyId(), c.get(PLAINTEXT), c.get(ENCRYPTION_CONTEXT)))))
-                // A dry run must fail exactly where the real call would (wrong context, tampered blob): decrypt, discard.
-                .register(Operation.named("Decrypt").fields(CIPHERTEXT_BLOB, ENCRYPTION_CONTEXT).targets(KmsResources.keyInBlob())
+                        .handle(c -> encrypted(
+                                c.kms().crypto().encrypt(c.keyId(), c.get(PLAINTEXT), c.get(ENCRYPTION_CONTEXT)))))
+                // A dry run must fail exactly where the real call would (wrong context, tampered blob): decrypt,
+                // discard.
+                .register(Operation.named("Decrypt")
+                        .fields(CIPHERTEXT_BLOB, ENCRYPTION_CONTEXT)
+                        .targets(KmsResources.keyInBlob())
                         .dryRun(DryRun.check(CryptoActions::decryptAndDiscard))
                         .handle(CryptoActions::decrypt))
-                .register(Operation.named("GenerateDataKey").fields(KEY_ID, DATA_KEY_LENGTH, ENCRYPTION_CONTEXT)
-                        .targets(KmsResources.key()).dryRun(DryRun.check(c -> c.kms().crypto().encryptionKey(c.keyId())))
+                .register(Operation.named("GenerateDataKey")
+                        .fields(KEY_ID, DATA_KEY_LENGTH, ENCRYPTION_CONTEXT)
+                        .targets(KmsResources.key())
+                        .dryRun(DryRun.check(c -> c.kms().crypto().encryptionKey(c.keyId())))
                         .handle(c -> generateDataKey(c, true)))
-                .register(Operation.named("GenerateDataKeyWithoutPlaintext").fields(KEY_ID, DATA_KEY_LENGTH, ENCRYPTION_CONTEXT)
-                        .targets(KmsResources.key()).dryRun(DryRun.check(c -> c.kms().crypto().encryptionKey(c.keyId())))
+                .register(Operation.named("GenerateDataKeyWithoutPlaintext")
+                        .fields(KEY_ID, DATA_KEY_LENGTH, ENCRYPTION_CONTEXT)
+                        .targets(KmsResources.key())
+                        .dryRun(DryRun.check(c -> c.kms().crypto().encryptionKey(c.keyId())))
                         .handle(c -> generateDataKey(c, false)))
                 .register(Operation.named("ReEncrypt")
-                        .fields(CIPHERTEXT_BLOB, DESTINATION_KEY_ID, SOURCE_CONTEXT, DESTINATION_CONTEXT, SOURCE_ALGORITHM_NAME)
-                        .targets(KmsResources.reEncrypt()).dryRun(DryRun.check(CryptoActions::checkReEncrypt))
+                        .fields(
+                                CIPHERTEXT_BLOB,
+                                DESTINATION_KEY_ID,
+                                SOURCE_CONTEXT,
+                                DESTINATION_CONTEXT,
+                                SOURCE_ALGORITHM_NAME)
+                        .targets(KmsResources.reEncrypt())
+                        .dryRun(DryRun.check(CryptoActions::checkReEncrypt))
                         .handle(CryptoActions::reEncrypt))
-                .register(Operation.named("ExportDataKey").fields(CIPHERTEXT_BLOB, ENCRYPTION_CONTEXT, RECIPIENT)
-                        .targets(KmsResources.keyInBlob()).dryRun(DryRun.check(CryptoActions::decryptAndDiscard))
+                .register(Operation.named("ExportDataKey")
+                        .fields(CIPHERTEXT_BLOB, ENCRYPTION_CONTEXT, RECIPIENT)
+                        .targets(KmsResources.keyInBlob())
+                        .dryRun(DryRun.check(CryptoActions::decryptAndDiscard))
                         .handle(CryptoActions::exportDataKey))
-                .register(Operation.named("GenerateAndExportDataKey").fields(KEY_ID, DATA_KEY_LENGTH, ENCRYPTION_CONTEXT, RECIPIENT)
-                        .targets(KmsResources.key()).dryRun(DryRun.check(c -> {
+                .register(Operation.named("GenerateAndExportDataKey")
+                        .fields(KEY_ID, DATA_KEY_LENGTH, ENCRYPTION_CONTEXT, RECIPIENT)
+                        .targets(KmsResources.key())
+                        .dryRun(DryRun.check(c -> {
                             c.kms().crypto().encryptionKey(c.keyId());
                             DataKeyExportService.checkLength(c.get(RECIPIENT), c.get(DATA_KEY_LENGTH));
                         }))
@@ -78,7 +99,12 @@ public final class CryptoActions {
     }
 
     private static void decryptAndDiscard(Call c) {
-        Arrays.fill(c.kms().crypto().decrypt(c.get(CIPHERTEXT_BLOB), c.get(ENCRYPTION_CONTEXT)).plaintext(), (byte) 0);
+        Arrays.fill(
+                c.kms()
+                        .crypto()
+                        .decrypt(c.get(CIPHERTEXT_BLOB), c.get(ENCRYPTION_CONTEXT))
+                        .plaintext(),
+                (byte) 0);
     }
 
     private static Map<String, Object> decrypt(Call c) {
@@ -91,7 +117,8 @@ public final class CryptoActions {
     }
 
     private static Map<String, Object> generateDataKey(Call c, boolean withPlaintext) {
-        CryptoService.DataKey dk = c.kms().crypto().generateDataKey(c.keyId(), c.get(DATA_KEY_LENGTH), c.get(ENCRYPTION_CONTEXT));
+        CryptoService.DataKey dk =
+                c.kms().crypto().generateDataKey(c.keyId(), c.get(DATA_KEY_LENGTH), c.get(ENCRYPTION_CONTEXT));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("KeyId", dk.keyId());
         out.put("KeyVersionId", dk.keyVersionId());
@@ -140,7 +167,12 @@ public final class CryptoActions {
             c.kms().crypto().encryptionKey(destination(c));
         } else {
             c.kms().crypto().encryptionKey(destination(c));
-            Arrays.fill(c.kms().crypto().decrypt(c.get(CIPHERTEXT_BLOB), c.get(SOURCE_CONTEXT)).plaintext(), (byte) 0);
+            Arrays.fill(
+                    c.kms()
+                            .crypto()
+                            .decrypt(c.get(CIPHERTEXT_BLOB), c.get(SOURCE_CONTEXT))
+                            .plaintext(),
+                    (byte) 0);
         }
     }
 
@@ -150,16 +182,25 @@ public final class CryptoActions {
             EncryptionAlgorithm algorithm = c.get(SOURCE_ALGORITHM);
             String sourceKeyId = c.get(SOURCE_KEY_ID);
             String sourceVersion = c.get(SOURCE_KEY_VERSION_ID);
-            return encrypted(c.kms().asymmetric().reEncrypt(sourceKeyId, sourceVersion, algorithm, c.get(CIPHERTEXT_BLOB),
-                    destination(c), c.get(DESTINATION_CONTEXT)));
+            return encrypted(c.kms()
+                    .asymmetric()
+                    .reEncrypt(
+                            sourceKeyId,
+                            sourceVersion,
+                            algorithm,
+                            c.get(CIPHERTEXT_BLOB),
+                            destination(c),
+                            c.get(DESTINATION_CONTEXT)));
         }
-        return encrypted(c.kms().crypto().reEncrypt(c.get(CIPHERTEXT_BLOB), c.get(SOURCE_CONTEXT), destination(c),
-                c.get(DESTINATION_CONTEXT)));
+        return encrypted(c.kms()
+                .crypto()
+                .reEncrypt(c.get(CIPHERTEXT_BLOB), c.get(SOURCE_CONTEXT), destination(c), c.get(DESTINATION_CONTEXT)));
     }
 
     private static Map<String, Object> exportDataKey(Call c) {
-        DataKeyExportService.Exported x = c.kms().dataKeyExport().exportDataKey(c.get(CIPHERTEXT_BLOB), c.get(ENCRYPTION_CONTEXT),
-                c.get(RECIPIENT));
+        DataKeyExportService.Exported x = c.kms()
+                .dataKeyExport()
+                .exportDataKey(c.get(CIPHERTEXT_BLOB), c.get(ENCRYPTION_CONTEXT), c.get(RECIPIENT));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("ExportedDataKey", Base64.getEncoder().encodeToString(x.exportedDataKey()));
         out.put("KeyId", x.keyId());
@@ -168,8 +209,10 @@ public final class CryptoActions {
     }
 
     private static Map<String, Object> generateAndExportDataKey(Call c) {
-        DataKeyExportService.Exported x = c.kms().dataKeyExport().generateAndExportDataKey(c.keyId(), c.get(DATA_KEY_LENGTH),
-                c.get(ENCRYPTION_CONTEXT), c.get(RECIPIENT));
+        DataKeyExportService.Exported x = c.kms()
+                .dataKeyExport()
+                .generateAndExportDataKey(
+                        c.keyId(), c.get(DATA_KEY_LENGTH), c.get(ENCRYPTION_CONTEXT), c.get(RECIPIENT));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("CiphertextBlob", Base64.getEncoder().encodeToString(x.ciphertextBlob()));
         out.put("ExportedDataKey", Base64.getEncoder().encodeToString(x.exportedDataKey()));
@@ -180,7 +223,8 @@ public final class CryptoActions {
 
     private static DataKeyExportService.Recipient recipient(Params p) {
         byte[] publicKey = p.base64("PublicKeyBlob");
-        return DataKeyExportService.recipient(publicKey, p.required("WrappingAlgorithm"), p.required("WrappingKeySpec"));
+        return DataKeyExportService.recipient(
+                publicKey, p.required("WrappingAlgorithm"), p.required("WrappingKeySpec"));
     }
 
     private static Map<String, Object> encrypted(CryptoService.Encrypted e) {

@@ -10,8 +10,7 @@ import org.openkms.server.gateway.Params;
 
 /** Parameters whose value is caller-written JSON: Tags, TagKeys, Filters. */
 final class JsonParams {
-    private JsonParams() {
-    }
+    private JsonParams() {}
 
     /** {@code [{"TagKey":"k","TagValue":"v"}, …]} → ordered map (a repeated key keeps its last value). */
     static Map<String, String> tags(Params p, String name) {
@@ -27,7 +26,8 @@ final class JsonParams {
             JsonNode k = t.get("TagKey");
             JsonNode v = t.get("TagValue");
             if (k == null || !k.isTextual() || (v != null && !v.isTextual() && !v.isNull())) {
-                throw Errors.invalidParameter(name, "It must be a JSON array of {\"TagKey\":…,\"TagValue\":…} objects.");
+                throw Errors.invalidParameter(
+                        name, "It must be a JSON array of {\"TagKey\":…,\"TagValue\":…} objects.");
             }
             tags.put(k.asText(), v == null || v.isNull() ? "" : v.asText());
         }
@@ -61,7 +61,8 @@ final class JsonParams {
             return out;
         }
         if (!node.isArray() || node.size() > 10) {
-            throw Errors.invalidParameter(name, "It must be a JSON array of at most 10 {\"Key\":…,\"Values\":[…]} objects.");
+            throw Errors.invalidParameter(
+                    name, "It must be a JSON array of at most 10 {\"Key\":…,\"Values\":[…]} objects.");
         }
         for (JsonNode f : node) {
             JsonNode k = f.get("Key");

@@ -1,19 +1,24 @@
 package org.openkms.server.actions;
 
+import static org.openkms.server.actions.KmsFields.KEY_ID;
+import static org.openkms.server.actions.KmsFields.KEY_VERSION_ID;
+import static org.openkms.server.actions.KmsFields.PAGE_NUMBER;
+import static org.openkms.server.actions.KmsFields.PAGE_SIZE;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.openkms.core.Account;
-import org.openkms.core.key.AliasRecord;
 import org.openkms.core.error.Errors;
 import org.openkms.core.error.KmsException;
+import org.openkms.core.key.AliasRecord;
+import org.openkms.core.key.CreateKeyRequest;
 import org.openkms.core.key.KeyRecord;
 import org.openkms.core.key.KeySpec;
 import org.openkms.core.key.KeyUsage;
 import org.openkms.core.key.KeyVersionRecord;
 import org.openkms.core.key.Origin;
-import org.openkms.core.key.CreateKeyRequest;
 import org.openkms.core.key.RotationIntervals;
 import org.openkms.core.service.TagService;
 import org.openkms.server.gateway.ActionRegistry;
@@ -23,18 +28,22 @@ import org.openkms.server.gateway.Operation;
 import org.openkms.server.gateway.Params;
 import org.openkms.server.iam.KmsResources;
 
-import static org.openkms.server.actions.KmsFields.KEY_ID;
-import static org.openkms.server.actions.KmsFields.KEY_VERSION_ID;
-import static org.openkms.server.actions.KmsFields.PAGE_NUMBER;
-import static org.openkms.server.actions.KmsFields.PAGE_SIZE;
-
 /** Key lifecycle operations (api-semantics.md §3.3). */
 public final class KeyActions {
-    private static final Set<String> LIST_KEYS_FILTERS = Set.of("KeyState", "KeySpec", "KeyUsage", "ProtectionLevel",
-            "CreatorType", "DKMSInstanceId", "KeyId", "AliasName", "Creator", "TagKey", "TagValue");
+    private static final Set<String> LIST_KEYS_FILTERS = Set.of(
+            "KeyState",
+            "KeySpec",
+            "KeyUsage",
+            "ProtectionLevel",
+            "CreatorType",
+            "DKMSInstanceId",
+            "KeyId",
+            "AliasName",
+            "Creator",
+            "TagKey",
+            "TagValue");
 
-    private KeyActions() {
-    }
+    private KeyActions() {}
 
     /** UpdateKeyDescription's Description: required, but may be empty (it clears the description). */
     static final Field<String> DESCRIPTION = Field.of("Description", p -> {
@@ -44,58 +53,98 @@ public final class KeyActions {
         }
         return description;
     });
+
     static final Field<Integer> PENDING_WINDOW = Field.requiredInteger("PendingWindowInDays", 7, 366);
     static final Field<Boolean> ENABLE_ROTATION = Field.requiredBool("EnableAutomaticRotation");
     static final Field<String> ROTATION_INTERVAL = Field.optional("RotationInterval");
     static final Field<Boolean> ENABLE_PROTECTION = Field.requiredBool("EnableDeletionProtection");
 
     public static void register(ActionRegistry r) {
-        r.register(Operation.named("CreateKey").targets(KmsResources.container("key"))
+        r.register(Operation.named("CreateKey")
+                        .targets(KmsResources.container("key"))
                         .created(body -> (String) ((Map<?, ?>) body.get("KeyMetadata")).get("Arn"))
                         .handle(KeyActions::createKey))
-                .register(Operation.named("DescribeKey").fields(KEY_ID).targets(KmsResources.key())
-                        .handle(c -> Map.of("KeyMetadata", Views.keyMetadata(c.kms().account(),
-                                c.kms().keys().describeKey(c.keyId()), true))))
-                .register(Operation.named("ListKeys").fields(PAGE_NUMBER, PAGE_SIZE).targets(KmsResources.container("key"))
+                .register(Operation.named("DescribeKey")
+                        .fields(KEY_ID)
+                        .targets(KmsResources.key())
+                        .handle(c -> Map.of(
+                                "KeyMetadata",
+                                Views.keyMetadata(
+                                        c.kms().account(), c.kms().keys().describeKey(c.keyId()), true))))
+                .register(Operation.named("ListKeys")
+                        .fields(PAGE_NUMBER, PAGE_SIZE)
+                        .targets(KmsResources.container("key"))
                         .handle(KeyActions::listKeys))
-                .register(Operation.named("UpdateKeyDescription").fields(DESCRIPTION, KEY_ID).targets(KmsResources.key())
+                .register(Operation.named("UpdateKeyDescription")
+                        .fields(DESCRIPTION, KEY_ID)
+                        .targets(KmsResources.key())
                         .handle(c -> {
                             c.kms().keys().updateKeyDescription(c.keyId(), c.get(DESCRIPTION));
                             return Map.of();
                         }))
-                .register(Operation.named("EnableKey").fields(KEY_ID).targets(KmsResources.key()).handle(c -> {
-                    c.kms().keys().enableKey(c.keyId());
-                    return Map.of();
-                }))
-                .register(Operation.named("DisableKey").fields(KEY_ID).targets(KmsResources.key()).handle(c -> {
-                    c.kms().keys().disableKey(c.keyId());
-                    return Map.of();
-                }))
-                .register(Operation.named("ScheduleKeyDeletion").fields(KEY_ID, PENDING_WINDOW).targets(KmsResources.key())
+                .register(Operation.named("EnableKey")
+                        .fields(KEY_ID)
+                        .targets(KmsResources.key())
+                        .handle(c -> {
+                            c.kms().keys().enableKey(c.keyId());
+                            return Map.of();
+                        }))
+                .register(Operation.named("DisableKey")
+                        .fields(KEY_ID)
+                        .targets(KmsResources.key())
+                        .handle(c -> {
+                            c.kms().keys().disableKey(c.keyId());
+                            return Map.of();
+                        }))
+                .register(Operation.named("ScheduleKeyDeletion")
+                        .fields(KEY_ID, PENDING_WINDOW)
+                        .targets(KmsResources.key())
                         .handle(c -> {
                             c.kms().keys().scheduleKeyDeletion(c.keyId(), c.get(PENDING_WINDOW));
                             return Map.of();
                         }))
-                .register(Operation.named("CancelKeyDeletion").fields(KEY_ID).targets(KmsResources.key()).handle(c -> {
-                    c.kms().keys().cancelKeyDeletion(c.keyId());
-                    return Map.of();
-                }))
-                .register(Operation.named("SetDeletionProtection").fields(ENABLE_PROTECTION)
-                        .targets(KmsResources.protectedKey()).handle(KeyActions::setDeletionProtection))
-                .register(Operation.named("UpdateRotationPolicy").fields(KEY_ID, ENABLE_ROTATION, ROTATION_INTERVAL)
-                        .targets(KmsResources.key()).handle(c -> {
-                            c.kms().keys().updateRotationPolicy(c.keyId(), c.get(ENABLE_ROTATION), c.get(ROTATION_INTERVAL));
+                .register(Operation.named("CancelKeyDeletion")
+                        .fields(KEY_ID)
+                        .targets(KmsResources.key())
+                        .handle(c -> {
+                            c.kms().keys().cancelKeyDeletion(c.keyId());
                             return Map.of();
                         }))
-                .register(Operation.named("CreateKeyVersion").fields(KEY_ID).targets(KmsResources.key())
-                        .handle(c -> Map.of("KeyVersion", Views.keyVersion(c.kms().keys().createKeyVersion(c.keyId())))))
-                .register(Operation.named("DescribeKeyVersion").fields(KEY_ID, KEY_VERSION_ID).targets(KmsResources.key())
-                        .handle(c -> Map.of("KeyVersion",
+                .register(Operation.named("SetDeletionProtection")
+                        .fields(ENABLE_PROTECTION)
+                        .targets(KmsResources.protectedKey())
+                        .handle(KeyActions::setDeletionProtection))
+                .register(Operation.named("UpdateRotationPolicy")
+                        .fields(KEY_ID, ENABLE_ROTATION, ROTATION_INTERVAL)
+                        .targets(KmsResources.key())
+                        .handle(c -> {
+                            c.kms()
+                                    .keys()
+                                    .updateRotationPolicy(c.keyId(), c.get(ENABLE_ROTATION), c.get(ROTATION_INTERVAL));
+                            return Map.of();
+                        }))
+                .register(Operation.named("CreateKeyVersion")
+                        .fields(KEY_ID)
+                        .targets(KmsResources.key())
+                        .handle(c -> Map.of(
+                                "KeyVersion", Views.keyVersion(c.kms().keys().createKeyVersion(c.keyId())))))
+                .register(Operation.named("DescribeKeyVersion")
+                        .fields(KEY_ID, KEY_VERSION_ID)
+                        .targets(KmsResources.key())
+                        .handle(c -> Map.of(
+                                "KeyVersion",
                                 Views.keyVersion(c.kms().keys().describeKeyVersion(c.keyId(), c.get(KEY_VERSION_ID))))))
-                .register(Operation.named("ListKeyVersions").fields(KEY_ID, PAGE_NUMBER, PAGE_SIZE).targets(KmsResources.key())
+                .register(Operation.named("ListKeyVersions")
+                        .fields(KEY_ID, PAGE_NUMBER, PAGE_SIZE)
+                        .targets(KmsResources.key())
                         .handle(c -> {
                             List<KeyVersionRecord> versions = c.kms().keys().listKeyVersions(c.keyId());
-                            return Views.page("KeyVersions", "KeyVersion", versions, c.get(PAGE_NUMBER), c.get(PAGE_SIZE),
+                            return Views.page(
+                                    "KeyVersions",
+                                    "KeyVersion",
+                                    versions,
+                                    c.get(PAGE_NUMBER),
+                                    c.get(PAGE_SIZE),
                                     Views::keyVersion);
                         }));
     }
@@ -107,7 +156,8 @@ public final class KeyActions {
         KeyUsage usage = null;
         if (p.optional("KeyUsage") != null && !p.optional("KeyUsage").isEmpty()) {
             usage = KeyUsage.fromWire(p.optional("KeyUsage"))
-                    .orElseThrow(() -> Errors.invalidParameter("KeyUsage", "It must be ENCRYPT/DECRYPT, SIGN/VERIFY or GENERATE/VERIFY_MAC."));
+                    .orElseThrow(() -> Errors.invalidParameter(
+                            "KeyUsage", "It must be ENCRYPT/DECRYPT, SIGN/VERIFY or GENERATE/VERIFY_MAC."));
         }
         Origin origin = switch (orDefault(p.optional("Origin"), "Aliyun_KMS")) {
             case "Aliyun_KMS" -> Origin.Aliyun_KMS;
@@ -116,7 +166,8 @@ public final class KeyActions {
         };
         String protection = orDefault(p.optional("ProtectionLevel"), "SOFTWARE");
         if (protection.equals("HSM")) {
-            throw new KmsException(400, "Unsupported.ProtectionLevel", "The HSM protection level is not available on this server.");
+            throw new KmsException(
+                    400, "Unsupported.ProtectionLevel", "The HSM protection level is not available on this server.");
         }
         if (!protection.equals("SOFTWARE")) {
             throw Errors.invalidParameter("ProtectionLevel", "It must be SOFTWARE or HSM.");
@@ -132,14 +183,17 @@ public final class KeyActions {
         }
         Map<String, String> tags = JsonParams.tags(p, "Tags");
         TagService.validate(tags);
-        KeyRecord key = c.kms().keys().createKey(new CreateKeyRequest(description, spec, usage, origin, protection, interval, tags));
+        KeyRecord key = c.kms()
+                .keys()
+                .createKey(new CreateKeyRequest(description, spec, usage, origin, protection, interval, tags));
         return Map.of("KeyMetadata", Views.keyMetadata(c.kms().account(), key, false));
     }
 
     private static Map<String, Object> listKeys(Call c) {
         Params p = c.params();
         Map<String, List<String>> filters = JsonParams.filters(p, "Filters", LIST_KEYS_FILTERS);
-        List<AliasRecord> aliases = filters.containsKey("AliasName") ? c.kms().aliases().listAliases() : List.of();
+        List<AliasRecord> aliases =
+                filters.containsKey("AliasName") ? c.kms().aliases().listAliases() : List.of();
         List<KeyRecord> keys = c.kms().keys().listKeys().stream()
                 .filter(k -> matches(c, k, filters, aliases))
                 .toList();
@@ -165,9 +219,14 @@ public final class KeyActions {
                 case "DKMSInstanceId" -> values.contains("");
                 case "KeyId" -> values.contains(k.keyId());
                 case "Creator" -> values.contains(k.creator());
-                case "AliasName" -> aliases.stream().anyMatch(a -> a.keyId().equals(k.keyId()) && values.contains(a.aliasName()));
-                case "TagKey" -> c.kms().tags().tagsOf(TagService.KEY, k.keyId()).keySet().stream().anyMatch(values::contains);
-                case "TagValue" -> c.kms().tags().tagsOf(TagService.KEY, k.keyId()).values().stream().anyMatch(values::contains);
+                case "AliasName" ->
+                    aliases.stream().anyMatch(a -> a.keyId().equals(k.keyId()) && values.contains(a.aliasName()));
+                case "TagKey" ->
+                    c.kms().tags().tagsOf(TagService.KEY, k.keyId()).keySet().stream()
+                            .anyMatch(values::contains);
+                case "TagValue" ->
+                    c.kms().tags().tagsOf(TagService.KEY, k.keyId()).values().stream()
+                            .anyMatch(values::contains);
                 default -> false;
             };
             if (!ok) {

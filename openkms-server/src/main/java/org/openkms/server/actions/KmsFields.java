@@ -9,11 +9,11 @@ import org.openkms.server.gateway.Field;
 
 /** The KMS parameters several actions share, declared once with their validation and error answers. */
 public final class KmsFields {
-    private KmsFields() {
-    }
+    private KmsFields() {}
 
     /** A key by ID, alias or ARN; the handler acts on {@code Call.keyId()}, the key it resolves to. */
     public static final Field<String> KEY_ID = Field.required("KeyId");
+
     public static final Field<String> KEY_VERSION_ID = Field.required("KeyVersionId");
     public static final Field<String> SECRET_NAME = Field.required("SecretName");
     public static final Field<String> VERSION_ID = Field.optional("VersionId");
@@ -27,22 +27,30 @@ public final class KmsFields {
     public static final Field<byte[]> MESSAGE = Field.base64("Message");
 
     /** AsymmetricSign / AsymmetricVerify's Algorithm. */
-    public static final Field<SignatureAlgorithm> SIGNATURE_ALGORITHM = Field.of("Algorithm", p ->
-            SignatureAlgorithm.fromWire(p.required("Algorithm")).orElseThrow(() -> Errors.invalidParameter("Algorithm",
-                    "It must be RSA_PSS_SHA_256, RSA_PKCS1_SHA_256, ECDSA_SHA_256 or SM2DSA.")));
+    public static final Field<SignatureAlgorithm> SIGNATURE_ALGORITHM = Field.of(
+            "Algorithm",
+            p -> SignatureAlgorithm.fromWire(p.required("Algorithm"))
+                    .orElseThrow(() -> Errors.invalidParameter(
+                            "Algorithm", "It must be RSA_PSS_SHA_256, RSA_PKCS1_SHA_256, ECDSA_SHA_256 or SM2DSA.")));
 
     /** AsymmetricEncrypt / AsymmetricDecrypt's Algorithm; RSAES_PKCS1_V1_5 exists only for key import. */
     public static final Field<EncryptionAlgorithm> ENCRYPTION_ALGORITHM = encryptionAlgorithm("Algorithm");
 
     /** GenerateMac / VerifyMac's Algorithm. */
-    public static final Field<MacAlgorithm> MAC_ALGORITHM = Field.of("Algorithm", p ->
-            MacAlgorithm.fromWire(p.required("Algorithm")).orElseThrow(() -> Errors.invalidParameter("Algorithm",
-                    "It must be HMAC_SM3, HMAC_SHA_224, HMAC_SHA_256, HMAC_SHA_384 or HMAC_SHA_512.")));
+    public static final Field<MacAlgorithm> MAC_ALGORITHM = Field.of(
+            "Algorithm",
+            p -> MacAlgorithm.fromWire(p.required("Algorithm"))
+                    .orElseThrow(() -> Errors.invalidParameter(
+                            "Algorithm",
+                            "It must be HMAC_SM3, HMAC_SHA_224, HMAC_SHA_256, HMAC_SHA_384 or HMAC_SHA_512.")));
 
     /** An asymmetric encryption algorithm parameter (Algorithm, SourceEncryptionAlgorithm). */
     public static Field<EncryptionAlgorithm> encryptionAlgorithm(String name) {
-        return Field.of(name, p -> EncryptionAlgorithm.fromWire(p.required(name))
-                .filter(a -> a != EncryptionAlgorithm.RSAES_PKCS1_V1_5)
-                .orElseThrow(() -> Errors.invalidParameter(name, "It must be RSAES_OAEP_SHA_256, RSAES_OAEP_SHA_1 or SM2PKE.")));
+        return Field.of(
+                name,
+                p -> EncryptionAlgorithm.fromWire(p.required(name))
+                        .filter(a -> a != EncryptionAlgorithm.RSAES_PKCS1_V1_5)
+                        .orElseThrow(() -> Errors.invalidParameter(
+                                name, "It must be RSAES_OAEP_SHA_256, RSAES_OAEP_SHA_1 or SM2PKE.")));
     }
 }

@@ -1,5 +1,9 @@
 package org.openkms.server.actions;
 
+import static org.openkms.server.actions.KmsFields.KEY_ID;
+import static org.openkms.server.actions.KmsFields.MAC_ALGORITHM;
+import static org.openkms.server.actions.KmsFields.MESSAGE;
+
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,23 +15,24 @@ import org.openkms.server.gateway.Field;
 import org.openkms.server.gateway.Operation;
 import org.openkms.server.iam.KmsResources;
 
-import static org.openkms.server.actions.KmsFields.KEY_ID;
-import static org.openkms.server.actions.KmsFields.MAC_ALGORITHM;
-import static org.openkms.server.actions.KmsFields.MESSAGE;
-
 /** GenerateMac and VerifyMac (api-semantics.md §3.2); both honour DryRun. */
 public final class MacActions {
     static final Field<byte[]> MAC = Field.base64("Mac");
 
-    private MacActions() {
-    }
+    private MacActions() {}
 
     public static void register(ActionRegistry r) {
         DryRun check = DryRun.check(c -> c.kms().mac().target(c.keyId(), c.get(MAC_ALGORITHM), c.get(MESSAGE)));
-        r.register(Operation.named("GenerateMac").fields(KEY_ID, MAC_ALGORITHM, MESSAGE).targets(KmsResources.key())
-                        .dryRun(check).handle(MacActions::generateMac))
-                .register(Operation.named("VerifyMac").fields(KEY_ID, MAC_ALGORITHM, MESSAGE, MAC).targets(KmsResources.key())
-                        .dryRun(check).handle(MacActions::verifyMac));
+        r.register(Operation.named("GenerateMac")
+                        .fields(KEY_ID, MAC_ALGORITHM, MESSAGE)
+                        .targets(KmsResources.key())
+                        .dryRun(check)
+                        .handle(MacActions::generateMac))
+                .register(Operation.named("VerifyMac")
+                        .fields(KEY_ID, MAC_ALGORITHM, MESSAGE, MAC)
+                        .targets(KmsResources.key())
+                        .dryRun(check)
+                        .handle(MacActions::verifyMac));
     }
 
     private static Map<String, Object> generateMac(Call c) {

@@ -1,5 +1,8 @@
 package org.openkms.server.actions;
 
+import static org.openkms.server.actions.KmsFields.KEY_ID;
+import static org.openkms.server.actions.KmsFields.SECRET_NAME;
+
 import java.util.Map;
 import org.openkms.core.error.Errors;
 import org.openkms.core.iam.Policy;
@@ -7,11 +10,8 @@ import org.openkms.core.iam.Statement;
 import org.openkms.server.gateway.ActionRegistry;
 import org.openkms.server.gateway.Call;
 import org.openkms.server.gateway.Operation;
-import org.openkms.server.iam.KmsResources;
 import org.openkms.server.iam.IamContext;
-
-import static org.openkms.server.actions.KmsFields.KEY_ID;
-import static org.openkms.server.actions.KmsFields.SECRET_NAME;
+import org.openkms.server.iam.KmsResources;
 
 /**
  * Key and secret policies (api-semantics.md §3.6, §6.2): one policy named "default" per key or secret, evaluated
@@ -31,15 +31,24 @@ public final class ResourcePolicyActions {
     }
 
     private void declare(ActionRegistry r) {
-        r.register(Operation.named("SetKeyPolicy").fields(KEY_ID).targets(KmsResources.key()).handle(c -> {
-                    c.kms().keys().requireCustomerManaged(c.keyId());
-                    return set(c, keyArn(c));
-                }))
-                .register(Operation.named("GetKeyPolicy").fields(KEY_ID).targets(KmsResources.key())
+        r.register(Operation.named("SetKeyPolicy")
+                        .fields(KEY_ID)
+                        .targets(KmsResources.key())
+                        .handle(c -> {
+                            c.kms().keys().requireCustomerManaged(c.keyId());
+                            return set(c, keyArn(c));
+                        }))
+                .register(Operation.named("GetKeyPolicy")
+                        .fields(KEY_ID)
+                        .targets(KmsResources.key())
                         .handle(c -> get(c, keyArn(c), "kms default key policy")))
-                .register(Operation.named("SetSecretPolicy").fields(SECRET_NAME).targets(KmsResources.secret())
+                .register(Operation.named("SetSecretPolicy")
+                        .fields(SECRET_NAME)
+                        .targets(KmsResources.secret())
                         .handle(c -> set(c, secretArn(c))))
-                .register(Operation.named("GetSecretPolicy").fields(SECRET_NAME).targets(KmsResources.secret())
+                .register(Operation.named("GetSecretPolicy")
+                        .fields(SECRET_NAME)
+                        .targets(KmsResources.secret())
                         .handle(c -> get(c, secretArn(c), "kms default secret policy")));
     }
 
@@ -48,7 +57,9 @@ public final class ResourcePolicyActions {
     }
 
     private String secretArn(Call c) {
-        return c.kms().account().secretArn(c.kms().secrets().describeSecret(c.get(SECRET_NAME)).secretName());
+        return c.kms()
+                .account()
+                .secretArn(c.kms().secrets().describeSecret(c.get(SECRET_NAME)).secretName());
     }
 
     private void checkPolicyName(Call c) {
@@ -81,10 +92,12 @@ public final class ResourcePolicyActions {
 
     private Map<String, Object> get(Call c, String arn, String defaultSid) {
         checkPolicyName(c);
-        String doc = ctx.iam().resourcePolicyDocument(arn).orElseGet(() -> "{\"Version\":\"1\",\"Statement\":[{\"Sid\":\""
-                + defaultSid + "\",\"Effect\":\"Allow\",\"Principal\":{\"RAM\":[\"acs:ram::" + c.kms().account().uid()
-                + ":*\"]},\"Action\":[\"kms:*\"],\"Resource\":[\"*\"]}]}");
+        String doc = ctx.iam()
+                .resourcePolicyDocument(arn)
+                .orElseGet(() -> "{\"Version\":\"1\",\"Statement\":[{\"Sid\":\""
+                        + defaultSid + "\",\"Effect\":\"Allow\",\"Principal\":{\"RAM\":[\"acs:ram::"
+                        + c.kms().account().uid()
+                        + ":*\"]},\"Action\":[\"kms:*\"],\"Resource\":[\"*\"]}]}");
         return Map.of("Policy", doc);
     }
-
 }

@@ -1,5 +1,11 @@
 package org.openkms.server.actions;
 
+import static org.openkms.server.actions.KmsFields.PAGE_NUMBER;
+import static org.openkms.server.actions.KmsFields.PAGE_SIZE;
+import static org.openkms.server.actions.KmsFields.SECRET_NAME;
+import static org.openkms.server.actions.KmsFields.VERSION_ID;
+import static org.openkms.server.actions.KmsFields.VERSION_STAGE;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,13 +16,13 @@ import java.util.Map;
 import java.util.Set;
 import org.openkms.core.error.Errors;
 import org.openkms.core.error.KmsException;
+import org.openkms.core.key.RotationIntervals;
+import org.openkms.core.secret.CreateSecretRequest;
 import org.openkms.core.secret.PasswordGenerator;
 import org.openkms.core.secret.SecretRecord;
+import org.openkms.core.secret.SecretService;
 import org.openkms.core.secret.SecretType;
 import org.openkms.core.secret.SecretVersionRecord;
-import org.openkms.core.secret.CreateSecretRequest;
-import org.openkms.core.key.RotationIntervals;
-import org.openkms.core.secret.SecretService;
 import org.openkms.core.service.TagService;
 import org.openkms.server.gateway.ActionRegistry;
 import org.openkms.server.gateway.Call;
@@ -26,52 +32,69 @@ import org.openkms.server.gateway.Operation;
 import org.openkms.server.gateway.Params;
 import org.openkms.server.iam.KmsResources;
 
-import static org.openkms.server.actions.KmsFields.PAGE_NUMBER;
-import static org.openkms.server.actions.KmsFields.PAGE_SIZE;
-import static org.openkms.server.actions.KmsFields.SECRET_NAME;
-import static org.openkms.server.actions.KmsFields.VERSION_ID;
-import static org.openkms.server.actions.KmsFields.VERSION_STAGE;
-
 /** Secrets Manager operations (api-semantics.md §3.8). Values never reach the audit record: only the secret's ARN. */
 public final class SecretActions {
-    private static final Set<String> LIST_SECRETS_FILTERS = Set.of("SecretName", "Description", "TagKey", "TagValue",
-            "DKMSInstanceId", "SecretType", "Creator");
+    private static final Set<String> LIST_SECRETS_FILTERS =
+            Set.of("SecretName", "Description", "TagKey", "TagValue", "DKMSInstanceId", "SecretType", "Creator");
     private static final int MAX_BATCH = 20;
     /** ListSecretVersionIds pages by 20 by default, ListSecrets by 10. */
     private static final Field<Integer> VERSION_IDS_PAGE_SIZE = Field.integer("PageSize", 20, 1, 100);
 
-    private SecretActions() {
-    }
+    private SecretActions() {}
 
     public static void register(ActionRegistry r) {
-        r.register(Operation.named("CreateSecret").fields(SECRET_NAME).targets(KmsResources.secret())
+        r.register(Operation.named("CreateSecret")
+                        .fields(SECRET_NAME)
+                        .targets(KmsResources.secret())
                         .handle(SecretActions::createSecret))
-                .register(Operation.named("GetSecretValue").fields(SECRET_NAME, VERSION_ID, VERSION_STAGE)
+                .register(Operation.named("GetSecretValue")
+                        .fields(SECRET_NAME, VERSION_ID, VERSION_STAGE)
                         .targets(KmsResources.secret())
                         // Every check passes or fails as in the real call, including the key's state.
                         .dryRun(DryRun.check(SecretActions::secretValue))
-                        .handle(c -> SecretViews.secretValue(secretValue(c), c.params().bool("FetchExtendedConfig", false))))
-                .register(Operation.named("BatchGetSecretValue").targets(KmsResources.batchSecrets())
+                        .handle(c -> SecretViews.secretValue(
+                                secretValue(c), c.params().bool("FetchExtendedConfig", false))))
+                .register(Operation.named("BatchGetSecretValue")
+                        .targets(KmsResources.batchSecrets())
                         .handle(SecretActions::batchGetSecretValue))
-                .register(Operation.named("PutSecretValue").fields(SECRET_NAME).targets(KmsResources.secret())
+                .register(Operation.named("PutSecretValue")
+                        .fields(SECRET_NAME)
+                        .targets(KmsResources.secret())
                         .handle(SecretActions::putSecretValue))
-                .register(Operation.named("UpdateSecretVersionStage").fields(SECRET_NAME).targets(KmsResources.secret())
+                .register(Operation.named("UpdateSecretVersionStage")
+                        .fields(SECRET_NAME)
+                        .targets(KmsResources.secret())
                         .handle(c -> {
                             Params p = c.params();
                             String name = c.get(SECRET_NAME);
-                            c.kms().secrets().updateSecretVersionStage(name, p.required("VersionStage"),
-                                    p.optional("RemoveFromVersion"), p.optional("MoveToVersion"));
+                            c.kms()
+                                    .secrets()
+                                    .updateSecretVersionStage(
+                                            name,
+                                            p.required("VersionStage"),
+                                            p.optional("RemoveFromVersion"),
+                                            p.optional("MoveToVersion"));
                             return named(c, name);
                         }))
-                .register(Operation.named("ListSecretVersionIds").fields(SECRET_NAME, PAGE_NUMBER, VERSION_IDS_PAGE_SIZE)
-                        .targets(KmsResources.secret()).handle(SecretActions::listSecretVersionIds))
-                .register(Operation.named("DescribeSecret").fields(SECRET_NAME).targets(KmsResources.secret())
+                .register(Operation.named("ListSecretVersionIds")
+                        .fields(SECRET_NAME, PAGE_NUMBER, VERSION_IDS_PAGE_SIZE)
+                        .targets(KmsResources.secret())
+                        .handle(SecretActions::listSecretVersionIds))
+                .register(Operation.named("DescribeSecret")
+                        .fields(SECRET_NAME)
+                        .targets(KmsResources.secret())
                         .handle(SecretActions::describeSecret))
-                .register(Operation.named("ListSecrets").fields(PAGE_NUMBER, PAGE_SIZE).targets(KmsResources.container("secret"))
+                .register(Operation.named("ListSecrets")
+                        .fields(PAGE_NUMBER, PAGE_SIZE)
+                        .targets(KmsResources.container("secret"))
                         .handle(SecretActions::listSecrets))
-                .register(Operation.named("UpdateSecret").fields(SECRET_NAME).targets(KmsResources.secret())
+                .register(Operation.named("UpdateSecret")
+                        .fields(SECRET_NAME)
+                        .targets(KmsResources.secret())
                         .handle(SecretActions::updateSecret))
-                .register(Operation.named("UpdateSecretRotationPolicy").fields(SECRET_NAME).targets(KmsResources.secret())
+                .register(Operation.named("UpdateSecretRotationPolicy")
+                        .fields(SECRET_NAME)
+                        .targets(KmsResources.secret())
                         .handle(c -> {
                             Params p = c.params();
                             String name = c.get(SECRET_NAME);
@@ -83,16 +106,24 @@ public final class SecretActions {
                             c.kms().secrets().updateSecretRotationPolicy(name, enable, interval);
                             return named(c, name);
                         }))
-                .register(Operation.named("RotateSecret").fields(SECRET_NAME).targets(KmsResources.secret())
+                .register(Operation.named("RotateSecret")
+                        .fields(SECRET_NAME)
+                        .targets(KmsResources.secret())
                         .handle(SecretActions::rotateSecret))
-                .register(Operation.named("DeleteSecret").fields(SECRET_NAME).targets(KmsResources.secret())
+                .register(Operation.named("DeleteSecret")
+                        .fields(SECRET_NAME)
+                        .targets(KmsResources.secret())
                         .handle(SecretActions::deleteSecret))
-                .register(Operation.named("RestoreSecret").fields(SECRET_NAME).targets(KmsResources.secret()).handle(c -> {
-                    String name = c.get(SECRET_NAME);
-                    c.kms().secrets().restoreSecret(name);
-                    return named(c, name);
-                }))
-                .register(Operation.named("GetRandomPassword").targets(KmsResources.container("secret"))
+                .register(Operation.named("RestoreSecret")
+                        .fields(SECRET_NAME)
+                        .targets(KmsResources.secret())
+                        .handle(c -> {
+                            String name = c.get(SECRET_NAME);
+                            c.kms().secrets().restoreSecret(name);
+                            return named(c, name);
+                        }))
+                .register(Operation.named("GetRandomPassword")
+                        .targets(KmsResources.container("secret"))
                         .handle(SecretActions::getRandomPassword));
     }
 
@@ -107,10 +138,12 @@ public final class SecretActions {
         SecretType type = SecretType.Generic;
         String typeParam = p.optional("SecretType");
         if (typeParam != null && !typeParam.isEmpty()) {
-            type = SecretType.fromWire(typeParam).orElseThrow(() -> Errors.invalidParameter("SecretType",
-                    "It must be Generic, Rds, Redis, RAMCredentials, ECS or PolarDB."));
+            type = SecretType.fromWire(typeParam)
+                    .orElseThrow(() -> Errors.invalidParameter(
+                            "SecretType", "It must be Generic, Rds, Redis, RAMCredentials, ECS or PolarDB."));
         }
-        if (p.optional("DKMSInstanceId") != null && !p.optional("DKMSInstanceId").isEmpty()) {
+        if (p.optional("DKMSInstanceId") != null
+                && !p.optional("DKMSInstanceId").isEmpty()) {
             throw Errors.resourceNotFound(); // no KMS instances on this server
         }
         boolean rotate = p.bool("EnableAutomaticRotation", false);
@@ -119,9 +152,20 @@ public final class SecretActions {
             interval = RotationIntervals.parseSeconds(p.required("RotationInterval"));
         }
         Map<String, String> tags = JsonParams.tags(p, "Tags");
-        SecretService.Created created = c.kms().secrets().createSecret(new CreateSecretRequest(name, p.required("VersionId"),
-                p.required("SecretData"), p.optional("SecretDataType"), type, p.optional("Description"),
-                p.optional("EncryptionKeyId"), p.optional("ExtendedConfig"), rotate, interval, tags));
+        SecretService.Created created = c.kms()
+                .secrets()
+                .createSecret(new CreateSecretRequest(
+                        name,
+                        p.required("VersionId"),
+                        p.required("SecretData"),
+                        p.optional("SecretDataType"),
+                        type,
+                        p.optional("Description"),
+                        p.optional("EncryptionKeyId"),
+                        p.optional("ExtendedConfig"),
+                        rotate,
+                        interval,
+                        tags));
         SecretRecord s = created.secret();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("Arn", c.kms().account().secretArn(s.secretName()));
@@ -161,9 +205,11 @@ public final class SecretActions {
         for (JsonNode item : list) {
             String name = item.get("SecretName").asText();
             try {
-                SecretService.SecretValue v = c.kms().secrets().getSecretValue(name, text(item, "VersionId"), text(item, "VersionStage"));
+                SecretService.SecretValue v =
+                        c.kms().secrets().getSecretValue(name, text(item, "VersionId"), text(item, "VersionStage"));
                 JsonNode fetch = item.get("FetchExtendedConfig");
-                boolean fetchExtended = fetch != null && (fetch.asBoolean(false) || "true".equalsIgnoreCase(fetch.asText()));
+                boolean fetchExtended =
+                        fetch != null && (fetch.asBoolean(false) || "true".equalsIgnoreCase(fetch.asText()));
                 values.add(SecretViews.secretValue(v, fetchExtended));
             } catch (KmsException e) {
                 Map<String, Object> err = new LinkedHashMap<>();
@@ -187,8 +233,10 @@ public final class SecretActions {
         if (p.optional("VersionStages") != null && !p.optional("VersionStages").isEmpty()) {
             stages = JsonParams.stringArray(p, "VersionStages");
         }
-        SecretVersionRecord v = c.kms().secrets().putSecretValue(name, p.required("VersionId"), p.required("SecretData"),
-                p.optional("SecretDataType"), stages);
+        SecretVersionRecord v = c.kms()
+                .secrets()
+                .putSecretValue(
+                        name, p.required("VersionId"), p.required("SecretData"), p.optional("SecretDataType"), stages);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("SecretName", v.secretName());
         m.put("VersionId", v.versionId());
@@ -201,7 +249,8 @@ public final class SecretActions {
         String name = c.get(SECRET_NAME);
         int pageNumber = c.get(PAGE_NUMBER);
         int pageSize = c.get(VERSION_IDS_PAGE_SIZE);
-        List<SecretVersionRecord> versions = c.kms().secrets().listSecretVersionIds(name, p.bool("IncludeDeprecated", false));
+        List<SecretVersionRecord> versions =
+                c.kms().secrets().listSecretVersionIds(name, p.bool("IncludeDeprecated", false));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("SecretName", c.kms().secrets().resolveName(name));
         out.putAll(Views.page("VersionIds", "VersionId", versions, pageNumber, pageSize, SecretViews::versionId));
@@ -211,7 +260,8 @@ public final class SecretActions {
     private static Map<String, Object> describeSecret(Call c) {
         String name = c.get(SECRET_NAME);
         SecretRecord s = c.kms().secrets().describeSecret(name);
-        Map<String, String> tags = c.params().bool("FetchTags", false) ? c.kms().tags().tagsOf(TagService.SECRET, s.secretName()) : null;
+        Map<String, String> tags =
+                c.params().bool("FetchTags", false) ? c.kms().tags().tagsOf(TagService.SECRET, s.secretName()) : null;
         return SecretViews.describe(c.kms().account(), s, tags);
     }
 
@@ -221,9 +271,17 @@ public final class SecretActions {
         int pageSize = c.get(PAGE_SIZE);
         boolean fetchTags = p.bool("FetchTags", false);
         Map<String, List<String>> filters = JsonParams.filters(p, "Filters", LIST_SECRETS_FILTERS);
-        List<SecretRecord> secrets = c.kms().secrets().listSecrets().stream().filter(s -> matches(c, s, filters)).toList();
-        return Views.page("SecretList", "Secret", secrets, pageNumber, pageSize,
-                s -> SecretViews.listItem(s, fetchTags ? c.kms().tags().tagsOf(TagService.SECRET, s.secretName()) : null));
+        List<SecretRecord> secrets = c.kms().secrets().listSecrets().stream()
+                .filter(s -> matches(c, s, filters))
+                .toList();
+        return Views.page(
+                "SecretList",
+                "Secret",
+                secrets,
+                pageNumber,
+                pageSize,
+                s -> SecretViews.listItem(
+                        s, fetchTags ? c.kms().tags().tagsOf(TagService.SECRET, s.secretName()) : null));
     }
 
     /** OR within one filter's values, AND across filters; name and description match by substring. */
@@ -231,13 +289,25 @@ public final class SecretActions {
         for (Map.Entry<String, List<String>> f : filters.entrySet()) {
             List<String> values = f.getValue();
             boolean ok = switch (f.getKey()) {
-                case "SecretName" -> values.stream().anyMatch(v -> s.secretName().contains(v));
-                case "Description" -> values.stream().anyMatch(v -> s.description() != null && s.description().contains(v));
-                case "SecretType" -> values.stream().anyMatch(v -> SecretType.fromWire(v).map(t -> t == s.secretType()).orElse(false));
+                case "SecretName" ->
+                    values.stream().anyMatch(v -> s.secretName().contains(v));
+                case "Description" ->
+                    values.stream()
+                            .anyMatch(v ->
+                                    s.description() != null && s.description().contains(v));
+                case "SecretType" ->
+                    values.stream()
+                            .anyMatch(v -> SecretType.fromWire(v)
+                                    .map(t -> t == s.secretType())
+                                    .orElse(false));
                 case "DKMSInstanceId" -> values.contains("");
                 case "Creator" -> values.contains(s.creator());
-                case "TagKey" -> c.kms().tags().tagsOf(TagService.SECRET, s.secretName()).keySet().stream().anyMatch(values::contains);
-                case "TagValue" -> c.kms().tags().tagsOf(TagService.SECRET, s.secretName()).values().stream().anyMatch(values::contains);
+                case "TagKey" ->
+                    c.kms().tags().tagsOf(TagService.SECRET, s.secretName()).keySet().stream()
+                            .anyMatch(values::contains);
+                case "TagValue" ->
+                    c.kms().tags().tagsOf(TagService.SECRET, s.secretName()).values().stream()
+                            .anyMatch(values::contains);
                 default -> false;
             };
             if (!ok) {
@@ -267,7 +337,12 @@ public final class SecretActions {
                 throw Errors.invalidParameter("ExtendedConfig", "Only CustomData (a JSON object) can be updated.");
             }
             Map<String, String> out = new LinkedHashMap<>();
-            data.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()));
+            data.fields()
+                    .forEachRemaining(e -> out.put(
+                            e.getKey(),
+                            e.getValue().isTextual()
+                                    ? e.getValue().asText()
+                                    : e.getValue().toString()));
             return out;
         }
         boolean given = p.optional("ExtendedConfig.CustomData") != null

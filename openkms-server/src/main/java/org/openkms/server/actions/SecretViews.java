@@ -5,15 +5,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.openkms.core.Account;
-import org.openkms.core.secret.SecretRecord;
-import org.openkms.core.secret.SecretVersionRecord;
 import org.openkms.core.key.RotationIntervals;
+import org.openkms.core.secret.SecretRecord;
 import org.openkms.core.secret.SecretService;
+import org.openkms.core.secret.SecretVersionRecord;
 
 /** Response shapes of the secrets operations, with the API's field names (api-semantics.md §3.8). */
 final class SecretViews {
-    private SecretViews() {
-    }
+    private SecretViews() {}
 
     static Map<String, Object> stages(SecretVersionRecord v) {
         return Views.wrap("VersionStage", v.orderedStages());

@@ -1,5 +1,7 @@
 package org.openkms.server.actions;
 
+import static org.openkms.server.actions.KmsFields.KEY_ID;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,53 +15,66 @@ import org.openkms.server.gateway.Operation;
 import org.openkms.server.gateway.Params;
 import org.openkms.server.iam.KmsResources;
 
-import static org.openkms.server.actions.KmsFields.KEY_ID;
-
 /**
  * Tags (api-semantics.md §3.7, §7): the single-resource calls (TagResource, UntagResource, ListResourceTags)
  * and the batch calls (TagResources, UntagResources, ListTagResources), on keys and secrets.
  */
 public final class TagActions {
-    private TagActions() {
-    }
+    private TagActions() {}
 
     public static void register(ActionRegistry r) {
-        r.register(Operation.named("TagResource").targets(KmsResources.taggedResource()).handle(c -> {
-            Resource res = singleResource(c, true);
-            Map<String, String> tags = JsonParams.tags(c.params(), "Tags");
-            if (tags.isEmpty()) {
-                throw Errors.missingParameter("Tags");
-            }
-            c.kms().tags().tag(res.type(), res.id(), tags);
-            return Map.of();
-        })).register(Operation.named("UntagResource").targets(KmsResources.taggedResource()).handle(c -> {
-            Resource res = singleResource(c, true);
-            c.kms().tags().untag(res.type(), res.id(), JsonParams.stringArray(c.params(), "TagKeys"));
-            return Map.of();
-        })).register(Operation.named("ListResourceTags").fields(KEY_ID).targets(KmsResources.taggedResource()).handle(c -> {
-            String keyId = c.kms().tags().taggableKey(c.keyId(), false);
-            List<Object> tags = new ArrayList<>();
-            c.kms().tags().tagsOf(TagService.KEY, keyId).forEach((k, v) -> {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("KeyId", keyId);
-                m.put("TagKey", k);
-                m.put("TagValue", v);
-                tags.add(m);
-            });
-            return Map.of("Tags", Views.wrap("Tag", tags));
-        })).register(Operation.named("TagResources").targets(KmsResources.taggedResources()).handle(TagActions::tagResources))
-                .register(Operation.named("UntagResources").targets(KmsResources.taggedResources()).handle(TagActions::untagResources))
-                .register(Operation.named("ListTagResources").targets(KmsResources.taggedResources())
+        r.register(Operation.named("TagResource")
+                        .targets(KmsResources.taggedResource())
+                        .handle(c -> {
+                            Resource res = singleResource(c, true);
+                            Map<String, String> tags = JsonParams.tags(c.params(), "Tags");
+                            if (tags.isEmpty()) {
+                                throw Errors.missingParameter("Tags");
+                            }
+                            c.kms().tags().tag(res.type(), res.id(), tags);
+                            return Map.of();
+                        }))
+                .register(Operation.named("UntagResource")
+                        .targets(KmsResources.taggedResource())
+                        .handle(c -> {
+                            Resource res = singleResource(c, true);
+                            c.kms().tags().untag(res.type(), res.id(), JsonParams.stringArray(c.params(), "TagKeys"));
+                            return Map.of();
+                        }))
+                .register(Operation.named("ListResourceTags")
+                        .fields(KEY_ID)
+                        .targets(KmsResources.taggedResource())
+                        .handle(c -> {
+                            String keyId = c.kms().tags().taggableKey(c.keyId(), false);
+                            List<Object> tags = new ArrayList<>();
+                            c.kms().tags().tagsOf(TagService.KEY, keyId).forEach((k, v) -> {
+                                Map<String, Object> m = new LinkedHashMap<>();
+                                m.put("KeyId", keyId);
+                                m.put("TagKey", k);
+                                m.put("TagValue", v);
+                                tags.add(m);
+                            });
+                            return Map.of("Tags", Views.wrap("Tag", tags));
+                        }))
+                .register(Operation.named("TagResources")
+                        .targets(KmsResources.taggedResources())
+                        .handle(TagActions::tagResources))
+                .register(Operation.named("UntagResources")
+                        .targets(KmsResources.taggedResources())
+                        .handle(TagActions::untagResources))
+                .register(Operation.named("ListTagResources")
+                        .targets(KmsResources.taggedResources())
                         .handle(TagActions::listTagResources));
     }
 
-    private record Resource(String type, String id) {
-    }
+    private record Resource(String type, String id) {}
 
     /** Exactly one of KeyId, SecretName, CertificateId; certificates do not exist on this server. */
     private static Resource singleResource(Call c, boolean forChange) {
         Params p = c.params();
-        int given = (present(p, "KeyId") ? 1 : 0) + (present(p, "SecretName") ? 1 : 0) + (present(p, "CertificateId") ? 1 : 0);
+        int given = (present(p, "KeyId") ? 1 : 0)
+                + (present(p, "SecretName") ? 1 : 0)
+                + (present(p, "CertificateId") ? 1 : 0);
         if (given == 0) {
             throw Errors.missingParameter("KeyId");
         }

@@ -12,8 +12,7 @@ import org.openkms.wire.Timestamps;
 
 /** Response shapes shared by several actions, with the exact field names of the API (api-semantics.md §3). */
 final class Views {
-    private Views() {
-    }
+    private Views() {}
 
     static String time(Instant t) {
         return t == null ? "" : Timestamps.format(t.toEpochMilli());
@@ -64,8 +63,13 @@ final class Views {
     }
 
     /** A page of {@code items} with PageNumber, PageSize and TotalCount as JSON integers. */
-    static <T> Map<String, Object> page(String plural, String singular, List<T> all, int pageNumber, int pageSize,
-                                        java.util.function.Function<T, Object> view) {
+    static <T> Map<String, Object> page(
+            String plural,
+            String singular,
+            List<T> all,
+            int pageNumber,
+            int pageSize,
+            java.util.function.Function<T, Object> view) {
         int from = (int) Math.min((long) (pageNumber - 1) * pageSize, all.size());
         int to = Math.min(from + pageSize, all.size());
         Map<String, Object> out = new LinkedHashMap<>();

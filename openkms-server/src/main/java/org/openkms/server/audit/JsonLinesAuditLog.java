@@ -78,17 +78,21 @@ public final class JsonLinesAuditLog implements AuditSink {
     private static final Logger LOG = LoggerFactory.getLogger(JsonLinesAuditLog.class);
     /** Worst case about 64k × 4 KB of Java strings; normally ~200 B each. At 30k calls/s, ~2 s of a stalled disk. */
     static final int QUEUE_CAPACITY = 65_536;
+
     private static final int BATCH = 4096;
     static final long RETRY_MILLIS = 200;
     private static final long DROP_WARNING_MILLIS = 10_000;
     /** Queued by close() so that a writer waiting for records notices at once; never written. */
     private static final AuditRecord WAKE_UP = new AuditRecord(0, "", "", "", "", "", "", 0, "", 0);
-    private static final DateTimeFormatter ROTATED_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    private static final DateTimeFormatter ROTATED_TIME =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
     private static final FileAttribute<Set<PosixFilePermission>> FILE_MODE =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
     private static final FileAttribute<Set<PosixFilePermission>> DIR_MODE =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
-    private static final Set<OpenOption> APPEND = Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    private static final Set<OpenOption> APPEND =
+            Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     private static final Set<OpenOption> CREATE_NEW = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
 
     private final Path file;
@@ -108,6 +112,7 @@ public final class JsonLinesAuditLog implements AuditSink {
     private final ExecutorService compressor;
     /** Rotated files whose compression is still to come: not counted or deleted by the caps before it. */
     private final Set<Path> awaitingCompression = ConcurrentHashMap.newKeySet();
+
     private volatile boolean healthy = true;
     /** Set by close(): the writer writes what is queued and stops, or stops at the next failure. */
     private volatile boolean stopping;
@@ -139,7 +144,8 @@ public final class JsonLinesAuditLog implements AuditSink {
         int dot = name.lastIndexOf('.');
         this.stem = dot > 0 ? name.substring(0, dot) : name;
         this.extension = dot > 0 ? name.substring(dot) : "";
-        this.rotatedName = Pattern.compile(Pattern.quote(stem) + "-\\d{8}T\\d{6}\\.\\d{3}Z" + Pattern.quote(extension) + "(\\.gz)?");
+        this.rotatedName = Pattern.compile(
+                Pattern.quote(stem) + "-\\d{8}T\\d{6}\\.\\d{3}Z" + Pattern.quote(extension) + "(\\.gz)?");
         this.config = config;
         this.clock = clock;
         this.posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
@@ -256,9 +262,15 @@ public final class JsonLinesAuditLog implements AuditSink {
     private void markFailed(Exception e) {
         if (healthy) {
             healthy = false;
-            LOG.error("audit log {} cannot be written ({}); {}; retrying every {} ms", file, e.toString(),
-                    config.failClosed() ? "calls are refused until it can" : "records wait in a bounded queue and are dropped when it is full",
-                    RETRY_MILLIS, e);
+            LOG.error(
+                    "audit log {} cannot be written ({}); {}; retrying every {} ms",
+                    file,
+                    e.toString(),
+                    config.failClosed()
+                            ? "calls are refused until it can"
+                            : "records wait in a bounded queue and are dropped when it is full",
+                    RETRY_MILLIS,
+                    e);
         }
     }
 
@@ -526,7 +538,8 @@ public final class JsonLinesAuditLog implements AuditSink {
         } catch (NoSuchFileException e) {
             return found;
         }
-        found.sort((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()));
+        found.sort(
+                (a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()));
         return found;
     }
 

@@ -7,23 +7,27 @@ import org.openkms.core.error.KmsException;
  * (https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/common-error-codes-1).
  */
 final class AuthErrors {
-    private AuthErrors() {
-    }
+    private AuthErrors() {}
 
     static KmsException incompleteSignature(String why) {
-        return new KmsException(400, "IncompleteSignature", "The request signature does not conform to Aliyun standards. " + why);
+        return new KmsException(
+                400, "IncompleteSignature", "The request signature does not conform to Aliyun standards. " + why);
     }
 
     static KmsException signatureDoesNotMatch(String stringToSignOrNull) {
         String msg = "Specified signature is not matched with our calculation.";
         // Echoing the string to sign lets the V1 SDK report SDK.InvalidAccessKeySecret, but an RPC string to sign
         // contains every parameter (Plaintext, SecretData): it is only echoed for ACS3/ACS4, whose is a hash.
-        return new KmsException(400, "SignatureDoesNotMatch",
+        return new KmsException(
+                400,
+                "SignatureDoesNotMatch",
                 stringToSignOrNull == null ? msg : msg + " server string to sign is:" + stringToSignOrNull);
     }
 
     static KmsException illegalTimestamp() {
-        return new KmsException(400, "IllegalTimestamp",
+        return new KmsException(
+                400,
+                "IllegalTimestamp",
                 "The input parameter \"Timestamp\" that is mandatory for processing this request is not supplied, or is out of the allowed 15 minutes.");
     }
 
@@ -37,11 +41,15 @@ final class AuthErrors {
     }
 
     static KmsException missingNonce() {
-        return new KmsException(400, "MissingParameter", "The input parameter \"SignatureNonce\" that is mandatory for processing this request is not supplied.");
+        return new KmsException(
+                400,
+                "MissingParameter",
+                "The input parameter \"SignatureNonce\" that is mandatory for processing this request is not supplied.");
     }
 
     static KmsException unknownAccessKey() {
-        return new KmsException(404, "InvalidAccessKeyId.NotFound", "The AccessKey ID provided does not exist in our records.");
+        return new KmsException(
+                404, "InvalidAccessKeyId.NotFound", "The AccessKey ID provided does not exist in our records.");
     }
 
     static KmsException disabledAccessKey() {
@@ -57,6 +65,9 @@ final class AuthErrors {
     }
 
     static KmsException securityTokenMismatch() {
-        return new KmsException(400, "InvalidSecurityToken.MismatchWithAccessKey", "Specified SecurityToken mismatch with the AccessKey.");
+        return new KmsException(
+                400,
+                "InvalidSecurityToken.MismatchWithAccessKey",
+                "Specified SecurityToken mismatch with the AccessKey.");
     }
 }

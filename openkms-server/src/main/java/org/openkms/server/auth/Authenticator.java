@@ -1,10 +1,9 @@
 package org.openkms.server.auth;
 
-import org.openkms.core.iam.Credential;
-import org.openkms.core.iam.CredentialStore;
-
 import java.time.Clock;
 import java.util.List;
+import org.openkms.core.iam.Credential;
+import org.openkms.core.iam.CredentialStore;
 import org.openkms.core.iam.Principal;
 import org.openkms.server.api.ApiRequest;
 import org.openkms.wire.Acs3Signature;
@@ -51,8 +50,7 @@ public final class Authenticator {
      * Who signed the request, and whether its empty-valued parameters were left out of the signature (the V2 SDK's
      * RPC mode signs without them); the gateway must then not act on them, since anyone could have added one.
      */
-    public record Authenticated(Principal principal, boolean emptyValuesUnsigned) {
-    }
+    public record Authenticated(Principal principal, boolean emptyValuesUnsigned) {}
 
     public Principal authenticate(ApiRequest req) {
         return authenticateRequest(req).principal();
@@ -72,7 +70,8 @@ public final class Authenticator {
     private Authenticated authenticateRpc(ApiRequest req) {
         if (!RpcSignature.SIGNATURE_METHOD.equalsIgnoreCase(orEmpty(req.param("SignatureMethod")))
                 || !RpcSignature.SIGNATURE_VERSION.equals(req.param("SignatureVersion"))) {
-            throw AuthErrors.incompleteSignature("Only SignatureMethod HMAC-SHA1 with SignatureVersion 1.0 is supported.");
+            throw AuthErrors.incompleteSignature(
+                    "Only SignatureMethod HMAC-SHA1 with SignatureVersion 1.0 is supported.");
         }
         String akId = req.param("AccessKeyId");
         if (akId == null || akId.isEmpty()) {
@@ -85,7 +84,8 @@ public final class Authenticator {
         Credential c = credential(akId, req.param("SecurityToken"));
         // The V1 SDK signs query and form parameters together; KMS clients always send an empty body.
         java.util.Map<String, String> all = req.form().isEmpty() ? req.query() : merged(req);
-        RpcSignature.Match match = RpcSignature.check(req.method(), all, c.secret(), req.param(RpcSignature.SIGNATURE_PARAM));
+        RpcSignature.Match match =
+                RpcSignature.check(req.method(), all, c.secret(), req.param(RpcSignature.SIGNATURE_PARAM));
         if (match == RpcSignature.Match.NONE) {
             throw AuthErrors.signatureDoesNotMatch(null);
         }
@@ -135,12 +135,12 @@ public final class Authenticator {
             if (scope.size() != 4) {
                 throw AuthErrors.incompleteSignature("The ACS4 Credential scope is malformed.");
             }
-            stringToSign = Acs4Signature.stringToSign(Acs4Signature.canonicalRequest(req.method(), req.path(), req.query(),
-                    signed, req.headers(), bodyHash));
+            stringToSign = Acs4Signature.stringToSign(Acs4Signature.canonicalRequest(
+                    req.method(), req.path(), req.query(), signed, req.headers(), bodyHash));
             expected = Acs4Signature.sign(stringToSign, c.secret(), scope.get(0), scope.get(1), scope.get(2));
         } else {
-            stringToSign = Acs3Signature.stringToSign(Acs3Signature.canonicalRequest(req.method(), req.path(), req.query(),
-                    signed, req.headers(), bodyHash));
+            stringToSign = Acs3Signature.stringToSign(Acs3Signature.canonicalRequest(
+                    req.method(), req.path(), req.query(), signed, req.headers(), bodyHash));
             expected = Acs3Signature.sign(stringToSign, c.secret());
         }
         if (!Signatures.constantTimeEquals(expected, auth.signature())) {
@@ -198,7 +198,7 @@ public final class Authenticator {
         switch (nonces.firstUse(accessKeyId, nonce, t, now)) {
             case REUSED -> throw AuthErrors.nonceUsed();
             case FULL -> throw AuthErrors.throttled();
-            case FIRST_USE -> { }
+            case FIRST_USE -> {}
         }
     }
 
@@ -228,7 +228,8 @@ public final class Authenticator {
         }
         String p = req.param(param);
         if (p == null ? !isSignedHeaderRequest(req) : !p.equals(h)) {
-            throw AuthErrors.incompleteSignature("The " + header + " header does not match the signed " + param + " parameter.");
+            throw AuthErrors.incompleteSignature(
+                    "The " + header + " header does not match the signed " + param + " parameter.");
         }
     }
 

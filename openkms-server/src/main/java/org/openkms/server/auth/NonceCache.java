@@ -14,7 +14,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * off. Entries whose timestamp left the window are reclaimed as their stripe is next touched.
  */
 final class NonceCache {
-    enum Outcome { FIRST_USE, REUSED, FULL }
+    enum Outcome {
+        FIRST_USE,
+        REUSED,
+        FULL
+    }
 
     private static final int STRIPES = 64;
     private static final int INITIAL_CAPACITY = 1024;

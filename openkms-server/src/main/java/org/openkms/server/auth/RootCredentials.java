@@ -18,11 +18,11 @@ import org.slf4j.LoggerFactory;
 public final class RootCredentials {
     private static final Logger LOG = LoggerFactory.getLogger(RootCredentials.class);
 
-    private RootCredentials() {
-    }
+    private RootCredentials() {}
 
     /** Returns the generated {id, secret} when one was made now, else null. */
-    public static String[] bootstrap(CredentialStore store, Path dataDir, String configuredId, String configuredSecret) throws IOException {
+    public static String[] bootstrap(CredentialStore store, Path dataDir, String configuredId, String configuredSecret)
+            throws IOException {
         if (configuredId != null && configuredSecret != null) {
             if (store.find(configuredId).isEmpty()) {
                 store.create(configuredId, configuredSecret, Principal.ROOT);
@@ -43,7 +43,10 @@ public final class RootCredentials {
         } catch (UnsupportedOperationException e) {
             Files.createFile(file);
         }
-        Files.writeString(file, "OPENKMS_ACCESS_KEY_ID=" + id + "\nOPENKMS_ACCESS_KEY_SECRET=" + secret + "\n", StandardOpenOption.WRITE);
+        Files.writeString(
+                file,
+                "OPENKMS_ACCESS_KEY_ID=" + id + "\nOPENKMS_ACCESS_KEY_SECRET=" + secret + "\n",
+                StandardOpenOption.WRITE);
         // Printed to the console once, not through the logger, so it never lands in log files.
         System.out.println("OpenKMS administrator AccessKey (shown once, also in " + file + "):");
         System.out.println("  AccessKeyId:     " + id);

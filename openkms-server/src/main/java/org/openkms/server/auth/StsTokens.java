@@ -33,7 +33,8 @@ public final class StsTokens {
     }
 
     public String issue(Session s) {
-        String payload = String.join("\n", s.accessKeyId(), s.secret(), s.roleName(), s.sessionName(), Long.toString(s.expiresMillis()));
+        String payload = String.join(
+                "\n", s.accessKeyId(), s.secret(), s.roleName(), s.sessionName(), Long.toString(s.expiresMillis()));
         byte[] sealed = rootKey.seal(payload.getBytes(StandardCharsets.UTF_8), CONTEXT);
         return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(sealed);
     }
@@ -54,5 +55,4 @@ public final class StsTokens {
             throw new IllegalArgumentException("STS token cannot be opened");
         }
     }
-
 }

@@ -14,18 +14,22 @@ import java.time.Duration;
  *                       zero: by size only
  * @param failClosed     refuse calls (503 ServiceUnavailableTemporary) while the log cannot be written
  */
-public record AuditConfig(long maxFileSize, int maxFiles, long maxTotalSize, Duration rotateInterval, boolean failClosed) {
+public record AuditConfig(
+        long maxFileSize, int maxFiles, long maxTotalSize, Duration rotateInterval, boolean failClosed) {
     /** Twice the largest record (AuditRecord bounds one to about 2 KB), so that a file always holds a few. */
     public static final long MIN_FILE_SIZE = 4096;
+
     public static final int MAX_FILES_LIMIT = 100_000;
     public static final Duration MIN_ROTATE_INTERVAL = Duration.ofMinutes(1);
 
     public AuditConfig {
         if (maxFileSize < MIN_FILE_SIZE) {
-            throw new IllegalArgumentException("audit.maxFileSize must be at least 4KiB (" + MIN_FILE_SIZE + " bytes), got " + maxFileSize);
+            throw new IllegalArgumentException(
+                    "audit.maxFileSize must be at least 4KiB (" + MIN_FILE_SIZE + " bytes), got " + maxFileSize);
         }
         if (maxFiles < 1 || maxFiles > MAX_FILES_LIMIT) {
-            throw new IllegalArgumentException("audit.maxFiles must be between 1 and " + MAX_FILES_LIMIT + ", got " + maxFiles);
+            throw new IllegalArgumentException(
+                    "audit.maxFiles must be between 1 and " + MAX_FILES_LIMIT + ", got " + maxFiles);
         }
         if (maxTotalSize < 0) {
             throw new IllegalArgumentException("audit.maxTotalSize must be 0 (no cap) or a size, got " + maxTotalSize);
@@ -33,8 +37,10 @@ public record AuditConfig(long maxFileSize, int maxFiles, long maxTotalSize, Dur
         if (rotateInterval == null) {
             rotateInterval = Duration.ZERO;
         }
-        if (rotateInterval.isNegative() || (!rotateInterval.isZero() && rotateInterval.compareTo(MIN_ROTATE_INTERVAL) < 0)) {
-            throw new IllegalArgumentException("audit.rotateInterval must be 0s (off) or at least 1m, got " + rotateInterval);
+        if (rotateInterval.isNegative()
+                || (!rotateInterval.isZero() && rotateInterval.compareTo(MIN_ROTATE_INTERVAL) < 0)) {
+            throw new IllegalArgumentException(
+                    "audit.rotateInterval must be 0s (off) or at least 1m, got " + rotateInterval);
         }
     }
 

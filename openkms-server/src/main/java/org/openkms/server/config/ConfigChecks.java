@@ -11,14 +11,14 @@ import org.openkms.storage.StorageFactory;
  * keys) and what to do about it.
  */
 public final class ConfigChecks {
-    private ConfigChecks() {
-    }
+    private ConfigChecks() {}
 
     public static void validate(ServerConfig c) {
         listen("--listen", c.listen());
         listen("--https-listen", c.httpsListen());
         if ((c.tlsCertificate() == null) != (c.tlsKey() == null)) {
-            throw new ConfigException(c.tlsCertificate() == null ? "--tls-key " + c.tlsKey() : "--tls-cert " + c.tlsCertificate(),
+            throw new ConfigException(
+                    c.tlsCertificate() == null ? "--tls-key " + c.tlsKey() : "--tls-cert " + c.tlsCertificate(),
                     "--tls-cert and --tls-key go together (give both, or neither for a self-signed certificate)");
         }
         if (c.tlsCertificate() != null) {
@@ -29,8 +29,10 @@ public final class ConfigChecks {
             try {
                 StorageFactory.sqliteFile(c.storageUrl());
             } catch (IllegalArgumentException e) {
-                throw new ConfigException("--storage-url " + StorageFactory.redact(c.storageUrl()), e.getMessage()
-                        + " (e.g. jdbc:postgresql://127.0.0.1:5432/openkms?user=openkms&password=... or jdbc:sqlite:/var/lib/openkms/openkms.db)");
+                throw new ConfigException(
+                        "--storage-url " + StorageFactory.redact(c.storageUrl()),
+                        e.getMessage()
+                                + " (e.g. jdbc:postgresql://127.0.0.1:5432/openkms?user=openkms&password=... or jdbc:sqlite:/var/lib/openkms/openkms.db)");
             }
         }
         dataDir(c.dataDir().toAbsolutePath());
@@ -44,7 +46,8 @@ public final class ConfigChecks {
         String option = flag + " " + value;
         int colon = value.lastIndexOf(':');
         if (colon < 0) {
-            throw new ConfigException(option, "must be host:port, e.g. 127.0.0.1:8080, [::1]:8080 or 0.0.0.0:8080 (\"\" disables it)");
+            throw new ConfigException(
+                    option, "must be host:port, e.g. 127.0.0.1:8080, [::1]:8080 or 0.0.0.0:8080 (\"\" disables it)");
         }
         String port = value.substring(colon + 1);
         int n;
@@ -67,7 +70,9 @@ public final class ConfigChecks {
             throw new ConfigException(option, "not a file");
         }
         if (!Files.isReadable(file)) {
-            throw new ConfigException(option, "cannot read it (permission denied; the server runs as " + System.getProperty("user.name") + ")");
+            throw new ConfigException(
+                    option,
+                    "cannot read it (permission denied; the server runs as " + System.getProperty("user.name") + ")");
         }
     }
 
@@ -79,8 +84,10 @@ public final class ConfigChecks {
                 throw new ConfigException(option, "exists but is not a directory (choose another --data-dir)");
             }
             if (!Files.isReadable(dir) || !Files.isWritable(dir) || !Files.isExecutable(dir)) {
-                throw new ConfigException(option, "the server's user (" + System.getProperty("user.name")
-                        + ") cannot read and write it (fix its owner or mode, or choose another --data-dir)");
+                throw new ConfigException(
+                        option,
+                        "the server's user (" + System.getProperty("user.name")
+                                + ") cannot read and write it (fix its owner or mode, or choose another --data-dir)");
             }
             return;
         }
@@ -92,11 +99,14 @@ public final class ConfigChecks {
             return; // nothing exists up to the root: creating it will tell
         }
         if (!Files.isDirectory(existing)) {
-            throw new ConfigException(option, "cannot be created: " + existing + " is not a directory (choose another --data-dir)");
+            throw new ConfigException(
+                    option, "cannot be created: " + existing + " is not a directory (choose another --data-dir)");
         }
         if (!Files.isWritable(existing) || !Files.isExecutable(existing)) {
-            throw new ConfigException(option, "cannot be created: the server's user (" + System.getProperty("user.name")
-                    + ") cannot write to " + existing + " (create the directory for it, or choose another --data-dir)");
+            throw new ConfigException(
+                    option,
+                    "cannot be created: the server's user (" + System.getProperty("user.name") + ") cannot write to "
+                            + existing + " (create the directory for it, or choose another --data-dir)");
         }
     }
 }

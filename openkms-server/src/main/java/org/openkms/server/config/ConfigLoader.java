@@ -40,8 +40,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * A value that cannot be used fails the start with an {@link IllegalArgumentException} naming the option.
  */
 public final class ConfigLoader {
-    private ConfigLoader() {
-    }
+    private ConfigLoader() {}
 
     /**
      * Fails with a {@link ConfigException} naming the file, YAML key or environment variable when a file is
@@ -69,7 +68,9 @@ public final class ConfigLoader {
         }
         JsonNode root;
         try {
-            root = new ObjectMapper(new YAMLFactory()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).readTree(text);
+            root = new ObjectMapper(new YAMLFactory())
+                    .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                    .readTree(text);
         } catch (JsonProcessingException e) {
             throw new ConfigException(option, "not valid YAML " + yamlProblem(e));
         }
@@ -77,7 +78,10 @@ public final class ConfigLoader {
             return c; // an empty file: defaults
         }
         if (!root.isObject()) {
-            throw new ConfigException(option, "expected settings as \"key: value\" lines, found " + (root.isArray() ? "a list" : "a single value"));
+            throw new ConfigException(
+                    option,
+                    "expected settings as \"key: value\" lines, found "
+                            + (root.isArray() ? "a list" : "a single value"));
         }
         // Every key applyYaml reads is recorded, so a key nobody reads (a typo, a misplaced section) is an error
         // rather than a silently ignored setting, and a key added to applyYaml is known without a second list.
@@ -92,7 +96,9 @@ public final class ConfigLoader {
         }
         String unknown = reads.firstUnread(root, "");
         if (unknown != null) {
-            throw new ConfigException(option, "unknown setting '" + unknown + "' (the Configuration table of README.md lists the YAML keys)");
+            throw new ConfigException(
+                    option,
+                    "unknown setting '" + unknown + "' (the Configuration table of README.md lists the YAML keys)");
         }
         return c;
     }
@@ -103,11 +109,14 @@ public final class ConfigLoader {
      */
     private static String yamlProblem(JsonProcessingException e) {
         if (e.getCause() instanceof MarkedYAMLException m && m.getProblemMark() != null) {
-            return "at line " + (m.getProblemMark().getLine() + 1) + ", column " + (m.getProblemMark().getColumn() + 1) + ": "
-                    + m.getProblem() + (m.getContext() != null ? " (" + m.getContext() + ")" : "");
+            return "at line " + (m.getProblemMark().getLine() + 1) + ", column "
+                    + (m.getProblemMark().getColumn() + 1) + ": " + m.getProblem()
+                    + (m.getContext() != null ? " (" + m.getContext() + ")" : "");
         }
         JsonLocation at = e.getLocation();
-        String what = e.getOriginalMessage() == null ? "syntax error" : e.getOriginalMessage().lines().findFirst().orElse("syntax error");
+        String what = e.getOriginalMessage() == null
+                ? "syntax error"
+                : e.getOriginalMessage().lines().findFirst().orElse("syntax error");
         return (at == null ? "" : "at line " + at.getLineNr() + ", column " + at.getColumnNr()) + ": " + what;
     }
 
@@ -181,12 +190,16 @@ public final class ConfigLoader {
         a = auditOption(a, "audit.maxFileSize", text(audit, "maxFileSize"), (x, v) -> x.withMaxFileSize(size(v)));
         a = auditOption(a, "audit.maxFiles", text(audit, "maxFiles"), (x, v) -> x.withMaxFiles(integer(v)));
         a = auditOption(a, "audit.maxTotalSize", text(audit, "maxTotalSize"), (x, v) -> x.withMaxTotalSize(size(v)));
-        a = auditOption(a, "audit.rotateInterval", text(audit, "rotateInterval"), (x, v) -> x.withRotateInterval(duration(v)));
+        a = auditOption(
+                a, "audit.rotateInterval", text(audit, "rotateInterval"), (x, v) -> x.withRotateInterval(duration(v)));
         a = auditOption(a, "audit.failClosed", text(audit, "failClosed"), (x, v) -> x.withFailClosed(bool(v)));
         JsonNode http = y.path("http");
         HttpLimits h = c.http();
         h = option(h, "http.maxConnections", text(http, "maxConnections"), (x, v) -> x.withMaxConnections(positive(v)));
-        h = option(h, "http.maxConnectionsPerSource", text(http, "maxConnectionsPerSource"),
+        h = option(
+                h,
+                "http.maxConnectionsPerSource",
+                text(http, "maxConnectionsPerSource"),
                 (x, v) -> x.withMaxConnectionsPerSource(positive(v)));
         h = option(h, "http.maxThreads", text(http, "maxThreads"), (x, v) -> x.withMaxThreads(positive(v)));
         return c.withAudit(a).withHttp(h);
@@ -233,21 +246,49 @@ public final class ConfigLoader {
             c = c.withRootAccessKey(env.get("OPENKMS_ROOT_ACCESS_KEY_ID"), env.get("OPENKMS_ROOT_ACCESS_KEY_SECRET"));
         }
         AuditConfig a = c.audit();
-        a = auditOption(a, "OPENKMS_AUDIT_MAX_FILE_SIZE", env.get("OPENKMS_AUDIT_MAX_FILE_SIZE"), (x, v) -> x.withMaxFileSize(size(v)));
-        a = auditOption(a, "OPENKMS_AUDIT_MAX_FILES", env.get("OPENKMS_AUDIT_MAX_FILES"), (x, v) -> x.withMaxFiles(integer(v)));
-        a = auditOption(a, "OPENKMS_AUDIT_MAX_TOTAL_SIZE", env.get("OPENKMS_AUDIT_MAX_TOTAL_SIZE"), (x, v) -> x.withMaxTotalSize(size(v)));
-        a = auditOption(a, "OPENKMS_AUDIT_ROTATE_INTERVAL", env.get("OPENKMS_AUDIT_ROTATE_INTERVAL"), (x, v) -> x.withRotateInterval(duration(v)));
-        a = auditOption(a, "OPENKMS_AUDIT_FAIL_CLOSED", env.get("OPENKMS_AUDIT_FAIL_CLOSED"), (x, v) -> x.withFailClosed(bool(v)));
+        a = auditOption(
+                a,
+                "OPENKMS_AUDIT_MAX_FILE_SIZE",
+                env.get("OPENKMS_AUDIT_MAX_FILE_SIZE"),
+                (x, v) -> x.withMaxFileSize(size(v)));
+        a = auditOption(
+                a, "OPENKMS_AUDIT_MAX_FILES", env.get("OPENKMS_AUDIT_MAX_FILES"), (x, v) -> x.withMaxFiles(integer(v)));
+        a = auditOption(
+                a,
+                "OPENKMS_AUDIT_MAX_TOTAL_SIZE",
+                env.get("OPENKMS_AUDIT_MAX_TOTAL_SIZE"),
+                (x, v) -> x.withMaxTotalSize(size(v)));
+        a = auditOption(
+                a,
+                "OPENKMS_AUDIT_ROTATE_INTERVAL",
+                env.get("OPENKMS_AUDIT_ROTATE_INTERVAL"),
+                (x, v) -> x.withRotateInterval(duration(v)));
+        a = auditOption(
+                a,
+                "OPENKMS_AUDIT_FAIL_CLOSED",
+                env.get("OPENKMS_AUDIT_FAIL_CLOSED"),
+                (x, v) -> x.withFailClosed(bool(v)));
         HttpLimits h = c.http();
-        h = option(h, "OPENKMS_HTTP_MAX_CONNECTIONS", env.get("OPENKMS_HTTP_MAX_CONNECTIONS"),
+        h = option(
+                h,
+                "OPENKMS_HTTP_MAX_CONNECTIONS",
+                env.get("OPENKMS_HTTP_MAX_CONNECTIONS"),
                 (x, v) -> x.withMaxConnections(positive(v)));
-        h = option(h, "OPENKMS_HTTP_MAX_CONNECTIONS_PER_SOURCE", env.get("OPENKMS_HTTP_MAX_CONNECTIONS_PER_SOURCE"),
+        h = option(
+                h,
+                "OPENKMS_HTTP_MAX_CONNECTIONS_PER_SOURCE",
+                env.get("OPENKMS_HTTP_MAX_CONNECTIONS_PER_SOURCE"),
                 (x, v) -> x.withMaxConnectionsPerSource(positive(v)));
-        h = option(h, "OPENKMS_HTTP_MAX_THREADS", env.get("OPENKMS_HTTP_MAX_THREADS"), (x, v) -> x.withMaxThreads(positive(v)));
+        h = option(
+                h,
+                "OPENKMS_HTTP_MAX_THREADS",
+                env.get("OPENKMS_HTTP_MAX_THREADS"),
+                (x, v) -> x.withMaxThreads(positive(v)));
         return c.withAudit(a).withHttp(h);
     }
 
-    private static AuditConfig auditOption(AuditConfig a, String name, String value, BiFunction<AuditConfig, String, AuditConfig> apply) {
+    private static AuditConfig auditOption(
+            AuditConfig a, String name, String value, BiFunction<AuditConfig, String, AuditConfig> apply) {
         return option(a, name, value, apply);
     }
 
@@ -296,7 +337,9 @@ public final class ConfigLoader {
             case "mi", "mib" -> 1L << 20;
             case "gi", "gib" -> 1L << 30;
             case "ti", "tib" -> 1L << 40;
-            default -> throw new IllegalArgumentException("not a size: " + s + " (use e.g. 100MiB, 10MB or a number of bytes)");
+            default ->
+                throw new IllegalArgumentException(
+                        "not a size: " + s + " (use e.g. 100MiB, 10MB or a number of bytes)");
         };
         try {
             return Math.multiplyExact(Long.parseLong(t.substring(0, i)), multiplier);
@@ -325,7 +368,8 @@ public final class ConfigLoader {
 
     /** {@code 90s}, {@code 5m}, {@code 2h}, {@code 7d}, or an ISO-8601 duration ({@code PT90S}). */
     public static Duration duration(String s) {
-        IllegalArgumentException bad = new IllegalArgumentException("not a duration: '" + s + "' (use e.g. 90s, 5m, 2h, 7d or PT90S)");
+        IllegalArgumentException bad =
+                new IllegalArgumentException("not a duration: '" + s + "' (use e.g. 90s, 5m, 2h, 7d or PT90S)");
         String t = s.trim();
         Duration d;
         try {

@@ -36,15 +36,45 @@ public record ServerConfig(
         HttpLimits http) {
 
     public static ServerConfig defaults() {
-        return new ServerConfig("127.0.0.1:8080", "127.0.0.1:8443", Path.of("openkms-data"), "cn-hangzhou",
-                "1234567890123456", null, null, null, null, null, Duration.ofMinutes(1), Duration.ofDays(7), Duration.ofDays(7), null, true,
-                AuditConfig.defaults(), HttpLimits.defaults());
+        return new ServerConfig(
+                "127.0.0.1:8080",
+                "127.0.0.1:8443",
+                Path.of("openkms-data"),
+                "cn-hangzhou",
+                "1234567890123456",
+                null,
+                null,
+                null,
+                null,
+                null,
+                Duration.ofMinutes(1),
+                Duration.ofDays(7),
+                Duration.ofDays(7),
+                null,
+                true,
+                AuditConfig.defaults(),
+                HttpLimits.defaults());
     }
 
     public ServerConfig withCacheSyncInterval(Duration v) {
-        return new ServerConfig(listen, httpsListen, dataDir, region, accountId, tlsCertificate, tlsKey, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, v, cacheListen,
-                audit, http);
+        return new ServerConfig(
+                listen,
+                httpsListen,
+                dataDir,
+                region,
+                accountId,
+                tlsCertificate,
+                tlsKey,
+                storageUrl,
+                rootAccessKeyId,
+                rootAccessKeySecret,
+                maintenanceInterval,
+                minKeyVersionInterval,
+                minRotationInterval,
+                v,
+                cacheListen,
+                audit,
+                http);
     }
 
     /**
@@ -64,85 +94,296 @@ public record ServerConfig(
      * LISTEN; the poll then does all the work. Only PostgreSQL has the feed (an SQLite file has no other nodes).
      */
     public ServerConfig withCacheListen(boolean v) {
-        return new ServerConfig(listen, httpsListen, dataDir, region, accountId, tlsCertificate, tlsKey, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval,
-                cacheSyncInterval, v, audit, http);
+        return new ServerConfig(
+                listen,
+                httpsListen,
+                dataDir,
+                region,
+                accountId,
+                tlsCertificate,
+                tlsKey,
+                storageUrl,
+                rootAccessKeyId,
+                rootAccessKeySecret,
+                maintenanceInterval,
+                minKeyVersionInterval,
+                minRotationInterval,
+                cacheSyncInterval,
+                v,
+                audit,
+                http);
     }
 
     public ServerConfig withAudit(AuditConfig v) {
-        return new ServerConfig(listen, httpsListen, dataDir, region, accountId, tlsCertificate, tlsKey, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval,
-                cacheSyncInterval, cacheListen, v, http);
+        return new ServerConfig(
+                listen,
+                httpsListen,
+                dataDir,
+                region,
+                accountId,
+                tlsCertificate,
+                tlsKey,
+                storageUrl,
+                rootAccessKeyId,
+                rootAccessKeySecret,
+                maintenanceInterval,
+                minKeyVersionInterval,
+                minRotationInterval,
+                cacheSyncInterval,
+                cacheListen,
+                v,
+                http);
     }
 
     public ServerConfig withHttp(HttpLimits v) {
-        return new ServerConfig(listen, httpsListen, dataDir, region, accountId, tlsCertificate, tlsKey, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval,
-                cacheSyncInterval, cacheListen, audit, v);
+        return new ServerConfig(
+                listen,
+                httpsListen,
+                dataDir,
+                region,
+                accountId,
+                tlsCertificate,
+                tlsKey,
+                storageUrl,
+                rootAccessKeyId,
+                rootAccessKeySecret,
+                maintenanceInterval,
+                minKeyVersionInterval,
+                minRotationInterval,
+                cacheSyncInterval,
+                cacheListen,
+                audit,
+                v);
     }
 
     public ServerConfig withListen(String v) {
-        return new ServerConfig(v, httpsListen, dataDir, region, accountId, tlsCertificate, tlsKey, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval,
-                cacheSyncInterval, cacheListen, audit, http);
+        return new ServerConfig(
+                v,
+                httpsListen,
+                dataDir,
+                region,
+                accountId,
+                tlsCertificate,
+                tlsKey,
+                storageUrl,
+                rootAccessKeyId,
+                rootAccessKeySecret,
+                maintenanceInterval,
+                minKeyVersionInterval,
+                minRotationInterval,
+                cacheSyncInterval,
+                cacheListen,
+                audit,
+                http);
     }
 
     public ServerConfig withHttpsListen(String v) {
-        return new ServerConfig(listen, v, dataDir, region, accountId, tlsCertificate, tlsKey, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval,
-                cacheSyncInterval, cacheListen, audit, http);
+        return new ServerConfig(
+                listen,
+                v,
+                dataDir,
+                region,
+                accountId,
+                tlsCertificate,
+                tlsKey,
+                storageUrl,
+                rootAccessKeyId,
+                rootAccessKeySecret,
+                maintenanceInterval,
+                minKeyVersionInterval,
+                minRotationInterval,
+                cacheSyncInterval,
+                cacheListen,
+                audit,
+                http);
     }
 
     public ServerConfig withDataDir(Path v) {
-        return new ServerConfig(listen, httpsListen, v, region, accountId, tlsCertificate, tlsKey, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval,
-                cacheSyncInterval, cacheListen, audit, http);
+        return new ServerConfig(
+                listen,
+                httpsListen,
+                v,
+                region,
+                accountId,
+                tlsCertificate,
+                tlsKey,
+                storageUrl,
+                rootAccessKeyId,
+                rootAccessKeySecret,
+                maintenanceInterval,
+                minKeyVersionInterval,
+                minRotationInterval,
+                cacheSyncInterval,
+                cacheListen,
+                audit,
+                http);
     }
 
     public ServerConfig withRegion(String v) {
-        return new ServerConfig(listen, httpsListen, dataDir, v, accountId, tlsCertificate, tlsKey, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval,
-                cacheSyncInterval, cacheListen, audit, http);
+        return new ServerConfig(
+                listen,
+                httpsListen,
+                dataDir,
+                v,
+                accountId,
+                tlsCertificate,
+                tlsKey,
+                storageUrl,
+                rootAccessKeyId,
+                rootAccessKeySecret,
+                maintenanceInterval,
+                minKeyVersionInterval,
+                minRotationInterval,
+                cacheSyncInterval,
+                cacheListen,
+                audit,
+                http);
     }
 
     public ServerConfig withRootAccessKey(String id, String secret) {
-        return new ServerConfig(listen, httpsListen, dataDir, region, accountId, tlsCertificate, tlsKey, storageUrl,
-                id, secret, maintenanceInterval, minKeyVersionInterval, minRotationInterval, cacheSyncInterval, cacheListen, audit, http);
+        return new ServerConfig(
+                listen,
+                httpsListen,
+                dataDir,
+                region,
+                accountId,
+                tlsCertificate,
+                tlsKey,
+                storageUrl,
+                id,
+                secret,
+                maintenanceInterval,
+                minKeyVersionInterval,
+                minRotationInterval,
+                cacheSyncInterval,
+                cacheListen,
+                audit,
+                http);
     }
 
     public ServerConfig withTls(Path certificate, Path key) {
-        return new ServerConfig(listen, httpsListen, dataDir, region, accountId, certificate, key, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval,
-                cacheSyncInterval, cacheListen, audit, http);
+        return new ServerConfig(
+                listen,
+                httpsListen,
+                dataDir,
+                region,
+                accountId,
+                certificate,
+                key,
+                storageUrl,
+                rootAccessKeyId,
+                rootAccessKeySecret,
+                maintenanceInterval,
+                minKeyVersionInterval,
+                minRotationInterval,
+                cacheSyncInterval,
+                cacheListen,
+                audit,
+                http);
     }
 
     public ServerConfig withStorageUrl(String v) {
-        return new ServerConfig(listen, httpsListen, dataDir, region, accountId, tlsCertificate, tlsKey, v,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval,
-                cacheSyncInterval, cacheListen, audit, http);
+        return new ServerConfig(
+                listen,
+                httpsListen,
+                dataDir,
+                region,
+                accountId,
+                tlsCertificate,
+                tlsKey,
+                v,
+                rootAccessKeyId,
+                rootAccessKeySecret,
+                maintenanceInterval,
+                minKeyVersionInterval,
+                minRotationInterval,
+                cacheSyncInterval,
+                cacheListen,
+                audit,
+                http);
     }
 
     public ServerConfig withAccountId(String v) {
-        return new ServerConfig(listen, httpsListen, dataDir, region, v, tlsCertificate, tlsKey, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, minRotationInterval,
-                cacheSyncInterval, cacheListen, audit, http);
+        return new ServerConfig(
+                listen,
+                httpsListen,
+                dataDir,
+                region,
+                v,
+                tlsCertificate,
+                tlsKey,
+                storageUrl,
+                rootAccessKeyId,
+                rootAccessKeySecret,
+                maintenanceInterval,
+                minKeyVersionInterval,
+                minRotationInterval,
+                cacheSyncInterval,
+                cacheListen,
+                audit,
+                http);
     }
 
     public ServerConfig withMaintenanceInterval(Duration v) {
-        return new ServerConfig(listen, httpsListen, dataDir, region, accountId, tlsCertificate, tlsKey, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, v, minKeyVersionInterval, minRotationInterval, cacheSyncInterval, cacheListen,
-                audit, http);
+        return new ServerConfig(
+                listen,
+                httpsListen,
+                dataDir,
+                region,
+                accountId,
+                tlsCertificate,
+                tlsKey,
+                storageUrl,
+                rootAccessKeyId,
+                rootAccessKeySecret,
+                v,
+                minKeyVersionInterval,
+                minRotationInterval,
+                cacheSyncInterval,
+                cacheListen,
+                audit,
+                http);
     }
 
     public ServerConfig withMinKeyVersionInterval(Duration v) {
-        return new ServerConfig(listen, httpsListen, dataDir, region, accountId, tlsCertificate, tlsKey, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, v, minRotationInterval, cacheSyncInterval, cacheListen,
-                audit, http);
+        return new ServerConfig(
+                listen,
+                httpsListen,
+                dataDir,
+                region,
+                accountId,
+                tlsCertificate,
+                tlsKey,
+                storageUrl,
+                rootAccessKeyId,
+                rootAccessKeySecret,
+                maintenanceInterval,
+                v,
+                minRotationInterval,
+                cacheSyncInterval,
+                cacheListen,
+                audit,
+                http);
     }
 
     public ServerConfig withMinRotationInterval(Duration v) {
-        return new ServerConfig(listen, httpsListen, dataDir, region, accountId, tlsCertificate, tlsKey, storageUrl,
-                rootAccessKeyId, rootAccessKeySecret, maintenanceInterval, minKeyVersionInterval, v, cacheSyncInterval, cacheListen,
-                audit, http);
+        return new ServerConfig(
+                listen,
+                httpsListen,
+                dataDir,
+                region,
+                accountId,
+                tlsCertificate,
+                tlsKey,
+                storageUrl,
+                rootAccessKeyId,
+                rootAccessKeySecret,
+                maintenanceInterval,
+                minKeyVersionInterval,
+                v,
+                cacheSyncInterval,
+                cacheListen,
+                audit,
+                http);
     }
 }

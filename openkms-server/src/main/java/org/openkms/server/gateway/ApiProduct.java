@@ -6,6 +6,10 @@ package org.openkms.server.gateway;
  * resources a call touches, and the code it answers a denial with (KMS says Forbidden.NoPermission, RAM and
  * STS NoPermission).
  */
-public record ApiProduct(String version, String product, String namespace, ActionRegistry actions,
-                         ResourceResolver resources, String denialCode) {
-}
+public record ApiProduct(
+        String version,
+        String product,
+        String namespace,
+        ActionRegistry actions,
+        ResourceResolver resources,
+        String denialCode) {}

@@ -13,7 +13,7 @@ public final class DryRun {
     /** DryRun is not a parameter of this action: it is ignored. */
     public static final DryRun NONE = new DryRun(null);
     /** DryRun answers DryRunOperation once the declared fields are valid and the call is authorised. */
-    public static final DryRun VALIDATE = new DryRun(c -> { });
+    public static final DryRun VALIDATE = new DryRun(c -> {});
 
     private final Consumer<Call> check;
 

@@ -1,23 +1,22 @@
 package org.openkms.server.gateway;
 
-import org.openkms.server.api.ApiRequest;
-import org.openkms.server.api.ApiResponse;
-
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.openkms.core.iam.AccessRequest;
-import org.openkms.core.iam.Decision;
+import org.openkms.core.Ids;
 import org.openkms.core.audit.AuditRecord;
 import org.openkms.core.audit.AuditSink;
-import org.openkms.core.iam.Authorizer;
-import org.openkms.core.iam.Principal;
 import org.openkms.core.error.Errors;
 import org.openkms.core.error.KmsException;
-import org.openkms.core.Ids;
+import org.openkms.core.iam.AccessRequest;
+import org.openkms.core.iam.Authorizer;
+import org.openkms.core.iam.Decision;
+import org.openkms.core.iam.Principal;
 import org.openkms.core.service.Kms;
+import org.openkms.server.api.ApiRequest;
+import org.openkms.server.api.ApiResponse;
 import org.openkms.server.auth.Authenticator;
 import org.openkms.wire.AcsHeaders;
 import org.slf4j.Logger;
@@ -32,8 +31,18 @@ public final class Gateway {
     public static final String API_VERSION = "2016-01-20";
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
     /** Protocol parameters that are not business input (protocol-openapi.md §7 step 7). */
-    private static final Set<String> TRANSPORT_PARAMS = Set.of("Action", "Version", "Format", "AccessKeyId", "Signature",
-            "SignatureMethod", "SignatureVersion", "SignatureNonce", "Timestamp", "SecurityToken", "SignatureType",
+    private static final Set<String> TRANSPORT_PARAMS = Set.of(
+            "Action",
+            "Version",
+            "Format",
+            "AccessKeyId",
+            "Signature",
+            "SignatureMethod",
+            "SignatureVersion",
+            "SignatureNonce",
+            "Timestamp",
+            "SecurityToken",
+            "SignatureType",
             "BearerToken");
 
     private final Map<String, ApiProduct> products = new HashMap<>();
@@ -44,13 +53,25 @@ public final class Gateway {
     private final String hostId;
 
     /** KMS only, every call open to the root principal alone (tests of the KMS pipeline). */
-    public Gateway(ActionRegistry actions, Authenticator authenticator, Authorizer authorizer, Kms kms, AuditSink audit) {
-        this(List.of(new ApiProduct(API_VERSION, "Kms", "kms", actions, (a, p) -> List.of(new ResourceResolver.Target("kms:" + a, "*")),
-                "Forbidden.NoPermission")), authenticator, authorizer, kms, audit);
+    public Gateway(
+            ActionRegistry actions, Authenticator authenticator, Authorizer authorizer, Kms kms, AuditSink audit) {
+        this(
+                List.of(new ApiProduct(
+                        API_VERSION,
+                        "Kms",
+                        "kms",
+                        actions,
+                        (a, p) -> List.of(new ResourceResolver.Target("kms:" + a, "*")),
+                        "Forbidden.NoPermission")),
+                authenticator,
+                authorizer,
+                kms,
+                audit);
     }
 
     /** The products' actions are built with the services they need (RAM's identities, STS's tokens). */
-    public Gateway(List<ApiProduct> products, Authenticator authenticator, Authorizer authorizer, Kms kms, AuditSink audit) {
+    public Gateway(
+            List<ApiProduct> products, Authenticator authenticator, Authorizer authorizer, Kms kms, AuditSink audit) {
         products.forEach(p -> this.products.put(p.version(), p));
         this.authenticator = authenticator;
         this.authorizer = authorizer;
@@ -90,12 +111,14 @@ public final class Gateway {
             Authenticator.Authenticated who = authenticator.authenticateRequest(req);
             principal = who.principal();
             if (!audit.available()) {
-                // audit.failClosed: nothing is executed that cannot be audited (the refusal goes to the audit queue as usual).
+                // audit.failClosed: nothing is executed that cannot be audited (the refusal goes to the audit queue as
+                // usual).
                 throw Errors.auditUnavailable();
             }
             Operation operation = product.actions().find(actionName);
             if (operation == null) {
-                throw new KmsException(404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method.");
+                throw new KmsException(
+                        404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method.");
             }
             Params params = new Params(businessParams(req, who.emptyValuesUnsigned()));
             call = new Call(actionName, params, principal, kms);
@@ -130,11 +153,18 @@ public final class Gateway {
             resultCode = internal.code();
             response = error(internal, requestId, xml, product);
         }
-        audit.record(new AuditRecord(System.currentTimeMillis(), requestId,
+        audit.record(new AuditRecord(
+                System.currentTimeMillis(),
+                requestId,
                 principal != null ? principal.accessKeyId() : claimedAccessKey(req),
                 principal != null ? principal.type() + ":" + principal.name() : "",
-                actionName == null ? "" : actionName, call != null ? call.auditResource() : deniedResource, req.sourceIp(),
-                response.status(), resultCode, (System.nanoTime() - start) / 1000, call != null ? call.auditDetail() : "",
+                actionName == null ? "" : actionName,
+                call != null ? call.auditResource() : deniedResource,
+                req.sourceIp(),
+                response.status(),
+                resultCode,
+                (System.nanoTime() - start) / 1000,
+                call != null ? call.auditDetail() : "",
                 decision));
         return response;
     }
@@ -144,13 +174,16 @@ public final class Gateway {
      * (it may do everything); others are evaluated against compiled, cached policies: no database read unless a
      * kms:tag condition needs the resource's tags. Returns the decision for the audit record.
      */
-    private String authorize(ApiProduct product, Principal principal, List<ResourceResolver.Target> targets, ApiRequest req) {
+    private String authorize(
+            ApiProduct product, Principal principal, List<ResourceResolver.Target> targets, ApiRequest req) {
         if (principal.root()) {
             return "Allow";
         }
         long now = System.currentTimeMillis();
         for (ResourceResolver.Target t : targets) {
-            Decision d = authorizer.decide(principal, new AccessRequest(t.action(), t.resource(), req.sourceIp(), req.secure(), now, t.tags()));
+            Decision d = authorizer.decide(
+                    principal,
+                    new AccessRequest(t.action(), t.resource(), req.sourceIp(), req.secure(), now, t.tags()));
             if (d != Decision.ALLOW) {
                 String label = d == Decision.EXPLICIT_DENY ? "ExplicitDeny" : "ImplicitDeny";
                 throw new DeniedException(product.denialCode(), label, t.action(), t.resource());
@@ -165,8 +198,12 @@ public final class Gateway {
         final String resource;
 
         DeniedException(String code, String decision, String action, String resource) {
-            super(403, code, "You are not authorized to do " + action + " on " + resource
-                    + ". This operation is forbidden by permission system" + (decision.equals("ExplicitDeny") ? " (explicit deny)." : "."));
+            super(
+                    403,
+                    code,
+                    "You are not authorized to do " + action + " on " + resource
+                            + ". This operation is forbidden by permission system"
+                            + (decision.equals("ExplicitDeny") ? " (explicit deny)." : "."));
             this.decision = decision;
             this.resource = resource;
         }
@@ -204,11 +241,17 @@ public final class Gateway {
     private ApiResponse error(KmsException e, String requestId, boolean xml, ApiProduct product) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("RequestId", requestId);
-        body.put("HostId", product == null || product.version().equals(API_VERSION) ? hostId
-                : product.product().toLowerCase() + ".aliyuncs.com");
+        body.put(
+                "HostId",
+                product == null || product.version().equals(API_VERSION)
+                        ? hostId
+                        : product.product().toLowerCase() + ".aliyuncs.com");
         body.put("Code", e.code());
         body.put("Message", e.getMessage());
-        body.put("Recommend", "https://api.aliyun.com/troubleshoot?q=" + e.code() + "&product=" + (product == null ? "Kms" : product.product()));
+        body.put(
+                "Recommend",
+                "https://api.aliyun.com/troubleshoot?q=" + e.code() + "&product="
+                        + (product == null ? "Kms" : product.product()));
         body.put("HttpStatus", e.httpStatus());
         return xml ? ResponseEncoder.xml(e.httpStatus(), "Error", body) : ResponseEncoder.json(e.httpStatus(), body);
     }

@@ -14,8 +14,13 @@ import java.util.function.Function;
  * <p>An operation declared without targets ({@link #legacy}) is authorised by its product's
  * {@link ResourceResolver} (the RAM, STS and access-point actions); its audit record names no resource.
  */
-public record Operation(String name, List<Field<?>> fields, Targets targets, DryRun dryRun,
-                        Function<Map<String, Object>, String> created, Action handler) {
+public record Operation(
+        String name,
+        List<Field<?>> fields,
+        Targets targets,
+        DryRun dryRun,
+        Function<Map<String, Object>, String> created,
+        Action handler) {
 
     public Operation {
         Objects.requireNonNull(name);

@@ -1,11 +1,11 @@
 package org.openkms.server.gateway;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
@@ -27,7 +27,9 @@ public final class Params {
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             // {"a":"1"} junk must not be read as {"a":"1"}: what the caller sent is one document or an error.
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
     private static final int MAX_CONTEXT_CHARS = 8192;
     private final Map<String, String> values;
 

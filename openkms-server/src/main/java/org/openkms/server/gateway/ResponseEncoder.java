@@ -1,12 +1,11 @@
 package org.openkms.server.gateway;
 
-import org.openkms.server.api.ApiResponse;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import org.openkms.server.api.ApiResponse;
 
 /**
  * Writes response trees as JSON (default) or XML ({@code Format=XML}, V1 SDK only). Trees are maps, lists and
@@ -20,8 +19,7 @@ public final class ResponseEncoder {
     public static final String XML_TYPE = "text/xml;charset=utf-8";
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private ResponseEncoder() {
-    }
+    private ResponseEncoder() {}
 
     public static ApiResponse json(int status, Map<String, Object> body) {
         try {
@@ -74,7 +72,9 @@ public final class ResponseEncoder {
                         // JSON (the default format) carries these values unchanged.
                         sb.append('\uFFFD');
                     } else if (Character.isSurrogate(c)) {
-                        boolean pair = Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+                        boolean pair = Character.isHighSurrogate(c)
+                                && i + 1 < s.length()
+                                && Character.isLowSurrogate(s.charAt(i + 1));
                         if (pair) {
                             sb.append(c).append(s.charAt(++i));
                         } else {

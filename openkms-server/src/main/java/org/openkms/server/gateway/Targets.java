@@ -28,7 +28,8 @@ public interface Targets {
 
         /** Targets only; the audit record names the first. */
         public static Resolved of(List<ResourceResolver.Target> targets) {
-            return new Resolved(targets, null, targets.isEmpty() ? "" : targets.get(0).resource());
+            return new Resolved(
+                    targets, null, targets.isEmpty() ? "" : targets.get(0).resource());
         }
     }
 }

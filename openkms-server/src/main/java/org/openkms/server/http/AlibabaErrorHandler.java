@@ -21,8 +21,9 @@ import org.openkms.core.Ids;
 final class AlibabaErrorHandler extends ErrorHandler {
 
     @Override
-    protected void generateResponse(Request request, Response response, int status, String message, Throwable cause,
-                                    Callback callback) throws IOException {
+    protected void generateResponse(
+            Request request, Response response, int status, String message, Throwable cause, Callback callback)
+            throws IOException {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json;charset=utf-8");
         response.write(true, ByteBuffer.wrap(body(status)), callback);
     }
@@ -69,7 +70,9 @@ final class AlibabaErrorHandler extends ErrorHandler {
             default -> {
                 if (status >= 500) {
                     code = status == 503 ? "ServiceUnavailableTemporary" : "InternalFailure";
-                    message = status == 503 ? "The service is temporarily unavailable." : "The request processing has failed due to some unknown error.";
+                    message = status == 503
+                            ? "The service is temporarily unavailable."
+                            : "The request processing has failed due to some unknown error.";
                 } else {
                     code = "InvalidParameter";
                     message = "The request could not be parsed.";

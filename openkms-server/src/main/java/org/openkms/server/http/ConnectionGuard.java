@@ -44,10 +44,15 @@ final class ConnectionGuard extends AbstractLifeCycle implements Connection.List
      * a request is part-way in, requests received when the phase began}.
      */
     private final Map<HttpConnection, long[]> reading = new ConcurrentHashMap<>();
+
     private volatile Scheduler.Task sweep;
 
-    ConnectionGuard(int maxPerSource, long headerTimeoutMillis, long requestTimeoutMillis, long idleTimeoutMillis,
-                    Scheduler scheduler) {
+    ConnectionGuard(
+            int maxPerSource,
+            long headerTimeoutMillis,
+            long requestTimeoutMillis,
+            long idleTimeoutMillis,
+            Scheduler scheduler) {
         this.maxPerSource = maxPerSource;
         this.idleTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(idleTimeoutMillis);
         this.headerTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(headerTimeoutMillis);
@@ -152,8 +157,11 @@ final class ConnectionGuard extends AbstractLifeCycle implements Connection.List
                 expired = false; // a response is being produced or written: the request is complete
             }
             if (expired) {
-                LOG.debug("closing {}: no complete request in time ({} after {} ms)", c.getEndPoint().getRemoteSocketAddress(),
-                        state, TimeUnit.NANOSECONDS.toMillis(elapsed));
+                LOG.debug(
+                        "closing {}: no complete request in time ({} after {} ms)",
+                        c.getEndPoint().getRemoteSocketAddress(),
+                        state,
+                        TimeUnit.NANOSECONDS.toMillis(elapsed));
                 c.getEndPoint().close();
             }
         }

@@ -82,8 +82,18 @@ public final class GatewayHandler extends Handler.Abstract {
         }
         // HTTP/2 carries the host in :authority; the signed "host" header must be read from there.
         headers.putIfAbsent("host", request.getHttpURI().getAuthority());
-        send(response, callback, answer(gateway, request.getMethod(), path, request.getHttpURI().getQuery(), headers, body,
-                remoteIp(request), request.isSecure()));
+        send(
+                response,
+                callback,
+                answer(
+                        gateway,
+                        request.getMethod(),
+                        path,
+                        request.getHttpURI().getQuery(),
+                        headers,
+                        body,
+                        remoteIp(request),
+                        request.isSecure()));
     }
 
     /**
@@ -94,8 +104,15 @@ public final class GatewayHandler extends Handler.Abstract {
      * @param rawQuery the query as received (percent-encoded), or null
      * @param headers  by lower-case name; the first value of a repeated header
      */
-    public static ApiResponse answer(Gateway gateway, String method, String path, String rawQuery, Map<String, String> headers,
-                                     byte[] body, String sourceIp, boolean secure) {
+    public static ApiResponse answer(
+            Gateway gateway,
+            String method,
+            String path,
+            String rawQuery,
+            Map<String, String> headers,
+            byte[] body,
+            String sourceIp,
+            boolean secure) {
         try {
             return gateway.handle(toApiRequest(method, path, rawQuery, headers, body, sourceIp, secure));
         } catch (IllegalArgumentException e) {
@@ -115,20 +132,29 @@ public final class GatewayHandler extends Handler.Abstract {
 
     /** asByteArrayAsync fails with an IllegalStateException or ArithmeticException once maxSize is passed. */
     private static boolean tooLarge(Throwable failure) {
-        Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        Throwable t =
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         return !(t instanceof IOException) && !(t instanceof TimeoutException);
     }
 
-    private static ApiRequest toApiRequest(String method, String path, String rawQuery, Map<String, String> headers,
-                                           byte[] body, String sourceIp, boolean secure) {
+    private static ApiRequest toApiRequest(
+            String method,
+            String path,
+            String rawQuery,
+            Map<String, String> headers,
+            byte[] body,
+            String sourceIp,
+            boolean secure) {
         Map<String, String> query = rawQuery == null ? Map.of() : PercentEncoding.decodeForm(rawQuery);
         Map<String, String> form = Map.of();
         String contentType = headers.get("content-type");
-        if (body.length > 0 && contentType != null
+        if (body.length > 0
+                && contentType != null
                 && contentType.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
             form = PercentEncoding.decodeForm(new String(body, StandardCharsets.UTF_8));
         }
-        return new ApiRequest(method, path == null || path.isEmpty() ? "/" : path, query, form, headers, body, sourceIp, secure);
+        return new ApiRequest(
+                method, path == null || path.isEmpty() ? "/" : path, query, form, headers, body, sourceIp, secure);
     }
 
     private static String remoteIp(Request request) {

@@ -18,33 +18,80 @@ import java.time.Duration;
  * @param idleTimeout         an idle keep-alive connection is closed after this
  * @param maxThreads          request threads in Jetty's pool; 0 sizes it for the machine ({@link #threadsFor})
  */
-public record HttpLimits(int requestHeaderSize, int maxBodySize, int maxConnections, int maxConnectionsPerSource,
-                         Duration headerTimeout, Duration requestTimeout, long minRequestDataRate, Duration idleTimeout,
-                         int maxThreads) {
+public record HttpLimits(
+        int requestHeaderSize,
+        int maxBodySize,
+        int maxConnections,
+        int maxConnectionsPerSource,
+        Duration headerTimeout,
+        Duration requestTimeout,
+        long minRequestDataRate,
+        Duration idleTimeout,
+        int maxThreads) {
 
     public static HttpLimits defaults() {
-        return new HttpLimits(256 * 1024, 1 << 20, 10_000, 512, Duration.ofSeconds(10), Duration.ofSeconds(30), 1024,
-                Duration.ofSeconds(60), 0);
+        return new HttpLimits(
+                256 * 1024,
+                1 << 20,
+                10_000,
+                512,
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(30),
+                1024,
+                Duration.ofSeconds(60),
+                0);
     }
 
     public HttpLimits withMaxConnectionsPerSource(int n) {
-        return new HttpLimits(requestHeaderSize, maxBodySize, maxConnections, n, headerTimeout, requestTimeout,
-                minRequestDataRate, idleTimeout, maxThreads);
+        return new HttpLimits(
+                requestHeaderSize,
+                maxBodySize,
+                maxConnections,
+                n,
+                headerTimeout,
+                requestTimeout,
+                minRequestDataRate,
+                idleTimeout,
+                maxThreads);
     }
 
     public HttpLimits withMaxConnections(int n) {
-        return new HttpLimits(requestHeaderSize, maxBodySize, n, maxConnectionsPerSource, headerTimeout, requestTimeout,
-                minRequestDataRate, idleTimeout, maxThreads);
+        return new HttpLimits(
+                requestHeaderSize,
+                maxBodySize,
+                n,
+                maxConnectionsPerSource,
+                headerTimeout,
+                requestTimeout,
+                minRequestDataRate,
+                idleTimeout,
+                maxThreads);
     }
 
     public HttpLimits withTimeouts(Duration header, Duration request) {
-        return new HttpLimits(requestHeaderSize, maxBodySize, maxConnections, maxConnectionsPerSource, header, request,
-                minRequestDataRate, idleTimeout, maxThreads);
+        return new HttpLimits(
+                requestHeaderSize,
+                maxBodySize,
+                maxConnections,
+                maxConnectionsPerSource,
+                header,
+                request,
+                minRequestDataRate,
+                idleTimeout,
+                maxThreads);
     }
 
     public HttpLimits withMaxThreads(int n) {
-        return new HttpLimits(requestHeaderSize, maxBodySize, maxConnections, maxConnectionsPerSource, headerTimeout,
-                requestTimeout, minRequestDataRate, idleTimeout, n);
+        return new HttpLimits(
+                requestHeaderSize,
+                maxBodySize,
+                maxConnections,
+                maxConnectionsPerSource,
+                headerTimeout,
+                requestTimeout,
+                minRequestDataRate,
+                idleTimeout,
+                n);
     }
 
     /**

@@ -19,8 +19,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * server that closes first makes tea 1.4 (no silent retry) surface an IOException.
  */
 public final class HttpServerFactory {
-    private HttpServerFactory() {
-    }
+    private HttpServerFactory() {}
 
     public static Server create(String listen, String httpsListen, TlsMaterial tls) {
         return create(listen, httpsListen, tls, HttpLimits.defaults());
@@ -34,7 +33,8 @@ public final class HttpServerFactory {
      * @param tlsReloadInterval how often the operator's certificate and key files are checked for a renewal
      *                          (ignored for the self-signed material); zero turns the check off
      */
-    public static Server create(String listen, String httpsListen, TlsMaterial tls, HttpLimits limits, Duration tlsReloadInterval) {
+    public static Server create(
+            String listen, String httpsListen, TlsMaterial tls, HttpLimits limits, Duration tlsReloadInterval) {
         int maxThreads = limits.threadsFor(Runtime.getRuntime().availableProcessors());
         QueuedThreadPool threads = new QueuedThreadPool(maxThreads, Math.min(8, maxThreads));
         threads.setName("openkms-http");
@@ -51,8 +51,12 @@ public final class HttpServerFactory {
         // carries a fresh date, nonce and signature, so the cache only churned; clearing its trie was 21% of the
         // CPU samples under Encrypt load (Arrays.fill in HttpParser$FieldCache.add). Known headers stay interned.
         http.setHeaderCacheSize(0);
-        ConnectionGuard guard = new ConnectionGuard(limits.maxConnectionsPerSource(), limits.headerTimeout().toMillis(),
-                limits.requestTimeout().toMillis(), limits.idleTimeout().toMillis(), server.getScheduler());
+        ConnectionGuard guard = new ConnectionGuard(
+                limits.maxConnectionsPerSource(),
+                limits.headerTimeout().toMillis(),
+                limits.requestTimeout().toMillis(),
+                limits.idleTimeout().toMillis(),
+                server.getScheduler());
         server.addBean(guard);
         if (listen != null && !listen.isEmpty()) {
             ServerConnector c = new ServerConnector(server, new HttpConnectionFactory(http));
@@ -68,7 +72,8 @@ public final class HttpServerFactory {
             if (tls.reloadable() && !tlsReloadInterval.isZero() && !tlsReloadInterval.isNegative()) {
                 server.addBean(new TlsReloader(ssl, tls, tlsReloadInterval)); // started and stopped with the server
             }
-            ServerConnector c = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
+            ServerConnector c = new ServerConnector(
+                    server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
             bind(c, httpsListen, limits, guard);
             server.addConnector(c);
         }

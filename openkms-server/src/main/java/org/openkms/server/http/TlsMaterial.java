@@ -71,11 +71,16 @@ import org.openkms.crypto.SecureRandoms;
 public final class TlsMaterial {
     /** A PEM file larger than this is not a certificate chain or a key (a chain of ten RSA 4096 certificates is ~20 KiB). */
     static final int MAX_FILE_SIZE = 1 << 20;
+
     private static final String SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
     private static final String ANY_EXTENDED_KEY_USAGE = "2.5.29.37.0";
 
     /** Which file a problem is in, so that the start-up error can name the option to fix. */
-    public enum Source { CERTIFICATE, KEY, PAIR }
+    public enum Source {
+        CERTIFICATE,
+        KEY,
+        PAIR
+    }
 
     /** Certificate or key files that cannot be used; the message says why and what to do, without the file names. */
     public static final class InvalidMaterialException extends GeneralSecurityException {
@@ -106,7 +111,12 @@ public final class TlsMaterial {
     /** A self-signed certificate and key made in memory and not written yet ({@link #save}), else null. */
     private String[] unsavedPems;
 
-    private TlsMaterial(KeyStore keyStore, X509Certificate[] chain, Path certificateFile, Path operatorKeyFile, byte[] contentDigest) {
+    private TlsMaterial(
+            KeyStore keyStore,
+            X509Certificate[] chain,
+            Path certificateFile,
+            Path operatorKeyFile,
+            byte[] contentDigest) {
         this.keyStore = keyStore;
         this.chain = chain;
         this.certificateFile = certificateFile;
@@ -145,27 +155,38 @@ public final class TlsMaterial {
     /** One line for logs: subject, serial, key type and expiry of the server certificate. */
     public String describe() {
         X509Certificate c = chain[0];
-        return c.getSubjectX500Principal().getName() + " (serial " + c.getSerialNumber().toString(16) + ", " + keyDescription(c.getPublicKey())
-                + ", expires " + c.getNotAfter().toInstant() + ")";
+        return c.getSubjectX500Principal().getName() + " (serial "
+                + c.getSerialNumber().toString(16) + ", " + keyDescription(c.getPublicKey()) + ", expires "
+                + c.getNotAfter().toInstant() + ")";
     }
 
     /** The operator's PEM files, checked (see the class comment); problems are {@link InvalidMaterialException}s. */
     public static TlsMaterial load(Path certificatePem, Path keyPem) throws InvalidMaterialException {
-        return parse(read(certificatePem, Source.CERTIFICATE), read(keyPem, Source.KEY), certificatePem, keyPem, Instant.now());
+        return parse(
+                read(certificatePem, Source.CERTIFICATE),
+                read(keyPem, Source.KEY),
+                certificatePem,
+                keyPem,
+                Instant.now());
     }
 
     /** A file's bytes, refusing what cannot be a PEM certificate chain or key rather than reading it all. */
     static byte[] read(Path file, Source source) throws InvalidMaterialException {
         try {
             if (Files.size(file) > MAX_FILE_SIZE) {
-                throw new InvalidMaterialException(source, "larger than " + (MAX_FILE_SIZE >> 20) + " MiB, not a PEM "
-                        + (source == Source.KEY ? "private key" : "certificate chain"));
+                throw new InvalidMaterialException(
+                        source,
+                        "larger than " + (MAX_FILE_SIZE >> 20) + " MiB, not a PEM "
+                                + (source == Source.KEY ? "private key" : "certificate chain"));
             }
             return Files.readAllBytes(file);
         } catch (java.nio.file.NoSuchFileException e) {
             throw new InvalidMaterialException(source, "no such file (check the path)", e);
         } catch (java.nio.file.AccessDeniedException e) {
-            throw new InvalidMaterialException(source, "cannot read it (permission denied; the server runs as " + System.getProperty("user.name") + ")", e);
+            throw new InvalidMaterialException(
+                    source,
+                    "cannot read it (permission denied; the server runs as " + System.getProperty("user.name") + ")",
+                    e);
         } catch (IOException e) {
             throw new InvalidMaterialException(source, "cannot read it (" + e.getMessage() + ")", e);
         }
@@ -191,7 +212,8 @@ public final class TlsMaterial {
     static TlsMaterial parse(byte[] certificatePem, byte[] keyPem, Path certificateFile, Path keyFile, Instant now)
             throws InvalidMaterialException {
         X509Certificate[] chain = certificates(certificatePem);
-        keyType(chain[0]); // first: a key on a curve the JDK does not know would otherwise fail as an unreadable key file
+        keyType(chain[
+                0]); // first: a key on a curve the JDK does not know would otherwise fail as an unreadable key file
         PrivateKey key = privateKey(keyPem);
         check(chain, key, now);
         KeyStore ks;
@@ -216,18 +238,25 @@ public final class TlsMaterial {
             while ((o = p.readObject()) != null) {
                 if (o instanceof X509CertificateHolder h) {
                     chain.add(new JcaX509CertificateConverter().getCertificate(h));
-                } else if (o instanceof PEMKeyPair || o instanceof PrivateKeyInfo || o instanceof PEMEncryptedKeyPair
+                } else if (o instanceof PEMKeyPair
+                        || o instanceof PrivateKeyInfo
+                        || o instanceof PEMEncryptedKeyPair
                         || o instanceof PKCS8EncryptedPrivateKeyInfo) {
                     sawKey = true;
                 }
             }
-        } catch (IOException | CertificateException | RuntimeException e) { // BouncyCastle's ASN.1 errors are runtime exceptions
-            throw new InvalidMaterialException(Source.CERTIFICATE, "not a valid PEM certificate file (" + e.getMessage() + ")", e);
+        } catch (IOException
+                | CertificateException
+                | RuntimeException e) { // BouncyCastle's ASN.1 errors are runtime exceptions
+            throw new InvalidMaterialException(
+                    Source.CERTIFICATE, "not a valid PEM certificate file (" + e.getMessage() + ")", e);
         }
         if (chain.isEmpty()) {
-            throw new InvalidMaterialException(Source.CERTIFICATE, sawKey
-                    ? "holds a private key but no certificate (were --tls-cert and --tls-key swapped?)"
-                    : "no certificate in it (expected PEM: -----BEGIN CERTIFICATE----- blocks, the server certificate first, then its intermediates)");
+            throw new InvalidMaterialException(
+                    Source.CERTIFICATE,
+                    sawKey
+                            ? "holds a private key but no certificate (were --tls-cert and --tls-key swapped?)"
+                            : "no certificate in it (expected PEM: -----BEGIN CERTIFICATE----- blocks, the server certificate first, then its intermediates)");
         }
         return chain.toArray(new X509Certificate[0]);
     }
@@ -243,20 +272,26 @@ public final class TlsMaterial {
                 } else if (o instanceof PrivateKeyInfo info) { // PKCS#8 "PRIVATE KEY"
                     return conv.getPrivateKey(info);
                 } else if (o instanceof PEMEncryptedKeyPair || o instanceof PKCS8EncryptedPrivateKeyInfo) {
-                    // The server starts unattended (systemd, containers, renewals), so there is nobody to ask for a passphrase.
-                    throw new InvalidMaterialException(Source.KEY, "the private key is encrypted; the server reads only unencrypted keys"
-                            + " (decrypt it with: openssl pkey -in KEY -out KEY.plain, and keep that file readable by the server's user only)");
+                    // The server starts unattended (systemd, containers, renewals), so there is nobody to ask for a
+                    // passphrase.
+                    throw new InvalidMaterialException(
+                            Source.KEY,
+                            "the private key is encrypted; the server reads only unencrypted keys"
+                                    + " (decrypt it with: openssl pkey -in KEY -out KEY.plain, and keep that file readable by the server's user only)");
                 } else if (o instanceof X509CertificateHolder) {
                     sawCertificate = true;
                 }
                 // Anything else (an "EC PARAMETERS" block from openssl ecparam -genkey, a public key) is skipped.
             }
         } catch (IOException | RuntimeException e) {
-            throw new InvalidMaterialException(Source.KEY, "not a valid PEM private key file (" + e.getMessage() + ")", e);
+            throw new InvalidMaterialException(
+                    Source.KEY, "not a valid PEM private key file (" + e.getMessage() + ")", e);
         }
-        throw new InvalidMaterialException(Source.KEY, sawCertificate
-                ? "holds a certificate but no private key (were --tls-cert and --tls-key swapped?)"
-                : "no private key in it (expected PEM: -----BEGIN PRIVATE KEY-----, -----BEGIN RSA PRIVATE KEY----- or -----BEGIN EC PRIVATE KEY-----)");
+        throw new InvalidMaterialException(
+                Source.KEY,
+                sawCertificate
+                        ? "holds a certificate but no private key (were --tls-cert and --tls-key swapped?)"
+                        : "no private key in it (expected PEM: -----BEGIN PRIVATE KEY-----, -----BEGIN RSA PRIVATE KEY----- or -----BEGIN EC PRIVATE KEY-----)");
     }
 
     /**
@@ -268,41 +303,57 @@ public final class TlsMaterial {
         if (!belongs(key, leaf)) {
             for (int i = 1; i < chain.length; i++) {
                 if (belongs(key, chain[i])) {
-                    throw new InvalidMaterialException(Source.CERTIFICATE, "the private key belongs to certificate " + (i + 1) + " in the file ("
-                            + chain[i].getSubjectX500Principal().getName() + "), not to the first; put the server certificate first, then its intermediates");
+                    throw new InvalidMaterialException(
+                            Source.CERTIFICATE,
+                            "the private key belongs to certificate " + (i + 1) + " in the file ("
+                                    + chain[i].getSubjectX500Principal().getName()
+                                    + "), not to the first; put the server certificate first, then its intermediates");
                 }
             }
-            throw new InvalidMaterialException(Source.PAIR, "the private key does not belong to the certificate "
-                    + leaf.getSubjectX500Principal().getName() + " (serial " + leaf.getSerialNumber().toString(16) + ")");
+            throw new InvalidMaterialException(
+                    Source.PAIR,
+                    "the private key does not belong to the certificate "
+                            + leaf.getSubjectX500Principal().getName() + " (serial "
+                            + leaf.getSerialNumber().toString(16) + ")");
         }
         // RFC 8446 §4.4.2.2: "the digitalSignature bit MUST be set if the Key Usage extension is present"; ECDHE
         // in TLS 1.2 signs with the key too (RFC 8422 §5.4, RFC 5246 §7.4.3). Every offered suite is ECDHE or TLS 1.3.
         boolean[] keyUsage = leaf.getKeyUsage();
         if (keyUsage != null && !keyUsage[0]) {
-            throw new InvalidMaterialException(Source.CERTIFICATE, "the server certificate's key usage lacks digitalSignature,"
-                    + " which every TLS 1.3 and ECDHE handshake needs (RFC 8446 section 4.4.2.2); issue one with digitalSignature");
+            throw new InvalidMaterialException(
+                    Source.CERTIFICATE,
+                    "the server certificate's key usage lacks digitalSignature,"
+                            + " which every TLS 1.3 and ECDHE handshake needs (RFC 8446 section 4.4.2.2); issue one with digitalSignature");
         }
         // RFC 5280 §4.2.1.12: with an extendedKeyUsage extension, the certificate is for the listed purposes only.
         try {
             List<String> eku = leaf.getExtendedKeyUsage();
             if (eku != null && !eku.contains(SERVER_AUTH) && !eku.contains(ANY_EXTENDED_KEY_USAGE)) {
-                throw new InvalidMaterialException(Source.CERTIFICATE, "the server certificate's extended key usage does not include"
-                        + " serverAuth, so clients would refuse it (RFC 5280 section 4.2.1.12); issue one for TLS Web Server Authentication");
+                throw new InvalidMaterialException(
+                        Source.CERTIFICATE,
+                        "the server certificate's extended key usage does not include"
+                                + " serverAuth, so clients would refuse it (RFC 5280 section 4.2.1.12); issue one for TLS Web Server Authentication");
             }
         } catch (CertificateParsingException e) {
-            throw new InvalidMaterialException(Source.CERTIFICATE, "unreadable extended key usage (" + e.getMessage() + ")", e);
+            throw new InvalidMaterialException(
+                    Source.CERTIFICATE, "unreadable extended key usage (" + e.getMessage() + ")", e);
         }
         Date at = Date.from(now);
         for (int i = 0; i < chain.length; i++) {
             X509Certificate c = chain[i];
-            String which = i == 0 ? "the server certificate " + c.getSubjectX500Principal().getName()
-                    : "certificate " + (i + 1) + " in the file (" + c.getSubjectX500Principal().getName() + ")";
+            String which = i == 0
+                    ? "the server certificate " + c.getSubjectX500Principal().getName()
+                    : "certificate " + (i + 1) + " in the file ("
+                            + c.getSubjectX500Principal().getName() + ")";
             if (at.after(c.getNotAfter())) {
-                throw new InvalidMaterialException(Source.CERTIFICATE, which + " expired on " + c.getNotAfter().toInstant() + " (renew it)");
+                throw new InvalidMaterialException(
+                        Source.CERTIFICATE,
+                        which + " expired on " + c.getNotAfter().toInstant() + " (renew it)");
             }
             if (at.before(c.getNotBefore())) {
-                throw new InvalidMaterialException(Source.CERTIFICATE, which + " is not valid before " + c.getNotBefore().toInstant()
-                        + " (check the clock)");
+                throw new InvalidMaterialException(
+                        Source.CERTIFICATE,
+                        which + " is not valid before " + c.getNotBefore().toInstant() + " (check the clock)");
             }
         }
     }
@@ -316,22 +367,30 @@ public final class TlsMaterial {
         String advice = "; use RSA (2048 bits or more) or EC P-256, P-384 or P-521";
         if (pub instanceof RSAPublicKey rsa) {
             if (rsa.getModulus().bitLength() < 2048) {
-                throw new InvalidMaterialException(Source.CERTIFICATE, "the server certificate has a " + rsa.getModulus().bitLength()
-                        + "-bit RSA key, too short" + advice);
+                throw new InvalidMaterialException(
+                        Source.CERTIFICATE,
+                        "the server certificate has a " + rsa.getModulus().bitLength() + "-bit RSA key, too short"
+                                + advice);
             }
-        } else if (pub instanceof ECPublicKey || pub.getAlgorithm().equals("EC")) { // the JDK decodes unknown curves as a plain X509Key
+        } else if (pub instanceof ECPublicKey
+                || pub.getAlgorithm().equals("EC")) { // the JDK decodes unknown curves as a plain X509Key
             if (curve(pub) == null) {
-                throw new InvalidMaterialException(Source.CERTIFICATE, "the server certificate's EC key is on a curve TLS clients do not"
-                        + " accept for signatures" + advice);
+                throw new InvalidMaterialException(
+                        Source.CERTIFICATE,
+                        "the server certificate's EC key is on a curve TLS clients do not" + " accept for signatures"
+                                + advice);
             }
         } else {
-            throw new InvalidMaterialException(Source.CERTIFICATE, "the server certificate has a " + pub.getAlgorithm() + " key" + advice);
+            throw new InvalidMaterialException(
+                    Source.CERTIFICATE, "the server certificate has a " + pub.getAlgorithm() + " key" + advice);
         }
     }
 
     /** "P-256", "P-384" or "P-521" for a key on those curves, else null. */
     private static String curve(PublicKey pub) {
-        ASN1Encodable params = SubjectPublicKeyInfo.getInstance(pub.getEncoded()).getAlgorithm().getParameters();
+        ASN1Encodable params = SubjectPublicKeyInfo.getInstance(pub.getEncoded())
+                .getAlgorithm()
+                .getParameters();
         if (params instanceof ASN1ObjectIdentifier oid) {
             if (oid.equals(SECObjectIdentifiers.secp256r1)) {
                 return "P-256";
@@ -406,12 +465,20 @@ public final class TlsMaterial {
         g.initialize(new ECGenParameterSpec("secp256r1"), SecureRandoms.current());
         KeyPair kp = g.generateKeyPair();
         X509Certificate certificate = selfSignedLeaf(kp);
-        TlsMaterial tls = new TlsMaterial(keyStore(kp.getPrivate(), new X509Certificate[] {certificate}), new X509Certificate[] {certificate},
-                cert, null, new byte[32]);
+        TlsMaterial tls = new TlsMaterial(
+                keyStore(kp.getPrivate(), new X509Certificate[] {certificate}),
+                new X509Certificate[] {certificate},
+                cert,
+                null,
+                new byte[32]);
         // PKCS#8 ("PRIVATE KEY") keeps the curve parameters; OpenSSL and every PEM reader accept it.
-        tls.unsavedPems = new String[] {pem(certificate), "-----BEGIN PRIVATE KEY-----\n"
-                + java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).encodeToString(kp.getPrivate().getEncoded())
-                + "\n-----END PRIVATE KEY-----\n"};
+        tls.unsavedPems = new String[] {
+            pem(certificate),
+            "-----BEGIN PRIVATE KEY-----\n"
+                    + java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                            .encodeToString(kp.getPrivate().getEncoded())
+                    + "\n-----END PRIVATE KEY-----\n"
+        };
         return tls;
     }
 
@@ -427,7 +494,8 @@ public final class TlsMaterial {
         Path dir = certificateFile.getParent();
         if (!Files.isDirectory(dir)) {
             try {
-                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                Files.createDirectories(
+                        dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             } catch (UnsupportedOperationException e) {
                 Files.createDirectories(dir); // non-POSIX file system
             }
@@ -435,7 +503,8 @@ public final class TlsMaterial {
         Path keyFile = dir.resolve("server.key");
         Files.deleteIfExists(keyFile); // a key without its certificate: replaced together with it
         try {
-            Files.createFile(keyFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.createFile(
+                    keyFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } catch (UnsupportedOperationException e) {
             Files.createFile(keyFile);
         }
@@ -454,21 +523,30 @@ public final class TlsMaterial {
     static X509Certificate selfSignedLeaf(KeyPair kp) throws IOException, GeneralSecurityException {
         X500Name name = new X500Name("CN=OpenKMS self-signed");
         Instant now = Instant.now();
-        JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, new BigInteger(64, SecureRandoms.current()).setBit(63),
-                Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(Duration.ofDays(3650))), name, kp.getPublic());
+        JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
+                name,
+                new BigInteger(64, SecureRandoms.current()).setBit(63),
+                Date.from(now.minus(Duration.ofDays(1))),
+                Date.from(now.plus(Duration.ofDays(3650))),
+                name,
+                kp.getPublic());
         b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                new GeneralName(GeneralName.dNSName, "localhost"),
-                new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
-                new GeneralName(GeneralName.iPAddress, InetAddress.getByName("::1").getHostAddress())}));
+            new GeneralName(GeneralName.dNSName, "localhost"),
+            new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+            new GeneralName(GeneralName.iPAddress, InetAddress.getByName("::1").getHostAddress())
+        }));
         b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
         // digitalSignature only: the key is EC, which signs the (EC)DHE handshake; RFC 5480 §3 does not allow
         // keyEncipherment for an EC public key (that bit is for RSA key transport).
         b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
         b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
-        b.addExtension(Extension.subjectKeyIdentifier, false, new JcaX509ExtensionUtils().createSubjectKeyIdentifier(kp.getPublic()));
+        b.addExtension(
+                Extension.subjectKeyIdentifier,
+                false,
+                new JcaX509ExtensionUtils().createSubjectKeyIdentifier(kp.getPublic()));
         try {
-            return new JcaX509CertificateConverter().getCertificate(
-                    b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate())));
+            return new JcaX509CertificateConverter()
+                    .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate())));
         } catch (org.bouncycastle.operator.OperatorCreationException e) {
             throw new GeneralSecurityException("cannot sign the self-signed certificate", e);
         }
@@ -482,7 +560,8 @@ public final class TlsMaterial {
         return s.toString();
     }
 
-    private static KeyStore keyStore(PrivateKey key, X509Certificate[] chain) throws IOException, GeneralSecurityException {
+    private static KeyStore keyStore(PrivateKey key, X509Certificate[] chain)
+            throws IOException, GeneralSecurityException {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
         ks.setKeyEntry("server", key, new char[0], chain);

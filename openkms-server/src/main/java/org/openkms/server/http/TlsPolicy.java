@@ -30,7 +30,8 @@ public final class TlsPolicy {
      * that re-enables them for some other program must not reach this listener. SSLv2Hello is the SSLv2-format
      * ClientHello that only SSLv3/TLS 1.0-era clients send.
      */
-    public static final List<String> EXCLUDED_PROTOCOLS = List.of("SSL", "SSLv2", "SSLv2Hello", "SSLv3", "TLSv1", "TLSv1.1");
+    public static final List<String> EXCLUDED_PROTOCOLS =
+            List.of("SSL", "SSLv2", "SSLv2Hello", "SSLv3", "TLSv1", "TLSv1.1");
 
     /** The cipher suites offered, in the server's order of preference. */
     public static final List<String> CIPHER_SUITES = List.of(
@@ -47,8 +48,7 @@ public final class TlsPolicy {
             "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
             "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
-    private TlsPolicy() {
-    }
+    private TlsPolicy() {}
 
     /** A Jetty SSL factory serving {@code keyStore}'s one key entry (empty password) under this policy. */
     public static SslContextFactory.Server sslContextFactory(KeyStore keyStore) {

@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
 final class TlsReloader extends AbstractLifeCycle {
     /** How often the files are read; README.md ("TLS") documents it. */
     static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
+
     private static final Logger LOG = LoggerFactory.getLogger(TlsReloader.class);
 
     private final SslContextFactory.Server ssl;
@@ -43,6 +44,7 @@ final class TlsReloader extends AbstractLifeCycle {
     private byte[] pending;
     /** Digest of the unusable content last reported, so it is reported once. */
     private byte[] reported;
+
     private ScheduledExecutorService executor;
 
     TlsReloader(SslContextFactory.Server ssl, TlsMaterial initial, Duration interval) {
@@ -81,8 +83,11 @@ final class TlsReloader extends AbstractLifeCycle {
             check(Instant.now());
         } catch (RuntimeException | Error e) {
             // A throwing task would silently end the schedule, and with it every later renewal.
-            LOG.warn("TLS: checking {} and {} for a renewed certificate failed; will check again", current.certificateFile(),
-                    current.operatorKeyFile(), e);
+            LOG.warn(
+                    "TLS: checking {} and {} for a renewed certificate failed; will check again",
+                    current.certificateFile(),
+                    current.operatorKeyFile(),
+                    e);
         }
     }
 
@@ -101,8 +106,10 @@ final class TlsReloader extends AbstractLifeCycle {
                 return;
             }
             try {
-                // Parsed again on every poll, even content already reported: a certificate that was not yet valid becomes valid.
-                problem = install(TlsMaterial.parse(certificate, key, serving.certificateFile(), serving.operatorKeyFile(), now));
+                // Parsed again on every poll, even content already reported: a certificate that was not yet valid
+                // becomes valid.
+                problem = install(
+                        TlsMaterial.parse(certificate, key, serving.certificateFile(), serving.operatorKeyFile(), now));
                 if (problem == null) {
                     pending = null;
                     reported = null;
@@ -125,7 +132,8 @@ final class TlsReloader extends AbstractLifeCycle {
         }
         reported = digest;
         pending = null;
-        LOG.warn("TLS: the changed certificate files cannot be used, still serving {}: {}", serving.describe(), problem);
+        LOG.warn(
+                "TLS: the changed certificate files cannot be used, still serving {}: {}", serving.describe(), problem);
     }
 
     /** The problem prefixed with the option(s) whose file it is in, as the start-up error would name them. */
@@ -150,12 +158,18 @@ final class TlsReloader extends AbstractLifeCycle {
                 ssl.reload(f -> f.setKeyStore(old));
             } catch (Exception again) {
                 e.addSuppressed(again);
-                LOG.error("TLS: restoring the previous certificate failed too; new HTTPS connections fail until the files are fixed", again);
+                LOG.error(
+                        "TLS: restoring the previous certificate failed too; new HTTPS connections fail until the files are fixed",
+                        again);
             }
             return "the SSL context could not be built from them (" + e + ")";
         }
         current = candidate;
-        LOG.info("TLS: reloaded {} and {}: now serving {}", candidate.certificateFile(), candidate.operatorKeyFile(), candidate.describe());
+        LOG.info(
+                "TLS: reloaded {} and {}: now serving {}",
+                candidate.certificateFile(),
+                candidate.operatorKeyFile(),
+                candidate.describe());
         return null;
     }
 }

@@ -22,7 +22,8 @@ public final class IdentityResources implements ResourceResolver {
     @Override
     public List<Target> targets(String action, Params p, org.openkms.core.iam.Principal caller) {
         String user = p.optional("UserName");
-        boolean ownKeys = (user == null || user.isEmpty()) && (action.endsWith("AccessKey") || action.equals("ListAccessKeys"));
+        boolean ownKeys =
+                (user == null || user.isEmpty()) && (action.endsWith("AccessKey") || action.equals("ListAccessKeys"));
         if (ownKeys && org.openkms.core.iam.Principal.USER.equals(caller.type())) {
             return List.of(new Target(namespace + ":" + action, prefix + "user/" + caller.name()));
         }
@@ -43,14 +44,21 @@ public final class IdentityResources implements ResourceResolver {
                 String arn = p.optional("RoleArn");
                 yield List.of(new Target(a, arn == null || arn.isEmpty() ? prefix + "*" : arn));
             }
-            case "CreateUser", "GetUser", "DeleteUser", "CreateAccessKey", "ListAccessKeys", "UpdateAccessKey", "DeleteAccessKey",
-                 "ListPoliciesForUser" -> List.of(named(a, "user/", p.optional("UserName")));
-            case "CreateRole", "GetRole", "DeleteRole", "ListPoliciesForRole" -> List.of(named(a, "role/", p.optional("RoleName")));
+            case "CreateUser",
+                    "GetUser",
+                    "DeleteUser",
+                    "CreateAccessKey",
+                    "ListAccessKeys",
+                    "UpdateAccessKey",
+                    "DeleteAccessKey",
+                    "ListPoliciesForUser" -> List.of(named(a, "user/", p.optional("UserName")));
+            case "CreateRole", "GetRole", "DeleteRole", "ListPoliciesForRole" ->
+                List.of(named(a, "role/", p.optional("RoleName")));
             case "CreatePolicy", "GetPolicy", "DeletePolicy" -> List.of(named(a, "policy/", p.optional("PolicyName")));
             case "AttachPolicyToUser", "DetachPolicyFromUser" ->
-                    List.of(named(a, "user/", p.optional("UserName")), named(a, "policy/", p.optional("PolicyName")));
+                List.of(named(a, "user/", p.optional("UserName")), named(a, "policy/", p.optional("PolicyName")));
             case "AttachPolicyToRole", "DetachPolicyFromRole" ->
-                    List.of(named(a, "role/", p.optional("RoleName")), named(a, "policy/", p.optional("PolicyName")));
+                List.of(named(a, "role/", p.optional("RoleName")), named(a, "policy/", p.optional("PolicyName")));
             default -> List.of(new Target(a, prefix + "*"));
         };
     }

@@ -45,7 +45,8 @@ public final class KmsResources implements ResourceResolver {
 
     /** Declared actions: the key named by KeyId (ID, alias or ARN), which the handler gets as {@code Call.keyId()}. */
     public static Targets key() {
-        return c -> new KmsResources(c.kms()).keyResolved("kms:" + c.action(), c.params().optional("KeyId"));
+        return c -> new KmsResources(c.kms())
+                .keyResolved("kms:" + c.action(), c.params().optional("KeyId"));
     }
 
     /** Declared actions acting on the account's container of a kind ({@code key}, {@code alias}, {@code secret}). */
@@ -69,14 +70,17 @@ public final class KmsResources implements ResourceResolver {
         return c -> {
             KmsResources r = new KmsResources(c.kms());
             Targets.Resolved to = r.keyResolved("kms:ReEncryptTo", c.params().optional("DestinationKeyId"));
-            return new Targets.Resolved(List.of(r.reEncryptSource(c.params()), to.targets().get(0)), to.keyId(), to.resource());
+            return new Targets.Resolved(
+                    List.of(r.reEncryptSource(c.params()), to.targets().get(0)), to.keyId(), to.resource());
         };
     }
 
     /** SetDeletionProtection: the key named by KeyId, else by ProtectedResourceArn. */
     public static Targets protectedKey() {
-        return c -> new KmsResources(c.kms()).keyResolved("kms:" + c.action(),
-                firstPresent(c.params().optional("KeyId"), c.params().optional("ProtectedResourceArn")));
+        return c -> new KmsResources(c.kms())
+                .keyResolved(
+                        "kms:" + c.action(),
+                        firstPresent(c.params().optional("KeyId"), c.params().optional("ProtectedResourceArn")));
     }
 
     /**
@@ -84,14 +88,21 @@ public final class KmsResources implements ResourceResolver {
      * a value its customer key. The root principal is not authorised, so the key is not looked up for it.
      */
     public static Targets secret() {
-        return c -> Targets.Resolved.of(new KmsResources(c.kms()).secretTargets(c.action(), "kms:" + c.action(),
-                c.params().optional("SecretName"), c.params(), !c.principal().root()));
+        return c -> Targets.Resolved.of(new KmsResources(c.kms())
+                .secretTargets(
+                        c.action(),
+                        "kms:" + c.action(),
+                        c.params().optional("SecretName"),
+                        c.params(),
+                        !c.principal().root()));
     }
 
     /** BatchGetSecretValue: every secret of SecretsList; the audit record names them all, comma-separated. */
     public static Targets batchSecrets() {
         return c -> {
-            List<Target> targets = new KmsResources(c.kms()).batchSecrets("kms:" + c.action(), c.params(), !c.principal().root());
+            List<Target> targets = new KmsResources(c.kms())
+                    .batchSecrets(
+                            "kms:" + c.action(), c.params(), !c.principal().root());
             return new Targets.Resolved(targets, null, batchNames(c.params()));
         };
     }
@@ -132,8 +143,10 @@ public final class KmsResources implements ResourceResolver {
             String a = "kms:" + c.action();
             String alias = c.params().optional("AliasName");
             Optional<String> key = alias == null ? Optional.empty() : c.kms().keyIdOf(alias);
-            return Targets.Resolved.of(key.isEmpty() ? List.of(r.aliasTarget(a, c.params()))
-                    : List.of(r.aliasTarget(a, c.params()), r.keyTarget(a, key.get())));
+            return Targets.Resolved.of(
+                    key.isEmpty()
+                            ? List.of(r.aliasTarget(a, c.params()))
+                            : List.of(r.aliasTarget(a, c.params()), r.keyTarget(a, key.get())));
         };
     }
 
@@ -142,7 +155,9 @@ public final class KmsResources implements ResourceResolver {
         return c -> {
             KmsResources r = new KmsResources(c.kms());
             String keyIdParam = c.params().optional("KeyId");
-            String keyId = keyIdParam == null || keyIdParam.isEmpty() ? null : c.kms().keyIdOf(keyIdParam).orElse(null);
+            String keyId = keyIdParam == null || keyIdParam.isEmpty()
+                    ? null
+                    : c.kms().keyIdOf(keyIdParam).orElse(null);
             List<Target> targets = r.taggedResource("kms:" + c.action(), c.params());
             return new Targets.Resolved(targets, keyId, targets.get(0).resource());
         };
@@ -158,7 +173,8 @@ public final class KmsResources implements ResourceResolver {
             } catch (RuntimeException e) {
                 ids = ""; // the action reports the malformed list
             }
-            return new Targets.Resolved(targets, null, ids.isEmpty() ? targets.get(0).resource() : ids);
+            return new Targets.Resolved(
+                    targets, null, ids.isEmpty() ? targets.get(0).resource() : ids);
         };
     }
 
@@ -178,18 +194,22 @@ public final class KmsResources implements ResourceResolver {
 
     private Target aliasTarget(String action, Params p) {
         String alias = p.optional("AliasName");
-        return alias == null || alias.isEmpty() ? container(action, "alias") : new Target(action, account.aliasArn(alias));
+        return alias == null || alias.isEmpty()
+                ? container(action, "alias")
+                : new Target(action, account.aliasArn(alias));
     }
 
     /** ReEncrypt from public-key ciphertext names its source key; otherwise the source is the key in the blob. */
     private Target reEncryptSource(Params p) {
         String algorithm = p.optional("SourceEncryptionAlgorithm");
         String sourceKeyId = p.optional("SourceKeyId");
-        boolean asymmetric = (algorithm != null && !algorithm.isEmpty()) || (sourceKeyId != null && !sourceKeyId.isEmpty());
+        boolean asymmetric =
+                (algorithm != null && !algorithm.isEmpty()) || (sourceKeyId != null && !sourceKeyId.isEmpty());
         return keyTarget("kms:ReEncryptFrom", asymmetric ? sourceKeyId : blobKey(p.optional("CiphertextBlob")));
     }
 
-    private List<Target> secretTargets(String action, String policyAction, String secretParam, Params p, boolean withKey) {
+    private List<Target> secretTargets(
+            String action, String policyAction, String secretParam, Params p, boolean withKey) {
         if (secretParam == null || secretParam.isEmpty()) {
             return List.of(container(policyAction, "secret"));
         }
@@ -305,8 +325,11 @@ public final class KmsResources implements ResourceResolver {
     private Target keyTarget(String action, String keyIdParam, Optional<String> keyId) {
         if (keyId.isEmpty()) {
             boolean alias = keyIdParam.startsWith("alias/") || keyIdParam.contains(":alias/");
-            return new Target(action, alias && !keyIdParam.startsWith("acs:") ? account.aliasArn(keyIdParam)
-                    : keyIdParam.startsWith("acs:") ? keyIdParam : account.keyArn(keyIdParam));
+            return new Target(
+                    action,
+                    alias && !keyIdParam.startsWith("acs:")
+                            ? account.aliasArn(keyIdParam)
+                            : keyIdParam.startsWith("acs:") ? keyIdParam : account.keyArn(keyIdParam));
         }
         return new Target(action, account.keyArn(keyId.get()), tags(TagService.KEY, keyId.get()));
     }

@@ -27,12 +27,17 @@ public final class MysqlRotator implements SecretRotator {
     }
 
     @Override
-    public void changePassword(String endpoint, ManagedAccount login, String account, String newPassword) throws RotationException {
+    public void changePassword(String endpoint, ManagedAccount login, String account, String newPassword)
+            throws RotationException {
         Endpoint e = Endpoint.parse(endpoint, 3306);
         try (Connection c = connect(e, login)) {
             if (login.accountName().equals(account)) {
-                boolean mariadb = c.getMetaData().getDatabaseProductVersion().toLowerCase(java.util.Locale.ROOT).contains("mariadb");
-                try (PreparedStatement s = c.prepareStatement(mariadb ? "SET PASSWORD = PASSWORD(?)" : "SET PASSWORD = ?")) {
+                boolean mariadb = c.getMetaData()
+                        .getDatabaseProductVersion()
+                        .toLowerCase(java.util.Locale.ROOT)
+                        .contains("mariadb");
+                try (PreparedStatement s =
+                        c.prepareStatement(mariadb ? "SET PASSWORD = PASSWORD(?)" : "SET PASSWORD = ?")) {
                     s.setString(1, newPassword);
                     s.executeUpdate();
                 }

@@ -23,7 +23,8 @@ public final class PostgresRotator implements SecretRotator {
     }
 
     @Override
-    public void changePassword(String endpoint, ManagedAccount login, String account, String newPassword) throws RotationException {
+    public void changePassword(String endpoint, ManagedAccount login, String account, String newPassword)
+            throws RotationException {
         Endpoint e = Endpoint.parse(endpoint, 5432);
         try (Connection c = connect(e, login)) {
             c.unwrap(PGConnection.class).alterUserPassword(account, newPassword.toCharArray(), null);

@@ -24,7 +24,8 @@ public final class RedisRotator implements SecretRotator {
     }
 
     @Override
-    public void changePassword(String endpoint, ManagedAccount login, String account, String newPassword) throws RotationException {
+    public void changePassword(String endpoint, ManagedAccount login, String account, String newPassword)
+            throws RotationException {
         Endpoint e = Endpoint.parse(endpoint, 6379);
         try (Jedis jedis = new Jedis(e.host(), e.port(), TIMEOUT_MS)) {
             authenticate(jedis, login);
@@ -33,13 +34,17 @@ public final class RedisRotator implements SecretRotator {
             }
             jedis.aclSetUser(account, "resetpass", ">" + newPassword);
         } catch (JedisException ex) {
-            throw new RotationException("Redis at " + e + " refused to set the password of " + account + ": " + ex.getMessage());
+            throw new RotationException(
+                    "Redis at " + e + " refused to set the password of " + account + ": " + ex.getMessage());
         }
     }
 
     @Override
     public boolean canLogIn(String endpoint, ManagedAccount credentials) {
-        try (Jedis jedis = new Jedis(Endpoint.parse(endpoint, 6379).host(), Endpoint.parse(endpoint, 6379).port(), TIMEOUT_MS)) {
+        try (Jedis jedis = new Jedis(
+                Endpoint.parse(endpoint, 6379).host(),
+                Endpoint.parse(endpoint, 6379).port(),
+                TIMEOUT_MS)) {
             jedis.auth(credentials.accountName(), credentials.accountPassword());
             return "PONG".equals(jedis.ping());
         } catch (JedisException | RotationException e) {

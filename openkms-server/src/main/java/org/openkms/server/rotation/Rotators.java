@@ -4,8 +4,7 @@ import org.openkms.core.secret.SecretRotation;
 
 /** The rotators this server ships: PostgreSQL, MySQL/MariaDB and Redis. */
 public final class Rotators {
-    private Rotators() {
-    }
+    private Rotators() {}
 
     public static void registerAll(SecretRotation rotation) {
         rotation.register(new PostgresRotator());

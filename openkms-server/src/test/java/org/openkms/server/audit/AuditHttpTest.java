@@ -40,13 +40,18 @@ class AuditHttpTest {
 
     @TempDir
     Path dir;
+
     OpenKmsServer server;
     SignedClient client;
     String base;
 
     private void start(AuditConfig audit) throws Exception {
-        server = OpenKmsServer.start(ServerConfig.defaults().withDataDir(dir).withListen("127.0.0.1:0").withHttpsListen("")
-                .withRootAccessKey("LTAIaudit", "audit-secret").withAudit(audit));
+        server = OpenKmsServer.start(ServerConfig.defaults()
+                .withDataDir(dir)
+                .withListen("127.0.0.1:0")
+                .withHttpsListen("")
+                .withRootAccessKey("LTAIaudit", "audit-secret")
+                .withAudit(audit));
         base = "http://127.0.0.1:" + server.httpPort();
         client = new SignedClient(base, "LTAIaudit", "audit-secret");
     }
@@ -69,10 +74,13 @@ class AuditHttpTest {
     /** An unsigned RPC call with its parameters in a form body (up to 1 MiB), as an attacker would send it. */
     private SignedClient.Reply form(Map<String, String> params) throws Exception {
         String body = params.entrySet().stream()
-                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
         return client.send(HttpRequest.newBuilder(URI.create(base + "/"))
-                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(body)).build());
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build());
     }
 
     private static Map<String, String> rpc(String action, String accessKeyId) {
@@ -100,7 +108,9 @@ class AuditHttpTest {
             }
             return false;
         });
-        assertThat(found[0].getBytes(StandardCharsets.UTF_8).length + 1).as("bytes of one record").isLessThanOrEqualTo(2048);
+        assertThat(found[0].getBytes(StandardCharsets.UTF_8).length + 1)
+                .as("bytes of one record")
+                .isLessThanOrEqualTo(2048);
         try {
             return JSON.readTree(found[0]);
         } catch (IOException e) {
@@ -132,8 +142,10 @@ class AuditHttpTest {
         // ACS3: the claimed AccessKeyId is the Credential of the Authorization header (64 KiB of headers allowed).
         SignedClient.Reply acs3 = client.send(HttpRequest.newBuilder(URI.create(base + "/"))
                 .header("Authorization", "ACS3-HMAC-SHA256 Credential=" + HUGE + ",SignedHeaders=host,Signature=00")
-                .header("x-acs-action", "DescribeRegions").header("x-acs-version", "2016-01-20")
-                .POST(HttpRequest.BodyPublishers.noBody()).build());
+                .header("x-acs-action", "DescribeRegions")
+                .header("x-acs-version", "2016-01-20")
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build());
         assertThat(acs3.status()).isBetween(400, 499);
         r = auditLine(acs3.body().path("RequestId").asText());
         assertThat(r.path("accessKeyId").asText()).startsWith("AAAA").endsWith(AuditRecord.TRUNCATED);
@@ -146,7 +158,9 @@ class AuditHttpTest {
         SignedClient.Reply reply = form(rpc("DescribeRegions", forged));
         JsonNode r = auditLine(reply.body().path("RequestId").asText());
         assertThat(r.path("accessKeyId").asText()).isEqualTo(forged);
-        assertThat(lines()).noneMatch(l -> l.startsWith("{\"requestId\":\"forged\"")).allSatisfy(l -> JSON.readTree(l));
+        assertThat(lines())
+                .noneMatch(l -> l.startsWith("{\"requestId\":\"forged\""))
+                .allSatisfy(l -> JSON.readTree(l));
     }
 
     @Test
@@ -168,29 +182,45 @@ class AuditHttpTest {
         int keys = keyCount();
 
         blockAuditDirectory();
-        await().atMost(Duration.ofSeconds(10)).until(() -> client.call("DescribeRegions", Map.of()).status() == 503);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> client.call("DescribeRegions", Map.of()).status() == 503);
         SignedClient.Reply refused = client.call("CreateKey", Map.of());
         assertThat(refused.status()).isEqualTo(503);
         assertThat(refused.code()).isEqualTo("ServiceUnavailableTemporary");
-        assertThat(refused.body().path("Message").asText()).isEqualTo("The audit log cannot be written; the request was refused.");
+        assertThat(refused.body().path("Message").asText())
+                .isEqualTo("The audit log cannot be written; the request was refused.");
         assertThat(refused.body().path("HttpStatus").asInt()).isEqualTo(503);
         assertThat(refused.body().path("RequestId").asText()).isNotEmpty();
         assertThat(refused.body().path("HostId").asText()).isEqualTo("kms.cn-hangzhou.aliyuncs.com");
         String refusedId = refused.body().path("RequestId").asText();
         // A load balancer's health check sees it too.
-        assertThat(client.send(HttpRequest.newBuilder(URI.create(base + "/healthz")).GET().build()).status()).isEqualTo(503);
+        assertThat(client.send(HttpRequest.newBuilder(URI.create(base + "/healthz"))
+                                .GET()
+                                .build())
+                        .status())
+                .isEqualTo(503);
         // Authentication still comes first: a bad signature is told so, not that the log is down.
-        assertThat(new SignedClient(base, "LTAIaudit", "wrong").call("DescribeRegions", Map.of()).code()).isEqualTo("SignatureDoesNotMatch");
+        assertThat(new SignedClient(base, "LTAIaudit", "wrong")
+                        .call("DescribeRegions", Map.of())
+                        .code())
+                .isEqualTo("SignatureDoesNotMatch");
 
         unblockAuditDirectory();
-        await().atMost(Duration.ofSeconds(10)).until(() -> client.call("DescribeRegions", Map.of()).status() == 200);
-        assertThat(client.send(HttpRequest.newBuilder(URI.create(base + "/healthz")).GET().build()).status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> client.call("DescribeRegions", Map.of()).status() == 200);
+        assertThat(client.send(HttpRequest.newBuilder(URI.create(base + "/healthz"))
+                                .GET()
+                                .build())
+                        .status())
+                .isEqualTo(200);
         assertThat(keyCount()).as("the refused CreateKey was not executed").isEqualTo(keys);
         // The refusals were held in the queue and written once the log could be written again.
         assertThat(auditLine(refusedId).path("result").asText()).isEqualTo("ServiceUnavailableTemporary");
         if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(auditDir()))).isEqualTo("rwx------");
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(log()))).isEqualTo("rw-------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(auditDir())))
+                    .isEqualTo("rwx------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(log())))
+                    .isEqualTo("rw-------");
         }
     }
 
@@ -204,9 +234,13 @@ class AuditHttpTest {
             assertThat(client.call("CreateKey", Map.of()).status()).isEqualTo(200);
         }
         unblockAuditDirectory();
-        String id = client.call("DescribeRegions", Map.of()).body().path("RequestId").asText();
+        String id = client.call("DescribeRegions", Map.of())
+                .body()
+                .path("RequestId")
+                .asText();
         assertThat(auditLine(id).path("result").asText()).isEqualTo("OK");
-        assertThat(lines().stream().filter(l -> l.contains("\"action\":\"CreateKey\""))).hasSize(5);
+        assertThat(lines().stream().filter(l -> l.contains("\"action\":\"CreateKey\"")))
+                .hasSize(5);
     }
 
     /**
@@ -244,6 +278,9 @@ class AuditHttpTest {
     }
 
     private int keyCount() throws Exception {
-        return client.call("ListKeys", Map.of("PageSize", "100")).body().path("TotalCount").asInt();
+        return client.call("ListKeys", Map.of("PageSize", "100"))
+                .body()
+                .path("TotalCount")
+                .asInt();
     }
 }

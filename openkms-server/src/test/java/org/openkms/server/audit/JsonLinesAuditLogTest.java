@@ -14,7 +14,6 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
-import org.openkms.server.MutableClock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -23,20 +22,31 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openkms.core.audit.AuditRecord;
+import org.openkms.server.MutableClock;
 import org.openkms.server.config.AuditConfig;
 
 /** The audit writer on its own: rotation, compression, caps, modes, escaping, failures and overflow. */
 class JsonLinesAuditLogTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The smallest allowed file, so that a few hundred records rotate many times. */
-    private static final AuditConfig SMALL = AuditConfig.defaults().withMaxFileSize(AuditConfig.MIN_FILE_SIZE).withMaxFiles(3);
+    private static final AuditConfig SMALL =
+            AuditConfig.defaults().withMaxFileSize(AuditConfig.MIN_FILE_SIZE).withMaxFiles(3);
 
     @TempDir
     Path tmp;
 
     private static AuditRecord record(String requestId) {
-        return new AuditRecord(System.currentTimeMillis(), requestId, "LTAIaudit", "root:root", "Encrypt",
-                "acs:kms:cn-hangzhou:1234567890123456:key/key-" + "x".repeat(150), "127.0.0.1", 200, "OK", 42);
+        return new AuditRecord(
+                System.currentTimeMillis(),
+                requestId,
+                "LTAIaudit",
+                "root:root",
+                "Encrypt",
+                "acs:kms:cn-hangzhou:1234567890123456:key/key-" + "x".repeat(150),
+                "127.0.0.1",
+                200,
+                "OK",
+                42);
     }
 
     @Test
@@ -49,11 +59,15 @@ class JsonLinesAuditLogTest {
         log.close(); // flushes, and waits for compression and pruning
 
         List<Path> rotated = rotated(file.getParent());
-        assertThat(rotated).hasSize(3).allSatisfy(p -> assertThat(p.getFileName().toString())
-                .matches("audit-\\d{8}T\\d{6}\\.\\d{3}Z\\.log\\.gz"));
+        assertThat(rotated)
+                .hasSize(3)
+                .allSatisfy(p ->
+                        assertThat(p.getFileName().toString()).matches("audit-\\d{8}T\\d{6}\\.\\d{3}Z\\.log\\.gz"));
         try (Stream<Path> all = Files.list(file.getParent())) {
-            assertThat(all.map(p -> p.getFileName().toString())).containsExactlyInAnyOrderElementsOf(
-                    Stream.concat(rotated.stream().map(p -> p.getFileName().toString()), Stream.of("audit.log")).toList());
+            assertThat(all.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrderElementsOf(Stream.concat(
+                                    rotated.stream().map(p -> p.getFileName().toString()), Stream.of("audit.log"))
+                            .toList());
         }
         // Every kept file is within the limit, and together (oldest first) they hold the newest records in order.
         List<String> ids = new ArrayList<>();
@@ -75,7 +89,8 @@ class JsonLinesAuditLogTest {
     void maxTotalSizeCapsTheRotatedFiles() throws Exception {
         Path file = tmp.resolve("audit.log");
         long cap = 2000;
-        JsonLinesAuditLog log = new JsonLinesAuditLog(file, SMALL.withMaxFiles(1000).withMaxTotalSize(cap));
+        JsonLinesAuditLog log =
+                new JsonLinesAuditLog(file, SMALL.withMaxFiles(1000).withMaxTotalSize(cap));
         for (int i = 0; i < 300; i++) {
             log.record(record("r-" + i));
         }
@@ -98,7 +113,8 @@ class JsonLinesAuditLogTest {
     void rotatesAtTheTimeBoundaryInUtc() throws Exception {
         MutableClock clock = new MutableClock(Instant.parse("2025-03-01T10:15:00Z"));
         Path file = tmp.resolve("audit.log");
-        JsonLinesAuditLog log = new JsonLinesAuditLog(file, AuditConfig.defaults().withRotateInterval(Duration.ofHours(1)), clock);
+        JsonLinesAuditLog log =
+                new JsonLinesAuditLog(file, AuditConfig.defaults().withRotateInterval(Duration.ofHours(1)), clock);
         log.record(record("before"));
         await().atMost(Duration.ofSeconds(5)).until(() -> Files.readString(file).contains("before"));
         clock.set(Instant.parse("2025-03-01T11:00:00.250Z"));
@@ -106,7 +122,9 @@ class JsonLinesAuditLogTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(gz));
         log.record(record("after"));
         log.close();
-        assertThat(new String(gunzip(gz), StandardCharsets.UTF_8)).contains("before").doesNotContain("after");
+        assertThat(new String(gunzip(gz), StandardCharsets.UTF_8))
+                .contains("before")
+                .doesNotContain("after");
         assertThat(Files.readString(file)).contains("after").doesNotContain("before");
     }
 
@@ -115,10 +133,14 @@ class JsonLinesAuditLogTest {
         Path file = tmp.resolve("audit.log");
         Files.writeString(file, "{\"requestId\":\"yesterday\"}\n");
         Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(Duration.ofDays(1))));
-        JsonLinesAuditLog log = new JsonLinesAuditLog(file, AuditConfig.defaults().withRotateInterval(Duration.ofDays(1)));
-        await().atMost(Duration.ofSeconds(5)).until(() -> rotated(tmp).size() == 1 && rotated(tmp).get(0).toString().endsWith(".gz"));
+        JsonLinesAuditLog log =
+                new JsonLinesAuditLog(file, AuditConfig.defaults().withRotateInterval(Duration.ofDays(1)));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> rotated(tmp).size() == 1
+                        && rotated(tmp).get(0).toString().endsWith(".gz"));
         log.close();
-        assertThat(new String(gunzip(rotated(tmp).get(0)), StandardCharsets.UTF_8)).contains("yesterday");
+        assertThat(new String(gunzip(rotated(tmp).get(0)), StandardCharsets.UTF_8))
+                .contains("yesterday");
         assertThat(Files.size(file)).isZero();
     }
 
@@ -132,7 +154,8 @@ class JsonLinesAuditLogTest {
             assertThat(all.map(p -> p.getFileName().toString()))
                     .containsExactlyInAnyOrder("audit.log", "audit-20240101T000000.000Z.log.gz");
         }
-        assertThat(new String(gunzip(tmp.resolve("audit-20240101T000000.000Z.log.gz")), StandardCharsets.UTF_8)).contains("old");
+        assertThat(new String(gunzip(tmp.resolve("audit-20240101T000000.000Z.log.gz")), StandardCharsets.UTF_8))
+                .contains("old");
     }
 
     @Test
@@ -146,13 +169,17 @@ class JsonLinesAuditLogTest {
         log.close();
         assertThat(mode(file.getParent())).isEqualTo("rwx------");
         assertThat(mode(file)).isEqualTo("rw-------");
-        assertThat(rotated(file.getParent())).isNotEmpty().allSatisfy(p -> assertThat(mode(p)).isEqualTo("rw-------"));
+        assertThat(rotated(file.getParent()))
+                .isNotEmpty()
+                .allSatisfy(p -> assertThat(mode(p)).isEqualTo("rw-------"));
     }
 
     @Test
     void wideModesLeftByEarlierVersionsAreTightened() throws Exception {
         Assumptions.assumeTrue(tmp.getFileSystem().supportedFileAttributeViews().contains("posix"));
-        Path dir = Files.createDirectory(tmp.resolve("audit"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        Path dir = Files.createDirectory(
+                tmp.resolve("audit"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         Path file = Files.createFile(dir.resolve("audit.log"));
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
@@ -166,13 +193,22 @@ class JsonLinesAuditLogTest {
         Path file = tmp.resolve("audit.log");
         String forged = "LTAI\n{\"requestId\":\"forged\"}\r\n\u2028\u2029\u0085\u007f\u0000\u001b[31m";
         JsonLinesAuditLog log = new JsonLinesAuditLog(file, SMALL);
-        log.record(new AuditRecord(1, "real", forged, "", forged, forged, "::1", 403, "InvalidAccessKeyId.NotFound", 1, forged, ""));
+        log.record(new AuditRecord(
+                1, "real", forged, "", forged, forged, "::1", 403, "InvalidAccessKeyId.NotFound", 1, forged, ""));
         log.close();
         byte[] raw = Files.readAllBytes(file);
         String text = new String(raw, StandardCharsets.UTF_8);
         assertThat(text.chars().filter(c -> c == '\n').count()).isEqualTo(1);
-        assertThat(text).endsWith("\n").doesNotContain("\r").doesNotContain("\u2028").doesNotContain("\u2029")
-                .doesNotContain("\u0085").doesNotContain("\u007f").doesNotContain("\u001b").contains("\\u2028").contains("\\u0085");
+        assertThat(text)
+                .endsWith("\n")
+                .doesNotContain("\r")
+                .doesNotContain("\u2028")
+                .doesNotContain("\u2029")
+                .doesNotContain("\u0085")
+                .doesNotContain("\u007f")
+                .doesNotContain("\u001b")
+                .contains("\\u2028")
+                .contains("\\u0085");
         JsonNode line = JSON.readTree(text);
         assertThat(line.path("requestId").asText()).isEqualTo("real");
         assertThat(line.path("accessKeyId").asText()).isEqualTo(forged);
@@ -185,7 +221,19 @@ class JsonLinesAuditLogTest {
         JsonLinesAuditLog log = new JsonLinesAuditLog(file, AuditConfig.defaults());
         for (String unit : new String[] {"A", "\n", "\u0000", "\"", "中", "\uD83D\uDE00", "\u2028"}) {
             String huge = unit.repeat(60 * 1024 / unit.length());
-            log.record(new AuditRecord(System.currentTimeMillis(), huge, huge, huge, huge, huge, huge, 403, huge, Long.MAX_VALUE, huge, huge));
+            log.record(new AuditRecord(
+                    System.currentTimeMillis(),
+                    huge,
+                    huge,
+                    huge,
+                    huge,
+                    huge,
+                    huge,
+                    403,
+                    huge,
+                    Long.MAX_VALUE,
+                    huge,
+                    huge));
         }
         log.close();
         List<String> lines = Files.readAllLines(file);
@@ -245,7 +293,9 @@ class JsonLinesAuditLogTest {
 
     private static List<Path> rotated(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().matches("audit-.*\\.log(\\.gz)?")).sorted().toList();
+            return s.filter(p -> p.getFileName().toString().matches("audit-.*\\.log(\\.gz)?"))
+                    .sorted()
+                    .toList();
         }
     }
 

@@ -1,7 +1,5 @@
 package org.openkms.server.auth;
 
-import org.openkms.core.iam.CredentialStore;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,8 +11,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.openkms.core.iam.Principal;
 import org.openkms.core.error.KmsException;
+import org.openkms.core.iam.CredentialStore;
+import org.openkms.core.iam.Principal;
 import org.openkms.core.store.Storage;
 import org.openkms.crypto.rootkey.FileRootKeyProvider;
 import org.openkms.crypto.rootkey.RootKeyProvider;
@@ -28,6 +27,7 @@ import org.openkms.wire.RequestSigner;
 class StsTokenAuthTest {
     @TempDir
     Path dir;
+
     private Storage storage;
     private MutableClock clock;
     private StsTokens tokens;
@@ -48,14 +48,22 @@ class StsTokenAuthTest {
     }
 
     private ApiRequest rpc(String ak, String secret, String token) {
-        String q = new RequestSigner(ak, secret, token).signRpc("POST", "DescribeRegions", Map.of(), clock.millis(),
-                java.util.UUID.randomUUID().toString(), true);
-        return new ApiRequest("POST", "/", PercentEncoding.decodeForm(q), Map.of(), Map.of(), new byte[0], "127.0.0.1", false);
+        String q = new RequestSigner(ak, secret, token)
+                .signRpc(
+                        "POST",
+                        "DescribeRegions",
+                        Map.of(),
+                        clock.millis(),
+                        java.util.UUID.randomUUID().toString(),
+                        true);
+        return new ApiRequest(
+                "POST", "/", PercentEncoding.decodeForm(q), Map.of(), Map.of(), new byte[0], "127.0.0.1", false);
     }
 
     @Test
     void acceptedUntilExpiryThenExpired() {
-        String token = tokens.issue(new StsTokens.Session("STS.abc", "s3cret", "Reader", "sess", clock.millis() + 900_000));
+        String token =
+                tokens.issue(new StsTokens.Session("STS.abc", "s3cret", "Reader", "sess", clock.millis() + 900_000));
         Principal p = authenticator.authenticate(rpc("STS.abc", "s3cret", token));
         assertThat(p.type()).isEqualTo(Principal.ASSUMED_ROLE);
         assertThat(p.roleName()).isEqualTo("Reader");
@@ -66,17 +74,22 @@ class StsTokenAuthTest {
 
     @Test
     void tamperedMismatchedAndMissingTokens() {
-        String token = tokens.issue(new StsTokens.Session("STS.abc", "s3cret", "Reader", "sess", clock.millis() + 900_000));
+        String token =
+                tokens.issue(new StsTokens.Session("STS.abc", "s3cret", "Reader", "sess", clock.millis() + 900_000));
         String tampered = token.substring(0, token.length() - 2) + (token.endsWith("A") ? "BB" : "AA");
-        assertCode(() -> authenticator.authenticate(rpc("STS.abc", "s3cret", tampered)), "InvalidSecurityToken.Malformed");
-        assertCode(() -> authenticator.authenticate(rpc("STS.other", "s3cret", token)), "InvalidSecurityToken.MismatchWithAccessKey");
+        assertCode(
+                () -> authenticator.authenticate(rpc("STS.abc", "s3cret", tampered)), "InvalidSecurityToken.Malformed");
+        assertCode(
+                () -> authenticator.authenticate(rpc("STS.other", "s3cret", token)),
+                "InvalidSecurityToken.MismatchWithAccessKey");
         assertCode(() -> authenticator.authenticate(rpc("STS.abc", "s3cret", null)), "InvalidSecurityToken.Malformed");
         assertCode(() -> authenticator.authenticate(rpc("STS.abc", "wrong", token)), "SignatureDoesNotMatch");
     }
 
     @Test
     void sessionToStringNeverShowsTheSecret() {
-        assertThat(new StsTokens.Session("STS.abc", "s3cret", "R", "s", 0).toString()).doesNotContain("s3cret");
+        assertThat(new StsTokens.Session("STS.abc", "s3cret", "R", "s", 0).toString())
+                .doesNotContain("s3cret");
     }
 
     private static void assertCode(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String code) {

@@ -33,9 +33,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openkms.storage.TestPostgres;
@@ -56,6 +56,7 @@ class ThreeNodesOnPostgresTest {
      * secret-rotation tests, always the local server, whatever OPENKMS_TEST_PG_URL says.
      */
     private static final String ROTATION_ENDPOINT = "postgresql://127.0.0.1:5432/postgres";
+
     private static final String ROTATION_ADMIN_URL = "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres";
     private static final String AK = "LTAIthreenodes";
     private static final String SECRET = "three-nodes-secret";
@@ -64,11 +65,14 @@ class ThreeNodesOnPostgresTest {
 
     @TempDir
     Path dir;
+
     private TestPostgres.Database database;
     private final List<Node> nodes = new ArrayList<>();
     private final List<String> roles = new ArrayList<>();
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     private final RequestSigner signer = new RequestSigner(AK, SECRET);
 
     /** One server process: its port, data dir and console log (the log survives the kill: logback flushes each line). */
@@ -102,10 +106,21 @@ class ThreeNodesOnPostgresTest {
         startNodes();
         phase("3 nodes up");
         // What the load uses, made before it starts.
-        String loadKey = ok(0, "CreateKey", Map.of()).path("KeyMetadata").path("KeyId").asText();
+        String loadKey =
+                ok(0, "CreateKey", Map.of()).path("KeyMetadata").path("KeyId").asText();
         for (int t = 0; t < CLIENT_THREADS; t++) {
-            ok(0, "CreateSecret", Map.of("SecretName", "load/" + t, "VersionId", "v0", "SecretData", "initial",
-                    "EncryptionKeyId", loadKey));
+            ok(
+                    0,
+                    "CreateSecret",
+                    Map.of(
+                            "SecretName",
+                            "load/" + t,
+                            "VersionId",
+                            "v0",
+                            "SecretData",
+                            "initial",
+                            "EncryptionKeyId",
+                            loadKey));
         }
         // What the jobs will do: two rounds of keys to delete and a managed secret to rotate, made due one round
         // before the kill and one after it.
@@ -141,16 +156,27 @@ class ThreeNodesOnPostgresTest {
                 assertThat(n.process().isAlive()).as("node %d alive", n.index()).isTrue();
             }
         }
-        String figures = String.format(Locale.ROOT, "HA 3 nodes, %d client threads, node %d SIGKILLed %.1f s into %.1f s of load: %s",
-                CLIENT_THREADS, victim.index(), TimeUnit.NANOSECONDS.toMillis(killedAt - started) / 1000.0,
-                TimeUnit.NANOSECONDS.toMillis(load.stoppedAt - started) / 1000.0, load.summary());
+        String figures = String.format(
+                Locale.ROOT,
+                "HA 3 nodes, %d client threads, node %d SIGKILLed %.1f s into %.1f s of load: %s",
+                CLIENT_THREADS,
+                victim.index(),
+                TimeUnit.NANOSECONDS.toMillis(killedAt - started) / 1000.0,
+                TimeUnit.NANOSECONDS.toMillis(load.stoppedAt - started) / 1000.0,
+                load.summary());
         System.out.println(figures);
-        assertThat(load.failures).as("calls that failed again after one retry on another node").isEmpty();
+        assertThat(load.failures)
+                .as("calls that failed again after one retry on another node")
+                .isEmpty();
         assertThat(load.calls.get()).isGreaterThan(100);
-        assertThat(load.firstAttemptFailuresOn.get(victim.index())).as("first attempts that failed on the killed node").isPositive();
+        assertThat(load.firstAttemptFailuresOn.get(victim.index()))
+                .as("first attempts that failed on the killed node")
+                .isPositive();
         for (int i = 0; i < nodes.size(); i++) {
             if (i != victim.index()) {
-                assertThat(load.firstAttemptFailuresOn.get(i)).as("first attempts that failed on live node %d", i).isZero();
+                assertThat(load.firstAttemptFailuresOn.get(i))
+                        .as("first attempts that failed on live node %d", i)
+                        .isZero();
             }
         }
 
@@ -158,11 +184,17 @@ class ThreeNodesOnPostgresTest {
         String logs = allLogs();
         for (JobRound round : List.of(before, after)) {
             for (String keyId : round.keys()) {
-                assertThat(count(logs, "destroyed key " + keyId + " after its deletion window")).as("deletions of %s", keyId).isEqualTo(1);
+                assertThat(count(logs, "destroyed key " + keyId + " after its deletion window"))
+                        .as("deletions of %s", keyId)
+                        .isEqualTo(1);
             }
-            assertThat(count(logs, "rotated secret " + round.secret() + " to version")).as("rotations of %s", round.secret()).isEqualTo(1);
+            assertThat(count(logs, "rotated secret " + round.secret() + " to version"))
+                    .as("rotations of %s", round.secret())
+                    .isEqualTo(1);
             // One rotation leaves the initial password as ACSPrevious; a second would have pushed it out.
-            JsonNode previous = accountOf(ok(live(victim), "GetSecretValue",
+            JsonNode previous = accountOf(ok(
+                    live(victim),
+                    "GetSecretValue",
                     Map.of("SecretName", round.secret(), "VersionStage", "ACSPrevious")));
             JsonNode current = accountOf(ok(live(victim), "GetSecretValue", Map.of("SecretName", round.secret())));
             assertThat(previous.path("AccountPassword").asText()).isEqualTo(round.initialPassword());
@@ -170,8 +202,10 @@ class ThreeNodesOnPostgresTest {
         }
         int afterRunner = ranBy(after.keys().get(0));
         assertThat(afterRunner).as("node that ran the jobs after the kill").isNotEqualTo(victim.index());
-        System.out.printf("HA jobs: round 'before' (%d key deletions + 1 secret rotation) ran on node %d, round 'after' on node %d;"
-                + " each item exactly once%n", before.keys().size(), victim.index(), afterRunner);
+        System.out.printf(
+                "HA jobs: round 'before' (%d key deletions + 1 secret rotation) ran on node %d, round 'after' on node %d;"
+                        + " each item exactly once%n",
+                before.keys().size(), victim.index(), afterRunner);
     }
 
     private final long testStart = System.nanoTime();
@@ -236,15 +270,29 @@ class ThreeNodesOnPostgresTest {
                     case 0, 1 -> {
                         JsonNode encrypted = call("Encrypt", Map.of("KeyId", keyId, "Plaintext", "aGEgbm9kZXM="));
                         if (encrypted != null) {
-                            JsonNode decrypted = call("Decrypt", Map.of("CiphertextBlob", encrypted.path("CiphertextBlob").asText()));
-                            if (decrypted != null && !"aGEgbm9kZXM=".equals(decrypted.path("Plaintext").asText())) {
+                            JsonNode decrypted = call(
+                                    "Decrypt",
+                                    Map.of(
+                                            "CiphertextBlob",
+                                            encrypted.path("CiphertextBlob").asText()));
+                            if (decrypted != null
+                                    && !"aGEgbm9kZXM="
+                                            .equals(decrypted.path("Plaintext").asText())) {
                                 failures.add("Decrypt returned " + decrypted);
                             }
                         }
                     }
                     case 2 -> call("CreateKey", Map.of("Description", "load"));
-                    default -> call("PutSecretValue", Map.of("SecretName", "load/" + thread, "VersionId", "v" + i + "-" + UUID.randomUUID(),
-                            "SecretData", "value " + i));
+                    default ->
+                        call(
+                                "PutSecretValue",
+                                Map.of(
+                                        "SecretName",
+                                        "load/" + thread,
+                                        "VersionId",
+                                        "v" + i + "-" + UUID.randomUUID(),
+                                        "SecretData",
+                                        "value " + i));
                 }
             }
         }
@@ -271,8 +319,8 @@ class ThreeNodesOnPostgresTest {
             if (second.body() != null) {
                 return second.body();
             }
-            failures.add(action + " failed on node " + node + " (" + first.failure() + ") and on node " + other
-                    + " (" + second.failure() + ")");
+            failures.add(action + " failed on node " + node + " (" + first.failure() + ") and on node " + other + " ("
+                    + second.failure() + ")");
             return null;
         }
 
@@ -281,22 +329,29 @@ class ThreeNodesOnPostgresTest {
             for (int i = 0; i < 3; i++) {
                 firstFailures += firstAttemptFailuresOn.get(i);
             }
-            return String.format(Locale.ROOT, "%d calls %s; %d first attempts failed (per node %s, e.g. %s), all retried once on the next"
+            return String.format(
+                    Locale.ROOT,
+                    "%d calls %s; %d first attempts failed (per node %s, e.g. %s), all retried once on the next"
                             + " node; %d calls failed after the retry; calls sent to each node after the kill %s",
-                    calls.get(), byAction, firstFailures, firstAttemptFailuresOn,
+                    calls.get(),
+                    byAction,
+                    firstFailures,
+                    firstAttemptFailuresOn,
                     firstFailureSamples.isEmpty() ? "-" : firstFailureSamples.get(0),
-                    failures.size(), callsAfterKillOn);
+                    failures.size(),
+                    callsAfterKillOn);
         }
     }
 
-    private record Attempt(JsonNode body, String failure) {
-    }
+    private record Attempt(JsonNode body, String failure) {}
 
     private Attempt attempt(int node, String action, Map<String, String> params) {
         try {
             URI uri = URI.create(nodes.get(node).base() + "/?" + signer.signRpc("POST", action, params));
-            HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
-                    .POST(HttpRequest.BodyPublishers.noBody()).build();
+            HttpRequest request = HttpRequest.newBuilder(uri)
+                    .timeout(Duration.ofSeconds(10))
+                    .POST(HttpRequest.BodyPublishers.noBody())
+                    .build();
             HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
                 return new Attempt(null, "HTTP " + r.statusCode() + " " + r.body());
@@ -313,13 +368,15 @@ class ThreeNodesOnPostgresTest {
     // ------------------------------------------------------------------ the jobs
 
     /** Keys in their deletion window and a rotating database account, to be made due together. */
-    private record JobRound(List<String> keys, String secret, String initialPassword) {
-    }
+    private record JobRound(List<String> keys, String secret, String initialPassword) {}
 
     private JobRound jobRound(String name, String encryptionKeyId) throws Exception {
         List<String> keys = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            String keyId = ok(0, "CreateKey", Map.of("Description", "deleted " + name)).path("KeyMetadata").path("KeyId").asText();
+            String keyId = ok(0, "CreateKey", Map.of("Description", "deleted " + name))
+                    .path("KeyMetadata")
+                    .path("KeyId")
+                    .asText();
             // 7 days is the API's shortest window; makeDue moves the deletion date into the past in the database.
             ok(0, "ScheduleKeyDeletion", Map.of("KeyId", keyId, "PendingWindowInDays", "7"));
             keys.add(keyId);
@@ -329,10 +386,26 @@ class ThreeNodesOnPostgresTest {
         roles.add(role);
         rotationAdmin("CREATE ROLE " + role + " LOGIN PASSWORD '" + password + "'");
         String secret = "rotated/" + name;
-        ok(0, "CreateSecret", Map.of("SecretName", secret, "VersionId", "v1", "SecretType", "Rds", "EncryptionKeyId", encryptionKeyId,
-                "ExtendedConfig", "{\"SecretSubType\":\"SingleUser\",\"DBInstanceId\":\"" + ROTATION_ENDPOINT + "\"}",
-                "SecretData", "{\"Accounts\":[{\"AccountName\":\"" + role + "\",\"AccountPassword\":\"" + password + "\"}]}",
-                "EnableAutomaticRotation", "true", "RotationInterval", "7d"));
+        ok(
+                0,
+                "CreateSecret",
+                Map.of(
+                        "SecretName",
+                        secret,
+                        "VersionId",
+                        "v1",
+                        "SecretType",
+                        "Rds",
+                        "EncryptionKeyId",
+                        encryptionKeyId,
+                        "ExtendedConfig",
+                        "{\"SecretSubType\":\"SingleUser\",\"DBInstanceId\":\"" + ROTATION_ENDPOINT + "\"}",
+                        "SecretData",
+                        "{\"Accounts\":[{\"AccountName\":\"" + role + "\",\"AccountPassword\":\"" + password + "\"}]}",
+                        "EnableAutomaticRotation",
+                        "true",
+                        "RotationInterval",
+                        "7d"));
         return new JobRound(keys, secret, password);
     }
 
@@ -348,7 +421,8 @@ class ThreeNodesOnPostgresTest {
                     assertThat(s.executeUpdate()).isEqualTo(1);
                 }
             }
-            try (PreparedStatement s = c.prepareStatement("UPDATE secrets SET last_rotation_date = ? WHERE secret_name = ?")) {
+            try (PreparedStatement s =
+                    c.prepareStatement("UPDATE secrets SET last_rotation_date = ? WHERE secret_name = ?")) {
                 s.setLong(1, now - TimeUnit.DAYS.toMillis(8));
                 s.setString(2, round.secret());
                 assertThat(s.executeUpdate()).isEqualTo(1);
@@ -359,18 +433,28 @@ class ThreeNodesOnPostgresTest {
 
     private void awaitDone(JobRound round) throws IOException {
         try {
-            Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> {
-                String logs = allLogs();
-                return round.keys().stream().allMatch(k -> logs.contains("destroyed key " + k))
-                        && logs.contains("rotated secret " + round.secret() + " to version");
-            });
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                        String logs = allLogs();
+                        return round.keys().stream().allMatch(k -> logs.contains("destroyed key " + k))
+                                && logs.contains("rotated secret " + round.secret() + " to version");
+                    });
         } catch (ConditionTimeoutException e) {
             // What the nodes said instead: a failed rotation or job run is logged as a warning or an error.
             StringBuilder said = new StringBuilder();
             for (Node n : nodes) {
                 for (String line : Files.readAllLines(n.log())) {
-                    if (line.contains(" WARN ") || line.contains(" ERROR ") || line.contains("destroyed key") || line.contains("secret")) {
-                        said.append("node ").append(n.index()).append(": ").append(line).append('\n');
+                    if (line.contains(" WARN ")
+                            || line.contains(" ERROR ")
+                            || line.contains("destroyed key")
+                            || line.contains("secret")) {
+                        said.append("node ")
+                                .append(n.index())
+                                .append(": ")
+                                .append(line)
+                                .append('\n');
                     }
                 }
             }
@@ -428,10 +512,23 @@ class ThreeNodesOnPostgresTest {
         // needs correctness here, not peak speed.
         // The server's own logging (logback.xml, INFO): the test reads the job lines from it, and a test
         // classpath may carry another module's quieter logback-test.xml, which logback would prefer.
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Dlogback.configurationFile=logback.xml", "-cp", System.getProperty("java.class.path"),
-                "org.openkms.server.Main", "--data-dir", dataDir.toString(), "--listen", "127.0.0.1:" + port, "--https-listen", "",
-                "--storage-url", databaseUrl());
+        ProcessBuilder pb = new ProcessBuilder(
+                java,
+                "-Xmx256m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-Dlogback.configurationFile=logback.xml",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "org.openkms.server.Main",
+                "--data-dir",
+                dataDir.toString(),
+                "--listen",
+                "127.0.0.1:" + port,
+                "--https-listen",
+                "",
+                "--storage-url",
+                databaseUrl());
         pb.environment().put("OPENKMS_ROOT_ACCESS_KEY_ID", AK);
         pb.environment().put("OPENKMS_ROOT_ACCESS_KEY_SECRET", SECRET);
         // Every node runs both jobs every 200 ms, so that they compete for every run.
@@ -441,24 +538,32 @@ class ThreeNodesOnPostgresTest {
     }
 
     private void awaitHealthy(Node n) {
-        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            if (!n.process().isAlive()) {
-                throw new IllegalStateException("node " + n.index() + " exited: " + Files.readString(n.log()));
-            }
-            try {
-                return http.send(HttpRequest.newBuilder(URI.create(n.base() + "/healthz")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-            } catch (IOException e) {
-                return false;
-            }
-        });
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    if (!n.process().isAlive()) {
+                        throw new IllegalStateException("node " + n.index() + " exited: " + Files.readString(n.log()));
+                    }
+                    try {
+                        return http.send(
+                                                HttpRequest.newBuilder(URI.create(n.base() + "/healthz"))
+                                                        .build(),
+                                                HttpResponse.BodyHandlers.discarding())
+                                        .statusCode()
+                                == 200;
+                    } catch (IOException e) {
+                        return false;
+                    }
+                });
     }
 
     /** Change-feed sessions in this test's database (one per node; each LISTENs as soon as it has connected). */
     private int countListeners() throws Exception {
-        try (Connection c = DriverManager.getConnection(databaseUrl()); Statement s = c.createStatement();
-             var rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                     + " AND application_name = 'openkms-change-feed'")) {
+        try (Connection c = DriverManager.getConnection(databaseUrl());
+                Statement s = c.createStatement();
+                var rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                        + " AND application_name = 'openkms-change-feed'")) {
             rs.next();
             return rs.getInt(1);
         }
@@ -497,7 +602,8 @@ class ThreeNodesOnPostgresTest {
     }
 
     private static void rotationAdmin(String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(ROTATION_ADMIN_URL); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(ROTATION_ADMIN_URL);
+                Statement s = c.createStatement()) {
             s.execute(sql);
         }
     }

@@ -32,10 +32,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -56,9 +56,12 @@ import org.postgresql.PGNotification;
  */
 @Tag("services")
 class TwoNodesOnPostgresTest {
-    private static final String ADMIN_URL = System.getenv().getOrDefault("OPENKMS_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+    private static final String ADMIN_URL =
+            System.getenv().getOrDefault("OPENKMS_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+
     @TempDir
     Path dir;
+
     private String database;
     private OpenKmsServer a;
     private OpenKmsServer b;
@@ -70,8 +73,10 @@ class TwoNodesOnPostgresTest {
     @BeforeEach
     void createDatabase() throws Exception {
         Assumptions.assumeFalse("1".equals(System.getenv("OPENKMS_SKIP_PG")), "OPENKMS_SKIP_PG=1");
-        database = "openkms_nodes_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection c = DriverManager.getConnection(ADMIN_URL); Statement s = c.createStatement()) {
+        database =
+                "openkms_nodes_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (Connection c = DriverManager.getConnection(ADMIN_URL);
+                Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + database);
         }
     }
@@ -85,7 +90,8 @@ class TwoNodesOnPostgresTest {
             b.close();
         }
         if (database != null) {
-            try (Connection c = DriverManager.getConnection(ADMIN_URL); Statement s = c.createStatement()) {
+            try (Connection c = DriverManager.getConnection(ADMIN_URL);
+                    Statement s = c.createStatement()) {
                 s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
             }
         }
@@ -105,34 +111,61 @@ class TwoNodesOnPostgresTest {
         SignedClient onA = new SignedClient("http://127.0.0.1:" + a.httpPort(), "LTAInodes", "nodes-secret");
         SignedClient onB = new SignedClient("http://127.0.0.1:" + b.httpPort(), "LTAInodes", "nodes-secret");
 
-        String keyId = onA.call("CreateKey", Map.of()).body().path("KeyMetadata").path("KeyId").asText();
-        assertThat(onA.call("CreateAlias", Map.of("AliasName", "alias/shared", "KeyId", keyId)).status()).isEqualTo(200);
-        String blob = onB.call("Encrypt", Map.of("KeyId", "alias/shared", "Plaintext", "aGk=")).body().path("CiphertextBlob").asText();
-        assertThat(onA.call("Decrypt", Map.of("CiphertextBlob", blob)).body().path("Plaintext").asText()).isEqualTo("aGk=");
+        String keyId = onA.call("CreateKey", Map.of())
+                .body()
+                .path("KeyMetadata")
+                .path("KeyId")
+                .asText();
+        assertThat(onA.call("CreateAlias", Map.of("AliasName", "alias/shared", "KeyId", keyId))
+                        .status())
+                .isEqualTo(200);
+        String blob = onB.call("Encrypt", Map.of("KeyId", "alias/shared", "Plaintext", "aGk="))
+                .body()
+                .path("CiphertextBlob")
+                .asText();
+        assertThat(onA.call("Decrypt", Map.of("CiphertextBlob", blob))
+                        .body()
+                        .path("Plaintext")
+                        .asText())
+                .isEqualTo("aGk=");
 
         assertThat(onA.call("DisableKey", Map.of("KeyId", keyId)).status()).isEqualTo(200);
-        Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-                assertThat(onB.call("Encrypt", Map.of("KeyId", keyId, "Plaintext", "aGk=")).code()).isEqualTo("Rejected.Disabled"));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(onB.call("Encrypt", Map.of("KeyId", keyId, "Plaintext", "aGk="))
+                                .code())
+                        .isEqualTo("Rejected.Disabled"));
 
         assertThat(onA.call("EnableKey", Map.of("KeyId", keyId)).status()).isEqualTo(200);
-        assertThat(onA.call("DeleteAlias", Map.of("AliasName", "alias/shared")).status()).isEqualTo(200);
-        Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-                assertThat(onB.call("Encrypt", Map.of("KeyId", "alias/shared", "Plaintext", "aGk=")).code()).isEqualTo("Forbidden.AliasNotFound"));
-        Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-                assertThat(onB.call("Encrypt", Map.of("KeyId", keyId, "Plaintext", "aGk=")).status()).isEqualTo(200));
+        assertThat(onA.call("DeleteAlias", Map.of("AliasName", "alias/shared")).status())
+                .isEqualTo(200);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(
+                                onB.call("Encrypt", Map.of("KeyId", "alias/shared", "Plaintext", "aGk="))
+                                        .code())
+                        .isEqualTo("Forbidden.AliasNotFound"));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(onB.call("Encrypt", Map.of("KeyId", keyId, "Plaintext", "aGk="))
+                                .status())
+                        .isEqualTo(200));
     }
 
     @Test
     void aNodeWithoutTheFirstNodesRootKeyIsRefused() throws Exception {
         a = OpenKmsServer.start(node(dir.resolve("a")));
         Path b = dir.resolve("b");
-        assertThatThrownBy(() -> OpenKmsServer.start(node(b))).isInstanceOf(ConfigException.class)
-                .hasMessage("root key " + b.resolve("root.key") + " is missing, but the database already holds data sealed under a root key;"
+        assertThatThrownBy(() -> OpenKmsServer.start(node(b)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("root key " + b.resolve("root.key")
+                        + " is missing, but the database already holds data sealed under a root key;"
                         + " restore root.key from a backup (a further node of a cluster: copy it from the first node's data dir)."
                         + " A new root key could not open that data, so none is made");
         assertThat(b.resolve("root.key")).doesNotExist();
         Files.write(b.resolve("root.key"), org.openkms.crypto.SecureRandoms.bytes(32));
-        assertThatThrownBy(() -> OpenKmsServer.start(node(b))).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> OpenKmsServer.start(node(b)))
+                .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("is not the root key this database was sealed under");
     }
 
@@ -141,7 +174,8 @@ class TwoNodesOnPostgresTest {
     void nodesStartingTogetherOnAnEmptyDatabaseAgreeOnOneRootKey() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
-            List<Future<OpenKmsServer>> starts = List.of(pool.submit(() -> OpenKmsServer.start(node(dir.resolve("a")))),
+            List<Future<OpenKmsServer>> starts = List.of(
+                    pool.submit(() -> OpenKmsServer.start(node(dir.resolve("a")))),
                     pool.submit(() -> OpenKmsServer.start(node(dir.resolve("b")))));
             List<OpenKmsServer> started = new ArrayList<>();
             List<Throwable> refused = new ArrayList<>();
@@ -161,7 +195,9 @@ class TwoNodesOnPostgresTest {
             assertThat(started).hasSize(1);
             assertThat(refused).singleElement().isInstanceOf(ConfigException.class);
             // Only the winner's data dir holds a root key; the loser took back the one it made, if any.
-            assertThat(Files.exists(dir.resolve("a").resolve("root.key")) ^ Files.exists(dir.resolve("b").resolve("root.key"))).isTrue();
+            assertThat(Files.exists(dir.resolve("a").resolve("root.key"))
+                            ^ Files.exists(dir.resolve("b").resolve("root.key")))
+                    .isTrue();
         } finally {
             pool.shutdownNow();
         }
@@ -189,89 +225,164 @@ class TwoNodesOnPostgresTest {
     void everyKindOfChangeReachesTheOtherNode(Sync sync) throws Exception {
         startPair(sync == Sync.NOTIFY_ONLY ? Duration.ZERO : Duration.ofMillis(200), sync == Sync.NOTIFY_ONLY);
         if (sync == Sync.NOTIFY_ONLY) {
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> a.listeningForChanges() && b.listeningForChanges());
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> a.listeningForChanges() && b.listeningForChanges());
         } else {
             assertThat(b.listeningForChanges()).isFalse();
         }
-        try (Connection listener = DriverManager.getConnection(databaseUrl()); Statement s = listener.createStatement()) {
+        try (Connection listener = DriverManager.getConnection(databaseUrl());
+                Statement s = listener.createStatement()) {
             s.execute("LISTEN openkms_changes");
             long generationBefore = changeGeneration();
 
             // Key state and key versions.
-            String keyId = onA.call("CreateKey", Map.of()).body().path("KeyMetadata").path("KeyId").asText();
+            String keyId = onA.call("CreateKey", Map.of())
+                    .body()
+                    .path("KeyMetadata")
+                    .path("KeyId")
+                    .asText();
             String firstVersion = encryptOnB(keyId).path("KeyVersionId").asText();
             ok(onA, "DisableKey", "KeyId", keyId);
-            eventually(() -> assertThat(onB.call("Encrypt", Map.of("KeyId", keyId, "Plaintext", "aGk=")).code())
+            eventually(() -> assertThat(onB.call("Encrypt", Map.of("KeyId", keyId, "Plaintext", "aGk="))
+                            .code())
                     .isEqualTo("Rejected.Disabled"));
             ok(onA, "EnableKey", "KeyId", keyId);
-            eventually(() -> assertThat(encryptOnB(keyId).path("KeyVersionId").asText()).isEqualTo(firstVersion));
+            eventually(() ->
+                    assertThat(encryptOnB(keyId).path("KeyVersionId").asText()).isEqualTo(firstVersion));
             ok(onA, "CreateKeyVersion", "KeyId", keyId);
-            eventually(() -> assertThat(encryptOnB(keyId).path("KeyVersionId").asText()).isNotEqualTo(firstVersion));
+            eventually(() ->
+                    assertThat(encryptOnB(keyId).path("KeyVersionId").asText()).isNotEqualTo(firstVersion));
 
             // Aliases: B resolves the alias from its cache until the repointing reaches it.
-            String otherKeyId = onA.call("CreateKey", Map.of()).body().path("KeyMetadata").path("KeyId").asText();
+            String otherKeyId = onA.call("CreateKey", Map.of())
+                    .body()
+                    .path("KeyMetadata")
+                    .path("KeyId")
+                    .asText();
             ok(onA, "CreateAlias", "AliasName", "alias/moving", "KeyId", keyId);
             assertThat(encryptOnB("alias/moving").path("KeyId").asText()).isEqualTo(keyId);
             ok(onA, "UpdateAlias", "AliasName", "alias/moving", "KeyId", otherKeyId);
-            eventually(() -> assertThat(encryptOnB("alias/moving").path("KeyId").asText()).isEqualTo(otherKeyId));
+            eventually(() -> assertThat(encryptOnB("alias/moving").path("KeyId").asText())
+                    .isEqualTo(otherKeyId));
 
             // Tags.
             ok(onA, "TagResource", "KeyId", keyId, "Tags", "[{\"TagKey\":\"team\",\"TagValue\":\"ha\"}]");
-            eventually(() -> assertThat(ok(onB, "ListResourceTags", "KeyId", keyId).path("Tags").path("Tag").get(0)
-                    .path("TagValue").asText())
+            eventually(() -> assertThat(ok(onB, "ListResourceTags", "KeyId", keyId)
+                            .path("Tags")
+                            .path("Tag")
+                            .get(0)
+                            .path("TagValue")
+                            .asText())
                     .isEqualTo("ha"));
 
             // A new secret version (PutSecretValue) replaces the one B holds in its cache.
-            ok(onA, "CreateSecret", "SecretName", "ha/secret", "VersionId", "v1", "SecretData", "one", "EncryptionKeyId", keyId);
-            assertThat(ok(onB, "GetSecretValue", "SecretName", "ha/secret").path("SecretData").asText()).isEqualTo("one");
+            ok(
+                    onA,
+                    "CreateSecret",
+                    "SecretName",
+                    "ha/secret",
+                    "VersionId",
+                    "v1",
+                    "SecretData",
+                    "one",
+                    "EncryptionKeyId",
+                    keyId);
+            assertThat(ok(onB, "GetSecretValue", "SecretName", "ha/secret")
+                            .path("SecretData")
+                            .asText())
+                    .isEqualTo("one");
             ok(onA, "PutSecretValue", "SecretName", "ha/secret", "VersionId", "v2", "SecretData", "two");
-            eventually(() -> assertThat(ok(onB, "GetSecretValue", "SecretName", "ha/secret").path("SecretData").asText()).isEqualTo("two"));
+            eventually(() -> assertThat(ok(onB, "GetSecretValue", "SecretName", "ha/secret")
+                            .path("SecretData")
+                            .asText())
+                    .isEqualTo("two"));
 
             // RAM: a user, a policy, an attachment; B authorises from memory.
             ram(onA, "CreateUser", "UserName", "alice");
-            eventually(() -> assertThat(ram(onB, "GetUser", "UserName", "alice").path("User").path("UserName").asText())
+            eventually(() -> assertThat(ram(onB, "GetUser", "UserName", "alice")
+                            .path("User")
+                            .path("UserName")
+                            .asText())
                     .isEqualTo("alice"));
-            ram(onA, "CreatePolicy", "PolicyName", "encrypt-only", "PolicyDocument",
+            ram(
+                    onA,
+                    "CreatePolicy",
+                    "PolicyName",
+                    "encrypt-only",
+                    "PolicyDocument",
                     "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"kms:Encrypt\"],\"Resource\":[\"*\"]}]}");
-            eventually(() -> assertThat(ram(onB, "GetPolicy", "PolicyName", "encrypt-only", "PolicyType", "Custom").path("Policy")
-                    .path("PolicyName").asText()).isEqualTo("encrypt-only"));
+            eventually(() -> assertThat(ram(onB, "GetPolicy", "PolicyName", "encrypt-only", "PolicyType", "Custom")
+                            .path("Policy")
+                            .path("PolicyName")
+                            .asText())
+                    .isEqualTo("encrypt-only"));
             JsonNode created = ram(onA, "CreateAccessKey", "UserName", "alice").path("AccessKey");
             String aliceKeyId = created.path("AccessKeyId").asText();
-            SignedClient aliceOnB = new SignedClient("http://127.0.0.1:" + b.httpPort(), aliceKeyId,
+            SignedClient aliceOnB = new SignedClient(
+                    "http://127.0.0.1:" + b.httpPort(),
+                    aliceKeyId,
                     created.path("AccessKeySecret").asText());
             Map<String, String> encrypt = Map.of("KeyId", keyId, "Plaintext", "aGk=");
-            eventually(() -> assertThat(aliceOnB.call("Encrypt", encrypt).code()).isEqualTo("Forbidden.NoPermission"));
+            eventually(
+                    () -> assertThat(aliceOnB.call("Encrypt", encrypt).code()).isEqualTo("Forbidden.NoPermission"));
             ram(onA, "AttachPolicyToUser", "UserName", "alice", "PolicyType", "Custom", "PolicyName", "encrypt-only");
-            eventually(() -> assertThat(aliceOnB.call("Encrypt", encrypt).status()).isEqualTo(200));
+            eventually(
+                    () -> assertThat(aliceOnB.call("Encrypt", encrypt).status()).isEqualTo(200));
             ram(onA, "DetachPolicyFromUser", "UserName", "alice", "PolicyType", "Custom", "PolicyName", "encrypt-only");
-            eventually(() -> assertThat(aliceOnB.call("Encrypt", encrypt).code()).isEqualTo("Forbidden.NoPermission"));
+            eventually(
+                    () -> assertThat(aliceOnB.call("Encrypt", encrypt).code()).isEqualTo("Forbidden.NoPermission"));
             // A key policy that lets alice in, although no RAM policy does any more.
-            ok(onA, "SetKeyPolicy", "KeyId", keyId, "PolicyName", "default", "Policy",
+            ok(
+                    onA,
+                    "SetKeyPolicy",
+                    "KeyId",
+                    keyId,
+                    "PolicyName",
+                    "default",
+                    "Policy",
                     "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\","
-                    + "\"Principal\":{\"RAM\":[\"acs:ram::1234567890123456:user/alice\"]},"
-                    + "\"Action\":[\"kms:Encrypt\"],\"Resource\":[\"*\"]}]}");
-            eventually(() -> assertThat(aliceOnB.call("Encrypt", encrypt).status()).isEqualTo(200));
+                            + "\"Principal\":{\"RAM\":[\"acs:ram::1234567890123456:user/alice\"]},"
+                            + "\"Action\":[\"kms:Encrypt\"],\"Resource\":[\"*\"]}]}");
+            eventually(
+                    () -> assertThat(aliceOnB.call("Encrypt", encrypt).status()).isEqualTo(200));
             // A revoked AccessKey: Inactive, then deleted.
             ram(onA, "UpdateAccessKey", "UserName", "alice", "UserAccessKeyId", aliceKeyId, "Status", "Inactive");
-            eventually(() -> assertThat(aliceOnB.call("Encrypt", encrypt).code()).isEqualTo("Forbidden.AccessKey"));
+            eventually(
+                    () -> assertThat(aliceOnB.call("Encrypt", encrypt).code()).isEqualTo("Forbidden.AccessKey"));
             ram(onA, "UpdateAccessKey", "UserName", "alice", "UserAccessKeyId", aliceKeyId, "Status", "Active");
-            eventually(() -> assertThat(aliceOnB.call("Encrypt", encrypt).status()).isEqualTo(200));
+            eventually(
+                    () -> assertThat(aliceOnB.call("Encrypt", encrypt).status()).isEqualTo(200));
             ram(onA, "DeleteAccessKey", "UserName", "alice", "UserAccessKeyId", aliceKeyId);
-            eventually(() -> assertThat(aliceOnB.call("Encrypt", encrypt).code()).isEqualTo("InvalidAccessKeyId.NotFound"));
+            eventually(() ->
+                    assertThat(aliceOnB.call("Encrypt", encrypt).code()).isEqualTo("InvalidAccessKeyId.NotFound"));
 
             // A role (iam_roles) and an application access point network rule (aap_objects), both served from memory.
-            ram(onA, "CreateRole", "RoleName", "reader", "AssumeRolePolicyDocument",
+            ram(
+                    onA,
+                    "CreateRole",
+                    "RoleName",
+                    "reader",
+                    "AssumeRolePolicyDocument",
                     "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\","
-                    + "\"Action\":\"sts:AssumeRole\",\"Principal\":{\"RAM\":[\"acs:ram::1234567890123456:root\"]}}]}");
-            eventually(() -> assertThat(ram(onB, "GetRole", "RoleName", "reader").path("Role").path("RoleName").asText())
+                            + "\"Action\":\"sts:AssumeRole\",\"Principal\":{\"RAM\":[\"acs:ram::1234567890123456:root\"]}}]}");
+            eventually(() -> assertThat(ram(onB, "GetRole", "RoleName", "reader")
+                            .path("Role")
+                            .path("RoleName")
+                            .asText())
                     .isEqualTo("reader"));
             ok(onA, "CreateNetworkRule", "Name", "office", "Type", "Private", "SourcePrivateIp", "[\"10.0.0.0/8\"]");
-            eventually(() -> assertThat(ok(onB, "DescribeNetworkRule", "Name", "office").path("Name").asText()).isEqualTo("office"));
+            eventually(() -> assertThat(ok(onB, "DescribeNetworkRule", "Name", "office")
+                            .path("Name")
+                            .asText())
+                    .isEqualTo("office"));
 
             // Every trigger the migrations create fired, bumped the counter and was announced.
             Set<String> migrationTables = triggerTablesInMigrations();
             assertThat(triggerTablesInDatabase()).isEqualTo(migrationTables);
-            assertThat(cachedTablesInDatabase()).as("every table but bookkeeping has a change trigger").isEqualTo(migrationTables);
+            assertThat(cachedTablesInDatabase())
+                    .as("every table but bookkeeping has a change trigger")
+                    .isEqualTo(migrationTables);
             long generationAfter = changeGeneration();
             List<String[]> notes = drainNotifications(listener, generationAfter);
             Set<String> announced = new TreeSet<>();
@@ -285,8 +396,9 @@ class TwoNodesOnPostgresTest {
             }
             assertThat(previous).isEqualTo(generationAfter);
             assertThat(announced).isEqualTo(migrationTables);
-            System.out.printf("change triggers (%s): %d tables %s, counter %d -> %d, %d notifications%n", sync, migrationTables.size(),
-                    migrationTables, generationBefore, generationAfter, notes.size());
+            System.out.printf(
+                    "change triggers (%s): %d tables %s, counter %d -> %d, %d notifications%n",
+                    sync, migrationTables.size(), migrationTables, generationBefore, generationAfter, notes.size());
         }
     }
 
@@ -305,7 +417,8 @@ class TwoNodesOnPostgresTest {
         a = null;
         b = null;
         long[] poll = measureStaleness(false, 50);
-        String machine = Runtime.getRuntime().availableProcessors() + " CPUs, Java " + System.getProperty("java.version");
+        String machine =
+                Runtime.getRuntime().availableProcessors() + " CPUs, Java " + System.getProperty("java.version");
         System.out.printf("STALENESS LISTEN/NOTIFY + 1 s poll: %s (%s)%n", summary(notify), machine);
         System.out.printf("STALENESS poll only, 1 s:           %s (%s)%n", summary(poll), machine);
         assertThat(percentile(notify, 99)).as("p99 with NOTIFY, ms").isLessThan(500);
@@ -327,39 +440,47 @@ class TwoNodesOnPostgresTest {
         }
         List<HotKey> hot = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            hot.add(new HotKey(onA.call("CreateKey", Map.of()).body().path("KeyMetadata").path("KeyId").asText()));
+            hot.add(new HotKey(onA.call("CreateKey", Map.of())
+                    .body()
+                    .path("KeyMetadata")
+                    .path("KeyId")
+                    .asText()));
         }
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> hot.stream().allMatch(k -> enabledOnB(k.keyId)));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> hot.stream().allMatch(k -> enabledOnB(k.keyId)));
         AtomicInteger budget = new AtomicInteger(changes);
         List<Long> millis = java.util.Collections.synchronizedList(new ArrayList<>());
         AtomicReference<Throwable> failure = new AtomicReference<>();
         List<Thread> writers = new ArrayList<>();
         for (HotKey k : hot) {
             Random random = new Random(k.keyId.hashCode());
-            Thread writer = new Thread(() -> {
-                try {
-                    while (budget.getAndDecrement() > 0) {
-                        Thread.sleep(random.nextInt(1000));
-                        boolean target;
-                        synchronized (k) {
-                            target = !k.enabled;
-                            k.acknowledged = 0;
-                            k.pending = true;
-                        }
-                        ok(onA, target ? "EnableKey" : "DisableKey", "KeyId", k.keyId);
-                        synchronized (k) {
-                            if (k.pending) {
-                                k.acknowledged = System.nanoTime();
+            Thread writer = new Thread(
+                    () -> {
+                        try {
+                            while (budget.getAndDecrement() > 0) {
+                                Thread.sleep(random.nextInt(1000));
+                                boolean target;
+                                synchronized (k) {
+                                    target = !k.enabled;
+                                    k.acknowledged = 0;
+                                    k.pending = true;
+                                }
+                                ok(onA, target ? "EnableKey" : "DisableKey", "KeyId", k.keyId);
+                                synchronized (k) {
+                                    if (k.pending) {
+                                        k.acknowledged = System.nanoTime();
+                                    }
+                                    while (k.pending && failure.get() == null) {
+                                        k.wait(100);
+                                    }
+                                }
                             }
-                            while (k.pending && failure.get() == null) {
-                                k.wait(100);
-                            }
+                        } catch (Throwable t) {
+                            failure.compareAndSet(null, t);
                         }
-                    }
-                } catch (Throwable t) {
-                    failure.compareAndSet(null, t);
-                }
-            }, "staleness-writer");
+                    },
+                    "staleness-writer");
             writers.add(writer);
             writer.start();
         }
@@ -375,7 +496,10 @@ class TwoNodesOnPostgresTest {
                 boolean enabled = enabledOnB(k.keyId); // also keeps the key in B's cache
                 synchronized (k) {
                     if (k.pending && enabled != k.enabled) {
-                        millis.add(k.acknowledged == 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - k.acknowledged));
+                        millis.add(
+                                k.acknowledged == 0
+                                        ? 0
+                                        : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - k.acknowledged));
                         k.enabled = enabled;
                         k.pending = false;
                         k.notifyAll();
@@ -420,8 +544,13 @@ class TwoNodesOnPostgresTest {
     }
 
     private static String summary(long[] millis) {
-        return String.format("n=%d p50=%d ms p90=%d ms p99=%d ms max=%d ms", millis.length, percentile(millis, 50),
-                percentile(millis, 90), percentile(millis, 99), percentile(millis, 100));
+        return String.format(
+                "n=%d p50=%d ms p90=%d ms p99=%d ms max=%d ms",
+                millis.length,
+                percentile(millis, 50),
+                percentile(millis, 90),
+                percentile(millis, 99),
+                percentile(millis, 100));
     }
 
     /** Nearest-rank percentile. */
@@ -453,9 +582,15 @@ class TwoNodesOnPostgresTest {
     }
 
     private ServerConfig node(Path dataDir, Duration poll, boolean listen) {
-        return ServerConfig.defaults().withDataDir(dataDir).withListen("127.0.0.1:0").withHttpsListen("")
-                .withStorageUrl(databaseUrl()).withRootAccessKey("LTAInodes", "nodes-secret")
-                .withCacheSyncInterval(poll).withCacheListen(listen).withMinKeyVersionInterval(Duration.ZERO);
+        return ServerConfig.defaults()
+                .withDataDir(dataDir)
+                .withListen("127.0.0.1:0")
+                .withHttpsListen("")
+                .withStorageUrl(databaseUrl())
+                .withRootAccessKey("LTAInodes", "nodes-secret")
+                .withCacheSyncInterval(poll)
+                .withCacheListen(listen)
+                .withMinKeyVersionInterval(Duration.ZERO);
     }
 
     private String databaseUrl() {
@@ -489,7 +624,10 @@ class TwoNodesOnPostgresTest {
     }
 
     private static void eventually(ThrowingRunnable assertion) {
-        Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).untilAsserted(assertion::run);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(20))
+                .untilAsserted(assertion::run);
     }
 
     @FunctionalInterface
@@ -498,7 +636,8 @@ class TwoNodesOnPostgresTest {
     }
 
     private long changeGeneration() throws Exception {
-        return Long.parseLong(queryDatabase("SELECT value FROM change_generation WHERE id = 1").get(0));
+        return Long.parseLong(queryDatabase("SELECT value FROM change_generation WHERE id = 1")
+                .get(0));
     }
 
     /** The tables the PostgreSQL migrations put a change-counter trigger on, read from the migration scripts. */
@@ -506,11 +645,16 @@ class TwoNodesOnPostgresTest {
         Pattern trigger = Pattern.compile(
                 "CREATE TRIGGER \\w+ AFTER [A-Z ]+ ON (\\w+) FOR EACH STATEMENT EXECUTE FUNCTION openkms_bump_change_generation");
         Set<String> tables = new TreeSet<>();
-        URI location = OpenKmsServer.class.getClassLoader().getResource("db/migration/postgresql").toURI();
+        URI location = OpenKmsServer.class
+                .getClassLoader()
+                .getResource("db/migration/postgresql")
+                .toURI();
         // target/classes in a reactor build, a jar otherwise
-        try (FileSystem jar = "jar".equals(location.getScheme()) ? FileSystems.newFileSystem(location, Map.of()) : null;
-             var files = Files.list(Path.of(location))) {
-            List<Path> scripts = files.filter(f -> f.getFileName().toString().matches("V\\d+__.*\\.sql")).toList();
+        try (FileSystem jar =
+                        "jar".equals(location.getScheme()) ? FileSystems.newFileSystem(location, Map.of()) : null;
+                var files = Files.list(Path.of(location))) {
+            List<Path> scripts = files.filter(f -> f.getFileName().toString().matches("V\\d+__.*\\.sql"))
+                    .toList();
             assertThat(scripts).hasSizeGreaterThanOrEqualTo(6);
             for (Path script : scripts) {
                 Matcher m = trigger.matcher(Files.readString(script));
@@ -524,19 +668,24 @@ class TwoNodesOnPostgresTest {
     }
 
     private Set<String> triggerTablesInDatabase() throws Exception {
-        return new TreeSet<>(queryDatabase("SELECT DISTINCT event_object_table FROM information_schema.triggers"
-                + " WHERE trigger_schema = current_schema() AND action_statement LIKE '%openkms_bump_change_generation%'"));
+        return new TreeSet<>(
+                queryDatabase(
+                        "SELECT DISTINCT event_object_table FROM information_schema.triggers"
+                                + " WHERE trigger_schema = current_schema() AND action_statement LIKE '%openkms_bump_change_generation%'"));
     }
 
     /** Every table but Flyway's history, the counter itself and server_meta (read once at start, cached nowhere). */
     private Set<String> cachedTablesInDatabase() throws Exception {
-        return new TreeSet<>(queryDatabase("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
-                + " AND table_type = 'BASE TABLE' AND table_name NOT IN ('flyway_schema_history', 'change_generation', 'server_meta')"));
+        return new TreeSet<>(
+                queryDatabase(
+                        "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+                                + " AND table_type = 'BASE TABLE' AND table_name NOT IN ('flyway_schema_history', 'change_generation', 'server_meta')"));
     }
 
     private List<String> queryDatabase(String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(databaseUrl()); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = DriverManager.getConnection(databaseUrl());
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             List<String> rows = new ArrayList<>();
             while (rs.next()) {
                 rows.add(rs.getString(1));

@@ -65,9 +65,11 @@ class ConfigLoaderTest {
                 .isEqualTo("openkms: --config " + typo + ": unknown setting 'keys.maintenanceIntervl'"
                         + " (the Configuration table of README.md lists the YAML keys)");
         Path misplaced = yaml("url: jdbc:sqlite:/tmp/x.db\n");
-        assertThat(refusal(() -> ConfigLoader.load(misplaced, Map.of())).getMessage()).contains("unknown setting 'url'");
+        assertThat(refusal(() -> ConfigLoader.load(misplaced, Map.of())).getMessage())
+                .contains("unknown setting 'url'");
         Path nested = yaml("listen:\n  host: 127.0.0.1\n");
-        assertThat(refusal(() -> ConfigLoader.load(nested, Map.of())).getMessage()).contains("unknown setting 'listen.host'");
+        assertThat(refusal(() -> ConfigLoader.load(nested, Map.of())).getMessage())
+                .contains("unknown setting 'listen.host'");
     }
 
     @Test
@@ -76,8 +78,11 @@ class ConfigLoaderTest {
         ConfigException e = refusal(() -> ConfigLoader.load(f, Map.of()));
         assertThat(e.option()).isEqualTo("--config " + f);
         assertThat(e.getMessage()).contains("not valid YAML at line 3");
-        assertThat(refusal(() -> ConfigLoader.load(yamlUnchecked("a: 1\na: 2\n"), Map.of())).getMessage()).contains("Duplicate field 'a'");
-        assertThat(refusal(() -> ConfigLoader.load(yamlUnchecked("- a\n- b\n"), Map.of())).getMessage())
+        assertThat(refusal(() -> ConfigLoader.load(yamlUnchecked("a: 1\na: 2\n"), Map.of()))
+                        .getMessage())
+                .contains("Duplicate field 'a'");
+        assertThat(refusal(() -> ConfigLoader.load(yamlUnchecked("- a\n- b\n"), Map.of()))
+                        .getMessage())
                 .contains("expected settings as \"key: value\" lines, found a list");
     }
 
@@ -92,17 +97,22 @@ class ConfigLoaderTest {
     @Test
     void aMissingConfigFileNamesTheOption() {
         Path f = dir.resolve("missing.yaml");
-        assertThat(refusal(() -> ConfigLoader.load(f, Map.of())).line()).isEqualTo("openkms: --config " + f + ": no such file (check the path)");
+        assertThat(refusal(() -> ConfigLoader.load(f, Map.of())).line())
+                .isEqualTo("openkms: --config " + f + ": no such file (check the path)");
     }
 
     @Test
     void badDurationsNameTheirKeyOrVariable() throws Exception {
         Path f = yaml("keys:\n  minKeyVersionInterval: 7x\n");
-        assertThat(refusal(() -> ConfigLoader.load(f, Map.of())).line()).isEqualTo("openkms: --config " + f
-                + ": keys.minKeyVersionInterval: not a duration: '7x' (use e.g. 90s, 5m, 2h, 7d or PT90S)");
-        assertThat(refusal(() -> ConfigLoader.load(null, Map.of("OPENKMS_MAINTENANCE_INTERVAL", "soon"))).line())
-                .isEqualTo("openkms: OPENKMS_MAINTENANCE_INTERVAL=soon: not a duration: 'soon' (use e.g. 90s, 5m, 2h, 7d or PT90S)");
-        assertThat(refusal(() -> ConfigLoader.load(null, Map.of("OPENKMS_CACHE_SYNC_INTERVAL", "-5s"))).getMessage())
+        assertThat(refusal(() -> ConfigLoader.load(f, Map.of())).line())
+                .isEqualTo("openkms: --config " + f
+                        + ": keys.minKeyVersionInterval: not a duration: '7x' (use e.g. 90s, 5m, 2h, 7d or PT90S)");
+        assertThat(refusal(() -> ConfigLoader.load(null, Map.of("OPENKMS_MAINTENANCE_INTERVAL", "soon")))
+                        .line())
+                .isEqualTo(
+                        "openkms: OPENKMS_MAINTENANCE_INTERVAL=soon: not a duration: 'soon' (use e.g. 90s, 5m, 2h, 7d or PT90S)");
+        assertThat(refusal(() -> ConfigLoader.load(null, Map.of("OPENKMS_CACHE_SYNC_INTERVAL", "-5s")))
+                        .getMessage())
                 .isEqualTo("OPENKMS_CACHE_SYNC_INTERVAL=-5s: a duration cannot be negative: '-5s'");
     }
 
@@ -110,17 +120,27 @@ class ConfigLoaderTest {
     void requestThreadsFollowTheCoresUnlessConfigured() throws Exception {
         assertThat(ServerConfig.defaults().http().threadsFor(2)).isEqualTo(16);
         assertThat(ServerConfig.defaults().http().threadsFor(8)).isEqualTo(64);
-        assertThat(ConfigLoader.load(yaml("http: { maxThreads: 40 }\n"), Map.of()).http().threadsFor(2)).isEqualTo(40);
-        assertThat(ConfigLoader.load(null, Map.of("OPENKMS_HTTP_MAX_THREADS", "24")).http().threadsFor(2)).isEqualTo(24);
-        assertThat(refusal(() -> ConfigLoader.load(null, Map.of("OPENKMS_HTTP_MAX_THREADS", "0"))).getMessage())
+        assertThat(ConfigLoader.load(yaml("http: { maxThreads: 40 }\n"), Map.of())
+                        .http()
+                        .threadsFor(2))
+                .isEqualTo(40);
+        assertThat(ConfigLoader.load(null, Map.of("OPENKMS_HTTP_MAX_THREADS", "24"))
+                        .http()
+                        .threadsFor(2))
+                .isEqualTo(24);
+        assertThat(refusal(() -> ConfigLoader.load(null, Map.of("OPENKMS_HTTP_MAX_THREADS", "0")))
+                        .getMessage())
                 .contains("OPENKMS_HTTP_MAX_THREADS");
     }
 
     @Test
     void cacheListenIsOnByDefaultAndSwitchedOffByEnvironment() {
         assertThat(ServerConfig.defaults().cacheListen()).isTrue();
-        assertThat(ConfigLoader.load(null, Map.of("OPENKMS_CACHE_LISTEN", "false")).cacheListen()).isFalse();
-        assertThat(refusal(() -> ConfigLoader.load(null, Map.of("OPENKMS_CACHE_LISTEN", "no"))).getMessage())
+        assertThat(ConfigLoader.load(null, Map.of("OPENKMS_CACHE_LISTEN", "false"))
+                        .cacheListen())
+                .isFalse();
+        assertThat(refusal(() -> ConfigLoader.load(null, Map.of("OPENKMS_CACHE_LISTEN", "no")))
+                        .getMessage())
                 .isEqualTo("OPENKMS_CACHE_LISTEN=no: not true or false: no");
     }
 
@@ -132,7 +152,9 @@ class ConfigLoaderTest {
         assertThat(ConfigLoader.duration("7d")).isEqualTo(Duration.ofDays(7));
         assertThat(ConfigLoader.duration("PT90S")).isEqualTo(Duration.ofSeconds(90));
         for (String bad : new String[] {"", "s", "7", "7x", "x7s", "PTx", "99999999999999999999s"}) {
-            assertThatThrownBy(() -> ConfigLoader.duration(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> ConfigLoader.duration(bad))
+                    .as(bad)
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("not a duration");
         }
     }

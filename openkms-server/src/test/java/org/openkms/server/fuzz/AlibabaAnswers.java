@@ -26,8 +26,7 @@ final class AlibabaAnswers {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ThreadLocal<DocumentBuilder> XML = ThreadLocal.withInitial(AlibabaAnswers::xmlParser);
 
-    private AlibabaAnswers() {
-    }
+    private AlibabaAnswers() {}
 
     /** @return the error Code, or null for a success */
     static String check(ApiResponse r) {
@@ -58,7 +57,9 @@ final class AlibabaAnswers {
             assertThat(n.has("Code")).as(body).isFalse();
             return null;
         }
-        assertThat(n.path("Code").isTextual() && !n.path("Code").asText().isEmpty()).as(body).isTrue();
+        assertThat(n.path("Code").isTextual() && !n.path("Code").asText().isEmpty())
+                .as(body)
+                .isTrue();
         assertThat(n.path("Message").isTextual()).as(body).isTrue();
         assertThat(n.path("HttpStatus").asInt()).as(body).isEqualTo(r.status());
         return n.path("Code").asText();

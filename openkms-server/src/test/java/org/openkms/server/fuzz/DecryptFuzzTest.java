@@ -21,7 +21,8 @@ class DecryptFuzzTest {
 
     static Stream<byte[]> live() {
         FuzzServer server = FuzzServers.get();
-        return Stream.of("BLOB", "BLOBCTX", "SM2CT", "SIG").map(name -> Base64.getDecoder().decode(server.placeholders.get(name)));
+        return Stream.of("BLOB", "BLOBCTX", "SM2CT", "SIG")
+                .map(name -> Base64.getDecoder().decode(server.placeholders.get(name)));
     }
 
     @MethodSource("live")
@@ -37,8 +38,16 @@ class DecryptFuzzTest {
             byte[] spliced = blob.clone();
             byte[] header = Base64.getDecoder().decode(server.placeholders.get("BLOB"));
             System.arraycopy(header, 0, spliced, 0, 36);
-            AlibabaAnswers.check(server.rpc("root", "Decrypt", Map.of("CiphertextBlob", b64(spliced),
-                    "EncryptionContext", new String(Arrays.copyOfRange(blob, 0, Math.min(blob.length, 64)), StandardCharsets.ISO_8859_1))));
+            AlibabaAnswers.check(server.rpc(
+                    "root",
+                    "Decrypt",
+                    Map.of(
+                            "CiphertextBlob",
+                            b64(spliced),
+                            "EncryptionContext",
+                            new String(
+                                    Arrays.copyOfRange(blob, 0, Math.min(blob.length, 64)),
+                                    StandardCharsets.ISO_8859_1))));
         }
     }
 
@@ -47,9 +56,20 @@ class DecryptFuzzTest {
     @Timeout(30)
     void asymmetricDecrypt(byte[] ciphertext) {
         FuzzServer server = FuzzServers.get();
-        for (String[] key : new String[][] {{"RSA", "RSAES_OAEP_SHA_256"}, {"RSA", "RSAES_OAEP_SHA_1"}, {"SM2", "SM2PKE"}}) {
-            AlibabaAnswers.check(server.rpc("root", "AsymmetricDecrypt", Map.of("KeyId", server.placeholders.get(key[0]),
-                    "KeyVersionId", server.placeholders.get(key[0] + "VER"), "Algorithm", key[1], "CiphertextBlob", b64(ciphertext))));
+        for (String[] key :
+                new String[][] {{"RSA", "RSAES_OAEP_SHA_256"}, {"RSA", "RSAES_OAEP_SHA_1"}, {"SM2", "SM2PKE"}}) {
+            AlibabaAnswers.check(server.rpc(
+                    "root",
+                    "AsymmetricDecrypt",
+                    Map.of(
+                            "KeyId",
+                            server.placeholders.get(key[0]),
+                            "KeyVersionId",
+                            server.placeholders.get(key[0] + "VER"),
+                            "Algorithm",
+                            key[1],
+                            "CiphertextBlob",
+                            b64(ciphertext))));
         }
     }
 
@@ -58,9 +78,20 @@ class DecryptFuzzTest {
     @Timeout(30)
     void asymmetricVerify(byte[] signature) {
         FuzzServer server = FuzzServers.get();
-        AlibabaAnswers.check(server.rpc("root", "AsymmetricVerify", Map.of("KeyId", server.placeholders.get("EC"),
-                "KeyVersionId", server.placeholders.get("ECVER"), "Algorithm", "ECDSA_SHA_256",
-                "Digest", server.placeholders.get("DIGEST"), "Value", b64(signature))));
+        AlibabaAnswers.check(server.rpc(
+                "root",
+                "AsymmetricVerify",
+                Map.of(
+                        "KeyId",
+                        server.placeholders.get("EC"),
+                        "KeyVersionId",
+                        server.placeholders.get("ECVER"),
+                        "Algorithm",
+                        "ECDSA_SHA_256",
+                        "Digest",
+                        server.placeholders.get("DIGEST"),
+                        "Value",
+                        b64(signature))));
     }
 
     private static String b64(byte[] b) {

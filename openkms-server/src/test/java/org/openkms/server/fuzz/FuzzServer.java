@@ -18,10 +18,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.openkms.core.Account;
-import org.openkms.core.audit.AuditSink;
-import org.openkms.core.iam.IamService;
-import org.openkms.core.service.Kms;
 import org.openkms.core.KmsSettings;
+import org.openkms.core.accesspoint.AccessPoints;
+import org.openkms.core.audit.AuditSink;
+import org.openkms.core.iam.CredentialStore;
+import org.openkms.core.iam.IamService;
+import org.openkms.core.iam.PolicyDocuments;
+import org.openkms.core.service.Kms;
 import org.openkms.core.store.Storage;
 import org.openkms.crypto.CryptoException;
 import org.openkms.crypto.asymmetric.AsymmetricKeyType;
@@ -31,19 +34,16 @@ import org.openkms.crypto.rootkey.FileRootKeyProvider;
 import org.openkms.server.actions.Actions;
 import org.openkms.server.actions.ram.RamActions;
 import org.openkms.server.actions.sts.StsActions;
-import org.openkms.core.accesspoint.AccessPoints;
+import org.openkms.server.api.ApiResponse;
 import org.openkms.server.auth.Authenticator;
-import org.openkms.core.iam.CredentialStore;
 import org.openkms.server.auth.RootCredentials;
 import org.openkms.server.auth.StsTokens;
 import org.openkms.server.gateway.ApiProduct;
-import org.openkms.server.api.ApiResponse;
 import org.openkms.server.gateway.Gateway;
 import org.openkms.server.http.GatewayHandler;
 import org.openkms.server.iam.IamContext;
 import org.openkms.server.iam.IdentityResources;
 import org.openkms.server.iam.KmsResources;
-import org.openkms.core.iam.PolicyDocuments;
 import org.openkms.server.rotation.OfflineRotator;
 import org.openkms.storage.StorageFactory;
 import org.openkms.wire.RequestSigner;
@@ -87,9 +87,27 @@ final class FuzzServer implements AutoCloseable {
         AccessPoints accessPoints = new AccessPoints(kms.account(), storage.accessPoints(), clock);
         IamContext context = new IamContext(iam, credentials, tokens, accessPoints, clock);
         List<ApiProduct> products = List.of(
-                new ApiProduct(Gateway.API_VERSION, "Kms", "kms", Actions.all(context), new KmsResources(kms), "Forbidden.NoPermission"),
-                new ApiProduct(RamActions.VERSION, "Ram", "ram", RamActions.registry(context), new IdentityResources("ram", uid), "NoPermission"),
-                new ApiProduct(StsActions.VERSION, "Sts", "sts", StsActions.registry(context), new IdentityResources("sts", uid), "NoPermission"));
+                new ApiProduct(
+                        Gateway.API_VERSION,
+                        "Kms",
+                        "kms",
+                        Actions.all(context),
+                        new KmsResources(kms),
+                        "Forbidden.NoPermission"),
+                new ApiProduct(
+                        RamActions.VERSION,
+                        "Ram",
+                        "ram",
+                        RamActions.registry(context),
+                        new IdentityResources("ram", uid),
+                        "NoPermission"),
+                new ApiProduct(
+                        StsActions.VERSION,
+                        "Sts",
+                        "sts",
+                        StsActions.registry(context),
+                        new IdentityResources("sts", uid),
+                        "NoPermission"));
         AuditSink audit = record -> {
             assertThat(record.requestId()).isNotEmpty();
             audited++;
@@ -131,72 +149,160 @@ final class FuzzServer implements AutoCloseable {
     }
 
     private void populate() throws CryptoException {
-        String key = ok(rpc("root", "CreateKey", Map.of("Description", "fuzz"))).path("KeyMetadata").path("KeyId").asText();
+        String key = ok(rpc("root", "CreateKey", Map.of("Description", "fuzz")))
+                .path("KeyMetadata")
+                .path("KeyId")
+                .asText();
         placeholders.put("KEY", key);
         placeholders.put("KEYARN", "acs:kms:cn-hangzhou:" + ACCOUNT_ID + ":key/" + key);
         ok(rpc("root", "CreateAlias", Map.of("AliasName", "alias/fuzz", "KeyId", key)));
         placeholders.put("ALIAS", "alias/fuzz");
-        placeholders.put("BLOB", ok(rpc("root", "Encrypt", Map.of("KeyId", key, "Plaintext", "aGVsbG8="))).path("CiphertextBlob").asText());
-        placeholders.put("BLOBCTX", ok(rpc("root", "Encrypt", Map.of("KeyId", key, "Plaintext", "aGVsbG8=",
-                "EncryptionContext", "{\"k\":\"v\"}"))).path("CiphertextBlob").asText());
+        placeholders.put(
+                "BLOB",
+                ok(rpc("root", "Encrypt", Map.of("KeyId", key, "Plaintext", "aGVsbG8=")))
+                        .path("CiphertextBlob")
+                        .asText());
+        placeholders.put(
+                "BLOBCTX",
+                ok(rpc(
+                                "root",
+                                "Encrypt",
+                                Map.of("KeyId", key, "Plaintext", "aGVsbG8=", "EncryptionContext", "{\"k\":\"v\"}")))
+                        .path("CiphertextBlob")
+                        .asText());
         asymmetric("RSA", "RSA_2048", "ENCRYPT/DECRYPT");
         asymmetric("EC", "EC_P256", "SIGN/VERIFY");
         asymmetric("SM2", "EC_SM2", "ENCRYPT/DECRYPT");
         String digest = Base64.getEncoder().encodeToString(new byte[32]);
         placeholders.put("DIGEST", digest);
-        placeholders.put("SIG", ok(rpc("root", "AsymmetricSign", Map.of("KeyId", placeholders.get("EC"), "KeyVersionId",
-                placeholders.get("ECVER"), "Algorithm", "ECDSA_SHA_256", "Digest", digest))).path("Value").asText());
-        placeholders.put("SM2CT", ok(rpc("root", "AsymmetricEncrypt", Map.of("KeyId", placeholders.get("SM2"), "KeyVersionId",
-                placeholders.get("SM2VER"), "Algorithm", "SM2PKE", "Plaintext", "aGVsbG8="))).path("CiphertextBlob").asText());
+        placeholders.put(
+                "SIG",
+                ok(rpc(
+                                "root",
+                                "AsymmetricSign",
+                                Map.of(
+                                        "KeyId",
+                                        placeholders.get("EC"),
+                                        "KeyVersionId",
+                                        placeholders.get("ECVER"),
+                                        "Algorithm",
+                                        "ECDSA_SHA_256",
+                                        "Digest",
+                                        digest)))
+                        .path("Value")
+                        .asText());
+        placeholders.put(
+                "SM2CT",
+                ok(rpc(
+                                "root",
+                                "AsymmetricEncrypt",
+                                Map.of(
+                                        "KeyId",
+                                        placeholders.get("SM2"),
+                                        "KeyVersionId",
+                                        placeholders.get("SM2VER"),
+                                        "Algorithm",
+                                        "SM2PKE",
+                                        "Plaintext",
+                                        "aGVsbG8=")))
+                        .path("CiphertextBlob")
+                        .asText());
         String hmac = ok(rpc("root", "CreateKey", Map.of("KeySpec", "HMAC_SHA_256", "KeyUsage", "GENERATE/VERIFY_MAC")))
-                .path("KeyMetadata").path("KeyId").asText();
+                .path("KeyMetadata")
+                .path("KeyId")
+                .asText();
         placeholders.put("HMAC", hmac);
-        placeholders.put("MAC", ok(rpc("root", "GenerateMac", Map.of("KeyId", hmac, "Algorithm", "HMAC_SHA_256", "Message", "aGVsbG8="))).path("Mac").asText());
-        String external = ok(rpc("root", "CreateKey", Map.of("Origin", "EXTERNAL"))).path("KeyMetadata").path("KeyId").asText();
+        placeholders.put(
+                "MAC",
+                ok(rpc(
+                                "root",
+                                "GenerateMac",
+                                Map.of("KeyId", hmac, "Algorithm", "HMAC_SHA_256", "Message", "aGVsbG8=")))
+                        .path("Mac")
+                        .asText());
+        String external = ok(rpc("root", "CreateKey", Map.of("Origin", "EXTERNAL")))
+                .path("KeyMetadata")
+                .path("KeyId")
+                .asText();
         placeholders.put("EXT", external);
-        JsonNode importParams = ok(rpc("root", "GetParametersForImport", Map.of("KeyId", external,
-                "WrappingAlgorithm", "RSAES_OAEP_SHA_256", "WrappingKeySpec", "RSA_2048")));
+        JsonNode importParams = ok(rpc(
+                "root",
+                "GetParametersForImport",
+                Map.of("KeyId", external, "WrappingAlgorithm", "RSAES_OAEP_SHA_256", "WrappingKeySpec", "RSA_2048")));
         placeholders.put("TOKEN", importParams.path("ImportToken").asText());
         String wrappingKey = importParams.path("PublicKey").asText();
         placeholders.put("PUBKEY", wrappingKey);
         byte[] wrapped = EncryptionAlgorithm.RSAES_OAEP_SHA_256.encrypt(
-                AsymmetricPublicKey.parse(AsymmetricKeyType.RSA_2048, Base64.getDecoder().decode(wrappingKey)), new byte[32]);
+                AsymmetricPublicKey.parse(
+                        AsymmetricKeyType.RSA_2048, Base64.getDecoder().decode(wrappingKey)),
+                new byte[32]);
         placeholders.put("WRAPPED", Base64.getEncoder().encodeToString(wrapped));
         ok(rpc("root", "CreateSecret", Map.of("SecretName", "fuzz-secret", "SecretData", "s3cr3t", "VersionId", "v1")));
         placeholders.put("SECRET", "fuzz-secret");
 
         String all = "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}]}";
-        String narrow = "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"kms:Encrypt\",\"kms:Decrypt\","
-                + "\"kms:DescribeKey\",\"kms:GenerateDataKey\"],\"Resource\":[\"" + placeholders.get("KEYARN") + "\"]},"
-                + "{\"Effect\":\"Deny\",\"Action\":\"kms:*\",\"Resource\":\"*\",\"Condition\":{\"NotIpAddress\":"
-                + "{\"acs:SourceIp\":[\"127.0.0.0/8\"]}}}]}";
+        String narrow =
+                "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"kms:Encrypt\",\"kms:Decrypt\","
+                        + "\"kms:DescribeKey\",\"kms:GenerateDataKey\"],\"Resource\":[\"" + placeholders.get("KEYARN")
+                        + "\"]},"
+                        + "{\"Effect\":\"Deny\",\"Action\":\"kms:*\",\"Resource\":\"*\",\"Condition\":{\"NotIpAddress\":"
+                        + "{\"acs:SourceIp\":[\"127.0.0.0/8\"]}}}]}";
         user("user", "fuzz-user", "fuzz-all", all);
         user("limited", "fuzz-limited", "fuzz-narrow", narrow);
-        String trust = "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\",\"Principal\":"
-                + "{\"RAM\":[\"acs:ram::" + ACCOUNT_ID + ":root\"]}}]}";
-        String roleArn = ok(rpc("root", "CreateRole", ram(Map.of("RoleName", "fuzz-role", "AssumeRolePolicyDocument", trust))))
-                .path("Role").path("Arn").asText();
+        String trust =
+                "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\",\"Principal\":"
+                        + "{\"RAM\":[\"acs:ram::" + ACCOUNT_ID + ":root\"]}}]}";
+        String roleArn = ok(rpc(
+                        "root", "CreateRole", ram(Map.of("RoleName", "fuzz-role", "AssumeRolePolicyDocument", trust))))
+                .path("Role")
+                .path("Arn")
+                .asText();
         placeholders.put("ROLEARN", roleArn);
-        ok(rpc("root", "AttachPolicyToRole", ram(Map.of("PolicyType", "Custom", "PolicyName", "fuzz-all", "RoleName", "fuzz-role"))));
-        Map<String, String> assume = new HashMap<>(Map.of("RoleArn", roleArn, "RoleSessionName", "fuzz", "Version", StsActions.VERSION));
+        ok(rpc(
+                "root",
+                "AttachPolicyToRole",
+                ram(Map.of("PolicyType", "Custom", "PolicyName", "fuzz-all", "RoleName", "fuzz-role"))));
+        Map<String, String> assume =
+                new HashMap<>(Map.of("RoleArn", roleArn, "RoleSessionName", "fuzz", "Version", StsActions.VERSION));
         JsonNode credentials = ok(rpc("root", "AssumeRole", assume)).path("Credentials");
-        signers.put("role", new RequestSigner(credentials.path("AccessKeyId").asText(), credentials.path("AccessKeySecret").asText(),
-                credentials.path("SecurityToken").asText()));
+        signers.put(
+                "role",
+                new RequestSigner(
+                        credentials.path("AccessKeyId").asText(),
+                        credentials.path("AccessKeySecret").asText(),
+                        credentials.path("SecurityToken").asText()));
     }
 
     private void asymmetric(String name, String spec, String usage) {
-        String id = ok(rpc("root", "CreateKey", Map.of("KeySpec", spec, "KeyUsage", usage))).path("KeyMetadata").path("KeyId").asText();
+        String id = ok(rpc("root", "CreateKey", Map.of("KeySpec", spec, "KeyUsage", usage)))
+                .path("KeyMetadata")
+                .path("KeyId")
+                .asText();
         placeholders.put(name, id);
-        placeholders.put(name + "VER", ok(rpc("root", "ListKeyVersions", Map.of("KeyId", id)))
-                .path("KeyVersions").path("KeyVersion").get(0).path("KeyVersionId").asText());
+        placeholders.put(
+                name + "VER",
+                ok(rpc("root", "ListKeyVersions", Map.of("KeyId", id)))
+                        .path("KeyVersions")
+                        .path("KeyVersion")
+                        .get(0)
+                        .path("KeyVersionId")
+                        .asText());
     }
 
     private void user(String principal, String userName, String policyName, String document) {
         ok(rpc("root", "CreateUser", ram(Map.of("UserName", userName))));
-        JsonNode key = ok(rpc("root", "CreateAccessKey", ram(Map.of("UserName", userName)))).path("AccessKey");
+        JsonNode key = ok(rpc("root", "CreateAccessKey", ram(Map.of("UserName", userName))))
+                .path("AccessKey");
         ok(rpc("root", "CreatePolicy", ram(Map.of("PolicyName", policyName, "PolicyDocument", document))));
-        ok(rpc("root", "AttachPolicyToUser", ram(Map.of("PolicyType", "Custom", "PolicyName", policyName, "UserName", userName))));
-        signers.put(principal, new RequestSigner(key.path("AccessKeyId").asText(), key.path("AccessKeySecret").asText()));
+        ok(rpc(
+                "root",
+                "AttachPolicyToUser",
+                ram(Map.of("PolicyType", "Custom", "PolicyName", policyName, "UserName", userName))));
+        signers.put(
+                principal,
+                new RequestSigner(
+                        key.path("AccessKeyId").asText(),
+                        key.path("AccessKeySecret").asText()));
         placeholders.put(principal.toUpperCase() + "NAME", userName);
     }
 

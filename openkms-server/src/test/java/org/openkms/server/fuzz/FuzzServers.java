@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class FuzzServers {
     private static final int FUZZING_GENERATION = 2_000;
     private static final int HEAP_LOG_EVERY = 10_000;
-    private static final boolean FUZZING = System.getenv("JAZZER_FUZZ") != null && !System.getenv("JAZZER_FUZZ").isEmpty();
+    private static final boolean FUZZING = System.getenv("JAZZER_FUZZ") != null
+            && !System.getenv("JAZZER_FUZZ").isEmpty();
     private static final AtomicLong EXECUTIONS = new AtomicLong();
     private static FuzzServer current;
 
@@ -25,8 +26,7 @@ final class FuzzServers {
         }
     }
 
-    private FuzzServers() {
-    }
+    private FuzzServers() {}
 
     /** The server for the next input. */
     static synchronized FuzzServer get() {
@@ -40,8 +40,9 @@ final class FuzzServers {
         if (FUZZING && n % HEAP_LOG_EVERY == 0) {
             System.gc();
             Runtime rt = Runtime.getRuntime();
-            System.err.printf("[fuzz] %d inputs, heap after GC %d MiB of %d MiB%n", n,
-                    (rt.totalMemory() - rt.freeMemory()) >> 20, rt.maxMemory() >> 20);
+            System.err.printf(
+                    "[fuzz] %d inputs, heap after GC %d MiB of %d MiB%n",
+                    n, (rt.totalMemory() - rt.freeMemory()) >> 20, rt.maxMemory() >> 20);
         }
         return current;
     }

@@ -37,34 +37,179 @@ class SignedGatewayFuzzTest {
     private static final String FORM = "application/x-www-form-urlencoded";
     private static final int MAX_REQUESTS = 4;
     /** Parameters the signer writes itself: a business value for them changes the request's meaning on purpose. */
-    private static final Set<String> TRANSPORT = Set.of("Action", "Version", "Format", "AccessKeyId", "Signature",
-            "SignatureMethod", "SignatureVersion", "SignatureNonce", "Timestamp", "SecurityToken", "SignatureType", "BearerToken");
+    private static final Set<String> TRANSPORT = Set.of(
+            "Action",
+            "Version",
+            "Format",
+            "AccessKeyId",
+            "Signature",
+            "SignatureMethod",
+            "SignatureVersion",
+            "SignatureNonce",
+            "Timestamp",
+            "SecurityToken",
+            "SignatureType",
+            "BearerToken");
 
     // Jazzer writes these to a libFuzzer dictionary file unescaped: no newlines or quotes in them.
-    @DictionaryEntries({"RPC", "RPC-GET", "RPC-V2", "RPC-FORM", "ACS3", "ACS3-FORM", "ACS4", "---", "root", "user", "limited", "role",
-            "CreateKey", "DescribeKey", "ListKeys", "UpdateKeyDescription", "EnableKey", "DisableKey", "ScheduleKeyDeletion",
-            "CancelKeyDeletion", "SetDeletionProtection", "UpdateRotationPolicy", "CreateKeyVersion", "DescribeKeyVersion",
-            "ListKeyVersions", "Encrypt", "Decrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "ReEncrypt",
-            "ExportDataKey", "GenerateAndExportDataKey", "AsymmetricSign", "AsymmetricVerify", "AsymmetricEncrypt",
-            "AsymmetricDecrypt", "GetPublicKey", "GenerateMac", "VerifyMac", "GetParametersForImport", "ImportKeyMaterial",
-            "DeleteKeyMaterial", "CreateSecret", "GetSecretValue", "BatchGetSecretValue", "PutSecretValue",
-            "UpdateSecretVersionStage", "ListSecretVersionIds", "DescribeSecret", "ListSecrets", "UpdateSecret",
-            "UpdateSecretRotationPolicy", "RotateSecret", "DeleteSecret", "RestoreSecret", "GetRandomPassword", "TagResource",
-            "UntagResource", "ListResourceTags", "TagResources", "UntagResources", "ListTagResources", "CreateAlias",
-            "UpdateAlias", "DeleteAlias", "ListAliases", "ListAliasesByKeyId", "CreateNetworkRule", "CreatePolicy",
-            "CreateApplicationAccessPoint", "CreateClientKey", "GetClientKey", "SetKeyPolicy", "GetKeyPolicy", "SetSecretPolicy",
-            "DescribeRegions", "CreateUser", "CreateAccessKey", "UpdateAccessKey", "AttachPolicyToUser", "CreateRole",
-            "AssumeRole", "GetCallerIdentity", "Version=2015-05-01", "Version=2015-04-01",
-            "KeyId=", "KeyVersionId=", "Plaintext=", "CiphertextBlob=", "EncryptionContext=", "Algorithm=", "Digest=",
-            "Value=", "Message=", "Mac=", "KeySpec=", "KeyUsage=", "Origin=EXTERNAL", "NumberOfBytes=", "PageSize=",
-            "PageNumber=", "Filters=", "Tags=", "TagKeys=", "SecretName=", "SecretData=", "SecretType=", "ExtendedConfig=",
-            "VersionId=", "VersionStage=", "RotationInterval=", "RecoveryWindowInDays=", "PendingWindowInDays=",
-            "KeyMaterialExpireUnix=", "NotBefore=", "NotAfter=", "DryRun=true", "Policy=", "PolicyDocument=",
-            "${KEY}", "${KEYARN}", "${ALIAS}", "${BLOB}", "${BLOBCTX}", "${RSA}", "${RSAVER}", "${EC}", "${ECVER}",
-            "${SM2}", "${SM2VER}", "${SM2CT}", "${HMAC}", "${MAC}", "${EXT}", "${TOKEN}", "${WRAPPED}", "${PUBKEY}",
-            "${DIGEST}", "${SIG}", "${SECRET}", "${ROLEARN}", "${USERNAME}",
-            "-1", "0", "2147483648", "9223372036854775807", "-9223372036854775808", "999999999999999999", "1e308", "NaN",
-            "+10000-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "0000-01-01T00:00:00Z", "[]", "{}", "null"})
+    @DictionaryEntries({
+        "RPC",
+        "RPC-GET",
+        "RPC-V2",
+        "RPC-FORM",
+        "ACS3",
+        "ACS3-FORM",
+        "ACS4",
+        "---",
+        "root",
+        "user",
+        "limited",
+        "role",
+        "CreateKey",
+        "DescribeKey",
+        "ListKeys",
+        "UpdateKeyDescription",
+        "EnableKey",
+        "DisableKey",
+        "ScheduleKeyDeletion",
+        "CancelKeyDeletion",
+        "SetDeletionProtection",
+        "UpdateRotationPolicy",
+        "CreateKeyVersion",
+        "DescribeKeyVersion",
+        "ListKeyVersions",
+        "Encrypt",
+        "Decrypt",
+        "GenerateDataKey",
+        "GenerateDataKeyWithoutPlaintext",
+        "ReEncrypt",
+        "ExportDataKey",
+        "GenerateAndExportDataKey",
+        "AsymmetricSign",
+        "AsymmetricVerify",
+        "AsymmetricEncrypt",
+        "AsymmetricDecrypt",
+        "GetPublicKey",
+        "GenerateMac",
+        "VerifyMac",
+        "GetParametersForImport",
+        "ImportKeyMaterial",
+        "DeleteKeyMaterial",
+        "CreateSecret",
+        "GetSecretValue",
+        "BatchGetSecretValue",
+        "PutSecretValue",
+        "UpdateSecretVersionStage",
+        "ListSecretVersionIds",
+        "DescribeSecret",
+        "ListSecrets",
+        "UpdateSecret",
+        "UpdateSecretRotationPolicy",
+        "RotateSecret",
+        "DeleteSecret",
+        "RestoreSecret",
+        "GetRandomPassword",
+        "TagResource",
+        "UntagResource",
+        "ListResourceTags",
+        "TagResources",
+        "UntagResources",
+        "ListTagResources",
+        "CreateAlias",
+        "UpdateAlias",
+        "DeleteAlias",
+        "ListAliases",
+        "ListAliasesByKeyId",
+        "CreateNetworkRule",
+        "CreatePolicy",
+        "CreateApplicationAccessPoint",
+        "CreateClientKey",
+        "GetClientKey",
+        "SetKeyPolicy",
+        "GetKeyPolicy",
+        "SetSecretPolicy",
+        "DescribeRegions",
+        "CreateUser",
+        "CreateAccessKey",
+        "UpdateAccessKey",
+        "AttachPolicyToUser",
+        "CreateRole",
+        "AssumeRole",
+        "GetCallerIdentity",
+        "Version=2015-05-01",
+        "Version=2015-04-01",
+        "KeyId=",
+        "KeyVersionId=",
+        "Plaintext=",
+        "CiphertextBlob=",
+        "EncryptionContext=",
+        "Algorithm=",
+        "Digest=",
+        "Value=",
+        "Message=",
+        "Mac=",
+        "KeySpec=",
+        "KeyUsage=",
+        "Origin=EXTERNAL",
+        "NumberOfBytes=",
+        "PageSize=",
+        "PageNumber=",
+        "Filters=",
+        "Tags=",
+        "TagKeys=",
+        "SecretName=",
+        "SecretData=",
+        "SecretType=",
+        "ExtendedConfig=",
+        "VersionId=",
+        "VersionStage=",
+        "RotationInterval=",
+        "RecoveryWindowInDays=",
+        "PendingWindowInDays=",
+        "KeyMaterialExpireUnix=",
+        "NotBefore=",
+        "NotAfter=",
+        "DryRun=true",
+        "Policy=",
+        "PolicyDocument=",
+        "${KEY}",
+        "${KEYARN}",
+        "${ALIAS}",
+        "${BLOB}",
+        "${BLOBCTX}",
+        "${RSA}",
+        "${RSAVER}",
+        "${EC}",
+        "${ECVER}",
+        "${SM2}",
+        "${SM2VER}",
+        "${SM2CT}",
+        "${HMAC}",
+        "${MAC}",
+        "${EXT}",
+        "${TOKEN}",
+        "${WRAPPED}",
+        "${PUBKEY}",
+        "${DIGEST}",
+        "${SIG}",
+        "${SECRET}",
+        "${ROLEARN}",
+        "${USERNAME}",
+        "-1",
+        "0",
+        "2147483648",
+        "9223372036854775807",
+        "-9223372036854775808",
+        "999999999999999999",
+        "1e308",
+        "NaN",
+        "+10000-01-01T00:00:00Z",
+        "9999-12-31T23:59:59Z",
+        "0000-01-01T00:00:00Z",
+        "[]",
+        "{}",
+        "null"
+    })
     @FuzzTest
     @Timeout(60)
     void signed(byte[] input) {
@@ -88,26 +233,45 @@ class SignedGatewayFuzzTest {
         ApiResponse r;
         switch (scheme) {
             case "ACS3", "ACS4" -> {
-                SignedAcs3Request s = scheme.equals("ACS3") ? signer.signAcs3("POST", HOST, action, params)
+                SignedAcs3Request s = scheme.equals("ACS3")
+                        ? signer.signAcs3("POST", HOST, action, params)
                         : signer.signAcs4("POST", HOST, action, params);
-                r = server.send("POST", "/", s.queryString().isEmpty() ? null : s.queryString(), lower(s.headers()), new byte[0]);
+                r = server.send(
+                        "POST",
+                        "/",
+                        s.queryString().isEmpty() ? null : s.queryString(),
+                        lower(s.headers()),
+                        new byte[0]);
             }
             case "ACS3-FORM" -> {
                 byte[] body = form(params).getBytes(StandardCharsets.UTF_8);
-                SignedAcs3Request s = signer.signAcs3("POST", HOST, action, Map.of(), System.currentTimeMillis(),
-                        Nonces.newNonce(), body, FORM);
+                SignedAcs3Request s = signer.signAcs3(
+                        "POST", HOST, action, Map.of(), System.currentTimeMillis(), Nonces.newNonce(), body, FORM);
                 r = server.send("POST", "/", null, lower(s.headers()), body);
             }
-            case "RPC-GET" -> r = server.send("GET", "/", signer.signRpc("GET", action, params), Map.of("host", HOST), new byte[0]);
-            case "RPC-V2" -> r = server.send("POST", "/", signer.signRpc("POST", action, params, System.currentTimeMillis(),
-                    Nonces.newNonce(), false), Map.of("host", HOST), new byte[0]);
-            case "RPC-FORM" -> r = server.send("POST", "/", null, Map.of("host", HOST, "content-type", FORM),
-                    signer.signRpc("POST", action, params).getBytes(StandardCharsets.UTF_8));
-            default -> r = server.send("POST", "/", signer.signRpc("POST", action, params), Map.of("host", HOST), new byte[0]);
+            case "RPC-GET" ->
+                r = server.send("GET", "/", signer.signRpc("GET", action, params), Map.of("host", HOST), new byte[0]);
+            case "RPC-V2" ->
+                r = server.send(
+                        "POST",
+                        "/",
+                        signer.signRpc("POST", action, params, System.currentTimeMillis(), Nonces.newNonce(), false),
+                        Map.of("host", HOST),
+                        new byte[0]);
+            case "RPC-FORM" ->
+                r = server.send(
+                        "POST",
+                        "/",
+                        null,
+                        Map.of("host", HOST, "content-type", FORM),
+                        signer.signRpc("POST", action, params).getBytes(StandardCharsets.UTF_8));
+            default ->
+                r = server.send("POST", "/", signer.signRpc("POST", action, params), Map.of("host", HOST), new byte[0]);
         }
         String code = AlibabaAnswers.check(r);
         if (wireSafe(action, params)) {
-            assertThat(code).as("%s %s %s", scheme, action, params)
+            assertThat(code)
+                    .as("%s %s %s", scheme, action, params)
                     .isNotIn("SignatureDoesNotMatch", "IncompleteSignature", "IllegalTimestamp", "SignatureNonceUsed");
         }
     }
@@ -118,7 +282,9 @@ class SignedGatewayFuzzTest {
             return false;
         }
         for (Map.Entry<String, String> e : params.entrySet()) {
-            if (TRANSPORT.contains(e.getKey()) || FuzzText.hasLoneSurrogate(e.getKey()) || FuzzText.hasLoneSurrogate(e.getValue())) {
+            if (TRANSPORT.contains(e.getKey())
+                    || FuzzText.hasLoneSurrogate(e.getKey())
+                    || FuzzText.hasLoneSurrogate(e.getValue())) {
                 return false;
             }
         }

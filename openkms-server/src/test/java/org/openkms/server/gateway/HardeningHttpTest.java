@@ -29,8 +29,8 @@ import org.openkms.server.SignedClient;
 import org.openkms.server.config.ServerConfig;
 import org.openkms.wire.Acs3Signature;
 import org.openkms.wire.AcsHeaders;
-import org.openkms.wire.PercentEncoding;
 import org.openkms.wire.Nonces;
+import org.openkms.wire.PercentEncoding;
 import org.openkms.wire.Timestamps;
 
 /**
@@ -40,15 +40,20 @@ import org.openkms.wire.Timestamps;
 class HardeningHttpTest {
     private static final String AK = "LTAIhardening";
     private static final String SECRET = "hardening-secret";
+
     @TempDir
     static Path dir;
+
     static OpenKmsServer server;
     static SignedClient client;
     static String base;
 
     @BeforeAll
     static void start() throws Exception {
-        server = OpenKmsServer.start(ServerConfig.defaults().withDataDir(dir).withListen("127.0.0.1:0").withHttpsListen("")
+        server = OpenKmsServer.start(ServerConfig.defaults()
+                .withDataDir(dir)
+                .withListen("127.0.0.1:0")
+                .withHttpsListen("")
                 .withRootAccessKey(AK, SECRET));
         base = "http://127.0.0.1:" + server.httpPort();
         client = new SignedClient(base, AK, SECRET);
@@ -60,11 +65,19 @@ class HardeningHttpTest {
     }
 
     private static String newKey() throws Exception {
-        return client.call("CreateKey", Map.of()).body().path("KeyMetadata").path("KeyId").asText();
+        return client.call("CreateKey", Map.of())
+                .body()
+                .path("KeyMetadata")
+                .path("KeyId")
+                .asText();
     }
 
     private static String keyState(String keyId) throws Exception {
-        return client.call("DescribeKey", Map.of("KeyId", keyId)).body().path("KeyMetadata").path("KeyState").asText();
+        return client.call("DescribeKey", Map.of("KeyId", keyId))
+                .body()
+                .path("KeyMetadata")
+                .path("KeyState")
+                .asText();
     }
 
     // ------------------------------------------------------------------ 1. the signed action cannot be swapped
@@ -74,7 +87,9 @@ class HardeningHttpTest {
         String keyId = newKey();
         String q = client.signer().signRpc("POST", "DescribeKey", Map.of("KeyId", keyId));
         SignedClient.Reply r = client.send(HttpRequest.newBuilder(URI.create(base + "/?" + q))
-                .header("x-acs-action", "DisableKey").POST(HttpRequest.BodyPublishers.noBody()).build());
+                .header("x-acs-action", "DisableKey")
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build());
         assertThat(r.status()).isEqualTo(400);
         assertThat(r.code()).isEqualTo("IncompleteSignature");
         assertThat(keyState(keyId)).isEqualTo("Enabled");
@@ -84,7 +99,9 @@ class HardeningHttpTest {
     void anUnsignedVersionHeaderCannotMoveAnRpcCallToAnotherProduct() throws Exception {
         String q = client.signer().signRpc("POST", "DescribeRegions", Map.of());
         SignedClient.Reply r = client.send(HttpRequest.newBuilder(URI.create(base + "/?" + q))
-                .header("x-acs-version", "2015-05-01").POST(HttpRequest.BodyPublishers.noBody()).build());
+                .header("x-acs-version", "2015-05-01")
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build());
         assertThat(r.status()).isEqualTo(400);
         assertThat(r.code()).isEqualTo("IncompleteSignature");
     }
@@ -93,8 +110,10 @@ class HardeningHttpTest {
     void theV1SdksMatchingActionHeaderIsStillAccepted() throws Exception {
         String q = client.signer().signRpc("POST", "DescribeRegions", Map.of());
         SignedClient.Reply r = client.send(HttpRequest.newBuilder(URI.create(base + "/?" + q))
-                .header("x-acs-action", "DescribeRegions").header("x-acs-version", "2016-01-20")
-                .POST(HttpRequest.BodyPublishers.noBody()).build());
+                .header("x-acs-action", "DescribeRegions")
+                .header("x-acs-version", "2016-01-20")
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build());
         assertThat(r.status()).as(r.raw()).isEqualTo(200);
     }
 
@@ -115,10 +134,19 @@ class HardeningHttpTest {
     void anAcs3FormBodyNeedsASignedContentType() throws Exception {
         String keyId = newKey();
         byte[] body = ("KeyId=" + keyId).getBytes(StandardCharsets.UTF_8);
-        var signed = client.signer().signAcs3("POST", "127.0.0.1:" + server.httpPort(), "DescribeKey", Map.of(),
-                System.currentTimeMillis(), Nonces.newNonce(), body, null);
+        var signed = client.signer()
+                .signAcs3(
+                        "POST",
+                        "127.0.0.1:" + server.httpPort(),
+                        "DescribeKey",
+                        Map.of(),
+                        System.currentTimeMillis(),
+                        Nonces.newNonce(),
+                        body,
+                        null);
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + signed.pathAndQuery()))
-                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofByteArray(body));
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         signed.headers().forEach((k, v) -> {
             if (!k.equalsIgnoreCase("host")) {
                 b.header(k, v);
@@ -130,7 +158,8 @@ class HardeningHttpTest {
     }
 
     /** ACS3 signed by hand: the given query (Action and Version in it) and only the mandatory x-acs-* headers. */
-    private static SignedClient.Reply sendAcs3(Map<String, String> query, Map<String, String> unsignedExtra) throws Exception {
+    private static SignedClient.Reply sendAcs3(Map<String, String> query, Map<String, String> unsignedExtra)
+            throws Exception {
         String host = "127.0.0.1:" + server.httpPort();
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put(AcsHeaders.HOST, host);
@@ -139,7 +168,8 @@ class HardeningHttpTest {
         headers.put(AcsHeaders.SIGNATURE_NONCE, Nonces.newNonce());
         List<String> signed = new ArrayList<>(headers.keySet());
         Collections.sort(signed);
-        String cr = Acs3Signature.canonicalRequest("POST", "/", query, signed, headers, headers.get(AcsHeaders.CONTENT_SHA256));
+        String cr = Acs3Signature.canonicalRequest(
+                "POST", "/", query, signed, headers, headers.get(AcsHeaders.CONTENT_SHA256));
         String sig = Acs3Signature.sign(Acs3Signature.stringToSign(cr), SECRET);
         StringBuilder qs = new StringBuilder();
         query.forEach((k, v) -> {
@@ -150,9 +180,12 @@ class HardeningHttpTest {
             qs.append('=');
             PercentEncoding.encode(v, qs);
         });
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/?" + qs)).POST(HttpRequest.BodyPublishers.noBody())
-                .header("Authorization", Acs3Signature.ALGORITHM + " Credential=" + AK + ",SignedHeaders=" + String.join(";", signed)
-                        + ",Signature=" + sig);
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/?" + qs))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .header(
+                        "Authorization",
+                        Acs3Signature.ALGORITHM + " Credential=" + AK + ",SignedHeaders=" + String.join(";", signed)
+                                + ",Signature=" + sig);
         headers.forEach((k, v) -> {
             if (!k.equals(AcsHeaders.HOST)) {
                 b.header(k, v);
@@ -171,7 +204,8 @@ class HardeningHttpTest {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("KeyId", keyId);
         params.put("Plaintext", "aGVsbG8=");
-        String q = client.signer().signRpc("POST", "Encrypt", params, System.currentTimeMillis(), Nonces.newNonce(), false);
+        String q = client.signer()
+                .signRpc("POST", "Encrypt", params, System.currentTimeMillis(), Nonces.newNonce(), false);
         SignedClient.Reply r = post(q + "&EncryptionContext.evil=");
         assertThat(r.status()).as(r.raw()).isEqualTo(200);
         String blob = r.body().path("CiphertextBlob").asText();
@@ -186,7 +220,8 @@ class HardeningHttpTest {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("KeyId", keyId);
         params.put("Description", "");
-        String q = client.signer().signRpc("POST", "UpdateKeyDescription", params, System.currentTimeMillis(), Nonces.newNonce(), false);
+        String q = client.signer()
+                .signRpc("POST", "UpdateKeyDescription", params, System.currentTimeMillis(), Nonces.newNonce(), false);
         assertThat(post(q).status()).isEqualTo(200);
     }
 
@@ -205,7 +240,9 @@ class HardeningHttpTest {
     }
 
     private static SignedClient.Reply post(String query) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create(base + "/?" + query)).POST(HttpRequest.BodyPublishers.noBody()).build());
+        return client.send(HttpRequest.newBuilder(URI.create(base + "/?" + query))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build());
     }
 
     // ------------------------------------------------------------------ 2. stalled clients
@@ -216,8 +253,10 @@ class HardeningHttpTest {
         try {
             for (int i = 0; i < 300; i++) {
                 Socket s = new Socket("127.0.0.1", server.httpPort());
-                s.getOutputStream().write(("POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-                        + "Content-Length: 1000\r\n\r\nKeyId=").getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream()
+                        .write(("POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                                        + "Content-Length: 1000\r\n\r\nKeyId=")
+                                .getBytes(StandardCharsets.US_ASCII));
                 s.getOutputStream().flush();
                 stalled.add(s);
             }
@@ -225,7 +264,8 @@ class HardeningHttpTest {
             String keyId = newKey();
             SignedClient.Reply enc = client.call("Encrypt", Map.of("KeyId", keyId, "Plaintext", "aGVsbG8="));
             assertThat(enc.status()).isEqualTo(200);
-            SignedClient.Reply health = client.send(HttpRequest.newBuilder(URI.create(base + "/healthz")).GET().build());
+            SignedClient.Reply health = client.send(
+                    HttpRequest.newBuilder(URI.create(base + "/healthz")).GET().build());
             assertThat(health.status()).isEqualTo(200);
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
         } finally {
@@ -239,8 +279,11 @@ class HardeningHttpTest {
 
     @Test
     void theSecretsManagerServiceAliasCannotBeRepointedOrDeleted() throws Exception {
-        assertThat(client.call("CreateSecret", Map.of("SecretName", "reserved-alias-probe", "SecretData", "x",
-                "VersionId", "v1")).status()).isEqualTo(200);
+        assertThat(client.call(
+                                "CreateSecret",
+                                Map.of("SecretName", "reserved-alias-probe", "SecretData", "x", "VersionId", "v1"))
+                        .status())
+                .isEqualTo(200);
         String mine = newKey();
         for (SignedClient.Reply r : List.of(
                 client.call("UpdateAlias", Map.of("AliasName", "alias/acs/secrets-manager", "KeyId", mine)),
@@ -249,7 +292,10 @@ class HardeningHttpTest {
             assertThat(r.status()).isEqualTo(400);
             assertThat(r.code()).isEqualTo("InvalidParameter");
         }
-        JsonNode aliases = client.call("ListAliases", Map.of("PageSize", "100")).body().path("Aliases").path("Alias");
+        JsonNode aliases = client.call("ListAliases", Map.of("PageSize", "100"))
+                .body()
+                .path("Aliases")
+                .path("Alias");
         boolean present = false;
         for (JsonNode a : aliases) {
             if (a.path("AliasName").asText().equals("alias/acs/secrets-manager")) {
@@ -261,13 +307,24 @@ class HardeningHttpTest {
         // Nor can the key behind it be disabled, deleted or locked away by a key policy.
         for (SignedClient.Reply r : List.of(
                 client.call("DisableKey", Map.of("KeyId", "alias/acs/secrets-manager")),
-                client.call("ScheduleKeyDeletion", Map.of("KeyId", "alias/acs/secrets-manager", "PendingWindowInDays", "7")),
-                client.call("SetKeyPolicy", Map.of("KeyId", "alias/acs/secrets-manager", "PolicyName", "default",
-                        "Policy", "{\"Version\":\"1\",\"Statement\":[]}")))) {
+                client.call(
+                        "ScheduleKeyDeletion",
+                        Map.of("KeyId", "alias/acs/secrets-manager", "PendingWindowInDays", "7")),
+                client.call(
+                        "SetKeyPolicy",
+                        Map.of(
+                                "KeyId",
+                                "alias/acs/secrets-manager",
+                                "PolicyName",
+                                "default",
+                                "Policy",
+                                "{\"Version\":\"1\",\"Statement\":[]}")))) {
             assertThat(r.status()).as(r.raw()).isEqualTo(400);
             assertThat(r.code()).isEqualTo("Rejected.UnsupportedOperation");
         }
-        assertThat(client.call("GetSecretValue", Map.of("SecretName", "reserved-alias-probe")).status()).isEqualTo(200);
+        assertThat(client.call("GetSecretValue", Map.of("SecretName", "reserved-alias-probe"))
+                        .status())
+                .isEqualTo(200);
     }
 
     // ------------------------------------------------------------------ 6. smaller ones
@@ -275,13 +332,17 @@ class HardeningHttpTest {
     @Test
     void xmlAnswersStayWellFormedWithControlCharactersInASecret() throws Exception {
         String value = "line1\u0001\u001f\r\nend\uFFFF";
-        assertThat(client.call("CreateSecret", Map.of("SecretName", "xml-control", "SecretData", value, "VersionId", "v1"))
-                .status()).isEqualTo(200);
+        assertThat(client.call(
+                                "CreateSecret",
+                                Map.of("SecretName", "xml-control", "SecretData", value, "VersionId", "v1"))
+                        .status())
+                .isEqualTo(200);
         SignedClient.Reply json = client.call("GetSecretValue", Map.of("SecretName", "xml-control"));
         assertThat(json.body().path("SecretData").asText()).isEqualTo(value); // JSON carries it unchanged
         SignedClient.Reply xml = client.call("GetSecretValue", Map.of("SecretName", "xml-control", "Format", "XML"));
         assertThat(xml.status()).isEqualTo(200);
-        var doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+        var doc = DocumentBuilderFactory.newInstance()
+                .newDocumentBuilder()
                 .parse(new ByteArrayInputStream(xml.raw().getBytes(StandardCharsets.UTF_8)));
         String parsed = doc.getElementsByTagName("SecretData").item(0).getTextContent();
         assertThat(parsed).isEqualTo("line1\uFFFD\uFFFD\r\nend\uFFFD");
@@ -290,12 +351,20 @@ class HardeningHttpTest {
     @Test
     void duplicateEncryptionContextKeysAreRefused() throws Exception {
         String keyId = newKey();
-        SignedClient.Reply r = client.call("Encrypt", Map.of("KeyId", keyId, "Plaintext", "aGVsbG8=",
-                "EncryptionContext", "{\"tenant\":\"a\",\"tenant\":\"b\"}"));
+        SignedClient.Reply r = client.call(
+                "Encrypt",
+                Map.of(
+                        "KeyId",
+                        keyId,
+                        "Plaintext",
+                        "aGVsbG8=",
+                        "EncryptionContext",
+                        "{\"tenant\":\"a\",\"tenant\":\"b\"}"));
         assertThat(r.status()).isEqualTo(400);
         assertThat(r.code()).isEqualTo("InvalidParameter");
         for (String bad : List.of("{\"a\":\"1\"}{\"a\":\"2\"}", "{\"a\":\"1\"} junk", "{\"k\":\"\\ud800\"}")) {
-            SignedClient.Reply refused = client.call("Encrypt", Map.of("KeyId", keyId, "Plaintext", "aGVsbG8=", "EncryptionContext", bad));
+            SignedClient.Reply refused =
+                    client.call("Encrypt", Map.of("KeyId", keyId, "Plaintext", "aGVsbG8=", "EncryptionContext", bad));
             assertThat(refused.status()).as(bad).isEqualTo(400);
             assertThat(refused.code()).isEqualTo("InvalidParameter");
         }
@@ -307,10 +376,13 @@ class HardeningHttpTest {
     void aDocumentedMaximumSecretOfChineseTextFitsInTheUrl() throws Exception {
         String chinese = "密".repeat(10_240); // 30,720 bytes of UTF-8, 92,160 characters once percent-encoded
         assertThat(chinese.getBytes(StandardCharsets.UTF_8)).hasSize(30_720);
-        SignedClient.Reply created = client.call("CreateSecret", Map.of("SecretName", "big-chinese", "SecretData", chinese,
-                "VersionId", "v1"));
+        SignedClient.Reply created = client.call(
+                "CreateSecret", Map.of("SecretName", "big-chinese", "SecretData", chinese, "VersionId", "v1"));
         assertThat(created.status()).as(created.raw()).isEqualTo(200);
-        assertThat(client.call("GetSecretValue", Map.of("SecretName", "big-chinese")).body().path("SecretData").asText())
+        assertThat(client.call("GetSecretValue", Map.of("SecretName", "big-chinese"))
+                        .body()
+                        .path("SecretData")
+                        .asText())
                 .isEqualTo(chinese);
     }
 
@@ -320,7 +392,8 @@ class HardeningHttpTest {
         String value = "上".repeat(8192 - 10);
         String context = "{\"k\":\"" + value + "\"}";
         assertThat(context.length()).isLessThanOrEqualTo(8192);
-        SignedClient.Reply r = client.call("Encrypt", Map.of("KeyId", keyId, "Plaintext", "aGVsbG8=", "EncryptionContext", context));
+        SignedClient.Reply r =
+                client.call("Encrypt", Map.of("KeyId", keyId, "Plaintext", "aGVsbG8=", "EncryptionContext", context));
         assertThat(r.status()).as(r.raw()).isEqualTo(200);
     }
 
@@ -389,7 +462,8 @@ class HardeningHttpTest {
         int cl = head.indexOf("content-length:");
         if (cl >= 0) {
             int eol = head.indexOf("\r\n", cl);
-            int len = Integer.parseInt(head.substring(cl + 15, eol < 0 ? head.length() : eol).trim());
+            int len = Integer.parseInt(
+                    head.substring(cl + 15, eol < 0 ? head.length() : eol).trim());
             return sb.length() >= end + 4 + len;
         }
         return sb.indexOf("0\r\n\r\n", end) > 0;

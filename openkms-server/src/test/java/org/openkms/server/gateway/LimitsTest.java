@@ -33,6 +33,7 @@ import org.openkms.server.config.ServerConfig;
 class LimitsTest {
     @TempDir
     static Path dir;
+
     static OpenKmsServer server;
     static SignedClient client;
     static String keyId;
@@ -40,10 +41,17 @@ class LimitsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = OpenKmsServer.start(ServerConfig.defaults().withDataDir(dir).withListen("127.0.0.1:0").withHttpsListen("")
+        server = OpenKmsServer.start(ServerConfig.defaults()
+                .withDataDir(dir)
+                .withListen("127.0.0.1:0")
+                .withHttpsListen("")
                 .withRootAccessKey("LTAIlimits", "limits-secret"));
         client = new SignedClient("http://127.0.0.1:" + server.httpPort(), "LTAIlimits", "limits-secret");
-        keyId = client.call("CreateKey", Map.of()).body().path("KeyMetadata").path("KeyId").asText();
+        keyId = client.call("CreateKey", Map.of())
+                .body()
+                .path("KeyMetadata")
+                .path("KeyId")
+                .asText();
     }
 
     @AfterAll
@@ -61,42 +69,130 @@ class LimitsTest {
 
     static Stream<Arguments> limits() {
         return Stream.of(
-                new Limit("Encrypt Plaintext 6144 bytes", "Encrypt",
-                        n -> Map.of("KeyId", keyId, "Plaintext", Base64.getEncoder().encodeToString(new byte[n])), 6144, "InvalidParameter"),
-                new Limit("EncryptionContext 8192 characters", "Encrypt",
-                        n -> Map.of("KeyId", keyId, "Plaintext", "aGk=", "EncryptionContext", "{\"k\":\"" + "v".repeat(n - 8) + "\"}"),
-                        8192, "InvalidParameter"),
-                new Limit("SecretData 30720 bytes", "CreateSecret",
-                        n -> Map.of("SecretName", "s" + SEQ.incrementAndGet(), "VersionId", "v1", "SecretData", "x".repeat(n)),
-                        30_720, "InvalidParameter"),
-                new Limit("SecretName 192 characters", "CreateSecret",
-                        n -> Map.of("SecretName", unique(n), "VersionId", "v1", "SecretData", "x"), 192, "InvalidParameter"),
-                new Limit("VersionId 64 characters", "CreateSecret",
-                        n -> Map.of("SecretName", "v" + SEQ.incrementAndGet(), "VersionId", "v".repeat(n), "SecretData", "x"),
-                        64, "InvalidParameter"),
-                new Limit("Key Description 8192 characters", "CreateKey", n -> Map.of("Description", "d".repeat(n)), 8192,
-                        "InvalidParameter"),
-                new Limit("Tags per resource 20", "CreateKey", n -> Map.of("Tags", tags(n, 3)), 20, "InvalidParameter"),
-                new Limit("TagKey 128 characters", "CreateKey", n -> Map.of("Tags", "[{\"TagKey\":\"" + "k".repeat(n)
-                        + "\",\"TagValue\":\"v\"}]"), 128, "InvalidParameter"),
-                new Limit("AliasName alias/ + 255 characters", "CreateAlias",
-                        n -> Map.of("KeyId", keyId, "AliasName", "alias/" + unique(n)), 255, "InvalidParameter"),
-                new Limit("ListKeys PageSize 100", "ListKeys", n -> Map.of("PageSize", String.valueOf(n)), 100, "InvalidParameter"),
-                new Limit("RAM policy document 6144 characters", "CreatePolicy", LimitsTest::ramPolicy, 6144, "MalformedPolicyDocument"),
-                new Limit("Key policy 32768 bytes", "SetKeyPolicy", n -> Map.of("KeyId", keyId, "PolicyName", "default",
-                        "Policy", padded("{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"RAM\":[\"acs:ram::1234567890123456:root\"]},"
-                                + "\"Action\":[\"kms:*\"],\"Resource\":[\"*\"],\"Sid\":\"", n, "\"}]}")), 32_768, "InvalidParameter"),
-                new Limit("BatchGetSecretValue 20 secrets", "BatchGetSecretValue", LimitsTest::secretsList, 20, "InvalidParameter")
-        ).map(Arguments::of);
+                        new Limit(
+                                "Encrypt Plaintext 6144 bytes",
+                                "Encrypt",
+                                n -> Map.of(
+                                        "KeyId",
+                                        keyId,
+                                        "Plaintext",
+                                        Base64.getEncoder().encodeToString(new byte[n])),
+                                6144,
+                                "InvalidParameter"),
+                        new Limit(
+                                "EncryptionContext 8192 characters",
+                                "Encrypt",
+                                n -> Map.of(
+                                        "KeyId",
+                                        keyId,
+                                        "Plaintext",
+                                        "aGk=",
+                                        "EncryptionContext",
+                                        "{\"k\":\"" + "v".repeat(n - 8) + "\"}"),
+                                8192,
+                                "InvalidParameter"),
+                        new Limit(
+                                "SecretData 30720 bytes",
+                                "CreateSecret",
+                                n -> Map.of(
+                                        "SecretName",
+                                        "s" + SEQ.incrementAndGet(),
+                                        "VersionId",
+                                        "v1",
+                                        "SecretData",
+                                        "x".repeat(n)),
+                                30_720,
+                                "InvalidParameter"),
+                        new Limit(
+                                "SecretName 192 characters",
+                                "CreateSecret",
+                                n -> Map.of("SecretName", unique(n), "VersionId", "v1", "SecretData", "x"),
+                                192,
+                                "InvalidParameter"),
+                        new Limit(
+                                "VersionId 64 characters",
+                                "CreateSecret",
+                                n -> Map.of(
+                                        "SecretName",
+                                        "v" + SEQ.incrementAndGet(),
+                                        "VersionId",
+                                        "v".repeat(n),
+                                        "SecretData",
+                                        "x"),
+                                64,
+                                "InvalidParameter"),
+                        new Limit(
+                                "Key Description 8192 characters",
+                                "CreateKey",
+                                n -> Map.of("Description", "d".repeat(n)),
+                                8192,
+                                "InvalidParameter"),
+                        new Limit(
+                                "Tags per resource 20",
+                                "CreateKey",
+                                n -> Map.of("Tags", tags(n, 3)),
+                                20,
+                                "InvalidParameter"),
+                        new Limit(
+                                "TagKey 128 characters",
+                                "CreateKey",
+                                n -> Map.of("Tags", "[{\"TagKey\":\"" + "k".repeat(n) + "\",\"TagValue\":\"v\"}]"),
+                                128,
+                                "InvalidParameter"),
+                        new Limit(
+                                "AliasName alias/ + 255 characters",
+                                "CreateAlias",
+                                n -> Map.of("KeyId", keyId, "AliasName", "alias/" + unique(n)),
+                                255,
+                                "InvalidParameter"),
+                        new Limit(
+                                "ListKeys PageSize 100",
+                                "ListKeys",
+                                n -> Map.of("PageSize", String.valueOf(n)),
+                                100,
+                                "InvalidParameter"),
+                        new Limit(
+                                "RAM policy document 6144 characters",
+                                "CreatePolicy",
+                                LimitsTest::ramPolicy,
+                                6144,
+                                "MalformedPolicyDocument"),
+                        new Limit(
+                                "Key policy 32768 bytes",
+                                "SetKeyPolicy",
+                                n -> Map.of(
+                                        "KeyId",
+                                        keyId,
+                                        "PolicyName",
+                                        "default",
+                                        "Policy",
+                                        padded(
+                                                "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"RAM\":[\"acs:ram::1234567890123456:root\"]},"
+                                                        + "\"Action\":[\"kms:*\"],\"Resource\":[\"*\"],\"Sid\":\"",
+                                                n,
+                                                "\"}]}")),
+                                32_768,
+                                "InvalidParameter"),
+                        new Limit(
+                                "BatchGetSecretValue 20 secrets",
+                                "BatchGetSecretValue",
+                                LimitsTest::secretsList,
+                                20,
+                                "InvalidParameter"))
+                .map(Arguments::of);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("limits")
     void theLargestDocumentedValueIsAcceptedAndOneMoreIsRefused(Limit limit) throws Exception {
         SignedClient.Reply ok = call(limit.action(), limit.params().apply(limit.max()));
-        assertThat(ok.status()).as(limit + " at " + limit.max() + ": " + ok.raw()).isEqualTo(200);
+        assertThat(ok.status())
+                .as(limit + " at " + limit.max() + ": " + ok.raw())
+                .isEqualTo(200);
         SignedClient.Reply over = call(limit.action(), limit.params().apply(limit.max() + 1));
-        assertThat(over.status()).as(limit + " at " + (limit.max() + 1) + ": " + over.raw()).isEqualTo(400);
+        assertThat(over.status())
+                .as(limit + " at " + (limit.max() + 1) + ": " + over.raw())
+                .isEqualTo(400);
         assertThat(over.code()).as(over.raw()).startsWith(limit.code());
     }
 
@@ -107,9 +203,11 @@ class LimitsTest {
         // JDK 17's HttpClient never returns from Expect: 100-continue answered with a final status (JDK-8286171).
         try (Socket socket = new Socket("127.0.0.1", server.httpPort())) {
             socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                    + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " + ((1 << 20) + 1) + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write(("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                    + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: "
+                                    + ((1 << 20) + 1) + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().flush();
             String response = readResponse(socket.getInputStream());
             assertThat(response).startsWith("HTTP/1.1 413 ").contains("\"Code\":\"InvalidParameter\"");
@@ -153,7 +251,12 @@ class LimitsTest {
     private static String tags(int count, int salt) {
         StringBuilder sb = new StringBuilder("[");
         for (int i = 0; i < count; i++) {
-            sb.append(i == 0 ? "" : ",").append("{\"TagKey\":\"k").append(i).append("\",\"TagValue\":\"v").append(salt).append("\"}");
+            sb.append(i == 0 ? "" : ",")
+                    .append("{\"TagKey\":\"k")
+                    .append(i)
+                    .append("\",\"TagValue\":\"v")
+                    .append(salt)
+                    .append("\"}");
         }
         return sb.append(']').toString();
     }
@@ -165,13 +268,17 @@ class LimitsTest {
     private static Map<String, String> secretsList(int count) {
         StringBuilder sb = new StringBuilder("[");
         for (int i = 0; i < count; i++) {
-            sb.append(i == 0 ? "" : ",").append("{\"SecretName\":\"missing-").append(i).append("\"}");
+            sb.append(i == 0 ? "" : ",")
+                    .append("{\"SecretName\":\"missing-")
+                    .append(i)
+                    .append("\"}");
         }
         return Map.of("SecretsList", sb.append(']').toString());
     }
 
     private static Map<String, String> ramPolicy(int length) {
-        String head = "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"kms:Encrypt\",\"Resource\":\"acs:kms:*:*:key/";
+        String head =
+                "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"kms:Encrypt\",\"Resource\":\"acs:kms:*:*:key/";
         String tail = "\"}]}";
         String doc = head + "k".repeat(length - head.length() - tail.length()) + tail;
         return Map.of("PolicyName", "p" + SEQ.incrementAndGet(), "PolicyDocument", doc);

@@ -23,14 +23,20 @@ import org.openkms.server.config.ServerConfig;
 class ConnectionLimitsTest {
     @TempDir
     static Path dir;
+
     static OpenKmsServer server;
 
     @BeforeAll
     static void start() throws Exception {
-        HttpLimits limits = HttpLimits.defaults().withMaxConnectionsPerSource(8)
+        HttpLimits limits = HttpLimits.defaults()
+                .withMaxConnectionsPerSource(8)
                 .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(2));
-        server = OpenKmsServer.start(ServerConfig.defaults().withDataDir(dir).withListen("127.0.0.1:0").withHttpsListen("")
-                .withRootAccessKey("LTAIlimits", "limits-secret").withHttp(limits));
+        server = OpenKmsServer.start(ServerConfig.defaults()
+                .withDataDir(dir)
+                .withListen("127.0.0.1:0")
+                .withHttpsListen("")
+                .withRootAccessKey("LTAIlimits", "limits-secret")
+                .withHttp(limits));
     }
 
     @AfterAll
@@ -101,7 +107,9 @@ class ConnectionLimitsTest {
                     closed = true;
                 }
             }
-            assertThat(closed).as("a connection sending only blank lines was closed").isTrue();
+            assertThat(closed)
+                    .as("a connection sending only blank lines was closed")
+                    .isTrue();
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(4));
         }
     }
@@ -110,7 +118,9 @@ class ConnectionLimitsTest {
     void aBodyThatNeverArrivesIsCutOffAtTheRequestDeadline() throws Exception {
         try (Socket s = new Socket("127.0.0.1", server.httpPort())) {
             s.setSoTimeout(6_000);
-            s.getOutputStream().write("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc".getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream()
+                    .write("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc"
+                            .getBytes(StandardCharsets.US_ASCII));
             long t0 = System.nanoTime();
             assertThat(closedByServer(s)).isTrue();
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
@@ -136,7 +146,9 @@ class ConnectionLimitsTest {
     private static String health() throws IOException {
         try (Socket s = new Socket("127.0.0.1", server.httpPort())) {
             s.setSoTimeout(5_000);
-            s.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream()
+                    .write("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
             return new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
         }
     }

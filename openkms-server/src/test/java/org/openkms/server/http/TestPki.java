@@ -35,7 +35,6 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder;
 import org.bouncycastle.openssl.jcajce.JcePEMEncryptorBuilder;
-import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 
 /**
  * A test certificate authority shaped like a public one: a root, an intermediate it issued, and server
@@ -58,11 +57,23 @@ final class TestPki {
     private TestPki() throws Exception {
         rootKey = keyPair("P-256");
         Instant now = Instant.now();
-        root = certificate(new X500Name("CN=OpenKMS Test Root CA"), rootKey.getPublic(), new X500Name("CN=OpenKMS Test Root CA"), rootKey,
-                now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(30)), true);
+        root = certificate(
+                new X500Name("CN=OpenKMS Test Root CA"),
+                rootKey.getPublic(),
+                new X500Name("CN=OpenKMS Test Root CA"),
+                rootKey,
+                now.minus(Duration.ofDays(1)),
+                now.plus(Duration.ofDays(30)),
+                true);
         intermediateKey = keyPair("P-256");
-        intermediate = certificate(new X500Name("CN=OpenKMS Test Intermediate CA"), intermediateKey.getPublic(),
-                new X500Name("CN=OpenKMS Test Root CA"), rootKey, now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(30)), true);
+        intermediate = certificate(
+                new X500Name("CN=OpenKMS Test Intermediate CA"),
+                intermediateKey.getPublic(),
+                new X500Name("CN=OpenKMS Test Root CA"),
+                rootKey,
+                now.minus(Duration.ofDays(1)),
+                now.plus(Duration.ofDays(30)),
+                true);
     }
 
     static TestPki create() throws Exception {
@@ -77,12 +88,16 @@ final class TestPki {
             return g.generateKeyPair();
         }
         KeyPairGenerator g = type.equals("secp256k1") // the JDK dropped secp256k1 (JDK-8251547)
-                ? KeyPairGenerator.getInstance("EC", org.openkms.crypto.Providers.bouncyCastle()) : KeyPairGenerator.getInstance("EC");
-        g.initialize(new ECGenParameterSpec(switch (type) {
-            case "P-256" -> "secp256r1";
-            case "P-384" -> "secp384r1";
-            default -> type;
-        }), RANDOM);
+                ? KeyPairGenerator.getInstance("EC", org.openkms.crypto.Providers.bouncyCastle())
+                : KeyPairGenerator.getInstance("EC");
+        g.initialize(
+                new ECGenParameterSpec(
+                        switch (type) {
+                            case "P-256" -> "secp256r1";
+                            case "P-384" -> "secp384r1";
+                            default -> type;
+                        }),
+                RANDOM);
         return g.generateKeyPair();
     }
 
@@ -94,38 +109,83 @@ final class TestPki {
 
     /** A server certificate for {@code kp}, valid from {@code notBefore} to {@code notAfter}. */
     Leaf leaf(KeyPair kp, Instant notBefore, Instant notAfter) throws Exception {
-        return leaf(kp, notBefore, notAfter, kp.getPublic().getAlgorithm().equals("RSA")
-                ? KeyUsage.digitalSignature | KeyUsage.keyEncipherment : KeyUsage.digitalSignature, KeyPurposeId.id_kp_serverAuth);
+        return leaf(
+                kp,
+                notBefore,
+                notAfter,
+                kp.getPublic().getAlgorithm().equals("RSA")
+                        ? KeyUsage.digitalSignature | KeyUsage.keyEncipherment
+                        : KeyUsage.digitalSignature,
+                KeyPurposeId.id_kp_serverAuth);
     }
 
     /** A server certificate with the given key usage bits and extended key usage. */
-    Leaf leaf(KeyPair kp, Instant notBefore, Instant notAfter, int keyUsage, KeyPurposeId extendedKeyUsage) throws Exception {
-        return new Leaf(certificate(new X500Name("CN=localhost"), kp.getPublic(), new X500Name("CN=OpenKMS Test Intermediate CA"),
-                intermediateKey, notBefore, notAfter, false, keyUsage, extendedKeyUsage), kp);
+    Leaf leaf(KeyPair kp, Instant notBefore, Instant notAfter, int keyUsage, KeyPurposeId extendedKeyUsage)
+            throws Exception {
+        return new Leaf(
+                certificate(
+                        new X500Name("CN=localhost"),
+                        kp.getPublic(),
+                        new X500Name("CN=OpenKMS Test Intermediate CA"),
+                        intermediateKey,
+                        notBefore,
+                        notAfter,
+                        false,
+                        keyUsage,
+                        extendedKeyUsage),
+                kp);
     }
 
-    private X509Certificate certificate(X500Name subject, PublicKey pub, X500Name issuer, KeyPair issuerKey, Instant notBefore,
-                                        Instant notAfter, boolean ca) throws Exception {
-        return certificate(subject, pub, issuer, issuerKey, notBefore, notAfter, ca, KeyUsage.keyCertSign | KeyUsage.cRLSign, null);
+    private X509Certificate certificate(
+            X500Name subject,
+            PublicKey pub,
+            X500Name issuer,
+            KeyPair issuerKey,
+            Instant notBefore,
+            Instant notAfter,
+            boolean ca)
+            throws Exception {
+        return certificate(
+                subject,
+                pub,
+                issuer,
+                issuerKey,
+                notBefore,
+                notAfter,
+                ca,
+                KeyUsage.keyCertSign | KeyUsage.cRLSign,
+                null);
     }
 
-    private X509Certificate certificate(X500Name subject, PublicKey pub, X500Name issuer, KeyPair issuerKey, Instant notBefore,
-                                        Instant notAfter, boolean ca, int keyUsage, KeyPurposeId extendedKeyUsage) throws Exception {
-        JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuer, new BigInteger(64, RANDOM).setBit(63),
-                Date.from(notBefore), Date.from(notAfter), subject, pub);
+    private X509Certificate certificate(
+            X500Name subject,
+            PublicKey pub,
+            X500Name issuer,
+            KeyPair issuerKey,
+            Instant notBefore,
+            Instant notAfter,
+            boolean ca,
+            int keyUsage,
+            KeyPurposeId extendedKeyUsage)
+            throws Exception {
+        JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
+                issuer, new BigInteger(64, RANDOM).setBit(63), Date.from(notBefore), Date.from(notAfter), subject, pub);
         JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
         b.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
         b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(pub));
-        b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(issuerKey.getPublic()));
+        b.addExtension(
+                Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(issuerKey.getPublic()));
         b.addExtension(Extension.keyUsage, true, new KeyUsage(keyUsage));
         if (!ca) {
             b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(extendedKeyUsage));
             b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                    new GeneralName(GeneralName.dNSName, "localhost"), new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
+                new GeneralName(GeneralName.dNSName, "localhost"), new GeneralName(GeneralName.iPAddress, "127.0.0.1")
+            }));
         }
         String alg = issuerKey.getPrivate().getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
-        return new JcaX509CertificateConverter().getCertificate(
-                b.build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder(alg).build(issuerKey.getPrivate())));
+        return new JcaX509CertificateConverter()
+                .getCertificate(b.build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder(alg)
+                        .build(issuerKey.getPrivate())));
     }
 
     /** The chain file an operator installs: the server certificate, then the intermediate. */
@@ -153,29 +213,45 @@ final class TestPki {
         }
         // RFC 5915 ECPrivateKey with the curve and the public key, as openssl writes it; BouncyCastle's writer would
         // take the JDK's inner PKCS#8 structure, which leaves both out (they are in PKCS#8's algorithm identifier).
-        var params = org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(ec.getEncoded()).getPrivateKeyAlgorithm().getParameters();
-        var pub = org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(kp.getPublic().getEncoded()).getPublicKeyData();
-        var sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(ec.getParams().getOrder().bitLength(), ec.getS(), pub, params);
+        var params = org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(ec.getEncoded())
+                .getPrivateKeyAlgorithm()
+                .getParameters();
+        var pub = org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(
+                        kp.getPublic().getEncoded())
+                .getPublicKeyData();
+        var sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(
+                ec.getParams().getOrder().bitLength(), ec.getS(), pub, params);
         return pem(new org.bouncycastle.util.io.pem.PemObject("EC PRIVATE KEY", sec1.getEncoded()));
     }
 
     /** "-----BEGIN ENCRYPTED PRIVATE KEY-----" (PKCS#8 with PBES2). */
     static String encryptedPkcs8(PrivateKey key) throws Exception {
-        var encryptor = new JceOpenSSLPKCS8EncryptorBuilder(org.bouncycastle.asn1.nist.NISTObjectIdentifiers.id_aes256_CBC)
-                .setPassword("passphrase".toCharArray()).setRandom(RANDOM).build();
+        var encryptor = new JceOpenSSLPKCS8EncryptorBuilder(
+                        org.bouncycastle.asn1.nist.NISTObjectIdentifiers.id_aes256_CBC)
+                .setPassword("passphrase".toCharArray())
+                .setRandom(RANDOM)
+                .build();
         return pem(new JcaPKCS8Generator(key, encryptor));
     }
 
     /** OpenSSL's traditional encrypted form ("Proc-Type: 4,ENCRYPTED" headers). */
     static String encryptedTraditional(PrivateKey key) throws Exception {
-        return pem(new JcaMiscPEMGenerator(key, new JcePEMEncryptorBuilder("AES-128-CBC").setSecureRandom(RANDOM).build("passphrase".toCharArray())));
+        return pem(new JcaMiscPEMGenerator(
+                key,
+                new JcePEMEncryptorBuilder("AES-128-CBC")
+                        .setSecureRandom(RANDOM)
+                        .build("passphrase".toCharArray())));
     }
 
     static Path write(Path file, String content) throws IOException {
         // Write-then-rename, as renewal tools do, so a poll never reads half a file.
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.writeString(tmp, content, StandardCharsets.US_ASCII);
-        return Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return Files.move(
+                tmp,
+                file,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** A client context that trusts this authority's root only. */
@@ -192,7 +268,11 @@ final class TestPki {
 
     static boolean openSslAvailable() {
         try {
-            return new ProcessBuilder("openssl", "version").redirectErrorStream(true).start().waitFor() == 0;
+            return new ProcessBuilder("openssl", "version")
+                            .redirectErrorStream(true)
+                            .start()
+                            .waitFor()
+                    == 0;
         } catch (IOException | InterruptedException e) {
             return false;
         }

@@ -36,7 +36,8 @@ class TlsMaterialTest {
     Path dir;
 
     private static X509Certificate read(Path pem) throws Exception {
-        return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(Files.readAllBytes(pem)));
+        return (X509Certificate) CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(pem)));
     }
 
     @Test
@@ -44,14 +45,17 @@ class TlsMaterialTest {
         TlsMaterial tls = TlsMaterial.selfSigned(dir.resolve("tls"));
         X509Certificate cert = read(tls.certificateFile());
         assertThat(cert.getBasicConstraints()).isEqualTo(-1); // not a CA
-        assertThat(cert.getCriticalExtensionOIDs()).contains(Extension.basicConstraints.getId(), Extension.keyUsage.getId());
+        assertThat(cert.getCriticalExtensionOIDs())
+                .contains(Extension.basicConstraints.getId(), Extension.keyUsage.getId());
         boolean[] keyUsage = cert.getKeyUsage();
         assertThat(keyUsage[0]).as("digitalSignature").isTrue();
         for (int i = 1; i < keyUsage.length; i++) {
             assertThat(keyUsage[i]).as("key usage bit " + i).isFalse(); // in particular no keyCertSign (5)
         }
         assertThat(cert.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.1"); // id-kp-serverAuth
-        assertThat(cert.getSubjectAlternativeNames().stream().map(n -> String.valueOf(n.get(1))).toList())
+        assertThat(cert.getSubjectAlternativeNames().stream()
+                        .map(n -> String.valueOf(n.get(1)))
+                        .toList())
                 .containsExactlyInAnyOrder("localhost", "127.0.0.1", "0:0:0:0:0:0:0:1");
         X509CertificateHolder holder = new X509CertificateHolder(cert.getEncoded());
         assertThat(holder.getExtension(Extension.subjectKeyIdentifier)).isNotNull();
@@ -66,16 +70,22 @@ class TlsMaterialTest {
         TlsMaterial tls = TlsMaterial.prepareSelfSigned(tlsDir);
         assertThat(tlsDir).doesNotExist();
         tls.save();
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tlsDir))).isEqualTo("rwx------");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tlsDir.resolve("server.key")))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tlsDir)))
+                .isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tlsDir.resolve("server.key"))))
+                .isEqualTo("rw-------");
         // Saved material is what the next start reads, unchanged.
-        assertThat(read(TlsMaterial.prepareSelfSigned(tlsDir).certificateFile())).isEqualTo(read(tls.certificateFile()));
+        assertThat(read(TlsMaterial.prepareSelfSigned(tlsDir).certificateFile()))
+                .isEqualTo(read(tls.certificateFile()));
     }
 
     @Test
     void clientsTrustingOnlyServerCrtConnect() throws Exception {
-        try (OpenKmsServer server = OpenKmsServer.start(ServerConfig.defaults().withDataDir(dir.resolve("data"))
-                .withListen("").withHttpsListen("127.0.0.1:0").withRootAccessKey("LTAItls", "tls-secret"))) {
+        try (OpenKmsServer server = OpenKmsServer.start(ServerConfig.defaults()
+                .withDataDir(dir.resolve("data"))
+                .withListen("")
+                .withHttpsListen("127.0.0.1:0")
+                .withRootAccessKey("LTAItls", "tls-secret"))) {
             KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
             trust.load(null, null);
             trust.setCertificateEntry("openkms", read(server.tlsCertificate()));
@@ -85,14 +95,27 @@ class TlsMaterialTest {
             ssl.init(null, tmf.getTrustManagers(), null);
             HttpClient http = HttpClient.newBuilder().sslContext(ssl).build();
             for (String host : List.of("127.0.0.1", "localhost")) {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("https://" + host + ":" + server.httpsPort() + "/healthz")).build(),
+                HttpResponse<String> r = http.send(
+                        HttpRequest.newBuilder(URI.create("https://" + host + ":" + server.httpsPort() + "/healthz"))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(r.statusCode()).as(host).isEqualTo(200); // hostname verification included (SAN)
             }
             // OpenSSL, which Node and curl use, takes the leaf as its own trust anchor too.
-            Assumptions.assumeTrue(new ProcessBuilder("openssl", "version").start().waitFor() == 0, "openssl is not installed");
-            Process verify = new ProcessBuilder("openssl", "verify", "-purpose", "sslserver", "-verify_ip", "127.0.0.1",
-                    "-CAfile", server.tlsCertificate().toString(), server.tlsCertificate().toString()).redirectErrorStream(true).start();
+            Assumptions.assumeTrue(
+                    new ProcessBuilder("openssl", "version").start().waitFor() == 0, "openssl is not installed");
+            Process verify = new ProcessBuilder(
+                            "openssl",
+                            "verify",
+                            "-purpose",
+                            "sslserver",
+                            "-verify_ip",
+                            "127.0.0.1",
+                            "-CAfile",
+                            server.tlsCertificate().toString(),
+                            server.tlsCertificate().toString())
+                    .redirectErrorStream(true)
+                    .start();
             assertThat(verify.waitFor(30, TimeUnit.SECONDS)).isTrue();
             String out = new String(verify.getInputStream().readAllBytes());
             assertThat(verify.exitValue()).as(out).isZero();

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TlsPolicyTest {
     @TempDir
     static Path dir;
+
     static TestPki pki;
     static SSLContext client;
     static Server rsa;
@@ -42,7 +43,8 @@ class TlsPolicyTest {
     }
 
     static TlsMaterial material(String name, TestPki.Leaf leaf) throws Exception {
-        return TlsMaterial.load(TestPki.write(dir.resolve(name + ".crt"), pki.chainPem(leaf)),
+        return TlsMaterial.load(
+                TestPki.write(dir.resolve(name + ".crt"), pki.chainPem(leaf)),
                 TestPki.write(dir.resolve(name + ".key"), TestPki.pkcs8(leaf.key())));
     }
 
@@ -84,12 +86,18 @@ class TlsPolicyTest {
 
     @Test
     void cbcAndStaticRsaSuitesAreRefused() {
-        for (String suite : List.of("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384",
-                "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", "TLS_RSA_WITH_AES_128_GCM_SHA256", "TLS_RSA_WITH_AES_128_CBC_SHA",
+        for (String suite : List.of(
+                "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
+                "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384",
+                "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+                "TLS_RSA_WITH_AES_128_GCM_SHA256",
+                "TLS_RSA_WITH_AES_128_CBC_SHA",
                 "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256")) {
             assertRefused(rsa, "TLSv1.2", suite, "handshake_failure");
         }
-        for (String suite : List.of("TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384",
+        for (String suite : List.of(
+                "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256",
+                "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384",
                 "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA")) {
             assertRefused(ec, "TLSv1.2", suite, "handshake_failure");
         }
@@ -97,15 +105,20 @@ class TlsPolicyTest {
 
     @Test
     void ecdheAeadSuitesAndTls13AreServed() throws Exception {
-        for (String suite : List.of("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+        for (String suite : List.of(
+                "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+                "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
                 "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256")) {
             assertServed(rsa, "TLSv1.2", suite, "RSA");
         }
-        for (String suite : List.of("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+        for (String suite : List.of(
+                "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+                "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
                 "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256")) {
             assertServed(ec, "TLSv1.2", suite, "EC");
         }
-        for (String suite : List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256")) {
+        for (String suite :
+                List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256")) {
             assertServed(rsa, "TLSv1.3", suite, "RSA");
             assertServed(ec, "TLSv1.3", suite, "EC");
         }
@@ -113,10 +126,13 @@ class TlsPolicyTest {
         SSLSession s = TlsTestServers.session(TlsTestServers.port(ec), client, null, null);
         assertThat(s.getProtocol()).isEqualTo("TLSv1.3");
         assertThat(s.getCipherSuite()).isEqualTo("TLS_AES_128_GCM_SHA256");
-        // Forced onto TLS 1.2 with the JDK's default suites (CBC ones included), it gets the server's first TLS 1.2 choice.
-        assertThat(TlsTestServers.session(TlsTestServers.port(rsa), client, "TLSv1.2", null).getCipherSuite())
+        // Forced onto TLS 1.2 with the JDK's default suites (CBC ones included), it gets the server's first TLS 1.2
+        // choice.
+        assertThat(TlsTestServers.session(TlsTestServers.port(rsa), client, "TLSv1.2", null)
+                        .getCipherSuite())
                 .isEqualTo("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
-        assertThat(TlsTestServers.session(TlsTestServers.port(ec), client, "TLSv1.2", null).getCipherSuite())
+        assertThat(TlsTestServers.session(TlsTestServers.port(ec), client, "TLSv1.2", null)
+                        .getCipherSuite())
                 .isEqualTo("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256");
     }
 
@@ -133,10 +149,14 @@ class TlsPolicyTest {
      * server's alert, so the refusal is the server's.
      */
     private static void assertRefused(Server server, String protocol, String suite, String alert) {
-        Throwable t = catchThrowable(() -> TlsTestServers.connect(TlsTestServers.port(server), client, protocol, suite).close());
+        Throwable t = catchThrowable(() -> TlsTestServers.connect(TlsTestServers.port(server), client, protocol, suite)
+                .close());
         assertThat(t).as(protocol + " " + suite).isInstanceOf(SSLHandshakeException.class);
-        boolean clientOffers = Arrays.asList(client.getDefaultSSLParameters().getProtocols()).contains(protocol)
-                && (suite == null || Arrays.asList(client.getDefaultSSLParameters().getCipherSuites()).contains(suite));
+        boolean clientOffers = Arrays.asList(client.getDefaultSSLParameters().getProtocols())
+                        .contains(protocol)
+                && (suite == null
+                        || Arrays.asList(client.getDefaultSSLParameters().getCipherSuites())
+                                .contains(suite));
         if (clientOffers) {
             assertThat(t).as(protocol + " " + suite).hasMessageContaining("Received fatal alert: " + alert);
         }

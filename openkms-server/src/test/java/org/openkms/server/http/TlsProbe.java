@@ -23,8 +23,7 @@ import org.eclipse.jetty.server.Server;
  * <p>Arguments: certificate.pem key.pem root-ca.pem protocol:suite...
  */
 public final class TlsProbe {
-    private TlsProbe() {
-    }
+    private TlsProbe() {}
 
     public static void main(String[] args) throws Exception {
         TlsMaterial tls = TlsMaterial.load(Path.of(args[0]), Path.of(args[1]));
@@ -66,8 +65,9 @@ public final class TlsProbe {
         kmf.init(tls.keyStore(), new char[0]);
         SSLContext serverContext = SSLContext.getInstance("TLS");
         serverContext.init(kmf.getKeyManagers(), null, null);
-        try (SSLServerSocket ss = (SSLServerSocket) serverContext.getServerSocketFactory().createServerSocket(0, 1,
-                java.net.InetAddress.getLoopbackAddress())) {
+        try (SSLServerSocket ss = (SSLServerSocket) serverContext
+                .getServerSocketFactory()
+                .createServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             ss.setEnabledProtocols(new String[] {"TLSv1.1"});
             Thread accept = new Thread(() -> {
                 try (SSLSocket s = (SSLSocket) ss.accept()) {

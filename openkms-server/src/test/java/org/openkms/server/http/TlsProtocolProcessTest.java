@@ -26,8 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TlsProtocolProcessTest {
     /** The JDK 17 default (conf/security/java.security) without TLSv1 and TLSv1.1. */
-    private static final String RELAXED = "jdk.tls.disabledAlgorithms=SSLv3, DTLSv1.0, RC4, DES, MD5withRSA, DH keySize < 1024, "
-            + "EC keySize < 224, 3DES_EDE_CBC, anon, NULL, ECDH\n";
+    private static final String RELAXED =
+            "jdk.tls.disabledAlgorithms=SSLv3, DTLSv1.0, RC4, DES, MD5withRSA, DH keySize < 1024, "
+                    + "EC keySize < 224, 3DES_EDE_CBC, anon, NULL, ECDH\n";
 
     @TempDir
     Path dir;
@@ -40,13 +41,24 @@ class TlsProtocolProcessTest {
         Path key = TestPki.write(dir.resolve("server.key"), TestPki.traditional(leaf.keyPair()));
         Path root = TestPki.write(dir.resolve("root.pem"), TestPki.pem(pki.root));
         Path security = Files.writeString(dir.resolve("relaxed.security"), RELAXED);
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djava.security.properties=" + security, "-cp", System.getProperty("java.class.path"), TlsProbe.class.getName(),
-                cert.toString(), key.toString(), root.toString(),
-                "TLSv1.1:TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", "TLSv1:TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
-                "TLSv1.2:TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256", "TLSv1.2:TLS_RSA_WITH_AES_128_CBC_SHA",
-                "TLSv1.2:TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLSv1.3:TLS_AES_256_GCM_SHA384"));
-        Process p = new ProcessBuilder(cmd).redirectError(dir.resolve("probe.err").toFile()).start();
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.security.properties=" + security,
+                "-cp",
+                System.getProperty("java.class.path"),
+                TlsProbe.class.getName(),
+                cert.toString(),
+                key.toString(),
+                root.toString(),
+                "TLSv1.1:TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+                "TLSv1:TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+                "TLSv1.2:TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
+                "TLSv1.2:TLS_RSA_WITH_AES_128_CBC_SHA",
+                "TLSv1.2:TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+                "TLSv1.3:TLS_AES_256_GCM_SHA384"));
+        Process p = new ProcessBuilder(cmd)
+                .redirectError(dir.resolve("probe.err").toFile())
+                .start();
         try {
             Map<String, String> probes = new LinkedHashMap<>();
             int port = -1;
@@ -60,31 +72,60 @@ class TlsProtocolProcessTest {
                     break;
                 }
             }
-            assertThat(port).as("probe output %s, stderr %s", probes, Files.readString(dir.resolve("probe.err"))).isPositive();
+            assertThat(port)
+                    .as("probe output %s, stderr %s", probes, Files.readString(dir.resolve("probe.err")))
+                    .isPositive();
             // This JVM speaks TLS 1.1 ...
             assertThat(probes.get("control TLSv1.1")).isEqualTo("OK TLSv1.1");
             // ... and the listener refuses it with its own alert.
-            assertThat(probes.get("TLSv1.1:TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA")).startsWith("REFUSED").contains("protocol_version");
-            assertThat(probes.get("TLSv1:TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA")).startsWith("REFUSED").contains("protocol_version");
-            assertThat(probes.get("TLSv1.2:TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256")).startsWith("REFUSED").contains("handshake_failure");
-            assertThat(probes.get("TLSv1.2:TLS_RSA_WITH_AES_128_CBC_SHA")).startsWith("REFUSED").contains("handshake_failure");
-            assertThat(probes.get("TLSv1.2:TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384")).isEqualTo("OK TLSv1.2 TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
+            assertThat(probes.get("TLSv1.1:TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA"))
+                    .startsWith("REFUSED")
+                    .contains("protocol_version");
+            assertThat(probes.get("TLSv1:TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA"))
+                    .startsWith("REFUSED")
+                    .contains("protocol_version");
+            assertThat(probes.get("TLSv1.2:TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256"))
+                    .startsWith("REFUSED")
+                    .contains("handshake_failure");
+            assertThat(probes.get("TLSv1.2:TLS_RSA_WITH_AES_128_CBC_SHA"))
+                    .startsWith("REFUSED")
+                    .contains("handshake_failure");
+            assertThat(probes.get("TLSv1.2:TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"))
+                    .isEqualTo("OK TLSv1.2 TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
             assertThat(probes.get("TLSv1.3:TLS_AES_256_GCM_SHA384")).isEqualTo("OK TLSv1.3 TLS_AES_256_GCM_SHA384");
 
-            Assumptions.assumeTrue(TestPki.openSslAvailable(), "openssl is not installed (scripts/ensure-services.sh installs it)");
+            Assumptions.assumeTrue(
+                    TestPki.openSslAvailable(), "openssl is not installed (scripts/ensure-services.sh installs it)");
             // SECLEVEL=0 lets OpenSSL 3 offer TLS 1.0/1.1 at all, so the refusal seen is the server's alert.
-            assertThat(sClient(port, root, "-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0")).startsWith("FAILED").contains("alert protocol version");
-            assertThat(sClient(port, root, "-tls1", "-cipher", "DEFAULT@SECLEVEL=0")).startsWith("FAILED").contains("alert protocol version");
-            assertThat(sClient(port, root, "-tls1_2", "-cipher", "AES128-SHA")).startsWith("FAILED").contains("alert handshake failure");
-            assertThat(sClient(port, root, "-tls1_2", "-cipher", "AES128-GCM-SHA256")).startsWith("FAILED").contains("alert handshake failure");
-            assertThat(sClient(port, root, "-tls1_2", "-cipher", "ECDHE-RSA-AES128-SHA256")).startsWith("FAILED").contains("alert handshake failure");
+            assertThat(sClient(port, root, "-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0"))
+                    .startsWith("FAILED")
+                    .contains("alert protocol version");
+            assertThat(sClient(port, root, "-tls1", "-cipher", "DEFAULT@SECLEVEL=0"))
+                    .startsWith("FAILED")
+                    .contains("alert protocol version");
+            assertThat(sClient(port, root, "-tls1_2", "-cipher", "AES128-SHA"))
+                    .startsWith("FAILED")
+                    .contains("alert handshake failure");
+            assertThat(sClient(port, root, "-tls1_2", "-cipher", "AES128-GCM-SHA256"))
+                    .startsWith("FAILED")
+                    .contains("alert handshake failure");
+            assertThat(sClient(port, root, "-tls1_2", "-cipher", "ECDHE-RSA-AES128-SHA256"))
+                    .startsWith("FAILED")
+                    .contains("alert handshake failure");
             assertThat(sClient(port, root, "-tls1_2", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256"))
-                    .startsWith("OK").contains("Cipher is ECDHE-RSA-AES128-GCM-SHA256").contains("Verify return code: 0 (ok)");
+                    .startsWith("OK")
+                    .contains("Cipher is ECDHE-RSA-AES128-GCM-SHA256")
+                    .contains("Verify return code: 0 (ok)");
             assertThat(sClient(port, root, "-tls1_2", "-cipher", "ECDHE-RSA-CHACHA20-POLY1305"))
-                    .startsWith("OK").contains("Cipher is ECDHE-RSA-CHACHA20-POLY1305");
-            assertThat(sClient(port, root, "-tls1_3")).startsWith("OK").contains("TLSv1.3").contains("Verify return code: 0 (ok)");
+                    .startsWith("OK")
+                    .contains("Cipher is ECDHE-RSA-CHACHA20-POLY1305");
+            assertThat(sClient(port, root, "-tls1_3"))
+                    .startsWith("OK")
+                    .contains("TLSv1.3")
+                    .contains("Verify return code: 0 (ok)");
             assertThat(sClient(port, root, "-tls1_3", "-ciphersuites", "TLS_CHACHA20_POLY1305_SHA256"))
-                    .startsWith("OK").contains("Cipher is TLS_CHACHA20_POLY1305_SHA256");
+                    .startsWith("OK")
+                    .contains("Cipher is TLS_CHACHA20_POLY1305_SHA256");
         } finally {
             p.getOutputStream().close();
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
@@ -95,10 +136,21 @@ class TlsProtocolProcessTest {
 
     /** "OK" or "FAILED", then s_client's output: a handshake with an empty request (stdin at end of file). */
     private static String sClient(int port, Path root, String... options) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-CAfile", root.toString(),
-                "-verify_ip", "127.0.0.1", "-verify_return_error"));
+        List<String> cmd = new ArrayList<>(List.of(
+                "openssl",
+                "s_client",
+                "-connect",
+                "127.0.0.1:" + port,
+                "-CAfile",
+                root.toString(),
+                "-verify_ip",
+                "127.0.0.1",
+                "-verify_return_error"));
         cmd.addAll(List.of(options));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(30, TimeUnit.SECONDS)) {
             p.destroyForcibly();

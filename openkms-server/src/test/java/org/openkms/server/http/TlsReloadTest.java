@@ -34,8 +34,10 @@ import org.slf4j.LoggerFactory;
  */
 class TlsReloadTest {
     private static final Duration POLL = Duration.ofMillis(100);
+
     @TempDir
     Path dir;
+
     TestPki pki;
     SSLContext client;
     ListAppender<ILoggingEvent> log;
@@ -106,41 +108,58 @@ class TlsReloadTest {
             TestPki.write(archive.resolve("privkey2.pem"), TestPki.pkcs8(b.key()));
             repoint(cert, archive.resolve("cert2.pem"));
             repoint(key, archive.resolve("privkey2.pem"));
-            await().atMost(Duration.ofSeconds(10)).until(() -> TlsTestServers.servedSerial(port, client).equals(serial(b)));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> TlsTestServers.servedSerial(port, client).equals(serial(b)));
             // The connection opened before still works, on the certificate it was opened with.
             assertThat(TlsTestServers.get(opened)).isEqualTo(200);
-            assertThat(((X509Certificate) opened.getSession().getPeerCertificates()[0]).getSerialNumber()).isEqualTo(serial(a));
+            assertThat(((X509Certificate) opened.getSession().getPeerCertificates()[0]).getSerialNumber())
+                    .isEqualTo(serial(a));
             opened.close();
 
             // Renewal with the same key (certbot --reuse-key), the certificate file rewritten in place.
-            TestPki.Leaf c = pki.leaf(b.keyPair(), Instant.now().minus(Duration.ofHours(1)), Instant.now().plus(Duration.ofDays(60)));
+            TestPki.Leaf c = pki.leaf(
+                    b.keyPair(),
+                    Instant.now().minus(Duration.ofHours(1)),
+                    Instant.now().plus(Duration.ofDays(60)));
             Files.writeString(archive.resolve("cert2.pem"), pki.chainPem(c));
-            await().atMost(Duration.ofSeconds(10)).until(() -> TlsTestServers.servedSerial(port, client).equals(serial(c)));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> TlsTestServers.servedSerial(port, client).equals(serial(c)));
             assertThat(warnings()).isEmpty();
 
             // A certificate whose key is not in the key file: not installed, one warning, still serving C.
             TestPki.Leaf d = pki.leaf("P-384");
             Files.writeString(archive.resolve("cert2.pem"), pki.chainPem(d));
             await().atMost(Duration.ofSeconds(10)).until(() -> !warnings().isEmpty());
-            assertThat(warnings()).singleElement().asString()
+            assertThat(warnings())
+                    .singleElement()
+                    .asString()
                     .contains("still serving CN=localhost (serial " + serial(c).toString(16))
-                    .contains("--tls-cert " + cert + " --tls-key " + key + ": the private key does not belong to the certificate CN=localhost (serial "
+                    .contains("--tls-cert " + cert + " --tls-key " + key
+                            + ": the private key does not belong to the certificate CN=localhost (serial "
                             + serial(d).toString(16) + ")");
             assertThat(TlsTestServers.servedSerial(port, client)).isEqualTo(serial(c));
             Thread.sleep(POLL.toMillis() * 5);
             assertThat(warnings()).hasSize(1); // reported once, not on every poll
 
             // An expired certificate with the right key: not installed either.
-            TestPki.Leaf expired = pki.leaf(b.keyPair(), Instant.now().minus(Duration.ofDays(60)), Instant.now().minus(Duration.ofDays(1)));
+            TestPki.Leaf expired = pki.leaf(
+                    b.keyPair(),
+                    Instant.now().minus(Duration.ofDays(60)),
+                    Instant.now().minus(Duration.ofDays(1)));
             Files.writeString(archive.resolve("cert2.pem"), pki.chainPem(expired));
             await().atMost(Duration.ofSeconds(10)).until(() -> warnings().size() == 2);
-            assertThat(warnings().get(1)).contains("--tls-cert " + cert + ": the server certificate CN=localhost expired on");
+            assertThat(warnings().get(1))
+                    .contains("--tls-cert " + cert + ": the server certificate CN=localhost expired on");
             assertThat(TlsTestServers.servedSerial(port, client)).isEqualTo(serial(c));
 
             // Fixed files are picked up again.
-            TestPki.Leaf e = pki.leaf(b.keyPair(), Instant.now().minus(Duration.ofHours(1)), Instant.now().plus(Duration.ofDays(90)));
+            TestPki.Leaf e = pki.leaf(
+                    b.keyPair(),
+                    Instant.now().minus(Duration.ofHours(1)),
+                    Instant.now().plus(Duration.ofDays(90)));
             Files.writeString(archive.resolve("cert2.pem"), pki.chainPem(e));
-            await().atMost(Duration.ofSeconds(10)).until(() -> TlsTestServers.servedSerial(port, client).equals(serial(e)));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> TlsTestServers.servedSerial(port, client).equals(serial(e)));
         } finally {
             server.stop();
         }

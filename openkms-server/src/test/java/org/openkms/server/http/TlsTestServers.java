@@ -26,8 +26,7 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  * "ok" instead of the gateway, for tests that are about TLS only; and raw TLS clients for them.
  */
 final class TlsTestServers {
-    private TlsTestServers() {
-    }
+    private TlsTestServers() {}
 
     static Server start(TlsMaterial tls, Duration reloadInterval) throws Exception {
         Server server = HttpServerFactory.create("", "127.0.0.1:0", tls, HttpLimits.defaults(), reloadInterval);
@@ -50,7 +49,8 @@ final class TlsTestServers {
 
     static SslContextFactory.Server sslContextFactory(Server server) {
         return (SslContextFactory.Server) ((ServerConnector) server.getConnectors()[0])
-                .getConnectionFactory(SslConnectionFactory.class).getSslContextFactory();
+                .getConnectionFactory(SslConnectionFactory.class)
+                .getSslContextFactory();
     }
 
     /** A handshake with only {@code protocol} and (unless null) only {@code suite} enabled; the socket is left open. */
@@ -86,7 +86,8 @@ final class TlsTestServers {
 
     /** One HTTP/1.1 request on an open (kept-alive) connection; the status code. */
     static int get(SSLSocket s) throws IOException {
-        s.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream()
+                .write("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         s.getOutputStream().flush();
         InputStream in = s.getInputStream();
         String status = line(in);

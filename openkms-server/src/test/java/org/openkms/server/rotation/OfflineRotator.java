@@ -17,7 +17,8 @@ public final class OfflineRotator implements SecretRotator {
     }
 
     @Override
-    public void changePassword(String endpoint, ManagedAccount login, String account, String newPassword) throws RotationException {
+    public void changePassword(String endpoint, ManagedAccount login, String account, String newPassword)
+            throws RotationException {
         Endpoint.parse(endpoint, 5432);
     }
 

@@ -9,9 +9,9 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openkms.server.OpenKmsServer;
@@ -29,14 +29,19 @@ import org.openkms.storage.TestPostgres;
 @Tag("services")
 class RealRotationTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+
     @TempDir
     static Path dir;
+
     static OpenKmsServer server;
     static SignedClient client;
 
     @BeforeAll
     static void start() throws Exception {
-        server = OpenKmsServer.start(ServerConfig.defaults().withDataDir(dir).withListen("127.0.0.1:0").withHttpsListen("")
+        server = OpenKmsServer.start(ServerConfig.defaults()
+                .withDataDir(dir)
+                .withListen("127.0.0.1:0")
+                .withHttpsListen("")
                 .withRootAccessKey("LTAIrotation", "rotation-secret"));
         client = new SignedClient("http://127.0.0.1:" + server.httpPort(), "LTAIrotation", "rotation-secret");
         // Administrator secrets: superuser postgres (trusted on loopback), MariaDB root, Redis default user.
@@ -55,8 +60,7 @@ class RealRotationTest {
         boolean canLogIn(String user, String password);
     }
 
-    record Account(String name, String password) {
-    }
+    record Account(String name, String password) {}
 
     // ---------------------------------------------------------------- single account
 
@@ -66,8 +70,13 @@ class RealRotationTest {
         String role = unique("rot_pg_single");
         RealServers.pgCreateRole(role, "initial-pw-1");
         try {
-            singleAccount("pg-single", role, "initial-pw-1", "Rds",
-                    "{\"SecretSubType\":\"SingleUser\",\"DBInstanceId\":\"" + RealServers.PG + "\"}", RealServers::pgCanLogIn);
+            singleAccount(
+                    "pg-single",
+                    role,
+                    "initial-pw-1",
+                    "Rds",
+                    "{\"SecretSubType\":\"SingleUser\",\"DBInstanceId\":\"" + RealServers.PG + "\"}",
+                    RealServers::pgCanLogIn);
         } finally {
             RealServers.pgAdmin("DROP ROLE IF EXISTS " + role);
         }
@@ -78,8 +87,13 @@ class RealRotationTest {
         String user = unique("rot_my_single");
         RealServers.mariaCreateUser(user, "initial-pw-1");
         try {
-            singleAccount("maria-single", user, "initial-pw-1", "Rds",
-                    "{\"SecretSubType\":\"SingleUser\",\"DBInstanceId\":\"" + RealServers.MARIADB + "\"}", RealServers::mariaCanLogIn);
+            singleAccount(
+                    "maria-single",
+                    user,
+                    "initial-pw-1",
+                    "Rds",
+                    "{\"SecretSubType\":\"SingleUser\",\"DBInstanceId\":\"" + RealServers.MARIADB + "\"}",
+                    RealServers::mariaCanLogIn);
         } finally {
             RealServers.mariaAdmin("DROP USER IF EXISTS '" + user + "'@'%'");
         }
@@ -90,24 +104,44 @@ class RealRotationTest {
         String user = unique("rot_redis_single");
         RealServers.redisCreateUser(user, "initial-pw-1");
         try {
-            singleAccount("redis-single", user, "initial-pw-1", "Redis",
-                    "{\"SecretSubType\":\"SingleUser\",\"InstanceId\":\"" + RealServers.REDIS + "\",\"MasterSecretName\":\"master/redis\"}",
+            singleAccount(
+                    "redis-single",
+                    user,
+                    "initial-pw-1",
+                    "Redis",
+                    "{\"SecretSubType\":\"SingleUser\",\"InstanceId\":\"" + RealServers.REDIS
+                            + "\",\"MasterSecretName\":\"master/redis\"}",
                     RealServers::redisCanLogIn);
         } finally {
             RealServers.redisDeleteUser(user);
         }
     }
 
-    private void singleAccount(String secret, String user, String initial, String type, String config, Login login) throws Exception {
-        ok("CreateSecret", "SecretName", secret, "VersionId", "v1", "SecretType", type, "ExtendedConfig", config,
-                "SecretData", "{\"Accounts\":[{\"AccountName\":\"" + user + "\",\"AccountPassword\":\"" + initial + "\"}]}");
+    private void singleAccount(String secret, String user, String initial, String type, String config, Login login)
+            throws Exception {
+        ok(
+                "CreateSecret",
+                "SecretName",
+                secret,
+                "VersionId",
+                "v1",
+                "SecretType",
+                type,
+                "ExtendedConfig",
+                config,
+                "SecretData",
+                "{\"Accounts\":[{\"AccountName\":\"" + user + "\",\"AccountPassword\":\"" + initial + "\"}]}");
         JsonNode r = ok("RotateSecret", "SecretName", secret, "VersionId", "r1");
         assertThat(r.path("VersionId").asText()).isEqualTo("r1");
         Account now = current(secret);
         assertThat(now.name()).isEqualTo(user);
         assertThat(now.password()).isNotEqualTo(initial).hasSize(32);
-        assertThat(login.canLogIn(user, now.password())).as("new password works").isTrue();
-        assertThat(login.canLogIn(user, initial)).as("old password stopped working").isFalse();
+        assertThat(login.canLogIn(user, now.password()))
+                .as("new password works")
+                .isTrue();
+        assertThat(login.canLogIn(user, initial))
+                .as("old password stopped working")
+                .isFalse();
         assertThat(previous(secret).password()).isEqualTo(initial);
         JsonNode d = ok("DescribeSecret", "SecretName", secret);
         assertThat(d.path("LastRotationDate").asText()).isNotEmpty();
@@ -133,8 +167,15 @@ class RealRotationTest {
         RealServers.pgCreateRole(a, "initial-a");
         RealServers.pgCreateRole(b, "unknown-b");
         try {
-            dualAccount("pg-dual", a, b, "initial-a", "{\"SecretSubType\":\"DoubleUsers\",\"DBInstanceId\":\"" + RealServers.PG
-                    + "\",\"MasterSecretName\":\"master/pg\"}", "Rds", RealServers::pgCanLogIn);
+            dualAccount(
+                    "pg-dual",
+                    a,
+                    b,
+                    "initial-a",
+                    "{\"SecretSubType\":\"DoubleUsers\",\"DBInstanceId\":\"" + RealServers.PG
+                            + "\",\"MasterSecretName\":\"master/pg\"}",
+                    "Rds",
+                    RealServers::pgCanLogIn);
         } finally {
             RealServers.pgAdmin("DROP ROLE IF EXISTS " + a);
             RealServers.pgAdmin("DROP ROLE IF EXISTS " + b);
@@ -149,8 +190,15 @@ class RealRotationTest {
         RealServers.pgCreateRole(a, "initial-a");
         RealServers.pgCreateRole(b, "unknown-b");
         try {
-            dualAccount("polar-dual", a, b, "initial-a", "{\"SecretSubType\":\"DoubleUsers\",\"DBType\":\"PostgreSQL\",\"DBClusterId\":\""
-                    + RealServers.PG + "\",\"MasterSecretName\":\"master/pg\"}", "PolarDB", RealServers::pgCanLogIn);
+            dualAccount(
+                    "polar-dual",
+                    a,
+                    b,
+                    "initial-a",
+                    "{\"SecretSubType\":\"DoubleUsers\",\"DBType\":\"PostgreSQL\",\"DBClusterId\":\"" + RealServers.PG
+                            + "\",\"MasterSecretName\":\"master/pg\"}",
+                    "PolarDB",
+                    RealServers::pgCanLogIn);
         } finally {
             RealServers.pgAdmin("DROP ROLE IF EXISTS " + a);
             RealServers.pgAdmin("DROP ROLE IF EXISTS " + b);
@@ -164,8 +212,15 @@ class RealRotationTest {
         RealServers.mariaCreateUser(a, "initial-a");
         RealServers.mariaCreateUser(b, "unknown-b");
         try {
-            dualAccount("maria-dual", a, b, "initial-a", "{\"SecretSubType\":\"DoubleUsers\",\"DBInstanceId\":\""
-                    + RealServers.MARIADB + "\",\"MasterSecretName\":\"master/maria\"}", "Rds", RealServers::mariaCanLogIn);
+            dualAccount(
+                    "maria-dual",
+                    a,
+                    b,
+                    "initial-a",
+                    "{\"SecretSubType\":\"DoubleUsers\",\"DBInstanceId\":\"" + RealServers.MARIADB
+                            + "\",\"MasterSecretName\":\"master/maria\"}",
+                    "Rds",
+                    RealServers::mariaCanLogIn);
         } finally {
             RealServers.mariaAdmin("DROP USER IF EXISTS '" + a + "'@'%'");
             RealServers.mariaAdmin("DROP USER IF EXISTS '" + b + "'@'%'");
@@ -179,33 +234,61 @@ class RealRotationTest {
         RealServers.redisCreateUser(a, "initial-a");
         RealServers.redisCreateUser(b, "unknown-b");
         try {
-            dualAccount("redis-dual", a, b, "initial-a", "{\"SecretSubType\":\"DoubleUsers\",\"InstanceId\":\""
-                    + RealServers.REDIS + "\",\"MasterSecretName\":\"master/redis\"}", "Redis", RealServers::redisCanLogIn);
+            dualAccount(
+                    "redis-dual",
+                    a,
+                    b,
+                    "initial-a",
+                    "{\"SecretSubType\":\"DoubleUsers\",\"InstanceId\":\"" + RealServers.REDIS
+                            + "\",\"MasterSecretName\":\"master/redis\"}",
+                    "Redis",
+                    RealServers::redisCanLogIn);
         } finally {
             RealServers.redisDeleteUser(a);
             RealServers.redisDeleteUser(b);
         }
     }
 
-    private void dualAccount(String secret, String a, String b, String initialA, String config, String type, Login login) throws Exception {
-        ok("CreateSecret", "SecretName", secret, "VersionId", "v1", "SecretType", type, "ExtendedConfig", config,
-                "SecretData", "{\"Accounts\":[{\"AccountName\":\"" + a + "\",\"AccountPassword\":\"" + initialA + "\"}]}");
-        assertThat(ok("DescribeSecret", "SecretName", secret).path("ExtendedConfig").asText()).contains("\"CloneAccountName\":\"" + b + "\"");
+    private void dualAccount(
+            String secret, String a, String b, String initialA, String config, String type, Login login)
+            throws Exception {
+        ok(
+                "CreateSecret",
+                "SecretName",
+                secret,
+                "VersionId",
+                "v1",
+                "SecretType",
+                type,
+                "ExtendedConfig",
+                config,
+                "SecretData",
+                "{\"Accounts\":[{\"AccountName\":\"" + a + "\",\"AccountPassword\":\"" + initialA + "\"}]}");
+        assertThat(ok("DescribeSecret", "SecretName", secret)
+                        .path("ExtendedConfig")
+                        .asText())
+                .contains("\"CloneAccountName\":\"" + b + "\"");
 
         ok("RotateSecret", "SecretName", secret, "VersionId", "r1");
         Account first = current(secret);
         assertThat(first.name()).as("the clone becomes current").isEqualTo(b);
         assertThat(login.canLogIn(b, first.password())).isTrue();
         assertThat(previous(secret)).isEqualTo(new Account(a, initialA));
-        assertThat(login.canLogIn(a, initialA)).as("the previous account keeps working").isTrue();
+        assertThat(login.canLogIn(a, initialA))
+                .as("the previous account keeps working")
+                .isTrue();
 
         ok("RotateSecret", "SecretName", secret, "VersionId", "r2");
         Account second = current(secret);
         assertThat(second.name()).isEqualTo(a);
         assertThat(login.canLogIn(a, second.password())).isTrue();
-        assertThat(login.canLogIn(a, initialA)).as("the next rotation reset the old password").isFalse();
+        assertThat(login.canLogIn(a, initialA))
+                .as("the next rotation reset the old password")
+                .isFalse();
         assertThat(previous(secret)).isEqualTo(first);
-        assertThat(login.canLogIn(b, first.password())).as("now-previous account still works").isTrue();
+        assertThat(login.canLogIn(b, first.password()))
+                .as("now-previous account still works")
+                .isTrue();
     }
 
     // ---------------------------------------------------------------- failure
@@ -216,10 +299,22 @@ class RealRotationTest {
         String role = unique("rot_pg_fail");
         RealServers.pgCreateRole(role, "real-pw");
         try {
-            ok("CreateSecret", "SecretName", "pg-fail", "VersionId", "v1", "SecretType", "Rds",
-                    "ExtendedConfig", "{\"SecretSubType\":\"SingleUser\",\"DBInstanceId\":\"" + RealServers.PG + "\"}",
-                    "EnableAutomaticRotation", "true", "RotationInterval", "7d",
-                    "SecretData", "{\"Accounts\":[{\"AccountName\":\"" + role + "\",\"AccountPassword\":\"stale-pw\"}]}");
+            ok(
+                    "CreateSecret",
+                    "SecretName",
+                    "pg-fail",
+                    "VersionId",
+                    "v1",
+                    "SecretType",
+                    "Rds",
+                    "ExtendedConfig",
+                    "{\"SecretSubType\":\"SingleUser\",\"DBInstanceId\":\"" + RealServers.PG + "\"}",
+                    "EnableAutomaticRotation",
+                    "true",
+                    "RotationInterval",
+                    "7d",
+                    "SecretData",
+                    "{\"Accounts\":[{\"AccountName\":\"" + role + "\",\"AccountPassword\":\"stale-pw\"}]}");
             SignedClient.Reply r = call("RotateSecret", "SecretName", "pg-fail", "VersionId", "r1");
             assertThat(r.status()).isEqualTo(409);
             assertThat(r.code()).isEqualTo("Rejected.RotationFailed");
@@ -229,13 +324,22 @@ class RealRotationTest {
             JsonNode d = ok("DescribeSecret", "SecretName", "pg-fail");
             assertThat(d.path("AutomaticRotation").asText()).isEqualTo("Invalid");
             assertThat(d.path("LastRotationFailure").asText()).contains("password authentication failed");
-            assertThat(ok("ListSecretVersionIds", "SecretName", "pg-fail", "IncludeDeprecated", "true").path("TotalCount").asInt()).isEqualTo(1);
+            assertThat(ok("ListSecretVersionIds", "SecretName", "pg-fail", "IncludeDeprecated", "true")
+                            .path("TotalCount")
+                            .asInt())
+                    .isEqualTo(1);
             server.close(); // flush the audit log
             String audit = Files.readString(dir.resolve("audit").resolve("audit.log"));
-            assertThat(audit).contains("Rejected.RotationFailed").contains("password authentication failed").doesNotContain("stale-pw");
+            assertThat(audit)
+                    .contains("Rejected.RotationFailed")
+                    .contains("password authentication failed")
+                    .doesNotContain("stale-pw");
         } finally {
             RealServers.pgAdmin("DROP ROLE IF EXISTS " + role);
-            server = OpenKmsServer.start(ServerConfig.defaults().withDataDir(dir).withListen("127.0.0.1:0").withHttpsListen("")
+            server = OpenKmsServer.start(ServerConfig.defaults()
+                    .withDataDir(dir)
+                    .withListen("127.0.0.1:0")
+                    .withHttpsListen("")
                     .withRootAccessKey("LTAIrotation", "rotation-secret"));
             client = new SignedClient("http://127.0.0.1:" + server.httpPort(), "LTAIrotation", "rotation-secret");
         }
@@ -257,7 +361,8 @@ class RealRotationTest {
 
     private static Account account(JsonNode value) throws Exception {
         JsonNode data = JSON.readTree(value.path("SecretData").asText());
-        return new Account(data.path("AccountName").asText(), data.path("AccountPassword").asText());
+        return new Account(
+                data.path("AccountName").asText(), data.path("AccountPassword").asText());
     }
 
     private static void put(String name, String value) throws Exception {

@@ -17,14 +17,13 @@ final class RealServers {
     static final String REDIS = "redis://127.0.0.1:6379";
     private static final String HINT = " (run scripts/ensure-services.sh)";
 
-    private RealServers() {
-    }
+    private RealServers() {}
 
     // ---------------------------------------------------------------- PostgreSQL
 
     static void pgAdmin(String sql) {
         try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException("PostgreSQL admin statement failed" + HINT + ": " + e.getMessage(), e);
@@ -57,7 +56,7 @@ final class RealServers {
 
     static void mariaAdmin(String sql) {
         try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:3306/", "root", "");
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException("MariaDB admin statement failed" + HINT + ": " + e.getMessage(), e);

@@ -19,8 +19,14 @@ public final class CapturedRequest {
     private final byte[] body;
     private final long receivedAtMillis;
 
-    CapturedRequest(String name, String method, String path, String rawQuery, Map<String, String> headers, byte[] body,
-                    long receivedAtMillis) {
+    CapturedRequest(
+            String name,
+            String method,
+            String path,
+            String rawQuery,
+            Map<String, String> headers,
+            byte[] body,
+            long receivedAtMillis) {
         this.name = name;
         this.method = method;
         this.path = path;

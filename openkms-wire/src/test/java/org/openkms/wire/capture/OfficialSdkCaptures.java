@@ -26,19 +26,20 @@ import java.util.Map;
 public final class OfficialSdkCaptures {
     /** Made-up credentials, only ever sent to the recorder; a verifier must be configured with the same pair. */
     public static final String ACCESS_KEY_ID = "LTAI5tTestAccessKeyId00";
+
     public static final String ACCESS_KEY_SECRET = "TestAccessKeySecret000000000000";
     public static final String REGION = "cn-hangzhou";
 
     /** The parameters of the captured calls, for assertions on what arrived. */
     public static final String KEY_ID = "key-test";
+
     public static final String PLAINTEXT = "aGVsbG8="; // base64 of "hello"
     public static final String ENCRYPTION_CONTEXT_JSON = "{\"purpose\":\"demo\"}";
     public static final String SECRET_NAME = "db-pass";
     public static final String SECRET_DATA = "s3cr3t";
     public static final String SECRET_VERSION_ID = "v1";
 
-    private OfficialSdkCaptures() {
-    }
+    private OfficialSdkCaptures() {}
 
     /** Every case below, each captured once now. */
     public static List<CapturedRequest> all() throws Exception {
@@ -74,17 +75,19 @@ public final class OfficialSdkCaptures {
                     .setEndpoint(recorder.endpoint())
                     .setProtocol("http");
             Map<String, Object> context = Collections.<String, Object>singletonMap("purpose", "demo");
-            new com.aliyun.kms20160120.Client(config).encrypt(new com.aliyun.kms20160120.models.EncryptRequest()
-                    .setKeyId(KEY_ID)
-                    .setPlaintext(PLAINTEXT)
-                    .setEncryptionContext(context));
+            new com.aliyun.kms20160120.Client(config)
+                    .encrypt(new com.aliyun.kms20160120.models.EncryptRequest()
+                            .setKeyId(KEY_ID)
+                            .setPlaintext(PLAINTEXT)
+                            .setEncryptionContext(context));
             return recorder.onlyRequest();
         }
     }
 
     private static CapturedRequest captureV1(String name, AcsRequest<?> request) throws Exception {
         try (RecordingServer recorder = new RecordingServer(name)) {
-            DefaultAcsClient client = new DefaultAcsClient(DefaultProfile.getProfile(REGION, ACCESS_KEY_ID, ACCESS_KEY_SECRET));
+            DefaultAcsClient client =
+                    new DefaultAcsClient(DefaultProfile.getProfile(REGION, ACCESS_KEY_ID, ACCESS_KEY_SECRET));
             // V1 request classes default to HTTPS and look the endpoint up by region: point this one at the recorder.
             request.setSysEndpoint(recorder.endpoint());
             request.setSysProtocol(ProtocolType.HTTP);

@@ -40,7 +40,8 @@ final class RecordingServer implements AutoCloseable {
     /** The one request the SDK sent; more than one (a retry) or none would make the capture ambiguous. */
     CapturedRequest onlyRequest() {
         if (requests.size() != 1) {
-            throw new IllegalStateException(name + ": expected exactly one request, the recorder got " + requests.size());
+            throw new IllegalStateException(
+                    name + ": expected exactly one request, the recorder got " + requests.size());
         }
         return requests.get(0);
     }
@@ -54,12 +55,19 @@ final class RecordingServer implements AutoCloseable {
         try {
             byte[] body = readAll(exchange.getRequestBody()); // the JDK server has already undone any chunked encoding
             Map<String, String> headers = new LinkedHashMap<>();
-            for (Map.Entry<String, List<String>> h : exchange.getRequestHeaders().entrySet()) {
+            for (Map.Entry<String, List<String>> h :
+                    exchange.getRequestHeaders().entrySet()) {
                 headers.put(h.getKey(), String.join(",", h.getValue()));
             }
             URI uri = exchange.getRequestURI();
-            requests.add(new CapturedRequest(name, exchange.getRequestMethod(), uri.getRawPath(), uri.getRawQuery(), headers,
-                    body, System.currentTimeMillis()));
+            requests.add(new CapturedRequest(
+                    name,
+                    exchange.getRequestMethod(),
+                    uri.getRawPath(),
+                    uri.getRawQuery(),
+                    headers,
+                    body,
+                    System.currentTimeMillis()));
 
             byte[] answer = ("{\"RequestId\":\"recorded-" + requests.size() + "\"}").getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json;charset=utf-8");

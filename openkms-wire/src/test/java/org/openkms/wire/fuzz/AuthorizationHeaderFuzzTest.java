@@ -26,13 +26,16 @@ class AuthorizationHeaderFuzzTest {
         assertThat(h.algorithm()).isNotEmpty().doesNotContain(" ");
         assertThat(h.credential()).isNotEmpty();
         assertThat(h.signature()).isNotEmpty();
-        assertThat(h.signedHeaders()).isNotEmpty().allSatisfy(name -> assertThat(name).isNotEmpty().doesNotContain(";"));
+        assertThat(h.signedHeaders())
+                .isNotEmpty()
+                .allSatisfy(name -> assertThat(name).isNotEmpty().doesNotContain(";"));
         assertThat(h.accessKeyId()).isNotNull();
         assertThat(h.credentialScope()).isNotNull();
         // toString ends up in logs: everything but the Signature field. (The algorithm token is the caller's text up to
         // the first space and may itself contain "Signature=..."; the verifier refuses any but the two it knows.)
-        assertThat(h.toString()).isEqualTo(h.algorithm() + " Credential=" + h.credential() + ",SignedHeaders="
-                + String.join(";", h.signedHeaders()));
+        assertThat(h.toString())
+                .isEqualTo(h.algorithm() + " Credential=" + h.credential() + ",SignedHeaders="
+                        + String.join(";", h.signedHeaders()));
         assertThat(h.isAcs3() && h.isAcs4()).isFalse();
     }
 }

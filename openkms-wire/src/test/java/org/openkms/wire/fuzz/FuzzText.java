@@ -22,15 +22,15 @@ import java.util.Map;
  */
 public final class FuzzText {
 
-    private FuzzText() {
-    }
+    private FuzzText() {}
 
     public static String decode(byte[] bytes) {
         return decode(bytes, 0, bytes.length);
     }
 
     public static String decode(byte[] bytes, int from, int to) {
-        CharsetDecoder d = StandardCharsets.UTF_8.newDecoder()
+        CharsetDecoder d = StandardCharsets.UTF_8
+                .newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(bytes, from, to - from);

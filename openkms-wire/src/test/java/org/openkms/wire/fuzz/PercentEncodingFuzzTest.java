@@ -37,7 +37,10 @@ class PercentEncodingFuzzTest {
             if (canonical.length() > 0) {
                 canonical.append('&');
             }
-            canonical.append(PercentEncoding.encode(e.getKey())).append('=').append(PercentEncoding.encode(e.getValue()));
+            canonical
+                    .append(PercentEncoding.encode(e.getKey()))
+                    .append('=')
+                    .append(PercentEncoding.encode(e.getValue()));
         }
         Map<String, String> again = PercentEncoding.decodeForm(canonical.toString());
         assertThat(again).isEqualTo(params);
@@ -50,8 +53,14 @@ class PercentEncodingFuzzTest {
         String encoded = PercentEncoding.encode(s);
         for (int i = 0; i < encoded.length(); i++) {
             char c = encoded.charAt(i);
-            boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-                    || c == '-' || c == '_' || c == '.' || c == '~' || c == '%';
+            boolean ok = (c >= 'A' && c <= 'Z')
+                    || (c >= 'a' && c <= 'z')
+                    || (c >= '0' && c <= '9')
+                    || c == '-'
+                    || c == '_'
+                    || c == '.'
+                    || c == '~'
+                    || c == '%';
             assertThat(ok).as("unescaped %s in %s", c, encoded).isTrue();
         }
         String decoded = PercentEncoding.decodeComponent(encoded, 0, encoded.length());

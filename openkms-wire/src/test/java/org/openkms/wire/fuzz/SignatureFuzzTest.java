@@ -62,11 +62,15 @@ class SignatureFuzzTest {
         String query = new RequestSigner(AK, secret).signRpc(method, action, params, TIME, NONCE, true);
         Map<String, String> received = PercentEncoding.decodeForm(query);
         String sent = received.get(RpcSignature.SIGNATURE_PARAM);
-        assertThat(RpcSignature.verify(method, received, secret, sent)).as(query).isTrue();
+        assertThat(RpcSignature.verify(method, received, secret, sent))
+                .as(query)
+                .isTrue();
         // The V2 SDK's "v2" mode leaves empty values out of the signature; the verifier's fallback accepts it.
         String v2 = new RequestSigner(AK, secret).signRpc(method, action, params, TIME, NONCE, false);
         Map<String, String> receivedV2 = PercentEncoding.decodeForm(v2);
-        assertThat(RpcSignature.verify(method, receivedV2, secret, receivedV2.get(RpcSignature.SIGNATURE_PARAM))).as(v2).isTrue();
+        assertThat(RpcSignature.verify(method, receivedV2, secret, receivedV2.get(RpcSignature.SIGNATURE_PARAM)))
+                .as(v2)
+                .isTrue();
         // Any change to a signed parameter breaks it.
         Map<String, String> tampered = new HashMap<>(received);
         tampered.put("Action", received.get("Action") + "x");
@@ -100,7 +104,8 @@ class SignatureFuzzTest {
             headers.put(e.getKey().toLowerCase(Locale.ROOT), e.getValue());
         }
         String bodyHash = Acs3Signature.sha256Hex(action.getBytes(StandardCharsets.UTF_8));
-        String cr = v4 ? Acs4Signature.canonicalRequest(method, host, params, signedHeaders, headers, bodyHash)
+        String cr = v4
+                ? Acs4Signature.canonicalRequest(method, host, params, signedHeaders, headers, bodyHash)
                 : Acs3Signature.canonicalRequest(method, host, params, signedHeaders, headers, bodyHash);
         String stringToSign = v4 ? Acs4Signature.stringToSign(cr) : Acs3Signature.stringToSign(cr);
         try {
@@ -120,7 +125,8 @@ class SignatureFuzzTest {
         }
         RequestSigner signer = new RequestSigner(AK, secret);
         byte[] body = action.getBytes(StandardCharsets.UTF_8);
-        SignedAcs3Request signed = v4 ? signer.signAcs4(method, host, action, params, TIME, NONCE)
+        SignedAcs3Request signed = v4
+                ? signer.signAcs4(method, host, action, params, TIME, NONCE)
                 : signer.signAcs3(method, host, action, params, TIME, NONCE, body, "application/octet-stream");
 
         // What the server does (Authenticator.authenticateAcs), on the decoded query and lower-case headers.
@@ -136,17 +142,26 @@ class SignatureFuzzTest {
         if (v4) {
             List<String> scope = auth.credentialScope();
             assertThat(scope).hasSize(4);
-            expected = Acs4Signature.sign(Acs4Signature.stringToSign(Acs4Signature.canonicalRequest(method, "/", query,
-                    auth.signedHeaders(), received, hash)), secret, scope.get(0), scope.get(1), scope.get(2));
+            expected = Acs4Signature.sign(
+                    Acs4Signature.stringToSign(
+                            Acs4Signature.canonicalRequest(method, "/", query, auth.signedHeaders(), received, hash)),
+                    secret,
+                    scope.get(0),
+                    scope.get(1),
+                    scope.get(2));
         } else {
-            expected = Acs3Signature.sign(Acs3Signature.stringToSign(Acs3Signature.canonicalRequest(method, "/", query,
-                    auth.signedHeaders(), received, hash)), secret);
+            expected = Acs3Signature.sign(
+                    Acs3Signature.stringToSign(
+                            Acs3Signature.canonicalRequest(method, "/", query, auth.signedHeaders(), received, hash)),
+                    secret);
         }
         assertThat(expected).as(signed.authorization()).isEqualTo(auth.signature());
         // A changed query parameter breaks it.
         query.put("x-fuzz-added", "1");
-        String changed = Acs3Signature.sign(Acs3Signature.stringToSign(Acs3Signature.canonicalRequest(method, "/", query,
-                auth.signedHeaders(), received, hash)), secret);
+        String changed = Acs3Signature.sign(
+                Acs3Signature.stringToSign(
+                        Acs3Signature.canonicalRequest(method, "/", query, auth.signedHeaders(), received, hash)),
+                secret);
         assertThat(changed).isNotEqualTo(auth.signature());
     }
 
@@ -156,13 +171,17 @@ class SignatureFuzzTest {
      * (Signature; in RPC the common parameters, which the business map may override on purpose).
      */
     private static boolean wireSafe(String method, String secret, String action, Map<String, String> params) {
-        if (FuzzText.hasLoneSurrogate(method) || FuzzText.hasLoneSurrogate(secret) || FuzzText.hasLoneSurrogate(action)
+        if (FuzzText.hasLoneSurrogate(method)
+                || FuzzText.hasLoneSurrogate(secret)
+                || FuzzText.hasLoneSurrogate(action)
                 || secret.isEmpty()) {
             return false;
         }
         for (Map.Entry<String, String> e : params.entrySet()) {
-            if (FuzzText.hasLoneSurrogate(e.getKey()) || FuzzText.hasLoneSurrogate(e.getValue())
-                    || e.getKey().equals(RpcSignature.SIGNATURE_PARAM) || e.getKey().equals("x-fuzz-added")) {
+            if (FuzzText.hasLoneSurrogate(e.getKey())
+                    || FuzzText.hasLoneSurrogate(e.getValue())
+                    || e.getKey().equals(RpcSignature.SIGNATURE_PARAM)
+                    || e.getKey().equals("x-fuzz-added")) {
                 return false;
             }
         }

@@ -15,6 +15,7 @@ import org.openkms.wire.Timestamps;
 class TimestampsFuzzTest {
     /** 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z. */
     private static final long MIN = -62167219200000L;
+
     private static final long MAX = 253402300799999L;
 
     @FuzzTest

@@ -18,7 +18,8 @@ public interface SecretRotator {
      *
      * @throws RotationException with a reason that contains no password
      */
-    void changePassword(String endpoint, ManagedAccount login, String account, String newPassword) throws RotationException;
+    void changePassword(String endpoint, ManagedAccount login, String account, String newPassword)
+            throws RotationException;
 
     /** Whether {@code credentials} can log in now (used to finish a rotation interrupted by a crash). */
     boolean canLogIn(String endpoint, ManagedAccount credentials);

@@ -26,11 +26,21 @@ final class InMemoryAccessKeyRepository implements AccessKeyRepository {
     @Override
     public void create(AccessKeyRecord k) {
         storage.write(t -> {
-            notNull("accessKeys.create", "access_keys.access_key_id", k.accessKeyId(), "access_keys.sealed_secret",
-                    k.sealedSecret(), "access_keys.principal_name", k.principalName(), "access_keys.status", k.status(),
-                    "access_keys.creation_date", k.creationDate());
+            notNull(
+                    "accessKeys.create",
+                    "access_keys.access_key_id",
+                    k.accessKeyId(),
+                    "access_keys.sealed_secret",
+                    k.sealedSecret(),
+                    "access_keys.principal_name",
+                    k.principalName(),
+                    "access_keys.status",
+                    k.status(),
+                    "access_keys.creation_date",
+                    k.creationDate());
             if (t.accessKeys.containsKey(k.accessKeyId())) {
-                throw failure("accessKeys.create", "UNIQUE constraint failed: access_keys.access_key_id " + k.accessKeyId());
+                throw failure(
+                        "accessKeys.create", "UNIQUE constraint failed: access_keys.access_key_id " + k.accessKeyId());
             }
             t.accessKeys.put(k.accessKeyId(), stored(k));
             t.changed();
@@ -40,13 +50,17 @@ final class InMemoryAccessKeyRepository implements AccessKeyRepository {
 
     @Override
     public Optional<AccessKeyRecord> find(String accessKeyId) {
-        return storage.read(t -> Optional.ofNullable(t.accessKeys.get(accessKeyId)).map(InMemoryAccessKeyRepository::stored));
+        return storage.read(
+                t -> Optional.ofNullable(t.accessKeys.get(accessKeyId)).map(InMemoryAccessKeyRepository::stored));
     }
 
     /** Ordered by creation date, then id. */
     @Override
     public List<AccessKeyRecord> list() {
-        return storage.read(t -> t.accessKeys.values().stream().sorted(LIST_ORDER).map(InMemoryAccessKeyRepository::stored).toList());
+        return storage.read(t -> t.accessKeys.values().stream()
+                .sorted(LIST_ORDER)
+                .map(InMemoryAccessKeyRepository::stored)
+                .toList());
     }
 
     @Override
@@ -57,8 +71,10 @@ final class InMemoryAccessKeyRepository implements AccessKeyRepository {
                 return false;
             }
             notNull("accessKeys.updateStatus", "access_keys.status", status);
-            t.accessKeys.put(accessKeyId,
-                    new AccessKeyRecord(k.accessKeyId(), k.sealedSecret(), k.principalName(), status, k.creationDate()));
+            t.accessKeys.put(
+                    accessKeyId,
+                    new AccessKeyRecord(
+                            k.accessKeyId(), k.sealedSecret(), k.principalName(), status, k.creationDate()));
             t.changed();
             return true;
         });
@@ -77,6 +93,7 @@ final class InMemoryAccessKeyRepository implements AccessKeyRepository {
 
     /** A copy with its own secret array: used both to store and to hand out. */
     private static AccessKeyRecord stored(AccessKeyRecord k) {
-        return new AccessKeyRecord(k.accessKeyId(), copy(k.sealedSecret()), k.principalName(), k.status(), millis(k.creationDate()));
+        return new AccessKeyRecord(
+                k.accessKeyId(), copy(k.sealedSecret()), k.principalName(), k.status(), millis(k.creationDate()));
     }
 }

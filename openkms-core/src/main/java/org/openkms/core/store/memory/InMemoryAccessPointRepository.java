@@ -19,7 +19,9 @@ final class InMemoryAccessPointRepository implements AccessPointRepository {
     public void put(String kind, String name, String document) {
         storage.write(t -> {
             notNull("aap.put", "aap_objects.kind", kind, "aap_objects.name", name, "aap_objects.document", document);
-            t.accessPoints.computeIfAbsent(kind, k -> new TreeMap<>(Tables.BYTE_ORDER)).put(name, document);
+            t.accessPoints
+                    .computeIfAbsent(kind, k -> new TreeMap<>(Tables.BYTE_ORDER))
+                    .put(name, document);
             t.changed();
             return null;
         });

@@ -27,13 +27,20 @@ final class InMemoryAliasRepository implements AliasRepository {
     @Override
     public boolean create(AliasRecord alias) {
         return storage.write(t -> {
-            notNull("aliases.create", "aliases.alias_name", alias.aliasName(), "aliases.key_id", alias.keyId(),
-                    "aliases.creation_date", alias.creationDate());
+            notNull(
+                    "aliases.create",
+                    "aliases.alias_name",
+                    alias.aliasName(),
+                    "aliases.key_id",
+                    alias.keyId(),
+                    "aliases.creation_date",
+                    alias.creationDate());
             if (t.aliases.containsKey(alias.aliasName())) {
                 return false;
             }
             requireKey(t, "aliases.create", alias.keyId());
-            t.aliases.put(alias.aliasName(), new AliasRecord(alias.aliasName(), alias.keyId(), millis(alias.creationDate())));
+            t.aliases.put(
+                    alias.aliasName(), new AliasRecord(alias.aliasName(), alias.keyId(), millis(alias.creationDate())));
             t.changed();
             return true;
         });
@@ -78,7 +85,8 @@ final class InMemoryAliasRepository implements AliasRepository {
 
     @Override
     public List<AliasRecord> listByKey(String keyId) {
-        return storage.read(t -> t.aliases.values().stream().filter(a -> a.keyId().equals(keyId)).toList());
+        return storage.read(t ->
+                t.aliases.values().stream().filter(a -> a.keyId().equals(keyId)).toList());
     }
 
     private static void requireKey(Tables t, String operation, String keyId) {

@@ -11,10 +11,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.openkms.core.iam.Attachment;
+import org.openkms.core.iam.IamRepository;
 import org.openkms.core.iam.PolicyRecord;
 import org.openkms.core.iam.RamRole;
 import org.openkms.core.iam.RamUser;
-import org.openkms.core.iam.IamRepository;
 
 /** iam_users, iam_roles, iam_policies, iam_attachments and resource_policies (V3__iam.sql); every column is NOT NULL. */
 final class InMemoryIamRepository implements IamRepository {
@@ -33,11 +33,32 @@ final class InMemoryIamRepository implements IamRepository {
     @Override
     public void createUser(RamUser u) {
         storage.write(t -> {
-            notNull("iam.createUser", "iam_users.user_name", u.userName(), "iam_users.user_id", u.userId(),
-                    "iam_users.display_name", u.displayName(), "iam_users.comments", u.comments(),
-                    "iam_users.create_date", u.createDate(), "iam_users.update_date", u.updateDate());
-            insert(t.users, u.userName(), new RamUser(u.userId(), u.userName(), u.displayName(), u.comments(),
-                    millis(u.createDate()), millis(u.updateDate())), "iam.createUser", "iam_users.user_name");
+            notNull(
+                    "iam.createUser",
+                    "iam_users.user_name",
+                    u.userName(),
+                    "iam_users.user_id",
+                    u.userId(),
+                    "iam_users.display_name",
+                    u.displayName(),
+                    "iam_users.comments",
+                    u.comments(),
+                    "iam_users.create_date",
+                    u.createDate(),
+                    "iam_users.update_date",
+                    u.updateDate());
+            insert(
+                    t.users,
+                    u.userName(),
+                    new RamUser(
+                            u.userId(),
+                            u.userName(),
+                            u.displayName(),
+                            u.comments(),
+                            millis(u.createDate()),
+                            millis(u.updateDate())),
+                    "iam.createUser",
+                    "iam_users.user_name");
             t.changed();
             return null;
         });
@@ -56,11 +77,33 @@ final class InMemoryIamRepository implements IamRepository {
     @Override
     public void createRole(RamRole r) {
         storage.write(t -> {
-            notNull("iam.createRole", "iam_roles.role_name", r.roleName(), "iam_roles.role_id", r.roleId(),
-                    "iam_roles.description", r.description(), "iam_roles.trust_policy", r.assumeRolePolicyDocument(),
-                    "iam_roles.create_date", r.createDate(), "iam_roles.update_date", r.updateDate());
-            insert(t.roles, r.roleName(), new RamRole(r.roleId(), r.roleName(), r.description(), r.assumeRolePolicyDocument(),
-                    r.maxSessionDuration(), millis(r.createDate()), millis(r.updateDate())), "iam.createRole", "iam_roles.role_name");
+            notNull(
+                    "iam.createRole",
+                    "iam_roles.role_name",
+                    r.roleName(),
+                    "iam_roles.role_id",
+                    r.roleId(),
+                    "iam_roles.description",
+                    r.description(),
+                    "iam_roles.trust_policy",
+                    r.assumeRolePolicyDocument(),
+                    "iam_roles.create_date",
+                    r.createDate(),
+                    "iam_roles.update_date",
+                    r.updateDate());
+            insert(
+                    t.roles,
+                    r.roleName(),
+                    new RamRole(
+                            r.roleId(),
+                            r.roleName(),
+                            r.description(),
+                            r.assumeRolePolicyDocument(),
+                            r.maxSessionDuration(),
+                            millis(r.createDate()),
+                            millis(r.updateDate())),
+                    "iam.createRole",
+                    "iam_roles.role_name");
             t.changed();
             return null;
         });
@@ -79,11 +122,32 @@ final class InMemoryIamRepository implements IamRepository {
     @Override
     public void createPolicy(PolicyRecord p) {
         storage.write(t -> {
-            notNull("iam.createPolicy", "iam_policies.policy_name", p.policyName(), "iam_policies.policy_type", p.policyType(),
-                    "iam_policies.description", p.description(), "iam_policies.document", p.document(),
-                    "iam_policies.create_date", p.createDate(), "iam_policies.update_date", p.updateDate());
-            insert(t.policies, p.policyName(), new PolicyRecord(p.policyName(), p.policyType(), p.description(), p.document(),
-                    millis(p.createDate()), millis(p.updateDate())), "iam.createPolicy", "iam_policies.policy_name");
+            notNull(
+                    "iam.createPolicy",
+                    "iam_policies.policy_name",
+                    p.policyName(),
+                    "iam_policies.policy_type",
+                    p.policyType(),
+                    "iam_policies.description",
+                    p.description(),
+                    "iam_policies.document",
+                    p.document(),
+                    "iam_policies.create_date",
+                    p.createDate(),
+                    "iam_policies.update_date",
+                    p.updateDate());
+            insert(
+                    t.policies,
+                    p.policyName(),
+                    new PolicyRecord(
+                            p.policyName(),
+                            p.policyType(),
+                            p.description(),
+                            p.document(),
+                            millis(p.createDate()),
+                            millis(p.updateDate())),
+                    "iam.createPolicy",
+                    "iam_policies.policy_name");
             t.changed();
             return null;
         });
@@ -102,15 +166,30 @@ final class InMemoryIamRepository implements IamRepository {
     @Override
     public void attach(Attachment a) {
         storage.write(t -> {
-            notNull("iam.attach", "iam_attachments.principal_type", a.principalType(), "iam_attachments.principal_name",
-                    a.principalName(), "iam_attachments.policy_type", a.policyType(), "iam_attachments.policy_name",
-                    a.policyName(), "iam_attachments.attach_date", a.attachDate());
+            notNull(
+                    "iam.attach",
+                    "iam_attachments.principal_type",
+                    a.principalType(),
+                    "iam_attachments.principal_name",
+                    a.principalName(),
+                    "iam_attachments.policy_type",
+                    a.policyType(),
+                    "iam_attachments.policy_name",
+                    a.policyName(),
+                    "iam_attachments.attach_date",
+                    a.attachDate());
             List<String> id = List.of(a.principalType(), a.principalName(), a.policyType(), a.policyName());
             if (t.attachments.containsKey(id)) {
                 throw failure("iam.attach", "UNIQUE constraint failed: iam_attachments primary key " + id);
             }
-            t.attachments.put(id, new Attachment(a.principalType(), a.principalName(), a.policyType(), a.policyName(),
-                    millis(a.attachDate())));
+            t.attachments.put(
+                    id,
+                    new Attachment(
+                            a.principalType(),
+                            a.principalName(),
+                            a.policyType(),
+                            a.policyName(),
+                            millis(a.attachDate())));
             t.changed();
             return null;
         });
@@ -119,7 +198,10 @@ final class InMemoryIamRepository implements IamRepository {
     @Override
     public boolean detach(String principalType, String principalName, String policyType, String policyName) {
         return storage.write(t -> {
-            if (principalType == null || principalName == null || policyType == null || policyName == null
+            if (principalType == null
+                    || principalName == null
+                    || policyType == null
+                    || policyName == null
                     || t.attachments.remove(List.of(principalType, principalName, policyType, policyName)) == null) {
                 return false;
             }
@@ -131,14 +213,20 @@ final class InMemoryIamRepository implements IamRepository {
     /** Ordered by attach date, then the primary key's columns. */
     @Override
     public List<Attachment> listAttachments() {
-        return storage.read(t -> t.attachments.values().stream().sorted(ATTACHMENT_ORDER).toList());
+        return storage.read(
+                t -> t.attachments.values().stream().sorted(ATTACHMENT_ORDER).toList());
     }
 
     /** Inserts or replaces. */
     @Override
     public void putResourcePolicy(String resourceArn, String document) {
         storage.write(t -> {
-            notNull("iam.putResourcePolicy", "resource_policies.resource_arn", resourceArn, "resource_policies.document", document);
+            notNull(
+                    "iam.putResourcePolicy",
+                    "resource_policies.resource_arn",
+                    resourceArn,
+                    "resource_policies.document",
+                    document);
             t.resourcePolicies.put(resourceArn, document);
             t.changed();
             return null;

@@ -14,8 +14,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.openkms.core.key.KeyRecord;
-import org.openkms.core.key.KeyVersionRecord;
 import org.openkms.core.key.KeyRepository;
+import org.openkms.core.key.KeyVersionRecord;
 
 /** keys and key_versions, with the checks their SQL constraints make (V1__init.sql). */
 final class InMemoryKeyRepository implements KeyRepository {
@@ -43,7 +43,8 @@ final class InMemoryKeyRepository implements KeyRepository {
             for (KeyVersionRecord v : versions) {
                 checkVersion("keys.create", v);
                 if (t.keyVersionOwners.containsKey(v.keyVersionId()) || !newIds.add(v.keyVersionId())) {
-                    throw failure("keys.create", "UNIQUE constraint failed: key_versions.key_version_id " + v.keyVersionId());
+                    throw failure(
+                            "keys.create", "UNIQUE constraint failed: key_versions.key_version_id " + v.keyVersionId());
                 }
             }
             InMemoryTagRepository.checkTags("keys.create", TAG_RESOURCE_TYPE, key.keyId(), tags);
@@ -94,7 +95,9 @@ final class InMemoryKeyRepository implements KeyRepository {
             checkRow("keys.addVersion", updatedKey);
             checkVersion("keys.addVersion", version);
             if (t.keyVersionOwners.containsKey(version.keyVersionId())) {
-                throw failure("keys.addVersion", "UNIQUE constraint failed: key_versions.key_version_id " + version.keyVersionId());
+                throw failure(
+                        "keys.addVersion",
+                        "UNIQUE constraint failed: key_versions.key_version_id " + version.keyVersionId());
             }
             t.keys.put(updatedKey.keyId(), stored(updatedKey));
             t.keyVersions.get(updatedKey.keyId()).put(version.keyVersionId(), stored(version));
@@ -105,7 +108,8 @@ final class InMemoryKeyRepository implements KeyRepository {
     }
 
     @Override
-    public boolean replaceVersionMaterial(KeyRecord updatedKey, long expectedRevision, String keyVersionId, byte[] sealedMaterial) {
+    public boolean replaceVersionMaterial(
+            KeyRecord updatedKey, long expectedRevision, String keyVersionId, byte[] sealedMaterial) {
         return storage.write(t -> {
             if (!revisionMatches(t, updatedKey, expectedRevision)) {
                 return false;
@@ -115,11 +119,15 @@ final class InMemoryKeyRepository implements KeyRepository {
             KeyVersionRecord old = versions.get(keyVersionId);
             if (old == null) {
                 // As JdbcKeyRepository: the whole write fails, the key row included.
-                throw failure("keys.replaceVersionMaterial", "version " + keyVersionId + " does not belong to key " + updatedKey.keyId());
+                throw failure(
+                        "keys.replaceVersionMaterial",
+                        "version " + keyVersionId + " does not belong to key " + updatedKey.keyId());
             }
             t.keys.put(updatedKey.keyId(), stored(updatedKey));
             // Replacing the value of an existing map key keeps its place: the version keeps its seq.
-            versions.put(keyVersionId, new KeyVersionRecord(old.keyId(), old.keyVersionId(), old.creationDate(), copy(sealedMaterial)));
+            versions.put(
+                    keyVersionId,
+                    new KeyVersionRecord(old.keyId(), old.keyVersionId(), old.creationDate(), copy(sealedMaterial)));
             t.changed();
             return true;
         });
@@ -142,7 +150,9 @@ final class InMemoryKeyRepository implements KeyRepository {
     public Optional<KeyVersionRecord> findVersion(String keyVersionId) {
         return storage.read(t -> {
             String keyId = t.keyVersionOwners.get(keyVersionId);
-            return keyId == null ? Optional.empty() : Optional.of(stored(t.keyVersions.get(keyId).get(keyVersionId)));
+            return keyId == null
+                    ? Optional.empty()
+                    : Optional.of(stored(t.keyVersions.get(keyId).get(keyVersionId)));
         });
     }
 
@@ -170,26 +180,57 @@ final class InMemoryKeyRepository implements KeyRepository {
     }
 
     private static void checkRow(String operation, KeyRecord k) {
-        notNull(operation, "keys.key_id", k.keyId(), "keys.key_spec", k.keySpec(), "keys.key_usage", k.keyUsage(),
-                "keys.origin", k.origin(), "keys.state", k.state(), "keys.creation_date", k.creationDate());
+        notNull(
+                operation,
+                "keys.key_id",
+                k.keyId(),
+                "keys.key_spec",
+                k.keySpec(),
+                "keys.key_usage",
+                k.keyUsage(),
+                "keys.origin",
+                k.origin(),
+                "keys.state",
+                k.state(),
+                "keys.creation_date",
+                k.creationDate());
     }
 
     private static void checkVersion(String operation, KeyVersionRecord v) {
-        notNull(operation, "key_versions.key_version_id", v.keyVersionId(), "key_versions.creation_date", v.creationDate());
+        notNull(
+                operation,
+                "key_versions.key_version_id",
+                v.keyVersionId(),
+                "key_versions.creation_date",
+                v.creationDate());
     }
 
     private static void requireSameKey(KeyRecord key, KeyVersionRecord version) {
         if (!key.keyId().equals(version.keyId())) {
-            throw new IllegalArgumentException("version " + version.keyVersionId() + " belongs to key " + version.keyId()
-                    + ", not " + key.keyId());
+            throw new IllegalArgumentException("version " + version.keyVersionId() + " belongs to key "
+                    + version.keyId() + ", not " + key.keyId());
         }
     }
 
     private static KeyRecord stored(KeyRecord k) {
-        return new KeyRecord(k.keyId(), k.description(), k.keySpec(), k.keyUsage(), k.origin(), k.protectionLevel(), k.state(),
-                millis(k.creationDate()), millis(k.deleteDate()), k.primaryKeyVersion(), k.rotationIntervalSeconds(),
-                millis(k.lastRotationDate()), k.deletionProtection(), k.deletionProtectionDescription(), k.creator(),
-                millis(k.materialExpireTime()), k.revision());
+        return new KeyRecord(
+                k.keyId(),
+                k.description(),
+                k.keySpec(),
+                k.keyUsage(),
+                k.origin(),
+                k.protectionLevel(),
+                k.state(),
+                millis(k.creationDate()),
+                millis(k.deleteDate()),
+                k.primaryKeyVersion(),
+                k.rotationIntervalSeconds(),
+                millis(k.lastRotationDate()),
+                k.deletionProtection(),
+                k.deletionProtectionDescription(),
+                k.creator(),
+                millis(k.materialExpireTime()),
+                k.revision());
     }
 
     /** A copy with its own material array: used both to store and to hand out. */

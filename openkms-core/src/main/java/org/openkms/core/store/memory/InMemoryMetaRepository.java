@@ -37,7 +37,10 @@ final class InMemoryMetaRepository implements MetaRepository {
     /** Keys and their versions, AccessKeys, secrets and their versions: the rows sealed under the root key. */
     @Override
     public boolean holdsSealedData() {
-        return storage.read(t -> !t.keys.isEmpty() || !t.keyVersionOwners.isEmpty() || !t.accessKeys.isEmpty()
-                || !t.secrets.isEmpty() || t.secretVersions.values().stream().anyMatch(v -> !v.isEmpty()));
+        return storage.read(t -> !t.keys.isEmpty()
+                || !t.keyVersionOwners.isEmpty()
+                || !t.accessKeys.isEmpty()
+                || !t.secrets.isEmpty()
+                || t.secretVersions.values().stream().anyMatch(v -> !v.isEmpty()));
     }
 }

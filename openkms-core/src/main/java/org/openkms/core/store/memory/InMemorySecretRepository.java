@@ -14,16 +14,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.openkms.core.secret.SecretRecord;
-import org.openkms.core.secret.SecretVersionRecord;
 import org.openkms.core.secret.SecretRepository;
+import org.openkms.core.secret.SecretVersionRecord;
 
 /** secrets and secret_versions (V2__secrets.sql), with the same revision-checked writes as keys. */
 final class InMemorySecretRepository implements SecretRepository {
     /** Tags of secrets are stored under this resource type, as JdbcSecretRepository does. */
     static final String TAG_RESOURCE_TYPE = "secret";
 
-    private static final Comparator<SecretRecord> LIST_ORDER = Comparator.comparing(SecretRecord::creationDate)
-            .thenComparing(SecretRecord::secretName, Tables.BYTE_ORDER);
+    private static final Comparator<SecretRecord> LIST_ORDER =
+            Comparator.comparing(SecretRecord::creationDate).thenComparing(SecretRecord::secretName, Tables.BYTE_ORDER);
 
     private final InMemoryStorage storage;
 
@@ -46,8 +46,10 @@ final class InMemorySecretRepository implements SecretRepository {
             for (SecretVersionRecord v : versions) {
                 checkVersion("secrets.create", v);
                 if (stored.put(v.versionId(), stored(v)) != null) {
-                    throw failure("secrets.create", "UNIQUE constraint failed: secret_versions.secret_name, secret_versions.version_id "
-                            + v.versionId());
+                    throw failure(
+                            "secrets.create",
+                            "UNIQUE constraint failed: secret_versions.secret_name, secret_versions.version_id "
+                                    + v.versionId());
                 }
             }
             InMemoryTagRepository.checkTags("secrets.create", TAG_RESOURCE_TYPE, secret.secretName(), tags);
@@ -89,15 +91,19 @@ final class InMemorySecretRepository implements SecretRepository {
      * that exists only has its stages rewritten (values are immutable) and keeps its place.
      */
     @Override
-    public boolean saveVersions(SecretRecord updated, long expectedRevision, List<SecretVersionRecord> upserts,
-                                Collection<String> removedVersionIds) {
+    public boolean saveVersions(
+            SecretRecord updated,
+            long expectedRevision,
+            List<SecretVersionRecord> upserts,
+            Collection<String> removedVersionIds) {
         upserts.forEach(v -> requireSameSecret(updated, v));
         return storage.write(t -> {
             if (!revisionMatches(t, updated, expectedRevision)) {
                 return false;
             }
             checkRow("secrets.saveVersions", updated);
-            LinkedHashMap<String, SecretVersionRecord> versions = new LinkedHashMap<>(t.secretVersions.get(updated.secretName()));
+            LinkedHashMap<String, SecretVersionRecord> versions =
+                    new LinkedHashMap<>(t.secretVersions.get(updated.secretName()));
             for (SecretVersionRecord v : upserts) {
                 checkStages(v.stages());
                 SecretVersionRecord existing = versions.get(v.versionId());
@@ -147,15 +153,32 @@ final class InMemorySecretRepository implements SecretRepository {
     }
 
     private static void checkRow(String operation, SecretRecord s) {
-        notNull(operation, "secrets.secret_name", s.secretName(), "secrets.secret_type", s.secretType(),
-                "secrets.encryption_key_id", s.encryptionKeyId(), "secrets.creation_date", s.creationDate(),
-                "secrets.update_date", s.updateDate());
+        notNull(
+                operation,
+                "secrets.secret_name",
+                s.secretName(),
+                "secrets.secret_type",
+                s.secretType(),
+                "secrets.encryption_key_id",
+                s.encryptionKeyId(),
+                "secrets.creation_date",
+                s.creationDate(),
+                "secrets.update_date",
+                s.updateDate());
     }
 
     private static void checkVersion(String operation, SecretVersionRecord v) {
         checkStages(v.stages());
-        notNull(operation, "secret_versions.version_id", v.versionId(), "secret_versions.creation_date", v.creationDate(),
-                "secret_versions.data_type", v.dataType(), "secret_versions.envelope", v.envelope());
+        notNull(
+                operation,
+                "secret_versions.version_id",
+                v.versionId(),
+                "secret_versions.creation_date",
+                v.creationDate(),
+                "secret_versions.data_type",
+                v.dataType(),
+                "secret_versions.envelope",
+                v.envelope());
     }
 
     /** The stages column is a comma-separated list, so JdbcSecretRepository refuses labels it could not store. */
@@ -169,21 +192,33 @@ final class InMemorySecretRepository implements SecretRepository {
 
     private static void requireSameSecret(SecretRecord s, SecretVersionRecord v) {
         if (!s.secretName().equals(v.secretName())) {
-            throw new IllegalArgumentException("version " + v.versionId() + " belongs to secret " + v.secretName()
-                    + ", not " + s.secretName());
+            throw new IllegalArgumentException(
+                    "version " + v.versionId() + " belongs to secret " + v.secretName() + ", not " + s.secretName());
         }
     }
 
     private static SecretRecord stored(SecretRecord s) {
-        return new SecretRecord(s.secretName(), s.secretType(), s.description(), s.encryptionKeyId(), s.extendedConfig(),
-                s.automaticRotation(), s.rotationIntervalSeconds(), millis(s.lastRotationDate()), millis(s.creationDate()),
-                millis(s.updateDate()), millis(s.plannedDeleteTime()), s.rotationFailure(), millis(s.rotationFailureDate()),
-                s.creator(), s.revision());
+        return new SecretRecord(
+                s.secretName(),
+                s.secretType(),
+                s.description(),
+                s.encryptionKeyId(),
+                s.extendedConfig(),
+                s.automaticRotation(),
+                s.rotationIntervalSeconds(),
+                millis(s.lastRotationDate()),
+                millis(s.creationDate()),
+                millis(s.updateDate()),
+                millis(s.plannedDeleteTime()),
+                s.rotationFailure(),
+                millis(s.rotationFailureDate()),
+                s.creator(),
+                s.revision());
     }
 
     /** A copy with its own envelope array: used both to store and to hand out. */
     private static SecretVersionRecord stored(SecretVersionRecord v) {
-        return new SecretVersionRecord(v.secretName(), v.versionId(), millis(v.creationDate()), v.dataType(), copy(v.envelope()),
-                v.stages());
+        return new SecretVersionRecord(
+                v.secretName(), v.versionId(), millis(v.creationDate()), v.dataType(), copy(v.envelope()), v.stages());
     }
 }

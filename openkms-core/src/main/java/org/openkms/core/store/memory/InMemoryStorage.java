@@ -2,15 +2,15 @@ package org.openkms.core.store.memory;
 
 import java.util.concurrent.locks.Lock;
 import java.util.function.Function;
-import org.openkms.core.iam.AccessKeyRepository;
 import org.openkms.core.accesspoint.AccessPointRepository;
-import org.openkms.core.key.AliasRepository;
-import org.openkms.core.iam.IamRepository;
-import org.openkms.core.key.KeyRepository;
-import org.openkms.core.store.MetaRepository;
-import org.openkms.core.secret.SecretRepository;
-import org.openkms.core.store.Storage;
 import org.openkms.core.error.StorageException;
+import org.openkms.core.iam.AccessKeyRepository;
+import org.openkms.core.iam.IamRepository;
+import org.openkms.core.key.AliasRepository;
+import org.openkms.core.key.KeyRepository;
+import org.openkms.core.secret.SecretRepository;
+import org.openkms.core.store.MetaRepository;
+import org.openkms.core.store.Storage;
 import org.openkms.core.tag.TagRepository;
 
 /**

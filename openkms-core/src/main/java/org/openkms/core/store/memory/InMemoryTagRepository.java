@@ -8,8 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.openkms.core.tag.TagRepository;
 import org.openkms.core.tag.TagRecord;
+import org.openkms.core.tag.TagRepository;
 
 /** tags of any resource type, one entry per (type, id, tag key); no foreign key, as in SQL. */
 final class InMemoryTagRepository implements TagRepository {

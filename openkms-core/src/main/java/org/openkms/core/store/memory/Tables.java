@@ -8,17 +8,17 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import org.openkms.core.key.AliasRecord;
+import org.openkms.core.error.StorageException;
 import org.openkms.core.iam.AccessKeyRecord;
 import org.openkms.core.iam.Attachment;
 import org.openkms.core.iam.PolicyRecord;
 import org.openkms.core.iam.RamRole;
 import org.openkms.core.iam.RamUser;
+import org.openkms.core.key.AliasRecord;
 import org.openkms.core.key.KeyRecord;
 import org.openkms.core.key.KeyVersionRecord;
 import org.openkms.core.secret.SecretRecord;
 import org.openkms.core.secret.SecretVersionRecord;
-import org.openkms.core.error.StorageException;
 
 /**
  * The data of an {@link InMemoryStorage}: one map per table of the SQL schema (openkms-storage's
@@ -62,6 +62,7 @@ final class Tables {
     final TreeMap<String, AliasRecord> aliases = new TreeMap<>(BYTE_ORDER);
     /** resource type → resource id → tag key → tag value (nullable, as the tag_value column). */
     final Map<String, TreeMap<String, TreeMap<String, String>>> tags = new HashMap<>();
+
     final Map<String, AccessKeyRecord> accessKeys = new HashMap<>();
 
     // secrets, secret_versions (V2__secrets.sql). Version ids are unique per secret only.
@@ -74,6 +75,7 @@ final class Tables {
     final TreeMap<String, PolicyRecord> policies = new TreeMap<>(BYTE_ORDER);
     /** Keyed by the primary key (principal_type, principal_name, policy_type, policy_name). */
     final Map<java.util.List<String>, Attachment> attachments = new HashMap<>();
+
     final TreeMap<String, String> resourcePolicies = new TreeMap<>(BYTE_ORDER);
     final Map<String, TreeMap<String, String>> accessPoints = new HashMap<>();
 

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.openkms.core.error.StorageException;
 import org.openkms.core.iam.AccessKeyRecord;
 import org.openkms.core.key.KeyRecord;
 import org.openkms.core.key.KeySpec;
@@ -14,7 +15,6 @@ import org.openkms.core.key.KeyState;
 import org.openkms.core.key.KeyUsage;
 import org.openkms.core.key.KeyVersionRecord;
 import org.openkms.core.key.Origin;
-import org.openkms.core.error.StorageException;
 
 /**
  * What only the in-memory backend has: handles on shared data, and copies of arrays. Its behaviour as a
@@ -31,7 +31,9 @@ class InMemoryStorageTest {
         storage.close();
         storage.close(); // idempotent
 
-        assertThatThrownBy(() -> keys.find("key-1")).isInstanceOf(StorageException.class).hasMessageContaining("closed");
+        assertThatThrownBy(() -> keys.find("key-1"))
+                .isInstanceOf(StorageException.class)
+                .hasMessageContaining("closed");
         assertThatThrownBy(storage::changeGeneration).isInstanceOf(StorageException.class);
         InMemoryStorage reopened = storage.reopen();
         assertThat(reopened.keys().find("key-1")).isPresent();
@@ -50,7 +52,8 @@ class InMemoryStorageTest {
         long afterWrite = node2.changeGeneration();
         node1.keys().list();
         node1.meta().recordRootKeyCheck(new byte[] {1});
-        assertThat(node2.changeGeneration()).as("reads and the root-key check (no node caches it) change nothing")
+        assertThat(node2.changeGeneration())
+                .as("reads and the root-key check (no node caches it) change nothing")
                 .isEqualTo(afterWrite);
     }
 
@@ -66,18 +69,37 @@ class InMemoryStorageTest {
         storage.keys().findVersion("v1").orElseThrow().sealedMaterial()[1] = 9;
         storage.accessKeys().find("ak").orElseThrow().sealedSecret()[1] = 9;
 
-        assertThat(storage.keys().findVersion("v1").orElseThrow().sealedMaterial()).containsExactly(1, 2, 3);
+        assertThat(storage.keys().findVersion("v1").orElseThrow().sealedMaterial())
+                .containsExactly(1, 2, 3);
         assertThat(storage.accessKeys().find("ak").orElseThrow().sealedSecret()).containsExactly(4, 5);
     }
 
     @Test
     void byteOrderIsCodePointOrder() {
-        assertThat(List.of("b", "\uD83D\uDE00", "B", "\uE000", "", "a", "ab").stream().sorted(Tables.BYTE_ORDER).toList())
+        assertThat(List.of("b", "\uD83D\uDE00", "B", "\uE000", "", "a", "ab").stream()
+                        .sorted(Tables.BYTE_ORDER)
+                        .toList())
                 .containsExactly("", "B", "a", "ab", "b", "\uE000", "\uD83D\uDE00");
     }
 
     private static KeyRecord key(String id) {
-        return new KeyRecord(id, "", KeySpec.Aliyun_AES_256, KeyUsage.ENCRYPT_DECRYPT, Origin.Aliyun_KMS, "SOFTWARE",
-                KeyState.Enabled, T0, null, null, 0L, null, false, null, "root", null, 1L);
+        return new KeyRecord(
+                id,
+                "",
+                KeySpec.Aliyun_AES_256,
+                KeyUsage.ENCRYPT_DECRYPT,
+                Origin.Aliyun_KMS,
+                "SOFTWARE",
+                KeyState.Enabled,
+                T0,
+                null,
+                null,
+                0L,
+                null,
+                false,
+                null,
+                "root",
+                null,
+                1L);
     }
 }

@@ -3,15 +3,15 @@ package org.openkms.server.actions.ram;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.openkms.core.error.KmsException;
 import org.openkms.core.iam.AccessKeyRecord;
-import org.openkms.core.iam.Principal;
 import org.openkms.core.iam.Attachment;
 import org.openkms.core.iam.IamErrors;
 import org.openkms.core.iam.IamService;
 import org.openkms.core.iam.PolicyRecord;
+import org.openkms.core.iam.Principal;
 import org.openkms.core.iam.RamRole;
 import org.openkms.core.iam.RamUser;
-import org.openkms.core.error.KmsException;
 import org.openkms.server.gateway.ActionRegistry;
 import org.openkms.server.gateway.Call;
 import org.openkms.server.iam.IamContext;
@@ -38,8 +38,13 @@ public final class RamActions {
     private ActionRegistry declarations() {
         ActionRegistry r = new ActionRegistry();
         r.register("CreateUser", this::createUser)
-                .register("GetUser", c -> Map.of("User", RamViews.user(iam(c).user(c.params().required("UserName")))))
-                .register("ListUsers", c -> RamViews.page(c.params(), iam(c).users(), RamUser::userName, RamViews::user, "Users", "User"))
+                .register(
+                        "GetUser",
+                        c -> Map.of("User", RamViews.user(iam(c).user(c.params().required("UserName")))))
+                .register(
+                        "ListUsers",
+                        c -> RamViews.page(
+                                c.params(), iam(c).users(), RamUser::userName, RamViews::user, "Users", "User"))
                 .register("DeleteUser", this::deleteUser)
                 .register("CreateAccessKey", this::createAccessKey)
                 .register("ListAccessKeys", this::listAccessKeys)
@@ -47,8 +52,15 @@ public final class RamActions {
                 .register("DeleteAccessKey", this::deleteAccessKey)
                 .register("CreatePolicy", this::createPolicy)
                 .register("GetPolicy", this::getPolicy)
-                .register("ListPolicies", c -> RamViews.page(c.params(), iam(c).policies(c.params().optional("PolicyType")),
-                        PolicyRecord::policyName, RamViews::policy, "Policies", "Policy"))
+                .register(
+                        "ListPolicies",
+                        c -> RamViews.page(
+                                c.params(),
+                                iam(c).policies(c.params().optional("PolicyType")),
+                                PolicyRecord::policyName,
+                                RamViews::policy,
+                                "Policies",
+                                "Policy"))
                 .register("DeletePolicy", c -> {
                     iam(c).deletePolicy(c.params().required("PolicyName"));
                     return Map.of();
@@ -60,8 +72,18 @@ public final class RamActions {
                 .register("DetachPolicyFromRole", c -> detach(c, Attachment.ROLE, "RoleName"))
                 .register("ListPoliciesForRole", c -> listAttached(c, Attachment.ROLE, "RoleName"))
                 .register("CreateRole", this::createRole)
-                .register("GetRole", c -> Map.of("Role", RamViews.role(iam(c).role(c.params().required("RoleName")), uid(c))))
-                .register("ListRoles", c -> RamViews.page(c.params(), iam(c).roles(), RamRole::roleName, role -> RamViews.role(role, uid(c)), "Roles", "Role"))
+                .register(
+                        "GetRole",
+                        c -> Map.of("Role", RamViews.role(iam(c).role(c.params().required("RoleName")), uid(c))))
+                .register(
+                        "ListRoles",
+                        c -> RamViews.page(
+                                c.params(),
+                                iam(c).roles(),
+                                RamRole::roleName,
+                                role -> RamViews.role(role, uid(c)),
+                                "Roles",
+                                "Role"))
                 .register("DeleteRole", c -> {
                     iam(c).deleteRole(c.params().required("RoleName"));
                     return Map.of();
@@ -78,7 +100,10 @@ public final class RamActions {
     }
 
     private Map<String, Object> createUser(Call c) {
-        RamUser u = iam(c).createUser(c.params().required("UserName"), c.params().optional("DisplayName"), c.params().optional("Comments"));
+        RamUser u = iam(c).createUser(
+                        c.params().required("UserName"),
+                        c.params().optional("DisplayName"),
+                        c.params().optional("Comments"));
         return Map.of("User", RamViews.user(u));
     }
 
@@ -99,7 +124,10 @@ public final class RamActions {
         if (name == null || name.isEmpty()) {
             Principal p = c.principal();
             if (!Principal.USER.equals(p.type())) {
-                throw new KmsException(400, "MissingParameter", "The input parameter \"UserName\" that is mandatory for processing this request is not supplied.");
+                throw new KmsException(
+                        400,
+                        "MissingParameter",
+                        "The input parameter \"UserName\" that is mandatory for processing this request is not supplied.");
             }
             name = p.name();
         }
@@ -111,10 +139,15 @@ public final class RamActions {
         String owner = keyOwner(c);
         synchronized (RamActions.class) { // the per-user limit is checked and enforced atomically
             if (ctx.credentials().listFor(owner).size() >= IamService.MAX_ACCESS_KEYS_PER_USER) {
-                throw IamErrors.limitExceeded("User.AccessKey", "The user already has " + IamService.MAX_ACCESS_KEYS_PER_USER + " AccessKeys.");
+                throw IamErrors.limitExceeded(
+                        "User.AccessKey",
+                        "The user already has " + IamService.MAX_ACCESS_KEYS_PER_USER + " AccessKeys.");
             }
             String[] pair = ctx.credentials().generate(owner);
-            AccessKeyRecord created = ctx.credentials().listFor(owner).stream().filter(k -> k.accessKeyId().equals(pair[0])).findFirst().orElseThrow();
+            AccessKeyRecord created = ctx.credentials().listFor(owner).stream()
+                    .filter(k -> k.accessKeyId().equals(pair[0]))
+                    .findFirst()
+                    .orElseThrow();
             Map<String, Object> ak = new LinkedHashMap<>(RamViews.accessKey(created));
             ak.put("AccessKeySecret", pair[1]);
             c.auditDetail("created AccessKey " + pair[0] + " for user " + owner);
@@ -123,13 +156,17 @@ public final class RamActions {
     }
 
     private Map<String, Object> listAccessKeys(Call c) {
-        List<Map<String, Object>> keys = ctx.credentials().listFor(keyOwner(c)).stream().map(RamViews::accessKey).toList();
+        List<Map<String, Object>> keys = ctx.credentials().listFor(keyOwner(c)).stream()
+                .map(RamViews::accessKey)
+                .toList();
         return Map.of("AccessKeys", Map.of("AccessKey", keys));
     }
 
     private AccessKeyRecord ownedKey(Call c, String owner) {
         String id = c.params().required("UserAccessKeyId");
-        return ctx.credentials().listFor(owner).stream().filter(k -> k.accessKeyId().equals(id)).findFirst()
+        return ctx.credentials().listFor(owner).stream()
+                .filter(k -> k.accessKeyId().equals(id))
+                .findFirst()
                 .orElseThrow(() -> IamErrors.notExist("User.AccessKey", id));
     }
 
@@ -152,13 +189,16 @@ public final class RamActions {
     }
 
     private Map<String, Object> createPolicy(Call c) {
-        PolicyRecord p = iam(c).createPolicy(c.params().required("PolicyName"), c.params().required("PolicyDocument"),
-                c.params().optional("Description"));
+        PolicyRecord p = iam(c).createPolicy(
+                        c.params().required("PolicyName"),
+                        c.params().required("PolicyDocument"),
+                        c.params().optional("Description"));
         return Map.of("Policy", RamViews.policy(p));
     }
 
     private Map<String, Object> getPolicy(Call c) {
-        PolicyRecord p = iam(c).policy(c.params().required("PolicyType"), c.params().required("PolicyName"));
+        PolicyRecord p =
+                iam(c).policy(c.params().required("PolicyType"), c.params().required("PolicyName"));
         Map<String, Object> policy = new LinkedHashMap<>(RamViews.policy(p));
         policy.put("PolicyDocument", p.document());
         policy.put("AttachmentCount", attachmentCount(c, p));
@@ -173,21 +213,33 @@ public final class RamActions {
     private int attachmentCount(Call c, PolicyRecord p) {
         int n = 0;
         for (RamUser u : iam(c).users()) {
-            n += (int) iam(c).policiesOf(Attachment.USER, u.userName()).stream().filter(a -> a.policyName().equals(p.policyName())).count();
+            n += (int) iam(c).policiesOf(Attachment.USER, u.userName()).stream()
+                    .filter(a -> a.policyName().equals(p.policyName()))
+                    .count();
         }
         for (RamRole r : iam(c).roles()) {
-            n += (int) iam(c).policiesOf(Attachment.ROLE, r.roleName()).stream().filter(a -> a.policyName().equals(p.policyName())).count();
+            n += (int) iam(c).policiesOf(Attachment.ROLE, r.roleName()).stream()
+                    .filter(a -> a.policyName().equals(p.policyName()))
+                    .count();
         }
         return n;
     }
 
     private Map<String, Object> attach(Call c, String type, String nameParam) {
-        iam(c).attach(type, c.params().required(nameParam), c.params().required("PolicyType"), c.params().required("PolicyName"));
+        iam(c).attach(
+                        type,
+                        c.params().required(nameParam),
+                        c.params().required("PolicyType"),
+                        c.params().required("PolicyName"));
         return Map.of();
     }
 
     private Map<String, Object> detach(Call c, String type, String nameParam) {
-        iam(c).detach(type, c.params().required(nameParam), c.params().required("PolicyType"), c.params().required("PolicyName"));
+        iam(c).detach(
+                        type,
+                        c.params().required(nameParam),
+                        c.params().required("PolicyType"),
+                        c.params().required("PolicyName"));
         return Map.of();
     }
 
@@ -199,14 +251,18 @@ public final class RamActions {
             iam(c).role(name);
         }
         List<Map<String, Object>> rows = iam(c).policiesOf(type, name).stream()
-                .map(a -> RamViews.attached(a, iam(c).policy(a.policyType(), a.policyName()))).toList();
+                .map(a -> RamViews.attached(a, iam(c).policy(a.policyType(), a.policyName())))
+                .toList();
         return Map.of("Policies", Map.of("Policy", rows));
     }
 
     private Map<String, Object> createRole(Call c) {
         long max = c.params().integer("MaxSessionDuration", 3600, 0, Integer.MAX_VALUE);
-        RamRole r = iam(c).createRole(c.params().required("RoleName"), c.params().required("AssumeRolePolicyDocument"),
-                c.params().optional("Description"), max);
+        RamRole r = iam(c).createRole(
+                        c.params().required("RoleName"),
+                        c.params().required("AssumeRolePolicyDocument"),
+                        c.params().optional("Description"),
+                        max);
         return Map.of("Role", RamViews.role(r, uid(c)));
     }
 }

@@ -15,8 +15,7 @@ import org.openkms.server.gateway.Params;
 
 /** RAM 2015-05-01 response shapes, field for field as the ram20150501 SDK models name them. */
 final class RamViews {
-    private RamViews() {
-    }
+    private RamViews() {}
 
     static String date(Instant t) {
         return t == null ? "" : t.truncatedTo(ChronoUnit.SECONDS).toString();
@@ -79,11 +78,17 @@ final class RamViews {
      * RAM's Marker/MaxItems paging over a list sorted by name: the marker is the last name returned.
      * {@code "Users": {"User": [...]}, "IsTruncated": …, "Marker": …}.
      */
-    static <T> Map<String, Object> page(Params p, List<T> all, Function<T, String> name, Function<T, Map<String, Object>> view,
-                                        String listName, String itemName) {
+    static <T> Map<String, Object> page(
+            Params p,
+            List<T> all,
+            Function<T, String> name,
+            Function<T, Map<String, Object>> view,
+            String listName,
+            String itemName) {
         int max = p.integer("MaxItems", 100, 1, 1000);
         String marker = p.optional("Marker");
-        List<T> rest = marker == null || marker.isEmpty() ? all
+        List<T> rest = marker == null || marker.isEmpty()
+                ? all
                 : all.stream().filter(t -> name.apply(t).compareTo(marker) > 0).toList();
         List<T> page = rest.size() > max ? rest.subList(0, max) : rest;
         Map<String, Object> m = new LinkedHashMap<>();

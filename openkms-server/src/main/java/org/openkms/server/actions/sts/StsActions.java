@@ -5,9 +5,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.openkms.core.iam.Principal;
 import org.openkms.core.error.KmsException;
 import org.openkms.core.iam.IamErrors;
+import org.openkms.core.iam.Principal;
 import org.openkms.core.iam.RamRole;
 import org.openkms.server.auth.StsTokens;
 import org.openkms.server.gateway.ActionRegistry;
@@ -35,7 +35,8 @@ public final class StsActions {
     }
 
     private ActionRegistry declarations() {
-        return new ActionRegistry().register("AssumeRole", this::assumeRole)
+        return new ActionRegistry()
+                .register("AssumeRole", this::assumeRole)
                 .register("GetCallerIdentity", this::getCallerIdentity);
     }
 
@@ -47,23 +48,29 @@ public final class StsActions {
         String arn = c.params().required("RoleArn");
         String session = c.params().required("RoleSessionName");
         if (!SESSION_NAME.matcher(session).matches()) {
-            throw IamErrors.invalidParameter("RoleSessionName", "RoleSessionName must be 2 to 64 letters, digits, '.', '@', '_' or '-'.");
+            throw IamErrors.invalidParameter(
+                    "RoleSessionName", "RoleSessionName must be 2 to 64 letters, digits, '.', '@', '_' or '-'.");
         }
         String policy = c.params().optional("Policy");
         if (policy != null && !policy.isEmpty()) {
             // A session policy narrows the role's permissions; ignoring it would grant more than asked for.
-            throw new KmsException(400, "InvalidParameter.Policy", "Session policies are not supported by this server.");
+            throw new KmsException(
+                    400, "InvalidParameter.Policy", "Session policies are not supported by this server.");
         }
         RamRole role = ctx.iam().roleByArn(arn).orElseThrow(() -> IamErrors.notExist("Role", arn));
         if (!ctx.iam().trusts(role, c.principal())) {
-            throw new KmsException(403, "NoPermission", "You are not authorized to assume this role: its trust policy does not allow "
-                    + c.principal().arn(c.kms().account().uid()) + ".");
+            throw new KmsException(
+                    403,
+                    "NoPermission",
+                    "You are not authorized to assume this role: its trust policy does not allow "
+                            + c.principal().arn(c.kms().account().uid()) + ".");
         }
         int duration = c.params().integer("DurationSeconds", 3600, 900, (int) role.maxSessionDuration());
         Instant expires = ctx.clock().instant().plusSeconds(duration).truncatedTo(ChronoUnit.SECONDS);
         String akId = "STS." + random(24);
         String secret = random(40);
-        String token = ctx.tokens().issue(new StsTokens.Session(akId, secret, role.roleName(), session, expires.toEpochMilli()));
+        String token = ctx.tokens()
+                .issue(new StsTokens.Session(akId, secret, role.roleName(), session, expires.toEpochMilli()));
         Map<String, Object> credentials = new LinkedHashMap<>();
         credentials.put("AccessKeyId", akId);
         credentials.put("AccessKeySecret", secret);
@@ -88,14 +95,18 @@ public final class StsActions {
                 m.put("PrincipalId", uid);
             }
             case Principal.USER -> {
-                String userId = ctx.iam().userExists(p.name()) ? ctx.iam().user(p.name()).userId() : "";
+                String userId = ctx.iam().userExists(p.name())
+                        ? ctx.iam().user(p.name()).userId()
+                        : "";
                 m.put("IdentityType", "RAMUser");
                 m.put("Arn", p.arn(uid));
                 m.put("UserId", userId);
                 m.put("PrincipalId", userId);
             }
             default -> {
-                String roleId = ctx.iam().roleExists(p.roleName()) ? ctx.iam().role(p.roleName()).roleId() : "";
+                String roleId = ctx.iam().roleExists(p.roleName())
+                        ? ctx.iam().role(p.roleName()).roleId()
+                        : "";
                 String session = p.name().substring(p.roleName().length() + 1);
                 m.put("IdentityType", "AssumedRoleUser");
                 m.put("Arn", "acs:ram::" + uid + ":assumed-role/" + p.roleName().toLowerCase() + "/" + session);
@@ -113,5 +124,4 @@ public final class StsActions {
         }
         return sb.toString();
     }
-
 }
