@@ -1,5 +1,6 @@
 package org.openkms.server.gateway;
 
+import java.util.Locale;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -245,7 +246,7 @@ public final class Gateway {
                 "HostId",
                 product == null || product.version().equals(API_VERSION)
                         ? hostId
-                        : product.product().toLowerCase() + ".aliyuncs.com");
+                        : product.product().toLowerCase(Locale.ROOT) + ".aliyuncs.com");
         body.put("Code", e.code());
         body.put("Message", e.getMessage());
         body.put(

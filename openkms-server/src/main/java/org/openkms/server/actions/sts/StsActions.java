@@ -2,6 +2,7 @@ package org.openkms.server.actions.sts;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Locale;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -109,7 +110,7 @@ public final class StsActions {
                         : "";
                 String session = p.name().substring(p.roleName().length() + 1);
                 m.put("IdentityType", "AssumedRoleUser");
-                m.put("Arn", "acs:ram::" + uid + ":assumed-role/" + p.roleName().toLowerCase() + "/" + session);
+                m.put("Arn", "acs:ram::" + uid + ":assumed-role/" + p.roleName().toLowerCase(Locale.ROOT) + "/" + session);
                 m.put("RoleId", roleId);
                 m.put("PrincipalId", roleId + ":" + session);
             }
