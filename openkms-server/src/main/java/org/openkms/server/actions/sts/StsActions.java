@@ -2,8 +2,8 @@ package org.openkms.server.actions.sts;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Locale;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.openkms.core.error.KmsException;
@@ -110,7 +110,9 @@ public final class StsActions {
                         : "";
                 String session = p.name().substring(p.roleName().length() + 1);
                 m.put("IdentityType", "AssumedRoleUser");
-                m.put("Arn", "acs:ram::" + uid + ":assumed-role/" + p.roleName().toLowerCase(Locale.ROOT) + "/" + session);
+                m.put(
+                        "Arn",
+                        "acs:ram::" + uid + ":assumed-role/" + p.roleName().toLowerCase(Locale.ROOT) + "/" + session);
                 m.put("RoleId", roleId);
                 m.put("PrincipalId", roleId + ":" + session);
             }
