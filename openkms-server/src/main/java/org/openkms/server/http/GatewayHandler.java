@@ -20,6 +20,7 @@ import org.eclipse.jetty.util.Callback;
 import org.openkms.server.api.ApiRequest;
 import org.openkms.server.api.ApiResponse;
 import org.openkms.server.gateway.Gateway;
+import org.openkms.wire.DuplicateParameterException;
 import org.openkms.wire.PercentEncoding;
 
 /**
@@ -98,7 +99,8 @@ public final class GatewayHandler extends Handler.Abstract {
 
     /**
      * What this adapter answers to a request Jetty has parsed, without Jetty: decodes the query and a form body, runs
-     * the gateway, and answers malformed percent-encoding with an Alibaba-shaped 400 (not a 500). Public so that the
+     * the gateway, and answers malformed percent-encoding, or a parameter named twice, with an Alibaba-shaped 400 (not
+     * a 500). Public so that the
      * fuzz tests drive the same code as the server.
      *
      * @param rawQuery the query as received (percent-encoded), or null
@@ -115,6 +117,8 @@ public final class GatewayHandler extends Handler.Abstract {
             boolean secure) {
         try {
             return gateway.handle(toApiRequest(method, path, rawQuery, headers, body, sourceIp, secure));
+        } catch (DuplicateParameterException e) {
+            return gateway.refuseDuplicate(e.name(), sourceIp);
         } catch (IllegalArgumentException e) {
             return errorResponse(400);
         }
