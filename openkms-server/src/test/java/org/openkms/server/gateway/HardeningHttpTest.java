@@ -362,6 +362,71 @@ class HardeningHttpTest {
         }
     }
 
+    @Test
+    void aBodyTrickledBelowTheMinimumDataRateIsCutOffWhileABodySentAtOnceIsServed() throws Exception {
+        // 10 bytes a second against the documented 1,024 B/s (HttpLimits.minRequestDataRate): the server answers 408,
+        // as an Alibaba error, long before the 30-second request deadline would close the connection.
+        String answer;
+        long t0;
+        try (Socket s = new Socket("127.0.0.1", server.httpPort())) {
+            s.setSoTimeout(100);
+            OutputStream out = s.getOutputStream();
+            out.write(("POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                            + "Content-Length: 3000\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            t0 = System.nanoTime();
+            StringBuilder got = new StringBuilder();
+            InputStream in = s.getInputStream();
+            byte[] buf = new byte[8192];
+            boolean ended = false;
+            while (!ended && !complete(got) && System.nanoTime() - t0 < 10_000_000_000L) {
+                try {
+                    out.write('a');
+                    out.flush();
+                } catch (IOException closed) {
+                    ended = true; // the server answered and closed; read what it sent
+                }
+                try {
+                    int n = in.read(buf);
+                    if (n < 0) {
+                        ended = true;
+                    } else {
+                        got.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+                    }
+                } catch (java.net.SocketTimeoutException nothingYet) {
+                    // keep trickling
+                } catch (java.net.SocketException reset) {
+                    ended = true;
+                }
+            }
+            answer = got.toString();
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+        assertAlibabaError(answer, 408);
+        assertThat(answer).contains("\"Code\":\"RequestTimeout\"");
+
+        // The same size of body, sent at once by a client: served. (The whole signed request in the form body, as
+        // a V1 SDK client with body parameters sends it.)
+        String keyId = newKey();
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("KeyId", keyId);
+        params.put("Description", "d".repeat(3000));
+        String form = client.signer().signRpc("POST", "UpdateKeyDescription", params);
+        assertThat(form.length()).isGreaterThan(3000);
+        SignedClient.Reply r = client.send(HttpRequest.newBuilder(URI.create(base + "/"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form))
+                .build());
+        assertThat(r.status()).as(r.raw()).isEqualTo(200);
+        assertThat(client.call("DescribeKey", Map.of("KeyId", keyId))
+                        .body()
+                        .path("KeyMetadata")
+                        .path("Description")
+                        .asText())
+                .hasSize(3000);
+    }
+
     // ------------------------------------------------------------------ 4. reserved aliases
 
     @Test
