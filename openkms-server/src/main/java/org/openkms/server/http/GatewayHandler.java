@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -129,14 +130,14 @@ public final class GatewayHandler extends Handler.Abstract {
                     return;
                 }
                 if (size + n > body.length) {
-                    body = java.util.Arrays.copyOf(body, Math.min(maxBody, Math.max(size + n, body.length * 2)));
+                    body = Arrays.copyOf(body, Math.min(maxBody, Math.max(size + n, body.length * 2)));
                 }
                 bytes.get(body, size, n);
                 size += n;
                 boolean last = chunk.isLast();
                 chunk.release();
                 if (last) {
-                    done.done(size == body.length ? body : java.util.Arrays.copyOf(body, size), 0);
+                    done.done(size == body.length ? body : Arrays.copyOf(body, size), 0);
                     return;
                 }
                 if (tooSlow()) {
