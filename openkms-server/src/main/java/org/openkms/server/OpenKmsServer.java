@@ -179,7 +179,7 @@ public final class OpenKmsServer implements AutoCloseable {
             CacheCoherence coherence = new CacheCoherence(
                     storage,
                     List.of(kms::invalidateCaches, credentials::invalidateAll, iam::reload, accessPoints::reload));
-            jetty.setHandler(new GatewayHandler(gateway, config.http().maxBodySize()));
+            jetty.setHandler(new GatewayHandler(gateway, config.http()));
             jetty.setStopTimeout(10_000);
             jetty.start();
             ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -3,6 +3,10 @@ package org.openkms.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -10,12 +14,15 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openkms.crypto.SecureRandoms;
 import org.openkms.server.config.ConfigException;
 import org.openkms.server.config.ServerConfig;
+import org.slf4j.LoggerFactory;
 
 /**
  * The root key belongs to its database: it is made only for an empty one, and a server whose root key file is
@@ -204,6 +211,55 @@ class RootKeyStartupTest {
             }) {
                 assertThat(mode(data.resolve(f))).as(f).isEqualTo("rw-------");
             }
+        }
+    }
+
+    @Test
+    void aRootKeyOthersCanReadAndADataDirOthersCanEnterAreWarnedAboutAtStartup() throws Exception {
+        Path data = dir.resolve("data");
+        populate(data); // made private: 0700 and 0600
+        Path rootKey = data.resolve("root.key");
+        assertThat(startupWarnings(data)).isEmpty();
+
+        // As an older version, a restore or a careless chmod may leave them.
+        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-x--x"));
+        Files.setPosixFilePermissions(rootKey, PosixFilePermissions.fromString("rw-r--r--"));
+        List<String> warnings = startupWarnings(data);
+        assertThat(warnings)
+                .containsExactlyInAnyOrder(
+                        "data dir " + data + " can be entered by other users (mode rwxr-x--x); make it private to"
+                                + " the server's user: chmod 700 " + data,
+                        "root key " + rootKey + " can be read by other users (mode rw-r--r--); make it private to"
+                                + " the server's user: chmod 600 " + rootKey);
+        // Only warned about, left as found (the operator decides), and the server works.
+        assertThat(mode(data)).isEqualTo("rwxr-x--x");
+        assertThat(mode(rootKey)).isEqualTo("rw-r--r--");
+        // Group-readable alone is enough for the root key: anyone in the group could read every key.
+        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx------"));
+        Files.setPosixFilePermissions(rootKey, PosixFilePermissions.fromString("rw-r-----"));
+        assertThat(startupWarnings(data)).singleElement().asString().startsWith("root key " + rootKey);
+    }
+
+    /** Starts and stops a server on {@code data}, returning what RootKeyGuard and DataDirLock warned. */
+    private List<String> startupWarnings(Path data) throws Exception {
+        List<Logger> loggers = List.of((Logger) LoggerFactory.getLogger(RootKeyGuard.class), (Logger)
+                LoggerFactory.getLogger(DataDirLock.class));
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        loggers.forEach(l -> l.addAppender(log));
+        try (OpenKmsServer s = OpenKmsServer.start(config(data))) {
+            assertThat(client(s).call("DescribeRegions", Map.of()).status()).isEqualTo(200);
+        } finally {
+            loggers.forEach(l -> l.detachAppender(log));
+        }
+        synchronized (log) { // AppenderBase.doAppend appends under the appender's lock
+            List<String> w = new ArrayList<>();
+            for (ILoggingEvent e : log.list) {
+                if (e.getLevel().isGreaterOrEqual(Level.WARN)) {
+                    w.add(e.getFormattedMessage());
+                }
+            }
+            return w;
         }
     }
 

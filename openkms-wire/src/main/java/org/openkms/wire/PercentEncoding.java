@@ -120,9 +120,12 @@ public final class PercentEncoding {
     /**
      * Decodes {@code application/x-www-form-urlencoded} text ('+' = space, {@code %XX} UTF-8) into an insertion-ordered
      * map. A pair without '=' gets the value "" (what a client sends for an empty value is {@code name=}; both mean the
-     * same). Empty segments ({@code a=1&&b=2}) are skipped. Later duplicates of a name are ignored, so one request has
-     * one value per parameter, the first, whatever layer reads it.
+     * same). Empty segments ({@code a=1&&b=2}) are skipped. A name that occurs twice (after decoding: {@code a} and
+     * {@code %61} are the same name) is refused: keeping either value silently would let a layer that reads the raw
+     * text (a proxy, a WAF, another signer) act on a different value than this server. No official SDK sends a
+     * name twice; flattened lists use distinct names ({@code Name.1}, {@code Name.2}).
      *
+     * @throws DuplicateParameterException when a name occurs more than once
      * @throws IllegalArgumentException on a malformed {@code %} escape or bytes that are not valid UTF-8
      */
     public static Map<String, String> decodeForm(String raw) {
@@ -149,8 +152,8 @@ public final class PercentEncoding {
                     name = decodeComponent(raw, start, eq);
                     value = decodeComponent(raw, eq + 1, end);
                 }
-                if (!out.containsKey(name)) {
-                    out.put(name, value);
+                if (out.putIfAbsent(name, value) != null) {
+                    throw new DuplicateParameterException(name);
                 }
             }
             start = end + 1;

@@ -2,9 +2,11 @@ package org.openkms.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.io.UnsupportedEncodingException;
 import java.net.URLEncoder;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -96,14 +98,30 @@ class PercentEncodingTest {
     }
 
     @Test
-    void emptyValuesMissingEqualsDuplicatesAndEmptySegments() {
-        Map<String, String> m = PercentEncoding.decodeForm("&Description=&Flag&a=1&&a=2&=v&");
+    void aNameGivenTwiceIsRefusedWhateverItsEncodingOrValues() {
+        for (String raw : Arrays.asList("a=1&a=2", "a=1&a=1", "a=1&%61=2", "Flag&Flag=", "=x&=y", "K+e=1&K%20e=2")) {
+            assertThatThrownBy(() -> PercentEncoding.decodeForm(raw))
+                    .as(raw)
+                    .isInstanceOf(DuplicateParameterException.class);
+        }
+        assertThat(((DuplicateParameterException) catchThrowable(() -> PercentEncoding.decodeForm("x=1&K+e=1&K%20e=2")))
+                        .name())
+                .isEqualTo("K e");
+        // Flattened members are distinct names.
+        assertThat(PercentEncoding.decodeForm("Tag.1.TagKey=a&Tag.2.TagKey=b&Tag.1.TagValue=c"))
+                .hasSize(3);
+    }
+
+    @Test
+    void emptyValuesMissingEqualsAndEmptySegments() {
+        Map<String, String> m = PercentEncoding.decodeForm("&Description=&Flag&a=1&&b=2&=v&");
         assertThat(m)
                 .containsEntry("Description", "")
                 .containsEntry("Flag", "")
                 .containsEntry("a", "1")
+                .containsEntry("b", "2")
                 .containsEntry("", "v")
-                .hasSize(4);
+                .hasSize(5);
         assertThat(PercentEncoding.decodeForm("")).isEmpty();
         assertThat(PercentEncoding.decodeForm(null)).isEmpty();
         assertThat(PercentEncoding.decodeForm("a=b=c").get("a")).isEqualTo("b=c");

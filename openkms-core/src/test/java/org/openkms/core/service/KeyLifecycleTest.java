@@ -62,6 +62,31 @@ class KeyLifecycleTest {
     }
 
     @Test
+    void keysAliasesAndVersionsStopAtTheirCountLimits() {
+        // The documented limits (10,000 keys, 10,000 aliases, 50 versions a key) with small numbers: the same
+        // checks, reached in milliseconds. LimitsTest reaches the real 50 versions over HTTP.
+        kms = new Kms(
+                new Account("1234567890123456", "cn-hangzhou"),
+                storage,
+                FileRootKeyProvider.openOrCreate(dir.resolve("root.key")),
+                new KmsSettings(3, 2, 4, Duration.ZERO, Duration.ofDays(7), Duration.ofDays(730)),
+                clock);
+        KeyRecord first = newKey(KeySpec.Aliyun_AES_256, 0);
+        newKey(KeySpec.Aliyun_AES_256, 0);
+        newKey(KeySpec.Aliyun_AES_256, 0);
+        assertCode(() -> newKey(KeySpec.Aliyun_AES_256, 0), "Rejected.LimitExceeded");
+
+        kms.aliases().createAlias("alias/one", first.keyId());
+        kms.aliases().createAlias("alias/two", first.keyId());
+        assertCode(() -> kms.aliases().createAlias("alias/three", first.keyId()), "Rejected.LimitExceeded");
+
+        for (int n = 2; n <= 4; n++) {
+            kms.keys().createKeyVersion(first.keyId());
+        }
+        assertCode(() -> kms.keys().createKeyVersion(first.keyId()), "Rejected.LimitExceeded");
+    }
+
+    @Test
     void deletionJobDestroysTheKeyWhenTheWindowEndsAndNotBefore() {
         KeyRecord k = newKey(KeySpec.Aliyun_AES_256, 0);
         byte[] blob = kms.crypto().encrypt(k.keyId(), bytes("x"), Map.of()).ciphertextBlob();

@@ -239,6 +239,7 @@ public final class Authenticator {
         return a != null && (a.startsWith("ACS3-") || a.startsWith("ACS4-"));
     }
 
+    /** Query and form together; ApiRequest refuses a name in both, so nothing is overwritten here. */
     private static java.util.Map<String, String> merged(ApiRequest req) {
         java.util.Map<String, String> all = new java.util.HashMap<>(req.form());
         all.putAll(req.query());

@@ -171,6 +171,38 @@ public final class Gateway {
     }
 
     /**
+     * Answers, and audits, a request refused before it could be read as an {@link ApiRequest}: one that names a
+     * parameter twice (in the query, in the form body, or in both). Nothing of it is trusted, so the answer is JSON
+     * (its Format may be the very parameter in doubt) and the audit record names no caller or action.
+     */
+    public ApiResponse refuseDuplicate(String parameterName, String sourceIp) {
+        String requestId = Ids.newRequestId();
+        // Alibaba documents no error for a repeated parameter. InvalidParameter with HTTP 400 is what its gateway
+        // answers for a parameter it cannot accept
+        // (https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/common-error-codes-1):
+        // the V1 SDK raises it as a ClientException and the V2/Node SDKs as an error with that code, and none of
+        // them retries a 400, which is right for a request that will never be accepted as it is.
+        String shown = parameterName.length() > 64 ? parameterName.substring(0, 64) + "…" : parameterName;
+        KmsException e = Errors.invalidParameter(
+                shown, "It is given more than once (in the query string, in the form body, or in both).");
+        ApiResponse response = error(e, requestId, false, null);
+        audit.record(new AuditRecord(
+                System.currentTimeMillis(),
+                requestId,
+                "",
+                "",
+                "",
+                "",
+                sourceIp,
+                response.status(),
+                e.code(),
+                0,
+                "",
+                ""));
+        return response;
+    }
+
+    /**
      * Authorises every (action, resource) the call touches. The root principal skips resolution altogether
      * (it may do everything); others are evaluated against compiled, cached policies: no database read unless a
      * kms:tag condition needs the resource's tags. Returns the decision for the audit record.
@@ -279,6 +311,7 @@ public final class Gateway {
     }
 
     private static Map<String, String> businessParams(ApiRequest req, boolean emptyValuesUnsigned) {
+        // Disjoint by construction (ApiRequest refuses a name in both), so the order of the two puts changes nothing.
         Map<String, String> params = new HashMap<>(req.form());
         params.putAll(req.query());
         params.keySet().removeAll(TRANSPORT_PARAMS);

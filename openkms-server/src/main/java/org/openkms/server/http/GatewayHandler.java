@@ -1,15 +1,15 @@
 package org.openkms.server.http;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -20,6 +20,7 @@ import org.eclipse.jetty.util.Callback;
 import org.openkms.server.api.ApiRequest;
 import org.openkms.server.api.ApiResponse;
 import org.openkms.server.gateway.Gateway;
+import org.openkms.wire.DuplicateParameterException;
 import org.openkms.wire.PercentEncoding;
 
 /**
@@ -31,16 +32,19 @@ public final class GatewayHandler extends Handler.Abstract {
             "{\"status\":\"unavailable\",\"reason\":\"audit log cannot be written\"}".getBytes(StandardCharsets.UTF_8));
     private static final byte[] EMPTY = new byte[0];
     private final int maxBody;
+    private final long minDataRate;
     private static final ByteBuffer HEALTH = ByteBuffer.wrap("{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8));
     private final Gateway gateway;
 
     public GatewayHandler(Gateway gateway) {
-        this(gateway, HttpLimits.defaults().maxBodySize());
+        this(gateway, HttpLimits.defaults());
     }
 
-    public GatewayHandler(Gateway gateway, int maxBody) {
+    /** With the body size and minimum body data rate of {@code limits}. */
+    public GatewayHandler(Gateway gateway, HttpLimits limits) {
         this.gateway = gateway;
-        this.maxBody = maxBody;
+        this.maxBody = limits.maxBodySize();
+        this.minDataRate = limits.minRequestDataRate();
     }
 
     @Override
@@ -65,14 +69,96 @@ public final class GatewayHandler extends Handler.Abstract {
         // The body is read without holding a thread: a client that stalls after its headers costs a socket until
         // ConnectionGuard's deadline, not one of the request threads (with blocking reads 250 such clients stopped
         // the server). The gateway runs when the last byte has arrived.
-        Content.Source.asByteArrayAsync(request, maxBody).whenComplete((body, failure) -> {
-            if (failure != null) {
-                send(response, callback, errorResponse(tooLarge(failure) ? 413 : 400));
-            } else {
-                serve(request, response, callback, path, body);
-            }
-        });
+        new BodyReader(request, declared, maxBody, minDataRate, (body, status) -> {
+                    if (body == null) {
+                        send(response, callback, errorResponse(status));
+                    } else {
+                        serve(request, response, callback, path, body);
+                    }
+                })
+                .run();
         return true;
+    }
+
+    /** What a {@link BodyReader} ends with: the whole body, or null and the error status to answer. */
+    @FunctionalInterface
+    private interface BodyDone {
+        void done(byte[] body, int status);
+    }
+
+    /**
+     * Reads a request body as it arrives, never blocking: each time Jetty has bytes it runs this again. Refuses a
+     * body over {@code maxBody} (413) and one arriving slower than {@code minRate} bytes a second on average since
+     * its reading began (408), checked each time bytes arrive, as Jetty's servlet layer checks
+     * {@code HttpConfiguration.minRequestDataRate}: Jetty's core server, which this handler is, does not check that
+     * setting at all. A client that sends nothing more at all is closed by ConnectionGuard's request deadline.
+     */
+    private static final class BodyReader implements Runnable {
+        private final Request request;
+        private final int maxBody;
+        private final long minRate;
+        private final BodyDone done;
+        private final long startNanos = System.nanoTime();
+        private byte[] body;
+        private int size;
+
+        BodyReader(Request request, long declared, int maxBody, long minRate, BodyDone done) {
+            this.request = request;
+            this.maxBody = maxBody;
+            this.minRate = minRate;
+            this.done = done;
+            this.body = new byte[declared > 0 ? (int) declared : 1024];
+        }
+
+        @Override
+        public void run() {
+            while (true) {
+                Content.Chunk chunk = request.read();
+                if (chunk == null) {
+                    request.demand(this);
+                    return;
+                }
+                if (Content.Chunk.isFailure(chunk)) {
+                    done.done(null, failureStatus(chunk.getFailure()));
+                    return;
+                }
+                ByteBuffer bytes = chunk.getByteBuffer();
+                int n = bytes.remaining();
+                if (n > maxBody - size) {
+                    chunk.release();
+                    done.done(null, 413);
+                    return;
+                }
+                if (size + n > body.length) {
+                    body = Arrays.copyOf(body, Math.min(maxBody, Math.max(size + n, body.length * 2)));
+                }
+                bytes.get(body, size, n);
+                size += n;
+                boolean last = chunk.isLast();
+                chunk.release();
+                if (last) {
+                    done.done(size == body.length ? body : Arrays.copyOf(body, size), 0);
+                    return;
+                }
+                if (tooSlow()) {
+                    done.done(null, 408);
+                    return;
+                }
+            }
+        }
+
+        /**
+         * Fewer bytes than {@code minRate} a second would have brought since the reading began. Not judged in the
+         * first second: a client far away may be a round trip late with its first bytes (after a 100 Continue),
+         * which says nothing about its rate.
+         */
+        private boolean tooSlow() {
+            if (minRate <= 0) {
+                return false;
+            }
+            long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+            return elapsedMillis >= 1000 && size < minRate * elapsedMillis / 1000;
+        }
     }
 
     private void serve(Request request, Response response, Callback callback, String path, byte[] body) {
@@ -98,7 +184,8 @@ public final class GatewayHandler extends Handler.Abstract {
 
     /**
      * What this adapter answers to a request Jetty has parsed, without Jetty: decodes the query and a form body, runs
-     * the gateway, and answers malformed percent-encoding with an Alibaba-shaped 400 (not a 500). Public so that the
+     * the gateway, and answers malformed percent-encoding, or a parameter named twice, with an Alibaba-shaped 400 (not
+     * a 500). Public so that the
      * fuzz tests drive the same code as the server.
      *
      * @param rawQuery the query as received (percent-encoded), or null
@@ -115,6 +202,8 @@ public final class GatewayHandler extends Handler.Abstract {
             boolean secure) {
         try {
             return gateway.handle(toApiRequest(method, path, rawQuery, headers, body, sourceIp, secure));
+        } catch (DuplicateParameterException e) {
+            return gateway.refuseDuplicate(e.name(), sourceIp);
         } catch (IllegalArgumentException e) {
             return errorResponse(400);
         }
@@ -130,11 +219,9 @@ public final class GatewayHandler extends Handler.Abstract {
         return new ApiResponse(status, "application/json;charset=utf-8", AlibabaErrorHandler.body(status));
     }
 
-    /** asByteArrayAsync fails with an IllegalStateException or ArithmeticException once maxSize is passed. */
-    private static boolean tooLarge(Throwable failure) {
-        Throwable t =
-                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        return !(t instanceof IOException) && !(t instanceof TimeoutException);
+    /** The status for a body that could not be read: Jetty's own if it gave one, else 400 (a broken connection). */
+    private static int failureStatus(Throwable failure) {
+        return failure instanceof HttpException http ? http.getCode() : 400;
     }
 
     private static ApiRequest toApiRequest(

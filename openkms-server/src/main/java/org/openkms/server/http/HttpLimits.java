@@ -14,7 +14,8 @@ import java.time.Duration;
  * @param maxConnectionsPerSource open connections from one IP address; beyond it new ones are closed at once
  * @param headerTimeout       time to send the request line and headers, from their first byte
  * @param requestTimeout      time to send a whole request, headers and body
- * @param minRequestDataRate  bytes per second a request body must keep up (Jetty answers 408 below it)
+ * @param minRequestDataRate  bytes per second a request body must keep up on average ({@link GatewayHandler}
+ *                            answers 408 below it); 0 turns the check off
  * @param idleTimeout         an idle keep-alive connection is closed after this
  * @param maxThreads          request threads in Jetty's pool; 0 sizes it for the machine ({@link #threadsFor})
  */
@@ -78,6 +79,19 @@ public record HttpLimits(
                 request,
                 minRequestDataRate,
                 idleTimeout,
+                maxThreads);
+    }
+
+    public HttpLimits withIdleTimeout(Duration d) {
+        return new HttpLimits(
+                requestHeaderSize,
+                maxBodySize,
+                maxConnections,
+                maxConnectionsPerSource,
+                headerTimeout,
+                requestTimeout,
+                minRequestDataRate,
+                d,
                 maxThreads);
     }
 

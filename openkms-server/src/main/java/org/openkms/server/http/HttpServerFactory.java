@@ -46,7 +46,8 @@ public final class HttpServerFactory {
         // The SDKs put every parameter in the query string (see HttpLimits): Jetty's 8 KiB default would answer 414
         // to documented-valid CreateSecret and Encrypt calls.
         http.setRequestHeaderSize(limits.requestHeaderSize());
-        http.setMinRequestDataRate(limits.minRequestDataRate());
+        // HttpLimits.minRequestDataRate is enforced by GatewayHandler as it reads the body: Jetty's core server
+        // ignores HttpConfiguration.setMinRequestDataRate (only its servlet layer reads it).
         // No header field cache: it pays off when clients repeat the same header values, but every signed request
         // carries a fresh date, nonce and signature, so the cache only churned; clearing its trie was 21% of the
         // CPU samples under Encrypt load (Arrays.fill in HttpParser$FieldCache.add). Known headers stay interned.

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
@@ -45,7 +46,9 @@ class LimitsTest {
                 .withDataDir(dir)
                 .withListen("127.0.0.1:0")
                 .withHttpsListen("")
-                .withRootAccessKey("LTAIlimits", "limits-secret"));
+                .withRootAccessKey("LTAIlimits", "limits-secret")
+                // CreateKeyVersion at once, so that the versions-per-key limit can be reached in one test.
+                .withMinKeyVersionInterval(Duration.ZERO));
         client = new SignedClient("http://127.0.0.1:" + server.httpPort(), "LTAIlimits", "limits-secret");
         keyId = client.call("CreateKey", Map.of())
                 .body()
@@ -194,6 +197,27 @@ class LimitsTest {
                 .as(limit + " at " + (limit.max() + 1) + ": " + over.raw())
                 .isEqualTo(400);
         assertThat(over.code()).as(over.raw()).startsWith(limit.code());
+    }
+
+    @Test
+    void aKeyHasAtMost50Versions() throws Exception {
+        String key = client.call("CreateKey", Map.of())
+                .body()
+                .path("KeyMetadata")
+                .path("KeyId")
+                .asText();
+        for (int n = 2; n <= 50; n++) { // CreateKey made version 1
+            SignedClient.Reply r = client.call("CreateKeyVersion", Map.of("KeyId", key));
+            assertThat(r.status()).as("version " + n + ": " + r.raw()).isEqualTo(200);
+        }
+        SignedClient.Reply over = client.call("CreateKeyVersion", Map.of("KeyId", key));
+        assertThat(over.status()).as(over.raw()).isEqualTo(400);
+        assertThat(over.code()).isEqualTo("Rejected.LimitExceeded");
+        assertThat(client.call("ListKeyVersions", Map.of("KeyId", key, "PageSize", "100"))
+                        .body()
+                        .path("TotalCount")
+                        .asInt())
+                .isEqualTo(50);
     }
 
     @Test

@@ -19,7 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openkms.server.OpenKmsServer;
 import org.openkms.server.config.ServerConfig;
 
-/** Per-source connection limit and the header/request deadlines, on a server started with small limits. */
+/**
+ * Per-source connection limit, the header/request deadlines and the idle timeout, on a server started with small
+ * limits.
+ */
 class ConnectionLimitsTest {
     @TempDir
     static Path dir;
@@ -30,7 +33,8 @@ class ConnectionLimitsTest {
     static void start() throws Exception {
         HttpLimits limits = HttpLimits.defaults()
                 .withMaxConnectionsPerSource(8)
-                .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(2));
+                .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(2))
+                .withIdleTimeout(Duration.ofSeconds(2));
         server = OpenKmsServer.start(ServerConfig.defaults()
                 .withDataDir(dir)
                 .withListen("127.0.0.1:0")
@@ -125,6 +129,42 @@ class ConnectionLimitsTest {
             assertThat(closedByServer(s)).isTrue();
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
         }
+    }
+
+    @Test
+    void aKeptAliveConnectionIsClosedAfterTheIdleTimeoutAndNotBefore() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", server.httpPort())) {
+            s.setSoTimeout(6_000);
+            byte[] request = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+            s.getOutputStream().write(request);
+            assertThat(readAnswer(s.getInputStream())).startsWith("HTTP/1.1 200");
+            Thread.sleep(1_000); // half the idle timeout: the connection is still there for the next request
+            s.getOutputStream().write(request);
+            assertThat(readAnswer(s.getInputStream())).startsWith("HTTP/1.1 200");
+            long t0 = System.nanoTime();
+            assertThat(closedByServer(s)).isTrue();
+            Duration idle = Duration.ofNanos(System.nanoTime() - t0);
+            assertThat(idle).isGreaterThan(Duration.ofMillis(1_500)).isLessThan(Duration.ofSeconds(4));
+        }
+    }
+
+    /** One whole answer with a Content-Length body, leaving the connection open. */
+    private static String readAnswer(InputStream in) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        int headEnd;
+        while ((headEnd = sb.indexOf("\r\n\r\n")) < 0) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("closed before the answer's headers: " + sb);
+            }
+            sb.append((char) b);
+        }
+        String head = sb.toString().toLowerCase(java.util.Locale.ROOT);
+        int cl = head.indexOf("content-length:");
+        int length = Integer.parseInt(
+                head.substring(cl + 15, head.indexOf("\r\n", cl)).trim());
+        byte[] body = in.readNBytes(length);
+        return sb + new String(body, StandardCharsets.US_ASCII);
     }
 
     /** True when the server ends the connection (EOF or reset), reading and discarding any answer it sends first. */

@@ -81,7 +81,8 @@ public final class FuzzText {
 
     /**
      * {@code name=value} lines (split at the first '='; a line without '=' is a name with the value ""), in order;
-     * a repeated name keeps its first value, as {@link org.openkms.wire.PercentEncoding#decodeForm} does. Names and
+     * a repeated name keeps its first value (a map has one per name; {@link org.openkms.wire.PercentEncoding#decodeForm}
+     * refuses a repeated name instead). Names and
      * values are taken literally, so they may hold any character but '\n' (and names no '=').
      */
     public static Map<String, String> params(List<String> lines, int from) {
