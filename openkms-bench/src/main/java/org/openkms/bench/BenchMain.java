@@ -154,6 +154,13 @@ public final class BenchMain implements Callable<Integer> {
             description = "print the result as one JSON line on stdout (the readable report goes to stderr)")
     boolean json;
 
+    @Option(
+            names = "--rate",
+            description = "open loop: send at this fixed rate (req/s over all connections) and measure latency from"
+                    + " the intended send time (no coordinated omission); or P% to measure each action closed-loop"
+                    + " first, then open-loop at P% of the rate it reached (e.g. 70%)")
+    String rate;
+
     @Option(names = "--no-progress", description = "no live progress line")
     boolean noProgress;
 
@@ -199,6 +206,12 @@ public final class BenchMain implements Callable<Integer> {
         }
         if (plaintextSize < 1) {
             throw usage("--plaintext-size must be at least 1");
+        }
+        Pacing pacing;
+        try {
+            pacing = Pacing.parse(rate);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
         }
         int timeoutMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
         List<Scenario> scenarios = new ArrayList<>();
@@ -331,28 +344,31 @@ public final class BenchMain implements Callable<Integer> {
             List<Measured> runs = new ArrayList<>();
             if (!noFloor) {
                 byte[] health = FloorRequest.bytes(target.hostHeader());
+                LoadRun.RequestWriter writer = (n, out) -> out.reset().bytes(health, 0, health.length);
+                double fixed = pacing.fixedRate();
                 runs.add(new Measured(
-                        "GET /healthz (floor)",
+                        "GET /healthz (floor)" + Pacing.label(fixed),
                         "healthz",
-                        measure(
-                                (n, out) -> out.reset().bytes(health, 0, health.length),
-                                server,
-                                target,
-                                timeoutMillis,
-                                err)));
+                        measure(writer, server, target, timeoutMillis, err, fixed, null),
+                        fixed));
             }
             for (Scenario scenario : scenarios) {
                 SignedRequestEncoder enc = loadEncoder;
                 String act = scenario.action();
-                runs.add(new Measured(
-                        scenario.describe(),
-                        act,
-                        measure(
-                                (n, out) -> enc.encode(act, scenario.params(), n, out),
-                                server,
-                                target,
-                                timeoutMillis,
-                                err)));
+                LoadRun.RequestWriter writer = (n, out) -> enc.encode(act, scenario.params(), n, out);
+                double fixed = pacing.fixedRate();
+                BenchResult first =
+                        measure(writer, server, target, timeoutMillis, err, fixed, scenario.bodyMustContain());
+                runs.add(new Measured(scenario.describe() + Pacing.label(fixed), act, first, fixed));
+                double share = pacing.shareOfPeak();
+                if (share > 0 && first.throughput() > 0) {
+                    double r = share * first.throughput();
+                    runs.add(new Measured(
+                            scenario.describe() + Pacing.label(r),
+                            act,
+                            measure(writer, server, target, timeoutMillis, err, r, scenario.bodyMustContain()),
+                            r));
+                }
             }
             closeRamUser(ramUser, ramApi);
             cleanup(api, usedKey, createdKey, err);
@@ -364,7 +380,7 @@ public final class BenchMain implements Callable<Integer> {
             SummaryTable.print(report, runs, floor, server != null);
             if (json) {
                 for (Measured m : runs) {
-                    System.out.println(toJson(m.action(), target, m.result(), floor));
+                    System.out.println(toJson(m.action(), target, m.result(), floor, m.targetRate()));
                 }
                 System.out.flush();
             }
@@ -372,11 +388,24 @@ public final class BenchMain implements Callable<Integer> {
         }
     }
 
-    /** One measured load: a label for the report, the action name for JSON, and the result. */
-    record Measured(String label, String action, BenchResult result) {}
+    /**
+     * One measured load: a label for the report, the action name for JSON, the result, and the open-loop rate it was
+     * sent at (0: closed loop).
+     */
+    record Measured(String label, String action, BenchResult result, double targetRate) {
+        Measured(String label, String action, BenchResult result) {
+            this(label, action, result, 0);
+        }
+    }
 
     private BenchResult measure(
-            LoadRun.RequestWriter writer, ServerCpu server, Endpoint target, int timeoutMillis, PrintStream err)
+            LoadRun.RequestWriter writer,
+            ServerCpu server,
+            Endpoint target,
+            int timeoutMillis,
+            PrintStream err,
+            double ratePerSecond,
+            String bodyMustContain)
             throws InterruptedException {
         LoadRun run = new LoadRun(
                 writer,
@@ -387,7 +416,9 @@ public final class BenchMain implements Callable<Integer> {
                 warmup,
                 duration,
                 requests == null ? 0 : requests,
-                noProgress ? null : err);
+                noProgress ? null : err,
+                ratePerSecond,
+                bodyMustContain);
         return run.run();
     }
 
@@ -474,9 +505,18 @@ public final class BenchMain implements Callable<Integer> {
     }
 
     String toJson(String actionName, Endpoint target, BenchResult r, BenchResult floor) throws JsonProcessingException {
+        return toJson(actionName, target, r, floor, 0);
+    }
+
+    String toJson(String actionName, Endpoint target, BenchResult r, BenchResult floor, double targetRate)
+            throws JsonProcessingException {
         LatencyStats l = r.latency();
         ObjectNode n = JSON.createObjectNode();
         n.put("action", actionName);
+        n.put("mode", targetRate > 0 ? "open-loop" : "closed-loop");
+        if (targetRate > 0) {
+            n.put("targetRate", round(targetRate, 1));
+        }
         n.put("signature", signature.cliName());
         n.put("endpoint", target.toString());
         n.put("connections", connections);

@@ -3,6 +3,7 @@ package org.openkms.bench;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,16 +12,20 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
 /**
- * A closed-loop load run: N worker threads, each with its own keep-alive connection, sending the next request as soon
- * as the previous response is read. A warmup phase (not counted) lets both JITs settle; then either a fixed duration
+ * A load run: N worker threads, each with its own keep-alive connection. Closed loop (rate 0): each sends the next
+ * request as soon as the previous response is read. Open loop (a fixed rate): each connection sends on a schedule
+ * (rate / N per connection, wrk2-style, https://github.com/giltene/wrk2) and latency is measured from the
+ * <em>intended</em> send time, so a server stall counts against every request that should have been sent during it
+ * (no coordinated omission). A warmup phase (not counted) lets both JITs settle; then either a fixed duration
  * or a fixed number of requests is measured. The main thread prints the progress line once a second.
  *
- * <p>Latency is the time from writing the request's first byte to reading the response's last byte (signing and
- * connecting are not included); only 200 responses are recorded. Being closed-loop, the latencies are those of a
- * saturated server with N requests in flight, not of a fixed arrival rate.
+ * <p>Closed loop, latency is the time from writing the request's first byte to reading the response's last byte
+ * (signing and connecting are not included): the latencies of a saturated server with N requests in flight. Only 200
+ * responses whose body holds the expected field are recorded; a 200 with a wrong body is an error.
  */
 final class LoadRun {
     static final int WARMUP = 0;
@@ -40,6 +45,8 @@ final class LoadRun {
     private final Duration duration; // null when counting requests
     private final long requestLimit; // 0 when running for a duration
     private final PrintStream progress; // null: no progress line
+    private final double ratePerSecond; // 0: closed loop
+    private final byte[] expected; // null: any 200 body is accepted
 
     private volatile int phase = WARMUP;
     private final AtomicLong claimed = new AtomicLong();
@@ -61,7 +68,9 @@ final class LoadRun {
             Duration warmup,
             Duration duration,
             long requestLimit,
-            PrintStream progress) {
+            PrintStream progress,
+            double ratePerSecond,
+            String bodyMustContain) {
         this.requests = requests;
         this.server = server;
         this.endpoint = endpoint;
@@ -71,6 +80,8 @@ final class LoadRun {
         this.duration = duration;
         this.requestLimit = requestLimit;
         this.progress = progress;
+        this.ratePerSecond = ratePerSecond;
+        this.expected = bodyMustContain == null ? null : bodyMustContain.getBytes(StandardCharsets.UTF_8);
     }
 
     BenchResult run() throws InterruptedException {
@@ -246,8 +257,11 @@ final class LoadRun {
         volatile long transportErrors;
         long lastCompletion;
 
+        private final int index;
+
         Worker(int index, CountDownLatch done) {
             super("bench-" + index);
+            this.index = index;
             setDaemon(true);
             this.connection = new HttpConnection(endpoint, timeoutMillis);
             this.done = done;
@@ -268,6 +282,10 @@ final class LoadRun {
 
         private void loop() {
             int seen = -1;
+            // Open loop: this connection's share of the rate, its first send staggered so the N connections
+            // do not fire together.
+            long interval = ratePerSecond > 0 ? (long) (connections * 1e9 / ratePerSecond) : 0;
+            long intended = System.nanoTime() + (interval * index) / Math.max(1, connections);
             for (; ; ) {
                 int p = phase;
                 if (p == STOP) {
@@ -295,12 +313,28 @@ final class LoadRun {
                     continue;
                 }
                 requests.write(nonces, request);
-                long t0 = System.nanoTime();
+                long t0;
+                if (interval > 0) {
+                    for (long wait = intended - System.nanoTime(); wait > 0; wait = intended - System.nanoTime()) {
+                        LockSupport.parkNanos(wait);
+                        if (phase == STOP) {
+                            return;
+                        }
+                    }
+                    t0 = intended; // behind schedule, the wait already spent counts as latency
+                    intended += interval;
+                } else {
+                    t0 = System.nanoTime();
+                }
                 try {
                     int status = connection.exchange(request);
                     long t1 = System.nanoTime();
                     lastCompletion = t1;
-                    if (status == 200) {
+                    if (status == 200 && !bodyHasExpected(connection)) {
+                        httpErrors++;
+                        error("HTTP 200 without " + new String(expected, StandardCharsets.UTF_8) + " in the body: "
+                                + connection.response().bodyString());
+                    } else if (status == 200) {
                         LatencyStats.record(histogram, t1 - t0);
                         ok++;
                     } else {
@@ -317,6 +351,27 @@ final class LoadRun {
                 }
             }
         }
+    }
+
+    /** Whether the last response body holds {@link #expected} (always, when nothing is expected). */
+    private boolean bodyHasExpected(HttpConnection c) {
+        if (expected == null) {
+            return true;
+        }
+        return indexOf(c.response().body(), c.response().bodyLength(), expected) >= 0;
+    }
+
+    static int indexOf(byte[] hay, int length, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     private static void sleepQuietly(long millis) {

@@ -30,6 +30,22 @@ public interface Scenario {
      */
     Map<String, String> params();
 
+    /**
+     * A field a correct answer carries: a 200 without it is counted as an error (a server that answers 200 with
+     * the wrong body must not score). Null accepts any 200.
+     */
+    default String bodyMustContain() {
+        return switch (action()) {
+            case "Encrypt", "GenerateDataKey" -> "\"CiphertextBlob\"";
+            case "Decrypt", "AsymmetricDecrypt" -> "\"Plaintext\"";
+            case "DescribeKey" -> "\"KeyMetadata\"";
+            case "AsymmetricSign" -> "\"Value\"";
+            case "AsymmetricVerify" -> "\"Value\":true";
+            case "GetSecretValue" -> "\"SecretData\"";
+            default -> null;
+        };
+    }
+
     /** A short description for the report header, e.g. {@code Encrypt (256-byte plaintext)}. */
     default String describe() {
         return action();
