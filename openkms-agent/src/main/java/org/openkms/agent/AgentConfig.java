@@ -148,7 +148,8 @@ public record AgentConfig(
                 throw new AgentConfigException("unknown option '" + k + "' (see docs/agent.md)");
             }
         }
-        int port = integer(v, "http_port", 2025, 1, 65535);
+        // 0 binds a free port (tests, or an operator who reads the port from the start-up line).
+        int port = integer(v, "http_port", 2025, 0, 65535);
         String prefix = v.getOrDefault("path_prefix", "/v1/");
         if (!prefix.startsWith("/")) {
             throw new AgentConfigException("path_prefix must start with '/', got '" + prefix + "'");

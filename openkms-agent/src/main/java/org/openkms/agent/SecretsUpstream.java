@@ -6,12 +6,12 @@ import com.aliyun.kms20160120.models.DescribeSecretResponseBody;
 import com.aliyun.kms20160120.models.GetSecretValueRequest;
 import com.aliyun.kms20160120.models.GetSecretValueResponseBody;
 import com.aliyun.tea.TeaException;
+import com.aliyun.tea.TeaRetryableException;
 import com.aliyun.tea.TeaUnretryableException;
 import com.aliyun.teaopenapi.models.Config;
 import com.aliyun.teautil.models.RuntimeOptions;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -122,21 +122,37 @@ final class SecretsUpstream {
                 status = n.intValue();
             }
             String code = t.getCode() == null ? "UpstreamError" : t.getCode();
-            boolean notFound = code.equals("Forbidden.ResourceNotFound")
-                    || code.endsWith(".NotFound")
-                    || code.equals("EntityNotExist.Secret");
-            if (notFound) {
+            if (code.equals("Forbidden.ResourceNotFound") || code.equals("EntityNotExist.Secret")) {
                 return new UpstreamException(404, code, message(t), false, null);
+            }
+            // The agent's own credentials were refused (InvalidAccessKeyId.NotFound comes with 404): the caller is
+            // not at fault and the secret may well exist, so this is a gateway error, never "not found".
+            if (code.startsWith("InvalidAccessKeyId")
+                    || code.startsWith("InvalidSecurityToken")
+                    || code.equals("SignatureDoesNotMatch")
+                    || code.equals("IncompleteSignature")) {
+                return new UpstreamException(502, code, message(t), false, null);
             }
             boolean transientError = status >= 500 || TRANSIENT_CODES.contains(code);
             return new UpstreamException(
                     status >= 400 ? status : (transientError ? 503 : 502), code, message(t), transientError, null);
         }
-        Throwable cause = e instanceof TeaUnretryableException && e.getCause() != null ? e.getCause() : e;
+        // tea wraps I/O failures in TeaRetryableException or TeaUnretryableException; the I/O cause decides.
+        Throwable cause = e;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IOException) {
+                cause = t;
+                break;
+            }
+        }
+        if (cause == e && (e instanceof TeaUnretryableException || e instanceof TeaRetryableException)) {
+            return new UpstreamException(
+                    502, "ConnectionError", "the KMS endpoint cannot be reached: " + e.getMessage(), true, null);
+        }
         if (cause instanceof SocketTimeoutException || cause instanceof InterruptedIOException) {
             return new UpstreamException(504, "TimeoutError", "the KMS endpoint did not answer in time", true, null);
         }
-        if (cause instanceof ConnectException || cause instanceof IOException) {
+        if (cause instanceof IOException) {
             return new UpstreamException(
                     502, "ConnectionError", "the KMS endpoint cannot be reached: " + cause.getMessage(), true, null);
         }
