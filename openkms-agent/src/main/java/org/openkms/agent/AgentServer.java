@@ -77,6 +77,9 @@ public final class AgentServer implements AutoCloseable {
     /** Resolves the token, credentials and endpoint, then binds and starts; config errors are AgentConfigException. */
     public static AgentServer start(AgentConfig config, Map<String, String> env) throws Exception {
         SsrfToken token = SsrfToken.resolve(config, env);
+        if (config.caFile() != null) {
+            TlsTrust.trustForDefaultHttps(config.caFile());
+        }
         SecretsUpstream upstream = new SecretsUpstream(config, AgentCredentials.resolve(config, env));
         AgentServer s = new AgentServer(config, token, new SecretCache(upstream, config));
         try {
