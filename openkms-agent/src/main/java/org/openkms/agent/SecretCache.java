@@ -101,12 +101,13 @@ final class SecretCache {
             }
             try {
                 describeCalls.incrementAndGet();
+                Instant describedAt = Instant.now();
                 SecretsUpstream.Description d = upstream.describe(secretId);
                 if (unchangedSince(e, d)) {
                     store(key, e.renewed(System.nanoTime()));
                     return new Answer(e.body, Source.RENEWED);
                 }
-                Entry fresh = fetch(key, d);
+                Entry fresh = fetch(key, d, describedAt);
                 store(key, fresh);
                 return new Answer(fresh.body, Source.REFRESHED);
             } catch (UpstreamException failure) {
@@ -145,12 +146,12 @@ final class SecretCache {
 
     private Entry fetch(Key key) throws UpstreamException {
         describeCalls.incrementAndGet();
-        return fetch(key, upstream.describe(key.secretId()));
+        Instant describedAt = Instant.now();
+        return fetch(key, upstream.describe(key.secretId()), describedAt);
     }
 
     /** DescribeSecret precedes GetSecretValue, so a change between the two shows up as a newer UpdateTime later. */
-    private Entry fetch(Key key, SecretsUpstream.Description d) throws UpstreamException {
-        Instant describedAt = Instant.now();
+    private Entry fetch(Key key, SecretsUpstream.Description d, Instant describedAt) throws UpstreamException {
         getCalls.incrementAndGet();
         SecretValue v = upstream.get(key.secretId(), key.versionId(), key.versionStage(), d.arn());
         byte[] body = format.render(v, UUID.randomUUID().toString(), ttlNanos / 1_000_000_000L);
