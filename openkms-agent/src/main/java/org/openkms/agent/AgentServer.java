@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
@@ -129,7 +128,9 @@ public final class AgentServer implements AutoCloseable {
     private final class AgentHandler extends Handler.Abstract {
         @Override
         public boolean handle(Request request, Response response, Callback callback) {
-            String requestId = UUID.randomUUID().toString();
+            // Only error bodies carry a fresh id; a cached answer is served without generating one (UUID draws from
+            // SecureRandom, which would be the most expensive step of a cache hit).
+            String requestId = "";
             if (openConnections.get() > config.maxConn()) {
                 response.getHeaders().put(HttpHeader.CONNECTION, "close");
                 return error(

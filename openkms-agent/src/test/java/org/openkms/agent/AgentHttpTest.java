@@ -278,6 +278,34 @@ class AgentHttpTest {
     }
 
     @Test
+    void configErrorEndsTheProcessWithOneLineAndStatus2() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(
+                        java,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        AgentMain.class.getName(),
+                        "--endpoint",
+                        "http://127.0.0.1:1",
+                        "--max-conn",
+                        "0")
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).isEqualTo(2);
+        assertThat(out.strip()).isEqualTo("openkms agent: max_conn must be between 1 and 1000, got 0");
+    }
+
+    @Test
+    void portInUseIsAConfigError() throws Exception {
+        Map<String, String> o = options(server);
+        o.put("http_port", String.valueOf(agent.port()));
+        assertThatThrownBy(() -> agent(o, env()))
+                .isInstanceOf(AgentConfigException.class)
+                .hasMessageContaining("http_port " + agent.port());
+    }
+
+    @Test
     void configErrorsNameTheOption(@TempDir Path dir) throws Exception {
         Map<String, String> env = env();
         assertThatThrownBy(() -> AgentConfig.fromArgs(new String[] {"--prot", "1"}, env))
