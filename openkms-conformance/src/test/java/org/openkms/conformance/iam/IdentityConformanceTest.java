@@ -548,6 +548,87 @@ class IdentityConformanceTest {
     }
 
     @Test
+    void listEntitiesForPolicyNamesTheUsersAndRolesItIsAttachedTo() {
+        String name = unique("pol");
+        call(
+                "ram",
+                () -> ram.createPolicy(new CreatePolicyRequest()
+                        .setPolicyName(name)
+                        .setPolicyDocument(policy(allow("\"kms:Encrypt\"", "\"*\"", null)))));
+        String[] ak = userKey(null);
+        String roleName = unique("role");
+        String trust = "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\","
+                + "\"Principal\":{\"RAM\":[\"acs:ram::" + ConformanceServer.ACCOUNT_ID + ":root\"]}}]}";
+        call(
+                "ram",
+                () -> ram.createRole(
+                        new CreateRoleRequest().setRoleName(roleName).setAssumeRolePolicyDocument(trust)));
+        var empty = call(
+                        "ram",
+                        () -> ram.listEntitiesForPolicy(new com.aliyun.ram20150501.models.ListEntitiesForPolicyRequest()
+                                .setPolicyType("Custom")
+                                .setPolicyName(name)))
+                .getBody();
+        assertThat(empty.getUsers().getUser()).isEmpty();
+        assertThat(empty.getRoles().getRole()).isEmpty();
+
+        call(
+                "ram",
+                () -> ram.attachPolicyToUser(new AttachPolicyToUserRequest()
+                        .setUserName(ak[2])
+                        .setPolicyType("Custom")
+                        .setPolicyName(name)));
+        call(
+                "ram",
+                () -> ram.attachPolicyToRole(new AttachPolicyToRoleRequest()
+                        .setRoleName(roleName)
+                        .setPolicyType("Custom")
+                        .setPolicyName(name)));
+        var body = call(
+                        "ram",
+                        () -> ram.listEntitiesForPolicy(new com.aliyun.ram20150501.models.ListEntitiesForPolicyRequest()
+                                .setPolicyType("Custom")
+                                .setPolicyName(name)))
+                .getBody();
+        assertThat(body.getUsers().getUser()).singleElement().satisfies(u -> {
+            assertThat(u.getUserName()).isEqualTo(ak[2]);
+            assertThat(u.getAttachDate()).isNotEmpty();
+        });
+        assertThat(body.getRoles().getRole()).singleElement().satisfies(r -> {
+            assertThat(r.getRoleName()).isEqualTo(roleName);
+            assertThat(r.getArn()).isEqualTo("acs:ram::" + ConformanceServer.ACCOUNT_ID + ":role/" + roleName);
+        });
+
+        expectError(
+                "EntityNotExist.Policy",
+                404,
+                () -> call(
+                        "ram",
+                        () -> ram.listEntitiesForPolicy(new com.aliyun.ram20150501.models.ListEntitiesForPolicyRequest()
+                                .setPolicyType("Custom")
+                                .setPolicyName(name + "x"))));
+        expectError(
+                "MissingParameter",
+                400,
+                () -> call(
+                        "ram",
+                        () -> ram.listEntitiesForPolicy(
+                                new com.aliyun.ram20150501.models.ListEntitiesForPolicyRequest().setPolicyName(name))));
+        // Authorised on the policy it reads: a user allowed on another policy only is refused.
+        String[] other = userKey(policy(allow("\"ram:ListEntitiesForPolicy\"", "\"acs:ram:*:*:policy/other\"", null)));
+        var otherRam = IamClients.ram(server, other[0], other[1]);
+        expectError(
+                "NoPermission",
+                403,
+                () -> call(
+                        "ram",
+                        () -> otherRam.listEntitiesForPolicy(
+                                new com.aliyun.ram20150501.models.ListEntitiesForPolicyRequest()
+                                        .setPolicyType("Custom")
+                                        .setPolicyName(name))));
+    }
+
+    @Test
     void ramApiIsItselfAuthorised() {
         String[] ak = userKey("AliyunKMSFullAccess");
         var userRam = IamClients.ram(server, ak[0], ak[1]);

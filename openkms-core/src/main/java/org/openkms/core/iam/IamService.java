@@ -334,6 +334,14 @@ public final class IamService {
         }
     }
 
+    /** The users and roles a policy is attached to (RAM ListEntitiesForPolicy); EntityNotExist.Policy if none. */
+    public List<Attachment> attachmentsOf(String policyType, String policyName) {
+        policy(policyType, policyName);
+        return attachments.stream()
+                .filter(a -> a.policyType().equals(policyType) && a.policyName().equals(policyName))
+                .toList();
+    }
+
     /** The attachments of one user or role, with their policy records. */
     public List<Attachment> policiesOf(String principalType, String principalName) {
         return attachments.stream()

@@ -1,5 +1,6 @@
 package org.openkms.server.actions.ram;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,10 @@ import org.openkms.core.iam.RamRole;
 import org.openkms.core.iam.RamUser;
 import org.openkms.server.gateway.ActionRegistry;
 import org.openkms.server.gateway.Call;
+import org.openkms.server.gateway.Field;
+import org.openkms.server.gateway.Operation;
+import org.openkms.server.gateway.ResourceResolver;
+import org.openkms.server.gateway.Targets;
 import org.openkms.server.iam.IamContext;
 
 /**
@@ -35,8 +40,18 @@ public final class RamActions {
         return new RamActions(ctx).declarations();
     }
 
+    private static final Field<String> POLICY_TYPE = Field.required("PolicyType");
+    private static final Field<String> POLICY_NAME = Field.required("PolicyName");
+
     private ActionRegistry declarations() {
         ActionRegistry r = new ActionRegistry();
+        // https://www.alibabacloud.com/help/en/ram/developer-reference/api-ram-2015-05-01-listentitiesforpolicy
+        r.register(Operation.named("ListEntitiesForPolicy")
+                .fields(POLICY_TYPE, POLICY_NAME)
+                .targets(c -> Targets.Resolved.of(List.of(new ResourceResolver.Target(
+                        "ram:ListEntitiesForPolicy",
+                        "acs:ram:*:" + uid(c) + ":" + policyResource(c.params().optional("PolicyName"))))))
+                .handle(this::listEntitiesForPolicy));
         r.register("CreateUser", this::createUser)
                 .register(
                         "GetUser",
@@ -254,6 +269,37 @@ public final class RamActions {
                 .map(a -> RamViews.attached(a, iam(c).policy(a.policyType(), a.policyName())))
                 .toList();
         return Map.of("Policies", Map.of("Policy", rows));
+    }
+
+    /** A named policy, or the account's RAM container when the name is missing (the field check then answers). */
+    private static String policyResource(String name) {
+        return name == null || name.isEmpty() ? "*" : "policy/" + name;
+    }
+
+    private Map<String, Object> listEntitiesForPolicy(Call c) {
+        List<Map<String, Object>> users = new ArrayList<>();
+        List<Map<String, Object>> roles = new ArrayList<>();
+        for (Attachment a : iam(c).attachmentsOf(c.get(POLICY_TYPE), c.get(POLICY_NAME))) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            if (Attachment.USER.equals(a.principalType())) {
+                RamUser u = iam(c).user(a.principalName());
+                m.put("UserId", u.userId());
+                m.put("UserName", u.userName());
+                m.put("DisplayName", u.displayName());
+                m.put("AttachDate", RamViews.date(a.attachDate()));
+                users.add(m);
+            } else {
+                RamRole role = iam(c).role(a.principalName());
+                m.put("RoleId", role.roleId());
+                m.put("RoleName", role.roleName());
+                m.put("Arn", role.arn(uid(c)));
+                m.put("Description", role.description());
+                m.put("AttachDate", RamViews.date(a.attachDate()));
+                roles.add(m);
+            }
+        }
+        return Map.of(
+                "Users", Map.of("User", users), "Roles", Map.of("Role", roles), "Groups", Map.of("Group", List.of()));
     }
 
     private Map<String, Object> createRole(Call c) {
