@@ -141,14 +141,19 @@ class PolicyEvaluationTest {
         for (int i = 0; i < 50_000; i++) {
             p.evaluate(r);
         }
-        int n = 200_000;
-        long start = System.nanoTime();
-        int allowed = 0;
-        for (int i = 0; i < n; i++) {
-            allowed += p.evaluate(r) == Decision.ALLOW ? 1 : 0;
+        // The best of several rounds: on a shared, loaded machine one round can lose its core for a while, and
+        // what this test guards is the order of magnitude (microseconds, not a database or a parse per call).
+        int n = 50_000;
+        double best = Double.MAX_VALUE;
+        for (int round = 0; round < 8; round++) {
+            long start = System.nanoTime();
+            int allowed = 0;
+            for (int i = 0; i < n; i++) {
+                allowed += p.evaluate(r) == Decision.ALLOW ? 1 : 0;
+            }
+            best = Math.min(best, (System.nanoTime() - start) / 1000.0 / n);
+            assertThat(allowed).isEqualTo(n);
         }
-        double micros = (System.nanoTime() - start) / 1000.0 / n;
-        assertThat(allowed).isEqualTo(n);
-        assertThat(micros).as("µs per evaluation").isLessThan(5.0);
+        assertThat(best).as("µs per evaluation, best of 8 rounds").isLessThan(5.0);
     }
 }
