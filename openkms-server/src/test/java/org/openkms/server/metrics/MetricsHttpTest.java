@@ -189,6 +189,27 @@ class MetricsHttpTest {
         });
     }
 
+    /** docs/metrics.md names every metric family the endpoint serves (after a call, so the request ones exist). */
+    @Test
+    void everyMetricIsDocumented() throws Exception {
+        start(true, "");
+        createKey();
+        String doc = Files.readString(Path.of("..", "docs", "metrics.md"));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            Set<String> families = new TreeSet<>();
+            for (String line : scrape().split("\n")) {
+                if (line.startsWith("# TYPE ")) {
+                    families.add(line.split(" ")[2]);
+                }
+            }
+            assertThat(families).contains("openkms_requests_total", "openkms_request_duration_seconds");
+            assertThat(families)
+                    .filteredOn(f -> !doc.contains("`" + f + "`") && !doc.contains("`" + f + "_total`"))
+                    .as("families missing from docs/metrics.md")
+                    .isEmpty();
+        });
+    }
+
     @Test
     void servedOnTheHttpsListenerToo() throws Exception {
         start(true, "127.0.0.1:0");
