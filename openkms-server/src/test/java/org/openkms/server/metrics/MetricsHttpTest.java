@@ -189,12 +189,18 @@ class MetricsHttpTest {
         });
     }
 
-    /** docs/metrics.md names every metric family the endpoint serves (after a call, so the request ones exist). */
+    /**
+     * docs/metrics.md names every metric family the endpoint serves (after a call, so the request ones exist), and
+     * the Grafana dashboard asks for no metric that is not served.
+     */
     @Test
     void everyMetricIsDocumented() throws Exception {
         start(true, "");
         createKey();
         String doc = Files.readString(Path.of("..", "docs", "metrics.md"));
+        String dashboard = Files.readString(Path.of("..", "docs", "grafana", "openkms.json"));
+        new ObjectMapper().readTree(dashboard); // valid JSON
+        System.gc(); // the GC pause timer is registered at the first collection the JVM reports
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             Set<String> families = new TreeSet<>();
             for (String line : scrape().split("\n")) {
@@ -207,6 +213,13 @@ class MetricsHttpTest {
                     .filteredOn(f -> !doc.contains("`" + f + "`") && !doc.contains("`" + f + "_total`"))
                     .as("families missing from docs/metrics.md")
                     .isEmpty();
+            // The Grafana dashboard queries only metrics that exist.
+            Matcher used = Pattern.compile("\\b(?:openkms|jvm|jetty|process|system)_[a-z0-9_]+")
+                    .matcher(dashboard);
+            while (used.find()) {
+                String m = used.group().replaceAll("_(bucket|sum|count)$", "");
+                assertThat(families).as("dashboard metric %s", used.group()).contains(m);
+            }
         });
     }
 
