@@ -86,9 +86,17 @@ public final class RequestMetrics {
         String action = labels.action(r.action());
         String code = labels.code(r.resultCode());
         int status = r.httpStatus() >= 100 && r.httpStatus() <= 599 ? r.httpStatus() : 0;
-        counters.computeIfAbsent(new CounterKey(action, code, status), this::counter)
-                .increment();
-        timers.computeIfAbsent(action, this::timer).record(Math.max(0, r.latencyMicros()), TimeUnit.MICROSECONDS);
+        CounterKey key = new CounterKey(action, code, status);
+        Counter counter = counters.get(key); // a plain read first: computeIfAbsent may lock the bin even on a hit
+        if (counter == null) {
+            counter = counters.computeIfAbsent(key, this::counter);
+        }
+        counter.increment();
+        Timer timer = timers.get(action);
+        if (timer == null) {
+            timer = timers.computeIfAbsent(action, this::timer);
+        }
+        timer.record(Math.max(0, r.latencyMicros()), TimeUnit.MICROSECONDS);
     }
 
     private Counter counter(CounterKey k) {
