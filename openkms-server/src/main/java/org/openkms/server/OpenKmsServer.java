@@ -15,6 +15,7 @@ import org.openkms.core.Account;
 import org.openkms.core.Ids;
 import org.openkms.core.KmsSettings;
 import org.openkms.core.audit.AuditRecord;
+import org.openkms.core.audit.AuditSink;
 import org.openkms.core.error.StorageException;
 import org.openkms.core.iam.Authorizer;
 import org.openkms.core.iam.CredentialStore;
@@ -44,6 +45,7 @@ import org.openkms.server.http.TlsMaterial;
 import org.openkms.server.iam.IamContext;
 import org.openkms.server.iam.IdentityResources;
 import org.openkms.server.iam.KmsResources;
+import org.openkms.server.metrics.ServerMetrics;
 import org.openkms.server.rotation.Rotators;
 import org.openkms.storage.StorageFactory;
 import org.slf4j.Logger;
@@ -60,6 +62,9 @@ public final class OpenKmsServer implements AutoCloseable {
     private final ChangeFeed feed;
 
     private final JsonLinesAuditLog audit;
+    /** Null when metrics are off. */
+    private final ServerMetrics metrics;
+
     private final Server jetty;
     private final ScheduledExecutorService scheduler;
     private final Kms kms;
@@ -72,6 +77,7 @@ public final class OpenKmsServer implements AutoCloseable {
             Storage storage,
             ChangeFeed feed,
             JsonLinesAuditLog audit,
+            ServerMetrics metrics,
             Server jetty,
             ScheduledExecutorService scheduler,
             Kms kms,
@@ -79,6 +85,7 @@ public final class OpenKmsServer implements AutoCloseable {
             String[] generatedRootKey,
             List<AutoCloseable> locks) {
         this.locks = locks;
+        this.metrics = metrics;
         this.storage = storage;
         this.feed = feed;
         this.audit = audit;
@@ -106,6 +113,7 @@ public final class OpenKmsServer implements AutoCloseable {
         Storage storage = null;
         ChangeFeed feed = null;
         JsonLinesAuditLog audit = null;
+        ServerMetrics metrics = null;
         try {
             Path sqliteFile = config.storageUrl() == null
                     ? dataDir.resolve("openkms.db")
@@ -174,12 +182,30 @@ public final class OpenKmsServer implements AutoCloseable {
                             new IdentityResources("sts", uid),
                             "NoPermission"));
             Authorizer authorizer = iam::decide;
+            // Request metrics are counted from the audit records (one per call), by a decorator of the sink.
+            AuditSink sink = audit;
+            if (config.metricsEnabled()) {
+                metrics = new ServerMetrics();
+                sink = metrics.instrument(
+                        audit,
+                        products.stream()
+                                .flatMap(p -> p.actions().all().keySet().stream())
+                                .toList());
+                metrics.bindAuditLog(audit);
+                metrics.bindKeyCache(kms.keyCache());
+                metrics.bindStorage(storage);
+                metrics.bindJetty(jetty);
+            }
             Gateway gateway =
-                    new Gateway(products, new Authenticator(credentials, tokens, clock), authorizer, kms, audit);
+                    new Gateway(products, new Authenticator(credentials, tokens, clock), authorizer, kms, sink);
             CacheCoherence coherence = new CacheCoherence(
                     storage,
                     List.of(kms::invalidateCaches, credentials::invalidateAll, iam::reload, accessPoints::reload));
-            jetty.setHandler(new GatewayHandler(gateway, config.http()));
+            ServerMetrics scraped = metrics;
+            jetty.setHandler(
+                    scraped == null
+                            ? new GatewayHandler(gateway, config.http())
+                            : new GatewayHandler(gateway, config.http(), scraped::scrape, ServerMetrics.CONTENT_TYPE));
             jetty.setStopTimeout(10_000);
             jetty.start();
             ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -199,7 +225,7 @@ public final class OpenKmsServer implements AutoCloseable {
             }
             // Push in addition to the poll (see CacheCoherence); null on SQLite, which has no other nodes.
             feed = config.cacheListen() ? storage.changeFeed(coherence) : null;
-            JsonLinesAuditLog auditLog = audit;
+            AuditSink auditLog = sink;
             scheduler.scheduleWithFixedDelay(
                     exclusive(
                             storage,
@@ -209,7 +235,7 @@ public final class OpenKmsServer implements AutoCloseable {
                     period,
                     TimeUnit.MILLISECONDS);
             OpenKmsServer server =
-                    new OpenKmsServer(storage, feed, audit, jetty, scheduler, kms, tls, generated, locks);
+                    new OpenKmsServer(storage, feed, audit, metrics, jetty, scheduler, kms, tls, generated, locks);
             LOG.info(
                     "OpenKMS listening: http={} https={} data-dir={} region={}",
                     server.httpPort(),
@@ -220,6 +246,9 @@ public final class OpenKmsServer implements AutoCloseable {
         } catch (Exception | Error e) {
             if (audit != null) {
                 audit.close();
+            }
+            if (metrics != null) {
+                metrics.close();
             }
             try {
                 jetty.stop();
@@ -307,7 +336,7 @@ public final class OpenKmsServer implements AutoCloseable {
     }
 
     /** Scheduled rotations have no API call to audit them, so the job writes their record itself. */
-    private static void auditRotation(JsonLinesAuditLog audit, Kms kms, SecretRotation.Outcome o) {
+    private static void auditRotation(AuditSink audit, Kms kms, SecretRotation.Outcome o) {
         audit.record(new AuditRecord(
                 System.currentTimeMillis(),
                 Ids.newRequestId(),
@@ -372,6 +401,9 @@ public final class OpenKmsServer implements AutoCloseable {
             LOG.warn("HTTP server did not stop cleanly", e);
         }
         audit.close();
+        if (metrics != null) {
+            metrics.close();
+        }
         storage.close();
         closeAll(locks);
     }

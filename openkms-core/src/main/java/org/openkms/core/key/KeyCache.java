@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * In-memory keys with unsealed, parsed material, so that a crypto call reads no database and re-parses no
@@ -21,6 +22,9 @@ public final class KeyCache {
     private final KeyMaterials materials;
     private final ConcurrentHashMap<String, LoadedKey> byKeyId = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, String> keyIdByVersion = new ConcurrentHashMap<>();
+    // Counted for the server's metrics; LongAdder so that the hot path's threads do not contend on one counter.
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
 
     public KeyCache(KeyRepository keys, KeyMaterials materials) {
         this.keys = keys;
@@ -30,6 +34,7 @@ public final class KeyCache {
     /** The key, or empty when it does not exist. */
     public Optional<LoadedKey> get(String keyId) {
         LoadedKey hit = byKeyId.get(keyId);
+        (hit != null ? hits : misses).increment();
         // A null from the loader records nothing: unknown IDs are not cached, so they cannot fill memory.
         return Optional.ofNullable(hit != null ? hit : byKeyId.computeIfAbsent(keyId, this::load));
     }
@@ -46,6 +51,21 @@ public final class KeyCache {
             keyIdByVersion.put(keyVersionId, keyId);
         }
         return get(keyId);
+    }
+
+    /** Keys loaded now. */
+    public int size() {
+        return byKeyId.size();
+    }
+
+    /** Lookups by key ID answered from memory since start. */
+    public long hits() {
+        return hits.sum();
+    }
+
+    /** Lookups by key ID that went to storage (including IDs that do not exist) since start. */
+    public long misses() {
+        return misses.sum();
     }
 
     public void invalidate(String keyId) {

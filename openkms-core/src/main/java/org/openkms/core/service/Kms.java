@@ -71,6 +71,11 @@ public final class Kms {
         return cache.byVersion(keyVersionId).map(k -> k.record().keyId());
     }
 
+    /** The cache of unsealed keys, read by the server's metrics (size, hits, misses). */
+    public KeyCache keyCache() {
+        return cache;
+    }
+
     /** Drops every domain cache; the next call reloads from storage. Used when another node has written. */
     public void invalidateCaches() {
         cache.invalidateAll();

@@ -201,6 +201,16 @@ public final class JsonLinesAuditLog implements AuditSink {
         return dropped.get();
     }
 
+    /** Records waiting for the writer now (for the metrics gauge; a constant-time read of the queue). */
+    public int queueDepth() {
+        return queue.size();
+    }
+
+    /** How many records the queue holds before it drops ({@link #dropped}). */
+    public int queueCapacity() {
+        return QUEUE_CAPACITY;
+    }
+
     private void run() {
         List<AuditRecord> batch = new ArrayList<>(BATCH);
         long reportedDrops = 0;

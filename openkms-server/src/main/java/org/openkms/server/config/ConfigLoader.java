@@ -35,6 +35,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * tls: { certificate: server.crt, key: server.key }
  * keys: { maintenanceInterval: 60s, minKeyVersionInterval: 7d, minRotationInterval: 7d }
  * audit: { maxFileSize: 100MiB, maxFiles: 10, maxTotalSize: 1GiB, rotateInterval: 1d, failClosed: false }
+ * metrics: { enabled: true }
  * </pre>
  *
  * A value that cannot be used fails the start with an {@link IllegalArgumentException} naming the option.
@@ -202,6 +203,10 @@ public final class ConfigLoader {
                 text(http, "maxConnectionsPerSource"),
                 (x, v) -> x.withMaxConnectionsPerSource(positive(v)));
         h = option(h, "http.maxThreads", text(http, "maxThreads"), (x, v) -> x.withMaxThreads(positive(v)));
+        JsonNode metrics = y.path("metrics");
+        if (text(metrics, "enabled") != null) {
+            c = c.withMetricsEnabled(bool(text(metrics, "enabled").trim()));
+        }
         return c.withAudit(a).withHttp(h);
     }
 
@@ -284,6 +289,9 @@ public final class ConfigLoader {
                 "OPENKMS_HTTP_MAX_THREADS",
                 env.get("OPENKMS_HTTP_MAX_THREADS"),
                 (x, v) -> x.withMaxThreads(positive(v)));
+        if (env.get("OPENKMS_METRICS_ENABLED") != null) {
+            c = c.withMetricsEnabled(bool(env.get("OPENKMS_METRICS_ENABLED").trim()));
+        }
         return c.withAudit(a).withHttp(h);
     }
 

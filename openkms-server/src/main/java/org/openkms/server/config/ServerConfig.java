@@ -15,6 +15,7 @@ import org.openkms.server.http.HttpLimits;
  * @param cacheListen    LISTEN for other nodes' writes (PostgreSQL only; default true), see {@link #withCacheListen}
  * @param audit          rotation, caps and fail-closed behaviour of the audit log
  * @param http           what one client may cost the HTTP layer (connections, sizes, deadlines)
+ * @param metricsEnabled whether {@code GET /metrics} answers (Prometheus text format, docs/metrics.md); default true
  */
 public record ServerConfig(
         String listen,
@@ -33,7 +34,8 @@ public record ServerConfig(
         Duration cacheSyncInterval,
         boolean cacheListen,
         AuditConfig audit,
-        HttpLimits http) {
+        HttpLimits http,
+        boolean metricsEnabled) {
 
     public static ServerConfig defaults() {
         return new ServerConfig(
@@ -53,7 +55,8 @@ public record ServerConfig(
                 null,
                 true,
                 AuditConfig.defaults(),
-                HttpLimits.defaults());
+                HttpLimits.defaults(),
+                true);
     }
 
     public ServerConfig withCacheSyncInterval(Duration v) {
@@ -74,7 +77,8 @@ public record ServerConfig(
                 v,
                 cacheListen,
                 audit,
-                http);
+                http,
+                metricsEnabled);
     }
 
     /**
@@ -111,7 +115,8 @@ public record ServerConfig(
                 cacheSyncInterval,
                 v,
                 audit,
-                http);
+                http,
+                metricsEnabled);
     }
 
     public ServerConfig withAudit(AuditConfig v) {
@@ -132,7 +137,8 @@ public record ServerConfig(
                 cacheSyncInterval,
                 cacheListen,
                 v,
-                http);
+                http,
+                metricsEnabled);
     }
 
     public ServerConfig withHttp(HttpLimits v) {
@@ -153,7 +159,8 @@ public record ServerConfig(
                 cacheSyncInterval,
                 cacheListen,
                 audit,
-                v);
+                v,
+                metricsEnabled);
     }
 
     public ServerConfig withListen(String v) {
@@ -174,7 +181,8 @@ public record ServerConfig(
                 cacheSyncInterval,
                 cacheListen,
                 audit,
-                http);
+                http,
+                metricsEnabled);
     }
 
     public ServerConfig withHttpsListen(String v) {
@@ -195,7 +203,8 @@ public record ServerConfig(
                 cacheSyncInterval,
                 cacheListen,
                 audit,
-                http);
+                http,
+                metricsEnabled);
     }
 
     public ServerConfig withDataDir(Path v) {
@@ -216,7 +225,8 @@ public record ServerConfig(
                 cacheSyncInterval,
                 cacheListen,
                 audit,
-                http);
+                http,
+                metricsEnabled);
     }
 
     public ServerConfig withRegion(String v) {
@@ -237,7 +247,8 @@ public record ServerConfig(
                 cacheSyncInterval,
                 cacheListen,
                 audit,
-                http);
+                http,
+                metricsEnabled);
     }
 
     public ServerConfig withRootAccessKey(String id, String secret) {
@@ -258,7 +269,8 @@ public record ServerConfig(
                 cacheSyncInterval,
                 cacheListen,
                 audit,
-                http);
+                http,
+                metricsEnabled);
     }
 
     public ServerConfig withTls(Path certificate, Path key) {
@@ -279,7 +291,8 @@ public record ServerConfig(
                 cacheSyncInterval,
                 cacheListen,
                 audit,
-                http);
+                http,
+                metricsEnabled);
     }
 
     public ServerConfig withStorageUrl(String v) {
@@ -300,7 +313,8 @@ public record ServerConfig(
                 cacheSyncInterval,
                 cacheListen,
                 audit,
-                http);
+                http,
+                metricsEnabled);
     }
 
     public ServerConfig withAccountId(String v) {
@@ -321,7 +335,8 @@ public record ServerConfig(
                 cacheSyncInterval,
                 cacheListen,
                 audit,
-                http);
+                http,
+                metricsEnabled);
     }
 
     public ServerConfig withMaintenanceInterval(Duration v) {
@@ -342,7 +357,8 @@ public record ServerConfig(
                 cacheSyncInterval,
                 cacheListen,
                 audit,
-                http);
+                http,
+                metricsEnabled);
     }
 
     public ServerConfig withMinKeyVersionInterval(Duration v) {
@@ -363,7 +379,8 @@ public record ServerConfig(
                 cacheSyncInterval,
                 cacheListen,
                 audit,
-                http);
+                http,
+                metricsEnabled);
     }
 
     public ServerConfig withMinRotationInterval(Duration v) {
@@ -384,6 +401,30 @@ public record ServerConfig(
                 cacheSyncInterval,
                 cacheListen,
                 audit,
-                http);
+                http,
+                metricsEnabled);
+    }
+
+    /** Whether {@code GET /metrics} answers; when off it answers 404 like any unknown path. */
+    public ServerConfig withMetricsEnabled(boolean v) {
+        return new ServerConfig(
+                listen,
+                httpsListen,
+                dataDir,
+                region,
+                accountId,
+                tlsCertificate,
+                tlsKey,
+                storageUrl,
+                rootAccessKeyId,
+                rootAccessKeySecret,
+                maintenanceInterval,
+                minKeyVersionInterval,
+                minRotationInterval,
+                cacheSyncInterval,
+                cacheListen,
+                audit,
+                http,
+                v);
     }
 }

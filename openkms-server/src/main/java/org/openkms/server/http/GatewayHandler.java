@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
@@ -25,7 +26,8 @@ import org.openkms.wire.PercentEncoding;
 
 /**
  * The HTTP adapter: turns a Jetty request into an {@link ApiRequest}, runs the gateway, writes the answer.
- * It is the only class that knows about Jetty. {@code GET /healthz} is answered here, unauthenticated.
+ * It is the only class that knows about Jetty. {@code GET /healthz} and {@code GET /metrics} are answered here,
+ * unauthenticated.
  */
 public final class GatewayHandler extends Handler.Abstract {
     private static final ByteBuffer UNAVAILABLE = ByteBuffer.wrap(
@@ -35,6 +37,10 @@ public final class GatewayHandler extends Handler.Abstract {
     private final long minDataRate;
     private static final ByteBuffer HEALTH = ByteBuffer.wrap("{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8));
     private final Gateway gateway;
+    /** The Prometheus text of GET /metrics, or null when metrics are off (then the path is unknown: 404). */
+    private final Supplier<String> metrics;
+
+    private final String metricsContentType;
 
     public GatewayHandler(Gateway gateway) {
         this(gateway, HttpLimits.defaults());
@@ -42,9 +48,20 @@ public final class GatewayHandler extends Handler.Abstract {
 
     /** With the body size and minimum body data rate of {@code limits}. */
     public GatewayHandler(Gateway gateway, HttpLimits limits) {
+        this(gateway, limits, null, null);
+    }
+
+    /**
+     * @param metrics            what {@code GET /metrics} answers, or null to answer 404 there; it must be cheap
+     *                           to call (anyone may call it without signing)
+     * @param metricsContentType the content type of that answer
+     */
+    public GatewayHandler(Gateway gateway, HttpLimits limits, Supplier<String> metrics, String metricsContentType) {
         this.gateway = gateway;
         this.maxBody = limits.maxBodySize();
         this.minDataRate = limits.minRequestDataRate();
+        this.metrics = metrics;
+        this.metricsContentType = metricsContentType;
     }
 
     @Override
@@ -55,6 +72,19 @@ public final class GatewayHandler extends Handler.Abstract {
             response.setStatus(ready ? 200 : 503);
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
             response.write(true, (ready ? HEALTH : UNAVAILABLE).slice(), callback);
+            return true;
+        }
+        if ("/metrics".equals(path)) {
+            // Unauthenticated, as Prometheus scrapes (and as Vault's unauthenticated_metrics_access allows,
+            // https://developer.hashicorp.com/vault/docs/configuration/listener/tcp#unauthenticated_metrics_access).
+            // Off: the same Alibaba-shaped 404 as Jetty gives a path nothing serves.
+            if (metrics == null) {
+                send(response, callback, errorResponse(404));
+            } else {
+                response.setStatus(200);
+                response.getHeaders().put(HttpHeader.CONTENT_TYPE, metricsContentType);
+                response.write(true, ByteBuffer.wrap(metrics.get().getBytes(StandardCharsets.UTF_8)), callback);
+            }
             return true;
         }
         long declared = request.getLength();

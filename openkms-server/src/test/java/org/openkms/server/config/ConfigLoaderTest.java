@@ -134,6 +134,31 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void metricsAreOnByDefaultAndSwitchedOffByYamlOrEnvironment() throws Exception {
+        assertThat(ServerConfig.defaults().metricsEnabled()).isTrue();
+        assertThat(ConfigLoader.load(yaml("metrics: { enabled: false }\n"), Map.of())
+                        .metricsEnabled())
+                .isFalse();
+        assertThat(ConfigLoader.load(null, Map.of("OPENKMS_METRICS_ENABLED", "false"))
+                        .metricsEnabled())
+                .isFalse();
+        // The environment wins over the file.
+        assertThat(ConfigLoader.load(yaml("metrics: { enabled: false }\n"), Map.of("OPENKMS_METRICS_ENABLED", "true"))
+                        .metricsEnabled())
+                .isTrue();
+        assertThat(refusal(() -> ConfigLoader.load(null, Map.of("OPENKMS_METRICS_ENABLED", "no")))
+                        .getMessage())
+                .isEqualTo("OPENKMS_METRICS_ENABLED=no: not true or false: no");
+        Path bad = yaml("metrics: { enabled: maybe }\n");
+        assertThat(refusal(() -> ConfigLoader.load(bad, Map.of())).getMessage())
+                .contains("metrics.enabled")
+                .contains("not true or false: maybe");
+        Path typo = yaml("metrics: { enable: false }\n");
+        assertThat(refusal(() -> ConfigLoader.load(typo, Map.of())).getMessage())
+                .contains("unknown setting 'metrics.enable'");
+    }
+
+    @Test
     void cacheListenIsOnByDefaultAndSwitchedOffByEnvironment() {
         assertThat(ServerConfig.defaults().cacheListen()).isTrue();
         assertThat(ConfigLoader.load(null, Map.of("OPENKMS_CACHE_LISTEN", "false"))
