@@ -15,6 +15,7 @@ import org.openkms.server.http.HttpLimits;
  * @param cacheListen    LISTEN for other nodes' writes (PostgreSQL only; default true), see {@link #withCacheListen}
  * @param audit          rotation, caps and fail-closed behaviour of the audit log
  * @param http           what one client may cost the HTTP layer (connections, sizes, deadlines)
+ * @param instanceListen host:port of the KMS instance gateway (TLS with the instance's certificate; "" disables it)
  */
 public record ServerConfig(
         String listen,
@@ -33,7 +34,8 @@ public record ServerConfig(
         Duration cacheSyncInterval,
         boolean cacheListen,
         AuditConfig audit,
-        HttpLimits http) {
+        HttpLimits http,
+        String instanceListen) {
 
     public static ServerConfig defaults() {
         return new ServerConfig(
@@ -53,7 +55,35 @@ public record ServerConfig(
                 null,
                 true,
                 AuditConfig.defaults(),
-                HttpLimits.defaults());
+                HttpLimits.defaults(),
+                "");
+    }
+
+    /**
+     * The KMS instance gateway's listener. {@link #defaults()} leaves it off, so that in-process servers (tests,
+     * embedders) bind no fixed port; {@link ConfigLoader}, which configures {@code openkms server}, turns it on at
+     * 127.0.0.1:8444.
+     */
+    public ServerConfig withInstanceListen(String v) {
+        return new ServerConfig(
+                listen,
+                httpsListen,
+                dataDir,
+                region,
+                accountId,
+                tlsCertificate,
+                tlsKey,
+                storageUrl,
+                rootAccessKeyId,
+                rootAccessKeySecret,
+                maintenanceInterval,
+                minKeyVersionInterval,
+                minRotationInterval,
+                cacheSyncInterval,
+                cacheListen,
+                audit,
+                http,
+                v);
     }
 
     public ServerConfig withCacheSyncInterval(Duration v) {
@@ -74,7 +104,8 @@ public record ServerConfig(
                 v,
                 cacheListen,
                 audit,
-                http);
+                http,
+                instanceListen);
     }
 
     /**
@@ -111,7 +142,8 @@ public record ServerConfig(
                 cacheSyncInterval,
                 v,
                 audit,
-                http);
+                http,
+                instanceListen);
     }
 
     public ServerConfig withAudit(AuditConfig v) {
@@ -132,7 +164,8 @@ public record ServerConfig(
                 cacheSyncInterval,
                 cacheListen,
                 v,
-                http);
+                http,
+                instanceListen);
     }
 
     public ServerConfig withHttp(HttpLimits v) {
@@ -153,7 +186,8 @@ public record ServerConfig(
                 cacheSyncInterval,
                 cacheListen,
                 audit,
-                v);
+                v,
+                instanceListen);
     }
 
     public ServerConfig withListen(String v) {
@@ -174,7 +208,8 @@ public record ServerConfig(
                 cacheSyncInterval,
                 cacheListen,
                 audit,
-                http);
+                http,
+                instanceListen);
     }
 
     public ServerConfig withHttpsListen(String v) {
@@ -195,7 +230,8 @@ public record ServerConfig(
                 cacheSyncInterval,
                 cacheListen,
                 audit,
-                http);
+                http,
+                instanceListen);
     }
 
     public ServerConfig withDataDir(Path v) {
@@ -216,7 +252,8 @@ public record ServerConfig(
                 cacheSyncInterval,
                 cacheListen,
                 audit,
-                http);
+                http,
+                instanceListen);
     }
 
     public ServerConfig withRegion(String v) {
@@ -237,7 +274,8 @@ public record ServerConfig(
                 cacheSyncInterval,
                 cacheListen,
                 audit,
-                http);
+                http,
+                instanceListen);
     }
 
     public ServerConfig withRootAccessKey(String id, String secret) {
@@ -258,7 +296,8 @@ public record ServerConfig(
                 cacheSyncInterval,
                 cacheListen,
                 audit,
-                http);
+                http,
+                instanceListen);
     }
 
     public ServerConfig withTls(Path certificate, Path key) {
@@ -279,7 +318,8 @@ public record ServerConfig(
                 cacheSyncInterval,
                 cacheListen,
                 audit,
-                http);
+                http,
+                instanceListen);
     }
 
     public ServerConfig withStorageUrl(String v) {
@@ -300,7 +340,8 @@ public record ServerConfig(
                 cacheSyncInterval,
                 cacheListen,
                 audit,
-                http);
+                http,
+                instanceListen);
     }
 
     public ServerConfig withAccountId(String v) {
@@ -321,7 +362,8 @@ public record ServerConfig(
                 cacheSyncInterval,
                 cacheListen,
                 audit,
-                http);
+                http,
+                instanceListen);
     }
 
     public ServerConfig withMaintenanceInterval(Duration v) {
@@ -342,7 +384,8 @@ public record ServerConfig(
                 cacheSyncInterval,
                 cacheListen,
                 audit,
-                http);
+                http,
+                instanceListen);
     }
 
     public ServerConfig withMinKeyVersionInterval(Duration v) {
@@ -363,7 +406,8 @@ public record ServerConfig(
                 cacheSyncInterval,
                 cacheListen,
                 audit,
-                http);
+                http,
+                instanceListen);
     }
 
     public ServerConfig withMinRotationInterval(Duration v) {
@@ -384,6 +428,7 @@ public record ServerConfig(
                 cacheSyncInterval,
                 cacheListen,
                 audit,
-                http);
+                http,
+                instanceListen);
     }
 }

@@ -1,0 +1,427 @@
+package org.openkms.conformance.instance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.openkms.conformance.Conformance.unique;
+
+import com.aliyun.dkms.gcs.openapi.models.Config;
+import com.aliyun.dkms.gcs.sdk.Client;
+import com.aliyun.dkms.gcs.sdk.models.AdvanceDecryptRequest;
+import com.aliyun.dkms.gcs.sdk.models.AdvanceEncryptRequest;
+import com.aliyun.dkms.gcs.sdk.models.AdvanceGenerateDataKeyRequest;
+import com.aliyun.dkms.gcs.sdk.models.DecryptRequest;
+import com.aliyun.dkms.gcs.sdk.models.EncryptRequest;
+import com.aliyun.dkms.gcs.sdk.models.GenerateDataKeyRequest;
+import com.aliyun.dkms.gcs.sdk.models.GenerateRandomRequest;
+import com.aliyun.dkms.gcs.sdk.models.GetPublicKeyRequest;
+import com.aliyun.dkms.gcs.sdk.models.GetSecretValueRequest;
+import com.aliyun.dkms.gcs.sdk.models.SignRequest;
+import com.aliyun.dkms.gcs.sdk.models.VerifyRequest;
+import com.aliyun.kms20160120.models.CreateApplicationAccessPointRequest;
+import com.aliyun.kms20160120.models.CreateClientKeyRequest;
+import com.aliyun.kms20160120.models.CreateKeyRequest;
+import com.aliyun.kms20160120.models.CreateNetworkRuleRequest;
+import com.aliyun.kms20160120.models.CreatePolicyRequest;
+import com.aliyun.kms20160120.models.CreateSecretRequest;
+import com.aliyun.tea.TeaException;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.cert.CertificateFactory;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openkms.conformance.ConformanceServer;
+import org.openkms.conformance.V2Api;
+import org.openkms.wire.InstanceSignature;
+import org.openkms.wire.ProtoWire;
+
+/**
+ * The official KMS Instance SDK ({@code com.aliyun:alibabacloud-dkms-gcs-sdk} 0.5.2), unchanged, against the
+ * instance gateway over TLS with the instance CA ({@code caFilePath}), authenticated by a ClientKey made through
+ * the V2 SDK (network rule → policy → application access point → client key).
+ */
+class InstanceSdkConformanceTest {
+    private static final String PASSWORD = "Inst4nce-pw";
+
+    @TempDir
+    static Path dir;
+
+    static ConformanceServer server;
+    static V2Api root;
+    static Path caFile;
+    static String symmetricKey;
+    static String otherKey;
+    static String rsaKey;
+    static String secretName;
+    static String clientKeyJson;
+    static String clientKeyId;
+    static PrivateKey clientPrivateKey;
+    static Client sdk;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = ConformanceServer.start(
+                ConformanceServer.config(dir.resolve("data")).withInstanceListen("127.0.0.1:0"));
+        root = server.v2();
+        var c = root.client();
+        caFile = dir.resolve("instance-ca.pem");
+        Files.writeString(caFile, server.server().instanceCaPem());
+
+        symmetricKey = root.call(() -> c.createKey(
+                        new CreateKeyRequest().setKeySpec("Aliyun_AES_256").setKeyUsage("ENCRYPT/DECRYPT")))
+                .getBody()
+                .getKeyMetadata()
+                .getKeyId();
+        otherKey = root.call(() -> c.createKey(
+                        new CreateKeyRequest().setKeySpec("Aliyun_AES_256").setKeyUsage("ENCRYPT/DECRYPT")))
+                .getBody()
+                .getKeyMetadata()
+                .getKeyId();
+        rsaKey = root.call(() -> c.createKey(
+                        new CreateKeyRequest().setKeySpec("RSA_2048").setKeyUsage("SIGN/VERIFY")))
+                .getBody()
+                .getKeyMetadata()
+                .getKeyId();
+        secretName = unique("inst-secret");
+        root.call(() -> c.createSecret(new CreateSecretRequest()
+                .setSecretName(secretName)
+                .setSecretData("s3cr3t value")
+                .setVersionId("v1")));
+
+        String rule = unique("net");
+        root.call(() -> c.createNetworkRule(new CreateNetworkRuleRequest()
+                .setName(rule)
+                .setType("Private")
+                .setSourcePrivateIp("[\"127.0.0.1/32\"]")));
+        String policy = unique("pol");
+        root.call(() -> c.createPolicy(new CreatePolicyRequest()
+                .setName(policy)
+                .setKmsInstance(server.server().instanceId())
+                .setPermissions("[\"RbacPermission/Template/CryptoServiceKeyUser\","
+                        + "\"RbacPermission/Template/CryptoServiceSecretUser\"]")
+                .setResources("[\"key/" + symmetricKey + "\",\"key/" + rsaKey + "\",\"secret/" + secretName + "\"]")
+                .setAccessControlRules("{\"NetworkRules\":[\"" + rule + "\"]}")));
+        String aap = unique("aap");
+        root.call(() -> c.createApplicationAccessPoint(new CreateApplicationAccessPointRequest()
+                .setName(aap)
+                .setAuthenticationMethod("ClientKey")
+                .setPolicies("[\"" + policy + "\"]")));
+        var ck = root.call(() -> c.createClientKey(
+                        new CreateClientKeyRequest().setAapName(aap).setPassword(PASSWORD)))
+                .getBody();
+        clientKeyId = ck.getClientKeyId();
+        clientKeyJson = "{\"KeyId\":\"" + clientKeyId + "\",\"PrivateKeyData\":\"" + ck.getPrivateKeyData() + "\"}";
+        KeyStore p12 = KeyStore.getInstance("PKCS12");
+        p12.load(new ByteArrayInputStream(Base64.getDecoder().decode(ck.getPrivateKeyData())), PASSWORD.toCharArray());
+        clientPrivateKey = (PrivateKey) p12.getKey(p12.aliases().nextElement(), PASSWORD.toCharArray());
+        sdk = client(clientKeyJson, PASSWORD);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    static Client client(String clientKeyContent, String password) throws Exception {
+        return new Client(new Config()
+                .setProtocol("https")
+                .setEndpoint("127.0.0.1:" + server.server().instancePort())
+                .setClientKeyContent(clientKeyContent)
+                .setPassword(password)
+                .setCaFilePath(caFile.toString()));
+    }
+
+    @Test
+    void encryptThenDecryptWithAadAndIv() throws Exception {
+        byte[] aad = "context".getBytes(StandardCharsets.UTF_8);
+        var enc = sdk.encrypt(new EncryptRequest()
+                .setKeyId(symmetricKey)
+                .setPlaintext("hello instance".getBytes(StandardCharsets.UTF_8))
+                .setAad(aad));
+        assertThat(enc.getKeyId()).isEqualTo(symmetricKey);
+        assertThat(enc.getIv()).hasSize(12);
+        assertThat(enc.getAlgorithm()).isEqualTo("AES_GCM");
+        assertThat(enc.getRequestId()).isNotEmpty();
+        var dec = sdk.decrypt(new DecryptRequest()
+                .setKeyId(symmetricKey)
+                .setCiphertextBlob(enc.getCiphertextBlob())
+                .setIv(enc.getIv())
+                .setAad(aad));
+        assertThat(new String(dec.getPlaintext(), StandardCharsets.UTF_8)).isEqualTo("hello instance");
+        assertThat(dec.getKeyId()).isEqualTo(symmetricKey);
+
+        // Wrong Aad: the ciphertext does not open.
+        assertThat(code(() -> sdk.decrypt(new DecryptRequest()
+                        .setKeyId(symmetricKey)
+                        .setCiphertextBlob(enc.getCiphertextBlob())
+                        .setIv(enc.getIv())
+                        .setAad("other".getBytes(StandardCharsets.UTF_8)))))
+                .isEqualTo("InvalidParameter");
+    }
+
+    @Test
+    void advanceEncryptCarriesItsVersionInTheBlob() throws Exception {
+        var enc = sdk.advanceEncrypt(new AdvanceEncryptRequest()
+                .setKeyId(symmetricKey)
+                .setPlaintext(new byte[] {1, 2, 3})
+                .setAad(new byte[] {9}));
+        assertThat(enc.getKeyVersionId()).hasSize(36);
+        var dec = sdk.advanceDecrypt(new AdvanceDecryptRequest()
+                .setCiphertextBlob(enc.getCiphertextBlob())
+                .setAad(new byte[] {9}));
+        assertThat(dec.getPlaintext()).containsExactly(1, 2, 3);
+        assertThat(dec.getKeyVersionId()).isEqualTo(enc.getKeyVersionId());
+        assertThat(dec.getKeyId()).isEqualTo(symmetricKey);
+    }
+
+    @Test
+    void generateDataKeyAndAdvanceGenerateDataKey() throws Exception {
+        var dk = sdk.generateDataKey(
+                new GenerateDataKeyRequest().setKeyId(symmetricKey).setNumberOfBytes(16));
+        assertThat(dk.getPlaintext()).hasSize(16);
+        var opened = sdk.decrypt(new DecryptRequest()
+                .setKeyId(symmetricKey)
+                .setCiphertextBlob(dk.getCiphertextBlob())
+                .setIv(dk.getIv()));
+        assertThat(opened.getPlaintext()).isEqualTo(dk.getPlaintext());
+
+        var adk = sdk.advanceGenerateDataKey(new AdvanceGenerateDataKeyRequest().setKeyId(symmetricKey));
+        assertThat(adk.getPlaintext()).hasSize(32);
+        assertThat(adk.getKeyVersionId()).hasSize(36);
+        var back = sdk.advanceDecrypt(new AdvanceDecryptRequest().setCiphertextBlob(adk.getCiphertextBlob()));
+        assertThat(back.getPlaintext()).isEqualTo(adk.getPlaintext());
+    }
+
+    @Test
+    void getSecretValue() throws Exception {
+        var v = sdk.getSecretValue(new GetSecretValueRequest()
+                .setSecretName(secretName)
+                .setVersionStage("ACSCurrent")
+                .setFetchExtendedConfig(true));
+        assertThat(v.getSecretData()).isEqualTo("s3cr3t value");
+        assertThat(v.getSecretName()).isEqualTo(secretName);
+        assertThat(v.getVersionId()).isEqualTo("v1");
+        assertThat(v.getVersionStages()).containsExactly("ACSCurrent");
+        assertThat(v.getSecretDataType()).isEqualTo("text");
+        assertThat(v.getSecretType()).isEqualTo("Generic");
+    }
+
+    @Test
+    void generateRandomWithAndWithoutLength() throws Exception {
+        assertThat(sdk.generateRandom(new GenerateRandomRequest().setLength(24)).getRandom())
+                .hasSize(24);
+        // No Length: an empty body, which OkHttp sends chunked.
+        assertThat(sdk.generateRandom(new GenerateRandomRequest()).getRandom()).hasSize(32);
+    }
+
+    @Test
+    void getPublicKeySignAndVerify() throws Exception {
+        var pk = sdk.getPublicKey(new GetPublicKeyRequest().setKeyId(rsaKey));
+        assertThat(pk.getPublicKey()).startsWith("-----BEGIN PUBLIC KEY-----");
+        byte[] message = "sign me".getBytes(StandardCharsets.UTF_8);
+        var sig = sdk.sign(new SignRequest()
+                .setKeyId(rsaKey)
+                .setAlgorithm("RSA_PKCS1_SHA_256")
+                .setMessage(message)
+                .setMessageType("RAW"));
+        assertThat(sig.getSignature()).hasSize(256);
+        // The signature is a standard SHA256withRSA one over the message, checked with the published key.
+        Signature jdk = Signature.getInstance("SHA256withRSA");
+        jdk.initVerify(java.security.KeyFactory.getInstance("RSA")
+                .generatePublic(new java.security.spec.X509EncodedKeySpec(Base64.getMimeDecoder()
+                        .decode(pk.getPublicKey()
+                                .replace("-----BEGIN PUBLIC KEY-----", "")
+                                .replace("-----END PUBLIC KEY-----", "")))));
+        jdk.update(message);
+        assertThat(jdk.verify(sig.getSignature())).isTrue();
+        assertThat(sdk.verify(new VerifyRequest()
+                                .setKeyId(rsaKey)
+                                .setAlgorithm("RSA_PKCS1_SHA_256")
+                                .setMessage(message)
+                                .setMessageType("RAW")
+                                .setSignature(sig.getSignature()))
+                        .getValue())
+                .isTrue();
+        byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(message);
+        assertThat(sdk.verify(new VerifyRequest()
+                                .setKeyId(rsaKey)
+                                .setAlgorithm("RSA_PKCS1_SHA_256")
+                                .setMessage(digest)
+                                .setMessageType("DIGEST")
+                                .setSignature(sig.getSignature()))
+                        .getValue())
+                .isTrue();
+        assertThat(sdk.verify(new VerifyRequest()
+                                .setKeyId(rsaKey)
+                                .setAlgorithm("RSA_PKCS1_SHA_256")
+                                .setMessage("other".getBytes(StandardCharsets.UTF_8))
+                                .setSignature(sig.getSignature()))
+                        .getValue())
+                .isFalse();
+    }
+
+    // ---- refusals
+
+    @Test
+    void keyOutsideThePolicyIsForbidden() {
+        assertThat(code(() ->
+                        sdk.encrypt(new EncryptRequest().setKeyId(otherKey).setPlaintext(new byte[] {1}))))
+                .isEqualTo("Forbidden.NoPermission");
+        assertThat(code(() -> sdk.getSecretValue(new GetSecretValueRequest().setSecretName("not-granted"))))
+                .isEqualTo("Forbidden.NoPermission");
+    }
+
+    @Test
+    void unknownKeyIsKeyNotFoundOnlyWhenThePolicyCoversIt() {
+        // key/<id> grants name keys that exist; a missing key is outside every grant here.
+        assertThat(code(() -> sdk.encrypt(new EncryptRequest()
+                        .setKeyId("key-hzz000000000000000000")
+                        .setPlaintext(new byte[] {1}))))
+                .isEqualTo("Forbidden.NoPermission");
+    }
+
+    @Test
+    void unknownClientKeyIsUnauthorized() throws Exception {
+        String forged = clientKeyJson.replace(clientKeyId, "KAAP.00000000-0000-0000-0000-000000000000");
+        Client other = client(forged, PASSWORD);
+        assertThat(code(() -> other.generateRandom(new GenerateRandomRequest().setLength(8))))
+                .isEqualTo("Unauthorized");
+    }
+
+    @Test
+    void expiredClientKeyIsUnauthorized() throws Exception {
+        var c = root.client();
+        String aap = unique("aap-old");
+        String policy = unique("pol-old");
+        root.call(() -> c.createPolicy(new CreatePolicyRequest()
+                .setName(policy)
+                .setKmsInstance(server.server().instanceId())
+                .setPermissions("[\"RbacPermission/Template/CryptoServiceKeyUser\"]")
+                .setResources("[\"key/*\"]")));
+        root.call(() -> c.createApplicationAccessPoint(new CreateApplicationAccessPointRequest()
+                .setName(aap)
+                .setAuthenticationMethod("ClientKey")
+                .setPolicies("[\"" + policy + "\"]")));
+        var ck = root.call(() -> c.createClientKey(new CreateClientKeyRequest()
+                        .setAapName(aap)
+                        .setPassword(PASSWORD)
+                        .setNotBefore("2020-01-01T00:00:00Z")
+                        .setNotAfter("2021-01-01T00:00:00Z")))
+                .getBody();
+        Client expired = client(
+                "{\"KeyId\":\"" + ck.getClientKeyId() + "\",\"PrivateKeyData\":\"" + ck.getPrivateKeyData() + "\"}",
+                PASSWORD);
+        assertThat(code(() -> expired.encrypt(
+                        new EncryptRequest().setKeyId(symmetricKey).setPlaintext(new byte[] {1}))))
+                .isEqualTo("Unauthorized");
+    }
+
+    @Test
+    void wrongPasswordCannotOpenTheClientKey() {
+        // The SDK opens the PKCS#12 itself: a wrong password never reaches the server.
+        Throwable t = catchThrowable(() -> client(clientKeyJson, "wrong-password"));
+        assertThat(t).isNotNull();
+        assertThat(t.toString() + (t.getCause() == null ? "" : t.getCause().toString()))
+                .containsIgnoringCase("password");
+    }
+
+    @Test
+    void tamperedBodyStaleDateAndBadSignatureAreRefused() throws Exception {
+        byte[] body = new ProtoWire.Writer().int32(1, 16).toByteArray();
+        String now =
+                DateTimeFormatter.RFC_1123_DATE_TIME.withLocale(Locale.US).format(ZonedDateTime.now(ZoneOffset.UTC));
+        assertThat(raw(body, body, now, true)).containsExactly("200", "");
+        assertThat(raw(body, new ProtoWire.Writer().int32(1, 17).toByteArray(), now, true))
+                .containsExactly("400", "InvalidParam", "The Param Content-SHA256 is invalid.");
+        String stale = DateTimeFormatter.RFC_1123_DATE_TIME
+                .withLocale(Locale.US)
+                .format(ZonedDateTime.now(ZoneOffset.UTC).minusMinutes(16));
+        assertThat(raw(body, body, stale, true)).containsExactly("400", "InvalidParam", "The Param Date is invalid.");
+        assertThat(raw(body, body, now, false))
+                .containsExactly("400", "InvalidParam", "The Param Authorization is invalid.");
+    }
+
+    /**
+     * A GenerateRandom request signed over {@code signedBody} and sending {@code sentBody}; answers {status, code,
+     * message} (code and message empty on success).
+     */
+    private static String[] raw(byte[] signedBody, byte[] sentBody, String date, boolean validSignature)
+            throws Exception {
+        Map<String, String> h = new HashMap<>();
+        h.put("content-sha256", InstanceSignature.contentSha256(signedBody));
+        h.put("content-type", "application/x-protobuf");
+        h.put("date", date);
+        h.put("x-kms-apiname", "GenerateRandom");
+        h.put("x-kms-apiversion", "dkms-gcs-0.2");
+        h.put("x-kms-signaturemethod", "RSA_PKCS1_SHA_256");
+        h.put("x-kms-acccesskeyid", clientKeyId);
+        Signature s = Signature.getInstance("SHA256withRSA");
+        s.initSign(clientPrivateKey);
+        s.update(InstanceSignature.stringToSignBytes("POST", h));
+        byte[] sig = s.sign();
+        if (!validSignature) {
+            sig[0] ^= 1;
+        }
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry(
+                "ca",
+                CertificateFactory.getInstance("X.509")
+                        .generateCertificate(new ByteArrayInputStream(
+                                server.server().instanceCaPem().getBytes(StandardCharsets.US_ASCII))));
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext ssl = SSLContext.getInstance("TLS");
+        ssl.init(null, tmf.getTrustManagers(), null);
+        javax.net.ssl.HttpsURLConnection conn = (javax.net.ssl.HttpsURLConnection)
+                URI.create("https://127.0.0.1:" + server.server().instancePort() + "/")
+                        .toURL()
+                        .openConnection();
+        conn.setSSLSocketFactory(ssl.getSocketFactory());
+        conn.setRequestMethod("POST");
+        conn.setDoOutput(true);
+        h.forEach(conn::setRequestProperty);
+        conn.setRequestProperty("authorization", "Bearer " + Base64.getEncoder().encodeToString(sig));
+        conn.getOutputStream().write(sentBody);
+        int status = conn.getResponseCode();
+        byte[] answer;
+        try (var in = status == 200 ? conn.getInputStream() : conn.getErrorStream()) {
+            answer = in.readAllBytes();
+        }
+        if (status == 200) {
+            assertThat(ProtoWire.decode(answer).bytes(1)).hasSize(16);
+            return new String[] {"200", ""};
+        }
+        assertThat(conn.getContentType()).isEqualTo("application/x-protobuf");
+        ProtoWire.Message e = ProtoWire.decode(answer);
+        return new String[] {String.valueOf(status), e.string(2), e.string(3)};
+    }
+    /** The ErrorCode the SDK raised (TeaException, possibly wrapped by its retry loop). */
+    private static String code(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
+        Throwable t = catchThrowable(call);
+        for (Throwable x = t; x != null; x = x.getCause()) {
+            if (x instanceof TeaException te) {
+                return te.getCode();
+            }
+        }
+        throw new AssertionError("expected an error from the server, got " + t, t);
+    }
+}
