@@ -186,7 +186,7 @@ public final class OpenKmsServer implements AutoCloseable {
                             StsActions.registry(context),
                             new IdentityResources("sts", uid),
                             "NoPermission"));
-            Instances instances = new Instances(kms.account(), storage.instances(), rootKey, clock);
+            Instances instances = kms.instances();
             InstanceRecord instance = instances.ensureDefault(List.of());
             // Client keys are authorised by their application access point's policies, everyone else by RAM.
             Authorizer authorizer = (principal, request) -> principal.clientKey()

@@ -23,6 +23,8 @@ import com.aliyun.kms20160120.models.CreateKeyRequest;
 import com.aliyun.kms20160120.models.CreateNetworkRuleRequest;
 import com.aliyun.kms20160120.models.CreatePolicyRequest;
 import com.aliyun.kms20160120.models.CreateSecretRequest;
+import com.aliyun.kms20160120.models.GetKmsInstanceRequest;
+import com.aliyun.kms20160120.models.ListKmsInstancesRequest;
 import com.aliyun.tea.TeaException;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -80,8 +82,20 @@ class InstanceSdkConformanceTest {
                 ConformanceServer.config(dir.resolve("data")).withInstanceListen("127.0.0.1:0"));
         root = server.v2();
         var c = root.client();
+        // The CA comes from the KMS API, as an operator gets it for a real instance.
+        String instanceId = root.call(() -> c.listKmsInstances(new ListKmsInstancesRequest()))
+                .getBody()
+                .getKmsInstances()
+                .getKmsInstance()
+                .get(0)
+                .getKmsInstanceId();
+        assertThat(instanceId).isEqualTo(server.server().instanceId()).matches("kst-hzz[a-z0-9]{18}");
+        var instance = root.call(() -> c.getKmsInstance(new GetKmsInstanceRequest().setKmsInstanceId(instanceId)))
+                .getBody()
+                .getKmsInstance();
+        assertThat(instance.getStatus()).isEqualTo("InUse");
         caFile = dir.resolve("instance-ca.pem");
-        Files.writeString(caFile, server.server().instanceCaPem());
+        Files.writeString(caFile, instance.getCaCertificateChainPem());
 
         symmetricKey = root.call(() -> c.createKey(
                         new CreateKeyRequest().setKeySpec("Aliyun_AES_256").setKeyUsage("ENCRYPT/DECRYPT")))
@@ -276,6 +290,44 @@ class InstanceSdkConformanceTest {
                                 .setSignature(sig.getSignature()))
                         .getValue())
                 .isFalse();
+    }
+
+    @Test
+    void instanceManagementThroughTheKmsApi() {
+        var c = root.client();
+        var got = root.call(() -> c.getKmsInstance(new GetKmsInstanceRequest()
+                        .setKmsInstanceId(server.server().instanceId())))
+                .getBody()
+                .getKmsInstance();
+        assertThat(got.getInstanceId()).isEqualTo(server.server().instanceId());
+        assertThat(got.getCaCertificateChainPem()).startsWith("-----BEGIN CERTIFICATE-----");
+        assertThat(got.getKeyNum()).isGreaterThanOrEqualTo(3L);
+        org.openkms.conformance.Conformance.expectError(
+                "Forbidden.DKMSInstanceNotFound",
+                404,
+                () -> root.call(() ->
+                        c.getKmsInstance(new GetKmsInstanceRequest().setKmsInstanceId("kst-hzz000000000000000000"))));
+        org.openkms.conformance.Conformance.expectError(
+                "Forbidden.DKMSInstanceNotFound",
+                404,
+                () -> root.call(() -> c.createKey(new CreateKeyRequest()
+                        .setKeySpec("Aliyun_AES_256")
+                        .setDKMSInstanceId("kst-hzz000000000000000000"))));
+        String inInstance = root.call(() -> c.createKey(new CreateKeyRequest()
+                        .setKeySpec("Aliyun_AES_256")
+                        .setDKMSInstanceId(server.server().instanceId())))
+                .getBody()
+                .getKeyMetadata()
+                .getKeyId();
+        assertThat(inInstance).startsWith("key-");
+        org.openkms.conformance.Conformance.expectError(
+                "Forbidden.DKMSInstanceNotFound",
+                404,
+                () -> root.call(() -> c.createSecret(new CreateSecretRequest()
+                        .setSecretName(unique("s"))
+                        .setSecretData("x")
+                        .setVersionId("v1")
+                        .setDKMSInstanceId("kst-hzz000000000000000000"))));
     }
 
     // ---- refusals
