@@ -225,6 +225,65 @@ class InstanceSdkConformanceTest {
     }
 
     @Test
+    void dataKeyPairsInAllFourForms() throws Exception {
+        var pair = sdk.generateDataKeyPair(new com.aliyun.dkms.gcs.sdk.models.GenerateDataKeyPairRequest()
+                .setKeyId(symmetricKey)
+                .setKeyPairSpec("EC_P256")
+                .setKeyFormat("PEM")
+                .setAad(new byte[] {7}));
+        assertThat(new String(pair.getPrivateKeyPlaintext(), StandardCharsets.US_ASCII))
+                .startsWith("-----BEGIN PRIVATE KEY-----");
+        assertThat(new String(pair.getPublicKey(), StandardCharsets.US_ASCII)).startsWith("-----BEGIN PUBLIC KEY-----");
+        assertThat(pair.getKeyPairSpec()).isEqualTo("EC_P256");
+        var opened = sdk.decrypt(new DecryptRequest()
+                .setKeyId(symmetricKey)
+                .setCiphertextBlob(pair.getPrivateKeyCiphertextBlob())
+                .setIv(pair.getIv())
+                .setAad(new byte[] {7}));
+        assertThat(opened.getPlaintext()).isEqualTo(pair.getPrivateKeyPlaintext());
+
+        var without = sdk.generateDataKeyPairWithoutPlaintext(
+                new com.aliyun.dkms.gcs.sdk.models.GenerateDataKeyPairWithoutPlaintextRequest()
+                        .setKeyId(symmetricKey)
+                        .setKeyPairSpec("RSA_2048")
+                        .setKeyFormat("DER"));
+        byte[] der = sdk.decrypt(new DecryptRequest()
+                        .setKeyId(symmetricKey)
+                        .setCiphertextBlob(without.getPrivateKeyCiphertextBlob())
+                        .setIv(without.getIv()))
+                .getPlaintext();
+        java.security.KeyFactory.getInstance("RSA").generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(der));
+        java.security.KeyFactory.getInstance("RSA")
+                .generatePublic(new java.security.spec.X509EncodedKeySpec(without.getPublicKey()));
+
+        var advanced =
+                sdk.advanceGenerateDataKeyPair(new com.aliyun.dkms.gcs.sdk.models.AdvanceGenerateDataKeyPairRequest()
+                        .setKeyId(symmetricKey)
+                        .setKeyPairSpec("EC_P256")
+                        .setKeyFormat("DER"));
+        assertThat(advanced.getKeyVersionId()).hasSize(36);
+        assertThat(sdk.advanceDecrypt(
+                                new AdvanceDecryptRequest().setCiphertextBlob(advanced.getPrivateKeyCiphertextBlob()))
+                        .getPlaintext())
+                .isEqualTo(advanced.getPrivateKeyPlaintext());
+        var advancedWithout = sdk.advanceGenerateDataKeyPairWithoutPlaintext(
+                new com.aliyun.dkms.gcs.sdk.models.AdvanceGenerateDataKeyPairWithoutPlaintextRequest()
+                        .setKeyId(symmetricKey)
+                        .setKeyPairSpec("EC_P256"));
+        assertThat(advancedWithout.getKeyVersionId()).hasSize(36);
+        assertThat(new String(
+                        sdk.advanceDecrypt(new AdvanceDecryptRequest()
+                                        .setCiphertextBlob(advancedWithout.getPrivateKeyCiphertextBlob()))
+                                .getPlaintext(),
+                        StandardCharsets.US_ASCII))
+                .startsWith("-----BEGIN PRIVATE KEY-----");
+        assertThat(code(() -> sdk.generateDataKeyPair(new com.aliyun.dkms.gcs.sdk.models.GenerateDataKeyPairRequest()
+                        .setKeyId(symmetricKey)
+                        .setKeyPairSpec("RSA_1024"))))
+                .isEqualTo("InvalidParameter");
+    }
+
+    @Test
     void getSecretValue() throws Exception {
         var v = sdk.getSecretValue(new GetSecretValueRequest()
                 .setSecretName(secretName)
@@ -347,6 +406,37 @@ class InstanceSdkConformanceTest {
         assertThat(code(() -> sdk.encrypt(new EncryptRequest()
                         .setKeyId("key-hzz000000000000000000")
                         .setPlaintext(new byte[] {1}))))
+                .isEqualTo("Forbidden.NoPermission");
+    }
+
+    @Test
+    void sourceAddressOutsideTheNetworkRuleIsForbidden() throws Exception {
+        var c = root.client();
+        String rule = unique("net-far");
+        root.call(() -> c.createNetworkRule(new CreateNetworkRuleRequest()
+                .setName(rule)
+                .setType("Private")
+                .setSourcePrivateIp("[\"10.0.0.0/8\"]")));
+        String policy = unique("pol-far");
+        root.call(() -> c.createPolicy(new CreatePolicyRequest()
+                .setName(policy)
+                .setKmsInstance(server.server().instanceId())
+                .setPermissions("[\"RbacPermission/Template/CryptoServiceKeyUser\"]")
+                .setResources("[\"key/*\"]")
+                .setAccessControlRules("{\"NetworkRules\":[\"" + rule + "\"]}")));
+        String aap = unique("aap-far");
+        root.call(() -> c.createApplicationAccessPoint(new CreateApplicationAccessPointRequest()
+                .setName(aap)
+                .setAuthenticationMethod("ClientKey")
+                .setPolicies("[\"" + policy + "\"]")));
+        var ck = root.call(() -> c.createClientKey(
+                        new CreateClientKeyRequest().setAapName(aap).setPassword(PASSWORD)))
+                .getBody();
+        Client far = client(
+                "{\"KeyId\":\"" + ck.getClientKeyId() + "\",\"PrivateKeyData\":\"" + ck.getPrivateKeyData() + "\"}",
+                PASSWORD);
+        assertThat(code(() ->
+                        far.encrypt(new EncryptRequest().setKeyId(symmetricKey).setPlaintext(new byte[] {1}))))
                 .isEqualTo("Forbidden.NoPermission");
     }
 

@@ -7,6 +7,7 @@ import static org.openkms.server.actions.KmsFields.VERSION_STAGE;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,6 +16,8 @@ import org.openkms.core.key.AsymmetricService;
 import org.openkms.core.key.CryptoService;
 import org.openkms.crypto.CryptoException;
 import org.openkms.crypto.SecureRandoms;
+import org.openkms.crypto.asymmetric.AsymmetricKeyPair;
+import org.openkms.crypto.asymmetric.AsymmetricKeyType;
 import org.openkms.crypto.asymmetric.SignatureAlgorithm;
 import org.openkms.crypto.blob.CiphertextBlob;
 import org.openkms.server.gateway.ActionRegistry;
@@ -45,6 +48,26 @@ public final class InstanceActions {
     private static final Field<String> ALGORITHM = Field.optional("Algorithm");
     private static final Field<String> PADDING_MODE = Field.optional("PaddingMode");
     private static final Field<Integer> NUMBER_OF_BYTES = Field.integer("NumberOfBytes", 32, 1, 1024);
+    private static final Field<AsymmetricKeyType> KEY_PAIR_SPEC = Field.of("KeyPairSpec", p -> {
+        String v = p.required("KeyPairSpec");
+        for (AsymmetricKeyType t : AsymmetricKeyType.values()) {
+            if (t.name().equals(v)) {
+                return t;
+            }
+        }
+        throw Errors.invalidParameter(
+                "KeyPairSpec", "It must be RSA_2048, RSA_3072, RSA_4096, EC_P256, EC_P256K or EC_SM2.");
+    });
+    private static final Field<String> KEY_FORMAT = Field.of("KeyFormat", p -> {
+        String v = p.optional("KeyFormat");
+        if (v == null || v.isEmpty()) {
+            return "PEM";
+        }
+        if (!v.equals("PEM") && !v.equals("DER")) {
+            throw Errors.invalidParameter("KeyFormat", "It must be PEM or DER.");
+        }
+        return v;
+    });
     private static final Field<Integer> LENGTH = Field.integer("Length", 32, 1, 1024);
 
     private InstanceActions() {}
@@ -78,6 +101,22 @@ public final class InstanceActions {
                         .fields(NUMBER_OF_BYTES)
                         .targets(generateKey)
                         .handle(c -> generateDataKey(c, true)))
+                .register(Operation.named("GenerateDataKeyPair")
+                        .fields(ALGORITHM, KEY_PAIR_SPEC, KEY_FORMAT)
+                        .targets(generateKey)
+                        .handle(c -> dataKeyPair(c, false, true)))
+                .register(Operation.named("GenerateDataKeyPairWithoutPlaintext")
+                        .fields(ALGORITHM, KEY_PAIR_SPEC, KEY_FORMAT)
+                        .targets(generateKey)
+                        .handle(c -> dataKeyPair(c, false, false)))
+                .register(Operation.named("AdvanceGenerateDataKeyPair")
+                        .fields(KEY_PAIR_SPEC, KEY_FORMAT)
+                        .targets(generateKey)
+                        .handle(c -> dataKeyPair(c, true, true)))
+                .register(Operation.named("AdvanceGenerateDataKeyPairWithoutPlaintext")
+                        .fields(KEY_PAIR_SPEC, KEY_FORMAT)
+                        .targets(generateKey)
+                        .handle(c -> dataKeyPair(c, true, false)))
                 .register(Operation.named("GenerateRandom")
                         .fields(LENGTH)
                         .targets(Targets.NONE)
@@ -180,6 +219,53 @@ public final class InstanceActions {
         out.put("Algorithm", AES_GCM);
         out.put("KeyVersionId", s.keyVersionId());
         return out;
+    }
+
+    /**
+     * A data key pair (https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/generatedatakeypair):
+     * a fresh key pair whose private key (PKCS#8, in KeyFormat) is encrypted as Encrypt or AdvanceEncrypt would
+     * encrypt it. Authorised as kms:GenerateDataKey: it is data key material protected by the same key.
+     */
+    private static Map<String, Object> dataKeyPair(Call c, boolean advance, boolean withPlaintext) {
+        if (!advance) {
+            checkAlgorithm(c);
+        }
+        AsymmetricKeyType type = c.get(KEY_PAIR_SPEC);
+        boolean pem = "PEM".equals(c.get(KEY_FORMAT));
+        AsymmetricKeyPair pair = AsymmetricKeyPair.generate(type);
+        byte[] pkcs8 = pair.privateKeyPkcs8();
+        byte[] privateKey = pem ? pem("PRIVATE KEY", pkcs8) : pkcs8;
+        try {
+            CryptoService.Sealed s =
+                    c.kms().crypto().encryptRaw(c.keyId(), !advance, privateKey, bytes(c, "Aad", false), null);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("KeyId", s.keyId());
+            out.put("Iv", s.iv());
+            out.put("KeyPairSpec", type.name());
+            if (withPlaintext) {
+                out.put("PrivateKeyPlaintext", privateKey.clone());
+            }
+            out.put(
+                    "PrivateKeyCiphertextBlob",
+                    advance ? new CiphertextBlob(s.keyVersionId(), s.iv(), s.ciphertext()).encode() : s.ciphertext());
+            out.put(
+                    "PublicKey",
+                    pem
+                            ? pair.publicKey().pem().getBytes(StandardCharsets.US_ASCII)
+                            : pair.publicKey().der());
+            out.put("Algorithm", AES_GCM);
+            out.put("KeyVersionId", s.keyVersionId());
+            return out;
+        } finally {
+            Arrays.fill(pkcs8, (byte) 0);
+            Arrays.fill(privateKey, (byte) 0);
+        }
+    }
+
+    private static byte[] pem(String label, byte[] der) {
+        String body = Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der);
+        return ("-----BEGIN " + label + "-----\n" + body + "\n-----END " + label + "-----\n")
+                .getBytes(StandardCharsets.US_ASCII);
     }
 
     /** The key a Decrypt acts on: KeyId, else the one owning the version the transfer client names. */

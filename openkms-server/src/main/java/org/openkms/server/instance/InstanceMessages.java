@@ -84,6 +84,33 @@ final class InstanceMessages {
                                 s("RequestId", 5),
                                 s("Algorithm", 6),
                                 s("KeyVersionId", 7))));
+        List<FieldSpec> pairRequest =
+                List.of(s("KeyId", 1), s("Algorithm", 2), s("KeyPairSpec", 3), s("KeyFormat", 4), b("Aad", 5));
+        List<FieldSpec> advancePairRequest =
+                List.of(s("KeyId", 1), s("KeyPairSpec", 2), s("KeyFormat", 3), b("Aad", 4));
+        List<FieldSpec> pairResponse = List.of(
+                s("KeyId", 1),
+                b("Iv", 2),
+                s("KeyPairSpec", 3),
+                b("PrivateKeyPlaintext", 4),
+                b("PrivateKeyCiphertextBlob", 5),
+                b("PublicKey", 6),
+                s("RequestId", 7),
+                s("Algorithm", 8));
+        List<FieldSpec> pairWithoutPlaintextResponse = List.of(
+                s("KeyId", 1),
+                b("Iv", 2),
+                s("KeyPairSpec", 3),
+                b("PrivateKeyCiphertextBlob", 4),
+                b("PublicKey", 5),
+                s("RequestId", 6),
+                s("Algorithm", 7));
+        APIS.put("GenerateDataKeyPair", new Api(pairRequest, pairResponse));
+        APIS.put("GenerateDataKeyPairWithoutPlaintext", new Api(pairRequest, pairWithoutPlaintextResponse));
+        APIS.put("AdvanceGenerateDataKeyPair", new Api(advancePairRequest, with(pairResponse, s("KeyVersionId", 9))));
+        APIS.put(
+                "AdvanceGenerateDataKeyPairWithoutPlaintext",
+                new Api(advancePairRequest, with(pairWithoutPlaintextResponse, s("KeyVersionId", 8))));
         APIS.put("GenerateRandom", new Api(List.of(i("Length", 1)), List.of(b("Random", 1), s("RequestId", 2))));
         APIS.put(
                 "GetPublicKey",
