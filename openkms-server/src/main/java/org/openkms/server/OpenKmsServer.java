@@ -194,7 +194,8 @@ public final class OpenKmsServer implements AutoCloseable {
                                     principal.accessKeyId(),
                                     request.sourceIp(),
                                     request.action().substring(request.action().indexOf(':') + 1),
-                                    request.resource())
+                                    request.resource(),
+                                    instance.instanceId())
                             ? Decision.ALLOW
                             : Decision.IMPLICIT_DENY
                     : iam.decide(principal, request);

@@ -441,6 +441,46 @@ class InstanceSdkConformanceTest {
     }
 
     @Test
+    void policyScopedToAnotherInstanceGrantsNothing() throws Exception {
+        var c = root.client();
+        String policy = unique("pol-other");
+        root.call(() -> c.createPolicy(new CreatePolicyRequest()
+                .setName(policy)
+                .setKmsInstance("kst-hzz000000000000000000")
+                .setPermissions("[\"RbacPermission/Template/CryptoServiceKeyUser\"]")
+                .setResources("[\"key/*\"]")));
+        String aap = unique("aap-other");
+        root.call(() -> c.createApplicationAccessPoint(new CreateApplicationAccessPointRequest()
+                .setName(aap)
+                .setAuthenticationMethod("ClientKey")
+                .setPolicies("[\"" + policy + "\"]")));
+        var ck = root.call(() -> c.createClientKey(
+                        new CreateClientKeyRequest().setAapName(aap).setPassword(PASSWORD)))
+                .getBody();
+        Client other = client(
+                "{\"KeyId\":\"" + ck.getClientKeyId() + "\",\"PrivateKeyData\":\"" + ck.getPrivateKeyData() + "\"}",
+                PASSWORD);
+        assertThat(code(() -> other.encrypt(
+                        new EncryptRequest().setKeyId(symmetricKey).setPlaintext(new byte[] {1}))))
+                .isEqualTo("Forbidden.NoPermission");
+    }
+
+    @Test
+    void decryptByTheMigrationKeyVersionHeaderWithoutKeyId() throws Exception {
+        // The kms-transfer-client's Decrypt: no KeyId, the key version in x-kms-migrationkeyversionid.
+        String version = sdk.advanceEncrypt(
+                        new AdvanceEncryptRequest().setKeyId(symmetricKey).setPlaintext(new byte[] {0}))
+                .getKeyVersionId();
+        var enc = sdk.encrypt(new EncryptRequest().setKeyId(symmetricKey).setPlaintext(new byte[] {4, 2}));
+        var dec = sdk.decrypt(new DecryptRequest()
+                .setCiphertextBlob(enc.getCiphertextBlob())
+                .setIv(enc.getIv())
+                .setRequestHeaders(Map.of("x-kms-migrationkeyversionid", version)));
+        assertThat(dec.getPlaintext()).containsExactly(4, 2);
+        assertThat(dec.getKeyId()).isEqualTo(symmetricKey);
+    }
+
+    @Test
     void unknownClientKeyIsUnauthorized() throws Exception {
         String forged = clientKeyJson.replace(clientKeyId, "KAAP.00000000-0000-0000-0000-000000000000");
         Client other = client(forged, PASSWORD);
