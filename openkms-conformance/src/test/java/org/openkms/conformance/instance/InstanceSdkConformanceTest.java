@@ -541,17 +541,31 @@ class InstanceSdkConformanceTest {
                 .containsExactly("400", "InvalidParam", "The Param Authorization is invalid.");
     }
 
+    @Test
+    void unknownApiNameAnswersAProtobufError() throws Exception {
+        byte[] body = new byte[0];
+        String now =
+                DateTimeFormatter.RFC_1123_DATE_TIME.withLocale(Locale.US).format(ZonedDateTime.now(ZoneOffset.UTC));
+        assertThat(raw("CreateKey", body, body, now, true))
+                .containsExactly("400", "InvalidApiName", "The ApiName \"CreateKey\" is invalid.");
+    }
+
     /**
      * A GenerateRandom request signed over {@code signedBody} and sending {@code sentBody}; answers {status, code,
      * message} (code and message empty on success).
      */
     private static String[] raw(byte[] signedBody, byte[] sentBody, String date, boolean validSignature)
             throws Exception {
+        return raw("GenerateRandom", signedBody, sentBody, date, validSignature);
+    }
+
+    private static String[] raw(String apiName, byte[] signedBody, byte[] sentBody, String date, boolean validSignature)
+            throws Exception {
         Map<String, String> h = new HashMap<>();
         h.put("content-sha256", InstanceSignature.contentSha256(signedBody));
         h.put("content-type", "application/x-protobuf");
         h.put("date", date);
-        h.put("x-kms-apiname", "GenerateRandom");
+        h.put("x-kms-apiname", apiName);
         h.put("x-kms-apiversion", "dkms-gcs-0.2");
         h.put("x-kms-signaturemethod", "RSA_PKCS1_SHA_256");
         h.put("x-kms-acccesskeyid", clientKeyId);
