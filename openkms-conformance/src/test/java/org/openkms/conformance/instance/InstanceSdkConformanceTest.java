@@ -298,6 +298,27 @@ class InstanceSdkConformanceTest {
     }
 
     @Test
+    void everyCallIsAuditedWithItsClientKeyAndAccessPoint() throws Exception {
+        sdk.getSecretValue(new GetSecretValueRequest().setSecretName(secretName));
+        Path log = server.dataDir().resolve("audit").resolve("audit.log");
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(
+                                Files.exists(log)
+                                        ? Files.readAllLines(log).stream()
+                                                .filter(l -> l.contains("\"GetSecretValue\"")
+                                                        && l.contains("secret/" + secretName + "\""))
+                                                .toList()
+                                        : java.util.List.<String>of())
+                        .isNotEmpty()
+                        .allSatisfy(l -> assertThat(l)
+                                .contains("\"accessKeyId\":\"" + clientKeyId + "\"")
+                                .contains("\"principal\":\"client-key:")
+                                .contains("\"result\":\"OK\"")));
+        assertThat(Files.readString(log)).doesNotContain("s3cr3t value");
+    }
+
+    @Test
     void generateRandomWithAndWithoutLength() throws Exception {
         assertThat(sdk.generateRandom(new GenerateRandomRequest().setLength(24)).getRandom())
                 .hasSize(24);
