@@ -75,6 +75,8 @@ class InstanceSdkConformanceTest {
     static String clientKeyId;
     static PrivateKey clientPrivateKey;
     static Client sdk;
+    /** The body of the last {@link #raw} answer. */
+    static byte[] lastAnswer;
 
     @BeforeAll
     static void start() throws Exception {
@@ -563,6 +565,38 @@ class InstanceSdkConformanceTest {
     }
 
     @Test
+    void hashHmacKmsEncryptAndKmsDecryptWhichNoSdkMethodCalls() throws Exception {
+        String now =
+                DateTimeFormatter.RFC_1123_DATE_TIME.withLocale(Locale.US).format(ZonedDateTime.now(ZoneOffset.UTC));
+        byte[] hash = new ProtoWire.Writer()
+                .bytes(1, "abc".getBytes(StandardCharsets.UTF_8))
+                .toByteArray();
+        assertThat(raw("Hash", hash, hash, now, true)).containsExactly("200", "");
+        assertThat(ProtoWire.decode(lastAnswer).bytes(1))
+                .isEqualTo(java.security.MessageDigest.getInstance("SHA-256")
+                        .digest("abc".getBytes(StandardCharsets.UTF_8)));
+
+        byte[] enc = new ProtoWire.Writer()
+                .string(1, symmetricKey)
+                .bytes(2, new byte[] {5, 6})
+                .bytes(3, new byte[] {1})
+                .toByteArray();
+        assertThat(raw("KmsEncrypt", enc, enc, now, true)).containsExactly("200", "");
+        byte[] blob = ProtoWire.decode(lastAnswer).bytes(2);
+        byte[] dec =
+                new ProtoWire.Writer().bytes(1, blob).bytes(2, new byte[] {1}).toByteArray();
+        assertThat(raw("KmsDecrypt", dec, dec, now, true)).containsExactly("200", "");
+        assertThat(ProtoWire.decode(lastAnswer).bytes(2)).containsExactly(5, 6);
+        assertThat(ProtoWire.decode(lastAnswer).string(1)).isEqualTo(symmetricKey);
+
+        byte[] hmac = new ProtoWire.Writer()
+                .string(1, symmetricKey)
+                .bytes(2, new byte[] {1})
+                .toByteArray();
+        assertThat(raw("Hmac", hmac, hmac, now, true)[1]).isEqualTo("Rejected.UnsupportedOperation");
+    }
+
+    @Test
     void unknownApiNameAnswersAProtobufError() throws Exception {
         byte[] body = new byte[0];
         String now =
@@ -623,8 +657,11 @@ class InstanceSdkConformanceTest {
         try (var in = status == 200 ? conn.getInputStream() : conn.getErrorStream()) {
             answer = in.readAllBytes();
         }
+        lastAnswer = answer;
         if (status == 200) {
-            assertThat(ProtoWire.decode(answer).bytes(1)).hasSize(16);
+            if (apiName.equals("GenerateRandom")) {
+                assertThat(ProtoWire.decode(answer).bytes(1)).hasSize(16);
+            }
             return new String[] {"200", ""};
         }
         assertThat(conn.getContentType()).isEqualTo("application/x-protobuf");

@@ -117,6 +117,24 @@ public final class InstanceActions {
                         .fields(KEY_PAIR_SPEC, KEY_FORMAT)
                         .targets(generateKey)
                         .handle(c -> dataKeyPair(c, true, false)))
+                .register(Operation.named("KmsEncrypt").targets(encryptKey).handle(c -> {
+                    Map<String, Object> out = encrypt(c, true);
+                    out.keySet().retainAll(java.util.Set.of("KeyId", "CiphertextBlob", "KeyVersionId"));
+                    return out;
+                }))
+                .register(Operation.named("KmsDecrypt")
+                        .targets(KmsResources.keyAs("kms:Decrypt", InstanceActions::advanceDecryptKey))
+                        .handle(c -> {
+                            if (advancedBlob(c) == null) {
+                                throw Errors.invalidCiphertext();
+                            }
+                            return decrypt(c, true);
+                        }))
+                .register(Operation.named("Hmac")
+                        .targets(KmsResources.keyAs(
+                                "kms:GenerateMac", c -> c.params().optional("KeyId")))
+                        .handle(InstanceActions::hmac))
+                .register(Operation.named("Hash").targets(Targets.NONE).handle(InstanceActions::hash))
                 .register(Operation.named("GenerateRandom")
                         .fields(LENGTH)
                         .targets(Targets.NONE)
@@ -399,6 +417,45 @@ public final class InstanceActions {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    // ---- MAC and hash (in the Instance API's descriptor; SDK 0.5.2 has no method for them)
+
+    /** HMAC with the key's own algorithm (the request names none). */
+    private static Map<String, Object> hmac(Call c) {
+        org.openkms.crypto.mac.MacAlgorithm algorithm =
+                c.kms().keys().describeKey(c.keyId()).keySpec().macAlgorithm();
+        if (algorithm == null) {
+            throw Errors.unsupportedOperation("The key is not an HMAC key.");
+        }
+        var mac = c.kms().mac().generate(c.keyId(), algorithm, bytes(c, "Message", true));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("KeyId", mac.keyId());
+        out.put("Signature", mac.value());
+        return out;
+    }
+
+    /** A digest computed by the gateway: SHA-256 (default), SHA-384, SHA-512 or SM3. */
+    private static Map<String, Object> hash(Call c) {
+        String a = c.params().optional("Algorithm");
+        String name = a == null || a.isEmpty()
+                ? "SHA_256"
+                : a.toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+        MessageDigest md;
+        try {
+            md = switch (name) {
+                case "SHA_256", "SHA256" -> MessageDigest.getInstance("SHA-256");
+                case "SHA_384", "SHA384" -> MessageDigest.getInstance("SHA-384");
+                case "SHA_512", "SHA512" -> MessageDigest.getInstance("SHA-512");
+                case "SM3" -> MessageDigest.getInstance("SM3", org.openkms.crypto.Providers.bouncyCastle());
+                default -> throw Errors.invalidParameter("Algorithm", "It must be SHA_256, SHA_384, SHA_512 or SM3.");
+            };
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("Digest", md.digest(bytes(c, "Message", false)));
+        return out;
     }
 
     // ---- secrets

@@ -111,6 +111,25 @@ final class InstanceMessages {
         APIS.put(
                 "AdvanceGenerateDataKeyPairWithoutPlaintext",
                 new Api(advancePairRequest, with(pairWithoutPlaintextResponse, s("KeyVersionId", 8))));
+        // In the SDK's descriptor but called by no SDK method: api names as the message names say.
+        APIS.put(
+                "KmsEncrypt",
+                new Api(
+                        List.of(s("KeyId", 1), b("Plaintext", 2), b("Aad", 3)),
+                        List.of(s("KeyId", 1), b("CiphertextBlob", 2), s("RequestId", 3))));
+        APIS.put(
+                "KmsDecrypt",
+                new Api(
+                        List.of(b("CiphertextBlob", 1), b("Aad", 2)),
+                        List.of(s("KeyId", 1), b("Plaintext", 2), s("RequestId", 3))));
+        APIS.put(
+                "Hmac",
+                new Api(
+                        List.of(s("KeyId", 1), b("Message", 2)),
+                        List.of(s("KeyId", 1), b("Signature", 2), s("RequestId", 3))));
+        APIS.put(
+                "Hash",
+                new Api(List.of(b("Message", 1), s("Algorithm", 2)), List.of(b("Digest", 1), s("RequestId", 3))));
         APIS.put("GenerateRandom", new Api(List.of(i("Length", 1)), List.of(b("Random", 1), s("RequestId", 2))));
         APIS.put(
                 "GetPublicKey",
