@@ -1,6 +1,7 @@
 -- KMS instances this server is (Instances in openkms-core). Keep in step with ../sqlite/V6__kms_instances.sql.
 -- The instance CA's and the TLS server certificate's private keys are stored only sealed under the root key,
 -- bound to the instance and their role by the associated data, like key material.
+-- No change trigger (V4): like server_meta, a row is written once (first start) and no node caches it.
 CREATE TABLE kms_instances (
     instance_id        TEXT COLLATE "C" NOT NULL PRIMARY KEY,
     instance_name      TEXT   NOT NULL,
@@ -11,4 +12,3 @@ CREATE TABLE kms_instances (
     certificate_pem    TEXT   NOT NULL,
     sealed_key         BYTEA  NOT NULL
 );
-CREATE TRIGGER kms_instances_changed AFTER INSERT OR UPDATE OR DELETE ON kms_instances FOR EACH STATEMENT EXECUTE FUNCTION openkms_bump_change_generation();

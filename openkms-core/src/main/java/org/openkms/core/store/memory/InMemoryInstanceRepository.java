@@ -40,8 +40,8 @@ final class InMemoryInstanceRepository implements InstanceRepository {
             if (t.instances.containsKey(r.instanceId())) {
                 return false;
             }
+            // No t.changed(): like server_meta, no node caches instances (no PostgreSQL trigger either).
             t.instances.put(r.instanceId(), copy(r));
-            t.changed();
             return true;
         });
     }
