@@ -187,7 +187,7 @@ public final class OpenKmsServer implements AutoCloseable {
                             new IdentityResources("sts", uid),
                             "NoPermission"));
             Instances instances = kms.instances();
-            InstanceRecord instance = instances.ensureDefault(List.of());
+            InstanceRecord instance = defaultInstance(storage, instances);
             // Client keys are authorised by their application access point's policies, everyone else by RAM.
             Authorizer authorizer = (principal, request) -> principal.clientKey()
                     ? accessPoints.allows(
@@ -354,6 +354,23 @@ public final class OpenKmsServer implements AutoCloseable {
                 o.failure() == null ? "OK" : "Rejected.RotationFailed",
                 0,
                 o.failure() == null ? "scheduled rotation to version " + o.versionId() : o.failure()));
+    }
+
+    /**
+     * The default instance, created on first start. Nodes starting together on one new PostgreSQL database take
+     * turns (Storage#runExclusive), so that they create one instance, not one each.
+     */
+    private static InstanceRecord defaultInstance(Storage storage, Instances instances) throws InterruptedException {
+        InstanceRecord[] found = new InstanceRecord[1];
+        for (int attempt = 0; found[0] == null; attempt++) {
+            if (!storage.runExclusive("kms-instance-bootstrap", () -> found[0] = instances.ensureDefault(List.of()))) {
+                if (attempt > 600) {
+                    throw new IllegalStateException("another node holds the instance bootstrap lock for a minute");
+                }
+                Thread.sleep(100);
+            }
+        }
+        return found[0];
     }
 
     /** The instance gateway's TLS identity as Jetty takes it: one key entry, empty password, leaf then CA. */
