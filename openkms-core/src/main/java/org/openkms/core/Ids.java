@@ -23,6 +23,14 @@ public final class Ids {
         return sb.toString();
     }
 
+    /**
+     * {@code kst-} + the region tag + 18 lowercase alphanumerics: the shape of Alibaba's KMS instance IDs
+     * (e.g. kst-hzz65f176a0ogplgq****, https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/api-kms-2016-01-20-getkmsinstance).
+     */
+    public static String newInstanceId(String region) {
+        return "kst-" + newKeyId(region).substring(4);
+    }
+
     /** Key version IDs are UUIDs: exactly 36 ASCII characters, as the ciphertext header requires. */
     public static String newVersionId() {
         return UUID.randomUUID().toString();

@@ -24,7 +24,9 @@ final class Listeners {
             if (!(c instanceof ServerConnector sc)) {
                 continue;
             }
-            String option = isHttps(sc) ? "--https-listen " + config.httpsListen() : "--listen " + config.listen();
+            String option = org.openkms.server.http.HttpServerFactory.INSTANCE_CONNECTOR.equals(sc.getName())
+                    ? "--instance-listen " + config.instanceListen()
+                    : isHttps(sc) ? "--https-listen " + config.httpsListen() : "--listen " + config.listen();
             try {
                 sc.open();
             } catch (Exception e) {

@@ -21,6 +21,11 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--https-listen", description = "HTTPS listen address (default 127.0.0.1:8443; empty disables)")
     String httpsListen;
 
+    @Option(
+            names = "--instance-listen",
+            description = "KMS instance gateway (TLS) listen address (default 127.0.0.1:8444; empty disables)")
+    String instanceListen;
+
     @Option(names = "--data-dir", description = "data directory (default ./openkms-data)")
     Path dataDir;
 
@@ -78,6 +83,9 @@ public final class Main implements Callable<Integer> {
         }
         if (httpsListen != null) {
             c = c.withHttpsListen(httpsListen);
+        }
+        if (instanceListen != null) {
+            c = c.withInstanceListen(instanceListen);
         }
         if (dataDir != null) {
             c = c.withDataDir(dataDir);

@@ -19,8 +19,11 @@ import org.openkms.core.audit.AuditSink;
 import org.openkms.core.error.StorageException;
 import org.openkms.core.iam.Authorizer;
 import org.openkms.core.iam.CredentialStore;
+import org.openkms.core.iam.Decision;
 import org.openkms.core.iam.IamService;
 import org.openkms.core.iam.PolicyDocuments;
+import org.openkms.core.instance.InstanceRecord;
+import org.openkms.core.instance.Instances;
 import org.openkms.core.secret.SecretMaintenance;
 import org.openkms.core.secret.SecretRotation;
 import org.openkms.core.service.Kms;
@@ -39,12 +42,14 @@ import org.openkms.server.config.ConfigException;
 import org.openkms.server.config.ServerConfig;
 import org.openkms.server.gateway.ApiProduct;
 import org.openkms.server.gateway.Gateway;
+import org.openkms.server.http.ConnectorRouter;
 import org.openkms.server.http.GatewayHandler;
 import org.openkms.server.http.HttpServerFactory;
 import org.openkms.server.http.TlsMaterial;
 import org.openkms.server.iam.IamContext;
 import org.openkms.server.iam.IdentityResources;
 import org.openkms.server.iam.KmsResources;
+import org.openkms.server.instance.InstanceHandler;
 import org.openkms.server.metrics.ServerMetrics;
 import org.openkms.server.rotation.Rotators;
 import org.openkms.storage.StorageFactory;
@@ -72,6 +77,8 @@ public final class OpenKmsServer implements AutoCloseable {
     private final String[] generatedRootKey;
     /** The data dir lock (and an outside SQLite file's), held until {@link #close}. */
     private final List<AutoCloseable> locks;
+    /** The KMS instance this server is (created on first start). */
+    private final InstanceRecord instance;
 
     private OpenKmsServer(
             Storage storage,
@@ -83,7 +90,9 @@ public final class OpenKmsServer implements AutoCloseable {
             Kms kms,
             TlsMaterial tls,
             String[] generatedRootKey,
-            List<AutoCloseable> locks) {
+            List<AutoCloseable> locks,
+            InstanceRecord instance) {
+        this.instance = instance;
         this.locks = locks;
         this.metrics = metrics;
         this.storage = storage;
@@ -107,6 +116,10 @@ public final class OpenKmsServer implements AutoCloseable {
         ConfigChecks.validate(config);
         TlsMaterial tls = tlsMaterial(config, dataDir);
         Server jetty = HttpServerFactory.create(config.listen(), config.httpsListen(), tls, config.http());
+        org.eclipse.jetty.util.ssl.SslContextFactory.Server instanceTls =
+                config.instanceListen() == null || config.instanceListen().isEmpty()
+                        ? null
+                        : HttpServerFactory.addInstanceConnector(jetty, config.instanceListen(), config.http());
         Listeners.open(jetty, config);
         Clock clock = Clock.systemUTC();
         List<AutoCloseable> locks = new ArrayList<>();
@@ -181,7 +194,19 @@ public final class OpenKmsServer implements AutoCloseable {
                             StsActions.registry(context),
                             new IdentityResources("sts", uid),
                             "NoPermission"));
-            Authorizer authorizer = iam::decide;
+            Instances instances = kms.instances();
+            InstanceRecord instance = defaultInstance(storage, instances);
+            // Client keys are authorised by their application access point's policies, everyone else by RAM.
+            Authorizer authorizer = (principal, request) -> principal.clientKey()
+                    ? accessPoints.allows(
+                                    principal.accessKeyId(),
+                                    request.sourceIp(),
+                                    request.action().substring(request.action().indexOf(':') + 1),
+                                    request.resource(),
+                                    instance.instanceId())
+                            ? Decision.ALLOW
+                            : Decision.IMPLICIT_DENY
+                    : iam.decide(principal, request);
             // Request metrics are counted from the audit records (one per call), by a decorator of the sink.
             AuditSink sink = audit;
             if (config.metricsEnabled()) {
@@ -202,10 +227,18 @@ public final class OpenKmsServer implements AutoCloseable {
                     storage,
                     List.of(kms::invalidateCaches, credentials::invalidateAll, iam::reload, accessPoints::reload));
             ServerMetrics scraped = metrics;
-            jetty.setHandler(
-                    scraped == null
-                            ? new GatewayHandler(gateway, config.http())
-                            : new GatewayHandler(gateway, config.http(), scraped::scrape, ServerMetrics.CONTENT_TYPE));
+            GatewayHandler openApi = scraped == null
+                    ? new GatewayHandler(gateway, config.http())
+                    : new GatewayHandler(gateway, config.http(), scraped::scrape, ServerMetrics.CONTENT_TYPE);
+            if (instanceTls != null) {
+                instanceTls.setKeyStore(instanceKeyStore(instances.tls(instance.instanceId())));
+                jetty.setHandler(new ConnectorRouter(
+                        openApi,
+                        HttpServerFactory.INSTANCE_CONNECTOR,
+                        new InstanceHandler(gateway, accessPoints, clock)));
+            } else {
+                jetty.setHandler(openApi);
+            }
             jetty.setStopTimeout(10_000);
             jetty.start();
             ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -234,8 +267,8 @@ public final class OpenKmsServer implements AutoCloseable {
                     period,
                     period,
                     TimeUnit.MILLISECONDS);
-            OpenKmsServer server =
-                    new OpenKmsServer(storage, feed, audit, metrics, jetty, scheduler, kms, tls, generated, locks);
+            OpenKmsServer server = new OpenKmsServer(
+                    storage, feed, audit, metrics, jetty, scheduler, kms, tls, generated, locks, instance);
             LOG.info(
                     "OpenKMS listening: http={} https={} data-dir={} region={}",
                     server.httpPort(),
@@ -351,6 +384,53 @@ public final class OpenKmsServer implements AutoCloseable {
                 o.failure() == null ? "scheduled rotation to version " + o.versionId() : o.failure()));
     }
 
+    /**
+     * The default instance, created on first start. Nodes starting together on one new PostgreSQL database take
+     * turns (Storage#runExclusive), so that they create one instance, not one each.
+     */
+    private static InstanceRecord defaultInstance(Storage storage, Instances instances) throws InterruptedException {
+        InstanceRecord[] found = new InstanceRecord[1];
+        for (int attempt = 0; found[0] == null; attempt++) {
+            if (!storage.runExclusive("kms-instance-bootstrap", () -> found[0] = instances.ensureDefault(List.of()))) {
+                if (attempt > 600) {
+                    throw new IllegalStateException("another node holds the instance bootstrap lock for a minute");
+                }
+                Thread.sleep(100);
+            }
+        }
+        return found[0];
+    }
+
+    /** The instance gateway's TLS identity as Jetty takes it: one key entry, empty password, leaf then CA. */
+    private static java.security.KeyStore instanceKeyStore(Instances.Tls t)
+            throws GeneralSecurityException, IOException {
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setKeyEntry(
+                "instance", t.key(), new char[0], new java.security.cert.X509Certificate[] {t.certificate(), t.ca()});
+        return ks;
+    }
+
+    /** The bound KMS instance gateway port, or -1. */
+    public int instancePort() {
+        for (var c : jetty.getConnectors()) {
+            if (c instanceof ServerConnector sc && HttpServerFactory.INSTANCE_CONNECTOR.equals(sc.getName())) {
+                return sc.getLocalPort();
+            }
+        }
+        return -1;
+    }
+
+    /** The KMS instance this server is. */
+    public String instanceId() {
+        return instance.instanceId();
+    }
+
+    /** PEM of the instance CA, which clients of the instance gateway trust (GetKmsInstance CaCertificateChainPem). */
+    public String instanceCaPem() {
+        return instance.caCertificatePem();
+    }
+
     /** The bound plain-HTTP port, or -1. */
     public int httpPort() {
         return port(false);
@@ -363,7 +443,9 @@ public final class OpenKmsServer implements AutoCloseable {
 
     private int port(boolean secure) {
         for (var c : jetty.getConnectors()) {
-            if (c instanceof ServerConnector sc && (sc.getDefaultProtocol().startsWith("SSL") == secure)) {
+            if (c instanceof ServerConnector sc
+                    && !HttpServerFactory.INSTANCE_CONNECTOR.equals(sc.getName())
+                    && (sc.getDefaultProtocol().startsWith("SSL") == secure)) {
                 return sc.getLocalPort();
             }
         }

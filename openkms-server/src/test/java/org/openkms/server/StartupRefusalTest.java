@@ -84,6 +84,20 @@ class StartupRefusalTest {
     }
 
     @Test
+    void theInstanceGatewaysPortInUseIsOneLineToo() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            String listen = "127.0.0.1:" + taken.getLocalPort();
+            assertRefused(
+                    main("--listen", "127.0.0.1:" + freePort(), "--https-listen", "", "--instance-listen", listen),
+                    "openkms: --instance-listen " + listen
+                            + ": address already in use (choose another port or stop the other process)");
+        }
+        assertRefused(
+                main("--instance-listen", "8444"),
+                "openkms: --instance-listen 8444: must be host:port, e.g. 127.0.0.1:8080, [::1]:8080 or 0.0.0.0:8080 (\"\" disables it)");
+    }
+
+    @Test
     void malformedListenAddresses() {
         assertRefused(
                 main("--listen", "8080"),

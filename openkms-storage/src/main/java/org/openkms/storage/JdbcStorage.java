@@ -27,6 +27,7 @@ final class JdbcStorage implements Storage {
     private final IamRepository iam;
     private final org.openkms.core.accesspoint.AccessPointRepository accessPoints;
     private final org.openkms.core.store.MetaRepository meta;
+    private final org.openkms.core.instance.InstanceRepository instances;
 
     JdbcStorage(ConnectionProvider db, Dialect dialect) {
         this(db, dialect, null);
@@ -44,6 +45,12 @@ final class JdbcStorage implements Storage {
         this.iam = new JdbcIamRepository(db);
         this.accessPoints = new JdbcAccessPointRepository(db);
         this.meta = new JdbcMetaRepository(db, dialect);
+        this.instances = new JdbcInstanceRepository(db);
+    }
+
+    @Override
+    public org.openkms.core.instance.InstanceRepository instances() {
+        return instances;
     }
 
     @Override

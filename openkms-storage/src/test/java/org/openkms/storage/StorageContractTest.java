@@ -1322,4 +1322,40 @@ public abstract class StorageContractTest {
         assertThat(aap.list("Policy")).containsOnlyKeys("b");
         assertThat(aap.list("NetworkRule")).containsOnlyKeys("a");
     }
+
+    // ---- KMS instances (kms_instances)
+
+    @Test
+    void instancesAreCreatedOnceFoundAndListedById() {
+        var instances = storage.instances();
+        var b = new org.openkms.core.instance.InstanceRecord(
+                "kst-b", "b", "InUse", T0, "-----CA b-----", new byte[] {1, 2}, "-----TLS b-----", new byte[] {3});
+        var a = new org.openkms.core.instance.InstanceRecord(
+                "kst-a", "a", "InUse", T0.plusMillis(1), "ca", new byte[] {0, (byte) 0xff}, "tls", new byte[] {9, 8});
+        assertThat(instances.list()).isEmpty();
+        assertThat(instances.find("kst-a")).isEmpty();
+        assertThat(instances.create(b)).isTrue();
+        assertThat(instances.create(a)).isTrue();
+        var clash = new org.openkms.core.instance.InstanceRecord(
+                "kst-a", "other", "InUse", T0, "x", new byte[] {1}, "y", new byte[] {1});
+        assertThat(instances.create(clash)).isFalse();
+        var found = instances.find("kst-a").orElseThrow();
+        assertThat(found.instanceName()).isEqualTo("a");
+        assertThat(found.createTime()).isEqualTo(T0.plusMillis(1));
+        assertThat(found.sealedCaKey()).containsExactly(0, 0xff);
+        assertThat(found.sealedKey()).containsExactly(9, 8);
+        assertThat(found.caCertificatePem()).isEqualTo("ca");
+        assertThat(found.certificatePem()).isEqualTo("tls");
+        assertThat(instances.list())
+                .extracting(org.openkms.core.instance.InstanceRecord::instanceId)
+                .containsExactly("kst-a", "kst-b");
+    }
+
+    @Test
+    void instanceWithAMissingColumnIsRefused() {
+        var incomplete = new org.openkms.core.instance.InstanceRecord(
+                "kst-c", "c", "InUse", T0, "ca", null, "tls", new byte[] {1});
+        assertThatThrownBy(() -> storage.instances().create(incomplete)).isInstanceOf(StorageException.class);
+        assertThat(storage.instances().list()).isEmpty();
+    }
 }

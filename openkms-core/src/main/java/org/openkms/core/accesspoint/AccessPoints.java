@@ -327,6 +327,14 @@ public final class AccessPoints {
      * (deleted policies or rules) grant nothing.
      */
     public boolean allows(String clientKeyId, String sourceIp, String action, String resource) {
+        return allows(clientKeyId, sourceIp, action, resource, null);
+    }
+
+    /**
+     * As {@link #allows(String, String, String, String)}, on the gateway of KMS instance {@code instanceId}: a
+     * policy scoped to another instance (its KmsInstance) grants nothing there. Null evaluates every policy.
+     */
+    public boolean allows(String clientKeyId, String sourceIp, String action, String resource, String instanceId) {
         ClientKey k = clientKeyId == null ? null : clientKeys.get(clientKeyId);
         long now = clock.millis();
         if (k == null || now < k.notBefore() || now >= k.notAfter()) {
@@ -339,11 +347,18 @@ public final class AccessPoints {
         String res = resource.startsWith("acs:") ? resource.substring(resource.lastIndexOf(':') + 1) : resource;
         for (String pn : a.policies()) {
             PermissionPolicy p = policies.get(pn);
-            if (p != null && grants(p, action, res) && fromAllowedNetwork(p, sourceIp)) {
+            if (p != null && inScope(p, instanceId) && grants(p, action, res) && fromAllowedNetwork(p, sourceIp)) {
                 return true;
             }
         }
         return false;
+    }
+
+    private static boolean inScope(PermissionPolicy p, String instanceId) {
+        return instanceId == null
+                || p.kmsInstance() == null
+                || p.kmsInstance().isEmpty()
+                || p.kmsInstance().equals(instanceId);
     }
 
     private static boolean grants(PermissionPolicy p, String action, String resource) {

@@ -8,6 +8,8 @@ public record Principal(String type, String name, String accessKeyId) {
     public static final String ROOT = "root";
     public static final String USER = "user";
     public static final String ASSUMED_ROLE = "assumed-role";
+    /** An application access point's client key (name = the access point; accessKeyId = the ClientKey id). */
+    public static final String CLIENT_KEY = "client-key";
 
     public static Principal user(String userName, String accessKeyId) {
         return new Principal(USER, userName, accessKeyId);
@@ -15,6 +17,14 @@ public record Principal(String type, String name, String accessKeyId) {
 
     public static Principal assumedRole(String roleName, String sessionName, String accessKeyId) {
         return new Principal(ASSUMED_ROLE, roleName + "/" + sessionName, accessKeyId);
+    }
+
+    public static Principal clientKey(String aapName, String clientKeyId) {
+        return new Principal(CLIENT_KEY, aapName, clientKeyId);
+    }
+
+    public boolean clientKey() {
+        return CLIENT_KEY.equals(type);
     }
 
     public boolean root() {
@@ -32,6 +42,7 @@ public record Principal(String type, String name, String accessKeyId) {
         return switch (type) {
             case ROOT -> "acs:ram::" + accountUid + ":root";
             case USER -> "acs:ram::" + accountUid + ":user/" + name;
+            case CLIENT_KEY -> "acs:kms::" + accountUid + ":aap/" + name;
             default -> "acs:ram::" + accountUid + ":assumed-role/" + name;
         };
     }

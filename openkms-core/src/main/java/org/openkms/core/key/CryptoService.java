@@ -7,6 +7,7 @@ import org.openkms.crypto.CryptoException;
 import org.openkms.crypto.SecureRandoms;
 import org.openkms.crypto.blob.CiphertextBlob;
 import org.openkms.crypto.context.EncryptionContexts;
+import org.openkms.crypto.symmetric.SymmetricAlgorithm;
 import org.openkms.crypto.symmetric.SymmetricKey;
 
 /**
@@ -33,6 +34,65 @@ public final class CryptoService {
     public record Decrypted(byte[] plaintext, String keyId, String keyVersionId) {}
 
     public record DataKey(byte[] plaintext, byte[] ciphertextBlob, String keyId, String keyVersionId) {}
+
+    /** The KMS Instance API's symmetric output: raw ciphertext (with its GCM tag), the IV, and where it came from. */
+    public record Sealed(String keyId, String keyVersionId, byte[] iv, byte[] ciphertext) {}
+
+    /**
+     * The KMS Instance API's Encrypt and AdvanceEncrypt
+     * (https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/encrypt-2): AES-GCM under
+     * the key's initial version (Encrypt) or its primary one (AdvanceEncrypt), with the caller's Aad as associated
+     * data and the caller's 12-byte IV, or a fresh one.
+     */
+    public Sealed encryptRaw(String keyIdParam, boolean initialVersion, byte[] plaintext, byte[] aad, byte[] iv) {
+        LoadedKey key = encryptionKey(keyIdParam);
+        String versionId = initialVersion ? key.initialVersion() : key.record().primaryKeyVersion();
+        VersionKey version = versionId == null ? null : key.versions().get(versionId);
+        if (version == null) {
+            throw Errors.keyNotFound();
+        }
+        byte[] nonce = iv == null || iv.length == 0 ? SymmetricKey.newIv() : iv;
+        if (nonce.length != SymmetricAlgorithm.IV_LENGTH) {
+            throw Errors.invalidParameter("Iv", "The Iv must be 12 bytes for AES_GCM.");
+        }
+        byte[] ct = version.symmetric().encrypt(nonce, plaintext, aad == null ? new byte[0] : aad);
+        return new Sealed(key.record().keyId(), versionId, nonce, ct);
+    }
+
+    /**
+     * Opens {@link #encryptRaw} output: under {@code keyVersionId} when given (AdvanceDecrypt's blob, the transfer
+     * client's x-kms-migrationkeyversionid), else under the key's initial version, as Encrypt used it.
+     */
+    public Decrypted decryptRaw(String keyIdParam, String keyVersionId, byte[] iv, byte[] ciphertext, byte[] aad) {
+        LoadedKey key;
+        if (keyVersionId != null && !keyVersionId.isEmpty()) {
+            key = cache.byVersion(keyVersionId).orElseThrow(Errors::keyNotFound);
+            if (keyIdParam != null
+                    && !keyIdParam.isEmpty()
+                    && !resolver.resolve(keyIdParam).equals(key.record().keyId())) {
+                throw Errors.invalidCiphertext();
+            }
+        } else {
+            key = cache.get(resolver.resolve(keyIdParam)).orElseThrow(Errors::keyNotFound);
+        }
+        checkUsable(key.record());
+        String versionId = keyVersionId != null && !keyVersionId.isEmpty() ? keyVersionId : key.initialVersion();
+        VersionKey version = versionId == null ? null : key.versions().get(versionId);
+        if (version == null) {
+            throw Errors.keyNotFound();
+        }
+        if (iv == null || iv.length != SymmetricAlgorithm.IV_LENGTH) {
+            throw Errors.invalidParameter("Iv", "The Iv must be 12 bytes for AES_GCM.");
+        }
+        try {
+            return new Decrypted(
+                    version.symmetric().decrypt(iv, ciphertext, aad == null ? new byte[0] : aad),
+                    key.record().keyId(),
+                    versionId);
+        } catch (CryptoException e) {
+            throw Errors.invalidCiphertext();
+        }
+    }
 
     /** The key an encrypt-type call would use, with its state and usage checked (also what DryRun checks). */
     public LoadedKey encryptionKey(String keyIdParam) {

@@ -91,6 +91,7 @@ public final class KeyCache {
         }
         KeyRecord record = found.get();
         Map<String, VersionKey> material = new HashMap<>();
+        String initial = null;
         // A key without a primary version has no usable material: never imported, or deleted by
         // DeleteKeyMaterial/expiry (its version row then holds only a sealed fingerprint).
         if (record.primaryKeyVersion() != null) {
@@ -98,8 +99,11 @@ public final class KeyCache {
                 byte[] plain = materials.unseal(keyId, v.keyVersionId(), v.sealedMaterial());
                 material.put(v.keyVersionId(), KeyMaterials.parse(record.keySpec(), v.keyVersionId(), plain));
                 keyIdByVersion.put(v.keyVersionId(), keyId);
+                if (initial == null) {
+                    initial = v.keyVersionId(); // versions() lists them in creation order
+                }
             }
         }
-        return new LoadedKey(record, Map.copyOf(material));
+        return new LoadedKey(record, Map.copyOf(material), initial);
     }
 }

@@ -34,6 +34,7 @@ public final class Kms {
     private final SecretService secrets;
     private final KeyResolver resolver;
     private final KeyCache cache;
+    private final java.util.function.Supplier<org.openkms.core.instance.Instances> instances;
 
     public Kms(Account account, Storage storage, RootKeyProvider rootKey, KmsSettings settings, Clock clock) {
         this.account = account;
@@ -52,6 +53,16 @@ public final class Kms {
         this.secrets = new SecretService(account, storage.secrets(), storage.aliases(), keys, resolver, crypto, clock);
         this.tags = new TagService(storage, keys, secrets);
         this.maintenance = new KeyMaintenance(keys, clock);
+        // Made on first use: test doubles of Storage that wrap only the domain repositories have no instances().
+        org.openkms.core.instance.Instances[] made = new org.openkms.core.instance.Instances[1];
+        this.instances = () -> {
+            synchronized (made) {
+                if (made[0] == null) {
+                    made[0] = new org.openkms.core.instance.Instances(account, storage.instances(), rootKey, clock);
+                }
+                return made[0];
+            }
+        };
     }
 
     /**
@@ -121,6 +132,11 @@ public final class Kms {
 
     public KeyMaintenance maintenance() {
         return maintenance;
+    }
+
+    /** The KMS instances this server is. */
+    public org.openkms.core.instance.Instances instances() {
+        return instances.get();
     }
 
     public SecretService secrets() {

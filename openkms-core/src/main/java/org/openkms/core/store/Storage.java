@@ -29,6 +29,14 @@ public interface Storage extends AutoCloseable {
     AccessPointRepository accessPoints();
 
     /**
+     * The KMS instances this server is (with their sealed CA and TLS keys). A default that refuses, so that test
+     * doubles wrapping a Storage for the domain services need not forward it.
+     */
+    default org.openkms.core.instance.InstanceRepository instances() {
+        throw new UnsupportedOperationException(getClass().getName() + " keeps no KMS instances");
+    }
+
+    /**
      * The root-key check value and the "holds sealed data" test the server runs once at start. A default
      * that refuses, so test doubles that wrap a Storage for the domain services need not forward it.
      */

@@ -120,6 +120,11 @@ public final class AsymmetricKeyPair {
         return b.array();
     }
 
+    /** The private key as PKCS#8 DER, for data key pairs handed to the caller; the caller wipes the array. */
+    public byte[] privateKeyPkcs8() {
+        return privateKey.getEncoded();
+    }
+
     public AsymmetricKeyType type() {
         return type;
     }

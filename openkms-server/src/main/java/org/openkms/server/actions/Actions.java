@@ -19,6 +19,7 @@ public final class Actions {
         TagActions.register(r);
         SecretActions.register(r);
         AccountActions.register(r);
+        KmsInstanceActions.register(r);
         ResourcePolicyActions.register(r, ctx);
         AccessPointActions.register(r, ctx);
         return r;

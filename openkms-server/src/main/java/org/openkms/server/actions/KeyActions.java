@@ -151,6 +151,10 @@ public final class KeyActions {
 
     private static Map<String, Object> createKey(Call c) {
         Params p = c.params();
+        String instanceId = p.optional("DKMSInstanceId");
+        if (instanceId != null && !instanceId.isEmpty()) {
+            c.kms().instances().get(instanceId); // Forbidden.DKMSInstanceNotFound when it names none
+        }
         KeySpec spec = KeySpec.fromWire(orDefault(p.optional("KeySpec"), "Aliyun_AES_256"))
                 .orElseThrow(() -> Errors.invalidParameter("KeySpec", "Unknown KeySpec."));
         KeyUsage usage = null;

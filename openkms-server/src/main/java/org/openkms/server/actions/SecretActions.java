@@ -144,7 +144,7 @@ public final class SecretActions {
         }
         if (p.optional("DKMSInstanceId") != null
                 && !p.optional("DKMSInstanceId").isEmpty()) {
-            throw Errors.resourceNotFound(); // no KMS instances on this server
+            c.kms().instances().get(p.optional("DKMSInstanceId")); // Forbidden.DKMSInstanceNotFound when it names none
         }
         boolean rotate = p.bool("EnableAutomaticRotation", false);
         long interval = 0;

@@ -16,6 +16,7 @@ public final class ConfigChecks {
     public static void validate(ServerConfig c) {
         listen("--listen", c.listen());
         listen("--https-listen", c.httpsListen());
+        listen("--instance-listen", c.instanceListen());
         if ((c.tlsCertificate() == null) != (c.tlsKey() == null)) {
             throw new ConfigException(
                     c.tlsCertificate() == null ? "--tls-key " + c.tlsKey() : "--tls-cert " + c.tlsCertificate(),

@@ -28,6 +28,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * <pre>
  * listen: 127.0.0.1:8080
  * httpsListen: 127.0.0.1:8443
+ * instanceListen: 127.0.0.1:8444
  * dataDir: ./openkms-data
  * region: cn-hangzhou
  * accountId: "1234567890123456"
@@ -41,6 +42,9 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * A value that cannot be used fails the start with an {@link IllegalArgumentException} naming the option.
  */
 public final class ConfigLoader {
+    /** Where the KMS instance gateway listens unless configured otherwise. */
+    public static final String DEFAULT_INSTANCE_LISTEN = "127.0.0.1:8444";
+
     private ConfigLoader() {}
 
     /**
@@ -48,7 +52,8 @@ public final class ConfigLoader {
      * missing or unreadable, the YAML is malformed or has a key nothing reads, or a value does not parse.
      */
     public static ServerConfig load(Path yamlFile, Map<String, String> env) {
-        ServerConfig c = ServerConfig.defaults();
+        // The instance gateway is on by default for `openkms server` (off in ServerConfig.defaults(), see there).
+        ServerConfig c = ServerConfig.defaults().withInstanceListen(DEFAULT_INSTANCE_LISTEN);
         if (yamlFile != null) {
             c = applyYamlFile(c, yamlFile);
         }
@@ -153,6 +158,9 @@ public final class ConfigLoader {
         if (text(y, "httpsListen") != null) {
             c = c.withHttpsListen(text(y, "httpsListen"));
         }
+        if (text(y, "instanceListen") != null) {
+            c = c.withInstanceListen(text(y, "instanceListen"));
+        }
         if (text(y, "dataDir") != null) {
             c = c.withDataDir(Path.of(text(y, "dataDir")));
         }
@@ -216,6 +224,9 @@ public final class ConfigLoader {
         }
         if (env.get("OPENKMS_HTTPS_LISTEN") != null) {
             c = c.withHttpsListen(env.get("OPENKMS_HTTPS_LISTEN"));
+        }
+        if (env.get("OPENKMS_INSTANCE_LISTEN") != null) {
+            c = c.withInstanceListen(env.get("OPENKMS_INSTANCE_LISTEN"));
         }
         if (env.get("OPENKMS_DATA_DIR") != null) {
             c = c.withDataDir(Path.of(env.get("OPENKMS_DATA_DIR")));

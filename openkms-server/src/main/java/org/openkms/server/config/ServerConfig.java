@@ -16,6 +16,7 @@ import org.openkms.server.http.HttpLimits;
  * @param audit          rotation, caps and fail-closed behaviour of the audit log
  * @param http           what one client may cost the HTTP layer (connections, sizes, deadlines)
  * @param metricsEnabled whether {@code GET /metrics} answers (Prometheus text format, docs/metrics.md); default true
+ * @param instanceListen host:port of the KMS instance gateway (TLS with the instance's certificate; "" disables it)
  */
 public record ServerConfig(
         String listen,
@@ -35,7 +36,8 @@ public record ServerConfig(
         boolean cacheListen,
         AuditConfig audit,
         HttpLimits http,
-        boolean metricsEnabled) {
+        boolean metricsEnabled,
+        String instanceListen) {
 
     public static ServerConfig defaults() {
         return new ServerConfig(
@@ -56,7 +58,36 @@ public record ServerConfig(
                 true,
                 AuditConfig.defaults(),
                 HttpLimits.defaults(),
-                true);
+                true,
+                "");
+    }
+
+    /**
+     * The KMS instance gateway's listener. {@link #defaults()} leaves it off, so that in-process servers (tests,
+     * embedders) bind no fixed port; {@link ConfigLoader}, which configures {@code openkms server}, turns it on at
+     * 127.0.0.1:8444.
+     */
+    public ServerConfig withInstanceListen(String v) {
+        return new ServerConfig(
+                listen,
+                httpsListen,
+                dataDir,
+                region,
+                accountId,
+                tlsCertificate,
+                tlsKey,
+                storageUrl,
+                rootAccessKeyId,
+                rootAccessKeySecret,
+                maintenanceInterval,
+                minKeyVersionInterval,
+                minRotationInterval,
+                cacheSyncInterval,
+                cacheListen,
+                audit,
+                http,
+                metricsEnabled,
+                v);
     }
 
     public ServerConfig withCacheSyncInterval(Duration v) {
@@ -78,7 +109,8 @@ public record ServerConfig(
                 cacheListen,
                 audit,
                 http,
-                metricsEnabled);
+                metricsEnabled,
+                instanceListen);
     }
 
     /**
@@ -116,7 +148,8 @@ public record ServerConfig(
                 v,
                 audit,
                 http,
-                metricsEnabled);
+                metricsEnabled,
+                instanceListen);
     }
 
     public ServerConfig withAudit(AuditConfig v) {
@@ -138,7 +171,8 @@ public record ServerConfig(
                 cacheListen,
                 v,
                 http,
-                metricsEnabled);
+                metricsEnabled,
+                instanceListen);
     }
 
     public ServerConfig withHttp(HttpLimits v) {
@@ -160,7 +194,8 @@ public record ServerConfig(
                 cacheListen,
                 audit,
                 v,
-                metricsEnabled);
+                metricsEnabled,
+                instanceListen);
     }
 
     public ServerConfig withListen(String v) {
@@ -182,7 +217,8 @@ public record ServerConfig(
                 cacheListen,
                 audit,
                 http,
-                metricsEnabled);
+                metricsEnabled,
+                instanceListen);
     }
 
     public ServerConfig withHttpsListen(String v) {
@@ -204,7 +240,8 @@ public record ServerConfig(
                 cacheListen,
                 audit,
                 http,
-                metricsEnabled);
+                metricsEnabled,
+                instanceListen);
     }
 
     public ServerConfig withDataDir(Path v) {
@@ -226,7 +263,8 @@ public record ServerConfig(
                 cacheListen,
                 audit,
                 http,
-                metricsEnabled);
+                metricsEnabled,
+                instanceListen);
     }
 
     public ServerConfig withRegion(String v) {
@@ -248,7 +286,8 @@ public record ServerConfig(
                 cacheListen,
                 audit,
                 http,
-                metricsEnabled);
+                metricsEnabled,
+                instanceListen);
     }
 
     public ServerConfig withRootAccessKey(String id, String secret) {
@@ -270,7 +309,8 @@ public record ServerConfig(
                 cacheListen,
                 audit,
                 http,
-                metricsEnabled);
+                metricsEnabled,
+                instanceListen);
     }
 
     public ServerConfig withTls(Path certificate, Path key) {
@@ -292,7 +332,8 @@ public record ServerConfig(
                 cacheListen,
                 audit,
                 http,
-                metricsEnabled);
+                metricsEnabled,
+                instanceListen);
     }
 
     public ServerConfig withStorageUrl(String v) {
@@ -314,7 +355,8 @@ public record ServerConfig(
                 cacheListen,
                 audit,
                 http,
-                metricsEnabled);
+                metricsEnabled,
+                instanceListen);
     }
 
     public ServerConfig withAccountId(String v) {
@@ -336,7 +378,8 @@ public record ServerConfig(
                 cacheListen,
                 audit,
                 http,
-                metricsEnabled);
+                metricsEnabled,
+                instanceListen);
     }
 
     public ServerConfig withMaintenanceInterval(Duration v) {
@@ -358,7 +401,8 @@ public record ServerConfig(
                 cacheListen,
                 audit,
                 http,
-                metricsEnabled);
+                metricsEnabled,
+                instanceListen);
     }
 
     public ServerConfig withMinKeyVersionInterval(Duration v) {
@@ -380,7 +424,8 @@ public record ServerConfig(
                 cacheListen,
                 audit,
                 http,
-                metricsEnabled);
+                metricsEnabled,
+                instanceListen);
     }
 
     public ServerConfig withMinRotationInterval(Duration v) {
@@ -402,7 +447,8 @@ public record ServerConfig(
                 cacheListen,
                 audit,
                 http,
-                metricsEnabled);
+                metricsEnabled,
+                instanceListen);
     }
 
     /** Whether {@code GET /metrics} answers; when off it answers 404 like any unknown path. */
@@ -425,6 +471,7 @@ public record ServerConfig(
                 cacheListen,
                 audit,
                 http,
-                v);
+                v,
+                instanceListen);
     }
 }

@@ -170,6 +170,83 @@ public final class Gateway {
         return response;
     }
 
+    /** What a front end other than the OpenAPI one gets back: the response fields, or the error. */
+    public record Outcome(String requestId, Map<String, Object> body, KmsException error) {}
+
+    /**
+     * The pipeline for a second front end (the KMS Instance API): the same steps as {@link #handle} — authenticate,
+     * refuse what cannot be audited, authorise every target of the declared operation, execute, audit — for a call
+     * whose protocol the front end has already decoded into {@code params}; only the wire format differs.
+     *
+     * @param authenticate verifies the caller (throws the protocol's error); runs inside the pipeline, so that a
+     *                     refused authentication is audited like any other failure
+     * @param claimedKey   the key id the caller claimed, for the audit record of a failed authentication
+     */
+    public Outcome invoke(
+            ApiProduct product,
+            String actionName,
+            java.util.function.Supplier<Principal> authenticate,
+            Map<String, String> params,
+            String sourceIp,
+            boolean secure,
+            String claimedKey) {
+        long start = System.nanoTime();
+        String requestId = Ids.newRequestId();
+        Principal principal = null;
+        Call call = null;
+        Map<String, Object> body = null;
+        KmsException error = null;
+        String decision = "";
+        String deniedResource = "";
+        int status = 200;
+        try {
+            principal = authenticate.get();
+            if (!audit.available()) {
+                throw Errors.auditUnavailable();
+            }
+            Operation operation = product.actions().find(actionName);
+            if (operation == null || !operation.declared()) {
+                throw new KmsException(400, "InvalidApiName", "The ApiName \"" + actionName + "\" is invalid.");
+            }
+            call = new Call(actionName, new Params(params), principal, kms);
+            call.resolved(operation.targets().resolve(call));
+            ApiRequest forConditions =
+                    new ApiRequest("POST", "/", Map.of(), Map.of(), Map.of(), new byte[0], sourceIp, secure);
+            try {
+                decision = authorize(product, principal, call.resolved().targets(), forConditions);
+            } catch (DeniedException denied) {
+                call = null;
+                throw denied;
+            }
+            body = new LinkedHashMap<>(execute(operation, call));
+        } catch (KmsException e) {
+            if (e instanceof DeniedException denied) {
+                decision = denied.decision;
+                deniedResource = denied.resource;
+            }
+            error = e;
+            status = e.httpStatus();
+        } catch (RuntimeException e) {
+            LOG.error("request {} ({}) failed", requestId, actionName, e);
+            error = Errors.internal();
+            status = error.httpStatus();
+        }
+        audit.record(new AuditRecord(
+                System.currentTimeMillis(),
+                requestId,
+                principal != null ? principal.accessKeyId() : claimedKey == null ? "" : claimedKey,
+                principal != null ? principal.type() + ":" + principal.name() : "",
+                actionName == null ? "" : actionName,
+                call != null ? call.auditResource() : deniedResource,
+                sourceIp,
+                status,
+                error == null ? "OK" : error.code(),
+                (System.nanoTime() - start) / 1000,
+                call != null ? call.auditDetail() : "",
+                decision));
+        return new Outcome(requestId, body, error);
+    }
+
     /**
      * Answers, and audits, a request refused before it could be read as an {@link ApiRequest}: one that names a
      * parameter twice (in the query, in the form body, or in both). Nothing of it is trusted, so the answer is JSON

@@ -24,6 +24,13 @@ final class AlibabaErrorHandler extends ErrorHandler {
     protected void generateResponse(
             Request request, Response response, int status, String message, Throwable cause, Callback callback)
             throws IOException {
+        if (HttpServerFactory.INSTANCE_CONNECTOR.equals(
+                request.getConnectionMetaData().getConnector().getName())) {
+            // The KMS Instance SDK parses every error body as a protobuf Error message.
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/x-protobuf");
+            response.write(true, ByteBuffer.wrap(protobufBody(status)), callback);
+            return;
+        }
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json;charset=utf-8");
         response.write(true, ByteBuffer.wrap(body(status)), callback);
     }
@@ -34,8 +41,28 @@ final class AlibabaErrorHandler extends ErrorHandler {
         return ByteBuffer.wrap(body(status));
     }
 
+    /** The same error as the Instance API's Error message (StatusCode, ErrorCode, ErrorMessage, RequestId). */
+    static byte[] protobufBody(int status) {
+        String[] codeAndMessage = codeAndMessage(status);
+        return new org.openkms.wire.ProtoWire.Writer()
+                .int32(1, status)
+                .string(2, codeAndMessage[0])
+                .string(3, codeAndMessage[1])
+                .string(4, Ids.newRequestId())
+                .toByteArray();
+    }
+
     /** The Alibaba error body for an HTTP-layer failure; the message never echoes request bytes. */
     static byte[] body(int status) {
+        String[] codeAndMessage = codeAndMessage(status);
+        String code = codeAndMessage[0];
+        String message = codeAndMessage[1];
+        String json = "{\"RequestId\":\"" + Ids.newRequestId() + "\",\"HostId\":\"kms.aliyuncs.com\",\"Code\":\"" + code
+                + "\",\"Message\":\"" + message + "\",\"HttpStatus\":" + status + "}";
+        return json.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String[] codeAndMessage(int status) {
         String code;
         String message;
         switch (status) {
@@ -79,8 +106,6 @@ final class AlibabaErrorHandler extends ErrorHandler {
                 }
             }
         }
-        String json = "{\"RequestId\":\"" + Ids.newRequestId() + "\",\"HostId\":\"kms.aliyuncs.com\",\"Code\":\"" + code
-                + "\",\"Message\":\"" + message + "\",\"HttpStatus\":" + status + "}";
-        return json.getBytes(StandardCharsets.UTF_8);
+        return new String[] {code, message};
     }
 }

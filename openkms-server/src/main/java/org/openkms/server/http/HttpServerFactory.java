@@ -82,6 +82,33 @@ public final class HttpServerFactory {
         return server;
     }
 
+    /** The name of the KMS instance gateway's connector ({@link ConnectorRouter} routes its requests). */
+    public static final String INSTANCE_CONNECTOR = "instance";
+
+    /**
+     * Adds the KMS instance gateway's TLS listener (same HTTP/1.1 settings, TLS policy and connection guard as the
+     * HTTPS one). Its certificate is set on the returned factory before the server starts: the instance's key is
+     * unsealed only after the root key is open, while the port is bound (to fail early) before anything is written.
+     */
+    public static SslContextFactory.Server addInstanceConnector(Server server, String hostPort, HttpLimits limits) {
+        HttpConfiguration https = new HttpConfiguration();
+        https.setSendServerVersion(false);
+        https.setSendDateHeader(false);
+        https.setRequestHeaderSize(limits.requestHeaderSize());
+        https.setMinRequestDataRate(limits.minRequestDataRate());
+        https.setHeaderCacheSize(0);
+        SecureRequestCustomizer src = new SecureRequestCustomizer();
+        src.setSniHostCheck(false); // the SDK dials 127.0.0.1 or the instance's name; it checks no host name itself
+        https.addCustomizer(src);
+        SslContextFactory.Server ssl = TlsPolicy.sslContextFactory(null);
+        ServerConnector c = new ServerConnector(
+                server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
+        c.setName(INSTANCE_CONNECTOR);
+        bind(c, hostPort, limits, server.getBean(ConnectionGuard.class));
+        server.addConnector(c);
+        return ssl;
+    }
+
     private static void bind(ServerConnector c, String hostPort, HttpLimits limits, ConnectionGuard guard) {
         int colon = hostPort.lastIndexOf(':');
         if (colon < 0) {

@@ -12,6 +12,7 @@ import org.openkms.core.service.Kms;
 import org.openkms.core.service.TagService;
 import org.openkms.crypto.CryptoException;
 import org.openkms.crypto.blob.CiphertextBlob;
+import org.openkms.server.gateway.Call;
 import org.openkms.server.gateway.Params;
 import org.openkms.server.gateway.ResourceResolver;
 import org.openkms.server.gateway.Targets;
@@ -47,6 +48,23 @@ public final class KmsResources implements ResourceResolver {
     public static Targets key() {
         return c -> new KmsResources(c.kms())
                 .keyResolved("kms:" + c.action(), c.params().optional("KeyId"));
+    }
+
+    /**
+     * The KMS Instance API: the key {@code keyIdParam} names (ID, alias or ARN; null when the call names none),
+     * authorised as {@code policyAction}, whatever the call's own name (AdvanceEncrypt is kms:Encrypt).
+     */
+    public static Targets keyAs(String policyAction, java.util.function.Function<Call, String> keyIdParam) {
+        return c -> new KmsResources(c.kms()).keyResolved(policyAction, keyIdParam.apply(c));
+    }
+
+    /**
+     * The KMS Instance API's GetSecretValue: the secret only. An application access point grants secret values by
+     * its secret-user template, which carries no permission on the secret's customer key.
+     */
+    public static Targets secretOnly(String policyAction) {
+        return c -> Targets.Resolved.of(new KmsResources(c.kms())
+                .secretTargets(c.action(), policyAction, c.params().optional("SecretName"), c.params(), false));
     }
 
     /** Declared actions acting on the account's container of a kind ({@code key}, {@code alias}, {@code secret}). */

@@ -674,12 +674,15 @@ class TwoNodesOnPostgresTest {
                                 + " WHERE trigger_schema = current_schema() AND action_statement LIKE '%openkms_bump_change_generation%'"));
     }
 
-    /** Every table but Flyway's history, the counter itself and server_meta (read once at start, cached nowhere). */
+    /**
+     * Every table but Flyway's history, the counter itself, server_meta (read once at start, cached nowhere) and
+     * kms_instances (written once at first start, cached nowhere).
+     */
     private Set<String> cachedTablesInDatabase() throws Exception {
         return new TreeSet<>(
                 queryDatabase(
                         "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
-                                + " AND table_type = 'BASE TABLE' AND table_name NOT IN ('flyway_schema_history', 'change_generation', 'server_meta')"));
+                                + " AND table_type = 'BASE TABLE' AND table_name NOT IN ('flyway_schema_history', 'change_generation', 'server_meta', 'kms_instances')"));
     }
 
     private List<String> queryDatabase(String sql) throws Exception {

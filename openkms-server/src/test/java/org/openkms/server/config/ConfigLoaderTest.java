@@ -55,7 +55,20 @@ class ConfigLoaderTest {
 
     @Test
     void anEmptyFileMeansDefaults() throws Exception {
-        assertThat(ConfigLoader.load(yaml(""), Map.of())).isEqualTo(ServerConfig.defaults());
+        // ServerConfig.defaults() leaves the instance gateway off for in-process servers; `openkms server` has it on.
+        assertThat(ConfigLoader.load(yaml(""), Map.of()))
+                .isEqualTo(ServerConfig.defaults().withInstanceListen("127.0.0.1:8444"));
+    }
+
+    @Test
+    void instanceListenFromYamlThenEnvironment() throws Exception {
+        Path f = yaml("instanceListen: 127.0.0.1:9444\n");
+        assertThat(ConfigLoader.load(f, Map.of()).instanceListen()).isEqualTo("127.0.0.1:9444");
+        assertThat(ConfigLoader.load(f, Map.of("OPENKMS_INSTANCE_LISTEN", "")).instanceListen())
+                .isEmpty();
+        assertThat(refusal(() -> ConfigChecks.validate(ServerConfig.defaults().withInstanceListen("nope")))
+                        .line())
+                .startsWith("openkms: --instance-listen nope: must be host:port");
     }
 
     @Test

@@ -39,6 +39,7 @@ public final class InMemoryStorage implements Storage {
     private final IamRepository iam = new InMemoryIamRepository(this);
     private final AccessPointRepository accessPoints = new InMemoryAccessPointRepository(this);
     private final MetaRepository meta = new InMemoryMetaRepository(this);
+    private final org.openkms.core.instance.InstanceRepository instances = new InMemoryInstanceRepository(this);
 
     /** A new, empty storage. */
     public InMemoryStorage() {
@@ -87,6 +88,11 @@ public final class InMemoryStorage implements Storage {
     @Override
     public AccessPointRepository accessPoints() {
         return accessPoints;
+    }
+
+    @Override
+    public org.openkms.core.instance.InstanceRepository instances() {
+        return instances;
     }
 
     @Override

@@ -79,6 +79,9 @@ final class Tables {
     final TreeMap<String, String> resourcePolicies = new TreeMap<>(BYTE_ORDER);
     final Map<String, TreeMap<String, String>> accessPoints = new HashMap<>();
 
+    // kms_instances (V6/V7__kms_instances.sql)
+    final TreeMap<String, org.openkms.core.instance.InstanceRecord> instances = new TreeMap<>(BYTE_ORDER);
+
     // server_meta (V5__server_meta.sql)
     final Map<String, byte[]> meta = new HashMap<>();
 

@@ -1,0 +1,252 @@
+package org.openkms.core.instance;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.openkms.core.Account;
+import org.openkms.core.Ids;
+import org.openkms.core.error.KmsException;
+import org.openkms.crypto.CryptoException;
+import org.openkms.crypto.SecureRandoms;
+import org.openkms.crypto.rootkey.RootKeyProvider;
+
+/**
+ * The KMS instances this server is. On first start it creates one, with its own CA and a TLS server certificate
+ * for its gateway signed by that CA, the way an Alibaba instance publishes a CA (GetKmsInstance
+ * CaCertificateChainPem) that clients of the instance endpoint pin
+ * (https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/api-kms-2016-01-20-getkmsinstance).
+ * Both private keys reach storage only sealed under the root key, bound to the instance and their role by the
+ * associated data, like key material.
+ */
+public final class Instances {
+    public static final String STATUS_IN_USE = "InUse";
+    /** Long enough that a self-hosted instance does not silently stop serving; the CA outlives the leaf. */
+    private static final Duration CA_VALIDITY = Duration.ofDays(20 * 365);
+
+    private static final Duration TLS_VALIDITY = Duration.ofDays(10 * 365);
+
+    /** The TLS identity of an instance's gateway: its key, certificate and the CA that signed it. */
+    public record Tls(PrivateKey key, X509Certificate certificate, X509Certificate ca) {}
+
+    private final Account account;
+    private final InstanceRepository repository;
+    private final RootKeyProvider rootKey;
+    private final Clock clock;
+
+    public Instances(Account account, InstanceRepository repository, RootKeyProvider rootKey, Clock clock) {
+        this.account = account;
+        this.repository = repository;
+        this.rootKey = rootKey;
+        this.clock = clock;
+    }
+
+    /**
+     * The default instance (the first by id), created with {@code extraNames} as further subject alternative
+     * names of its certificate when the server has none yet.
+     */
+    public InstanceRecord ensureDefault(List<String> extraNames) {
+        List<InstanceRecord> all = repository.list();
+        if (!all.isEmpty()) {
+            return all.get(0);
+        }
+        InstanceRecord created = mint(Ids.newInstanceId(account.region()), extraNames);
+        if (!repository.create(created)) {
+            throw new IllegalStateException("instance id collision: " + created.instanceId());
+        }
+        return repository.list().get(0);
+    }
+
+    public List<InstanceRecord> list() {
+        return repository.list();
+    }
+
+    public Optional<InstanceRecord> find(String instanceId) {
+        return instanceId == null ? Optional.empty() : repository.find(instanceId);
+    }
+
+    /** The instance, or Alibaba's error for an instance id that names none. */
+    public InstanceRecord get(String instanceId) {
+        return find(instanceId).orElseThrow(Instances::notFound);
+    }
+
+    public static KmsException notFound() {
+        return new KmsException(404, "Forbidden.DKMSInstanceNotFound", "The specified DKMS instance is not found.");
+    }
+
+    public String arn(String instanceId) {
+        return "acs:kms:" + account.region() + ":" + account.uid() + ":keystore/" + instanceId;
+    }
+
+    /** The host name Alibaba gives an instance's gateway: {@code <instanceId>.cryptoservice.kms.aliyuncs.com}. */
+    public static String endpoint(String instanceId) {
+        return instanceId + ".cryptoservice.kms.aliyuncs.com";
+    }
+
+    /** Unseals the gateway's TLS identity (at start, to configure the listener). */
+    public Tls tls(String instanceId) {
+        InstanceRecord r = get(instanceId);
+        return new Tls(
+                unsealKey(r.sealedKey(), context(instanceId, "tls")),
+                certificate(r.certificatePem()),
+                certificate(r.caCertificatePem()));
+    }
+
+    private InstanceRecord mint(String instanceId, List<String> extraNames) {
+        try {
+            Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+            KeyPair ca = ecKeyPair();
+            X500Name caName = new X500Name("CN=OpenKMS instance CA " + instanceId + ",O=OpenKMS");
+            var caBuilder = new JcaX509v3CertificateBuilder(
+                    caName,
+                    serial(),
+                    Date.from(now.minus(Duration.ofMinutes(5))),
+                    Date.from(now.plus(CA_VALIDITY)),
+                    caName,
+                    ca.getPublic());
+            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+            caBuilder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+            caBuilder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+            caBuilder.addExtension(
+                    Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(ca.getPublic()));
+            X509Certificate caCert = sign(caBuilder, ca.getPrivate());
+
+            KeyPair leaf = ecKeyPair();
+            String host = endpoint(instanceId);
+            var leafBuilder = new JcaX509v3CertificateBuilder(
+                    caCert,
+                    serial(),
+                    Date.from(now.minus(Duration.ofMinutes(5))),
+                    Date.from(now.plus(TLS_VALIDITY)),
+                    new X500Name("CN=" + host),
+                    leaf.getPublic());
+            leafBuilder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+            leafBuilder.addExtension(
+                    Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement));
+            leafBuilder.addExtension(
+                    Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+            leafBuilder.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(caCert));
+            leafBuilder.addExtension(Extension.subjectAlternativeName, false, sans(host, extraNames));
+            X509Certificate leafCert = sign(leafBuilder, ca.getPrivate());
+
+            return new InstanceRecord(
+                    instanceId,
+                    instanceId,
+                    STATUS_IN_USE,
+                    now,
+                    pem(caCert),
+                    seal(ca.getPrivate(), context(instanceId, "ca")),
+                    pem(leafCert),
+                    seal(leaf.getPrivate(), context(instanceId, "tls")));
+        } catch (GeneralSecurityException | IOException | OperatorCreationException e) {
+            throw new IllegalStateException("cannot create the instance CA", e);
+        }
+    }
+
+    private static GeneralNames sans(String host, List<String> extraNames) {
+        Set<String> names = new LinkedHashSet<>(List.of("127.0.0.1", "::1", "localhost", host));
+        names.addAll(extraNames);
+        List<GeneralName> out = new ArrayList<>();
+        for (String n : names) {
+            boolean ip = n.indexOf(':') >= 0 || n.matches("[0-9.]+");
+            out.add(new GeneralName(ip ? GeneralName.iPAddress : GeneralName.dNSName, n));
+        }
+        return new GeneralNames(out.toArray(GeneralName[]::new));
+    }
+
+    private static KeyPair ecKeyPair() throws GeneralSecurityException {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        g.initialize(new ECGenParameterSpec("secp256r1"), SecureRandoms.current());
+        return g.generateKeyPair();
+    }
+
+    private static BigInteger serial() {
+        return new BigInteger(64, SecureRandoms.current()).add(BigInteger.ONE);
+    }
+
+    private static X509Certificate sign(JcaX509v3CertificateBuilder b, PrivateKey signer)
+            throws OperatorCreationException, GeneralSecurityException {
+        return new JcaX509CertificateConverter()
+                .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer)));
+    }
+
+    private byte[] seal(PrivateKey key, byte[] aad) {
+        byte[] der = key.getEncoded();
+        try {
+            return rootKey.seal(der, aad);
+        } finally {
+            Arrays.fill(der, (byte) 0);
+        }
+    }
+
+    private PrivateKey unsealKey(byte[] sealed, byte[] aad) {
+        byte[] der = null;
+        try {
+            der = rootKey.unseal(sealed, aad);
+            return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));
+        } catch (CryptoException | GeneralSecurityException e) {
+            throw new IllegalStateException("the instance's private key cannot be unsealed: " + e.getMessage());
+        } finally {
+            if (der != null) {
+                Arrays.fill(der, (byte) 0);
+            }
+        }
+    }
+
+    /** Associated data binding a sealed key to its instance and role: rows cannot be swapped. */
+    private static byte[] context(String instanceId, String role) {
+        return ("openkms:instance:" + instanceId + ":" + role).getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String pem(X509Certificate c) throws IOException {
+        StringWriter out = new StringWriter();
+        try (JcaPEMWriter w = new JcaPEMWriter(out)) {
+            w.writeObject(c);
+        }
+        return out.toString();
+    }
+
+    public static X509Certificate certificate(String pem) {
+        try (PEMParser p = new PEMParser(new StringReader(pem))) {
+            return new JcaX509CertificateConverter().getCertificate((X509CertificateHolder) p.readObject());
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("unreadable certificate", e);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package org.openkms.core.instance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.security.Signature;
+import java.time.Clock;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openkms.core.Account;
+import org.openkms.core.error.KmsException;
+import org.openkms.core.store.memory.InMemoryStorage;
+import org.openkms.crypto.rootkey.FileRootKeyProvider;
+import org.openkms.crypto.rootkey.RootKeyProvider;
+
+class InstancesTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void firstStartCreatesOneInstanceWithItsCaAndATlsCertificateSignedByIt() throws Exception {
+        RootKeyProvider root = FileRootKeyProvider.openOrCreate(dir.resolve("root.key"));
+        InMemoryStorage storage = new InMemoryStorage();
+        Instances instances =
+                new Instances(new Account("1234", "cn-hangzhou"), storage.instances(), root, Clock.systemUTC());
+
+        InstanceRecord first = instances.ensureDefault(List.of("kms.example.test"));
+        assertThat(first.instanceId()).matches("kst-hzz[a-z0-9]{18}");
+        assertThat(instances.ensureDefault(List.of()).instanceId()).isEqualTo(first.instanceId());
+        assertThat(instances.list()).hasSize(1);
+
+        Instances.Tls tls = instances.tls(first.instanceId());
+        tls.certificate().verify(tls.ca().getPublicKey());
+        assertThat(tls.ca().getBasicConstraints()).isGreaterThanOrEqualTo(0);
+        assertThat(tls.certificate().getSubjectAlternativeNames())
+                .extracting(n -> n.get(1).toString())
+                .contains(
+                        "127.0.0.1",
+                        "localhost",
+                        first.instanceId() + ".cryptoservice.kms.aliyuncs.com",
+                        "kms.example.test")
+                .anyMatch(n -> n.startsWith("0:0:0:0:0:0:0:1"));
+        // The unsealed private key is the certificate's.
+        Signature s = Signature.getInstance("SHA256withECDSA");
+        s.initSign(tls.key());
+        s.update(new byte[] {1});
+        byte[] sig = s.sign();
+        s.initVerify(tls.certificate());
+        s.update(new byte[] {1});
+        assertThat(s.verify(sig)).isTrue();
+        // Only sealed keys in storage: the PKCS#8 encoding does not appear in the row.
+        assertThat(new String(first.sealedKey(), java.nio.charset.StandardCharsets.ISO_8859_1))
+                .doesNotContain(new String(tls.key().getEncoded(), java.nio.charset.StandardCharsets.ISO_8859_1));
+    }
+
+    @Test
+    void unknownInstanceIsAlibabasError() {
+        Instances instances = new Instances(
+                new Account("1234", "cn-hangzhou"),
+                new InMemoryStorage().instances(),
+                FileRootKeyProvider.openOrCreate(dir.resolve("root.key")),
+                Clock.systemUTC());
+        assertThatThrownBy(() -> instances.get("kst-nope"))
+                .isInstanceOf(KmsException.class)
+                .extracting(e -> ((KmsException) e).code())
+                .isEqualTo("Forbidden.DKMSInstanceNotFound");
+    }
+}

@@ -1,0 +1,184 @@
+package org.openkms.server.instance;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.openkms.core.Ids;
+import org.openkms.core.accesspoint.AccessPoints;
+import org.openkms.core.error.KmsException;
+import org.openkms.core.iam.Principal;
+import org.openkms.server.actions.InstanceActions;
+import org.openkms.server.gateway.ApiProduct;
+import org.openkms.server.gateway.Gateway;
+import org.openkms.wire.InstanceSignature;
+import org.openkms.wire.ProtoWire;
+
+/**
+ * The KMS Instance API front end (the dedicated gateway,
+ * https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/api-reference-kms-instance-api):
+ * {@code POST /} with a protobuf body, authenticated by a ClientKey signature, served by the same {@link Gateway}
+ * pipeline as the OpenAPI front end (authorise, execute, audit) with the operations of {@link InstanceActions}.
+ * Every answer is protobuf: the call's response message, or an {@code Error} message — the official clients fail
+ * on any other body.
+ */
+public final class InstanceHandler extends Handler.Abstract {
+    /** Alibaba's limit for a request body after protobuf encoding (docs: encrypt-2, advanceencrypt). */
+    public static final int MAX_BODY = 3 * 1024 * 1024;
+
+    private static final String PROTOBUF = "application/x-protobuf";
+    private static final byte[] EMPTY = new byte[0];
+    private final Gateway gateway;
+    private final ApiProduct product;
+    private final ClientKeyAuthenticator authenticator;
+
+    public InstanceHandler(Gateway gateway, AccessPoints accessPoints, Clock clock) {
+        this.gateway = gateway;
+        this.product = new ApiProduct(
+                InstanceActions.VERSION,
+                "Kms",
+                "kms",
+                InstanceActions.registry(),
+                (action, params) -> List.of(),
+                "Forbidden.NoPermission");
+        this.authenticator = new ClientKeyAuthenticator(accessPoints, clock);
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        if (!"POST".equals(request.getMethod())
+                || !"/".equals(request.getHttpURI().getPath())) {
+            send(response, callback, 404, error(404, "InvalidApiName", "Only POST / is served here."), null);
+            return true;
+        }
+        long declared = request.getLength();
+        if (declared > MAX_BODY) {
+            send(response, callback, 413, error(413, "RequestEntityTooLarge", "The request body exceeds 3 MB."), null);
+            return true;
+        }
+        if (declared == 0) {
+            serve(request, response, callback, EMPTY);
+            return true;
+        }
+        // Read without holding a thread, as the OpenAPI listener does; chunked bodies (OkHttp sends an empty body
+        // chunked) arrive the same way.
+        Content.Source.asByteArrayAsync(request, MAX_BODY).whenComplete((body, failure) -> {
+            if (failure != null) {
+                boolean tooLarge =
+                        !(unwrap(failure) instanceof IOException) && !(unwrap(failure) instanceof TimeoutException);
+                int status = tooLarge ? 413 : 400;
+                send(
+                        response,
+                        callback,
+                        status,
+                        error(
+                                status,
+                                tooLarge ? "RequestEntityTooLarge" : "InvalidParameter",
+                                tooLarge ? "The request body exceeds 3 MB." : "The request body could not be read."),
+                        null);
+            } else {
+                serve(request, response, callback, body);
+            }
+        });
+        return true;
+    }
+
+    private void serve(Request request, Response response, Callback callback, byte[] body) {
+        Map<String, String> headers = new HashMap<>();
+        for (HttpField f : request.getHeaders()) {
+            headers.putIfAbsent(f.getLowerCaseName(), f.getValue());
+        }
+        Answer a = answer(headers, body, remoteIp(request));
+        send(response, callback, a.status(), a.body(), a.keyVersionId());
+    }
+
+    /** What the front end answers, without Jetty. */
+    record Answer(int status, byte[] body, String keyVersionId) {}
+
+    Answer answer(Map<String, String> headers, byte[] body, String sourceIp) {
+        String apiName = headers.get(InstanceSignature.API_NAME);
+        String version = headers.get(InstanceSignature.API_VERSION_HEADER);
+        InstanceMessages.Api api = InstanceMessages.api(apiName);
+        Map<String, String> params = Map.of();
+        KmsException early = null;
+        if (!InstanceActions.VERSION.equals(version)) {
+            early = new KmsException(400, "InvalidApiVersion", "The ApiVersion \"" + version + "\" is invalid.");
+        } else if (api == null) {
+            early = new KmsException(400, "InvalidApiName", "The ApiName \"" + apiName + "\" is invalid.");
+        } else {
+            try {
+                params = new HashMap<>(InstanceMessages.decode(api, body));
+                String migration = headers.get(InstanceSignature.MIGRATION_KEY_VERSION_ID);
+                if (migration != null && !migration.isEmpty()) {
+                    params.put(InstanceActions.MIGRATION_KEY_VERSION_ID, migration.trim());
+                }
+            } catch (ProtoWire.MalformedException e) {
+                // Not InvalidParam: the transfer client turns every InvalidParam it does not know into
+                // InvalidAccessKeyId.NotFound.
+                early = new KmsException(
+                        400, "InvalidParameter", "The request body is not a valid " + apiName + "Request message.");
+            }
+        }
+        KmsException refused = early;
+        Gateway.Outcome o = gateway.invoke(
+                product,
+                apiName == null ? "" : apiName,
+                () -> {
+                    Principal p = authenticator.authenticate("POST", headers, body);
+                    if (refused != null) {
+                        throw refused;
+                    }
+                    return p;
+                },
+                params,
+                sourceIp,
+                true,
+                headers.get(InstanceSignature.ACCESS_KEY_ID));
+        if (o.error() != null) {
+            KmsException e = o.error();
+            return new Answer(
+                    e.httpStatus(),
+                    InstanceMessages.error(e.httpStatus(), e.code(), e.getMessage(), o.requestId()),
+                    null);
+        }
+        Object kv = o.body().get("KeyVersionId");
+        return new Answer(
+                200, InstanceMessages.encode(api, o.body(), o.requestId()), kv == null ? null : kv.toString());
+    }
+
+    private static byte[] error(int status, String code, String message) {
+        return InstanceMessages.error(status, code, message, Ids.newRequestId());
+    }
+
+    private static void send(Response response, Callback callback, int status, byte[] body, String keyVersionId) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, PROTOBUF);
+        if (keyVersionId != null) {
+            // The transfer client requires it on Encrypt and GenerateDataKey answers (kms-transfer-client 0.2.2).
+            response.getHeaders().put(InstanceSignature.MIGRATION_KEY_VERSION_ID, keyVersionId);
+        }
+        response.write(true, ByteBuffer.wrap(body), callback);
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+
+    private static String remoteIp(Request request) {
+        SocketAddress a = request.getConnectionMetaData().getRemoteSocketAddress();
+        return a instanceof InetSocketAddress i ? i.getAddress().getHostAddress() : String.valueOf(a);
+    }
+}
