@@ -627,6 +627,8 @@ class CrashRecoveryTest {
                 "--listen",
                 "127.0.0.1:" + port,
                 "--https-listen",
+                "",
+                "--instance-listen",
                 ""));
         if (storageUrl != null) {
             command.addAll(List.of("--storage-url", storageUrl));

@@ -28,6 +28,9 @@ class StartupRefusalProcessTest {
         List<String> cmd =
                 new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), "org.openkms.server.Main"));
         cmd.addAll(List.of(args));
+        if (!cmd.contains("--instance-listen")) {
+            cmd.addAll(List.of("--instance-listen", "")); // its default port 8444 may be taken on a test machine
+        }
         Path out = dir.resolve("stdout-" + System.nanoTime());
         Path err = dir.resolve("stderr-" + System.nanoTime());
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());

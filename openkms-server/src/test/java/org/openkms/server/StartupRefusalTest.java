@@ -44,6 +44,9 @@ class StartupRefusalTest {
         if (!all.contains("--data-dir")) {
             all.addAll(List.of("--data-dir", dataDir().toString()));
         }
+        if (!all.contains("--instance-listen")) {
+            all.addAll(List.of("--instance-listen", "")); // its default port 8444 may be taken on a test machine
+        }
         int exit = Assertions.assertTimeoutPreemptively(
                 Duration.ofSeconds(60), () -> cmd.execute(all.toArray(new String[0])));
         return new Outcome(exit, err.toString());

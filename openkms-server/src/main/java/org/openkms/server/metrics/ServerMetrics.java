@@ -167,8 +167,11 @@ public final class ServerMetrics implements AutoCloseable {
         for (Connector c : jetty.getConnectors()) {
             ConnectionStatistics stats = new ConnectionStatistics();
             c.addBean(stats); // started and stopped with the connector, which adds it as a connection listener
-            Tags tags = Tags.of(
-                    "connector", c.getDefaultConnectionFactory().getProtocol().startsWith("SSL") ? "https" : "http");
+            // The instance gateway's listener is TLS too: named connectors keep their own series.
+            String name = c.getName() != null
+                    ? c.getName()
+                    : c.getDefaultConnectionFactory().getProtocol().startsWith("SSL") ? "https" : "http";
+            Tags tags = Tags.of("connector", name);
             Gauge.builder("openkms.http.connections.open", stats, ConnectionStatistics::getConnections)
                     .description("Open client connections")
                     .tags(tags)

@@ -527,6 +527,8 @@ class ThreeNodesOnPostgresTest {
                 "127.0.0.1:" + port,
                 "--https-listen",
                 "",
+                "--instance-listen",
+                "",
                 "--storage-url",
                 databaseUrl());
         pb.environment().put("OPENKMS_ROOT_ACCESS_KEY_ID", AK);
