@@ -131,6 +131,12 @@ public final class AgentServer implements AutoCloseable {
             // Only error bodies carry a fresh id; a cached answer is served without generating one (UUID draws from
             // SecureRandom, which would be the most expensive step of a cache hit).
             String requestId = "";
+            if (request.getLength() != 0) {
+                // Only GET is served and its answers never read a body: a request that sends one is answered and
+                // its connection closed, saying so, rather than left for the client to reuse while Jetty closes it
+                // over the unread content (the client then fails its next request on that connection).
+                response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            }
             if (openConnections.get() > config.maxConn()) {
                 response.getHeaders().put(HttpHeader.CONNECTION, "close");
                 return error(
