@@ -56,6 +56,13 @@ public final class BenchMain implements Callable<Integer> {
     String endpoint;
 
     @Option(
+            names = "--instance-endpoint",
+            defaultValue = "https://127.0.0.1:8444",
+            description = "the KMS instance gateway, for InstanceEncrypt and InstanceDecrypt; its certificate is"
+                    + " checked against the instance CA the server reports (default: ${DEFAULT-VALUE})")
+    String instanceEndpoint;
+
+    @Option(
             names = "--access-key-id",
             description = "AccessKey ID (default: $OPENKMS_ACCESS_KEY_ID, else <data-dir>/root-credentials)")
     String accessKeyId;
@@ -232,6 +239,9 @@ public final class BenchMain implements Callable<Integer> {
         if (asRamUser && scenarios.size() > 1) {
             throw usage("--as-ram-user takes one --action (the RAM user's policy allows that action only)");
         }
+        if (asRamUser && scenarios.get(0) instanceof InstanceScenario) {
+            throw usage("--as-ram-user does not apply to the instance API (it signs with a ClientKey)");
+        }
         Credentials credentials;
         try {
             credentials = Credentials.resolve(accessKeyId, accessKeySecret, System.getenv(), dataDir);
@@ -278,11 +288,11 @@ public final class BenchMain implements Callable<Integer> {
                 }
                 for (Scenario scenario : scenarios) {
                     String k = scenario.needsSymmetricKey() ? usedKey : null;
-                    scenario.prepare(new SetupContext(api, k, plaintextSize));
+                    scenario.prepare(new SetupContext(api, k, plaintextSize, instanceEndpoint, timeoutMillis));
                 }
             } catch (IOException e) {
                 err.println("bench: setup failed: " + e.getMessage());
-                cleanup(api, usedKey, createdKey, err);
+                cleanup(api, scenarios, usedKey, createdKey, err);
                 return 2;
             }
             SignedRequestEncoder loadEncoder = encoder;
@@ -304,18 +314,18 @@ public final class BenchMain implements Callable<Integer> {
                     err.println("bench: cannot set up the RAM user (does the server serve the RAM API?): "
                             + e.getMessage());
                     closeRamUser(ramUser, ramApi);
-                    cleanup(api, usedKey, createdKey, err);
+                    cleanup(api, scenarios, usedKey, createdKey, err);
                     return 2;
                 }
             }
             for (Scenario scenario : scenarios) {
-                try (ApiClient probe = new ApiClient(loadEncoder, new HttpConnection(target, timeoutMillis))) {
-                    probe.call(scenario.action(), scenario.params());
+                try {
+                    probe(scenario, loadEncoder, scenario.target(target), timeoutMillis);
                 } catch (IOException e) {
                     err.println("bench: the first " + scenario.action() + " request failed, not starting the load: "
                             + e.getMessage());
                     closeRamUser(ramUser, ramApi);
-                    cleanup(api, usedKey, createdKey, err);
+                    cleanup(api, scenarios, usedKey, createdKey, err);
                     return 1;
                 }
             }
@@ -350,37 +360,38 @@ public final class BenchMain implements Callable<Integer> {
                         "GET /healthz (floor)" + Pacing.label(fixed),
                         "healthz",
                         measure(writer, server, target, timeoutMillis, err, fixed, null),
-                        fixed));
+                        fixed,
+                        target));
             }
             for (Scenario scenario : scenarios) {
-                SignedRequestEncoder enc = loadEncoder;
                 String act = scenario.action();
-                LoadRun.RequestWriter writer = (n, out) -> enc.encode(act, scenario.params(), n, out);
+                LoadRun.RequestWriter writer = scenario.writer(loadEncoder);
+                Endpoint to = scenario.target(target);
                 double fixed = pacing.fixedRate();
-                BenchResult first =
-                        measure(writer, server, target, timeoutMillis, err, fixed, scenario.bodyMustContain());
-                runs.add(new Measured(scenario.describe() + Pacing.label(fixed), act, first, fixed));
+                BenchResult first = measure(writer, server, to, timeoutMillis, err, fixed, scenario.bodyMustContain());
+                runs.add(new Measured(scenario.describe() + Pacing.label(fixed), act, first, fixed, to));
                 double share = pacing.shareOfPeak();
                 if (share > 0 && first.throughput() > 0) {
                     double r = share * first.throughput();
                     runs.add(new Measured(
                             scenario.describe() + Pacing.label(r),
                             act,
-                            measure(writer, server, target, timeoutMillis, err, r, scenario.bodyMustContain()),
-                            r));
+                            measure(writer, server, to, timeoutMillis, err, r, scenario.bodyMustContain()),
+                            r,
+                            to));
                 }
             }
             closeRamUser(ramUser, ramApi);
-            cleanup(api, usedKey, createdKey, err);
+            cleanup(api, scenarios, usedKey, createdKey, err);
 
             BenchResult floor = noFloor ? null : runs.get(0).result();
             for (Measured m : runs) {
-                printReport(report, m.label(), target, m.result());
+                printReport(report, m.label(), m.endpoint(), m.result());
             }
             SummaryTable.print(report, runs, floor, server != null);
             if (json) {
                 for (Measured m : runs) {
-                    System.out.println(toJson(m.action(), target, m.result(), floor, m.targetRate()));
+                    System.out.println(toJson(m.action(), m.endpoint(), m.result(), floor, m.targetRate()));
                 }
                 System.out.flush();
             }
@@ -389,14 +400,10 @@ public final class BenchMain implements Callable<Integer> {
     }
 
     /**
-     * One measured load: a label for the report, the action name for JSON, the result, and the open-loop rate it was
-     * sent at (0: closed loop).
+     * One measured load: a label for the report, the action name for JSON, the result, the open-loop rate it was
+     * sent at (0: closed loop) and where it went.
      */
-    record Measured(String label, String action, BenchResult result, double targetRate) {
-        Measured(String label, String action, BenchResult result) {
-            this(label, action, result, 0);
-        }
-    }
+    record Measured(String label, String action, BenchResult result, double targetRate, Endpoint endpoint) {}
 
     private BenchResult measure(
             LoadRun.RequestWriter writer,
@@ -431,7 +438,32 @@ public final class BenchMain implements Callable<Integer> {
         }
     }
 
-    private void cleanup(ApiClient api, String key, boolean created, PrintStream err) {
+    /** One request as the load sends it, on a connection of its own: a setup mistake stops the bench early. */
+    private static void probe(Scenario scenario, SignedRequestEncoder encoder, Endpoint to, int timeoutMillis)
+            throws IOException {
+        try (HttpConnection c = new HttpConnection(to, timeoutMillis)) {
+            RequestBuffer request = new RequestBuffer();
+            scenario.writer(encoder).write(new NonceSource(), request);
+            int status = c.exchange(request);
+            String expected = scenario.bodyMustContain();
+            if (status != 200) {
+                throw new IOException("HTTP " + status + ": " + c.response().bodyString());
+            }
+            if (expected != null && !c.response().bodyString().contains(expected)) {
+                throw new IOException(
+                        "a 200 without " + expected + ": " + c.response().bodyString());
+            }
+        }
+    }
+
+    private void cleanup(ApiClient api, List<Scenario> scenarios, String key, boolean created, PrintStream err) {
+        for (Scenario s : scenarios) {
+            try {
+                s.cleanup(api);
+            } catch (IOException | RuntimeException e) {
+                err.println("bench: could not clean up after " + s.action() + ": " + e.getMessage());
+            }
+        }
         if (!created || keepKey) {
             return;
         }
@@ -581,11 +613,25 @@ public final class BenchMain implements Callable<Integer> {
         private final ApiClient api;
         private final String keyId;
         private final int plaintextSize;
+        private final String instanceEndpoint;
+        private final int timeoutMillis;
 
-        SetupContext(ApiClient api, String keyId, int plaintextSize) {
+        SetupContext(ApiClient api, String keyId, int plaintextSize, String instanceEndpoint, int timeoutMillis) {
             this.api = api;
             this.keyId = keyId;
             this.plaintextSize = plaintextSize;
+            this.instanceEndpoint = instanceEndpoint;
+            this.timeoutMillis = timeoutMillis;
+        }
+
+        @Override
+        public String instanceEndpoint() {
+            return instanceEndpoint;
+        }
+
+        @Override
+        public int timeoutMillis() {
+            return timeoutMillis;
         }
 
         @Override

@@ -39,6 +39,14 @@ final class Endpoint {
      * @throws IllegalArgumentException for anything but an http(s) URL with a host and at most the path "/"
      */
     static Endpoint parse(String url, boolean insecure) {
+        return parse(url, insecure ? tlsFactory(true) : null);
+    }
+
+    /**
+     * @param tls for https: the socket factory (e.g. trusting a KMS instance's own CA); null for the JVM's default
+     *     trust
+     */
+    static Endpoint parse(String url, SSLSocketFactory tls) {
         URI uri;
         try {
             uri = new URI(url.trim());
@@ -65,7 +73,8 @@ final class Endpoint {
         String hostHeader = port == defaultPort ? rawHost : rawHost + ":" + port;
         String host =
                 rawHost.startsWith("[") && rawHost.endsWith("]") ? rawHost.substring(1, rawHost.length() - 1) : rawHost;
-        return new Endpoint(scheme, host, port, hostHeader, scheme.equals("https") ? tlsFactory(insecure) : null);
+        SSLSocketFactory factory = !scheme.equals("https") ? null : tls != null ? tls : tlsFactory(false);
+        return new Endpoint(scheme, host, port, hostHeader, factory);
     }
 
     /** The host to connect to (IPv6 without brackets). */

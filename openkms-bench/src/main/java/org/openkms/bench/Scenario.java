@@ -46,6 +46,23 @@ public interface Scenario {
         };
     }
 
+    /**
+     * The request bytes of the load. OpenAPI scenarios are signed by the bench's encoder (AccessKey, ACS3 or RPC);
+     * a scenario on another protocol (the KMS Instance API) writes its own.
+     */
+    default LoadRun.RequestWriter writer(SignedRequestEncoder encoder) {
+        String action = action();
+        return (nonces, out) -> encoder.encode(action, params(), nonces, out);
+    }
+
+    /** Where the load goes: {@code --endpoint}, unless the scenario has a gateway of its own. */
+    default Endpoint target(Endpoint endpoint) {
+        return endpoint;
+    }
+
+    /** After the load: remove what {@link #prepare} created (best effort: a failure is reported, not fatal). */
+    default void cleanup(ApiClient api) throws IOException {}
+
     /** A short description for the report header, e.g. {@code Encrypt (256-byte plaintext)}. */
     default String describe() {
         return action();
@@ -64,5 +81,11 @@ public interface Scenario {
 
         /** Random bytes (not secret) for payloads. */
         byte[] randomBytes(int n);
+
+        /** {@code --instance-endpoint}: the KMS instance gateway, for the Instance API scenarios. */
+        String instanceEndpoint();
+
+        /** The connect and read timeout of the load. */
+        int timeoutMillis();
     }
 }

@@ -21,6 +21,7 @@ public final class Scenarios {
         register("DescribeKey", DescribeKeyScenario::new);
         AsymmetricScenarios.registerAll();
         register("GetSecretValue", GetSecretValueScenario::new);
+        InstanceScenario.registerAll();
     }
 
     private Scenarios() {}

@@ -1,0 +1,117 @@
+package org.openkms.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openkms.server.OpenKmsServer;
+import org.openkms.server.config.ServerConfig;
+
+/**
+ * The bench against a real server: the OpenAPI load and the KMS Instance API load (TLS with the instance CA, a
+ * ClientKey made through the API, protobuf) both succeed, every answer checked, and the access point objects the
+ * instance scenario made are removed afterwards.
+ */
+class BenchEndToEndTest {
+    private static final String ID = "LTAIbenchE2E0000000000";
+    private static final String SECRET = "benchEndToEndSecret000000000000";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path dir;
+
+    static OpenKmsServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = OpenKmsServer.start(ServerConfig.defaults()
+                .withDataDir(dir.resolve("data"))
+                .withListen("127.0.0.1:0")
+                .withHttpsListen("")
+                .withInstanceListen("127.0.0.1:0")
+                .withRootAccessKey(ID, SECRET));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void openApiAndInstanceLoadsSucceedAndCleanUp() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        int status;
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            status = BenchMain.commandLine()
+                    .execute(
+                            "--endpoint",
+                            "http://127.0.0.1:" + server.httpPort(),
+                            "--instance-endpoint",
+                            "https://127.0.0.1:" + server.instancePort(),
+                            "--access-key-id",
+                            ID,
+                            "--access-key-secret",
+                            SECRET,
+                            "--action",
+                            "Encrypt,InstanceEncrypt,InstanceDecrypt",
+                            "-c",
+                            "4",
+                            "-n",
+                            "300",
+                            "--warmup",
+                            "0",
+                            "--no-floor",
+                            "--no-progress",
+                            "--json");
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+        String report = err.toString(StandardCharsets.UTF_8);
+        assertThat(status).as(report).isZero();
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : out.toString(StandardCharsets.UTF_8).lines().toList()) {
+            if (!line.isBlank()) {
+                lines.add(JSON.readTree(line));
+            }
+        }
+        assertThat(lines)
+                .extracting(n -> n.get("action").asText())
+                .containsExactly("Encrypt", "InstanceEncrypt", "InstanceDecrypt");
+        for (JsonNode n : lines) {
+            assertThat(n.get("errors").asLong()).as(n.toString()).isZero();
+            assertThat(n.get("ok").asLong()).as(n.toString()).isEqualTo(300);
+        }
+        assertThat(lines.get(1).get("endpoint").asText()).isEqualTo("https://127.0.0.1:" + server.instancePort());
+        assertThat(report).doesNotContain("could not clean up");
+
+        // Nothing of the bench's access point is left.
+        Endpoint e = Endpoint.parse("http://127.0.0.1:" + server.httpPort(), false);
+        try (ApiClient api = new ApiClient(
+                new SignedRequestEncoder(
+                        new org.openkms.wire.RequestSigner(ID, SECRET), SignatureScheme.ACS3, e.hostHeader()),
+                new HttpConnection(e, 10_000))) {
+            assertThat(api.call("ListApplicationAccessPoints", java.util.Map.of())
+                            .toString())
+                    .doesNotContain("bench-aap-");
+            assertThat(api.call("ListPolicies", java.util.Map.of()).toString()).doesNotContain("bench-policy-");
+            assertThat(api.call("ListNetworkRules", java.util.Map.of()).toString())
+                    .doesNotContain("bench-net-");
+        }
+    }
+}
