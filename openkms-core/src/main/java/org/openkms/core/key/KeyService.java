@@ -109,6 +109,7 @@ public final class KeyService {
                 "",
                 account.uid(),
                 null,
+                req.dkmsInstanceId() == null || req.dkmsInstanceId().isEmpty() ? null : req.dkmsInstanceId(),
                 1);
         repository.create(key, versions, req.tags() == null ? Map.of() : req.tags());
         cache.invalidate(keyId);
