@@ -121,6 +121,11 @@ public final class KeyService {
         return cache.get(resolver.resolve(keyIdParam)).map(LoadedKey::record).orElseThrow(Errors::keyNotFound);
     }
 
+    /** The most keys this server holds (all instances and default keys together): CreateKey is refused beyond. */
+    public int maxKeys() {
+        return settings.maxKeys();
+    }
+
     /** All keys, oldest first. */
     public List<KeyRecord> listKeys() {
         List<KeyRecord> all = new ArrayList<>(repository.list());
