@@ -196,6 +196,66 @@ class KmsInstanceOperationsConformanceTest {
                 .isEqualTo("InUse");
     }
 
+    @Test
+    void eachOperationIsAuthorisedOnTheInstancesKeystoreResource() throws Exception {
+        // A RAM user allowed two of the actions on this instance only (acs:kms:<region>:<uid>:keystore/<id>).
+        var ram = new com.aliyun.ram20150501.Client(new com.aliyun.teaopenapi.models.Config()
+                .setAccessKeyId(ConformanceServer.ACCESS_KEY_ID)
+                .setAccessKeySecret(ConformanceServer.ACCESS_KEY_SECRET)
+                .setEndpoint("127.0.0.1:" + server.httpPort())
+                .setRegionId(ConformanceServer.REGION)
+                .setProtocol("http"));
+        String user = unique("inst-op-");
+        String policy = unique("inst-op-p-");
+        ram.createUser(new com.aliyun.ram20150501.models.CreateUserRequest().setUserName(user));
+        ram.createPolicy(new com.aliyun.ram20150501.models.CreatePolicyRequest()
+                .setPolicyName(policy)
+                .setPolicyDocument("{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\","
+                        + "\"Action\":[\"kms:GetKmsInstanceQuotaInfos\",\"kms:ReleaseKmsInstance\"],"
+                        + "\"Resource\":[\"acs:kms:" + ConformanceServer.REGION + ":" + ConformanceServer.ACCOUNT_ID
+                        + ":keystore/" + instanceId + "\"]}]}"));
+        ram.attachPolicyToUser(new com.aliyun.ram20150501.models.AttachPolicyToUserRequest()
+                .setUserName(user)
+                .setPolicyType("Custom")
+                .setPolicyName(policy));
+        var ak = ram.createAccessKey(new com.aliyun.ram20150501.models.CreateAccessKeyRequest().setUserName(user))
+                .getBody()
+                .getAccessKey();
+        V2Api limited =
+                V2Api.create(server.httpPort(), null, V2Api.Signing.ACS3, ak.getAccessKeyId(), ak.getAccessKeySecret());
+
+        assertThat(call(limited, "GetKmsInstanceQuotaInfos", Map.of("KmsInstanceId", instanceId)))
+                .containsEntry("KmsInstanceId", instanceId);
+        // Without KmsInstanceId the resource is the default instance: the same one.
+        assertThat(call(limited, "GetKmsInstanceQuotaInfos", Map.of())).containsEntry("KmsInstanceId", instanceId);
+        // Authorised, then refused for what it is.
+        expectError(
+                "Rejected.UnsupportedOperation",
+                400,
+                () -> call(limited, "ReleaseKmsInstance", Map.of("KmsInstanceId", instanceId)));
+        // Another keystore, or an action not granted: denied before anything is looked up.
+        expectError(
+                "Forbidden.NoPermission",
+                403,
+                () -> call(limited, "GetKmsInstanceQuotaInfos", Map.of("KmsInstanceId", UNKNOWN)));
+        var lc = limited.client();
+        expectError(
+                "Forbidden.NoPermission",
+                403,
+                () -> limited.call(() -> lc.connectKmsInstance(new ConnectKmsInstanceRequest()
+                        .setKmsInstanceId(instanceId)
+                        .setKMProvider("Aliyun")
+                        .setVpcId("vpc-bp1example")
+                        .setVSwitchIds("vsw-bp1a")
+                        .setZoneIds("cn-hangzhou-k"))));
+        expectError(
+                "Forbidden.NoPermission",
+                403,
+                () -> limited.call(() -> lc.updateKmsInstanceBindVpc(new UpdateKmsInstanceBindVpcRequest()
+                        .setKmsInstanceId(instanceId)
+                        .setBindVpcs("[{\"VpcId\":\"vpc-1\"}]"))));
+    }
+
     // ---- helpers
 
     private long countKeys(String filters) {
@@ -216,8 +276,12 @@ class KmsInstanceOperationsConformanceTest {
     }
 
     /** An operation through the SDK's generic caller (RPC style, like its typed methods); answers the body. */
-    @SuppressWarnings("unchecked")
     private Map<String, Object> call(String action, Map<String, String> query) {
+        return call(root, action, query);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> call(V2Api api, String action, Map<String, String> query) {
         Params params = new Params()
                 .setAction(action)
                 .setVersion("2016-01-20")
@@ -229,7 +293,7 @@ class KmsInstanceOperationsConformanceTest {
                 .setReqBodyType("formData")
                 .setBodyType("json");
         OpenApiRequest request = new OpenApiRequest().setQuery(new HashMap<>(query));
-        Map<String, ?> answer = root.call(() -> root.client().callApi(params, request, new RuntimeOptions()));
+        Map<String, ?> answer = api.call(() -> api.client().callApi(params, request, new RuntimeOptions()));
         return (Map<String, Object>) answer.get("body");
     }
 
