@@ -211,13 +211,7 @@ final class KmsInstanceActions {
      * (KmsInstanceQuotaInfos[]), not the usual wrapper.
      */
     private static Map<String, Object> getKmsInstanceQuotaInfos(Call c) {
-        String given = c.get(OPTIONAL_KMS_INSTANCE_ID);
-        InstanceRecord i = given == null || given.isEmpty()
-                ? c.kms()
-                        .instances()
-                        .find(c.kms().instances().defaultInstanceId())
-                        .orElseThrow(Instances::notFound)
-                : c.kms().instances().get(given);
+        InstanceRecord i = c.kms().instances().get(instanceIdOf(c)); // the one authorised: given, else the default
         String type = c.get(RESOURCE_TYPE);
         List<Map<String, Object>> quotas = new ArrayList<>();
         if (type == null || type.equals(KEY)) {
