@@ -76,6 +76,12 @@ class InstanceSdkConformanceTest {
     static String defaultKey;
 
     static String defaultSecret;
+    /**
+     * A key of another KMS instance. The server has one instance and the API creates keys only in an existing one, so
+     * this key is made through the server's core, as a second instance's key would be stored.
+     */
+    static String foreignKey;
+
     static String clientKeyJson;
     static String clientKeyId;
     static PrivateKey clientPrivateKey;
@@ -137,6 +143,19 @@ class InstanceSdkConformanceTest {
                 .getBody()
                 .getKeyMetadata()
                 .getKeyId();
+        foreignKey = server.server()
+                .kms()
+                .keys()
+                .createKey(new org.openkms.core.key.CreateKeyRequest(
+                        "",
+                        org.openkms.core.key.KeySpec.Aliyun_AES_256,
+                        null,
+                        org.openkms.core.key.Origin.Aliyun_KMS,
+                        "SOFTWARE",
+                        0,
+                        Map.of(),
+                        "kst-hzzotherinstance000000"))
+                .keyId();
         defaultSecret = unique("shared-secret");
         root.call(() -> c.createSecret(new CreateSecretRequest()
                 .setSecretName(defaultSecret)
@@ -155,7 +174,8 @@ class InstanceSdkConformanceTest {
                 .setPermissions("[\"RbacPermission/Template/CryptoServiceKeyUser\","
                         + "\"RbacPermission/Template/CryptoServiceSecretUser\"]")
                 .setResources("[\"key/" + symmetricKey + "\",\"key/" + rsaKey + "\",\"secret/" + secretName
-                        + "\",\"key/" + defaultKey + "\",\"secret/" + defaultSecret + "\"]")
+                        + "\",\"key/" + defaultKey + "\",\"key/" + foreignKey + "\",\"secret/" + defaultSecret
+                        + "\"]")
                 .setAccessControlRules("{\"NetworkRules\":[\"" + rule + "\"]}")));
         String aap = unique("aap");
         root.call(() -> c.createApplicationAccessPoint(new CreateApplicationAccessPointRequest()
@@ -457,6 +477,10 @@ class InstanceSdkConformanceTest {
                 .isEqualTo("Forbidden.KeyNotFound");
         assertThat(code(() -> sdk.getSecretValue(new GetSecretValueRequest().setSecretName(defaultSecret))))
                 .isEqualTo("Forbidden.ResourceNotFound");
+        // Nor a key of another instance.
+        assertThat(code(() ->
+                        sdk.encrypt(new EncryptRequest().setKeyId(foreignKey).setPlaintext(new byte[] {1}))))
+                .isEqualTo("Forbidden.KeyNotFound");
         // A ciphertext of the default key, made on the shared gateway, does not open on the instance either: the
         // key found through its version is not the instance's.
         var c = root.client();
