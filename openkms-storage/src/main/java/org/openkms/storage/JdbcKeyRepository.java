@@ -27,13 +27,15 @@ final class JdbcKeyRepository implements KeyRepository {
     private static final String KEY_COLUMNS =
             "key_id, description, key_spec, key_usage, origin, protection_level, state,"
                     + " creation_date, delete_date, primary_key_version, rotation_interval_seconds, last_rotation_date,"
-                    + " deletion_protection, deletion_protection_description, creator, material_expire_time, revision";
+                    + " deletion_protection, deletion_protection_description, creator, material_expire_time,"
+                    + " dkms_instance_id, revision";
     private static final String INSERT_KEY =
-            "INSERT INTO keys (" + KEY_COLUMNS + ")" + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            "INSERT INTO keys (" + KEY_COLUMNS + ")" + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String UPDATE_KEY = "UPDATE keys SET description = ?, key_spec = ?, key_usage = ?, origin = ?,"
             + " protection_level = ?, state = ?, creation_date = ?, delete_date = ?, primary_key_version = ?,"
             + " rotation_interval_seconds = ?, last_rotation_date = ?, deletion_protection = ?,"
-            + " deletion_protection_description = ?, creator = ?, material_expire_time = ?, revision = ?"
+            + " deletion_protection_description = ?, creator = ?, material_expire_time = ?, dkms_instance_id = ?,"
+            + " revision = ?"
             + " WHERE key_id = ? AND revision = ?";
     private static final String SELECT_KEYS = "SELECT " + KEY_COLUMNS + " FROM keys";
 
@@ -169,6 +171,7 @@ final class JdbcKeyRepository implements KeyRepository {
                         key.deletionProtectionDescription(),
                         key.creator(),
                         key.materialExpireTime(),
+                        key.dkmsInstanceId(),
                         key.revision(),
                         key.keyId(),
                         expectedRevision)
@@ -193,6 +196,7 @@ final class JdbcKeyRepository implements KeyRepository {
             key.deletionProtectionDescription(),
             key.creator(),
             key.materialExpireTime(),
+            key.dkmsInstanceId(),
             key.revision()
         };
     }
@@ -226,6 +230,7 @@ final class JdbcKeyRepository implements KeyRepository {
                 row.getString("deletion_protection_description"),
                 row.getString("creator"),
                 Sql.instant(row, "material_expire_time"),
+                row.getString("dkms_instance_id"),
                 row.getLong("revision"));
     }
 

@@ -39,6 +39,7 @@ final class JdbcSecretRepository implements SecretRepository {
             "rotation_failure",
             "rotation_failure_date",
             "creator",
+            "dkms_instance_id",
             "revision");
     private static final String SELECT_SECRETS = "SELECT " + String.join(", ", SECRET_COLUMNS) + " FROM secrets";
     private static final String UPDATE_SECRET = "UPDATE secrets SET "
@@ -179,6 +180,7 @@ final class JdbcSecretRepository implements SecretRepository {
             s.rotationFailure(),
             s.rotationFailureDate(),
             s.creator(),
+            s.dkmsInstanceId(),
             s.revision()
         };
     }
@@ -221,6 +223,7 @@ final class JdbcSecretRepository implements SecretRepository {
                 row.getString("rotation_failure"),
                 Sql.instant(row, "rotation_failure_date"),
                 row.getString("creator"),
+                row.getString("dkms_instance_id"),
                 row.getLong("revision"));
     }
 

@@ -2,6 +2,7 @@ package org.openkms.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -99,6 +100,7 @@ public abstract class StorageContractTest {
                 "protected because",
                 "root",
                 T0.plusMillis(999),
+                "kst-hzz6812a0f7xqmx8c1a2",
                 42L);
 
         storage.keys().create(key, List.of(), Map.of());
@@ -122,6 +124,7 @@ public abstract class StorageContractTest {
                 0L,
                 null,
                 false,
+                null,
                 null,
                 null,
                 null,
@@ -154,6 +157,7 @@ public abstract class StorageContractTest {
                         "",
                         "",
                         null,
+                        i % 2 == 0 ? null : "kst-" + i,
                         1L);
                 storage.keys().create(key, List.of(), Map.of());
                 assertThat(storage.keys().find(key.keyId())).contains(key);
@@ -289,6 +293,7 @@ public abstract class StorageContractTest {
                 "why",
                 "someone",
                 T0.plusMillis(3),
+                "kst-changed",
                 original.revision() + 1);
 
         assertThat(storage.keys().update(changed, original.revision())).isTrue();
@@ -309,6 +314,7 @@ public abstract class StorageContractTest {
                 0L,
                 null,
                 false,
+                null,
                 null,
                 null,
                 null,
@@ -884,6 +890,7 @@ public abstract class StorageContractTest {
                 "PostgreSQL refused: 28P01",
                 T0.plusSeconds(8),
                 "root",
+                "kst-hzz6812a0f7xqmx8c1a2",
                 3L);
         SecretVersionRecord v = secretVersion("db/prod", "v1", T0, Set.of("ACSCurrent", "custom-1"));
         assertThat(storage.secrets().create(s, List.of(v), Map.of("team", "db")))
@@ -1028,6 +1035,103 @@ public abstract class StorageContractTest {
         assertSecretVersions(storage.secrets().versions("s"), v1.withStages(Set.of("ACSPrevious")), v2);
     }
 
+    // ---------------------------------------------------------------- KMS instance scope of keys and secrets
+
+    @Test
+    void instanceOfKeysAndSecretsIsKeptByEveryWrite() {
+        KeyRecord scoped = keyInInstance("key-i", T0, "kst-a");
+        storage.keys().create(scoped, List.of(version("key-i", "v-1", T0, bytes(1, 40))), Map.of());
+        storage.keys().create(key("key-d", T0.plusMillis(1)), List.of(), Map.of());
+        KeyRecord described = scoped.withDescription("changed");
+        assertThat(storage.keys().update(described, scoped.revision())).isTrue();
+        KeyRecord rotated = described.withPrimaryVersion("v-2", T0.plusSeconds(1));
+        assertThat(storage.keys().addVersion(rotated, described.revision(), version("key-i", "v-2", T0, bytes(2, 40))))
+                .isTrue();
+        assertThat(storage.keys().find("key-i")).contains(rotated);
+        assertThat(storage.keys().find("key-i").orElseThrow().dkmsInstanceId()).isEqualTo("kst-a");
+        assertThat(storage.keys().list())
+                .extracting(KeyRecord::keyId, KeyRecord::dkmsInstanceId)
+                .containsExactly(tuple("key-i", "kst-a"), tuple("key-d", null));
+
+        SecretRecord secret = secretInInstance("s-i", T0, "kst-a");
+        SecretVersionRecord v1 = secretVersion("s-i", "v1", T0, Set.of("ACSCurrent"));
+        assertThat(storage.secrets().create(secret, List.of(v1), Map.of())).isTrue();
+        storage.secrets().create(secret("s-d", T0.plusMillis(1)), List.of(), Map.of());
+        SecretRecord updated = secret.withDescription("changed", T0.plusSeconds(1));
+        assertThat(storage.secrets().update(updated, secret.revision())).isTrue();
+        SecretRecord touched = updated.touched(T0.plusSeconds(2));
+        assertThat(storage.secrets()
+                        .saveVersions(
+                                touched,
+                                updated.revision(),
+                                List.of(
+                                        v1.withStages(Set.of("ACSPrevious")),
+                                        secretVersion("s-i", "v2", T0, Set.of("ACSCurrent"))),
+                                List.of()))
+                .isTrue();
+        assertThat(storage.secrets().find("s-i")).contains(touched);
+        assertThat(storage.secrets().list())
+                .extracting(SecretRecord::secretName, SecretRecord::dkmsInstanceId)
+                .containsExactly(tuple("s-i", "kst-a"), tuple("s-d", null));
+    }
+
+    @Test
+    void instanceOfKeysAndSecretsSurvivesCloseAndReopen() {
+        KeyRecord k = keyInInstance("key-i", T0, "kst-a");
+        storage.keys().create(k, List.of(), Map.of());
+        SecretRecord s = secretInInstance("s-i", T0, "kst-a");
+        storage.secrets().create(s, List.of(secretVersion("s-i", "v1", T0, Set.of("ACSCurrent"))), Map.of());
+        storage.close();
+        storage = null;
+        storage = reopenStorage();
+        assertThat(storage.keys().find("key-i")).contains(k);
+        assertThat(storage.secrets().find("s-i")).contains(s);
+    }
+
+    protected static KeyRecord keyInInstance(String keyId, Instant created, String instanceId) {
+        KeyRecord k = key(keyId, created);
+        return new KeyRecord(
+                k.keyId(),
+                k.description(),
+                k.keySpec(),
+                k.keyUsage(),
+                k.origin(),
+                k.protectionLevel(),
+                k.state(),
+                k.creationDate(),
+                k.deleteDate(),
+                k.primaryKeyVersion(),
+                k.rotationIntervalSeconds(),
+                k.lastRotationDate(),
+                k.deletionProtection(),
+                k.deletionProtectionDescription(),
+                k.creator(),
+                k.materialExpireTime(),
+                instanceId,
+                k.revision());
+    }
+
+    protected static SecretRecord secretInInstance(String name, Instant created, String instanceId) {
+        SecretRecord s = secret(name, created);
+        return new SecretRecord(
+                s.secretName(),
+                s.secretType(),
+                s.description(),
+                s.encryptionKeyId(),
+                s.extendedConfig(),
+                s.automaticRotation(),
+                s.rotationIntervalSeconds(),
+                s.lastRotationDate(),
+                s.creationDate(),
+                s.updateDate(),
+                s.plannedDeleteTime(),
+                s.rotationFailure(),
+                s.rotationFailureDate(),
+                s.creator(),
+                instanceId,
+                s.revision());
+    }
+
     protected static SecretRecord secret(String name, Instant created) {
         return new SecretRecord(
                 name,
@@ -1044,6 +1148,7 @@ public abstract class StorageContractTest {
                 null,
                 null,
                 "root",
+                null,
                 1L);
     }
 
@@ -1076,6 +1181,7 @@ public abstract class StorageContractTest {
                 false,
                 null,
                 "root",
+                null,
                 null,
                 1L);
     }

@@ -75,6 +75,7 @@ class StorageFactoryTest {
                                     null,
                                     null,
                                     null,
+                                    null,
                                     1),
                             List.of(),
                             Map.of());

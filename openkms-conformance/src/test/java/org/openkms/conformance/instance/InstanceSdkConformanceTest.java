@@ -24,6 +24,7 @@ import com.aliyun.kms20160120.models.CreateNetworkRuleRequest;
 import com.aliyun.kms20160120.models.CreatePolicyRequest;
 import com.aliyun.kms20160120.models.CreateSecretRequest;
 import com.aliyun.kms20160120.models.GetKmsInstanceRequest;
+import com.aliyun.kms20160120.models.ListKeysRequest;
 import com.aliyun.kms20160120.models.ListKmsInstancesRequest;
 import com.aliyun.tea.TeaException;
 import java.io.ByteArrayInputStream;
@@ -71,6 +72,16 @@ class InstanceSdkConformanceTest {
     static String otherKey;
     static String rsaKey;
     static String secretName;
+    /** A default key (of no instance) and a secret of no instance, both granted by the access point's policy. */
+    static String defaultKey;
+
+    static String defaultSecret;
+    /**
+     * A key of another KMS instance. The server has one instance and the API creates keys only in an existing one, so
+     * this key is made through the server's core, as a second instance's key would be stored.
+     */
+    static String foreignKey;
+
     static String clientKeyJson;
     static String clientKeyId;
     static PrivateKey clientPrivateKey;
@@ -99,18 +110,25 @@ class InstanceSdkConformanceTest {
         caFile = dir.resolve("instance-ca.pem");
         Files.writeString(caFile, instance.getCaCertificateChainPem());
 
-        symmetricKey = root.call(() -> c.createKey(
-                        new CreateKeyRequest().setKeySpec("Aliyun_AES_256").setKeyUsage("ENCRYPT/DECRYPT")))
+        // The gateway serves the keys and secrets of its instance: they are created in it (DKMSInstanceId).
+        symmetricKey = root.call(() -> c.createKey(new CreateKeyRequest()
+                        .setKeySpec("Aliyun_AES_256")
+                        .setKeyUsage("ENCRYPT/DECRYPT")
+                        .setDKMSInstanceId(instanceId)))
                 .getBody()
                 .getKeyMetadata()
                 .getKeyId();
-        otherKey = root.call(() -> c.createKey(
-                        new CreateKeyRequest().setKeySpec("Aliyun_AES_256").setKeyUsage("ENCRYPT/DECRYPT")))
+        otherKey = root.call(() -> c.createKey(new CreateKeyRequest()
+                        .setKeySpec("Aliyun_AES_256")
+                        .setKeyUsage("ENCRYPT/DECRYPT")
+                        .setDKMSInstanceId(instanceId)))
                 .getBody()
                 .getKeyMetadata()
                 .getKeyId();
-        rsaKey = root.call(() -> c.createKey(
-                        new CreateKeyRequest().setKeySpec("RSA_2048").setKeyUsage("SIGN/VERIFY")))
+        rsaKey = root.call(() -> c.createKey(new CreateKeyRequest()
+                        .setKeySpec("RSA_2048")
+                        .setKeyUsage("SIGN/VERIFY")
+                        .setDKMSInstanceId(instanceId)))
                 .getBody()
                 .getKeyMetadata()
                 .getKeyId();
@@ -118,6 +136,30 @@ class InstanceSdkConformanceTest {
         root.call(() -> c.createSecret(new CreateSecretRequest()
                 .setSecretName(secretName)
                 .setSecretData("s3cr3t value")
+                .setVersionId("v1")
+                .setDKMSInstanceId(instanceId)));
+        defaultKey = root.call(() -> c.createKey(
+                        new CreateKeyRequest().setKeySpec("Aliyun_AES_256").setKeyUsage("ENCRYPT/DECRYPT")))
+                .getBody()
+                .getKeyMetadata()
+                .getKeyId();
+        foreignKey = server.server()
+                .kms()
+                .keys()
+                .createKey(new org.openkms.core.key.CreateKeyRequest(
+                        "",
+                        org.openkms.core.key.KeySpec.Aliyun_AES_256,
+                        null,
+                        org.openkms.core.key.Origin.Aliyun_KMS,
+                        "SOFTWARE",
+                        0,
+                        Map.of(),
+                        "kst-hzzotherinstance000000"))
+                .keyId();
+        defaultSecret = unique("shared-secret");
+        root.call(() -> c.createSecret(new CreateSecretRequest()
+                .setSecretName(defaultSecret)
+                .setSecretData("shared value")
                 .setVersionId("v1")));
 
         String rule = unique("net");
@@ -131,7 +173,9 @@ class InstanceSdkConformanceTest {
                 .setKmsInstance(server.server().instanceId())
                 .setPermissions("[\"RbacPermission/Template/CryptoServiceKeyUser\","
                         + "\"RbacPermission/Template/CryptoServiceSecretUser\"]")
-                .setResources("[\"key/" + symmetricKey + "\",\"key/" + rsaKey + "\",\"secret/" + secretName + "\"]")
+                .setResources("[\"key/" + symmetricKey + "\",\"key/" + rsaKey + "\",\"secret/" + secretName
+                        + "\",\"key/" + defaultKey + "\",\"key/" + foreignKey + "\",\"secret/" + defaultSecret
+                        + "\"]")
                 .setAccessControlRules("{\"NetworkRules\":[\"" + rule + "\"]}")));
         String aap = unique("aap");
         root.call(() -> c.createApplicationAccessPoint(new CreateApplicationAccessPointRequest()
@@ -383,7 +427,16 @@ class InstanceSdkConformanceTest {
                 .getKmsInstance();
         assertThat(got.getInstanceId()).isEqualTo(server.server().instanceId());
         assertThat(got.getCaCertificateChainPem()).startsWith("-----BEGIN CERTIFICATE-----");
-        assertThat(got.getKeyNum()).isGreaterThanOrEqualTo(3L);
+        // The instance's own keys: the ones created in it, not the default keys of the shared KMS.
+        assertThat(got.getKeyNum())
+                .isEqualTo(root.call(() -> c.listKeys(new ListKeysRequest()
+                                .setPageSize(1)
+                                .setFilters("[{\"Key\":\"DKMSInstanceId\",\"Values\":[\""
+                                        + server.server().instanceId() + "\"]}]")))
+                        .getBody()
+                        .getTotalCount()
+                        .longValue())
+                .isGreaterThanOrEqualTo(3L);
         org.openkms.conformance.Conformance.expectError(
                 "Forbidden.DKMSInstanceNotFound",
                 404,
@@ -410,6 +463,129 @@ class InstanceSdkConformanceTest {
                         .setSecretData("x")
                         .setVersionId("v1")
                         .setDKMSInstanceId("kst-hzz000000000000000000"))));
+    }
+
+    // ---- instance scope
+
+    @Test
+    void keysAndSecretsOfNoInstanceAreNotHeldByTheInstance() throws Exception {
+        // Granted by the policy, but not the instance's: answered as a key or secret the gateway does not have.
+        assertThat(code(() ->
+                        sdk.encrypt(new EncryptRequest().setKeyId(defaultKey).setPlaintext(new byte[] {1}))))
+                .isEqualTo("Forbidden.KeyNotFound");
+        assertThat(code(() -> sdk.advanceGenerateDataKey(new AdvanceGenerateDataKeyRequest().setKeyId(defaultKey))))
+                .isEqualTo("Forbidden.KeyNotFound");
+        assertThat(code(() -> sdk.getSecretValue(new GetSecretValueRequest().setSecretName(defaultSecret))))
+                .isEqualTo("Forbidden.ResourceNotFound");
+        // Nor a key of another instance.
+        assertThat(code(() ->
+                        sdk.encrypt(new EncryptRequest().setKeyId(foreignKey).setPlaintext(new byte[] {1}))))
+                .isEqualTo("Forbidden.KeyNotFound");
+        // A ciphertext of the default key, made on the shared gateway, does not open on the instance either: the
+        // key found through its version is not the instance's.
+        var c = root.client();
+        var shared = root.call(() -> c.encrypt(new com.aliyun.kms20160120.models.EncryptRequest()
+                        .setKeyId(defaultKey)
+                        .setPlaintext("aGk=")))
+                .getBody();
+        String version = shared.getKeyVersionId();
+        var enc = sdk.encrypt(new EncryptRequest().setKeyId(symmetricKey).setPlaintext(new byte[] {4, 2}));
+        assertThat(code(() -> sdk.decrypt(new DecryptRequest()
+                        .setCiphertextBlob(enc.getCiphertextBlob())
+                        .setIv(enc.getIv())
+                        .setRequestHeaders(Map.of("x-kms-migrationkeyversionid", version)))))
+                .isEqualTo("Forbidden.KeyNotFound");
+        // The instance's own key and secret still work with the same ClientKey.
+        assertThat(sdk.getSecretValue(new GetSecretValueRequest().setSecretName(secretName))
+                        .getSecretData())
+                .isEqualTo("s3cr3t value");
+    }
+
+    @Test
+    void instanceKeysAndSecretsAlsoServeTheSharedGateway() {
+        var c = root.client();
+        String instanceId = server.server().instanceId();
+        var enc = root.call(() -> c.encrypt(new com.aliyun.kms20160120.models.EncryptRequest()
+                        .setKeyId(symmetricKey)
+                        .setPlaintext("aGVsbG8=")))
+                .getBody();
+        assertThat(root.call(() -> c.decrypt(new com.aliyun.kms20160120.models.DecryptRequest()
+                                .setCiphertextBlob(enc.getCiphertextBlob())))
+                        .getBody()
+                        .getPlaintext())
+                .isEqualTo("aGVsbG8=");
+        assertThat(root.call(() -> c.getSecretValue(
+                                new com.aliyun.kms20160120.models.GetSecretValueRequest().setSecretName(secretName)))
+                        .getBody()
+                        .getSecretData())
+                .isEqualTo("s3cr3t value");
+
+        // DescribeKey and DescribeSecret show the instance; default ones show none.
+        assertThat(root.call(() -> c.describeKey(
+                                new com.aliyun.kms20160120.models.DescribeKeyRequest().setKeyId(symmetricKey)))
+                        .getBody()
+                        .getKeyMetadata()
+                        .getDKMSInstanceId())
+                .isEqualTo(instanceId);
+        assertThat(root.call(() -> c.describeKey(
+                                new com.aliyun.kms20160120.models.DescribeKeyRequest().setKeyId(defaultKey)))
+                        .getBody()
+                        .getKeyMetadata()
+                        .getDKMSInstanceId())
+                .isEmpty();
+        assertThat(root.call(() -> c.describeSecret(
+                                new com.aliyun.kms20160120.models.DescribeSecretRequest().setSecretName(secretName)))
+                        .getBody()
+                        .getDKMSInstanceId())
+                .isEqualTo(instanceId);
+        assertThat(root.call(() -> c.describeSecret(
+                                new com.aliyun.kms20160120.models.DescribeSecretRequest().setSecretName(defaultSecret)))
+                        .getBody()
+                        .getDKMSInstanceId())
+                .isEmpty();
+        String created = unique("created-in-instance");
+        assertThat(root.call(() -> c.createSecret(new CreateSecretRequest()
+                                .setSecretName(created)
+                                .setSecretData("x")
+                                .setVersionId("v1")
+                                .setDKMSInstanceId(instanceId)))
+                        .getBody()
+                        .getDKMSInstanceId())
+                .isEqualTo(instanceId);
+
+        // ListKeys and ListSecrets filter on the instance ("" = of no instance).
+        String inInstance = "[{\"Key\":\"DKMSInstanceId\",\"Values\":[\"" + instanceId + "\"]}]";
+        String ofNone = "[{\"Key\":\"DKMSInstanceId\",\"Values\":[\"\"]}]";
+        assertThat(keyIds(inInstance)).contains(symmetricKey, rsaKey).doesNotContain(defaultKey);
+        assertThat(keyIds(ofNone)).contains(defaultKey).doesNotContain(symmetricKey, rsaKey);
+        assertThat(secretNames(inInstance)).contains(secretName, created).doesNotContain(defaultSecret);
+        assertThat(secretNames(ofNone)).contains(defaultSecret).doesNotContain(secretName, created);
+    }
+
+    private static java.util.List<String> keyIds(String filters) {
+        var c = root.client();
+        return root
+                .call(() -> c.listKeys(new ListKeysRequest().setPageSize(100).setFilters(filters)))
+                .getBody()
+                .getKeys()
+                .getKey()
+                .stream()
+                .map(k -> k.getKeyId())
+                .toList();
+    }
+
+    private static java.util.List<String> secretNames(String filters) {
+        var c = root.client();
+        return root
+                .call(() -> c.listSecrets(new com.aliyun.kms20160120.models.ListSecretsRequest()
+                        .setPageSize(100)
+                        .setFilters(filters)))
+                .getBody()
+                .getSecretList()
+                .getSecret()
+                .stream()
+                .map(x -> x.getSecretName())
+                .toList();
     }
 
     // ---- refusals

@@ -69,6 +69,8 @@ public final class Instances {
     private final InstanceRepository repository;
     private final RootKeyProvider rootKey;
     private final Clock clock;
+    /** The default instance's id once known: instances are never removed, so the first by id stays the first. */
+    private volatile String defaultId;
 
     public Instances(Account account, InstanceRepository repository, RootKeyProvider rootKey, Clock clock) {
         this.account = account;
@@ -91,6 +93,23 @@ public final class Instances {
             throw new IllegalStateException("instance id collision: " + created.instanceId());
         }
         return repository.list().get(0);
+    }
+
+    /**
+     * The id of the default instance (the first by id): the instance whose dedicated gateway this server serves, and
+     * the one {@link #ensureDefault} made. Null while the server has none.
+     */
+    public String defaultInstanceId() {
+        String id = defaultId;
+        if (id == null) {
+            List<InstanceRecord> all = repository.list();
+            if (all.isEmpty()) {
+                return null;
+            }
+            id = all.get(0).instanceId();
+            defaultId = id;
+        }
+        return id;
     }
 
     public List<InstanceRecord> list() {

@@ -5,7 +5,9 @@ import java.time.Instant;
 /**
  * A key as stored: metadata only, never material (that lives in {@link KeyVersionRecord}, sealed).
  * {@code revision} increases on every update so concurrent writers (threads or nodes) detect conflicts.
- * Rotation: {@code rotationIntervalSeconds == 0} means automatic rotation is off.
+ * Rotation: {@code rotationIntervalSeconds == 0} means automatic rotation is off. {@code dkmsInstanceId} is the KMS
+ * instance that holds the key (CreateKey's DKMSInstanceId), or null for a default key, which belongs to no instance
+ * and is usable on the shared gateway only.
  */
 public record KeyRecord(
         String keyId,
@@ -24,7 +26,13 @@ public record KeyRecord(
         String deletionProtectionDescription,
         String creator,
         Instant materialExpireTime,
+        String dkmsInstanceId,
         long revision) {
+
+    /** Whether the key belongs to the KMS instance {@code instanceId} (a default key belongs to none). */
+    public boolean inInstance(String instanceId) {
+        return dkmsInstanceId != null && dkmsInstanceId.equals(instanceId);
+    }
 
     public boolean automaticRotation() {
         return rotationIntervalSeconds > 0;
@@ -62,6 +70,7 @@ public record KeyRecord(
                 deletionProtectionDescription,
                 creator,
                 materialExpireTime,
+                dkmsInstanceId,
                 revision + 1);
     }
 
@@ -83,6 +92,7 @@ public record KeyRecord(
                 deletionProtectionDescription,
                 creator,
                 materialExpireTime,
+                dkmsInstanceId,
                 revision + 1);
     }
 
@@ -104,6 +114,7 @@ public record KeyRecord(
                 protectionDescription,
                 creator,
                 materialExpireTime,
+                dkmsInstanceId,
                 revision + 1);
     }
 
@@ -125,6 +136,7 @@ public record KeyRecord(
                 deletionProtectionDescription,
                 creator,
                 materialExpireTime,
+                dkmsInstanceId,
                 revision + 1);
     }
 
@@ -147,6 +159,7 @@ public record KeyRecord(
                 deletionProtectionDescription,
                 creator,
                 expireTime,
+                dkmsInstanceId,
                 revision + 1);
     }
 
@@ -168,6 +181,7 @@ public record KeyRecord(
                 deletionProtectionDescription,
                 creator,
                 materialExpireTime,
+                dkmsInstanceId,
                 revision + 1);
     }
 }

@@ -109,6 +109,7 @@ public final class KeyService {
                 "",
                 account.uid(),
                 null,
+                req.dkmsInstanceId() == null || req.dkmsInstanceId().isEmpty() ? null : req.dkmsInstanceId(),
                 1);
         repository.create(key, versions, req.tags() == null ? Map.of() : req.tags());
         cache.invalidate(keyId);
@@ -118,6 +119,11 @@ public final class KeyService {
     /** Served from the key cache (writes invalidate it), so reads of key metadata do not touch the database. */
     public KeyRecord describeKey(String keyIdParam) {
         return cache.get(resolver.resolve(keyIdParam)).map(LoadedKey::record).orElseThrow(Errors::keyNotFound);
+    }
+
+    /** The most keys this server holds (all instances and default keys together): CreateKey is refused beyond. */
+    public int maxKeys() {
+        return settings.maxKeys();
     }
 
     /** All keys, oldest first. */

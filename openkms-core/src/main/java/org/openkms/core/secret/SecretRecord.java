@@ -9,6 +9,9 @@ import java.time.Instant;
  * <p>Rotation: {@code rotationIntervalSeconds > 0} with {@code automaticRotation} means scheduled rotation.
  * {@code rotationFailure} is the reason the last rotation attempt failed (null after a success); it never
  * contains a secret value, only what went wrong.
+ *
+ * <p>{@code dkmsInstanceId} is the KMS instance that holds the secret (CreateSecret's DKMSInstanceId), or null for a
+ * secret of no instance, which is usable on the shared gateway only.
  */
 public record SecretRecord(
         String secretName,
@@ -25,7 +28,13 @@ public record SecretRecord(
         String rotationFailure,
         Instant rotationFailureDate,
         String creator,
+        String dkmsInstanceId,
         long revision) {
+
+    /** Whether the secret belongs to the KMS instance {@code instanceId}. */
+    public boolean inInstance(String instanceId) {
+        return dkmsInstanceId != null && dkmsInstanceId.equals(instanceId);
+    }
 
     public boolean pendingDeletion() {
         return plannedDeleteTime != null;
@@ -68,6 +77,7 @@ public record SecretRecord(
                 rotationFailure,
                 rotationFailureDate,
                 creator,
+                dkmsInstanceId,
                 revision + 1);
     }
 
@@ -87,6 +97,7 @@ public record SecretRecord(
                 rotationFailure,
                 rotationFailureDate,
                 creator,
+                dkmsInstanceId,
                 revision + 1);
     }
 
@@ -106,6 +117,7 @@ public record SecretRecord(
                 rotationFailure,
                 rotationFailureDate,
                 creator,
+                dkmsInstanceId,
                 revision + 1);
     }
 
@@ -125,6 +137,7 @@ public record SecretRecord(
                 rotationFailure,
                 rotationFailureDate,
                 creator,
+                dkmsInstanceId,
                 revision + 1);
     }
 
@@ -145,6 +158,7 @@ public record SecretRecord(
                 rotationFailure,
                 rotationFailureDate,
                 creator,
+                dkmsInstanceId,
                 revision + 1);
     }
 
@@ -164,6 +178,7 @@ public record SecretRecord(
                 null,
                 null,
                 creator,
+                dkmsInstanceId,
                 revision + 1);
     }
 
@@ -183,6 +198,7 @@ public record SecretRecord(
                 reason,
                 now,
                 creator,
+                dkmsInstanceId,
                 revision + 1);
     }
 }

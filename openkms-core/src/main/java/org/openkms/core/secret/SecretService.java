@@ -152,6 +152,7 @@ public final class SecretService {
                 null,
                 null,
                 account.uid(),
+                emptyToNull(req.dkmsInstanceId()),
                 1);
         if (!repository.create(secret, List.of(version), req.tags())) {
             rejectTakenName(req.secretName());
@@ -159,6 +160,10 @@ public final class SecretService {
         }
         cache.invalidate(req.secretName());
         return new Created(secret, version);
+    }
+
+    private static String emptyToNull(String v) {
+        return v == null || v.isEmpty() ? null : v;
     }
 
     private void rejectTakenName(String name) {
@@ -384,6 +389,7 @@ public final class SecretService {
                         next.rotationFailure(),
                         next.rotationFailureDate(),
                         next.creator(),
+                        next.dkmsInstanceId(),
                         s.revision() + 1);
             }
             return next == s ? null : next;

@@ -62,6 +62,48 @@ class KeyLifecycleTest {
     }
 
     @Test
+    void theInstanceOfAKeyOrSecretIsKeptByEveryChangeAndAReopen() {
+        KeyRecord key = kms.keys()
+                .createKey(new CreateKeyRequest(
+                        "d", KeySpec.Aliyun_AES_256, null, Origin.Aliyun_KMS, "SOFTWARE", 0, Map.of(), "kst-a"));
+        KeyRecord plain = newKey(KeySpec.Aliyun_AES_256, 0);
+        assertThat(key.dkmsInstanceId()).isEqualTo("kst-a");
+        assertThat(key.inInstance("kst-a")).isTrue();
+        assertThat(key.inInstance("kst-b")).isFalse();
+        assertThat(plain.dkmsInstanceId()).isNull();
+        assertThat(plain.inInstance(null)).isFalse(); // a default key is in no instance, whatever the gateway's id
+        kms.keys().updateKeyDescription(key.keyId(), "changed");
+        kms.keys().disableKey(key.keyId());
+        kms.keys().enableKey(key.keyId());
+        kms.keys().updateRotationPolicy(key.keyId(), true, "604800s");
+        kms.keys().setDeletionProtection(key.keyId(), true, "keep");
+
+        kms.secrets()
+                .createSecret(new org.openkms.core.secret.CreateSecretRequest(
+                        "in-instance",
+                        "v1",
+                        "one",
+                        null,
+                        org.openkms.core.secret.SecretType.Generic,
+                        null,
+                        key.keyId(),
+                        null,
+                        false,
+                        0,
+                        Map.of(),
+                        "kst-a"));
+        kms.secrets().putSecretValue("in-instance", "v2", "two", null, null);
+        kms.secrets().updateSecret("in-instance", "changed", null);
+
+        storage.close();
+        open();
+        assertThat(kms.keys().describeKey(key.keyId()).dkmsInstanceId()).isEqualTo("kst-a");
+        assertThat(kms.keys().describeKey(key.keyId()).description()).isEqualTo("changed");
+        assertThat(kms.keys().describeKey(plain.keyId()).dkmsInstanceId()).isNull();
+        assertThat(kms.secrets().describeSecret("in-instance").dkmsInstanceId()).isEqualTo("kst-a");
+    }
+
+    @Test
     void keysAliasesAndVersionsStopAtTheirCountLimits() {
         // The documented limits (10,000 keys, 10,000 aliases, 50 versions a key) with small numbers: the same
         // checks, reached in milliseconds. LimitsTest reaches the real 50 versions over HTTP.

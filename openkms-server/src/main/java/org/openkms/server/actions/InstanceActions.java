@@ -12,8 +12,11 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.openkms.core.error.Errors;
+import org.openkms.core.error.KmsException;
 import org.openkms.core.key.AsymmetricService;
 import org.openkms.core.key.CryptoService;
+import org.openkms.core.key.KeyRecord;
+import org.openkms.core.secret.SecretRecord;
 import org.openkms.crypto.CryptoException;
 import org.openkms.crypto.SecureRandoms;
 import org.openkms.crypto.asymmetric.AsymmetricKeyPair;
@@ -159,7 +162,59 @@ public final class InstanceActions {
                         .fields(SECRET_NAME, VERSION_ID, VERSION_STAGE)
                         .targets(KmsResources.secretOnly("kms:GetSecretValue"))
                         .handle(InstanceActions::getSecretValue));
-        return r;
+        return scopedToInstance(r);
+    }
+
+    /**
+     * An instance's gateway serves only what the instance holds: a key or secret created with DKMSInstanceId = this
+     * instance. A default key (of no instance) or one of another instance is answered as a key the gateway does not
+     * have: Forbidden.KeyNotFound, "The specified Key is not found." (the Instance API's common errors,
+     * https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/common-error-codes-1); a
+     * secret likewise with the not-found error GetSecretValue gives for a secret it does not know,
+     * Forbidden.ResourceNotFound (the Instance API documents no other).
+     *
+     * <p>Applied once, to every operation, after authorisation and before the handler: a key outside the instance
+     * then gets the answer an unknown key gets once authorised, not an early not-found that would tell a caller whose
+     * policy does not reach the name that the key exists elsewhere.
+     */
+    private static ActionRegistry scopedToInstance(ActionRegistry declared) {
+        ActionRegistry scoped = new ActionRegistry();
+        for (Operation o : declared.all().values()) {
+            boolean namesSecret = o.fields().contains(SECRET_NAME);
+            scoped.register(new Operation(o.name(), o.fields(), o.targets(), o.dryRun(), o.created(), c -> {
+                requireHeldByInstance(c, namesSecret);
+                return o.handler().handle(c);
+            }));
+        }
+        return scoped;
+    }
+
+    private static void requireHeldByInstance(Call c, boolean namesSecret) {
+        String instanceId = c.kms().instances().defaultInstanceId();
+        String keyId = c.resolved().keyId(); // the key the call acts on, however it was named (ID, alias, blob)
+        if (keyId != null) {
+            KeyRecord key;
+            try {
+                key = c.kms().keys().describeKey(keyId);
+            } catch (KmsException e) {
+                return; // gone meanwhile: the handler reports it as for any unknown key
+            }
+            if (!key.inInstance(instanceId)) {
+                throw Errors.keyNotFound();
+            }
+        }
+        String secretName = namesSecret ? c.params().optional("SecretName") : null;
+        if (secretName != null && !secretName.isEmpty()) {
+            SecretRecord secret;
+            try {
+                secret = c.kms().secrets().describeSecret(secretName);
+            } catch (KmsException e) {
+                return; // unknown secret: the handler reports it
+            }
+            if (!secret.inInstance(instanceId)) {
+                throw Errors.resourceNotFound();
+            }
+        }
     }
 
     // ---- symmetric

@@ -154,6 +154,8 @@ public final class KeyActions {
         String instanceId = p.optional("DKMSInstanceId");
         if (instanceId != null && !instanceId.isEmpty()) {
             c.kms().instances().get(instanceId); // Forbidden.DKMSInstanceNotFound when it names none
+        } else {
+            instanceId = null; // a default key: usable on the shared gateway only
         }
         KeySpec spec = KeySpec.fromWire(orDefault(p.optional("KeySpec"), "Aliyun_AES_256"))
                 .orElseThrow(() -> Errors.invalidParameter("KeySpec", "Unknown KeySpec."));
@@ -189,7 +191,8 @@ public final class KeyActions {
         TagService.validate(tags);
         KeyRecord key = c.kms()
                 .keys()
-                .createKey(new CreateKeyRequest(description, spec, usage, origin, protection, interval, tags));
+                .createKey(
+                        new CreateKeyRequest(description, spec, usage, origin, protection, interval, tags, instanceId));
         return Map.of("KeyMetadata", Views.keyMetadata(c.kms().account(), key, false));
     }
 
@@ -220,7 +223,7 @@ public final class KeyActions {
                 case "KeyUsage" -> values.contains(k.keyUsage().wire());
                 case "ProtectionLevel" -> values.contains(k.protectionLevel());
                 case "CreatorType" -> values.contains("User");
-                case "DKMSInstanceId" -> values.contains("");
+                case "DKMSInstanceId" -> values.contains(Views.instanceId(k.dkmsInstanceId()));
                 case "KeyId" -> values.contains(k.keyId());
                 case "Creator" -> values.contains(k.creator());
                 case "AliasName" ->

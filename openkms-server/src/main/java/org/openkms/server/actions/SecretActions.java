@@ -142,9 +142,11 @@ public final class SecretActions {
                     .orElseThrow(() -> Errors.invalidParameter(
                             "SecretType", "It must be Generic, Rds, Redis, RAMCredentials, ECS or PolarDB."));
         }
-        if (p.optional("DKMSInstanceId") != null
-                && !p.optional("DKMSInstanceId").isEmpty()) {
-            c.kms().instances().get(p.optional("DKMSInstanceId")); // Forbidden.DKMSInstanceNotFound when it names none
+        String instanceId = p.optional("DKMSInstanceId");
+        if (instanceId != null && !instanceId.isEmpty()) {
+            c.kms().instances().get(instanceId); // Forbidden.DKMSInstanceNotFound when it names none
+        } else {
+            instanceId = null; // a secret of no instance: usable on the shared gateway only
         }
         boolean rotate = p.bool("EnableAutomaticRotation", false);
         long interval = 0;
@@ -165,14 +167,15 @@ public final class SecretActions {
                         p.optional("ExtendedConfig"),
                         rotate,
                         interval,
-                        tags));
+                        tags,
+                        instanceId));
         SecretRecord s = created.secret();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("Arn", c.kms().account().secretArn(s.secretName()));
         m.put("SecretName", s.secretName());
         m.put("VersionId", created.version().versionId());
         m.put("SecretType", s.secretType().name());
-        m.put("DKMSInstanceId", "");
+        m.put("DKMSInstanceId", Views.instanceId(s.dkmsInstanceId()));
         SecretViews.putRotation(m, s);
         if (s.secretType().managed()) {
             m.put("ExtendedConfig", s.extendedConfig());
@@ -300,7 +303,7 @@ public final class SecretActions {
                             .anyMatch(v -> SecretType.fromWire(v)
                                     .map(t -> t == s.secretType())
                                     .orElse(false));
-                case "DKMSInstanceId" -> values.contains("");
+                case "DKMSInstanceId" -> values.contains(Views.instanceId(s.dkmsInstanceId()));
                 case "Creator" -> values.contains(s.creator());
                 case "TagKey" ->
                     c.kms().tags().tagsOf(TagService.SECRET, s.secretName()).keySet().stream()

@@ -61,7 +61,7 @@ final class SecretViews {
         m.put("CreateTime", Views.time(s.creationDate()));
         m.put("UpdateTime", Views.time(s.updateDate()));
         m.put("PlannedDeleteTime", Views.time(s.plannedDeleteTime()));
-        m.put("DKMSInstanceId", "");
+        m.put("DKMSInstanceId", Views.instanceId(s.dkmsInstanceId()));
         m.put("OwingService", "");
         m.put("AutomaticRotation", s.automaticRotationStatus());
         putRotation(m, s);

@@ -31,6 +31,7 @@ final class Views {
         m.put("ProtectionLevel", k.protectionLevel());
         m.put("CreationDate", time(k.creationDate()));
         m.put("Creator", k.creator());
+        m.put("DKMSInstanceId", instanceId(k.dkmsInstanceId()));
         m.put("DeleteDate", time(k.deleteDate()));
         m.put("MaterialExpireTime", time(k.materialExpireTime()));
         m.put("PrimaryKeyVersion", k.primaryKeyVersion() == null ? "" : k.primaryKeyVersion());
@@ -45,6 +46,11 @@ final class Views {
             m.put("DeletionProtectionDescription", k.deletionProtectionDescription());
         }
         return m;
+    }
+
+    /** DKMSInstanceId as the API reports it: empty for a default key or a secret of no instance. */
+    static String instanceId(String dkmsInstanceId) {
+        return dkmsInstanceId == null ? "" : dkmsInstanceId;
     }
 
     static Map<String, Object> keyVersion(KeyVersionRecord v) {

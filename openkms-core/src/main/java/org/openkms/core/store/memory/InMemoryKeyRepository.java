@@ -230,6 +230,7 @@ final class InMemoryKeyRepository implements KeyRepository {
                 k.deletionProtectionDescription(),
                 k.creator(),
                 millis(k.materialExpireTime()),
+                k.dkmsInstanceId(),
                 k.revision());
     }
 

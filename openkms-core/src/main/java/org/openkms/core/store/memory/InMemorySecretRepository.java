@@ -213,6 +213,7 @@ final class InMemorySecretRepository implements SecretRepository {
                 s.rotationFailure(),
                 millis(s.rotationFailureDate()),
                 s.creator(),
+                s.dkmsInstanceId(),
                 s.revision());
     }
 

@@ -100,6 +100,7 @@ class InMemoryStorageTest {
                 null,
                 "root",
                 null,
+                null,
                 1L);
     }
 }
