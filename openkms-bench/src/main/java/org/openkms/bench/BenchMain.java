@@ -480,9 +480,17 @@ public final class BenchMain implements Callable<Integer> {
 
     // ---------------------------------------------------------------- output
 
+    /** The instance API scenarios sign with a ClientKey whatever {@code --signature} says. */
+    private String signing(String action, boolean forJson) {
+        if (action.startsWith("Instance")) {
+            return forJson ? "clientkey" : "ClientKey SHA256withRSA";
+        }
+        return forJson ? signature.cliName() : signature.label();
+    }
+
     void printReport(PrintStream out, String label, Endpoint target, BenchResult r) {
         LatencyStats l = r.latency();
-        out.printf(Locale.ROOT, "%s  %s  %d connections  %s%n", label, signature.label(), connections, target);
+        out.printf(Locale.ROOT, "%s  %s  %d connections  %s%n", label, signing(label, false), connections, target);
         out.printf(
                 Locale.ROOT,
                 "  requests    %,d  (ok %,d, errors %,d: %,d non-200, %,d transport)%n",
@@ -549,7 +557,7 @@ public final class BenchMain implements Callable<Integer> {
         if (targetRate > 0) {
             n.put("targetRate", round(targetRate, 1));
         }
-        n.put("signature", signature.cliName());
+        n.put("signature", signing(actionName, true));
         n.put("endpoint", target.toString());
         n.put("connections", connections);
         n.put("requests", r.requests());
