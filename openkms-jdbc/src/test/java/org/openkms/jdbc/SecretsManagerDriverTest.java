@@ -84,7 +84,8 @@ class SecretsManagerDriverTest {
             // Alibaba's form: the type-specific driver class, the bare secret name as the URL.
             Class.forName("org.openkms.jdbc.MariaDBSecretManagerSimpleDriver");
             String myUrl = JdbcTestEnv.unique("url-maria");
-            JdbcTestEnv.createGeneric(myUrl, "{\"Endpoint\":\"127.0.0.1\",\"Port\":3306,\"DBName\":\"information_schema\"}");
+            JdbcTestEnv.createGeneric(
+                    myUrl, "{\"Endpoint\":\"127.0.0.1\",\"Port\":3306,\"DBName\":\"information_schema\"}");
             String myAccount = JdbcTestEnv.unique("acct-maria");
             JdbcTestEnv.createGeneric(myAccount, JdbcTestEnv.account(user, "maria-pw-2"));
             try (Connection c = DriverManager.getConnection(myUrl, myAccount, "")) {
