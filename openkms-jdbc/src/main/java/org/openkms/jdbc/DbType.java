@@ -3,6 +3,8 @@ package org.openkms.jdbc;
 import java.sql.Driver;
 import java.sql.SQLException;
 import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 /**
  * The databases the driver fronts, each with the real driver it delegates to and the way that driver reports a
@@ -72,13 +74,17 @@ public enum DbType {
 
     /** The first real driver class the class path has, and the URL rewritten for it. */
     RealDriver load(String jdbcUrl) throws SQLException {
-        for (String name : driverClasses.split(",")) {
+        for (String name : driverClasses.split(",", -1)) {
             Class<?> c = find(name);
             if (c == null) {
                 continue;
             }
             try {
-                Driver d = (Driver) c.getDeclaredConstructor().newInstance();
+                Driver d = INSTANCES.get(c);
+                if (d == null) {
+                    d = (Driver) c.getDeclaredConstructor().newInstance();
+                    INSTANCES.putIfAbsent(c, d);
+                }
                 String url = jdbcUrl;
                 if (this == MYSQL && name.startsWith("org.mariadb")) {
                     url = "jdbc:mariadb:" + jdbcUrl.substring("jdbc:mysql:".length());
@@ -93,6 +99,9 @@ public enum DbType {
                         + " to the application",
                 "08001");
     }
+
+    /** One instance per real driver class (an application's class loaders may hold several). */
+    private static final ConcurrentMap<Class<?>, Driver> INSTANCES = new ConcurrentHashMap<>();
 
     private static Class<?> find(String name) {
         ClassLoader[] loaders = {Thread.currentThread().getContextClassLoader(), DbType.class.getClassLoader()};
