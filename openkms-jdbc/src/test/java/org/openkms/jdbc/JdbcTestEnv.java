@@ -48,7 +48,14 @@ final class JdbcTestEnv {
                 .withHttpsListen("127.0.0.1:0")
                 .withRootAccessKey(AK, SECRET)
                 .withMinKeyVersionInterval(Duration.ZERO));
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "openkms-jdbc-test-stop"));
+        OpenKmsServer started = server;
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            started.close();
+                            deleteRecursively(dir);
+                        },
+                        "openkms-jdbc-test-stop"));
         String region = "[{\"regionId\":\"cn-hangzhou\",\"endpoint\":\"127.0.0.1:" + server.httpsPort()
                 + "\",\"caFilePath\":\"" + server.tlsCertificate().toAbsolutePath() + "\"}]";
         Path props = dir.resolve("secretsmanager.properties");
@@ -70,6 +77,15 @@ final class JdbcTestEnv {
                 .setCa(Files.readString(server.tlsCertificate()))
                 .setRegionId("cn-hangzhou"));
         return server;
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+            // left for the OS temp cleaner
+        }
     }
 
     static String unique(String prefix) {
