@@ -235,7 +235,7 @@ public final class OpenKmsServer implements AutoCloseable {
                 jetty.setHandler(new ConnectorRouter(
                         openApi,
                         HttpServerFactory.INSTANCE_CONNECTOR,
-                        new InstanceHandler(gateway, accessPoints, clock)));
+                        new InstanceHandler(gateway, accessPoints, clock, config.http())));
             } else {
                 jetty.setHandler(openApi);
             }

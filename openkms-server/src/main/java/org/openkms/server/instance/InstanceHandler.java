@@ -1,6 +1,5 @@
 package org.openkms.server.instance;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -8,11 +7,8 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -24,6 +20,8 @@ import org.openkms.core.iam.Principal;
 import org.openkms.server.actions.InstanceActions;
 import org.openkms.server.gateway.ApiProduct;
 import org.openkms.server.gateway.Gateway;
+import org.openkms.server.http.BodyReader;
+import org.openkms.server.http.HttpLimits;
 import org.openkms.wire.InstanceSignature;
 import org.openkms.wire.ProtoWire;
 
@@ -40,13 +38,15 @@ public final class InstanceHandler extends Handler.Abstract {
     public static final int MAX_BODY = 3 * 1024 * 1024;
 
     private static final String PROTOBUF = "application/x-protobuf";
-    private static final byte[] EMPTY = new byte[0];
     private final Gateway gateway;
     private final ApiProduct product;
     private final ClientKeyAuthenticator authenticator;
+    /** Bytes a second a request body must keep up (HttpLimits.minRequestDataRate, as on the OpenAPI listener). */
+    private final long minDataRate;
 
-    public InstanceHandler(Gateway gateway, AccessPoints accessPoints, Clock clock) {
+    public InstanceHandler(Gateway gateway, AccessPoints accessPoints, Clock clock, HttpLimits limits) {
         this.gateway = gateway;
+        this.minDataRate = limits.minRequestDataRate();
         this.product = new ApiProduct(
                 InstanceActions.VERSION,
                 "Kms",
@@ -64,36 +64,29 @@ public final class InstanceHandler extends Handler.Abstract {
             send(response, callback, 404, error(404, "InvalidApiName", "Only POST / is served here."), null);
             return true;
         }
-        long declared = request.getLength();
-        if (declared > MAX_BODY) {
-            send(response, callback, 413, error(413, "RequestEntityTooLarge", "The request body exceeds 3 MB."), null);
-            return true;
-        }
-        if (declared == 0) {
-            serve(request, response, callback, EMPTY);
-            return true;
-        }
-        // Read without holding a thread, as the OpenAPI listener does; chunked bodies (OkHttp sends an empty body
-        // chunked) arrive the same way.
-        Content.Source.asByteArrayAsync(request, MAX_BODY).whenComplete((body, failure) -> {
-            if (failure != null) {
-                boolean tooLarge =
-                        !(unwrap(failure) instanceof IOException) && !(unwrap(failure) instanceof TimeoutException);
-                int status = tooLarge ? 413 : 400;
-                send(
-                        response,
-                        callback,
-                        status,
-                        error(
-                                status,
-                                tooLarge ? "RequestEntityTooLarge" : "InvalidParameter",
-                                tooLarge ? "The request body exceeds 3 MB." : "The request body could not be read."),
-                        null);
-            } else {
+        // Read without holding a thread and at a minimum rate, as the OpenAPI listener does: a trickled body is cut
+        // with 408 instead of holding its connection until the request deadline.
+        BodyReader.read(request, MAX_BODY, minDataRate, new BodyReader.Done() {
+            @Override
+            public void body(byte[] body) {
                 serve(request, response, callback, body);
+            }
+
+            @Override
+            public void failed(int status) {
+                send(response, callback, status, bodyError(status), null);
             }
         });
         return true;
+    }
+
+    /** The Error message for a body that was not read whole. */
+    private static byte[] bodyError(int status) {
+        return switch (status) {
+            case BodyReader.TOO_LARGE -> error(status, "RequestEntityTooLarge", "The request body exceeds 3 MB.");
+            case BodyReader.TOO_SLOW -> error(status, "RequestTimeout", "The request was not received in time.");
+            default -> error(status, "InvalidParameter", "The request body could not be read.");
+        };
     }
 
     private void serve(Request request, Response response, Callback callback, byte[] body) {
@@ -171,10 +164,6 @@ public final class InstanceHandler extends Handler.Abstract {
             response.getHeaders().put(InstanceSignature.MIGRATION_KEY_VERSION_ID, keyVersionId);
         }
         response.write(true, ByteBuffer.wrap(body), callback);
-    }
-
-    private static Throwable unwrap(Throwable failure) {
-        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 
     private static String remoteIp(Request request) {
