@@ -138,6 +138,46 @@ class InstancePortHttpTest {
         assertProtobufError(raw(req.toString()), 413, "RequestEntityTooLarge");
     }
 
+    // ------------------------------------------------------------------ errors Jetty raises itself
+
+    @Test
+    void aMalformedRequestIsAProtobufError() throws Exception {
+        assertProtobufError(raw("THIS IS NOT HTTP\r\n\r\n"), 400, "InvalidParameter");
+        assertProtobufError(
+                raw("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 12\r\nContent-Length: 13\r\n\r\n"),
+                400,
+                "InvalidParameter");
+        assertProtobufError(raw("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n"), 400, "InvalidParameter");
+        assertProtobufError(raw("POST / HTTP/1.1\r\nContent-Length: 0\r\n\r\n"), 400, "InvalidParameter");
+        assertProtobufError(raw("POST / HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n"), 400, "InvalidParameter");
+    }
+
+    @Test
+    void anOversizedHeaderIsAProtobufError() throws Exception {
+        assertProtobufError(
+                raw("POST / HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(300 * 1024) + "\r\n\r\n"),
+                431,
+                "InvalidParameter");
+        assertProtobufError(
+                raw("POST /?" + "a".repeat(300 * 1024) + " HTTP/1.1\r\nHost: x\r\n\r\n"), 414, "InvalidParameter");
+    }
+
+    @Test
+    void anUnsupportedHttpVersionIsAProtobufError() throws Exception {
+        assertProtobufError(raw("POST / HTTP/7.0\r\nHost: x\r\n\r\n"), 505, "UnsupportedHTTPVersion");
+        // An HTTP/2 client without ALPN (the listener offers HTTP/1.1 only): Jetty's connection itself answers 426
+        // with no body at all, bypassing the error handler; zero bytes still parse as an (empty) Error message.
+        String preface = raw("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+        assertThat(preface.toLowerCase()).startsWith("http/1.1 426").contains("content-length: 0");
+        assertThat(preface).endsWith("\r\n\r\n");
+    }
+
+    @Test
+    void anotherPathOrMethodIsAProtobufError() throws Exception {
+        assertProtobufError(raw("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"), 404, "InvalidApiName");
+        assertProtobufError(raw("DELETE / HTTP/1.1\r\nHost: x\r\n\r\n"), 404, "InvalidApiName");
+    }
+
     // ------------------------------------------------------------------ helpers
 
     /** Asserts an HTTP answer carrying an Error message (StatusCode, ErrorCode, ErrorMessage, RequestId). */
