@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
@@ -14,6 +16,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.openkms.core.error.KmsException;
 import org.openkms.server.api.ApiRequest;
 import org.openkms.server.api.ApiResponse;
 import org.openkms.server.gateway.Gateway;
@@ -36,6 +39,10 @@ public final class GatewayHandler extends Handler.Abstract {
     private final Supplier<String> metrics;
 
     private final String metricsContentType;
+    /** The KMS actions this front end serves, or null for all; {@link #refusal} answers the others. */
+    private final Set<String> kmsActions;
+
+    private final Function<String, KmsException> refusal;
 
     public GatewayHandler(Gateway gateway) {
         this(gateway, HttpLimits.defaults());
@@ -52,6 +59,25 @@ public final class GatewayHandler extends Handler.Abstract {
      * @param metricsContentType the content type of that answer
      */
     public GatewayHandler(Gateway gateway, HttpLimits limits, Supplier<String> metrics, String metricsContentType) {
+        this(gateway, limits, metrics, metricsContentType, null, null);
+    }
+
+    /**
+     * A front end that serves only some KMS actions (a KMS instance's endpoint), through the same pipeline.
+     *
+     * @param kmsActions the KMS actions served (null: all of every product); see {@link Gateway#handle(ApiRequest,
+     *                   Set, Function)}
+     * @param refusal    the error for any other call, given its action name
+     */
+    public GatewayHandler(
+            Gateway gateway,
+            HttpLimits limits,
+            Supplier<String> metrics,
+            String metricsContentType,
+            Set<String> kmsActions,
+            Function<String, KmsException> refusal) {
+        this.kmsActions = kmsActions == null ? null : Set.copyOf(kmsActions);
+        this.refusal = refusal;
         this.gateway = gateway;
         this.maxBody = limits.maxBodySize();
         this.minDataRate = limits.minRequestDataRate();
@@ -109,6 +135,8 @@ public final class GatewayHandler extends Handler.Abstract {
                 callback,
                 answer(
                         gateway,
+                        kmsActions,
+                        refusal,
                         request.getMethod(),
                         path,
                         request.getHttpURI().getQuery(),
@@ -136,8 +164,23 @@ public final class GatewayHandler extends Handler.Abstract {
             byte[] body,
             String sourceIp,
             boolean secure) {
+        return answer(gateway, null, null, method, path, rawQuery, headers, body, sourceIp, secure);
+    }
+
+    private static ApiResponse answer(
+            Gateway gateway,
+            Set<String> kmsActions,
+            Function<String, KmsException> refusal,
+            String method,
+            String path,
+            String rawQuery,
+            Map<String, String> headers,
+            byte[] body,
+            String sourceIp,
+            boolean secure) {
         try {
-            return gateway.handle(toApiRequest(method, path, rawQuery, headers, body, sourceIp, secure));
+            ApiRequest request = toApiRequest(method, path, rawQuery, headers, body, sourceIp, secure);
+            return kmsActions == null ? gateway.handle(request) : gateway.handle(request, kmsActions, refusal);
         } catch (DuplicateParameterException e) {
             return gateway.refuseDuplicate(e.name(), sourceIp);
         } catch (IllegalArgumentException e) {
