@@ -2,17 +2,24 @@ package org.openkms.server.instance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
+import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
@@ -21,8 +28,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openkms.server.OpenKmsServer;
+import org.openkms.server.SignedClient;
 import org.openkms.server.config.ServerConfig;
 import org.openkms.wire.ProtoWire;
+import org.openkms.wire.RequestSigner;
 
 /**
  * The instance listener's front end over raw TLS sockets: what reaches it before any ClientKey signature is checked
@@ -176,6 +185,76 @@ class InstancePortHttpTest {
     void anotherPathOrMethodIsAProtobufError() throws Exception {
         assertProtobufError(raw("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"), 404, "InvalidApiName");
         assertProtobufError(raw("DELETE / HTTP/1.1\r\nHost: x\r\n\r\n"), 404, "InvalidApiName");
+    }
+
+    // ------------------------------------------------------------------ the KMS API with AccessKeys
+
+    @Test
+    void theKmsApiIsServedForCryptographicOperationsOnlyAfterAuthentication() throws Exception {
+        SignedClient shared = new SignedClient("http://127.0.0.1:" + server.httpPort(), AK, SECRET);
+        String keyId = shared.call("CreateKey", Map.of())
+                .body()
+                .path("KeyMetadata")
+                .path("KeyId")
+                .asText();
+        RequestSigner signer = shared.signer();
+
+        SignedClient.Reply enc =
+                instanceRpc(signer.signRpc("POST", "Encrypt", Map.of("KeyId", keyId, "Plaintext", "aGk=")));
+        assertThat(enc.status()).as(enc.raw()).isEqualTo(200);
+        assertThat(enc.contentType()).startsWith("application/json");
+        String blob = enc.body().path("CiphertextBlob").asText();
+        // The V1 SDK may put the whole signed request in a form body.
+        SignedClient.Reply dec = instance(HttpRequest.newBuilder(instanceUri(""))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        signer.signRpc("POST", "Decrypt", Map.of("CiphertextBlob", blob)))));
+        assertThat(dec.status()).as(dec.raw()).isEqualTo(200);
+        assertThat(dec.body().path("Plaintext").asText()).isEqualTo("aGk=");
+
+        // A management call, and a RAM call, are refused once the caller is known.
+        for (String query : new String[] {
+            signer.signRpc("POST", "CreateKey", Map.of()),
+            signer.signRpc("POST", "ScheduleKeyDeletion", Map.of("KeyId", keyId, "PendingWindowInDays", "7")),
+            signer.signRpc("POST", "ListUsers", Map.of("Version", "2015-05-01"))
+        }) {
+            SignedClient.Reply r = instanceRpc(query);
+            assertThat(r.status()).as(r.raw()).isEqualTo(404);
+            assertThat(r.code()).isEqualTo("InvalidAction.NotFound");
+            assertThat(r.body().path("Message").asText()).contains("shared gateway");
+        }
+        assertThat(shared.call("DescribeKey", Map.of("KeyId", keyId))
+                        .body()
+                        .path("KeyMetadata")
+                        .path("KeyState")
+                        .asText())
+                .isEqualTo("Enabled");
+        // Unsigned: refused by authentication, which learns nothing about the allowed set.
+        SignedClient.Reply unsigned = instanceRpc("Action=CreateKey&Version=2016-01-20&Format=JSON");
+        assertThat(unsigned.status()).isIn(400, 404);
+        assertThat(unsigned.code()).isNotEqualTo("InvalidAction.NotFound");
+        // A wrong signature likewise.
+        String forged = signer.signRpc("POST", "CreateKey", Map.of()).replaceFirst("Signature=[^&]+", "Signature=AAAA");
+        assertThat(instanceRpc(forged).code()).isNotEqualTo("InvalidAction.NotFound");
+    }
+
+    private static SignedClient.Reply instanceRpc(String query) throws Exception {
+        return instance(HttpRequest.newBuilder(instanceUri("?" + query)).POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    private static URI instanceUri(String rest) {
+        return URI.create("https://127.0.0.1:" + server.instancePort() + "/" + rest);
+    }
+
+    private static SignedClient.Reply instance(HttpRequest.Builder request) throws Exception {
+        HttpResponse<String> r = HttpClient.newBuilder()
+                .sslContext(tls)
+                .version(HttpClient.Version.HTTP_1_1)
+                .build()
+                .send(request.build(), HttpResponse.BodyHandlers.ofString());
+        String ct = r.headers().firstValue("content-type").orElse("");
+        JsonNode json = ct.startsWith("application/json") ? new ObjectMapper().readTree(r.body()) : null;
+        return new SignedClient.Reply(r.statusCode(), json, ct, r.body());
     }
 
     // ------------------------------------------------------------------ helpers
