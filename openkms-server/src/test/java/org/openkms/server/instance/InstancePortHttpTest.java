@@ -1,6 +1,7 @@
 package org.openkms.server.instance;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,6 +16,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
@@ -222,6 +224,15 @@ class InstancePortHttpTest {
             assertThat(r.status()).as(r.raw()).isEqualTo(404);
             assertThat(r.code()).isEqualTo("InvalidAction.NotFound");
             assertThat(r.body().path("Message").asText()).contains("shared gateway");
+            // Audited like any refusal, with the caller it authenticated.
+            String requestId = r.body().path("RequestId").asText();
+            Path log = dir.resolve("audit").resolve("audit.log");
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> Files.exists(log)
+                            && Files.readAllLines(log).stream()
+                                    .anyMatch(l -> l.contains(requestId)
+                                            && l.contains("InvalidAction.NotFound")
+                                            && l.contains(AK)));
         }
         assertThat(shared.call("DescribeKey", Map.of("KeyId", keyId))
                         .body()
