@@ -235,7 +235,19 @@ public final class OpenKmsServer implements AutoCloseable {
                 jetty.setHandler(new ConnectorRouter(
                         openApi,
                         HttpServerFactory.INSTANCE_CONNECTOR,
-                        new InstanceHandler(gateway, accessPoints, clock)));
+                        new InstanceHandler(
+                                gateway,
+                                accessPoints,
+                                clock,
+                                config.http(),
+                                // The KMS API with RAM signatures, limited to what an instance endpoint serves.
+                                new GatewayHandler(
+                                        gateway,
+                                        config.http(),
+                                        null,
+                                        null,
+                                        InstanceHandler.OPENAPI_ACTIONS,
+                                        InstanceHandler::notServedHere))));
             } else {
                 jetty.setHandler(openApi);
             }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.openkms.core.Ids;
 import org.openkms.core.audit.AuditRecord;
 import org.openkms.core.audit.AuditSink;
@@ -90,6 +91,26 @@ public final class Gateway {
     }
 
     public ApiResponse handle(ApiRequest req) {
+        return handle(req, null);
+    }
+
+    /**
+     * As {@link #handle(ApiRequest)}, limited to some KMS actions: a front end that serves only part of the API (a
+     * KMS instance's endpoint serves its cryptographic operations and GetSecretValue) still runs every call through
+     * this one pipeline, so a refused call is authenticated and audited like any other.
+     *
+     * @param kmsActions the KMS ({@value #API_VERSION}) actions served, or null for every action of every product;
+     *                   any other call (another KMS action, RAM, STS) is refused after authentication with
+     *                   {@code refusal}
+     * @param refusal    the error for a call outside {@code kmsActions}, given the action name
+     */
+    public ApiResponse handle(ApiRequest req, Set<String> kmsActions, Function<String, KmsException> refusal) {
+        return handle(req, kmsActions == null ? null : new Scope(kmsActions, refusal));
+    }
+
+    private record Scope(Set<String> kmsActions, Function<String, KmsException> refusal) {}
+
+    private ApiResponse handle(ApiRequest req, Scope scope) {
         long start = System.nanoTime();
         String requestId = Ids.newRequestId();
         boolean xml = "XML".equalsIgnoreCase(req.param("Format"));
@@ -115,6 +136,11 @@ public final class Gateway {
                 // audit.failClosed: nothing is executed that cannot be audited (the refusal goes to the audit queue as
                 // usual).
                 throw Errors.auditUnavailable();
+            }
+            if (scope != null
+                    && !(API_VERSION.equals(product.version())
+                            && scope.kmsActions().contains(actionName))) {
+                throw scope.refusal().apply(actionName);
             }
             Operation operation = product.actions().find(actionName);
             if (operation == null) {

@@ -35,15 +35,29 @@ final class AlibabaErrorHandler extends ErrorHandler {
         response.write(true, ByteBuffer.wrap(body(status)), callback);
     }
 
+    /**
+     * Kept for a Jetty that still calls it: 12.1 answers a request it cannot parse through {@link #generateResponse},
+     * which knows the connector (and so writes an Error message on the instance listener); this hook does not.
+     */
     @Override
     public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
         fields.put(HttpHeader.CONTENT_TYPE, "application/json;charset=utf-8");
         return ByteBuffer.wrap(body(status));
     }
 
-    /** The same error as the Instance API's Error message (StatusCode, ErrorCode, ErrorMessage, RequestId). */
+    /**
+     * The same error as the Instance API's Error message (StatusCode, ErrorCode, ErrorMessage, RequestId), with the
+     * codes the instance front end uses for the same cases (InstanceHandler): a path or method it does not serve is
+     * {@code InvalidApiName}, a body over the limit {@code RequestEntityTooLarge}; the rest as on the OpenAPI
+     * listeners. Never {@code InvalidParam}: the kms-transfer-client turns any InvalidParam it does not know into
+     * InvalidAccessKeyId.NotFound. Codes: https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/common-error-codes-1
+     */
     static byte[] protobufBody(int status) {
-        String[] codeAndMessage = codeAndMessage(status);
+        String[] codeAndMessage = switch (status) {
+            case 404, 405 -> new String[] {"InvalidApiName", "Only POST / is served here."};
+            case 413 -> new String[] {"RequestEntityTooLarge", "The request body exceeds 3 MB."};
+            default -> codeAndMessage(status);
+        };
         return new org.openkms.wire.ProtoWire.Writer()
                 .int32(1, status)
                 .string(2, codeAndMessage[0])

@@ -4,20 +4,19 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
-import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.openkms.core.error.KmsException;
 import org.openkms.server.api.ApiRequest;
 import org.openkms.server.api.ApiResponse;
 import org.openkms.server.gateway.Gateway;
@@ -32,7 +31,6 @@ import org.openkms.wire.PercentEncoding;
 public final class GatewayHandler extends Handler.Abstract {
     private static final ByteBuffer UNAVAILABLE = ByteBuffer.wrap(
             "{\"status\":\"unavailable\",\"reason\":\"audit log cannot be written\"}".getBytes(StandardCharsets.UTF_8));
-    private static final byte[] EMPTY = new byte[0];
     private final int maxBody;
     private final long minDataRate;
     private static final ByteBuffer HEALTH = ByteBuffer.wrap("{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8));
@@ -41,6 +39,10 @@ public final class GatewayHandler extends Handler.Abstract {
     private final Supplier<String> metrics;
 
     private final String metricsContentType;
+    /** The KMS actions this front end serves, or null for all; {@link #refusal} answers the others. */
+    private final Set<String> kmsActions;
+
+    private final Function<String, KmsException> refusal;
 
     public GatewayHandler(Gateway gateway) {
         this(gateway, HttpLimits.defaults());
@@ -57,6 +59,25 @@ public final class GatewayHandler extends Handler.Abstract {
      * @param metricsContentType the content type of that answer
      */
     public GatewayHandler(Gateway gateway, HttpLimits limits, Supplier<String> metrics, String metricsContentType) {
+        this(gateway, limits, metrics, metricsContentType, null, null);
+    }
+
+    /**
+     * A front end that serves only some KMS actions (a KMS instance's endpoint), through the same pipeline.
+     *
+     * @param kmsActions the KMS actions served (null: all of every product); see {@link Gateway#handle(ApiRequest,
+     *                   Set, Function)}
+     * @param refusal    the error for any other call, given its action name
+     */
+    public GatewayHandler(
+            Gateway gateway,
+            HttpLimits limits,
+            Supplier<String> metrics,
+            String metricsContentType,
+            Set<String> kmsActions,
+            Function<String, KmsException> refusal) {
+        this.kmsActions = kmsActions == null ? null : Set.copyOf(kmsActions);
+        this.refusal = refusal;
         this.gateway = gateway;
         this.maxBody = limits.maxBodySize();
         this.minDataRate = limits.minRequestDataRate();
@@ -87,108 +108,19 @@ public final class GatewayHandler extends Handler.Abstract {
             }
             return true;
         }
-        long declared = request.getLength();
-        if (declared > maxBody) {
-            send(response, callback, errorResponse(413));
-            return true;
-        }
-        if (declared == 0) {
-            serve(request, response, callback, path, EMPTY);
-            return true;
-        }
-        // The body is read without holding a thread: a client that stalls after its headers costs a socket until
-        // ConnectionGuard's deadline, not one of the request threads (with blocking reads 250 such clients stopped
-        // the server). The gateway runs when the last byte has arrived.
-        new BodyReader(request, declared, maxBody, minDataRate, (body, status) -> {
-                    if (body == null) {
-                        send(response, callback, errorResponse(status));
-                    } else {
-                        serve(request, response, callback, path, body);
-                    }
-                })
-                .run();
+        // The gateway runs when the last byte has arrived (BodyReader: bounded, at a minimum rate, no thread held).
+        BodyReader.read(request, maxBody, minDataRate, new BodyReader.Done() {
+            @Override
+            public void body(byte[] body) {
+                serve(request, response, callback, path, body);
+            }
+
+            @Override
+            public void failed(int status) {
+                send(response, callback, errorResponse(status));
+            }
+        });
         return true;
-    }
-
-    /** What a {@link BodyReader} ends with: the whole body, or null and the error status to answer. */
-    @FunctionalInterface
-    private interface BodyDone {
-        void done(byte[] body, int status);
-    }
-
-    /**
-     * Reads a request body as it arrives, never blocking: each time Jetty has bytes it runs this again. Refuses a
-     * body over {@code maxBody} (413) and one arriving slower than {@code minRate} bytes a second on average since
-     * its reading began (408), checked each time bytes arrive, as Jetty's servlet layer checks
-     * {@code HttpConfiguration.minRequestDataRate}: Jetty's core server, which this handler is, does not check that
-     * setting at all. A client that sends nothing more at all is closed by ConnectionGuard's request deadline.
-     */
-    private static final class BodyReader implements Runnable {
-        private final Request request;
-        private final int maxBody;
-        private final long minRate;
-        private final BodyDone done;
-        private final long startNanos = System.nanoTime();
-        private byte[] body;
-        private int size;
-
-        BodyReader(Request request, long declared, int maxBody, long minRate, BodyDone done) {
-            this.request = request;
-            this.maxBody = maxBody;
-            this.minRate = minRate;
-            this.done = done;
-            this.body = new byte[declared > 0 ? (int) declared : 1024];
-        }
-
-        @Override
-        public void run() {
-            while (true) {
-                Content.Chunk chunk = request.read();
-                if (chunk == null) {
-                    request.demand(this);
-                    return;
-                }
-                if (Content.Chunk.isFailure(chunk)) {
-                    done.done(null, failureStatus(chunk.getFailure()));
-                    return;
-                }
-                ByteBuffer bytes = chunk.getByteBuffer();
-                int n = bytes.remaining();
-                if (n > maxBody - size) {
-                    chunk.release();
-                    done.done(null, 413);
-                    return;
-                }
-                if (size + n > body.length) {
-                    body = Arrays.copyOf(body, Math.min(maxBody, Math.max(size + n, body.length * 2)));
-                }
-                bytes.get(body, size, n);
-                size += n;
-                boolean last = chunk.isLast();
-                chunk.release();
-                if (last) {
-                    done.done(size == body.length ? body : Arrays.copyOf(body, size), 0);
-                    return;
-                }
-                if (tooSlow()) {
-                    done.done(null, 408);
-                    return;
-                }
-            }
-        }
-
-        /**
-         * Fewer bytes than {@code minRate} a second would have brought since the reading began. Not judged in the
-         * first second: a client far away may be a round trip late with its first bytes (after a 100 Continue),
-         * which says nothing about its rate.
-         */
-        private boolean tooSlow() {
-            if (minRate <= 0) {
-                return false;
-            }
-            long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
-            return elapsedMillis >= 1000 && size < minRate * elapsedMillis / 1000;
-        }
     }
 
     private void serve(Request request, Response response, Callback callback, String path, byte[] body) {
@@ -203,6 +135,8 @@ public final class GatewayHandler extends Handler.Abstract {
                 callback,
                 answer(
                         gateway,
+                        kmsActions,
+                        refusal,
                         request.getMethod(),
                         path,
                         request.getHttpURI().getQuery(),
@@ -230,8 +164,23 @@ public final class GatewayHandler extends Handler.Abstract {
             byte[] body,
             String sourceIp,
             boolean secure) {
+        return answer(gateway, null, null, method, path, rawQuery, headers, body, sourceIp, secure);
+    }
+
+    private static ApiResponse answer(
+            Gateway gateway,
+            Set<String> kmsActions,
+            Function<String, KmsException> refusal,
+            String method,
+            String path,
+            String rawQuery,
+            Map<String, String> headers,
+            byte[] body,
+            String sourceIp,
+            boolean secure) {
         try {
-            return gateway.handle(toApiRequest(method, path, rawQuery, headers, body, sourceIp, secure));
+            ApiRequest request = toApiRequest(method, path, rawQuery, headers, body, sourceIp, secure);
+            return kmsActions == null ? gateway.handle(request) : gateway.handle(request, kmsActions, refusal);
         } catch (DuplicateParameterException e) {
             return gateway.refuseDuplicate(e.name(), sourceIp);
         } catch (IllegalArgumentException e) {
@@ -247,11 +196,6 @@ public final class GatewayHandler extends Handler.Abstract {
 
     private static ApiResponse errorResponse(int status) {
         return new ApiResponse(status, "application/json;charset=utf-8", AlibabaErrorHandler.body(status));
-    }
-
-    /** The status for a body that could not be read: Jetty's own if it gave one, else 400 (a broken connection). */
-    private static int failureStatus(Throwable failure) {
-        return failure instanceof HttpException http ? http.getCode() : 400;
     }
 
     private static ApiRequest toApiRequest(

@@ -1,18 +1,17 @@
 package org.openkms.server.instance;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeoutException;
+import java.util.Set;
 import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -24,6 +23,8 @@ import org.openkms.core.iam.Principal;
 import org.openkms.server.actions.InstanceActions;
 import org.openkms.server.gateway.ApiProduct;
 import org.openkms.server.gateway.Gateway;
+import org.openkms.server.http.BodyReader;
+import org.openkms.server.http.HttpLimits;
 import org.openkms.wire.InstanceSignature;
 import org.openkms.wire.ProtoWire;
 
@@ -40,13 +41,65 @@ public final class InstanceHandler extends Handler.Abstract {
     public static final int MAX_BODY = 3 * 1024 * 1024;
 
     private static final String PROTOBUF = "application/x-protobuf";
-    private static final byte[] EMPTY = new byte[0];
     private final Gateway gateway;
     private final ApiProduct product;
     private final ClientKeyAuthenticator authenticator;
+    /** Bytes a second a request body must keep up (HttpLimits.minRequestDataRate, as on the OpenAPI listener). */
+    private final long minDataRate;
 
-    public InstanceHandler(Gateway gateway, AccessPoints accessPoints, Clock clock) {
+    /**
+     * The KMS API (2016-01-20) actions a KMS instance's endpoint also serves to RAM identities (AccessKey or STS
+     * signatures, RPC or ACS3): its cryptographic operations and GetSecretValue. "Management operations are
+     * accessible only through the shared gateway"; the dedicated gateway serves "all cryptographic operations and
+     * secret retrieval APIs, except ReEncrypt"
+     * (https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/classic-kms-sdkclassic-kms-sdk);
+     * GetPublicKey's and the data key export calls' own pages name the dedicated gateway too
+     * (https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/api-kms-2016-01-20-getpublickey).
+     */
+    public static final Set<String> OPENAPI_ACTIONS = Set.of(
+            "Encrypt",
+            "Decrypt",
+            "GenerateDataKey",
+            "GenerateDataKeyWithoutPlaintext",
+            "GenerateAndExportDataKey",
+            "ExportDataKey",
+            "AsymmetricEncrypt",
+            "AsymmetricDecrypt",
+            "AsymmetricSign",
+            "AsymmetricVerify",
+            "GetPublicKey",
+            "GetSecretValue");
+
+    /**
+     * The answer to any other OpenAPI call on the instance port (management operations, ReEncrypt, RAM, STS), after
+     * authentication and audited. Alibaba documents no code for it; a gateway answers an action it does not serve
+     * with 404 InvalidAction.NotFound
+     * (https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/api-error-codes), which
+     * every SDK reports as such, and the message says where the call belongs. It does not echo the action name.
+     */
+    public static KmsException notServedHere(String action) {
+        return new KmsException(
+                404,
+                "InvalidAction.NotFound",
+                "Specified api is not found, please check your url and method. A KMS instance endpoint serves only"
+                        + " cryptographic operations and GetSecretValue; management operations are served by the"
+                        + " shared gateway.");
+    }
+
+    private final Handler openApi;
+
+    /**
+     * @param openApi the OpenAPI front end for requests without {@code x-kms-apiname} (limited to
+     *                {@link #OPENAPI_ACTIONS}), or null to answer them as Instance API requests
+     */
+    public InstanceHandler(
+            Gateway gateway, AccessPoints accessPoints, Clock clock, HttpLimits limits, Handler openApi) {
+        this.openApi = openApi;
+        if (openApi != null) {
+            addBean(openApi);
+        }
         this.gateway = gateway;
+        this.minDataRate = limits.minRequestDataRate();
         this.product = new ApiProduct(
                 InstanceActions.VERSION,
                 "Kms",
@@ -58,42 +111,70 @@ public final class InstanceHandler extends Handler.Abstract {
     }
 
     @Override
-    public boolean handle(Request request, Response response, Callback callback) {
+    public void setServer(org.eclipse.jetty.server.Server server) {
+        super.setServer(server);
+        if (openApi != null) {
+            openApi.setServer(server);
+        }
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        if (openApi != null && isOpenApi(request)) {
+            return openApi.handle(request, response, callback);
+        }
         if (!"POST".equals(request.getMethod())
                 || !"/".equals(request.getHttpURI().getPath())) {
             send(response, callback, 404, error(404, "InvalidApiName", "Only POST / is served here."), null);
             return true;
         }
-        long declared = request.getLength();
-        if (declared > MAX_BODY) {
-            send(response, callback, 413, error(413, "RequestEntityTooLarge", "The request body exceeds 3 MB."), null);
-            return true;
-        }
-        if (declared == 0) {
-            serve(request, response, callback, EMPTY);
-            return true;
-        }
-        // Read without holding a thread, as the OpenAPI listener does; chunked bodies (OkHttp sends an empty body
-        // chunked) arrive the same way.
-        Content.Source.asByteArrayAsync(request, MAX_BODY).whenComplete((body, failure) -> {
-            if (failure != null) {
-                boolean tooLarge =
-                        !(unwrap(failure) instanceof IOException) && !(unwrap(failure) instanceof TimeoutException);
-                int status = tooLarge ? 413 : 400;
-                send(
-                        response,
-                        callback,
-                        status,
-                        error(
-                                status,
-                                tooLarge ? "RequestEntityTooLarge" : "InvalidParameter",
-                                tooLarge ? "The request body exceeds 3 MB." : "The request body could not be read."),
-                        null);
-            } else {
+        // Read without holding a thread and at a minimum rate, as the OpenAPI listener does: a trickled body is cut
+        // with 408 instead of holding its connection until the request deadline.
+        BodyReader.read(request, MAX_BODY, minDataRate, new BodyReader.Done() {
+            @Override
+            public void body(byte[] body) {
                 serve(request, response, callback, body);
+            }
+
+            @Override
+            public void failed(int status) {
+                send(response, callback, status, bodyError(status), null);
             }
         });
         return true;
+    }
+
+    /**
+     * A KMS API call rather than an Instance API one: no {@code x-kms-apiname}, {@code POST} or {@code GET} of
+     * {@code /}, and an action where the OpenAPI carries one (the {@code x-acs-action} header of ACS3, the
+     * {@code Action} query parameter of RPC, or a form body, where the V1 SDK may put it). Anything else stays here
+     * and is answered with an Error message.
+     */
+    private static boolean isOpenApi(Request request) {
+        HttpFields headers = request.getHeaders();
+        if (headers.contains(InstanceSignature.API_NAME)
+                || !"/".equals(request.getHttpURI().getPath())
+                || !("POST".equals(request.getMethod()) || "GET".equals(request.getMethod()))) {
+            return false;
+        }
+        if (headers.contains("x-acs-action")) {
+            return true;
+        }
+        String query = request.getHttpURI().getQuery();
+        if (query != null && ("&" + query).contains("&Action=")) {
+            return true;
+        }
+        String type = headers.get(HttpHeader.CONTENT_TYPE);
+        return type != null && type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
+    }
+
+    /** The Error message for a body that was not read whole. */
+    private static byte[] bodyError(int status) {
+        return switch (status) {
+            case BodyReader.TOO_LARGE -> error(status, "RequestEntityTooLarge", "The request body exceeds 3 MB.");
+            case BodyReader.TOO_SLOW -> error(status, "RequestTimeout", "The request was not received in time.");
+            default -> error(status, "InvalidParameter", "The request body could not be read.");
+        };
     }
 
     private void serve(Request request, Response response, Callback callback, byte[] body) {
@@ -171,10 +252,6 @@ public final class InstanceHandler extends Handler.Abstract {
             response.getHeaders().put(InstanceSignature.MIGRATION_KEY_VERSION_ID, keyVersionId);
         }
         response.write(true, ByteBuffer.wrap(body), callback);
-    }
-
-    private static Throwable unwrap(Throwable failure) {
-        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 
     private static String remoteIp(Request request) {
