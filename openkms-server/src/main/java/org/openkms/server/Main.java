@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import org.openkms.server.config.ConfigException;
 import org.openkms.server.config.ConfigLoader;
 import org.openkms.server.config.ServerConfig;
+import org.openkms.server.throttle.ThrottleConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,6 +43,17 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--storage-url", description = "JDBC URL (default: SQLite in the data dir)")
     String storageUrl;
+
+    @Option(
+            names = "--throttle-per-credential",
+            description = "rate limits of each AccessKey/ClientKey, e.g. crypto=100:200,secretRead=50,management=10"
+                    + " (calls per second[:burst]; default off)")
+    String throttlePerCredential;
+
+    @Option(
+            names = "--throttle-per-instance",
+            description = "rate limits of all calls together, e.g. crypto=1000:2000 (default off)")
+    String throttlePerInstance;
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
@@ -104,9 +116,26 @@ public final class Main implements Callable<Integer> {
         if (storageUrl != null) {
             c = c.withStorageUrl(storageUrl);
         }
+        if (throttlePerCredential != null) {
+            c = c.withThrottle(
+                    c.throttle().withPerCredential(throttleFlag("--throttle-per-credential", throttlePerCredential)));
+        }
+        if (throttlePerInstance != null) {
+            c = c.withThrottle(
+                    c.throttle().withPerInstance(throttleFlag("--throttle-per-instance", throttlePerInstance)));
+        }
         OpenKmsServer server = OpenKmsServer.start(c);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
         server.join();
         return 0;
+    }
+
+    private static java.util.Map<org.openkms.server.throttle.OperationClass, ThrottleConfig.Limit> throttleFlag(
+            String flag, String value) {
+        try {
+            return ThrottleConfig.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(flag + " " + value, e.getMessage());
+        }
     }
 }

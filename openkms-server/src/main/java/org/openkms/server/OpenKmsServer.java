@@ -52,6 +52,7 @@ import org.openkms.server.iam.KmsResources;
 import org.openkms.server.instance.InstanceHandler;
 import org.openkms.server.metrics.ServerMetrics;
 import org.openkms.server.rotation.Rotators;
+import org.openkms.server.throttle.Throttle;
 import org.openkms.storage.StorageFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -221,8 +222,12 @@ public final class OpenKmsServer implements AutoCloseable {
                 metrics.bindStorage(storage);
                 metrics.bindJetty(jetty);
             }
-            Gateway gateway =
-                    new Gateway(products, new Authenticator(credentials, tokens, clock), authorizer, kms, sink);
+            Throttle throttle = new Throttle(config.throttle(), System::nanoTime);
+            if (metrics != null) {
+                metrics.bindThrottle(throttle);
+            }
+            Gateway gateway = new Gateway(
+                    products, new Authenticator(credentials, tokens, clock), authorizer, kms, sink, throttle);
             CacheCoherence coherence = new CacheCoherence(
                     storage,
                     List.of(kms::invalidateCaches, credentials::invalidateAll, iam::reload, accessPoints::reload));
