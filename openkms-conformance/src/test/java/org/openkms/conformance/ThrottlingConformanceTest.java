@@ -162,6 +162,21 @@ class ThrottlingConformanceTest {
         assertThat(answer.getBody().getKeyId()).isEqualTo(keyId);
     }
 
+    @Test
+    void anUnauthenticatedFloodDoesNotSpendTheCredentialsBucket() throws Exception {
+        // Let the bucket refill (one token in five seconds), then flood with the right AccessKey ID and a wrong secret.
+        Thread.sleep(5_500);
+        V2Api forger = server.v2(V2Api.Signing.ACS3, false, ConformanceServer.ACCESS_KEY_ID, "not-the-secret");
+        long before = throttled();
+        for (int i = 0; i < 20; i++) {
+            Throwable t = catchThrowable(() -> forger.client().encrypt(encrypt()));
+            assertThat(teaError(t).getCode()).isEqualTo("SignatureDoesNotMatch");
+        }
+        assertThat(throttled()).isEqualTo(before);
+        // The real caller's token is still there.
+        assertThat(root.client().encrypt(encrypt()).getBody().getKeyId()).isEqualTo(keyId);
+    }
+
     // ---- V1 SDK (aliyun-java-sdk-kms + core) -------------------------------------------------------------------
 
     private static DefaultAcsClient v1(RetryPolicy policy) {
