@@ -50,6 +50,7 @@ public final class CliMain {
         cli.addSubcommand(secret);
         CommandLine key = new CommandLine(new Shortcuts.Key(), new Factory(io, out));
         cli.addSubcommand(key);
+        cli.addSubcommand(new CommandLine(new DevCommand(), new Factory(io, out)));
         cli.addSubcommand(new AutoComplete.GenerateCompletion());
         return cli;
     }
@@ -60,6 +61,9 @@ public final class CliMain {
         public <K> K create(Class<K> cls) throws Exception {
             if (cls == Shortcuts.SecretGet.class) {
                 return cls.cast(new Shortcuts.SecretGet(io));
+            }
+            if (cls == DevCommand.Clock.class) {
+                return cls.cast(new DevCommand.Clock(io));
             }
             if (cls == Shortcuts.KeyList.class) {
                 return cls.cast(new Shortcuts.KeyList(io));

@@ -61,11 +61,16 @@ final class KmsClient {
     }
 
     /** The response body of {@code action} called with {@code params}; an API error becomes {@link ApiError}. */
-    @SuppressWarnings("unchecked")
     Map<String, Object> call(String action, Map<String, String> params) {
+        return call(KMS_VERSION, action, params);
+    }
+
+    /** The same for an action of another API version (e.g. a dev server's {@code openkms-dev}). */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> call(String version, String action, Map<String, String> params) {
         Params api = new Params()
                 .setAction(action)
-                .setVersion(KMS_VERSION)
+                .setVersion(version)
                 .setProtocol(protocol)
                 .setPathname("/")
                 .setMethod("POST")

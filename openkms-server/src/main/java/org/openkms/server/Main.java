@@ -5,6 +5,9 @@ import java.util.concurrent.Callable;
 import org.openkms.server.config.ConfigException;
 import org.openkms.server.config.ConfigLoader;
 import org.openkms.server.config.ServerConfig;
+import org.openkms.server.dev.DevActions;
+import org.openkms.server.dev.DevClock;
+import org.openkms.server.throttle.ThrottleConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,6 +45,23 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--storage-url", description = "JDBC URL (default: SQLite in the data dir)")
     String storageUrl;
+
+    @Option(
+            names = "--dev",
+            description = "development server: temporary data dir (deleted on exit), fixed printed administrator"
+                    + " AccessKey, HTTP only, no minimum intervals, and a clock moved by `openkms dev clock +7d`")
+    boolean dev;
+
+    @Option(
+            names = "--throttle-per-credential",
+            description = "rate limits of each AccessKey/ClientKey, e.g. crypto=100:200,secretRead=50,management=10"
+                    + " (calls per second[:burst]; default off)")
+    String throttlePerCredential;
+
+    @Option(
+            names = "--throttle-per-instance",
+            description = "rate limits of all calls together, e.g. crypto=1000:2000 (default off)")
+    String throttlePerInstance;
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
@@ -104,9 +124,92 @@ public final class Main implements Callable<Integer> {
         if (storageUrl != null) {
             c = c.withStorageUrl(storageUrl);
         }
+        if (throttlePerCredential != null) {
+            c = c.withThrottle(
+                    c.throttle().withPerCredential(throttleFlag("--throttle-per-credential", throttlePerCredential)));
+        }
+        if (throttlePerInstance != null) {
+            c = c.withThrottle(
+                    c.throttle().withPerInstance(throttleFlag("--throttle-per-instance", throttlePerInstance)));
+        }
+        if (dev) {
+            return runDev(c);
+        }
         OpenKmsServer server = OpenKmsServer.start(c);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
         server.join();
         return 0;
+    }
+
+    private static java.util.Map<org.openkms.server.throttle.OperationClass, ThrottleConfig.Limit> throttleFlag(
+            String flag, String value) {
+        try {
+            return ThrottleConfig.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(flag + " " + value, e.getMessage());
+        }
+    }
+
+    /**
+     * {@code --dev}: everything a throw-away server for trying things needs, nothing kept. Refused with a data dir or
+     * a storage URL, which would keep data a dev server is meant to lose.
+     */
+    private int runDev(ServerConfig c) throws Exception {
+        if (dataDir != null || !c.dataDir().equals(ServerConfig.defaults().dataDir())) {
+            throw new ConfigException(
+                    "--dev --data-dir " + c.dataDir(),
+                    "a dev server keeps its data in a temporary directory deleted on exit (drop the data dir"
+                            + " setting, or drop --dev)");
+        }
+        if (c.storageUrl() != null) {
+            throw new ConfigException(
+                    "--dev --storage-url " + org.openkms.storage.StorageFactory.redact(c.storageUrl()),
+                    "a dev server uses SQLite in its temporary directory (drop the storage URL, e.g. PostgreSQL,"
+                            + " or drop --dev)");
+        }
+        Path tmp = java.nio.file.Files.createTempDirectory(
+                "openkms-dev-",
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        c = c.withDataDir(tmp)
+                .withHttpsListen(httpsListen != null ? httpsListen : "")
+                .withInstanceListen(instanceListen != null ? instanceListen : "")
+                .withRootAccessKey(DevActions.DEV_ACCESS_KEY_ID, DevActions.DEV_ACCESS_KEY_SECRET)
+                .withMinKeyVersionInterval(java.time.Duration.ZERO)
+                .withMinRotationInterval(java.time.Duration.ZERO)
+                .withMaintenanceInterval(java.time.Duration.ofSeconds(1));
+        OpenKmsServer server;
+        try {
+            server = OpenKmsServer.start(c, new DevClock());
+        } catch (Exception | Error e) {
+            deleteTree(tmp);
+            throw e;
+        }
+        Thread cleanup = new Thread(
+                () -> {
+                    server.close();
+                    deleteTree(tmp);
+                },
+                "shutdown");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        java.io.PrintStream out = System.out;
+        out.println("OpenKMS dev server (data is temporary and deleted on exit; never use this in production)");
+        out.println("  endpoint:          http://127.0.0.1:" + server.httpPort());
+        out.println("  AccessKey ID:      " + DevActions.DEV_ACCESS_KEY_ID);
+        out.println("  AccessKey secret:  " + DevActions.DEV_ACCESS_KEY_SECRET);
+        out.println("  data dir:          " + tmp);
+        out.println("  move time forward: ./openkms dev clock +7d");
+        out.flush();
+        server.join();
+        return 0;
+    }
+
+    private static void deleteTree(Path dir) {
+        try (java.util.stream.Stream<Path> walk = java.nio.file.Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            // already gone, or left for the system's temporary-file cleaner
+        }
     }
 }

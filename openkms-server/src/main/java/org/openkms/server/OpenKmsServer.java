@@ -39,7 +39,10 @@ import org.openkms.server.auth.RootCredentials;
 import org.openkms.server.auth.StsTokens;
 import org.openkms.server.config.ConfigChecks;
 import org.openkms.server.config.ConfigException;
+import org.openkms.server.config.ConfigLoader;
 import org.openkms.server.config.ServerConfig;
+import org.openkms.server.dev.DevActions;
+import org.openkms.server.dev.DevClock;
 import org.openkms.server.gateway.ApiProduct;
 import org.openkms.server.gateway.Gateway;
 import org.openkms.server.http.ConnectorRouter;
@@ -52,6 +55,7 @@ import org.openkms.server.iam.KmsResources;
 import org.openkms.server.instance.InstanceHandler;
 import org.openkms.server.metrics.ServerMetrics;
 import org.openkms.server.rotation.Rotators;
+import org.openkms.server.throttle.Throttle;
 import org.openkms.storage.StorageFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,6 +83,8 @@ public final class OpenKmsServer implements AutoCloseable {
     private final List<AutoCloseable> locks;
     /** The KMS instance this server is (created on first start). */
     private final InstanceRecord instance;
+    /** Request rate limits (no limits unless configured). */
+    private final Throttle throttle;
 
     private OpenKmsServer(
             Storage storage,
@@ -91,8 +97,10 @@ public final class OpenKmsServer implements AutoCloseable {
             TlsMaterial tls,
             String[] generatedRootKey,
             List<AutoCloseable> locks,
-            InstanceRecord instance) {
+            InstanceRecord instance,
+            Throttle throttle) {
         this.instance = instance;
+        this.throttle = throttle;
         this.locks = locks;
         this.metrics = metrics;
         this.storage = storage;
@@ -112,6 +120,15 @@ public final class OpenKmsServer implements AutoCloseable {
      * against the database (RootKeyGuard) before anything is sealed with it.
      */
     public static OpenKmsServer start(ServerConfig config) throws Exception {
+        return start(config, null);
+    }
+
+    /**
+     * A server whose keys and secrets live by {@code devClock} (dev mode, {@code openkms server --dev}): its time can
+     * be moved forward by the administrator through the {@link DevActions} product, which only such a server has.
+     * Signatures, tokens and the audit log keep the real time.
+     */
+    public static OpenKmsServer start(ServerConfig config, DevClock devClock) throws Exception {
         Path dataDir = config.dataDir().toAbsolutePath();
         ConfigChecks.validate(config);
         TlsMaterial tls = tlsMaterial(config, dataDir);
@@ -163,7 +180,12 @@ public final class OpenKmsServer implements AutoCloseable {
             KmsSettings settings = KmsSettings.defaults()
                     .withMinKeyVersionInterval(config.minKeyVersionInterval())
                     .withMinRotationInterval(config.minRotationInterval());
-            Kms kms = new Kms(new Account(config.accountId(), config.region()), storage, rootKey, settings, clock);
+            Kms kms = new Kms(
+                    new Account(config.accountId(), config.region()),
+                    storage,
+                    rootKey,
+                    settings,
+                    devClock == null ? clock : devClock);
             Rotators.registerAll(kms.secrets().rotation());
             audit = new JsonLinesAuditLog(dataDir.resolve("audit").resolve("audit.log"), config.audit());
             IamService iam = new IamService(kms.account(), storage.iam(), new PolicyDocuments(), clock);
@@ -172,7 +194,7 @@ public final class OpenKmsServer implements AutoCloseable {
             org.openkms.core.accesspoint.AccessPoints accessPoints =
                     new org.openkms.core.accesspoint.AccessPoints(kms.account(), storage.accessPoints(), clock);
             IamContext context = new IamContext(iam, credentials, tokens, accessPoints, clock);
-            List<ApiProduct> products = List.of(
+            List<ApiProduct> products = new ArrayList<>(List.of(
                     new ApiProduct(
                             Gateway.API_VERSION,
                             "Kms",
@@ -193,7 +215,16 @@ public final class OpenKmsServer implements AutoCloseable {
                             "sts",
                             StsActions.registry(context),
                             new IdentityResources("sts", uid),
-                            "NoPermission"));
+                            "NoPermission")));
+            AuditSink[] dueSink = new AuditSink[1];
+            SecretMaintenance secretJobs =
+                    new SecretMaintenance(kms.secrets(), outcome -> auditRotation(dueSink[0], kms, outcome));
+            if (devClock != null) {
+                products.add(DevActions.product(devClock, ConfigLoader::duration, () -> {
+                    kms.maintenance().runOnce();
+                    secretJobs.run();
+                }));
+            }
             Instances instances = kms.instances();
             InstanceRecord instance = defaultInstance(storage, instances);
             // Client keys are authorised by their application access point's policies, everyone else by RAM.
@@ -209,6 +240,7 @@ public final class OpenKmsServer implements AutoCloseable {
                     : iam.decide(principal, request);
             // Request metrics are counted from the audit records (one per call), by a decorator of the sink.
             AuditSink sink = audit;
+            dueSink[0] = audit;
             if (config.metricsEnabled()) {
                 metrics = new ServerMetrics();
                 sink = metrics.instrument(
@@ -221,8 +253,12 @@ public final class OpenKmsServer implements AutoCloseable {
                 metrics.bindStorage(storage);
                 metrics.bindJetty(jetty);
             }
-            Gateway gateway =
-                    new Gateway(products, new Authenticator(credentials, tokens, clock), authorizer, kms, sink);
+            Throttle throttle = new Throttle(config.throttle(), System::nanoTime);
+            if (metrics != null) {
+                metrics.bindThrottle(throttle);
+            }
+            Gateway gateway = new Gateway(
+                    products, new Authenticator(credentials, tokens, clock), authorizer, kms, sink, throttle);
             CacheCoherence coherence = new CacheCoherence(
                     storage,
                     List.of(kms::invalidateCaches, credentials::invalidateAll, iam::reload, accessPoints::reload));
@@ -253,6 +289,7 @@ public final class OpenKmsServer implements AutoCloseable {
             }
             jetty.setStopTimeout(10_000);
             jetty.start();
+            dueSink[0] = sink;
             ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "key-maintenance");
                 t.setDaemon(true);
@@ -270,17 +307,10 @@ public final class OpenKmsServer implements AutoCloseable {
             }
             // Push in addition to the poll (see CacheCoherence); null on SQLite, which has no other nodes.
             feed = config.cacheListen() ? storage.changeFeed(coherence) : null;
-            AuditSink auditLog = sink;
             scheduler.scheduleWithFixedDelay(
-                    exclusive(
-                            storage,
-                            "secret-maintenance",
-                            new SecretMaintenance(kms.secrets(), outcome -> auditRotation(auditLog, kms, outcome))),
-                    period,
-                    period,
-                    TimeUnit.MILLISECONDS);
+                    exclusive(storage, "secret-maintenance", secretJobs), period, period, TimeUnit.MILLISECONDS);
             OpenKmsServer server = new OpenKmsServer(
-                    storage, feed, audit, metrics, jetty, scheduler, kms, tls, generated, locks, instance);
+                    storage, feed, audit, metrics, jetty, scheduler, kms, tls, generated, locks, instance, throttle);
             LOG.info(
                     "OpenKMS listening: http={} https={} data-dir={} region={}",
                     server.httpPort(),
@@ -431,6 +461,11 @@ public final class OpenKmsServer implements AutoCloseable {
             }
         }
         return -1;
+    }
+
+    /** The request rate limiter: its configuration and how many calls it refused. */
+    public Throttle throttle() {
+        return throttle;
     }
 
     /** The KMS instance this server is. */

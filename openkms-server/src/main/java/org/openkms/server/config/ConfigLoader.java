@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
 import org.openkms.server.http.HttpLimits;
+import org.openkms.server.throttle.ThrottleConfig;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
@@ -37,6 +38,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * keys: { maintenanceInterval: 60s, minKeyVersionInterval: 7d, minRotationInterval: 7d }
  * audit: { maxFileSize: 100MiB, maxFiles: 10, maxTotalSize: 1GiB, rotateInterval: 1d, failClosed: false }
  * metrics: { enabled: true }
+ * throttle: { perCredential: "crypto=100:200,secretRead=50", perInstance: "crypto=1000", maxBuckets: 100000 }
  * </pre>
  *
  * A value that cannot be used fails the start with an {@link IllegalArgumentException} naming the option.
@@ -215,6 +217,17 @@ public final class ConfigLoader {
         if (text(metrics, "enabled") != null) {
             c = c.withMetricsEnabled(bool(text(metrics, "enabled").trim()));
         }
+        JsonNode throttle = y.path("throttle");
+        if (text(throttle, "perCredential") != null) {
+            c = c.withThrottle(c.throttle().withPerCredential(ThrottleConfig.parse(text(throttle, "perCredential"))));
+        }
+        if (text(throttle, "perInstance") != null) {
+            c = c.withThrottle(c.throttle().withPerInstance(ThrottleConfig.parse(text(throttle, "perInstance"))));
+        }
+        if (text(throttle, "maxBuckets") != null) {
+            c = c.withThrottle(c.throttle()
+                    .withMaxBuckets(positive(text(throttle, "maxBuckets").trim())));
+        }
         return c.withAudit(a).withHttp(h);
     }
 
@@ -302,6 +315,19 @@ public final class ConfigLoader {
                 (x, v) -> x.withMaxThreads(positive(v)));
         if (env.get("OPENKMS_METRICS_ENABLED") != null) {
             c = c.withMetricsEnabled(bool(env.get("OPENKMS_METRICS_ENABLED").trim()));
+        }
+        if (env.get("OPENKMS_THROTTLE_PER_CREDENTIAL") != null) {
+            c = c.withThrottle(
+                    c.throttle().withPerCredential(ThrottleConfig.parse(env.get("OPENKMS_THROTTLE_PER_CREDENTIAL"))));
+        }
+        if (env.get("OPENKMS_THROTTLE_PER_INSTANCE") != null) {
+            c = c.withThrottle(
+                    c.throttle().withPerInstance(ThrottleConfig.parse(env.get("OPENKMS_THROTTLE_PER_INSTANCE"))));
+        }
+        if (env.get("OPENKMS_THROTTLE_MAX_BUCKETS") != null) {
+            c = c.withThrottle(c.throttle()
+                    .withMaxBuckets(
+                            positive(env.get("OPENKMS_THROTTLE_MAX_BUCKETS").trim())));
         }
         return c.withAudit(a).withHttp(h);
     }

@@ -3,6 +3,7 @@ package org.openkms.server.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.openkms.server.http.HttpLimits;
+import org.openkms.server.throttle.ThrottleConfig;
 
 /**
  * Everything the server needs to start. Built by {@link ConfigLoader} from defaults, a YAML file, environment
@@ -17,6 +18,7 @@ import org.openkms.server.http.HttpLimits;
  * @param http           what one client may cost the HTTP layer (connections, sizes, deadlines)
  * @param metricsEnabled whether {@code GET /metrics} answers (Prometheus text format, docs/metrics.md); default true
  * @param instanceListen host:port of the KMS instance gateway (TLS with the instance's certificate; "" disables it)
+ * @param throttle       request rate limits per credential and per instance (off by default)
  */
 public record ServerConfig(
         String listen,
@@ -37,7 +39,8 @@ public record ServerConfig(
         AuditConfig audit,
         HttpLimits http,
         boolean metricsEnabled,
-        String instanceListen) {
+        String instanceListen,
+        ThrottleConfig throttle) {
 
     public static ServerConfig defaults() {
         return new ServerConfig(
@@ -59,7 +62,8 @@ public record ServerConfig(
                 AuditConfig.defaults(),
                 HttpLimits.defaults(),
                 true,
-                "");
+                "",
+                ThrottleConfig.off());
     }
 
     /**
@@ -87,7 +91,8 @@ public record ServerConfig(
                 audit,
                 http,
                 metricsEnabled,
-                v);
+                v,
+                throttle);
     }
 
     public ServerConfig withCacheSyncInterval(Duration v) {
@@ -110,7 +115,8 @@ public record ServerConfig(
                 audit,
                 http,
                 metricsEnabled,
-                instanceListen);
+                instanceListen,
+                throttle);
     }
 
     /**
@@ -149,7 +155,8 @@ public record ServerConfig(
                 audit,
                 http,
                 metricsEnabled,
-                instanceListen);
+                instanceListen,
+                throttle);
     }
 
     public ServerConfig withAudit(AuditConfig v) {
@@ -172,7 +179,8 @@ public record ServerConfig(
                 v,
                 http,
                 metricsEnabled,
-                instanceListen);
+                instanceListen,
+                throttle);
     }
 
     public ServerConfig withHttp(HttpLimits v) {
@@ -195,7 +203,8 @@ public record ServerConfig(
                 audit,
                 v,
                 metricsEnabled,
-                instanceListen);
+                instanceListen,
+                throttle);
     }
 
     public ServerConfig withListen(String v) {
@@ -218,7 +227,8 @@ public record ServerConfig(
                 audit,
                 http,
                 metricsEnabled,
-                instanceListen);
+                instanceListen,
+                throttle);
     }
 
     public ServerConfig withHttpsListen(String v) {
@@ -241,7 +251,8 @@ public record ServerConfig(
                 audit,
                 http,
                 metricsEnabled,
-                instanceListen);
+                instanceListen,
+                throttle);
     }
 
     public ServerConfig withDataDir(Path v) {
@@ -264,7 +275,8 @@ public record ServerConfig(
                 audit,
                 http,
                 metricsEnabled,
-                instanceListen);
+                instanceListen,
+                throttle);
     }
 
     public ServerConfig withRegion(String v) {
@@ -287,7 +299,8 @@ public record ServerConfig(
                 audit,
                 http,
                 metricsEnabled,
-                instanceListen);
+                instanceListen,
+                throttle);
     }
 
     public ServerConfig withRootAccessKey(String id, String secret) {
@@ -310,7 +323,8 @@ public record ServerConfig(
                 audit,
                 http,
                 metricsEnabled,
-                instanceListen);
+                instanceListen,
+                throttle);
     }
 
     public ServerConfig withTls(Path certificate, Path key) {
@@ -333,7 +347,8 @@ public record ServerConfig(
                 audit,
                 http,
                 metricsEnabled,
-                instanceListen);
+                instanceListen,
+                throttle);
     }
 
     public ServerConfig withStorageUrl(String v) {
@@ -356,7 +371,8 @@ public record ServerConfig(
                 audit,
                 http,
                 metricsEnabled,
-                instanceListen);
+                instanceListen,
+                throttle);
     }
 
     public ServerConfig withAccountId(String v) {
@@ -379,7 +395,8 @@ public record ServerConfig(
                 audit,
                 http,
                 metricsEnabled,
-                instanceListen);
+                instanceListen,
+                throttle);
     }
 
     public ServerConfig withMaintenanceInterval(Duration v) {
@@ -402,7 +419,8 @@ public record ServerConfig(
                 audit,
                 http,
                 metricsEnabled,
-                instanceListen);
+                instanceListen,
+                throttle);
     }
 
     public ServerConfig withMinKeyVersionInterval(Duration v) {
@@ -425,7 +443,8 @@ public record ServerConfig(
                 audit,
                 http,
                 metricsEnabled,
-                instanceListen);
+                instanceListen,
+                throttle);
     }
 
     public ServerConfig withMinRotationInterval(Duration v) {
@@ -448,7 +467,8 @@ public record ServerConfig(
                 audit,
                 http,
                 metricsEnabled,
-                instanceListen);
+                instanceListen,
+                throttle);
     }
 
     /** Whether {@code GET /metrics} answers; when off it answers 404 like any unknown path. */
@@ -472,6 +492,32 @@ public record ServerConfig(
                 audit,
                 http,
                 v,
-                instanceListen);
+                instanceListen,
+                throttle);
+    }
+
+    /** Request rate limits (docs/throttling.md). */
+    public ServerConfig withThrottle(ThrottleConfig v) {
+        return new ServerConfig(
+                listen,
+                httpsListen,
+                dataDir,
+                region,
+                accountId,
+                tlsCertificate,
+                tlsKey,
+                storageUrl,
+                rootAccessKeyId,
+                rootAccessKeySecret,
+                maintenanceInterval,
+                minKeyVersionInterval,
+                minRotationInterval,
+                cacheSyncInterval,
+                cacheListen,
+                audit,
+                http,
+                metricsEnabled,
+                instanceListen,
+                v);
     }
 }

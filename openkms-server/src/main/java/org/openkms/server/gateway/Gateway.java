@@ -20,6 +20,7 @@ import org.openkms.core.service.Kms;
 import org.openkms.server.api.ApiRequest;
 import org.openkms.server.api.ApiResponse;
 import org.openkms.server.auth.Authenticator;
+import org.openkms.server.throttle.Throttle;
 import org.openkms.wire.AcsHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +54,7 @@ public final class Gateway {
     private final Kms kms;
     private final AuditSink audit;
     private final String hostId;
+    private final Throttle throttle;
 
     /** KMS only, every call open to the root principal alone (tests of the KMS pipeline). */
     public Gateway(
@@ -74,6 +76,18 @@ public final class Gateway {
     /** The products' actions are built with the services they need (RAM's identities, STS's tokens). */
     public Gateway(
             List<ApiProduct> products, Authenticator authenticator, Authorizer authorizer, Kms kms, AuditSink audit) {
+        this(products, authenticator, authorizer, kms, audit, Throttle.off());
+    }
+
+    /** With request rate limits, applied to every authenticated call of both front ends. */
+    public Gateway(
+            List<ApiProduct> products,
+            Authenticator authenticator,
+            Authorizer authorizer,
+            Kms kms,
+            AuditSink audit,
+            Throttle throttle) {
+        this.throttle = throttle;
         products.forEach(p -> this.products.put(p.version(), p));
         this.authenticator = authenticator;
         this.authorizer = authorizer;
@@ -132,6 +146,8 @@ public final class Gateway {
             product = product(req);
             Authenticator.Authenticated who = authenticator.authenticateRequest(req);
             principal = who.principal();
+            // After authentication, so that only a caller who can sign spends a bucket's tokens.
+            throttle.admit(principal.accessKeyId(), actionName);
             if (!audit.available()) {
                 // audit.failClosed: nothing is executed that cannot be audited (the refusal goes to the audit queue as
                 // usual).
@@ -227,6 +243,7 @@ public final class Gateway {
         int status = 200;
         try {
             principal = authenticate.get();
+            throttle.admit(principal.accessKeyId(), actionName);
             if (!audit.available()) {
                 throw Errors.auditUnavailable();
             }

@@ -29,6 +29,8 @@ import org.openkms.core.key.KeyState;
 import org.openkms.core.secret.SecretRecord;
 import org.openkms.core.store.Storage;
 import org.openkms.server.audit.JsonLinesAuditLog;
+import org.openkms.server.throttle.OperationClass;
+import org.openkms.server.throttle.Throttle;
 
 /**
  * The server's metrics registry and what {@code GET /metrics} answers (docs/metrics.md lists every metric). One
@@ -101,6 +103,28 @@ public final class ServerMetrics implements AutoCloseable {
                 .register(registry);
         Gauge.builder("openkms.audit.healthy", log, l -> l.healthy() ? 1 : 0)
                 .description("1 while the audit log can be written, 0 while its writes fail")
+                .register(registry);
+    }
+
+    /**
+     * Calls refused with Rejected.Throttling, by the bucket that refused them (a credential's or the instance's)
+     * and the class of operation: six series at most, whatever the callers send.
+     */
+    public void bindThrottle(Throttle throttle) {
+        for (OperationClass c : OperationClass.values()) {
+            FunctionCounter.builder("openkms.throttled.requests", throttle, t -> t.throttledByCredential(c))
+                    .description("Calls refused with Rejected.Throttling (429), by bucket and class of operation")
+                    .tag("bucket", "credential")
+                    .tag("class", c.label())
+                    .register(registry);
+            FunctionCounter.builder("openkms.throttled.requests", throttle, t -> t.throttledByInstance(c))
+                    .description("Calls refused with Rejected.Throttling (429), by bucket and class of operation")
+                    .tag("bucket", "instance")
+                    .tag("class", c.label())
+                    .register(registry);
+        }
+        Gauge.builder("openkms.throttle.buckets", throttle, Throttle::buckets)
+                .description("Per-credential rate-limit buckets held in memory")
                 .register(registry);
     }
 
