@@ -59,7 +59,9 @@ class ThrottlingConformanceTest {
                 .withThrottle(ThrottleConfig.off().withPerCredential(ThrottleConfig.parse("crypto=0.2:1"))));
         root = server.v2();
         var c = root.client();
-        keyId = root.call(() -> c.createKey(new CreateKeyRequest()))
+        // In the server's instance: the instance gateway serves only its instance's keys.
+        keyId = root.call(() -> c.createKey(
+                        new CreateKeyRequest().setDKMSInstanceId(server.server().instanceId())))
                 .getBody()
                 .getKeyMetadata()
                 .getKeyId();
@@ -185,6 +187,9 @@ class ThrottlingConformanceTest {
         HttpClientConfig http = HttpClientConfig.getDefault();
         http.setConnectionTimeoutMillis(5_000);
         http.setReadTimeoutMillis(15_000);
+        // The V1 SDK keeps one HTTP client per JVM, built from the first client's config: the harness's shared
+        // trust manager must be in it, whichever test class runs first (see TrustedCertificates).
+        http.setX509TrustManagers(new javax.net.ssl.X509TrustManager[] {TrustedCertificates.INSTANCE});
         profile.setHttpClientConfig(http);
         DefaultAcsClient client = new DefaultAcsClient(profile);
         client.setSysRetryPolicy(policy);
