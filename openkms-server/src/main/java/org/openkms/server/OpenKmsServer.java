@@ -221,8 +221,9 @@ public final class OpenKmsServer implements AutoCloseable {
                 metrics.bindStorage(storage);
                 metrics.bindJetty(jetty);
             }
-            Gateway gateway =
-                    new Gateway(products, new Authenticator(credentials, tokens, clock), authorizer, kms, sink);
+            // ClientKeys sign on this gateway too (the Secrets Manager client's client_key credentials).
+            Gateway gateway = new Gateway(
+                    products, new Authenticator(credentials, tokens, accessPoints, clock), authorizer, kms, sink);
             CacheCoherence coherence = new CacheCoherence(
                     storage,
                     List.of(kms::invalidateCaches, credentials::invalidateAll, iam::reload, accessPoints::reload));
