@@ -203,6 +203,7 @@ public final class OpenKmsServer implements AutoCloseable {
                                     request.sourceIp(),
                                     request.action().substring(request.action().indexOf(':') + 1),
                                     request.resource(),
+                                    request.alias(),
                                     instance.instanceId())
                             ? Decision.ALLOW
                             : Decision.IMPLICIT_DENY

@@ -350,7 +350,17 @@ public final class KmsResources implements ResourceResolver {
                             ? account.aliasArn(keyIdParam)
                             : keyIdParam.startsWith("acs:") ? keyIdParam : account.keyArn(keyIdParam));
         }
-        return new Target(action, account.keyArn(keyId.get()), tags(TagService.KEY, keyId.get()));
+        return new Target(
+                action, account.keyArn(keyId.get()), tags(TagService.KEY, keyId.get()), aliasNamed(keyIdParam));
+    }
+
+    /** "alias/&lt;name&gt;" when the key was named by an alias (or an alias ARN), else null. */
+    private static String aliasNamed(String keyIdParam) {
+        if (keyIdParam.startsWith("alias/")) {
+            return keyIdParam;
+        }
+        int i = keyIdParam.startsWith("acs:") ? keyIdParam.indexOf(":alias/") : -1;
+        return i < 0 ? null : keyIdParam.substring(i + 1);
     }
 
     private String blobKey(String blob) {
