@@ -408,8 +408,7 @@ public final class OpenKmsServer implements AutoCloseable {
             throws GeneralSecurityException, IOException {
         java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
         ks.load(null, null);
-        ks.setKeyEntry(
-                "instance", t.key(), new char[0], new java.security.cert.X509Certificate[] {t.certificate(), t.ca()});
+        ks.setKeyEntry("instance", t.key(), new char[0], t.chain().toArray(new java.security.cert.X509Certificate[0]));
         return ks;
     }
 

@@ -313,6 +313,105 @@ class InstanceClientsConformanceTest {
         assertThat(code(() -> transfer.getAcsResponse(tooLong))).isEqualTo("InvalidParameter");
     }
 
+    // ---- kms-transfer-client 0.1.0 (Instance SDK 0.2.8), in a class loader of its own
+
+    /**
+     * A 0.1.0 transfer client: its classes and the Instance SDK 0.2.8 it was built on (copied to
+     * target/transfer-client-0.1.0 by the pom) are loaded first by a child class loader; everything else,
+     * aliyun-java-sdk-core/-kms (the request and response types) and tea, is the test class path's.
+     */
+    static com.aliyuncs.IAcsClient transfer010() throws Exception {
+        Path jars = Path.of("target", "transfer-client-0.1.0");
+        List<java.net.URL> urls = new ArrayList<>();
+        try (var files = Files.list(jars)) {
+            for (Path jar : files.filter(f -> f.toString().endsWith(".jar")).toList()) {
+                urls.add(jar.toUri().toURL());
+            }
+        }
+        assertThat(urls).as("the jars in " + jars.toAbsolutePath()).hasSize(5);
+        ClassLoader parent = InstanceClientsConformanceTest.class.getClassLoader();
+        ClassLoader loader = new java.net.URLClassLoader(urls.toArray(new java.net.URL[0]), parent) {
+            @Override
+            protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+                if (!name.startsWith("com.aliyun.kms.") && !name.startsWith("com.aliyun.dkms.")) {
+                    return super.loadClass(name, resolve);
+                }
+                synchronized (getClassLoadingLock(name)) {
+                    Class<?> c = findLoadedClass(name);
+                    if (c == null) {
+                        c = findClass(name);
+                    }
+                    if (resolve) {
+                        resolveClass(c);
+                    }
+                    return c;
+                }
+            }
+        };
+        Class<?> configClass = loader.loadClass("com.aliyun.dkms.gcs.openapi.models.Config");
+        Object config = configClass.getConstructor().newInstance();
+        configClass.getMethod("setProtocol", String.class).invoke(config, "https");
+        configClass.getMethod("setEndpoint", String.class).invoke(config, endpoint());
+        configClass.getMethod("setClientKeyFile", String.class).invoke(config, clientKeyFile.toString());
+        configClass.getMethod("setPassword", String.class).invoke(config, PASSWORD);
+        // The same CA file as 0.5.2: the Instance SDK 0.2.x pins the chain's sub CA and refuses a file without one.
+        configClass.getMethod("setCaFilePath", String.class).invoke(config, caFile.toString());
+        Class<?> clientClass = loader.loadClass("com.aliyun.kms.KmsTransferAcsClient");
+        assertThat(clientClass
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .toString())
+                .contains("kms-transfer-client-0.1.0");
+        return (com.aliyuncs.IAcsClient) clientClass
+                .getConstructor(com.aliyuncs.profile.IClientProfile.class, configClass)
+                .newInstance(DefaultProfile.getProfile(ConformanceServer.REGION), config);
+    }
+
+    @Test
+    void transfer010EncryptDecryptGenerateDataKeyAndGetSecretValue() throws Exception {
+        com.aliyuncs.IAcsClient old = transfer010();
+        EncryptRequest enc = new EncryptRequest();
+        enc.setKeyId(key);
+        enc.setPlaintext("hello 0.1.0");
+        enc.setEncryptionContext("{\"app\":\"legacy\"}");
+        var encrypted = old.getAcsResponse(enc);
+        assertThat(encrypted.getKeyId()).isEqualTo(key);
+        DecryptRequest dec = new DecryptRequest();
+        dec.setCiphertextBlob(encrypted.getCiphertextBlob());
+        dec.setEncryptionContext("{\"app\":\"legacy\"}");
+        assertThat(old.getAcsResponse(dec).getPlaintext()).isEqualTo("hello 0.1.0");
+        // Either version's ciphertext opens with the other: the blob layout is the same.
+        DecryptRequest across = new DecryptRequest();
+        across.setCiphertextBlob(encrypted.getCiphertextBlob());
+        across.setEncryptionContext("{\"app\":\"legacy\"}");
+        assertThat(transfer.getAcsResponse(across).getPlaintext()).isEqualTo("hello 0.1.0");
+
+        GenerateDataKeyRequest gen = new GenerateDataKeyRequest();
+        gen.setKeyId(key);
+        gen.setNumberOfBytes(32);
+        var dk = old.getAcsResponse(gen);
+        assertThat(Base64.getDecoder().decode(dk.getPlaintext())).hasSize(32);
+        DecryptRequest open = new DecryptRequest();
+        open.setCiphertextBlob(dk.getCiphertextBlob());
+        assertThat(old.getAcsResponse(open).getPlaintext()).isEqualTo(dk.getPlaintext());
+
+        GetSecretValueRequest secret = new GetSecretValueRequest();
+        secret.setSecretName(jsonSecret);
+        var v = old.getAcsResponse(secret);
+        assertThat(v.getSecretData()).contains("AccountPassword");
+        assertThat(v.getVersionId()).isEqualTo("v1");
+
+        EncryptRequest denied = new EncryptRequest();
+        denied.setKeyId("key-hzz000000000000000000");
+        denied.setPlaintext("x");
+        assertThat(code(() -> old.getAcsResponse(denied))).isEqualTo("Forbidden.NoPermission");
+        DecryptRequest wrong = new DecryptRequest();
+        wrong.setCiphertextBlob(encrypted.getCiphertextBlob());
+        wrong.setEncryptionContext("{\"app\":\"other\"}");
+        assertThat(code(() -> old.getAcsResponse(wrong))).isEqualTo("InvalidParameter");
+    }
+
     static String code(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
         Throwable t = catchThrowable(call);
         for (Throwable x = t; x != null; x = x.getCause()) {
