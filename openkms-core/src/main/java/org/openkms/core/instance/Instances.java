@@ -144,7 +144,7 @@ public final class Instances {
     private InstanceRecord mint(String instanceId, List<String> extraNames) {
         try {
             Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-            KeyPair ca = ecKeyPair();
+            KeyPair root = ecKeyPair();
             X500Name caName = new X500Name("CN=OpenKMS instance CA " + instanceId + ",O=OpenKMS");
             var caBuilder = new JcaX509v3CertificateBuilder(
                     caName,
@@ -152,13 +152,13 @@ public final class Instances {
                     Date.from(now.minus(Duration.ofMinutes(5))),
                     Date.from(now.plus(CA_VALIDITY)),
                     caName,
-                    ca.getPublic());
+                    root.getPublic());
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
             caBuilder.addExtension(Extension.basicConstraints, true, new BasicConstraints(1));
             caBuilder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
             caBuilder.addExtension(
-                    Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(ca.getPublic()));
-            X509Certificate rootCert = sign(caBuilder, ca.getPrivate());
+                    Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(root.getPublic()));
+            X509Certificate rootCert = sign(caBuilder, root.getPrivate());
             // A sub CA signs the gateway's certificate and CaCertificateChainPem lists both, as Alibaba's instance CA
             // chain does: the Instance SDK 0.2.x (and the kms-transfer-client 0.1.0 built on it) pins the chain's
             // certificate that is not self-signed and refuses a lone root; 0.5.x pins the second certificate of the
@@ -178,7 +178,7 @@ public final class Instances {
                     Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(sub.getPublic()));
             subBuilder.addExtension(
                     Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(rootCert));
-            X509Certificate caCert = sign(subBuilder, ca.getPrivate());
+            X509Certificate caCert = sign(subBuilder, root.getPrivate());
 
             KeyPair leaf = ecKeyPair();
             String host = endpoint(instanceId);
