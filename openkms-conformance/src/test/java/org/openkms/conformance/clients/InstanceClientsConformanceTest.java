@@ -62,7 +62,6 @@ class InstanceClientsConformanceTest {
     static Path clientKeyFile;
     static Path passwordFile;
     static KmsTransferAcsClient transfer;
-    static final List<SecretCacheClient> clients = new ArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -129,9 +128,8 @@ class InstanceClientsConformanceTest {
 
     @AfterAll
     static void stop() throws Exception {
-        for (SecretCacheClient c : clients) {
-            c.close();
-        }
+        // The clients are not closed: SecretCacheClient.close() shuts down its DefaultAcsClient, and with it the one
+        // HTTP client aliyun-java-sdk-core keeps for the whole JVM, which every later V1 test would then find closed.
         if (server != null) {
             server.close();
         }
@@ -171,7 +169,6 @@ class InstanceClientsConformanceTest {
             b.withCacheStage(stage);
         }
         SecretCacheClient client = b.build();
-        clients.add(client);
         return client;
     }
 
@@ -204,7 +201,6 @@ class InstanceClientsConformanceTest {
                                 .addDKmsConfig(config)
                                 .build())
                 .build();
-        clients.add(client);
         String name = createSecret("dkms-rot", "old");
         assertThat(client.getStringValue(name)).isEqualTo("old");
         var c = root.client();
