@@ -234,6 +234,7 @@ public final class OpenKmsServer implements AutoCloseable {
                                     request.sourceIp(),
                                     request.action().substring(request.action().indexOf(':') + 1),
                                     request.resource(),
+                                    request.alias(),
                                     instance.instanceId())
                             ? Decision.ALLOW
                             : Decision.IMPLICIT_DENY
@@ -257,8 +258,14 @@ public final class OpenKmsServer implements AutoCloseable {
             if (metrics != null) {
                 metrics.bindThrottle(throttle);
             }
+            // ClientKeys sign on this gateway too (the Secrets Manager client's client_key credentials).
             Gateway gateway = new Gateway(
-                    products, new Authenticator(credentials, tokens, clock), authorizer, kms, sink, throttle);
+                    products,
+                    new Authenticator(credentials, tokens, accessPoints, clock),
+                    authorizer,
+                    kms,
+                    sink,
+                    throttle);
             CacheCoherence coherence = new CacheCoherence(
                     storage,
                     List.of(kms::invalidateCaches, credentials::invalidateAll, iam::reload, accessPoints::reload));
@@ -448,8 +455,7 @@ public final class OpenKmsServer implements AutoCloseable {
             throws GeneralSecurityException, IOException {
         java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
         ks.load(null, null);
-        ks.setKeyEntry(
-                "instance", t.key(), new char[0], new java.security.cert.X509Certificate[] {t.certificate(), t.ca()});
+        ks.setKeyEntry("instance", t.key(), new char[0], t.chain().toArray(new java.security.cert.X509Certificate[0]));
         return ks;
     }
 

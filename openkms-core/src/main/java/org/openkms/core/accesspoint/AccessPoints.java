@@ -187,11 +187,12 @@ public final class AccessPoints {
             }
         }
         for (String r : p.resources()) {
-            if (!r.startsWith("key/") && !r.startsWith("secret/") || r.length() < 5) {
+            if (!r.startsWith("key/") && !r.startsWith("secret/") && !r.startsWith("alias/") || r.length() < 5) {
                 throw new KmsException(
                         400,
                         "InvalidParameter",
-                        "Resources must be key/<KeyId>, key/*, secret/<SecretName> or secret/*.");
+                        "Resources must be key/<KeyId>, key/*, alias/<AliasName>, alias/*, secret/<SecretName> or"
+                                + " secret/*.");
             }
         }
         synchronized (lock) {
@@ -335,6 +336,16 @@ public final class AccessPoints {
      * policy scoped to another instance (its KmsInstance) grants nothing there. Null evaluates every policy.
      */
     public boolean allows(String clientKeyId, String sourceIp, String action, String resource, String instanceId) {
+        return allows(clientKeyId, sourceIp, action, resource, null, instanceId);
+    }
+
+    /**
+     * As {@link #allows(String, String, String, String, String)}, for a key the caller named by {@code alias}
+     * ("alias/&lt;name&gt;", or null): a policy resource {@code alias/<name>} or {@code alias/*} then grants it as
+     * {@code key/<id>} would. An alias grant covers only uses through the alias, not the key named by its id.
+     */
+    public boolean allows(
+            String clientKeyId, String sourceIp, String action, String resource, String alias, String instanceId) {
         ClientKey k = clientKeyId == null ? null : clientKeys.get(clientKeyId);
         long now = clock.millis();
         if (k == null || now < k.notBefore() || now >= k.notAfter()) {
@@ -347,7 +358,10 @@ public final class AccessPoints {
         String res = resource.startsWith("acs:") ? resource.substring(resource.lastIndexOf(':') + 1) : resource;
         for (String pn : a.policies()) {
             PermissionPolicy p = policies.get(pn);
-            if (p != null && inScope(p, instanceId) && grants(p, action, res) && fromAllowedNetwork(p, sourceIp)) {
+            if (p != null
+                    && inScope(p, instanceId)
+                    && (grants(p, action, res) || (alias != null && res.startsWith("key/") && grants(p, action, alias)))
+                    && fromAllowedNetwork(p, sourceIp)) {
                 return true;
             }
         }

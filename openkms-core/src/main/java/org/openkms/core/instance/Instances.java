@@ -62,8 +62,11 @@ public final class Instances {
 
     private static final Duration TLS_VALIDITY = Duration.ofDays(10 * 365);
 
-    /** The TLS identity of an instance's gateway: its key, certificate and the CA that signed it. */
-    public record Tls(PrivateKey key, X509Certificate certificate, X509Certificate ca) {}
+    /**
+     * The TLS identity of an instance's gateway: its key, certificate, the CA that signed it, and the chain a TLS
+     * server sends (the certificate, then each CA up to the root).
+     */
+    public record Tls(PrivateKey key, X509Certificate certificate, X509Certificate ca, List<X509Certificate> chain) {}
 
     private final Account account;
     private final InstanceRepository repository;
@@ -141,16 +144,26 @@ public final class Instances {
     /** Unseals the gateway's TLS identity (at start, to configure the listener). */
     public Tls tls(String instanceId) {
         InstanceRecord r = get(instanceId);
+        X509Certificate leaf = certificate(r.certificatePem());
+        // The CA PEM lists the root first, then the sub CA that signs the gateway's certificate (one certificate for
+        // instances created before the sub CA was introduced).
+        List<X509Certificate> cas = certificates(r.caCertificatePem());
+        List<X509Certificate> chain = new ArrayList<>();
+        chain.add(leaf);
+        for (int i = cas.size() - 1; i >= 0; i--) {
+            chain.add(cas.get(i));
+        }
         return new Tls(
                 unsealKey(r.sealedKey(), context(instanceId, "tls")),
-                certificate(r.certificatePem()),
-                certificate(r.caCertificatePem()));
+                leaf,
+                cas.get(cas.size() - 1),
+                List.copyOf(chain));
     }
 
     private InstanceRecord mint(String instanceId, List<String> extraNames) {
         try {
             Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-            KeyPair ca = ecKeyPair();
+            KeyPair root = ecKeyPair();
             X500Name caName = new X500Name("CN=OpenKMS instance CA " + instanceId + ",O=OpenKMS");
             var caBuilder = new JcaX509v3CertificateBuilder(
                     caName,
@@ -158,13 +171,33 @@ public final class Instances {
                     Date.from(now.minus(Duration.ofMinutes(5))),
                     Date.from(now.plus(CA_VALIDITY)),
                     caName,
-                    ca.getPublic());
+                    root.getPublic());
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-            caBuilder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+            caBuilder.addExtension(Extension.basicConstraints, true, new BasicConstraints(1));
             caBuilder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
             caBuilder.addExtension(
-                    Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(ca.getPublic()));
-            X509Certificate caCert = sign(caBuilder, ca.getPrivate());
+                    Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(root.getPublic()));
+            X509Certificate rootCert = sign(caBuilder, root.getPrivate());
+            // A sub CA signs the gateway's certificate and CaCertificateChainPem lists both, as Alibaba's instance CA
+            // chain does: the Instance SDK 0.2.x (and the kms-transfer-client 0.1.0 built on it) pins the chain's
+            // certificate that is not self-signed and refuses a lone root; 0.5.x pins the second certificate of the
+            // file. The root's private key is not kept: nothing is signed with it again.
+            KeyPair sub = ecKeyPair();
+            X500Name subName = new X500Name("CN=OpenKMS instance sub CA " + instanceId + ",O=OpenKMS");
+            var subBuilder = new JcaX509v3CertificateBuilder(
+                    rootCert,
+                    serial(),
+                    Date.from(now.minus(Duration.ofMinutes(5))),
+                    Date.from(now.plus(CA_VALIDITY)),
+                    subName,
+                    sub.getPublic());
+            subBuilder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+            subBuilder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+            subBuilder.addExtension(
+                    Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(sub.getPublic()));
+            subBuilder.addExtension(
+                    Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(rootCert));
+            X509Certificate caCert = sign(subBuilder, root.getPrivate());
 
             KeyPair leaf = ecKeyPair();
             String host = endpoint(instanceId);
@@ -182,15 +215,15 @@ public final class Instances {
                     Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
             leafBuilder.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(caCert));
             leafBuilder.addExtension(Extension.subjectAlternativeName, false, sans(host, extraNames));
-            X509Certificate leafCert = sign(leafBuilder, ca.getPrivate());
+            X509Certificate leafCert = sign(leafBuilder, sub.getPrivate());
 
             return new InstanceRecord(
                     instanceId,
                     instanceId,
                     STATUS_IN_USE,
                     now,
-                    pem(caCert),
-                    seal(ca.getPrivate(), context(instanceId, "ca")),
+                    pem(rootCert) + pem(caCert),
+                    seal(sub.getPrivate(), context(instanceId, "ca")),
                     pem(leafCert),
                     seal(leaf.getPrivate(), context(instanceId, "tls")));
         } catch (GeneralSecurityException | IOException | OperatorCreationException e) {
@@ -259,6 +292,24 @@ public final class Instances {
             w.writeObject(c);
         }
         return out.toString();
+    }
+
+    /** Every certificate of a PEM document, in order. */
+    public static List<X509Certificate> certificates(String pem) {
+        List<X509Certificate> out = new ArrayList<>();
+        try (PEMParser p = new PEMParser(new StringReader(pem))) {
+            for (Object o = p.readObject(); o != null; o = p.readObject()) {
+                if (o instanceof X509CertificateHolder h) {
+                    out.add(new JcaX509CertificateConverter().getCertificate(h));
+                }
+            }
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("unreadable certificate", e);
+        }
+        if (out.isEmpty()) {
+            throw new IllegalStateException("no certificate in the instance CA");
+        }
+        return out;
     }
 
     public static X509Certificate certificate(String pem) {

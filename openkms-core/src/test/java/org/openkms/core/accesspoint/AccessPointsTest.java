@@ -132,4 +132,43 @@ class AccessPointsTest {
                 .isInstanceOfSatisfying(
                         KmsException.class, e -> assertThat(e.code()).isEqualTo("Forbidden.ResourceNotFound"));
     }
+
+    @Test
+    void aliasResourcesGrantAKeyNamedThroughTheAlias() {
+        AccessPoints ap = new AccessPoints(account, repo, clock);
+        ap.putPolicy(
+                new PermissionPolicy(
+                        "by-alias",
+                        "",
+                        "",
+                        List.of("RbacPermission/Template/CryptoServiceKeyUser"),
+                        List.of("alias/app"),
+                        List.of()),
+                true);
+        ap.putAap(new AccessPoint("app", "", "ClientKey", List.of("by-alias")), true);
+        String id = ap.createClientKey("app", null, null, "passw0rd!").getKey().clientKeyId();
+        String keyArn = "acs:kms:cn-hangzhou:1234567890123456:key/key-a";
+        assertThat(ap.allows(id, "10.0.0.1", "Encrypt", keyArn, "alias/app", null))
+                .isTrue();
+        assertThat(ap.allows(id, "10.0.0.1", "Encrypt", keyArn, null, null))
+                .as("the same key by its id")
+                .isFalse();
+        assertThat(ap.allows(id, "10.0.0.1", "Encrypt", keyArn, "alias/other", null))
+                .as("another alias of the key")
+                .isFalse();
+        assertThat(ap.allows(id, "10.0.0.1", "GetSecretValue", "secret/app", "alias/app", null))
+                .as("an alias names keys only")
+                .isFalse();
+        assertThatThrownBy(() -> ap.putPolicy(
+                        new PermissionPolicy(
+                                "bad",
+                                "",
+                                "",
+                                List.of("RbacPermission/Template/CryptoServiceKeyUser"),
+                                List.of("aliases/x"),
+                                List.of()),
+                        true))
+                .isInstanceOfSatisfying(
+                        KmsException.class, e -> assertThat(e.code()).isEqualTo("InvalidParameter"));
+    }
 }

@@ -34,6 +34,14 @@ class InstancesTest {
         Instances.Tls tls = instances.tls(first.instanceId());
         tls.certificate().verify(tls.ca().getPublicKey());
         assertThat(tls.ca().getBasicConstraints()).isGreaterThanOrEqualTo(0);
+        // CaCertificateChainPem: the root, then the sub CA that signs the gateway's certificate.
+        var cas = Instances.certificates(first.caCertificatePem());
+        assertThat(cas).hasSize(2);
+        cas.get(0).verify(cas.get(0).getPublicKey());
+        assertThat(cas.get(1)).isEqualTo(tls.ca());
+        tls.ca().verify(cas.get(0).getPublicKey());
+        assertThat(tls.ca().getSubjectX500Principal()).isNotEqualTo(tls.ca().getIssuerX500Principal());
+        assertThat(tls.chain()).containsExactly(tls.certificate(), cas.get(1), cas.get(0));
         assertThat(tls.certificate().getSubjectAlternativeNames())
                 .extracting(n -> n.get(1).toString())
                 .contains(

@@ -70,4 +70,21 @@ final class AuthErrors {
                 "InvalidSecurityToken.MismatchWithAccessKey",
                 "Specified SecurityToken mismatch with the AccessKey.");
     }
+
+    /**
+     * A ClientKey outside its validity window (NotBefore/NotAfter of CreateClientKey,
+     * https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/api-kms-2016-01-20-createclientkey):
+     * a credential that exists but may not be used now, as a disabled AccessKey.
+     */
+    static KmsException clientKeyNotValidNow() {
+        return new KmsException(403, "Forbidden.AccessKey", "This ClientKey is expired or not yet valid.");
+    }
+
+    /** A ClientKey signs only GetSecretValue on the shared gateway; anything else is not permitted. */
+    static KmsException clientKeyActionRefused() {
+        return new KmsException(
+                403,
+                "Forbidden.NoPermission",
+                "This operation is forbidden by permission system: a ClientKey may only call GetSecretValue here.");
+    }
 }

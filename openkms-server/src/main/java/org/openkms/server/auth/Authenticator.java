@@ -2,6 +2,8 @@ package org.openkms.server.auth;
 
 import java.time.Clock;
 import java.util.List;
+import org.openkms.core.accesspoint.AccessPoints;
+import org.openkms.core.error.KmsException;
 import org.openkms.core.iam.Credential;
 import org.openkms.core.iam.CredentialStore;
 import org.openkms.core.iam.Principal;
@@ -21,6 +23,11 @@ import org.openkms.wire.Timestamps;
  * {@code Authorization: ACS3-…} header (Java V2 SDK default, V1 SDK in V3 mode), {@code ACS4-…}, or a {@code Signature}
  * parameter (RPC HMAC-SHA1: V1 SDK, Node SDK, V2 in "v2" mode). Freshness (±15 minutes) and nonce reuse are checked
  * after the signature, so an unauthenticated caller cannot burn someone's nonces.
+ *
+ * <p>A fourth, RPC with {@code SignatureType=PRIVATEKEY} and {@code SignatureMethod=SHA256withRSA}, is signed with an
+ * application access point's ClientKey instead of an AccessKey: the Secrets Manager client's {@code client_key}
+ * credentials on the shared gateway. Its principal is the ClientKey, authorised by its access point's policies as on
+ * the instance gateway, and it may only call GetSecretValue, the one call those clients make.
  */
 public final class Authenticator {
     public static final long WINDOW_MILLIS = 15 * 60 * 1000L;
@@ -28,6 +35,17 @@ public final class Authenticator {
     private final Clock clock;
     private final NonceCache nonces;
     private final StsTokens tokens;
+    private final AccessPoints accessPoints;
+    private final ClientKeySignatures clientKeySignatures = new ClientKeySignatures();
+
+    /** SignatureType of a request signed with a ClientKey's private key (aliyun-java-sdk-core KeyPairCredentials). */
+    public static final String PRIVATE_KEY = "PRIVATEKEY";
+    /** SignatureMethod of a ClientKey signature. */
+    public static final String SHA256_WITH_RSA = "SHA256withRSA";
+    /** The only action a ClientKey may call on this gateway, with the API version it belongs to. */
+    private static final String CLIENT_KEY_ACTION = "GetSecretValue";
+
+    private static final String KMS_VERSION = "2016-01-20";
 
     public Authenticator(CredentialStore credentials, Clock clock) {
         this(credentials, null, clock);
@@ -40,9 +58,20 @@ public final class Authenticator {
 
     /** @param maxNonces how many (AccessKey, nonce) pairs the replay cache may hold before it refuses requests */
     public Authenticator(CredentialStore credentials, StsTokens tokens, Clock clock, long maxNonces) {
+        this(credentials, tokens, null, clock, maxNonces);
+    }
+
+    /** With {@code accessPoints}, requests signed with an application access point's ClientKey are accepted too. */
+    public Authenticator(CredentialStore credentials, StsTokens tokens, AccessPoints accessPoints, Clock clock) {
+        this(credentials, tokens, accessPoints, clock, NonceCache.defaultMaxEntries());
+    }
+
+    public Authenticator(
+            CredentialStore credentials, StsTokens tokens, AccessPoints accessPoints, Clock clock, long maxNonces) {
         this.nonces = new NonceCache(WINDOW_MILLIS, maxNonces);
         this.credentials = credentials;
         this.tokens = tokens;
+        this.accessPoints = accessPoints;
         this.clock = clock;
     }
 
@@ -62,7 +91,7 @@ public final class Authenticator {
             return new Authenticated(authenticateAcs(req, authorization), false);
         }
         if (req.param(RpcSignature.SIGNATURE_PARAM) != null) {
-            return authenticateRpc(req);
+            return PRIVATE_KEY.equals(req.param("SignatureType")) ? authenticateClientKey(req) : authenticateRpc(req);
         }
         throw AuthErrors.incompleteSignature("No Authorization header and no Signature parameter.");
     }
@@ -91,6 +120,63 @@ public final class Authenticator {
         }
         checkFreshness(akId, req.param("Timestamp"), req.param("SignatureNonce"));
         return new Authenticated(c.principal(), match == RpcSignature.Match.WITHOUT_EMPTY_VALUES);
+    }
+
+    /**
+     * RPC signed with a ClientKey: the same string-to-sign as HMAC-SHA1, every parameter covered, the signature
+     * SHA256withRSA by the ClientKey's private key, checked with its certificate. Then the key's validity window and
+     * access point, freshness and nonce as for an AccessKey, and the action: only GetSecretValue.
+     */
+    private Authenticated authenticateClientKey(ApiRequest req) {
+        if (accessPoints == null) {
+            throw AuthErrors.incompleteSignature("SignatureType PRIVATEKEY is not supported.");
+        }
+        if (!SHA256_WITH_RSA.equals(req.param("SignatureMethod"))
+                || !RpcSignature.SIGNATURE_VERSION.equals(req.param("SignatureVersion"))) {
+            throw AuthErrors.incompleteSignature(
+                    "SignatureType PRIVATEKEY needs SignatureMethod SHA256withRSA with SignatureVersion 1.0.");
+        }
+        String keyId = req.param("AccessKeyId");
+        if (keyId == null || keyId.isEmpty()) {
+            throw AuthErrors.incompleteSignature("AccessKeyId is missing.");
+        }
+        String token = req.param("SecurityToken");
+        if (token != null && !token.isEmpty()) {
+            throw AuthErrors.incompleteSignature("A ClientKey signature takes no SecurityToken.");
+        }
+        requireSameAsSigned(req, AcsHeaders.ACTION, "Action");
+        requireSameAsSigned(req, AcsHeaders.VERSION, "Version");
+        AccessPoints.ClientKey key;
+        try {
+            key = accessPoints.clientKey(keyId);
+        } catch (KmsException notFound) {
+            throw AuthErrors.unknownAccessKey();
+        }
+        java.util.Map<String, String> all = req.form().isEmpty() ? req.query() : merged(req);
+        String signature = req.param(RpcSignature.SIGNATURE_PARAM);
+        String withEmpty = RpcSignature.stringToSign(req.method(), all, true);
+        boolean emptyValuesUnsigned = false;
+        if (!clientKeySignatures.verifies(key, withEmpty, signature)) {
+            String withoutEmpty = RpcSignature.stringToSign(req.method(), all, false);
+            if (withoutEmpty.equals(withEmpty) || !clientKeySignatures.verifies(key, withoutEmpty, signature)) {
+                throw AuthErrors.signatureDoesNotMatch(null);
+            }
+            emptyValuesUnsigned = true;
+        }
+        long now = clock.millis();
+        if (now < key.notBefore() || now >= key.notAfter()) {
+            throw AuthErrors.clientKeyNotValidNow();
+        }
+        try {
+            accessPoints.aap(key.aapName());
+        } catch (KmsException gone) {
+            throw AuthErrors.unknownAccessKey(); // a ClientKey outlives its deleted access point only as a dead key
+        }
+        checkFreshness(keyId, req.param("Timestamp"), req.param("SignatureNonce"));
+        if (!CLIENT_KEY_ACTION.equals(req.param("Action")) || !KMS_VERSION.equals(req.param("Version"))) {
+            throw AuthErrors.clientKeyActionRefused();
+        }
+        return new Authenticated(Principal.clientKey(key.aapName(), key.clientKeyId()), emptyValuesUnsigned);
     }
 
     private Principal authenticateAcs(ApiRequest req, String authorization) {

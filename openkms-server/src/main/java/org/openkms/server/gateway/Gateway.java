@@ -336,7 +336,8 @@ public final class Gateway {
         for (ResourceResolver.Target t : targets) {
             Decision d = authorizer.decide(
                     principal,
-                    new AccessRequest(t.action(), t.resource(), req.sourceIp(), req.secure(), now, t.tags()));
+                    new AccessRequest(
+                            t.action(), t.resource(), req.sourceIp(), req.secure(), now, t.tags(), t.alias()));
             if (d != Decision.ALLOW) {
                 String label = d == Decision.EXPLICIT_DENY ? "ExplicitDeny" : "ImplicitDeny";
                 throw new DeniedException(product.denialCode(), label, t.action(), t.resource());

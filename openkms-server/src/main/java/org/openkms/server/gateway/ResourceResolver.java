@@ -7,8 +7,15 @@ import java.util.function.Supplier;
 /** Finds what a call acts on, before it runs, so that resource-level policies can be evaluated. */
 @FunctionalInterface
 public interface ResourceResolver {
-    /** One (policy action, resource ARN) pair to authorise; {@code tags} are fetched only if a condition asks. */
-    record Target(String action, String resource, Supplier<Map<String, String>> tags) {
+    /**
+     * One (policy action, resource ARN) pair to authorise; {@code tags} are fetched only if a condition asks;
+     * {@code alias} is the alias ({@code alias/<name>}) the caller named a key resource by, else null.
+     */
+    record Target(String action, String resource, Supplier<Map<String, String>> tags, String alias) {
+        public Target(String action, String resource, Supplier<Map<String, String>> tags) {
+            this(action, resource, tags, null);
+        }
+
         public Target(String action, String resource) {
             this(action, resource, Map::of);
         }

@@ -103,7 +103,8 @@ public final class KmsResources implements ResourceResolver {
 
     /**
      * Declared actions on the secret named by SecretName (name or ARN): the secret, and for reads and writes of
-     * a value its customer key. The root principal is not authorised, so the key is not looked up for it.
+     * a value its customer key. The root principal is not authorised, so the key is not looked up for it; nor for
+     * a ClientKey, whose access point policy grants secrets by name, as on the instance gateway (secretOnly).
      */
     public static Targets secret() {
         return c -> Targets.Resolved.of(new KmsResources(c.kms())
@@ -112,7 +113,7 @@ public final class KmsResources implements ResourceResolver {
                         "kms:" + c.action(),
                         c.params().optional("SecretName"),
                         c.params(),
-                        !c.principal().root()));
+                        !c.principal().root() && !c.principal().clientKey()));
     }
 
     /** BatchGetSecretValue: every secret of SecretsList; the audit record names them all, comma-separated. */
@@ -349,7 +350,17 @@ public final class KmsResources implements ResourceResolver {
                             ? account.aliasArn(keyIdParam)
                             : keyIdParam.startsWith("acs:") ? keyIdParam : account.keyArn(keyIdParam));
         }
-        return new Target(action, account.keyArn(keyId.get()), tags(TagService.KEY, keyId.get()));
+        return new Target(
+                action, account.keyArn(keyId.get()), tags(TagService.KEY, keyId.get()), aliasNamed(keyIdParam));
+    }
+
+    /** "alias/&lt;name&gt;" when the key was named by an alias (or an alias ARN), else null. */
+    private static String aliasNamed(String keyIdParam) {
+        if (keyIdParam.startsWith("alias/")) {
+            return keyIdParam;
+        }
+        int i = keyIdParam.startsWith("acs:") ? keyIdParam.indexOf(":alias/") : -1;
+        return i < 0 ? null : keyIdParam.substring(i + 1);
     }
 
     private String blobKey(String blob) {
