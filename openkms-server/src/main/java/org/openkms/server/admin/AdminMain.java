@@ -2,6 +2,7 @@ package org.openkms.server.admin;
 
 import java.io.PrintWriter;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import org.openkms.server.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Spec;
             ExportRootKeyCommand.class,
             CreateAccessKeyCommand.class
         })
-public final class AdminMain implements Runnable {
+public final class AdminMain implements Callable<Integer> {
     /** Exit status of a refusal (as the server's configuration errors). */
     static final int REFUSED = 2;
 
@@ -36,6 +37,10 @@ public final class AdminMain implements Runnable {
     }
 
     public static void main(String[] args) {
+        // The storage's start-up lines (migrations) are noise around a command's own one-line result.
+        if (org.slf4j.LoggerFactory.getLogger("org.openkms.storage") instanceof ch.qos.logback.classic.Logger l) {
+            l.setLevel(ch.qos.logback.classic.Level.WARN);
+        }
         System.exit(commandLine(System.getenv()).execute(args));
     }
 
@@ -68,8 +73,10 @@ public final class AdminMain implements Runnable {
         return cmd;
     }
 
+    /** {@code openkms admin} alone: the usage, as a usage error. */
     @Override
-    public void run() {
+    public Integer call() {
         spec.commandLine().usage(spec.commandLine().getErr());
+        return REFUSED;
     }
 }
