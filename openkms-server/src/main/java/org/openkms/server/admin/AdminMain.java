@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
             BackupCommand.class,
             RestoreCommand.class,
             ExportRootKeyCommand.class,
-            CreateAccessKeyCommand.class
+            CreateAccessKeyCommand.class,
+            RotateRootKeyCommand.class
         })
 public final class AdminMain implements Callable<Integer> {
     /** Exit status of a refusal (as the server's configuration errors). */
