@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * lock file never blocks a restart (FileChannel.lock: "on behalf of the entire Java virtual machine", released
  * when the channel closes or the JVM exits).
  */
-final class DataDirLock implements AutoCloseable {
+public final class DataDirLock implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DataDirLock.class);
     private final FileChannel channel;
     private final FileLock lock;
@@ -83,7 +83,7 @@ final class DataDirLock implements AutoCloseable {
      * Locks {@code lockFile}; a server holding it already is reported with its pid (written into the file by
      * the holder) as "another OpenKMS server is using {@code what}".
      */
-    static DataDirLock lock(Path lockFile, String what, String alternative) {
+    public static DataDirLock lock(Path lockFile, String what, String alternative) {
         FileChannel ch;
         try {
             ch = FileChannel.open(
