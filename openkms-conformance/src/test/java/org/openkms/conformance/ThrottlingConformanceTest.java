@@ -2,14 +2,9 @@ package org.openkms.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
-import static org.openkms.conformance.Conformance.unique;
 
 import com.aliyun.dkms.gcs.openapi.models.Config;
-import com.aliyun.kms20160120.models.CreateApplicationAccessPointRequest;
-import com.aliyun.kms20160120.models.CreateClientKeyRequest;
 import com.aliyun.kms20160120.models.CreateKeyRequest;
-import com.aliyun.kms20160120.models.CreateNetworkRuleRequest;
-import com.aliyun.kms20160120.models.CreatePolicyRequest;
 import com.aliyun.kms20160120.models.EncryptRequest;
 import com.aliyun.kms20160120.models.GetKmsInstanceRequest;
 import com.aliyun.tea.TeaException;
@@ -23,11 +18,13 @@ import com.aliyuncs.profile.DefaultProfile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openkms.conformance.instance.AccessPointFixture;
 import org.openkms.server.throttle.OperationClass;
 import org.openkms.server.throttle.ThrottleConfig;
 
@@ -74,31 +71,17 @@ class ThrottlingConformanceTest {
                         .getBody()
                         .getKmsInstance()
                         .getCaCertificateChainPem());
-        String rule = unique("net");
-        root.call(() -> c.createNetworkRule(new CreateNetworkRuleRequest()
-                .setName(rule)
-                .setType("Private")
-                .setSourcePrivateIp("[\"127.0.0.1/32\"]")));
-        String policy = unique("pol");
-        root.call(() -> c.createPolicy(new CreatePolicyRequest()
-                .setName(policy)
-                .setKmsInstance(server.server().instanceId())
-                .setPermissions("[\"RbacPermission/Template/CryptoServiceKeyUser\"]")
-                .setResources("[\"key/" + keyId + "\"]")
-                .setAccessControlRules("{\"NetworkRules\":[\"" + rule + "\"]}")));
-        String aap = unique("aap");
-        root.call(() -> c.createApplicationAccessPoint(new CreateApplicationAccessPointRequest()
-                .setName(aap)
-                .setAuthenticationMethod("ClientKey")
-                .setPolicies("[\"" + policy + "\"]")));
-        var ck = root.call(() -> c.createClientKey(
-                        new CreateClientKeyRequest().setAapName(aap).setPassword(PASSWORD)))
-                .getBody();
+        var ck = AccessPointFixture.issue(
+                root,
+                server.server().instanceId(),
+                List.of(AccessPointFixture.KEY_USER),
+                List.of("key/" + keyId),
+                PASSWORD);
         instanceSdk = new com.aliyun.dkms.gcs.sdk.Client(new Config()
                 .setProtocol("https")
                 .setEndpoint("127.0.0.1:" + server.server().instancePort())
-                .setClientKeyContent("{\"KeyId\":\"" + ck.getClientKeyId() + "\",\"PrivateKeyData\":\""
-                        + ck.getPrivateKeyData() + "\"}")
+                .setClientKeyContent(
+                        "{\"KeyId\":\"" + ck.clientKeyId() + "\",\"PrivateKeyData\":\"" + ck.privateKeyData() + "\"}")
                 .setPassword(PASSWORD)
                 .setCaFilePath(caFile.toString()));
     }

@@ -7,7 +7,6 @@ import static org.openkms.conformance.Conformance.unique;
 import com.aliyun.kms20160120.models.CreateApplicationAccessPointRequest;
 import com.aliyun.kms20160120.models.CreateClientKeyRequest;
 import com.aliyun.kms20160120.models.CreateKeyRequest;
-import com.aliyun.kms20160120.models.CreateNetworkRuleRequest;
 import com.aliyun.kms20160120.models.CreatePolicyRequest;
 import com.aliyun.kms20160120.models.CreateSecretRequest;
 import com.aliyuncs.kms.secretsmanager.client.SecretCacheClient;
@@ -23,6 +22,7 @@ import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.TreeMap;
@@ -33,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openkms.conformance.ConformanceServer;
 import org.openkms.conformance.RawRpc;
 import org.openkms.conformance.V2Api;
+import org.openkms.conformance.instance.AccessPointFixture;
 
 /**
  * {@code client_key} credentials on the shared gateway: the Secrets Manager client 1.3.7 signs GetSecretValue
@@ -81,33 +82,19 @@ class ClientKeySharedGatewayConformanceTest {
                 .setSecretData("x")
                 .setVersionId("v1")));
 
-        String rule = unique("net");
-        root.call(() -> c.createNetworkRule(new CreateNetworkRuleRequest()
-                .setName(rule)
-                .setType("Private")
-                .setSourcePrivateIp("[\"127.0.0.1/32\"]")));
-        String policy = unique("pol");
-        root.call(() -> c.createPolicy(new CreatePolicyRequest()
-                .setName(policy)
-                .setKmsInstance(server.server().instanceId())
-                .setPermissions("[\"RbacPermission/Template/CryptoServiceSecretUser\"]")
-                .setResources("[\"secret/" + granted + "\"]")
-                .setAccessControlRules("{\"NetworkRules\":[\"" + rule + "\"]}")));
-        String aap = unique("aap");
-        root.call(() -> c.createApplicationAccessPoint(new CreateApplicationAccessPointRequest()
-                .setName(aap)
-                .setAuthenticationMethod("ClientKey")
-                .setPolicies("[\"" + policy + "\"]")));
-        var ck = root.call(() -> c.createClientKey(
-                        new CreateClientKeyRequest().setAapName(aap).setPassword(PASSWORD)))
-                .getBody();
-        clientKeyId = ck.getClientKeyId();
-        privateKey = privateKey(ck.getPrivateKeyData());
+        var ck = AccessPointFixture.issue(
+                root,
+                server.server().instanceId(),
+                List.of(AccessPointFixture.SECRET_USER),
+                List.of("secret/" + granted),
+                PASSWORD);
+        clientKeyId = ck.clientKeyId();
+        privateKey = privateKey(ck.privateKeyData());
         // The two files the console hands out: clientKey_<id>.json and its password.
         clientKeyFile = dir.resolve("clientKey_" + clientKeyId + ".json");
         Files.writeString(
                 clientKeyFile,
-                "{\"KeyId\":\"" + clientKeyId + "\",\"PrivateKeyData\":\"" + ck.getPrivateKeyData() + "\"}");
+                "{\"KeyId\":\"" + clientKeyId + "\",\"PrivateKeyData\":\"" + ck.privateKeyData() + "\"}");
         passwordFile = dir.resolve("clientKey_" + clientKeyId + "_Password.txt");
         Files.writeString(passwordFile, PASSWORD + "\n");
 

@@ -5,11 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.openkms.conformance.Conformance.unique;
 
 import com.aliyun.kms.KmsTransferAcsClient;
-import com.aliyun.kms20160120.models.CreateApplicationAccessPointRequest;
-import com.aliyun.kms20160120.models.CreateClientKeyRequest;
 import com.aliyun.kms20160120.models.CreateKeyRequest;
-import com.aliyun.kms20160120.models.CreateNetworkRuleRequest;
-import com.aliyun.kms20160120.models.CreatePolicyRequest;
 import com.aliyun.kms20160120.models.CreateSecretRequest;
 import com.aliyun.kms20160120.models.GetKmsInstanceRequest;
 import com.aliyun.kms20160120.models.PutSecretValueRequest;
@@ -37,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openkms.conformance.ConformanceServer;
 import org.openkms.conformance.V2Api;
+import org.openkms.conformance.instance.AccessPointFixture;
 
 /**
  * The clients that reach a KMS instance through its gateway, unchanged, against the instance listener (TLS with
@@ -88,32 +85,17 @@ class InstanceClientsConformanceTest {
         textSecret = createSecret("dkms-text", "instance value");
         jsonSecret = createSecret("dkms-json", "{\"AccountName\":\"app\",\"AccountPassword\":\"p@ss\"}");
 
-        String rule = unique("net");
-        root.call(() -> c.createNetworkRule(new CreateNetworkRuleRequest()
-                .setName(rule)
-                .setType("Private")
-                .setSourcePrivateIp("[\"127.0.0.1/32\"]")));
-        String policy = unique("pol");
-        root.call(() -> c.createPolicy(new CreatePolicyRequest()
-                .setName(policy)
-                .setKmsInstance(instanceId)
-                .setPermissions("[\"RbacPermission/Template/CryptoServiceKeyUser\","
-                        + "\"RbacPermission/Template/CryptoServiceSecretUser\"]")
-                .setResources("[\"key/" + key + "\",\"secret/*\"]")
-                .setAccessControlRules("{\"NetworkRules\":[\"" + rule + "\"]}")));
-        String aap = unique("aap");
-        root.call(() -> c.createApplicationAccessPoint(new CreateApplicationAccessPointRequest()
-                .setName(aap)
-                .setAuthenticationMethod("ClientKey")
-                .setPolicies("[\"" + policy + "\"]")));
-        var ck = root.call(() -> c.createClientKey(
-                        new CreateClientKeyRequest().setAapName(aap).setPassword(PASSWORD)))
-                .getBody();
-        clientKeyFile = dir.resolve("clientKey_" + ck.getClientKeyId() + ".json");
+        var ck = AccessPointFixture.issue(
+                root,
+                instanceId,
+                List.of(AccessPointFixture.KEY_USER, AccessPointFixture.SECRET_USER),
+                List.of("key/" + key, "secret/*"),
+                PASSWORD);
+        clientKeyFile = dir.resolve("clientKey_" + ck.clientKeyId() + ".json");
         Files.writeString(
                 clientKeyFile,
-                "{\"KeyId\":\"" + ck.getClientKeyId() + "\",\"PrivateKeyData\":\"" + ck.getPrivateKeyData() + "\"}");
-        passwordFile = dir.resolve("clientKey_" + ck.getClientKeyId() + "_Password.txt");
+                "{\"KeyId\":\"" + ck.clientKeyId() + "\",\"PrivateKeyData\":\"" + ck.privateKeyData() + "\"}");
+        passwordFile = dir.resolve("clientKey_" + ck.clientKeyId() + "_Password.txt");
         Files.writeString(passwordFile, PASSWORD + "\n");
 
         com.aliyun.dkms.gcs.openapi.models.Config config = new com.aliyun.dkms.gcs.openapi.models.Config()
