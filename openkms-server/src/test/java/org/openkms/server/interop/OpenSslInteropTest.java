@@ -114,6 +114,54 @@ class OpenSslInteropTest {
         }
     }
 
+    /**
+     * CreateClientKey's PKCS#12 opens in OpenSSL 3 with the password (the key is an RSA key and the certificate is
+     * the ClientKey's), and it is protected with PBES2/AES-256-CBC and an HMAC-SHA256 MAC: algorithms Java reads
+     * from 8u301 on (JDK-8153005), so the official Java 8 clients open it too.
+     */
+    @Test
+    void openSslOpensTheClientKeysPkcs12() throws Exception {
+        String rule = "p12-net";
+        ok(client.call(
+                "CreateNetworkRule", Map.of("Name", rule, "Type", "Private", "SourcePrivateIp", "[\"127.0.0.1/32\"]")));
+        ok(client.call(
+                "CreatePolicy",
+                Map.of(
+                        "Name", "p12-policy",
+                        "KmsInstance", server.instanceId(),
+                        "Permissions", "[\"RbacPermission/Template/CryptoServiceKeyUser\"]",
+                        "Resources", "[\"key/*\"]",
+                        "AccessControlRules", "{\"NetworkRules\":[\"" + rule + "\"]}")));
+        ok(client.call(
+                "CreateApplicationAccessPoint",
+                Map.of("Name", "p12-aap", "AuthenticationMethod", "ClientKey", "Policies", "[\"p12-policy\"]")));
+        String password = "p12-Passw0rd!";
+        JsonNode ck = ok(client.call("CreateClientKey", Map.of("AapName", "p12-aap", "Password", password)));
+        Path p12 = write(
+                "clientkey.p12",
+                Base64.getDecoder().decode(ck.path("PrivateKeyData").asText()));
+
+        String info = run(
+                List.of("openssl", "pkcs12", "-info", "-noout", "-in", p12.toString(), "-passin", "pass:" + password),
+                null);
+        assertThat(info).contains("MAC: sha256").contains("PBES2").contains("AES-256-CBC");
+        String pem =
+                run(List.of("openssl", "pkcs12", "-in", p12.toString(), "-passin", "pass:" + password, "-nodes"), null);
+        assertThat(pem).contains("-----BEGIN PRIVATE KEY-----").contains("-----BEGIN CERTIFICATE-----");
+        Path keyPem = write("clientkey.pem", pem.getBytes(StandardCharsets.US_ASCII));
+        assertThat(run(List.of("openssl", "pkey", "-in", keyPem.toString(), "-noout", "-text"), null))
+                .contains("Private-Key: (2048 bit");
+        assertThat(run(List.of("openssl", "x509", "-in", keyPem.toString(), "-noout", "-subject"), null))
+                .contains(ck.path("ClientKeyId").asText());
+        Process wrong = new ProcessBuilder(
+                        "openssl", "pkcs12", "-in", p12.toString(), "-passin", "pass:wrong", "-nodes")
+                .redirectErrorStream(true)
+                .start();
+        String wrongOut = new String(wrong.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(wrong.waitFor()).as(wrongOut).isNotZero();
+        assertThat(wrongOut).doesNotContain("BEGIN PRIVATE KEY");
+    }
+
     @Test
     void serverDecryptsWhatOpenSslEncrypts() throws Exception {
         String[][] cases = {
