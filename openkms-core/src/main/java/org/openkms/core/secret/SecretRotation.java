@@ -265,8 +265,8 @@ public final class SecretRotation {
         }
         Instant now = clock.instant();
         for (SecretRecord s : repository.list()) {
-            if (s.secretType() != SecretType.RAMCredentials) {
-                continue;
+            if (s.secretType() != SecretType.RAMCredentials || s.lastRotationDate() == null) {
+                continue; // never rotated: nothing rotated out (cheap: no version is opened)
             }
             try {
                 synchronized (locks.computeIfAbsent(s.secretName(), k -> new Object())) {

@@ -225,6 +225,20 @@ class RamSecretRotationTest {
         assertThat(issuer.accessKeyIds("alice")).hasSize(2);
     }
 
+    @Test
+    void rotationOfADeletedUsersSecretFailsAndKeepsTheValue() throws Exception {
+        String[] pair = credentials.generate("alice");
+        create(pair);
+        credentials.delete(pair[0]);
+        iam.deleteUser("alice");
+        assertThatThrownBy(() -> kms.secrets().rotateSecret("acs/ram/user/alice", "r1"))
+                .isInstanceOfSatisfying(
+                        KmsException.class, e -> assertThat(e.code()).isEqualTo("Rejected.RotationFailed"))
+                .hasMessageContaining("RAM user alice does not exist");
+        assertThat(value(SecretStages.CURRENT).get("AccessKeyId").asText()).isEqualTo(pair[0]);
+        assertThat(versions("acs/ram/user/alice")).hasSize(1);
+    }
+
     private List<SecretVersionRecord> versions(String name) {
         return kms.secrets().listSecretVersionIds(name, true);
     }
