@@ -24,6 +24,7 @@ import org.openkms.core.iam.IamService;
 import org.openkms.core.iam.PolicyDocuments;
 import org.openkms.core.instance.InstanceRecord;
 import org.openkms.core.instance.Instances;
+import org.openkms.core.secret.RamAccessKeys;
 import org.openkms.core.secret.SecretMaintenance;
 import org.openkms.core.secret.SecretRotation;
 import org.openkms.core.service.Kms;
@@ -189,6 +190,7 @@ public final class OpenKmsServer implements AutoCloseable {
             Rotators.registerAll(kms.secrets().rotation());
             audit = new JsonLinesAuditLog(dataDir.resolve("audit").resolve("audit.log"), config.audit());
             IamService iam = new IamService(kms.account(), storage.iam(), new PolicyDocuments(), clock);
+            kms.secrets().rotation().registerAccessKeys(new RamAccessKeys(iam, credentials), config.ramSecretOverlap());
             StsTokens tokens = new StsTokens(rootKey);
             String uid = kms.account().uid();
             org.openkms.core.accesspoint.AccessPoints accessPoints =

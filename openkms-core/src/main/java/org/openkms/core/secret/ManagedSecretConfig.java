@@ -110,6 +110,39 @@ public record ManagedSecretConfig(
         return stored;
     }
 
+    /** RAMCredentials' SecretSubType (ExtendedConfig of CreateSecret, see the class comment). */
+    public static final String RAM_USER_ACCESS_KEY = "RamUserAccessKey";
+
+    /**
+     * CreateSecret of a RAMCredentials secret: ExtendedConfig must be
+     * {@code {"SecretSubType":"RamUserAccessKey","UserName":"…"}} (plus optional CustomData); returns what to store.
+     */
+    public static String validateRamForCreate(String extendedConfig) {
+        if (extendedConfig == null || extendedConfig.isEmpty()) {
+            throw Errors.missingParameter("ExtendedConfig");
+        }
+        if (extendedConfig.length() > MAX_CHARS) {
+            throw Errors.invalidParameter("ExtendedConfig", "It must not exceed 1024 characters.");
+        }
+        ObjectNode n = object(extendedConfig);
+        if (!RAM_USER_ACCESS_KEY.equals(text(n, "SecretSubType"))) {
+            throw Errors.invalidParameter("ExtendedConfig", "SecretSubType must be RamUserAccessKey.");
+        }
+        if (text(n, "UserName").isEmpty()) {
+            throw Errors.invalidParameter("ExtendedConfig", "UserName (the RAM user) is required.");
+        }
+        checkCustomData(n.get("CustomData"));
+        if (!n.has("CustomData")) {
+            n.putObject("CustomData");
+        }
+        return n.toString();
+    }
+
+    /** The RAM user of a stored RAMCredentials ExtendedConfig. */
+    public static String ramUserName(String extendedConfig) {
+        return text(object(extendedConfig), "UserName");
+    }
+
     /** Where each type names its server: Rds DBInstanceId, PolarDB DBClusterId, Redis InstanceId. */
     static String endpointField(SecretType type) {
         return switch (type) {

@@ -7,7 +7,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The secrets' background job: deletes secrets whose recovery window has ended and rotates managed secrets
- * whose NextRotationDate has passed. Each rotation outcome goes to {@code outcomes} (the server audits it).
+ * whose NextRotationDate has passed, and deletes the AccessKeys that RAM secrets rotated out once their overlap has
+ * passed. Each rotation outcome goes to {@code outcomes} (the server audits it).
  */
 public final class SecretMaintenance implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(SecretMaintenance.class);
@@ -40,6 +41,10 @@ public final class SecretMaintenance implements Runnable {
             }
             outcomes.accept(o);
         }
-        return purged + rotated.size();
+        List<String> retired = secrets.rotation().retireDue();
+        for (String accessKeyId : retired) {
+            LOG.info("deleted AccessKey {}: rotated out of a RAM secret and past its overlap", accessKeyId);
+        }
+        return purged + rotated.size() + retired.size();
     }
 }

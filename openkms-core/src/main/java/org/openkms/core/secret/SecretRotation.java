@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.openkms.core.error.Errors;
 import org.openkms.core.error.KmsException;
+import org.openkms.core.secret.rotation.AccessKeyIssuer;
 import org.openkms.core.secret.rotation.RotationException;
 import org.openkms.core.secret.rotation.SecretRotator;
 
@@ -30,6 +31,15 @@ import org.openkms.core.secret.rotation.SecretRotator;
  * reason is recorded on the secret (DescribeSecret) and returned. A crash between (2) and (3) leaves the new
  * value in the unlabelled version; the next rotation of a single-account secret notices that the current
  * credentials no longer log in and promotes it.
+ *
+ * <p><b>RAMCredentials</b> secrets rotate the same way with an {@link AccessKeyIssuer} in place of a password
+ * rotator: (1) a new AccessKey pair is stored as an unlabelled version, (2) the AccessKey is created for the RAM
+ * user, (3) it becomes ACSCurrent and the old one ACSPrevious. The old AccessKey keeps working for the overlap
+ * ({@link #registerAccessKeys}) and is then deleted by {@link #retireDue} (at once when the overlap is zero), as
+ * Alibaba's managed RAM secrets delete the old AccessKey after rotation
+ * (https://www.alibabacloud.com/help/en/kms/key-management-service/user-guide/manage-and-use-ram-secrets). A key is
+ * only ever created after its value is durable, so a crash cannot leak one: the next rotation promotes an unlabelled
+ * version whose AccessKey exists and drops one whose AccessKey was never created.
  */
 public final class SecretRotation {
     /** How long the scheduler waits after a failed automatic rotation before trying again. */
@@ -41,6 +51,8 @@ public final class SecretRotation {
     private final Clock clock;
     private final List<SecretRotator> rotators = new CopyOnWriteArrayList<>();
     private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
+    private volatile AccessKeyIssuer accessKeys;
+    private volatile Duration accessKeyOverlap = Duration.ofHours(24);
 
     public SecretRotation(SecretService secrets, SecretRepository repository, SecretEnvelopes envelopes, Clock clock) {
         this.secrets = secrets;
@@ -52,6 +64,22 @@ public final class SecretRotation {
     /** Adds a rotator for its endpoint schemes (done once at start-up by the server). */
     public void register(SecretRotator rotator) {
         rotators.add(rotator);
+    }
+
+    /**
+     * Enables RAMCredentials secrets (done once at start-up by the server): {@code overlap} is how long a rotated-out
+     * AccessKey keeps working before {@link #retireDue} deletes it (zero: deleted by the rotation itself).
+     */
+    public void registerAccessKeys(AccessKeyIssuer issuer, Duration overlap) {
+        if (overlap.isNegative()) {
+            throw new IllegalArgumentException("the AccessKey overlap must not be negative");
+        }
+        this.accessKeyOverlap = overlap;
+        this.accessKeys = issuer;
+    }
+
+    Optional<AccessKeyIssuer> accessKeys() {
+        return Optional.ofNullable(accessKeys);
     }
 
     /** The result of one scheduled attempt: the new version, or the reason it failed. */
@@ -94,6 +122,9 @@ public final class SecretRotation {
             if (requestedVersionId != null && versions.find(requestedVersionId).isPresent()) {
                 return requestedVersionId; // idempotency token already used: nothing to do
             }
+            if (s.secretType() == SecretType.RAMCredentials) {
+                return rotateAccessKey(s, versions, requestedVersionId);
+            }
             ManagedSecretConfig config = ManagedSecretConfig.parse(s.secretType(), s.extendedConfig());
             SecretVersionRecord currentVersion =
                     versions.holder(SecretStages.CURRENT).orElseThrow(Errors::internal);
@@ -112,7 +143,7 @@ public final class SecretRotation {
                 String versionId = requestedVersionId != null
                         ? requestedVersionId
                         : UUID.randomUUID().toString();
-                storePending(name, versionId, new ManagedAccount(target, newPassword));
+                storePending(name, versionId, new ManagedAccount(target, newPassword).toJson());
                 try {
                     rotator.changePassword(config.endpoint(), login, target, newPassword);
                 } catch (RotationException e) {
@@ -133,6 +164,138 @@ public final class SecretRotation {
             secrets.mutate(name, (sec, vs) -> sec.rotationFailed(reason, now()));
             throw Errors.rotationFailed(reason);
         }
+    }
+
+    /** RAMCredentials: a new AccessKey for the user becomes ACSCurrent (see the class comment). */
+    private String rotateAccessKey(SecretRecord s, VersionSet versions, String requestedVersionId) {
+        String name = s.secretName();
+        String userName = ManagedSecretConfig.ramUserName(s.extendedConfig());
+        AccessKeyIssuer issuer = accessKeys;
+        String failure;
+        try {
+            if (issuer == null) {
+                throw new RotationException("RAMCredentials secrets are not enabled on this server");
+            }
+            if (!issuer.userExists(userName)) {
+                throw new RotationException("RAM user " + userName + " does not exist");
+            }
+            SecretVersionRecord currentVersion =
+                    versions.holder(SecretStages.CURRENT).orElseThrow(Errors::internal);
+            RamAccessKey current = RamAccessKey.parse(secrets.open(currentVersion));
+            Optional<String> recovered = finishInterruptedKeyRotation(issuer, s, versions, currentVersion);
+            if (recovered.isPresent()) {
+                retireIfNoOverlap(name);
+                return recovered.get();
+            }
+            List<String> keys = issuer.accessKeyIds(userName);
+            if (keys.size() >= issuer.maxAccessKeysPerUser()) {
+                // RAM's limit: the key this secret rotated out earlier (still in its overlap) makes room.
+                Optional<String> retiring =
+                        previousKeyId(versions).filter(id -> !id.equals(current.accessKeyId()) && keys.contains(id));
+                if (retiring.isEmpty()) {
+                    throw new RotationException("RAM user " + userName + " already has "
+                            + issuer.maxAccessKeysPerUser() + " AccessKeys and none of them is this secret's"
+                            + " rotated-out key; delete the AccessKey the secret does not hold (DeleteAccessKey)");
+                }
+                issuer.delete(retiring.get());
+            }
+            String versionId = requestedVersionId != null
+                    ? requestedVersionId
+                    : UUID.randomUUID().toString();
+            String[] pair = issuer.newPair();
+            storePending(
+                    name, versionId, RamAccessKey.of(pair[0], pair[1], now()).toJson());
+            try {
+                issuer.create(userName, pair[0], pair[1]);
+            } catch (RotationException e) {
+                String reason = scrub(e.getMessage(), pair[1], current.accessKeySecret());
+                secrets.mutate(name, (sec, vs) -> {
+                    vs.remove(versionId);
+                    return sec.rotationFailed(reason, now());
+                });
+                throw Errors.rotationFailed(reason);
+            }
+            promote(name, versionId);
+            retireIfNoOverlap(name);
+            return versionId;
+        } catch (RotationException e) {
+            failure = scrub(e.getMessage());
+        }
+        String reason = failure;
+        secrets.mutate(name, (sec, vs) -> sec.rotationFailed(reason, now()));
+        throw Errors.rotationFailed(reason);
+    }
+
+    /** The newest unlabelled version after ACSCurrent whose AccessKey was created is promoted (a crash left it). */
+    private Optional<String> finishInterruptedKeyRotation(
+            AccessKeyIssuer issuer, SecretRecord s, VersionSet versions, SecretVersionRecord currentVersion) {
+        List<SecretVersionRecord> all = versions.all();
+        List<SecretVersionRecord> newer = all.subList(all.indexOf(currentVersion) + 1, all.size()).stream()
+                .filter(v -> v.stages().isEmpty())
+                .toList();
+        for (int i = newer.size() - 1; i >= 0; i--) {
+            SecretVersionRecord candidate = newer.get(i);
+            if (issuer.exists(RamAccessKey.parse(secrets.open(candidate)).accessKeyId())) {
+                promote(s.secretName(), candidate.versionId()); // drops the other unlabelled versions too
+                return Optional.of(candidate.versionId());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Optional<String> previousKeyId(VersionSet versions) {
+        return versions.holder(SecretStages.PREVIOUS)
+                .map(v -> RamAccessKey.parse(secrets.open(v)).accessKeyId());
+    }
+
+    private void retireIfNoOverlap(String name) {
+        if (accessKeyOverlap.isZero()) {
+            retire(name, clock.instant());
+        }
+    }
+
+    /**
+     * Deletes the AccessKeys that RAM secrets rotated out once their overlap has passed (the maintenance job);
+     * returns the deleted AccessKey IDs.
+     */
+    public List<String> retireDue() {
+        List<String> retired = new ArrayList<>();
+        if (accessKeys == null) {
+            return retired;
+        }
+        Instant now = clock.instant();
+        for (SecretRecord s : repository.list()) {
+            if (s.secretType() != SecretType.RAMCredentials || s.lastRotationDate() == null) {
+                continue; // never rotated: nothing rotated out (cheap: no version is opened)
+            }
+            try {
+                synchronized (locks.computeIfAbsent(s.secretName(), k -> new Object())) {
+                    retire(s.secretName(), now).ifPresent(retired::add);
+                }
+            } catch (KmsException | IllegalArgumentException e) {
+                // the secret's key is disabled or the secret is gone: retried on the next run
+            }
+        }
+        return retired;
+    }
+
+    /** Deletes the ACSPrevious AccessKey when ACSCurrent has been current for the overlap. */
+    private Optional<String> retire(String name, Instant now) {
+        VersionSet versions = new VersionSet(repository.versions(name));
+        Optional<SecretVersionRecord> current = versions.holder(SecretStages.CURRENT);
+        Optional<SecretVersionRecord> previous = versions.holder(SecretStages.PREVIOUS);
+        if (current.isEmpty()
+                || previous.isEmpty()
+                || current.get().creationDate().plus(accessKeyOverlap).isAfter(now)) {
+            return Optional.empty();
+        }
+        String old = RamAccessKey.parse(secrets.open(previous.get())).accessKeyId();
+        String live = RamAccessKey.parse(secrets.open(current.get())).accessKeyId();
+        if (old.equals(live) || !accessKeys.exists(old)) {
+            return Optional.empty();
+        }
+        accessKeys.delete(old);
+        return Optional.of(old);
     }
 
     private SecretRotator rotatorFor(ManagedSecretConfig config) throws RotationException {
@@ -163,14 +326,14 @@ public final class SecretRotation {
     }
 
     /** Step (1): the new value is durable before the server is asked to change anything. */
-    private void storePending(String name, String versionId, ManagedAccount value) {
+    private void storePending(String name, String versionId, String value) {
         secrets.mutate(name, (s, versions) -> {
             versions.add(new SecretVersionRecord(
                     name,
                     versionId,
                     now(),
                     "text",
-                    envelopes.seal(s.encryptionKeyId(), name, versionId, value.toJson()),
+                    envelopes.seal(s.encryptionKeyId(), name, versionId, value),
                     Set.of()));
             return s.touched(now());
         });

@@ -12,6 +12,7 @@ import java.util.function.BiFunction;
 import org.openkms.core.Account;
 import org.openkms.core.error.Errors;
 import org.openkms.core.error.KmsException;
+import org.openkms.core.iam.IamErrors;
 import org.openkms.core.key.AliasRecord;
 import org.openkms.core.key.AliasRepository;
 import org.openkms.core.key.CreateKeyRequest;
@@ -24,6 +25,7 @@ import org.openkms.core.key.KeyUsage;
 import org.openkms.core.key.Origin;
 import org.openkms.core.key.RotationIntervals;
 import org.openkms.core.secret.SecretCache.LoadedSecret;
+import org.openkms.core.secret.rotation.AccessKeyIssuer;
 import org.openkms.core.tag.Tags;
 
 /**
@@ -98,16 +100,25 @@ public final class SecretService {
 
     public Created createSecret(CreateSecretRequest req) {
         SecretType type = req.secretType() == null ? SecretType.Generic : req.secretType();
-        if (type == SecretType.RAMCredentials || type == SecretType.ECS) {
+        if (type == SecretType.ECS) {
             throw Errors.unsupportedOperation("SecretType " + type + " needs a cloud service this server does not have;"
-                    + " use Generic, Rds or PolarDB (PostgreSQL, MySQL, MariaDB) or Redis.");
+                    + " use Generic, RAMCredentials, Rds or PolarDB (PostgreSQL, MySQL, MariaDB) or Redis.");
         }
-        SecretNames.checkName(req.secretName(), type);
+        String secretName = req.secretName();
+        String extendedConfig = null;
+        List<RamAccessKey> ramKeys = List.of();
+        if (type == SecretType.RAMCredentials) {
+            extendedConfig = ManagedSecretConfig.validateRamForCreate(req.extendedConfig());
+            secretName = ramSecretName(secretName, ManagedSecretConfig.ramUserName(extendedConfig));
+        }
+        SecretNames.checkName(secretName, type);
         SecretNames.checkVersionId(req.versionId());
         String dataType = checkData(req.secretData(), req.secretDataType(), type);
         String value = req.secretData();
-        String extendedConfig = null;
-        if (type.managed()) {
+        if (type == SecretType.RAMCredentials) {
+            ramKeys = RamAccessKey.parseCreateData(req.secretData(), now());
+            value = ramKeys.get(0).toJson();
+        } else if (type.managed()) {
             List<ManagedAccount> accounts = ManagedAccount.parseCreateData(req.secretData());
             extendedConfig = ManagedSecretConfig.validateForCreate(type, req.extendedConfig(), accounts);
             value = accounts.get(0).toJson();
@@ -122,7 +133,10 @@ public final class SecretService {
         }
         Tags.validate(req.tags());
         checkDescription(req.description());
-        rejectTakenName(req.secretName());
+        if (type == SecretType.RAMCredentials) {
+            checkRamKeys(ManagedSecretConfig.ramUserName(extendedConfig), ramKeys);
+        }
+        rejectTakenName(secretName);
         if (repository.list().size() >= MAX_SECRETS) {
             throw Errors.limitExceeded("at most " + MAX_SECRETS + " secrets");
         }
@@ -131,14 +145,14 @@ public final class SecretService {
                 : encryptionKey(req.encryptionKeyId());
         Instant now = now();
         SecretVersionRecord version = new SecretVersionRecord(
-                req.secretName(),
+                secretName,
                 req.versionId(),
                 now,
                 dataType,
-                envelopes.seal(keyId, req.secretName(), req.versionId(), value),
+                envelopes.seal(keyId, secretName, req.versionId(), value),
                 Set.of(SecretStages.CURRENT));
         SecretRecord secret = new SecretRecord(
-                req.secretName(),
+                secretName,
                 type,
                 req.description() == null ? "" : req.description(),
                 keyId,
@@ -155,11 +169,44 @@ public final class SecretService {
                 emptyToNull(req.dkmsInstanceId()),
                 1);
         if (!repository.create(secret, List.of(version), req.tags())) {
-            rejectTakenName(req.secretName());
-            throw Errors.resourceExist("secret " + req.secretName());
+            rejectTakenName(secretName);
+            throw Errors.resourceExist("secret " + secretName);
         }
-        cache.invalidate(req.secretName());
+        cache.invalidate(secretName);
         return new Created(secret, version);
+    }
+
+    /**
+     * A RAM secret is named after its user: SecretName {@code $Auto} (or the generated name itself) becomes
+     * {@code acs/ram/user/<UserName>} (CreateSecret's SecretName,
+     * https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/api-kms-2016-01-20-createsecret).
+     */
+    private static String ramSecretName(String nameParam, String userName) {
+        String generated = "acs/ram/user/" + userName;
+        if (!"$Auto".equals(nameParam) && !generated.equals(nameParam)) {
+            throw Errors.invalidParameter(
+                    "SecretName",
+                    "A RAMCredentials secret is named $Auto (the server names it acs/ram/user/<UserName>).");
+        }
+        return generated;
+    }
+
+    /** Each AccessKey of SecretData must be the user's and authenticate: a pair that does not work is not stored. */
+    private void checkRamKeys(String userName, List<RamAccessKey> keys) {
+        AccessKeyIssuer issuer = rotation.accessKeys()
+                .orElseThrow(
+                        () -> Errors.unsupportedOperation("RAMCredentials secrets are not enabled on this server."));
+        if (!issuer.userExists(userName)) {
+            throw IamErrors.notExist("User", userName);
+        }
+        for (RamAccessKey k : keys) {
+            if (!issuer.authenticates(userName, k.accessKeyId(), k.accessKeySecret())) {
+                throw Errors.invalidParameter(
+                        "SecretData",
+                        "AccessKey " + k.accessKeyId() + " is not an active AccessKey of RAM user " + userName
+                                + " with the given AccessKeySecret.");
+            }
+        }
     }
 
     private static String emptyToNull(String v) {

@@ -35,7 +35,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * accountId: "1234567890123456"
  * storage: { url: jdbc:postgresql://127.0.0.1:5432/openkms?user=openkms, cacheSyncInterval: 1s, cacheListen: true }
  * tls: { certificate: server.crt, key: server.key }
- * keys: { maintenanceInterval: 60s, minKeyVersionInterval: 7d, minRotationInterval: 7d }
+ * keys: { maintenanceInterval: 60s, minKeyVersionInterval: 7d, minRotationInterval: 7d, ramSecretOverlap: 24h }
  * audit: { maxFileSize: 100MiB, maxFiles: 10, maxTotalSize: 1GiB, rotateInterval: 1d, failClosed: false }
  * metrics: { enabled: true }
  * throttle: { perCredential: "crypto=100:200,secretRead=50", perInstance: "crypto=1000", maxBuckets: 100000 }
@@ -196,6 +196,9 @@ public final class ConfigLoader {
         if (text(keys, "minRotationInterval") != null) {
             c = c.withMinRotationInterval(duration(text(keys, "minRotationInterval")));
         }
+        if (text(keys, "ramSecretOverlap") != null) {
+            c = c.withRamSecretOverlap(duration(text(keys, "ramSecretOverlap")));
+        }
         JsonNode audit = y.path("audit");
         AuditConfig a = c.audit();
         a = auditOption(a, "audit.maxFileSize", text(audit, "maxFileSize"), (x, v) -> x.withMaxFileSize(size(v)));
@@ -270,6 +273,9 @@ public final class ConfigLoader {
         }
         if (env.get("OPENKMS_MIN_ROTATION_INTERVAL") != null) {
             c = c.withMinRotationInterval(duration(env.get("OPENKMS_MIN_ROTATION_INTERVAL")));
+        }
+        if (env.get("OPENKMS_RAM_SECRET_OVERLAP") != null) {
+            c = c.withRamSecretOverlap(duration(env.get("OPENKMS_RAM_SECRET_OVERLAP")));
         }
         if (env.get("OPENKMS_ROOT_ACCESS_KEY_ID") != null && env.get("OPENKMS_ROOT_ACCESS_KEY_SECRET") != null) {
             c = c.withRootAccessKey(env.get("OPENKMS_ROOT_ACCESS_KEY_ID"), env.get("OPENKMS_ROOT_ACCESS_KEY_SECRET"));

@@ -41,7 +41,7 @@ class ConfigLoaderTest {
                 accountId: "1234567890123456"
                 storage: { url: "jdbc:sqlite:/tmp/x.db", cacheSyncInterval: 2s, cacheListen: false }
                 tls: { certificate: a.crt, key: a.key }
-                keys: { maintenanceInterval: 60s, minKeyVersionInterval: 0s, minRotationInterval: PT1H }
+                keys: { maintenanceInterval: 60s, minKeyVersionInterval: 0s, minRotationInterval: PT1H, ramSecretOverlap: 0s }
                 """);
         ServerConfig c = ConfigLoader.load(f, Map.of());
         assertThat(c.listen()).isEqualTo("127.0.0.1:9080");
@@ -50,6 +50,10 @@ class ConfigLoaderTest {
         assertThat(c.cacheSyncInterval()).isEqualTo(Duration.ofSeconds(2));
         assertThat(c.cacheListen()).isFalse();
         assertThat(c.minRotationInterval()).isEqualTo(Duration.ofHours(1));
+        assertThat(c.ramSecretOverlap()).isEqualTo(Duration.ZERO);
+        assertThat(ConfigLoader.load(f, Map.of("OPENKMS_RAM_SECRET_OVERLAP", "2h"))
+                        .ramSecretOverlap())
+                .isEqualTo(Duration.ofHours(2));
         assertThat(c.tlsKey()).isEqualTo(Path.of("a.key"));
     }
 

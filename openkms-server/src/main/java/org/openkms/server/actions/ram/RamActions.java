@@ -152,7 +152,8 @@ public final class RamActions {
 
     private Map<String, Object> createAccessKey(Call c) {
         String owner = keyOwner(c);
-        synchronized (RamActions.class) { // the per-user limit is checked and enforced atomically
+        // The per-user limit is checked and enforced atomically, under the monitor RAM secret rotation holds too.
+        synchronized (ctx.credentials()) {
             if (ctx.credentials().listFor(owner).size() >= IamService.MAX_ACCESS_KEYS_PER_USER) {
                 throw IamErrors.limitExceeded(
                         "User.AccessKey",
