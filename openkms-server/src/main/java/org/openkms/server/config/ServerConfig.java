@@ -2,6 +2,7 @@ package org.openkms.server.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Consumer;
 import org.openkms.server.http.HttpLimits;
 import org.openkms.server.throttle.ThrottleConfig;
 
@@ -74,53 +75,96 @@ public record ServerConfig(
      * 127.0.0.1:8444.
      */
     public ServerConfig withInstanceListen(String v) {
-        return new ServerConfig(
-                listen,
-                httpsListen,
-                dataDir,
-                region,
-                accountId,
-                tlsCertificate,
-                tlsKey,
-                storageUrl,
-                rootAccessKeyId,
-                rootAccessKeySecret,
-                maintenanceInterval,
-                minKeyVersionInterval,
-                minRotationInterval,
-                ramSecretOverlap,
-                cacheSyncInterval,
-                cacheListen,
-                audit,
-                http,
-                metricsEnabled,
-                v,
-                throttle);
+        return with(b -> b.instanceListen = v);
     }
 
     public ServerConfig withCacheSyncInterval(Duration v) {
-        return new ServerConfig(
-                listen,
-                httpsListen,
-                dataDir,
-                region,
-                accountId,
-                tlsCertificate,
-                tlsKey,
-                storageUrl,
-                rootAccessKeyId,
-                rootAccessKeySecret,
-                maintenanceInterval,
-                minKeyVersionInterval,
-                minRotationInterval,
-                ramSecretOverlap,
-                v,
-                cacheListen,
-                audit,
-                http,
-                metricsEnabled,
-                instanceListen,
-                throttle);
+        return with(b -> b.cacheSyncInterval = v);
+    }
+
+    /**
+     * Whether to LISTEN for other nodes' writes, which drops caches within milliseconds instead of at the next poll.
+     * Off is for a connection pooler in transaction mode (PgBouncer), whose server connections cannot hold a
+     * LISTEN; the poll then does all the work. Only PostgreSQL has the feed (an SQLite file has no other nodes).
+     */
+    public ServerConfig withCacheListen(boolean v) {
+        return with(b -> b.cacheListen = v);
+    }
+
+    public ServerConfig withAudit(AuditConfig v) {
+        return with(b -> b.audit = v);
+    }
+
+    public ServerConfig withHttp(HttpLimits v) {
+        return with(b -> b.http = v);
+    }
+
+    public ServerConfig withListen(String v) {
+        return with(b -> b.listen = v);
+    }
+
+    public ServerConfig withHttpsListen(String v) {
+        return with(b -> b.httpsListen = v);
+    }
+
+    public ServerConfig withDataDir(Path v) {
+        return with(b -> b.dataDir = v);
+    }
+
+    public ServerConfig withRegion(String v) {
+        return with(b -> b.region = v);
+    }
+
+    public ServerConfig withRootAccessKey(String id, String secret) {
+        return with(b -> {
+            b.rootAccessKeyId = id;
+            b.rootAccessKeySecret = secret;
+        });
+    }
+
+    public ServerConfig withTls(Path certificate, Path key) {
+        return with(b -> {
+            b.tlsCertificate = certificate;
+            b.tlsKey = key;
+        });
+    }
+
+    public ServerConfig withStorageUrl(String v) {
+        return with(b -> b.storageUrl = v);
+    }
+
+    public ServerConfig withAccountId(String v) {
+        return with(b -> b.accountId = v);
+    }
+
+    public ServerConfig withMaintenanceInterval(Duration v) {
+        return with(b -> b.maintenanceInterval = v);
+    }
+
+    public ServerConfig withMinKeyVersionInterval(Duration v) {
+        return with(b -> b.minKeyVersionInterval = v);
+    }
+
+    public ServerConfig withMinRotationInterval(Duration v) {
+        return with(b -> b.minRotationInterval = v);
+    }
+
+    /**
+     * How long the AccessKey a RAMCredentials secret rotated out keeps working before the maintenance job deletes it
+     * (default 24h; 0 deletes it as part of the rotation).
+     */
+    public ServerConfig withRamSecretOverlap(Duration v) {
+        return with(b -> b.ramSecretOverlap = v);
+    }
+
+    /** Whether {@code GET /metrics} answers; when off it answers 404 like any unknown path. */
+    public ServerConfig withMetricsEnabled(boolean v) {
+        return with(b -> b.metricsEnabled = v);
+    }
+
+    /** Request rate limits (docs/throttling.md). */
+    public ServerConfig withThrottle(ThrottleConfig v) {
+        return with(b -> b.throttle = v);
     }
 
     /**
@@ -134,437 +178,84 @@ public record ServerConfig(
         return storageUrl != null && storageUrl.startsWith("jdbc:postgresql:") ? Duration.ofSeconds(1) : Duration.ZERO;
     }
 
-    /**
-     * Whether to LISTEN for other nodes' writes, which drops caches within milliseconds instead of at the next poll.
-     * Off is for a connection pooler in transaction mode (PgBouncer), whose server connections cannot hold a
-     * LISTEN; the poll then does all the work. Only PostgreSQL has the feed (an SQLite file has no other nodes).
-     */
-    public ServerConfig withCacheListen(boolean v) {
-        return new ServerConfig(
-                listen,
-                httpsListen,
-                dataDir,
-                region,
-                accountId,
-                tlsCertificate,
-                tlsKey,
-                storageUrl,
-                rootAccessKeyId,
-                rootAccessKeySecret,
-                maintenanceInterval,
-                minKeyVersionInterval,
-                minRotationInterval,
-                ramSecretOverlap,
-                cacheSyncInterval,
-                v,
-                audit,
-                http,
-                metricsEnabled,
-                instanceListen,
-                throttle);
+    /** A copy with {@code change} applied: each wither names only what it changes. */
+    private ServerConfig with(Consumer<Builder> change) {
+        Builder b = new Builder(this);
+        change.accept(b);
+        return b.build();
     }
 
-    public ServerConfig withAudit(AuditConfig v) {
-        return new ServerConfig(
-                listen,
-                httpsListen,
-                dataDir,
-                region,
-                accountId,
-                tlsCertificate,
-                tlsKey,
-                storageUrl,
-                rootAccessKeyId,
-                rootAccessKeySecret,
-                maintenanceInterval,
-                minKeyVersionInterval,
-                minRotationInterval,
-                ramSecretOverlap,
-                cacheSyncInterval,
-                cacheListen,
-                v,
-                http,
-                metricsEnabled,
-                instanceListen,
-                throttle);
-    }
+    /** The components as mutable fields, for {@link #with}. */
+    private static final class Builder {
+        String listen;
+        String httpsListen;
+        Path dataDir;
+        String region;
+        String accountId;
+        Path tlsCertificate;
+        Path tlsKey;
+        String storageUrl;
+        String rootAccessKeyId;
+        String rootAccessKeySecret;
+        Duration maintenanceInterval;
+        Duration minKeyVersionInterval;
+        Duration minRotationInterval;
+        Duration ramSecretOverlap;
+        Duration cacheSyncInterval;
+        boolean cacheListen;
+        AuditConfig audit;
+        HttpLimits http;
+        boolean metricsEnabled;
+        String instanceListen;
+        ThrottleConfig throttle;
 
-    public ServerConfig withHttp(HttpLimits v) {
-        return new ServerConfig(
-                listen,
-                httpsListen,
-                dataDir,
-                region,
-                accountId,
-                tlsCertificate,
-                tlsKey,
-                storageUrl,
-                rootAccessKeyId,
-                rootAccessKeySecret,
-                maintenanceInterval,
-                minKeyVersionInterval,
-                minRotationInterval,
-                ramSecretOverlap,
-                cacheSyncInterval,
-                cacheListen,
-                audit,
-                v,
-                metricsEnabled,
-                instanceListen,
-                throttle);
-    }
+        Builder(ServerConfig c) {
+            listen = c.listen;
+            httpsListen = c.httpsListen;
+            dataDir = c.dataDir;
+            region = c.region;
+            accountId = c.accountId;
+            tlsCertificate = c.tlsCertificate;
+            tlsKey = c.tlsKey;
+            storageUrl = c.storageUrl;
+            rootAccessKeyId = c.rootAccessKeyId;
+            rootAccessKeySecret = c.rootAccessKeySecret;
+            maintenanceInterval = c.maintenanceInterval;
+            minKeyVersionInterval = c.minKeyVersionInterval;
+            minRotationInterval = c.minRotationInterval;
+            ramSecretOverlap = c.ramSecretOverlap;
+            cacheSyncInterval = c.cacheSyncInterval;
+            cacheListen = c.cacheListen;
+            audit = c.audit;
+            http = c.http;
+            metricsEnabled = c.metricsEnabled;
+            instanceListen = c.instanceListen;
+            throttle = c.throttle;
+        }
 
-    public ServerConfig withListen(String v) {
-        return new ServerConfig(
-                v,
-                httpsListen,
-                dataDir,
-                region,
-                accountId,
-                tlsCertificate,
-                tlsKey,
-                storageUrl,
-                rootAccessKeyId,
-                rootAccessKeySecret,
-                maintenanceInterval,
-                minKeyVersionInterval,
-                minRotationInterval,
-                ramSecretOverlap,
-                cacheSyncInterval,
-                cacheListen,
-                audit,
-                http,
-                metricsEnabled,
-                instanceListen,
-                throttle);
-    }
-
-    public ServerConfig withHttpsListen(String v) {
-        return new ServerConfig(
-                listen,
-                v,
-                dataDir,
-                region,
-                accountId,
-                tlsCertificate,
-                tlsKey,
-                storageUrl,
-                rootAccessKeyId,
-                rootAccessKeySecret,
-                maintenanceInterval,
-                minKeyVersionInterval,
-                minRotationInterval,
-                ramSecretOverlap,
-                cacheSyncInterval,
-                cacheListen,
-                audit,
-                http,
-                metricsEnabled,
-                instanceListen,
-                throttle);
-    }
-
-    public ServerConfig withDataDir(Path v) {
-        return new ServerConfig(
-                listen,
-                httpsListen,
-                v,
-                region,
-                accountId,
-                tlsCertificate,
-                tlsKey,
-                storageUrl,
-                rootAccessKeyId,
-                rootAccessKeySecret,
-                maintenanceInterval,
-                minKeyVersionInterval,
-                minRotationInterval,
-                ramSecretOverlap,
-                cacheSyncInterval,
-                cacheListen,
-                audit,
-                http,
-                metricsEnabled,
-                instanceListen,
-                throttle);
-    }
-
-    public ServerConfig withRegion(String v) {
-        return new ServerConfig(
-                listen,
-                httpsListen,
-                dataDir,
-                v,
-                accountId,
-                tlsCertificate,
-                tlsKey,
-                storageUrl,
-                rootAccessKeyId,
-                rootAccessKeySecret,
-                maintenanceInterval,
-                minKeyVersionInterval,
-                minRotationInterval,
-                ramSecretOverlap,
-                cacheSyncInterval,
-                cacheListen,
-                audit,
-                http,
-                metricsEnabled,
-                instanceListen,
-                throttle);
-    }
-
-    public ServerConfig withRootAccessKey(String id, String secret) {
-        return new ServerConfig(
-                listen,
-                httpsListen,
-                dataDir,
-                region,
-                accountId,
-                tlsCertificate,
-                tlsKey,
-                storageUrl,
-                id,
-                secret,
-                maintenanceInterval,
-                minKeyVersionInterval,
-                minRotationInterval,
-                ramSecretOverlap,
-                cacheSyncInterval,
-                cacheListen,
-                audit,
-                http,
-                metricsEnabled,
-                instanceListen,
-                throttle);
-    }
-
-    public ServerConfig withTls(Path certificate, Path key) {
-        return new ServerConfig(
-                listen,
-                httpsListen,
-                dataDir,
-                region,
-                accountId,
-                certificate,
-                key,
-                storageUrl,
-                rootAccessKeyId,
-                rootAccessKeySecret,
-                maintenanceInterval,
-                minKeyVersionInterval,
-                minRotationInterval,
-                ramSecretOverlap,
-                cacheSyncInterval,
-                cacheListen,
-                audit,
-                http,
-                metricsEnabled,
-                instanceListen,
-                throttle);
-    }
-
-    public ServerConfig withStorageUrl(String v) {
-        return new ServerConfig(
-                listen,
-                httpsListen,
-                dataDir,
-                region,
-                accountId,
-                tlsCertificate,
-                tlsKey,
-                v,
-                rootAccessKeyId,
-                rootAccessKeySecret,
-                maintenanceInterval,
-                minKeyVersionInterval,
-                minRotationInterval,
-                ramSecretOverlap,
-                cacheSyncInterval,
-                cacheListen,
-                audit,
-                http,
-                metricsEnabled,
-                instanceListen,
-                throttle);
-    }
-
-    public ServerConfig withAccountId(String v) {
-        return new ServerConfig(
-                listen,
-                httpsListen,
-                dataDir,
-                region,
-                v,
-                tlsCertificate,
-                tlsKey,
-                storageUrl,
-                rootAccessKeyId,
-                rootAccessKeySecret,
-                maintenanceInterval,
-                minKeyVersionInterval,
-                minRotationInterval,
-                ramSecretOverlap,
-                cacheSyncInterval,
-                cacheListen,
-                audit,
-                http,
-                metricsEnabled,
-                instanceListen,
-                throttle);
-    }
-
-    public ServerConfig withMaintenanceInterval(Duration v) {
-        return new ServerConfig(
-                listen,
-                httpsListen,
-                dataDir,
-                region,
-                accountId,
-                tlsCertificate,
-                tlsKey,
-                storageUrl,
-                rootAccessKeyId,
-                rootAccessKeySecret,
-                v,
-                minKeyVersionInterval,
-                minRotationInterval,
-                ramSecretOverlap,
-                cacheSyncInterval,
-                cacheListen,
-                audit,
-                http,
-                metricsEnabled,
-                instanceListen,
-                throttle);
-    }
-
-    public ServerConfig withMinKeyVersionInterval(Duration v) {
-        return new ServerConfig(
-                listen,
-                httpsListen,
-                dataDir,
-                region,
-                accountId,
-                tlsCertificate,
-                tlsKey,
-                storageUrl,
-                rootAccessKeyId,
-                rootAccessKeySecret,
-                maintenanceInterval,
-                v,
-                minRotationInterval,
-                ramSecretOverlap,
-                cacheSyncInterval,
-                cacheListen,
-                audit,
-                http,
-                metricsEnabled,
-                instanceListen);
-    }
-
-    /**
-     * How long the AccessKey a RAMCredentials secret rotated out keeps working before the maintenance job deletes it
-     * (default 24h; 0 deletes it as part of the rotation).
-     */
-    public ServerConfig withRamSecretOverlap(Duration v) {
-        return new ServerConfig(
-                listen,
-                httpsListen,
-                dataDir,
-                region,
-                accountId,
-                tlsCertificate,
-                tlsKey,
-                storageUrl,
-                rootAccessKeyId,
-                rootAccessKeySecret,
-                maintenanceInterval,
-                minKeyVersionInterval,
-                minRotationInterval,
-                v,
-                cacheSyncInterval,
-                cacheListen,
-                audit,
-                http,
-                metricsEnabled,
-                instanceListen,
-                throttle);
-    }
-
-    public ServerConfig withMinRotationInterval(Duration v) {
-        return new ServerConfig(
-                listen,
-                httpsListen,
-                dataDir,
-                region,
-                accountId,
-                tlsCertificate,
-                tlsKey,
-                storageUrl,
-                rootAccessKeyId,
-                rootAccessKeySecret,
-                maintenanceInterval,
-                minKeyVersionInterval,
-                v,
-                ramSecretOverlap,
-                cacheSyncInterval,
-                cacheListen,
-                audit,
-                http,
-                metricsEnabled,
-                instanceListen,
-                throttle);
-    }
-
-    /** Whether {@code GET /metrics} answers; when off it answers 404 like any unknown path. */
-    public ServerConfig withMetricsEnabled(boolean v) {
-        return new ServerConfig(
-                listen,
-                httpsListen,
-                dataDir,
-                region,
-                accountId,
-                tlsCertificate,
-                tlsKey,
-                storageUrl,
-                rootAccessKeyId,
-                rootAccessKeySecret,
-                maintenanceInterval,
-                minKeyVersionInterval,
-                minRotationInterval,
-                ramSecretOverlap,
-                cacheSyncInterval,
-                cacheListen,
-                audit,
-                http,
-                v,
-                instanceListen,
-                throttle);
-    }
-
-    /** Request rate limits (docs/throttling.md). */
-    public ServerConfig withThrottle(ThrottleConfig v) {
-        return new ServerConfig(
-                listen,
-                httpsListen,
-                dataDir,
-                region,
-                accountId,
-                tlsCertificate,
-                tlsKey,
-                storageUrl,
-                rootAccessKeyId,
-                rootAccessKeySecret,
-                maintenanceInterval,
-                minKeyVersionInterval,
-                minRotationInterval,
-                cacheSyncInterval,
-                cacheListen,
-                audit,
-                http,
-                metricsEnabled,
-                instanceListen,
-                v);
+        ServerConfig build() {
+            return new ServerConfig(
+                    listen,
+                    httpsListen,
+                    dataDir,
+                    region,
+                    accountId,
+                    tlsCertificate,
+                    tlsKey,
+                    storageUrl,
+                    rootAccessKeyId,
+                    rootAccessKeySecret,
+                    maintenanceInterval,
+                    minKeyVersionInterval,
+                    minRotationInterval,
+                    ramSecretOverlap,
+                    cacheSyncInterval,
+                    cacheListen,
+                    audit,
+                    http,
+                    metricsEnabled,
+                    instanceListen,
+                    throttle);
+        }
     }
 }
