@@ -1,6 +1,7 @@
 package org.openkms.server;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.openkms.server.config.ConfigException;
 import org.openkms.server.config.ConfigLoader;
@@ -28,6 +29,11 @@ public final class Main implements Callable<Integer> {
             names = "--instance-listen",
             description = "KMS instance gateway (TLS) listen address (default 127.0.0.1:8444; empty disables)")
     String instanceListen;
+
+    @Option(
+            names = "--instance-names",
+            description = "further DNS names / IP addresses of the instance gateway's certificate, comma-separated")
+    String instanceNames;
 
     @Option(names = "--data-dir", description = "data directory (default ./openkms-data)")
     Path dataDir;
@@ -106,6 +112,9 @@ public final class Main implements Callable<Integer> {
         }
         if (instanceListen != null) {
             c = c.withInstanceListen(instanceListen);
+        }
+        if (instanceNames != null) {
+            c = c.withInstanceNames(ConfigLoader.instanceNames("--instance-names", List.of(instanceNames.split(","))));
         }
         if (dataDir != null) {
             c = c.withDataDir(dataDir);

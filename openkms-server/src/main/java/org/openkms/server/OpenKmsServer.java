@@ -228,7 +228,7 @@ public final class OpenKmsServer implements AutoCloseable {
                 }));
             }
             Instances instances = kms.instances();
-            InstanceRecord instance = defaultInstance(storage, instances);
+            InstanceRecord instance = defaultInstance(storage, instances, config.instanceNames());
             // Client keys are authorised by their application access point's policies, everyone else by RAM.
             Authorizer authorizer = (principal, request) -> principal.clientKey()
                     ? accessPoints.allows(
@@ -276,7 +276,7 @@ public final class OpenKmsServer implements AutoCloseable {
                     ? new GatewayHandler(gateway, config.http())
                     : new GatewayHandler(gateway, config.http(), scraped::scrape, ServerMetrics.CONTENT_TYPE);
             if (instanceTls != null) {
-                instanceTls.setKeyStore(instanceKeyStore(instances.tls(instance.instanceId())));
+                instanceTls.setKeyStore(instanceKeyStore(instances.tls(instance.instanceId(), config.instanceNames())));
                 jetty.setHandler(new ConnectorRouter(
                         openApi,
                         HttpServerFactory.INSTANCE_CONNECTOR,
@@ -439,10 +439,11 @@ public final class OpenKmsServer implements AutoCloseable {
      * The default instance, created on first start. Nodes starting together on one new PostgreSQL database take
      * turns (Storage#runExclusive), so that they create one instance, not one each.
      */
-    private static InstanceRecord defaultInstance(Storage storage, Instances instances) throws InterruptedException {
+    private static InstanceRecord defaultInstance(Storage storage, Instances instances, List<String> names)
+            throws InterruptedException {
         InstanceRecord[] found = new InstanceRecord[1];
         for (int attempt = 0; found[0] == null; attempt++) {
-            if (!storage.runExclusive("kms-instance-bootstrap", () -> found[0] = instances.ensureDefault(List.of()))) {
+            if (!storage.runExclusive("kms-instance-bootstrap", () -> found[0] = instances.ensureDefault(names))) {
                 if (attempt > 600) {
                     throw new IllegalStateException("another node holds the instance bootstrap lock for a minute");
                 }

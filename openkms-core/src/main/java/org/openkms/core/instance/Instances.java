@@ -160,6 +160,91 @@ public final class Instances {
                 List.copyOf(chain));
     }
 
+    /**
+     * The gateway's TLS identity answering to {@code extraNames} too (the {@code instanceNames} option: the names
+     * and addresses clients use to reach the gateway beyond loopback and {@link #endpoint}). When the stored
+     * certificate lacks one of them, a new one is issued by the instance's CA for this run; clients trust the CA,
+     * so a certificate made at start is as good as the stored one, and the stored record is left as it was.
+     */
+    public Tls tls(String instanceId, List<String> extraNames) {
+        Tls stored = tls(instanceId);
+        if (extraNames.isEmpty() || namesOf(stored.certificate()).containsAll(extraNames)) {
+            return stored;
+        }
+        InstanceRecord r = get(instanceId);
+        try {
+            KeyPair leaf = ecKeyPair();
+            X509Certificate cert = leafCertificate(
+                    instanceId,
+                    leaf,
+                    stored.ca(),
+                    unsealKey(r.sealedCaKey(), context(instanceId, "ca")),
+                    extraNames,
+                    clock.instant().truncatedTo(ChronoUnit.SECONDS));
+            List<X509Certificate> chain = new ArrayList<>();
+            chain.add(cert);
+            chain.addAll(stored.chain().subList(1, stored.chain().size()));
+            return new Tls(leaf.getPrivate(), cert, stored.ca(), List.copyOf(chain));
+        } catch (GeneralSecurityException | IOException | OperatorCreationException e) {
+            throw new IllegalStateException("cannot issue the instance gateway certificate", e);
+        }
+    }
+
+    private static Set<String> namesOf(X509Certificate cert) {
+        Set<String> names = new LinkedHashSet<>();
+        try {
+            if (cert.getSubjectAlternativeNames() != null) {
+                for (List<?> n : cert.getSubjectAlternativeNames()) {
+                    names.add(String.valueOf(n.get(1)));
+                }
+            }
+        } catch (java.security.cert.CertificateParsingException e) {
+            return Set.of();
+        }
+        // An IPv6 address comes back in its long form (0:0:0:0:0:0:0:1): compare as addresses too.
+        Set<String> out = new LinkedHashSet<>(names);
+        for (String n : names) {
+            if (n.indexOf(':') >= 0) {
+                try {
+                    out.add(java.net.InetAddress.getByName(n).getHostAddress());
+                } catch (java.net.UnknownHostException ignored) {
+                    // not an address
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The gateway's certificate: {@link #endpoint}, loopback and {@code extraNames}, signed by the (sub) CA. */
+    private X509Certificate leafCertificate(
+            String instanceId,
+            KeyPair leaf,
+            X509Certificate issuer,
+            java.security.PrivateKey issuerKey,
+            List<String> extraNames,
+            Instant now)
+            throws GeneralSecurityException, IOException, OperatorCreationException {
+        String host = endpoint(instanceId);
+        var leafBuilder = new JcaX509v3CertificateBuilder(
+                issuer,
+                serial(),
+                Date.from(now.minus(Duration.ofMinutes(5))),
+                Date.from(now.plus(TLS_VALIDITY)),
+                new X500Name("CN=" + host),
+                leaf.getPublic());
+        leafBuilder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+        leafBuilder.addExtension(
+                Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement));
+        leafBuilder.addExtension(
+                Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+        leafBuilder.addExtension(
+                Extension.authorityKeyIdentifier,
+                false,
+                new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(issuer));
+        leafBuilder.addExtension(Extension.subjectAlternativeName, false, sans(host, extraNames));
+        return sign(leafBuilder, issuerKey);
+    }
+
     private InstanceRecord mint(String instanceId, List<String> extraNames) {
         try {
             Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
@@ -200,22 +285,7 @@ public final class Instances {
             X509Certificate caCert = sign(subBuilder, root.getPrivate());
 
             KeyPair leaf = ecKeyPair();
-            String host = endpoint(instanceId);
-            var leafBuilder = new JcaX509v3CertificateBuilder(
-                    caCert,
-                    serial(),
-                    Date.from(now.minus(Duration.ofMinutes(5))),
-                    Date.from(now.plus(TLS_VALIDITY)),
-                    new X500Name("CN=" + host),
-                    leaf.getPublic());
-            leafBuilder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            leafBuilder.addExtension(
-                    Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement));
-            leafBuilder.addExtension(
-                    Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
-            leafBuilder.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(caCert));
-            leafBuilder.addExtension(Extension.subjectAlternativeName, false, sans(host, extraNames));
-            X509Certificate leafCert = sign(leafBuilder, sub.getPrivate());
+            X509Certificate leafCert = leafCertificate(instanceId, leaf, caCert, sub.getPrivate(), extraNames, now);
 
             return new InstanceRecord(
                     instanceId,

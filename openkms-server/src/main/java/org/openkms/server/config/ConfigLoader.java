@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
@@ -30,6 +31,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * listen: 127.0.0.1:8080
  * httpsListen: 127.0.0.1:8443
  * instanceListen: 127.0.0.1:8444
+ * instanceNames: [kms.example.internal, 10.0.0.5]
  * dataDir: ./openkms-data
  * region: cn-hangzhou
  * accountId: "1234567890123456"
@@ -163,6 +165,16 @@ public final class ConfigLoader {
         if (text(y, "instanceListen") != null) {
             c = c.withInstanceListen(text(y, "instanceListen"));
         }
+        if (text(y, "instanceNames") != null) {
+            JsonNode names = y.path("instanceNames");
+            List<String> raw = new java.util.ArrayList<>();
+            if (names.isArray()) {
+                names.forEach(n -> raw.add(n.asText()));
+            } else {
+                raw.addAll(List.of(names.asText().split(",")));
+            }
+            c = c.withInstanceNames(instanceNames("instanceNames", raw));
+        }
         if (text(y, "dataDir") != null) {
             c = c.withDataDir(Path.of(text(y, "dataDir")));
         }
@@ -243,6 +255,11 @@ public final class ConfigLoader {
         }
         if (env.get("OPENKMS_INSTANCE_LISTEN") != null) {
             c = c.withInstanceListen(env.get("OPENKMS_INSTANCE_LISTEN"));
+        }
+        if (env.get("OPENKMS_INSTANCE_NAMES") != null) {
+            c = c.withInstanceNames(instanceNames(
+                    "OPENKMS_INSTANCE_NAMES",
+                    List.of(env.get("OPENKMS_INSTANCE_NAMES").split(","))));
         }
         if (env.get("OPENKMS_DATA_DIR") != null) {
             c = c.withDataDir(Path.of(env.get("OPENKMS_DATA_DIR")));
@@ -509,5 +526,25 @@ public final class ConfigLoader {
 
     private static Path path(String s) {
         return s == null ? null : Path.of(s);
+    }
+
+    /**
+     * The instance gateway's extra certificate names: DNS names or IP addresses, comma-separated on the command line
+     * and in the environment.
+     */
+    public static List<String> instanceNames(String option, List<String> raw) {
+        List<String> out = new java.util.ArrayList<>();
+        for (String r : raw) {
+            String n = r.trim();
+            if (n.isEmpty()) {
+                continue;
+            }
+            if (!n.matches("[A-Za-z0-9.:*-]+") || n.length() > 253) {
+                throw new IllegalArgumentException(option + ": '" + n
+                        + "' is not a DNS name or an IP address (use e.g. kms.example.internal,10.0.0.5)");
+            }
+            out.add(n);
+        }
+        return out;
     }
 }

@@ -2,6 +2,7 @@ package org.openkms.server.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Consumer;
 import org.openkms.server.http.HttpLimits;
 import org.openkms.server.throttle.ThrottleConfig;
@@ -20,6 +21,7 @@ import org.openkms.server.throttle.ThrottleConfig;
  * @param metricsEnabled whether {@code GET /metrics} answers (Prometheus text format, docs/metrics.md); default true
  * @param instanceListen host:port of the KMS instance gateway (TLS with the instance's certificate; "" disables it)
  * @param throttle       request rate limits per credential and per instance (off by default)
+ * @param instanceNames  further DNS names and IP addresses the instance gateway's certificate answers to
  */
 public record ServerConfig(
         String listen,
@@ -42,7 +44,8 @@ public record ServerConfig(
         HttpLimits http,
         boolean metricsEnabled,
         String instanceListen,
-        ThrottleConfig throttle) {
+        ThrottleConfig throttle,
+        List<String> instanceNames) {
 
     public static ServerConfig defaults() {
         return new ServerConfig(
@@ -66,7 +69,8 @@ public record ServerConfig(
                 HttpLimits.defaults(),
                 true,
                 "",
-                ThrottleConfig.off());
+                ThrottleConfig.off(),
+                List.of());
     }
 
     /**
@@ -162,6 +166,14 @@ public record ServerConfig(
         return with(b -> b.metricsEnabled = v);
     }
 
+    /**
+     * Names and addresses (beyond loopback and {@code <instanceId>.cryptoservice.kms.aliyuncs.com}) that clients use
+     * to reach the instance gateway; its certificate is issued for them at start when the stored one lacks one.
+     */
+    public ServerConfig withInstanceNames(List<String> v) {
+        return with(b -> b.instanceNames = List.copyOf(v));
+    }
+
     /** Request rate limits (docs/throttling.md). */
     public ServerConfig withThrottle(ThrottleConfig v) {
         return with(b -> b.throttle = v);
@@ -208,6 +220,7 @@ public record ServerConfig(
         boolean metricsEnabled;
         String instanceListen;
         ThrottleConfig throttle;
+        List<String> instanceNames;
 
         Builder(ServerConfig c) {
             listen = c.listen;
@@ -231,6 +244,7 @@ public record ServerConfig(
             metricsEnabled = c.metricsEnabled;
             instanceListen = c.instanceListen;
             throttle = c.throttle;
+            instanceNames = c.instanceNames;
         }
 
         ServerConfig build() {
@@ -255,7 +269,8 @@ public record ServerConfig(
                     http,
                     metricsEnabled,
                     instanceListen,
-                    throttle);
+                    throttle,
+                    instanceNames);
         }
     }
 }

@@ -76,6 +76,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void instanceNamesFromYamlListOrTextThenEnvironment() throws Exception {
+        assertThat(ConfigLoader.load(yaml("instanceNames: [kms.example.internal, 10.0.0.5]\n"), Map.of())
+                        .instanceNames())
+                .containsExactly("kms.example.internal", "10.0.0.5");
+        Path text = yaml("instanceNames: \"kms.example.internal, ::1\"\n");
+        assertThat(ConfigLoader.load(text, Map.of()).instanceNames()).containsExactly("kms.example.internal", "::1");
+        assertThat(ConfigLoader.load(text, Map.of("OPENKMS_INSTANCE_NAMES", "a.internal"))
+                        .instanceNames())
+                .containsExactly("a.internal");
+        assertThat(ServerConfig.defaults().instanceNames()).isEmpty();
+        assertThat(refusal(() -> ConfigLoader.load(text, Map.of("OPENKMS_INSTANCE_NAMES", "bad name/x")))
+                        .line())
+                .contains("OPENKMS_INSTANCE_NAMES")
+                .contains("is not a DNS name or an IP address");
+    }
+
+    @Test
     void unknownOrMisplacedKeysAreRefusedWithTheirPath() throws Exception {
         Path typo = yaml("listen: 127.0.0.1:0\nkeys:\n  maintenanceIntervl: 5s\n");
         assertThat(refusal(() -> ConfigLoader.load(typo, Map.of())).line())
