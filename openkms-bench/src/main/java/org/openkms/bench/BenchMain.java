@@ -63,6 +63,15 @@ public final class BenchMain implements Callable<Integer> {
     String instanceEndpoint;
 
     @Option(
+            names = "--agent-endpoint",
+            defaultValue = "http://127.0.0.1:2025",
+            description = "the local agent, for AgentGetSecretValue (default: ${DEFAULT-VALUE})")
+    String agentEndpoint;
+
+    @Option(names = "--agent-token", description = "the agent's token: a value or file://PATH (default: $KMS_TOKEN)")
+    String agentToken;
+
+    @Option(
             names = "--access-key-id",
             description = "AccessKey ID (default: $OPENKMS_ACCESS_KEY_ID, else <data-dir>/root-credentials)")
     String accessKeyId;
@@ -239,8 +248,8 @@ public final class BenchMain implements Callable<Integer> {
         if (asRamUser && scenarios.size() > 1) {
             throw usage("--as-ram-user takes one --action (the RAM user's policy allows that action only)");
         }
-        if (asRamUser && scenarios.get(0) instanceof InstanceScenario) {
-            throw usage("--as-ram-user does not apply to the instance API (it signs with a ClientKey)");
+        if (asRamUser && (scenarios.get(0) instanceof InstanceScenario || scenarios.get(0) instanceof AgentScenario)) {
+            throw usage("--as-ram-user applies to the OpenAPI actions only");
         }
         Credentials credentials;
         try {
@@ -288,7 +297,8 @@ public final class BenchMain implements Callable<Integer> {
                 }
                 for (Scenario scenario : scenarios) {
                     String k = scenario.needsSymmetricKey() ? usedKey : null;
-                    scenario.prepare(new SetupContext(api, k, plaintextSize, instanceEndpoint, timeoutMillis));
+                    scenario.prepare(new SetupContext(
+                            api, k, plaintextSize, instanceEndpoint, agentEndpoint, agentToken, timeoutMillis));
                 }
             } catch (IOException e) {
                 err.println("bench: setup failed: " + e.getMessage());
@@ -367,8 +377,10 @@ public final class BenchMain implements Callable<Integer> {
                 String act = scenario.action();
                 LoadRun.RequestWriter writer = scenario.writer(loadEncoder);
                 Endpoint to = scenario.target(target);
+                // The process whose CPU the request costs: the agent's for the agent load, else the server's.
+                ServerCpu cpu = serverPid != null || to == target ? server : ServerCpu.find(to);
                 double fixed = pacing.fixedRate();
-                BenchResult first = measure(writer, server, to, timeoutMillis, err, fixed, scenario.bodyMustContain());
+                BenchResult first = measure(writer, cpu, to, timeoutMillis, err, fixed, scenario.bodyMustContain());
                 runs.add(new Measured(scenario.describe() + Pacing.label(fixed), act, first, fixed, to));
                 double share = pacing.shareOfPeak();
                 if (share > 0 && first.throughput() > 0) {
@@ -376,7 +388,7 @@ public final class BenchMain implements Callable<Integer> {
                     runs.add(new Measured(
                             scenario.describe() + Pacing.label(r),
                             act,
-                            measure(writer, server, to, timeoutMillis, err, r, scenario.bodyMustContain()),
+                            measure(writer, cpu, to, timeoutMillis, err, r, scenario.bodyMustContain()),
                             r,
                             to));
                 }
@@ -484,6 +496,9 @@ public final class BenchMain implements Callable<Integer> {
     private String signing(String action, boolean forJson) {
         if (action.startsWith("Instance")) {
             return forJson ? "clientkey" : "ClientKey SHA256withRSA";
+        }
+        if (action.startsWith("Agent")) {
+            return forJson ? "agent-token" : "X-KMS-Token";
         }
         return forJson ? signature.cliName() : signature.label();
     }
@@ -622,14 +637,35 @@ public final class BenchMain implements Callable<Integer> {
         private final String keyId;
         private final int plaintextSize;
         private final String instanceEndpoint;
+        private final String agentEndpoint;
+        private final String agentToken;
         private final int timeoutMillis;
 
-        SetupContext(ApiClient api, String keyId, int plaintextSize, String instanceEndpoint, int timeoutMillis) {
+        SetupContext(
+                ApiClient api,
+                String keyId,
+                int plaintextSize,
+                String instanceEndpoint,
+                String agentEndpoint,
+                String agentToken,
+                int timeoutMillis) {
             this.api = api;
             this.keyId = keyId;
             this.plaintextSize = plaintextSize;
             this.instanceEndpoint = instanceEndpoint;
+            this.agentEndpoint = agentEndpoint;
+            this.agentToken = agentToken;
             this.timeoutMillis = timeoutMillis;
+        }
+
+        @Override
+        public String agentEndpoint() {
+            return agentEndpoint;
+        }
+
+        @Override
+        public String agentToken() {
+            return agentToken;
         }
 
         @Override

@@ -85,6 +85,12 @@ public interface Scenario {
         /** {@code --instance-endpoint}: the KMS instance gateway, for the Instance API scenarios. */
         String instanceEndpoint();
 
+        /** {@code --agent-endpoint}: the local agent, for AgentGetSecretValue. */
+        String agentEndpoint();
+
+        /** {@code --agent-token}, or null. */
+        String agentToken();
+
         /** The connect and read timeout of the load. */
         int timeoutMillis();
     }

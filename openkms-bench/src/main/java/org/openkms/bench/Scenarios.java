@@ -22,6 +22,7 @@ public final class Scenarios {
         AsymmetricScenarios.registerAll();
         register("GetSecretValue", GetSecretValueScenario::new);
         InstanceScenario.registerAll();
+        AgentScenario.registerAll();
     }
 
     private Scenarios() {}

@@ -47,6 +47,57 @@ class BenchEndToEndTest {
         server.close();
     }
 
+    /** The local agent in front of the server: a cached read per request, every answer checked. */
+    @Test
+    void agentLoadSucceeds() throws Exception {
+        java.util.Map<String, String> env = java.util.Map.of(
+                "KMS_TOKEN", "bench-agent-token",
+                "ALIBABA_CLOUD_ACCESS_KEY_ID", ID,
+                "ALIBABA_CLOUD_ACCESS_KEY_SECRET", SECRET);
+        java.util.Map<String, String> options = java.util.Map.of(
+                "http_port", "0",
+                "endpoint", "http://127.0.0.1:" + server.httpPort(),
+                "region", "cn-hangzhou");
+        try (var agent = org.openkms.agent.AgentServer.start(org.openkms.agent.AgentConfig.from(options, env), env)) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            PrintStream oldOut = System.out;
+            int status;
+            try {
+                System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+                status = BenchMain.commandLine()
+                        .execute(
+                                "--endpoint",
+                                "http://127.0.0.1:" + server.httpPort(),
+                                "--agent-endpoint",
+                                "http://127.0.0.1:" + agent.port(),
+                                "--agent-token",
+                                "bench-agent-token",
+                                "--access-key-id",
+                                ID,
+                                "--access-key-secret",
+                                SECRET,
+                                "--action",
+                                "AgentGetSecretValue",
+                                "-c",
+                                "4",
+                                "-n",
+                                "500",
+                                "--warmup",
+                                "0",
+                                "--no-floor",
+                                "--no-progress",
+                                "--json");
+            } finally {
+                System.setOut(oldOut);
+            }
+            assertThat(status).isZero();
+            JsonNode n = JSON.readTree(out.toString(StandardCharsets.UTF_8).trim());
+            assertThat(n.get("action").asText()).isEqualTo("AgentGetSecretValue");
+            assertThat(n.get("ok").asLong()).isEqualTo(500);
+            assertThat(n.get("errors").asLong()).isZero();
+        }
+    }
+
     @Test
     void openApiAndInstanceLoadsSucceedAndCleanUp() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
