@@ -11,6 +11,10 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
@@ -73,6 +77,33 @@ public final class RamSecret {
         this.secretName = secretName;
         this.refreshMillis = refreshMillis;
         this.refreshes = refreshes;
+    }
+
+    /**
+     * A RAM secret read with the settings of {@code managed_credentials_providers.properties} and the environment
+     * ({@link ClientConfig}: credentials, {@code cache_client_region_id}, {@code rotation_interval}). The first
+     * region of {@code cache_client_region_id} is used.
+     */
+    public static RamSecret open(String secretName) throws RamSecretException {
+        ClientConfig config = ClientConfig.load();
+        ClientConfig.Region r = config.regions.get(0);
+        Config c = new Config()
+                .setCredential(Credentials.of(config.credentials))
+                .setEndpoint(r.endpoint)
+                .setProtocol(r.protocol)
+                .setRegionId(r.regionId)
+                .setConnectTimeout(5000)
+                .setReadTimeout(10000)
+                .setUserAgent("openkms-ram-plugin");
+        if (r.caFilePath != null) {
+            try {
+                c.setCa(new String(Files.readAllBytes(new File(r.caFilePath).toPath()), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new IllegalArgumentException(ClientConfig.REGIONS + ": caFilePath " + r.caFilePath
+                        + " cannot be read (" + e.getClass().getSimpleName() + ")");
+            }
+        }
+        return open(c, secretName, config.refreshTtlMillis);
     }
 
     /**

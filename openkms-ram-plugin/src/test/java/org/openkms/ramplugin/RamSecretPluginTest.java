@@ -199,6 +199,39 @@ class RamSecretPluginTest {
     }
 
     @Test
+    void configuredByManagedCredentialsProvidersProperties() throws Exception {
+        String name = ramSecret();
+        Path props = dir.resolve("managed_credentials_providers.properties");
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("credentials_type", "ak");
+        p.setProperty("credentials_access_key_id", AK);
+        p.setProperty("credentials_access_secret", SECRET);
+        p.setProperty(
+                "cache_client_region_id",
+                "[{\"regionId\":\"" + REGION + "\",\"endpoint\":\"127.0.0.1:" + server.httpsPort()
+                        + "\",\"caFilePath\":\"" + server.tlsCertificate().toAbsolutePath() + "\"}]");
+        try (var w = Files.newBufferedWriter(props, StandardCharsets.UTF_8)) {
+            p.store(w, null);
+        }
+        System.setProperty(ClientConfig.CONFIG_FILE_PROPERTY, props.toString());
+        try {
+            RamSecret secret = RamSecret.open(name);
+            String id1 = secret.accessKey().accessKeyId();
+            Client app = new Client(
+                    https().setCredential(new com.aliyun.credentials.Client(new RamSecretCredentialsProvider(secret))));
+            RamSecretRetry retry = new RamSecretRetry(secret);
+            rotate(name);
+            assertThat(retry.call(() -> app.listKeys(new ListKeysRequest()))
+                            .getBody()
+                            .getTotalCount())
+                    .isPositive();
+            assertThat(secret.accessKey().accessKeyId()).isNotEqualTo(id1);
+        } finally {
+            System.clearProperty(ClientConfig.CONFIG_FILE_PROPERTY);
+        }
+    }
+
+    @Test
     void otherErrorsAreNotRetriedAndRefreshesAreRateLimited() throws Exception {
         String name = ramSecret();
         RamSecret secret = RamSecret.open(https().setAccessKeyId(AK).setAccessKeySecret(SECRET), name);
