@@ -161,7 +161,19 @@ public final class RamSecret {
      * @return whether the secret was read (a new AccessKey or the same one)
      */
     public boolean refreshNow() throws RamSecretException {
+        return refreshUnlessChanged(null);
+    }
+
+    /**
+     * As {@link #refreshNow()}, but when the cached AccessKey is no longer {@code refused} (another thread refreshed
+     * it meanwhile) the call is worth retrying without reading the secret again: many threads refused at once
+     * after a rotation spend one refresh, not the whole budget.
+     */
+    boolean refreshUnlessChanged(AccessKey refused) throws RamSecretException {
         synchronized (lock) {
+            if (refused != null && current != refused) {
+                return true;
+            }
             if (!refreshes.tryTake()) {
                 return false;
             }

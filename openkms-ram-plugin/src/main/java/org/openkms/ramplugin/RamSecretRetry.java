@@ -22,19 +22,20 @@ public final class RamSecretRetry {
     }
 
     public <T> T call(Call<T> call) throws Exception {
+        RamSecret.AccessKey used = secret.accessKey();
         try {
             return call.run();
         } catch (Exception e) {
-            if (!accessKeyExpired(e) || !refreshed()) {
+            if (!accessKeyExpired(e) || !refreshed(used)) {
                 throw e;
             }
             return call.run();
         }
     }
 
-    private boolean refreshed() {
+    private boolean refreshed(RamSecret.AccessKey used) {
         try {
-            return secret.refreshNow();
+            return secret.refreshUnlessChanged(used);
         } catch (RamSecretException e) {
             return false;
         }

@@ -18,19 +18,20 @@ public final class RamSecretV1Retry {
     }
 
     public <T extends AcsResponse> T getAcsResponse(IAcsClient client, AcsRequest<T> request) throws ClientException {
+        RamSecret.AccessKey used = secret.accessKey();
         try {
             return client.getAcsResponse(request);
         } catch (ClientException e) {
-            if (!RamSecret.ACCESS_KEY_EXPIRED_CODES.contains(e.getErrCode()) || !refreshed()) {
+            if (!RamSecret.ACCESS_KEY_EXPIRED_CODES.contains(e.getErrCode()) || !refreshed(used)) {
                 throw e;
             }
             return client.getAcsResponse(request);
         }
     }
 
-    private boolean refreshed() {
+    private boolean refreshed(RamSecret.AccessKey used) {
         try {
-            return secret.refreshNow();
+            return secret.refreshUnlessChanged(used);
         } catch (RamSecretException e) {
             return false;
         }

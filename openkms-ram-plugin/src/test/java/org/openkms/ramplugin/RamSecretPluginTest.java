@@ -232,6 +232,34 @@ class RamSecretPluginTest {
     }
 
     @Test
+    void threadsRefusedTogetherSpendOneRefresh() throws Exception {
+        String name = ramSecret();
+        RamSecret secret = RamSecret.open(https().setAccessKeyId(AK).setAccessKeySecret(SECRET), name);
+        Client app = new Client(
+                https().setCredential(new com.aliyun.credentials.Client(new RamSecretCredentialsProvider(secret))));
+        RamSecretRetry retry = new RamSecretRetry(secret);
+        rotate(name);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            java.util.List<java.util.concurrent.Future<Integer>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                results.add(pool.submit(() -> retry.call(() -> app.listKeys(new ListKeysRequest()))
+                        .getBody()
+                        .getTotalCount()));
+            }
+            for (var f : results) {
+                assertThat(f.get()).isPositive();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        // One of the 5 refreshes was spent; the other threads retried with the key it fetched.
+        for (int i = 0; i < 4; i++) {
+            assertThat(secret.refreshNow()).isTrue();
+        }
+    }
+
+    @Test
     void otherErrorsAreNotRetriedAndRefreshesAreRateLimited() throws Exception {
         String name = ramSecret();
         RamSecret secret = RamSecret.open(https().setAccessKeyId(AK).setAccessKeySecret(SECRET), name);
