@@ -106,6 +106,38 @@ class AgentHttpTest {
         }
     }
 
+    /** Reads of a cached secret keep their connection: one socket serves request after request. */
+    @Test
+    void getsKeepTheConnectionAlive() throws Exception {
+        String name = createSecret(kms, "kept-alive");
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", agent.port())) {
+            s.setSoTimeout(10_000);
+            var in = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(s.getInputStream(), java.nio.charset.StandardCharsets.ISO_8859_1));
+            for (int i = 0; i < 3; i++) {
+                s.getOutputStream()
+                        .write(("GET /v1/" + name + " HTTP/1.1\r\nHost: 127.0.0.1\r\nX-KMS-Token: " + TOKEN
+                                        + "\r\n\r\n")
+                                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                assertThat(in.readLine()).as("request " + i).isEqualTo("HTTP/1.1 200 OK");
+                int length = -1;
+                for (String h = in.readLine(); !h.isEmpty(); h = in.readLine()) {
+                    assertThat(h.toLowerCase(java.util.Locale.ROOT)).doesNotStartWith("connection: close");
+                    if (h.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                        length = Integer.parseInt(
+                                h.substring("content-length:".length()).trim());
+                    }
+                }
+                assertThat(length).isPositive();
+                char[] body = new char[length];
+                for (int read = 0; read < length; ) {
+                    read += in.read(body, read, length - read);
+                }
+                assertThat(new String(body)).contains("kept-alive");
+            }
+        }
+    }
+
     @Test
     void unknownPathOrSecretIs404AndBadParametersAre400() throws Exception {
         assertThat(secret(agent, "/v2/whatever").statusCode()).isEqualTo(404);
