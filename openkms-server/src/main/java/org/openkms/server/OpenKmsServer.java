@@ -32,6 +32,7 @@ import org.openkms.core.store.ChangeFeed;
 import org.openkms.core.store.Storage;
 import org.openkms.crypto.rootkey.RootKeyProvider;
 import org.openkms.server.actions.Actions;
+import org.openkms.server.actions.InstanceActions;
 import org.openkms.server.actions.ram.RamActions;
 import org.openkms.server.actions.sts.StsActions;
 import org.openkms.server.audit.JsonLinesAuditLog;
@@ -277,17 +278,28 @@ public final class OpenKmsServer implements AutoCloseable {
                     : new GatewayHandler(gateway, config.http(), scraped::scrape, ServerMetrics.CONTENT_TYPE);
             if (instanceTls != null) {
                 instanceTls.setKeyStore(instanceKeyStore(instances.tls(instance.instanceId(), config.instanceNames())));
+                // The same pipeline; its calls are counted as gateway="instance" (the audit log is the same one).
+                Gateway instanceGateway = metrics == null
+                        ? gateway
+                        : gateway.withAudit(metrics.instrument(
+                                audit,
+                                java.util.stream.Stream.concat(
+                                                InstanceActions.registry().all().keySet().stream(),
+                                                products.stream().flatMap(p -> p.actions().all().keySet().stream()))
+                                        .distinct()
+                                        .toList(),
+                                org.openkms.server.metrics.RequestMetrics.INSTANCE));
                 jetty.setHandler(new ConnectorRouter(
                         openApi,
                         HttpServerFactory.INSTANCE_CONNECTOR,
                         new InstanceHandler(
-                                gateway,
+                                instanceGateway,
                                 accessPoints,
                                 clock,
                                 config.http(),
                                 // The KMS API with RAM signatures, limited to what an instance endpoint serves.
                                 new GatewayHandler(
-                                        gateway,
+                                        instanceGateway,
                                         config.http(),
                                         null,
                                         null,

@@ -97,6 +97,14 @@ public final class Gateway {
     }
 
     /**
+     * The same pipeline (products, authentication, authorisation, throttle buckets) auditing into {@code other}: the
+     * instance listener's front ends use one whose metrics label their calls {@code gateway="instance"}.
+     */
+    public Gateway withAudit(AuditSink other) {
+        return new Gateway(List.copyOf(products.values()), authenticator, authorizer, kms, other, throttle);
+    }
+
+    /**
      * Whether calls can be served now; false while a fail-closed audit log cannot be written, so that a load
      * balancer's health check moves traffic to a node that can.
      */

@@ -23,8 +23,10 @@ import org.openkms.core.audit.AuditRecord;
  * makes a new meter ID each time, which costs more than the update.
  */
 public final class RequestMetrics {
-    /** The gateway label of the shared (OpenAPI) endpoint; a dedicated gateway will add its instance. */
+    /** The gateway label of the shared (OpenAPI) endpoint. */
     public static final String SHARED = "shared";
+    /** The gateway label of the instance listener (KMS Instance API, and the OpenAPI calls made there). */
+    public static final String INSTANCE = "instance";
 
     /**
      * Fixed histogram buckets from 100 µs to 10 s: Encrypt takes tens of microseconds to a millisecond, an RSA key

@@ -86,8 +86,12 @@ public final class ServerMetrics implements AutoCloseable {
      * @param actionNames every registered action name: the only values the action label takes besides "other"
      */
     public AuditSink instrument(AuditSink sink, Collection<String> actionNames) {
-        return new MetricsAuditSink(
-                sink, new RequestMetrics(registry, new BoundedLabels(actionNames), RequestMetrics.SHARED));
+        return instrument(sink, actionNames, RequestMetrics.SHARED);
+    }
+
+    /** {@code sink}, counting every record it receives as a request of {@code gateway} (shared or instance). */
+    public AuditSink instrument(AuditSink sink, Collection<String> actionNames, String gateway) {
+        return new MetricsAuditSink(sink, new RequestMetrics(registry, new BoundedLabels(actionNames), gateway));
     }
 
     /** The audit queue: depth, capacity and records dropped because it was full. */

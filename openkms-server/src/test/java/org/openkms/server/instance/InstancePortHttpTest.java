@@ -214,6 +214,20 @@ class InstancePortHttpTest {
         assertThat(dec.status()).as(dec.raw()).isEqualTo(200);
         assertThat(dec.body().path("Plaintext").asText()).isEqualTo("aGk=");
 
+        // Metrics tell the two gateways apart: the Encrypt made on the instance port counts as gateway="instance",
+        // the CreateKey made on the shared port as gateway="shared".
+        String metrics = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(
+                                        java.net.URI.create("http://127.0.0.1:" + server.httpPort() + "/metrics"))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body();
+        assertThat(metrics)
+                .contains("openkms_requests_total{action=\"Encrypt\",code=\"OK\",gateway=\"instance\",status=\"200\"}")
+                .contains("openkms_requests_total{action=\"CreateKey\",code=\"OK\",gateway=\"shared\",status=\"200\"}")
+                .doesNotContain("action=\"Encrypt\",code=\"OK\",gateway=\"shared\"");
+
         // A management call, and a RAM call, are refused once the caller is known.
         for (String query : new String[] {
             signer.signRpc("POST", "CreateKey", Map.of()),
