@@ -54,6 +54,9 @@ public record AgentConfig(
         String policy,
         String stsEndpoint,
         Path credentialsFile,
+        Path clientKeyFile,
+        Path clientKeyPasswordFile,
+        String clientKeyPasswordEnv,
         String logLevel) {
 
     static final Set<String> KEYS = Set.of(
@@ -81,6 +84,9 @@ public record AgentConfig(
             "policy",
             "sts_endpoint",
             "credentials_file",
+            "client_key_file",
+            "client_key_password_file",
+            "client_key_password_env",
             "log_level");
 
     private static final Map<String, String> ALIASES = Map.of("port", "http_port", "ca", "ca_file");
@@ -184,13 +190,23 @@ public record AgentConfig(
             throw new AgentConfigException("ca_file is set but endpoint " + endpoint + " is not https");
         }
         String type = v.getOrDefault("credentials_type", "default").toLowerCase(Locale.ROOT);
-        if (!List.of("default", "access_key", "ram_role_arn").contains(type)) {
+        if (!List.of("default", "access_key", "ram_role_arn", "client_key").contains(type)) {
             throw new AgentConfigException(
-                    "credentials_type must be default, access_key or ram_role_arn, got '" + type + "'");
+                    "credentials_type must be default, access_key, ram_role_arn or client_key, got '" + type + "'");
+        }
+        Path clientKeyFile = v.containsKey("client_key_file") ? Path.of(v.get("client_key_file")) : null;
+        Path passwordFile =
+                v.containsKey("client_key_password_file") ? Path.of(v.get("client_key_password_file")) : null;
+        String passwordEnv = v.get("client_key_password_env");
+        if (type.equals("client_key")) {
+            checkClientKey(endpoint, clientKeyFile, passwordFile, passwordEnv);
+        } else if (clientKeyFile != null || passwordFile != null || passwordEnv != null) {
+            throw new AgentConfigException(
+                    "client_key_file and its password are only used with credentials_type client_key");
         }
         String akId = v.get("access_key_id");
         String akSecret = v.get("access_key_secret");
-        if (!type.equals("default") && (akId == null || akSecret == null)) {
+        if ((type.equals("access_key") || type.equals("ram_role_arn")) && (akId == null || akSecret == null)) {
             throw new AgentConfigException("credentials_type " + type + " needs access_key_id and access_key_secret");
         }
         String roleArn = v.get("role_arn");
@@ -226,7 +242,32 @@ public record AgentConfig(
                 v.get("policy"),
                 v.get("sts_endpoint"),
                 v.containsKey("credentials_file") ? Path.of(v.get("credentials_file")) : null,
+                clientKeyFile,
+                passwordFile,
+                passwordEnv,
                 logLevel);
+    }
+
+    /**
+     * A KMS instance endpoint is HTTPS only, and a ClientKey is the file plus its password, the pair the console
+     * downloads (https://www.alibabacloud.com/help/en/kms/key-management-service/user-guide/create-an-aap).
+     */
+    private static void checkClientKey(URI endpoint, Path clientKeyFile, Path passwordFile, String passwordEnv) {
+        if (!endpoint.getScheme().equals("https")) {
+            throw new AgentConfigException("credentials_type client_key needs an https endpoint (the KMS instance"
+                    + " endpoint, e.g. https://127.0.0.1:8444), got " + endpoint);
+        }
+        if (clientKeyFile == null || !Files.isReadable(clientKeyFile)) {
+            throw new AgentConfigException("credentials_type client_key needs client_key_file, the readable"
+                    + " clientKey_….json" + (clientKeyFile == null ? "" : " (" + clientKeyFile + " is not)"));
+        }
+        if ((passwordFile == null) == (passwordEnv == null)) {
+            throw new AgentConfigException("credentials_type client_key needs exactly one of client_key_password_file"
+                    + " (clientKey_…_Password.txt) and client_key_password_env (a variable holding the password)");
+        }
+        if (passwordFile != null && !Files.isReadable(passwordFile)) {
+            throw new AgentConfigException("client_key_password_file " + passwordFile + " is not a readable file");
+        }
     }
 
     /**

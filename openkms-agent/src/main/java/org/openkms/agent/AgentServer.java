@@ -79,7 +79,9 @@ public final class AgentServer implements AutoCloseable {
         if (config.caFile() != null) {
             TlsTrust.trustForDefaultHttps(config.caFile());
         }
-        SecretsUpstream upstream = new SecretsUpstream(config, AgentCredentials.resolve(config, env));
+        SecretsUpstream upstream = config.credentialsType().equals("client_key")
+                ? new InstanceSecretsUpstream(config, env)
+                : new OpenApiSecretsUpstream(config, AgentCredentials.resolve(config, env));
         AgentServer s = new AgentServer(config, token, new SecretCache(upstream, config));
         try {
             s.jetty.start();

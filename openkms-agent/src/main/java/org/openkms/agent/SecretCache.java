@@ -100,9 +100,8 @@ final class SecretCache {
                 return new Answer(fresh.body, Source.MISS);
             }
             try {
-                describeCalls.incrementAndGet();
                 Instant describedAt = Instant.now();
-                SecretsUpstream.Description d = upstream.describe(secretId);
+                SecretsUpstream.Description d = describe(secretId);
                 if (unchangedSince(e, d)) {
                     store(key, e.renewed(System.nanoTime()));
                     return new Answer(e.body, Source.RENEWED);
@@ -134,7 +133,7 @@ final class SecretCache {
      * resolution, one for clock skew); otherwise it is fetched again, which is always correct.
      */
     private static boolean unchangedSince(Entry e, SecretsUpstream.Description d) {
-        if (e.updateTime == null || !e.updateTime.equals(d.updateTime())) {
+        if (e.updateTime == null || !e.updateTime.equals(d.updateTime())) { // UNKNOWN: never unchanged
             return false;
         }
         try {
@@ -145,9 +144,17 @@ final class SecretCache {
     }
 
     private Entry fetch(Key key) throws UpstreamException {
-        describeCalls.incrementAndGet();
         Instant describedAt = Instant.now();
-        return fetch(key, upstream.describe(key.secretId()), describedAt);
+        return fetch(key, describe(key.secretId()), describedAt);
+    }
+
+    /** DescribeSecret where the endpoint has it; an instance endpoint has not, and the value is then fetched again. */
+    private SecretsUpstream.Description describe(String secretId) throws UpstreamException {
+        if (!upstream.describes()) {
+            return SecretsUpstream.Description.UNKNOWN;
+        }
+        describeCalls.incrementAndGet();
+        return upstream.describe(secretId);
     }
 
     /** DescribeSecret precedes GetSecretValue, so a change between the two shows up as a newer UpdateTime later. */
