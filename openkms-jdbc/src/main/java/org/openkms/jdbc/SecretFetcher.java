@@ -6,14 +6,11 @@ import com.aliyun.kms20160120.models.GetSecretValueResponseBody;
 import com.aliyun.tea.TeaException;
 import com.aliyun.teaopenapi.models.Config;
 import com.aliyun.teautil.models.RuntimeOptions;
-import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.openkms.clientconfig.ClientConfig;
 
 /**
  * GetSecretValue (with FetchExtendedConfig) through the official V2 SDK ({@code com.aliyun:kms20160120},
@@ -67,24 +64,9 @@ final class SecretFetcher {
     private final List<String> endpoints = new ArrayList<>();
 
     SecretFetcher(ClientConfig config) {
-        com.aliyun.credentials.Client credentials = Credentials.of(config.credentials);
+        com.aliyun.credentials.Client credentials = config.credentialsClient();
         for (ClientConfig.Region r : config.regions) {
-            Config c = new Config()
-                    .setCredential(credentials)
-                    .setEndpoint(r.endpoint)
-                    .setProtocol(r.protocol)
-                    .setRegionId(r.regionId)
-                    .setConnectTimeout(5000)
-                    .setReadTimeout(10000)
-                    .setUserAgent("openkms-jdbc");
-            if (r.caFilePath != null) {
-                try {
-                    c.setCa(new String(Files.readAllBytes(new File(r.caFilePath).toPath()), StandardCharsets.UTF_8));
-                } catch (IOException e) {
-                    throw new IllegalArgumentException(ClientConfig.REGIONS + ": caFilePath " + r.caFilePath
-                            + " cannot be read (" + e.getClass().getSimpleName() + ")");
-                }
-            }
+            Config c = config.kmsConfig(r, credentials);
             try {
                 clients.add(new Client(c));
             } catch (Exception e) {

@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.Properties;
 import java.util.logging.Logger;
+import org.openkms.clientconfig.ClientConfig;
 
 /**
  * A JDBC driver that logs in with the credentials held in a KMS secret, compatible with Alibaba Cloud's
@@ -34,6 +35,14 @@ import java.util.logging.Logger;
  */
 public class SecretsManagerDriver implements Driver {
     static final String SCHEME = "secrets-manager:";
+
+    /**
+     * Alibaba's JDBC client reads {@code secretsmanager.properties} and {@code refresh_secret_ttl}
+     * (https://github.com/aliyun/aliyun-secretsmanager-jdbc/blob/master/README_config.md); the system property is an
+     * OpenKMS extension.
+     */
+    static final ClientConfig.Source CONFIG = new ClientConfig.Source(
+            "secretsmanager.properties", "openkms.secretsmanager.config", "refresh_secret_ttl", "openkms-jdbc");
     /** Alibaba's client: the first try and three more. */
     static final int MAX_TRIES = 4;
 
@@ -232,7 +241,7 @@ public class SecretsManagerDriver implements Driver {
         synchronized (ENGINE_LOCK) {
             if (engine == null) {
                 try {
-                    ClientConfig c = ClientConfig.load();
+                    ClientConfig c = ClientConfig.load(CONFIG);
                     engine = new SecretCache(new SecretFetcher(c), c.refreshTtlMillis);
                 } catch (IllegalArgumentException bad) {
                     throw new SQLException("secrets-manager JDBC configuration: " + bad.getMessage(), "08001");

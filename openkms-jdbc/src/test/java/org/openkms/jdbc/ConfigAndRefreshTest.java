@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import org.openkms.clientconfig.ClientConfig;
 
 /** The configuration keys and the rotation-aware refresh rule, without a server. */
 class ConfigAndRefreshTest {
@@ -20,9 +21,14 @@ class ConfigAndRefreshTest {
         return p;
     }
 
+    private static ClientConfig config(Properties file) {
+        return ClientConfig.from(SecretsManagerDriver.CONFIG, file, Map.of());
+    }
+
     @Test
     void fileThenEnvironmentLikeAlibabasClient() {
         ClientConfig c = ClientConfig.from(
+                SecretsManagerDriver.CONFIG,
                 file(
                         "credentials_type", "ak",
                         "credentials_access_key_id", "LTAIfile",
@@ -41,6 +47,7 @@ class ConfigAndRefreshTest {
         assertThat(c.regions).extracting(r -> r.protocol).containsOnly("https");
         assertThat(c.refreshTtlMillis).as("at least 5 minutes").isEqualTo(ClientConfig.MIN_TTL_MILLIS);
         ClientConfig d = ClientConfig.from(
+                SecretsManagerDriver.CONFIG,
                 file("cache_client_region_id", "[{\"regionId\":\"r\",\"endpoint\":\"http://127.0.0.1:8080\"}]"),
                 Map.of());
         assertThat(d.regions.get(0).protocol).isEqualTo("http");
@@ -50,15 +57,19 @@ class ConfigAndRefreshTest {
 
     @Test
     void configurationErrorsNameTheKey() {
-        assertThatThrownBy(() -> ClientConfig.from(file(), Map.of()))
+        assertThatThrownBy(() -> ClientConfig.from(SecretsManagerDriver.CONFIG, file(), Map.of()))
                 .hasMessageStartingWith("cache_client_region_id is not set");
-        assertThatThrownBy(() -> ClientConfig.from(file("cache_client_region_id", "{oops"), Map.of()))
+        assertThatThrownBy(() -> ClientConfig.from(
+                        SecretsManagerDriver.CONFIG, file("cache_client_region_id", "{oops"), Map.of()))
                 .hasMessageStartingWith("cache_client_region_id must be a JSON array");
-        assertThatThrownBy(() -> Credentials.of(Map.of("credentials_type", "ak")))
+        String region = "[{\"regionId\":\"cn-hangzhou\"}]";
+        assertThatThrownBy(() -> config(file("cache_client_region_id", region, "credentials_type", "ak"))
+                        .credentialsClient())
                 .hasMessage("credentials_type=ak needs credentials_access_key_id (in secretsmanager.properties or the"
                         + " environment)");
-        assertThatThrownBy(() -> Credentials.of(Map.of("credentials_type", "client_key")))
-                .hasMessageStartingWith("credentials_type=client_key is not supported");
+        assertThatThrownBy(() -> config(file("cache_client_region_id", region, "credentials_type", "client_key"))
+                        .credentialsClient())
+                .hasMessageStartingWith("credentials_type=client_key is not supported by openkms-jdbc");
     }
 
     @Test

@@ -67,7 +67,7 @@ final class JdbcTestEnv {
         try (var w = Files.newBufferedWriter(props, StandardCharsets.UTF_8)) {
             p.store(w, "written by JdbcTestEnv");
         }
-        System.setProperty(ClientConfig.CONFIG_FILE_PROPERTY, props.toString());
+        System.setProperty(SecretsManagerDriver.CONFIG.configFileProperty(), props.toString());
         SecretsManagerDriver.reset();
         admin = new Client(new Config()
                 .setAccessKeyId(AK)

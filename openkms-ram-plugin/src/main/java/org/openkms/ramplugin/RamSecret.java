@@ -11,14 +11,11 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
-import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.Set;
+import org.openkms.clientconfig.ClientConfig;
 
 /**
  * One RAM secret ({@code acs/ram/user/<UserName>}, SecretType RAMCredentials) and the AccessKey it holds, read with
@@ -37,6 +34,19 @@ public final class RamSecret {
             new HashSet<>(Arrays.asList("InvalidAccessKeyId.NotFound", "InvalidAccessKeyId")));
 
     static final long DEFAULT_REFRESH_MILLIS = 6 * 3600_000L;
+
+    /**
+     * Alibaba's RAM secret plug-in reads {@code managed_credentials_providers.properties} and
+     * {@code rotation_interval}
+     * (https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/ram-secret-plug-in); the
+     * system property is an OpenKMS extension.
+     */
+    static final ClientConfig.Source CONFIG = new ClientConfig.Source(
+            "managed_credentials_providers.properties",
+            "openkms.ramplugin.config",
+            "rotation_interval",
+            "openkms-ram-plugin");
+
     private static final RuntimeOptions RUNTIME =
             new RuntimeOptions().setAutoretry(false).setConnectTimeout(5000).setReadTimeout(10000);
 
@@ -85,24 +95,8 @@ public final class RamSecret {
      * region of {@code cache_client_region_id} is used.
      */
     public static RamSecret open(String secretName) throws RamSecretException {
-        ClientConfig config = ClientConfig.load();
-        ClientConfig.Region r = config.regions.get(0);
-        Config c = new Config()
-                .setCredential(Credentials.of(config.credentials))
-                .setEndpoint(r.endpoint)
-                .setProtocol(r.protocol)
-                .setRegionId(r.regionId)
-                .setConnectTimeout(5000)
-                .setReadTimeout(10000)
-                .setUserAgent("openkms-ram-plugin");
-        if (r.caFilePath != null) {
-            try {
-                c.setCa(new String(Files.readAllBytes(new File(r.caFilePath).toPath()), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                throw new IllegalArgumentException(ClientConfig.REGIONS + ": caFilePath " + r.caFilePath
-                        + " cannot be read (" + e.getClass().getSimpleName() + ")");
-            }
-        }
+        ClientConfig config = ClientConfig.load(CONFIG);
+        Config c = config.kmsConfig(config.regions.get(0), config.credentialsClient());
         return open(c, secretName, config.refreshTtlMillis);
     }
 

@@ -213,7 +213,7 @@ class RamSecretPluginTest {
         try (var w = Files.newBufferedWriter(props, StandardCharsets.UTF_8)) {
             p.store(w, null);
         }
-        System.setProperty(ClientConfig.CONFIG_FILE_PROPERTY, props.toString());
+        System.setProperty(RamSecret.CONFIG.configFileProperty(), props.toString());
         try {
             RamSecret secret = RamSecret.open(name);
             String id1 = secret.accessKey().accessKeyId();
@@ -227,7 +227,7 @@ class RamSecretPluginTest {
                     .isPositive();
             assertThat(secret.accessKey().accessKeyId()).isNotEqualTo(id1);
         } finally {
-            System.clearProperty(ClientConfig.CONFIG_FILE_PROPERTY);
+            System.clearProperty(RamSecret.CONFIG.configFileProperty());
         }
     }
 
