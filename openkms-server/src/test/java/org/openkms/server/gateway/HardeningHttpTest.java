@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openkms.server.OpenKmsServer;
 import org.openkms.server.SignedClient;
 import org.openkms.server.config.ServerConfig;
+import org.openkms.server.http.RawHttp;
 import org.openkms.wire.Acs3Signature;
 import org.openkms.wire.AcsHeaders;
 import org.openkms.wire.Nonces;
@@ -380,7 +381,7 @@ class HardeningHttpTest {
             InputStream in = s.getInputStream();
             byte[] buf = new byte[8192];
             boolean ended = false;
-            while (!ended && !complete(got) && System.nanoTime() - t0 < 10_000_000_000L) {
+            while (!ended && !RawHttp.complete(got) && System.nanoTime() - t0 < 10_000_000_000L) {
                 try {
                     out.write('a');
                     out.flush();
@@ -578,44 +579,7 @@ class HardeningHttpTest {
     private static String raw(String request) throws IOException {
         try (Socket s = new Socket("127.0.0.1", server.httpPort())) {
             s.setSoTimeout(10_000);
-            OutputStream out = s.getOutputStream();
-            try {
-                out.write(request.getBytes(StandardCharsets.ISO_8859_1));
-                out.flush();
-            } catch (IOException e) {
-                // the server may answer and close before it has read everything we send
-            }
-            InputStream in = s.getInputStream();
-            StringBuilder sb = new StringBuilder();
-            byte[] buf = new byte[8192];
-            int n;
-            try {
-                while ((n = in.read(buf)) > 0) {
-                    sb.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
-                    if (complete(sb)) {
-                        break;
-                    }
-                }
-            } catch (IOException e) {
-                // reset after the answer: keep what arrived
-            }
-            return sb.toString();
+            return RawHttp.exchange(s, request);
         }
-    }
-
-    private static boolean complete(StringBuilder sb) {
-        int end = sb.indexOf("\r\n\r\n");
-        if (end < 0) {
-            return false;
-        }
-        String head = sb.substring(0, end).toLowerCase();
-        int cl = head.indexOf("content-length:");
-        if (cl >= 0) {
-            int eol = head.indexOf("\r\n", cl);
-            int len = Integer.parseInt(
-                    head.substring(cl + 15, eol < 0 ? head.length() : eol).trim());
-            return sb.length() >= end + 4 + len;
-        }
-        return sb.indexOf("0\r\n\r\n", end) > 0;
     }
 }
