@@ -11,10 +11,8 @@ import com.aliyun.tea.TeaException;
 import com.aliyun.teautil.models.RuntimeOptions;
 import com.aliyuncs.DefaultAcsClient;
 import com.aliyuncs.exceptions.ClientException;
-import com.aliyuncs.http.HttpClientConfig;
 import com.aliyuncs.http.ProtocolType;
 import com.aliyuncs.policy.retry.RetryPolicy;
-import com.aliyuncs.profile.DefaultProfile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -165,16 +163,13 @@ class ThrottlingConformanceTest {
     // ---- V1 SDK (aliyun-java-sdk-kms + core) -------------------------------------------------------------------
 
     private static DefaultAcsClient v1(RetryPolicy policy) {
-        DefaultProfile profile = DefaultProfile.getProfile(
-                ConformanceServer.REGION, ConformanceServer.ACCESS_KEY_ID, ConformanceServer.ACCESS_KEY_SECRET);
-        HttpClientConfig http = HttpClientConfig.getDefault();
-        http.setConnectionTimeoutMillis(5_000);
-        http.setReadTimeoutMillis(15_000);
-        // The V1 SDK keeps one HTTP client per JVM, built from the first client's config: the harness's shared
-        // trust manager must be in it, whichever test class runs first (see TrustedCertificates).
-        http.setX509TrustManagers(new javax.net.ssl.X509TrustManager[] {TrustedCertificates.INSTANCE});
-        profile.setHttpClientConfig(http);
-        DefaultAcsClient client = new DefaultAcsClient(profile);
+        DefaultAcsClient client = V1Api.create(
+                        server.httpPort(),
+                        false,
+                        ConformanceServer.ACCESS_KEY_ID,
+                        ConformanceServer.ACCESS_KEY_SECRET,
+                        null)
+                .client();
         client.setSysRetryPolicy(policy);
         return client;
     }
