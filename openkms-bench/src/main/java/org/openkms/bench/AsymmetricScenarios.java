@@ -110,6 +110,11 @@ final class AsymmetricScenarios {
         public String describe() {
             return action() + " (" + spec + ", " + signatureAlgorithm(spec) + ")";
         }
+
+        /** The key spec whose JDK signing rate this load is compared with, or null (verify, or not a JDK spec). */
+        String jdkComparableSpec() {
+            return verify || JdkSigningRate.algorithm(spec) == null ? null : spec;
+        }
     }
 
     /** AsymmetricDecrypt of one ciphertext (a 32-byte data key) made by AsymmetricEncrypt in preparation. */

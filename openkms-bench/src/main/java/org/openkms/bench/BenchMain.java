@@ -362,6 +362,7 @@ public final class BenchMain implements Callable<Integer> {
             // The floor runs first, over the same connections and concurrency: every action's rate is then also
             // given as a share of what the HTTP stack alone does on this machine at this moment.
             List<Measured> runs = new ArrayList<>();
+            List<String> references = new ArrayList<>();
             if (!noFloor) {
                 byte[] health = FloorRequest.bytes(target.hostHeader());
                 LoadRun.RequestWriter writer = (n, out) -> out.reset().bytes(health, 0, health.length);
@@ -382,6 +383,9 @@ public final class BenchMain implements Callable<Integer> {
                 double fixed = pacing.fixedRate();
                 BenchResult first = measure(writer, cpu, to, timeoutMillis, err, fixed, scenario.bodyMustContain());
                 runs.add(new Measured(scenario.describe() + Pacing.label(fixed), act, first, fixed, to));
+                if (scenario instanceof AsymmetricScenarios.Sign sign && sign.jdkComparableSpec() != null) {
+                    references.add(jdkReference(sign, first, err));
+                }
                 double share = pacing.shareOfPeak();
                 if (share > 0 && first.throughput() > 0) {
                     double r = share * first.throughput();
@@ -401,6 +405,7 @@ public final class BenchMain implements Callable<Integer> {
                 printReport(report, m.label(), m.endpoint(), m.result());
             }
             SummaryTable.print(report, runs, floor, server != null);
+            references.forEach(report::println);
             if (json) {
                 for (Measured m : runs) {
                     System.out.println(toJson(m.action(), m.endpoint(), m.result(), floor, m.targetRate()));
@@ -408,6 +413,26 @@ public final class BenchMain implements Callable<Integer> {
                 System.out.flush();
             }
             return runs.stream().anyMatch(m -> m.result().ok() == 0) ? 1 : 0;
+        }
+    }
+
+    /**
+     * AsymmetricSign against what the JDK signs alone: measured right after the load, with as many threads as the
+     * load's connections could keep busy (at most the cores), for the load's measuring time.
+     */
+    private String jdkReference(AsymmetricScenarios.Sign sign, BenchResult load, PrintStream err) {
+        String spec = sign.jdkComparableSpec();
+        int threads = Math.min(connections, Runtime.getRuntime().availableProcessors());
+        // With --requests the load had no fixed time: as long as it took, within 1-5 s.
+        Duration time = duration != null
+                ? duration
+                : Duration.ofMillis(Math.max(1_000, Math.min(5_000, (long) (load.seconds() * 1000))));
+        err.printf(Locale.ROOT, "bench: the JDK's own signing rate for %s, %d threads, %s%n", spec, threads, time);
+        try {
+            double rate = JdkSigningRate.measure(spec, threads, time);
+            return JdkSigningRate.line(sign.describe(), load.throughput(), spec, threads, rate);
+        } catch (java.security.GeneralSecurityException e) {
+            return sign.describe() + ": the JDK's signing rate could not be measured: " + e.getMessage();
         }
     }
 

@@ -99,6 +99,47 @@ class BenchEndToEndTest {
     }
 
     @Test
+    void asymmetricSignIsComparedWithTheJdksOwnRate() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        int status;
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            status = BenchMain.commandLine()
+                    .execute(
+                            "--endpoint",
+                            "http://127.0.0.1:" + server.httpPort(),
+                            "--access-key-id",
+                            ID,
+                            "--access-key-secret",
+                            SECRET,
+                            "--action",
+                            "AsymmetricSign-EC_P256,AsymmetricSign-EC_SM2",
+                            "-c",
+                            "2",
+                            "-n",
+                            "200",
+                            "--warmup",
+                            "0",
+                            "--no-floor",
+                            "--no-progress");
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+        String report = out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
+        assertThat(status).as(report).isZero();
+        assertThat(report)
+                .containsPattern("AsymmetricSign \\(EC_P256, ECDSA_SHA_256\\): [0-9,]+ req/s = [0-9.]+ x the JDK's own"
+                        + " SHA256withECDSA rate in the bench JVM \\([0-9,]+/s on 2 threads, JDK ");
+        // SM2 signs on BouncyCastle in the server: no JDK line for it.
+        assertThat(report).doesNotContain("AsymmetricSign (EC_SM2, SM2DSA): ");
+    }
+
+    @Test
     void openApiAndInstanceLoadsSucceedAndCleanUp() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
