@@ -16,7 +16,7 @@ final class ShellExample {
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
     private static final String HEADER_LINES = """
             set -eo pipefail
-            trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true' EXIT
+            trap 'set +x; kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true' EXIT
             PS4='+ %s:$((LINENO + %d)): '
             set -x
             """;
