@@ -55,6 +55,8 @@ import org.opentest4j.TestAbortedException;
  *       the block (e.g. to undo a previous run's account in a shared database) or after it, even when it failed.
  * </ul>
  *
+ * <p>{@code -Dopenkms.examples.file=docs/cli.md} runs one page's examples only (while editing it).
+ *
  * <p>A block that starts {@code ./openkms server} itself runs in a workspace of its own (new directory and ports: a
  * reader's machine without the Quick start's server), so the page's server and its state stay for the next blocks.
  */
@@ -89,8 +91,12 @@ class DocumentedExamplesTest {
                     .sorted()
                     .forEach(files::add);
         }
+        String only = System.getProperty("openkms.examples.file");
         List<DynamicNode> nodes = new ArrayList<>();
         for (String file : files) {
+            if (only != null && !only.equals(file)) {
+                continue;
+            }
             List<DocExample> examples = MarkdownExamples.read(root, file);
             boolean needsServices = examples.stream().anyMatch(e -> e.has("services"));
             if (examples.isEmpty() || needsServices != services) {
