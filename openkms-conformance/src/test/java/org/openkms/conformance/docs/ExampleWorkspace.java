@@ -27,7 +27,8 @@ import java.util.Map;
  * than the sources, which inside this Maven build would recurse). {@code ./openkms build} is therefore a no-op.
  *
  * <p>Examples name the documented fixed ports; the test must not take those (another server may hold them), so
- * {@link #rewrite} replaces {@code 127.0.0.1:8080}, {@code :8443} and {@code :2025} with this workspace's ports,
+ * {@link #rewrite} replaces {@code 127.0.0.1:} (or {@code localhost:}) {@code 8080}, {@code 8443}, {@code 8444} and
+ * {@code 2025} with this workspace's ports,
  * {@code OPENKMS_ENDPOINT} carries the HTTP port to the CLI (whose default is {@code http://127.0.0.1:8080}), and the
  * stand-in gives {@code ./openkms server} and {@code ./openkms agent} their listen ports. Nothing else of an example
  * is changed.
@@ -35,11 +36,13 @@ import java.util.Map;
 final class ExampleWorkspace implements AutoCloseable {
     private static final Duration SERVER_START = Duration.ofSeconds(90);
     /** Short-lived JVMs (one per CLI call): C1 only and a small heap start fastest and leave room for the build. */
-    private static final String JVM_OPTS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx256m -Xshare:auto";
+    private static final String JVM_OPTS =
+            "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xmx256m -Xshare:auto";
 
     private final Path dir;
     private final int httpPort;
     private final int httpsPort;
+    private final int instancePort;
     private final int agentPort;
     private final Map<String, String> env;
     private final List<Process> servers = new ArrayList<>();
@@ -48,6 +51,7 @@ final class ExampleWorkspace implements AutoCloseable {
         this.dir = dir;
         this.httpPort = freePort();
         this.httpsPort = freePort();
+        this.instancePort = freePort();
         this.agentPort = freePort();
         Files.createDirectories(dir.resolve("home"));
         writeLauncher();
@@ -65,9 +69,14 @@ final class ExampleWorkspace implements AutoCloseable {
 
     /** The example's text with the documented ports replaced by this workspace's. */
     String rewrite(String text) {
-        return text.replace("127.0.0.1:8080", "127.0.0.1:" + httpPort)
-                .replace("127.0.0.1:8443", "127.0.0.1:" + httpsPort)
-                .replace("127.0.0.1:2025", "127.0.0.1:" + agentPort);
+        String t = text;
+        for (String host : new String[] {"127.0.0.1:", "localhost:"}) {
+            t = t.replace(host + "8080", host + httpPort)
+                    .replace(host + "8443", host + httpsPort)
+                    .replace(host + "8444", host + instancePort)
+                    .replace(host + "2025", host + agentPort);
+        }
+        return t;
     }
 
     /**
@@ -142,6 +151,7 @@ final class ExampleWorkspace implements AutoCloseable {
         e.put("OPENKMS_EXAMPLES_CLASSPATH", classPath());
         e.put("OPENKMS_EXAMPLES_HTTP_PORT", Integer.toString(httpPort));
         e.put("OPENKMS_EXAMPLES_HTTPS_PORT", Integer.toString(httpsPort));
+        e.put("OPENKMS_EXAMPLES_INSTANCE_PORT", Integer.toString(instancePort));
         e.put("OPENKMS_EXAMPLES_AGENT_PORT", Integer.toString(agentPort));
         return e;
     }
@@ -163,7 +173,8 @@ final class ExampleWorkspace implements AutoCloseable {
                 case "$cmd" in
                   build) ;;
                   server) run org.openkms.server.Main --listen "127.0.0.1:$OPENKMS_EXAMPLES_HTTP_PORT" \\
-                            --https-listen "127.0.0.1:$OPENKMS_EXAMPLES_HTTPS_PORT" --instance-listen "" "$@" ;;
+                            --https-listen "127.0.0.1:$OPENKMS_EXAMPLES_HTTPS_PORT" \\
+                            --instance-listen "127.0.0.1:$OPENKMS_EXAMPLES_INSTANCE_PORT" "$@" ;;
                   kms|encrypt|decrypt|secret|key|dev|generate-completion) run org.openkms.cli.CliMain "$cmd" "$@" ;;
                   admin) run org.openkms.server.admin.AdminMain "$@" ;;
                   agent) run org.openkms.agent.AgentMain --port "$OPENKMS_EXAMPLES_AGENT_PORT" "$@" ;;
