@@ -32,8 +32,8 @@ public final class ConnectorRouter extends Handler.Wrapper {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
-        Handler own =
-                byConnector.get(request.getConnectionMetaData().getConnector().getName());
+        String name = request.getConnectionMetaData().getConnector().getName();
+        Handler own = name == null ? null : byConnector.get(name); // the OpenAPI connectors have no name
         if (own != null) {
             return own.handle(request, response, callback);
         }
