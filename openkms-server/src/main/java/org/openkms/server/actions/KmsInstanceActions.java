@@ -263,7 +263,7 @@ final class KmsInstanceActions {
         InstanceRecord i = c.kms().instances().get(c.get(KMS_INSTANCE_ID)); // BindVpcs was validated as declared
         throw Errors.unsupportedOperation("The KMS instance " + i.instanceId()
                 + " is self-hosted: its gateway listens where the server's instance listener is configured"
-                + " (--instance-listen) and cannot be bound to a VPC.");
+                + " (--instance-listen, or --instance for a configured instance) and cannot be bound to a VPC.");
     }
 
     /**

@@ -65,7 +65,7 @@ public final class ConfigChecks {
             if (i.listen() == null || i.listen().isEmpty()) {
                 throw new ConfigException(option, "needs a listen address, e.g. " + i.name() + "=127.0.0.1:8445");
             }
-            listenAs(option, i.listen());
+            listenAs(option, i.listen(), "e.g. " + i.name() + "=127.0.0.1:8445 or " + i.name() + "=0.0.0.0:8445");
             String other = putListener(listeners, option, i.listen());
             if (other != null) {
                 throw new ConfigException(
@@ -108,14 +108,13 @@ public final class ConfigChecks {
         if (value == null || value.isEmpty()) {
             return;
         }
-        listenAs(flag + " " + value, value);
+        listenAs(flag + " " + value, value, "e.g. 127.0.0.1:8080, [::1]:8080 or 0.0.0.0:8080 (\"\" disables it)");
     }
 
-    private static void listenAs(String option, String value) {
+    private static void listenAs(String option, String value, String examples) {
         int colon = value.lastIndexOf(':');
         if (colon < 0) {
-            throw new ConfigException(
-                    option, "must be host:port, e.g. 127.0.0.1:8080, [::1]:8080 or 0.0.0.0:8080 (\"\" disables it)");
+            throw new ConfigException(option, "must be host:port, " + examples);
         }
         String port = value.substring(colon + 1);
         int n;

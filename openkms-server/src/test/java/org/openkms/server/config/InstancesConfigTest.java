@@ -112,7 +112,7 @@ class InstancesConfigTest {
     @Test
     void addressesMustBeHostPortAndTheirOwn() {
         assertThat(refusal(() -> ConfigChecks.validate(with(i("a", "8445")))))
-                .startsWith("openkms: --instance a=8445: must be host:port");
+                .isEqualTo("openkms: --instance a=8445: must be host:port, e.g. a=127.0.0.1:8445 or a=0.0.0.0:8445");
         assertThat(refusal(() -> ConfigChecks.validate(with(i("a", "127.0.0.1:x")))))
                 .isEqualTo("openkms: --instance a=127.0.0.1:x: the port must be a number from 0 to 65535 (0 picks a"
                         + " free one)");
