@@ -8,6 +8,7 @@ import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.openkms.server.config.ConfigException;
+import org.openkms.server.config.InstanceListener;
 import org.openkms.server.config.ServerConfig;
 
 /**
@@ -24,9 +25,7 @@ final class Listeners {
             if (!(c instanceof ServerConnector sc)) {
                 continue;
             }
-            String option = org.openkms.server.http.HttpServerFactory.INSTANCE_CONNECTOR.equals(sc.getName())
-                    ? "--instance-listen " + config.instanceListen()
-                    : isHttps(sc) ? "--https-listen " + config.httpsListen() : "--listen " + config.listen();
+            String option = optionOf(sc, config);
             try {
                 sc.open();
             } catch (Exception e) {
@@ -34,6 +33,21 @@ final class Listeners {
                 throw new ConfigException(option, describe(e));
             }
         }
+    }
+
+    /** The option that configured a connector, as the operator wrote it. */
+    private static String optionOf(ServerConnector sc, ServerConfig config) {
+        String name = sc.getName();
+        if (org.openkms.server.http.HttpServerFactory.INSTANCE_CONNECTOR.equals(name)) {
+            return "--instance-listen " + config.instanceListen();
+        }
+        for (InstanceListener i : config.instances()) {
+            if (org.openkms.server.http.HttpServerFactory.instanceConnector(i.name())
+                    .equals(name)) {
+                return i.option();
+            }
+        }
+        return isHttps(sc) ? "--https-listen " + config.httpsListen() : "--listen " + config.listen();
     }
 
     /** Closes the listening sockets of a server that was not started (stop() does it for a started one). */

@@ -35,6 +35,13 @@ public final class Main implements Callable<Integer> {
             description = "further DNS names / IP addresses of the instance gateway's certificate, comma-separated")
     String instanceNames;
 
+    @Option(
+            names = "--instance",
+            paramLabel = "NAME=HOST:PORT",
+            description = "a further KMS instance and its gateway's listen address, e.g. team-a=127.0.0.1:8445;"
+                    + " repeatable; replaces OPENKMS_INSTANCES and YAML instances")
+    List<String> instances;
+
     @Option(names = "--data-dir", description = "data directory (default ./openkms-data)")
     Path dataDir;
 
@@ -115,6 +122,17 @@ public final class Main implements Callable<Integer> {
         }
         if (instanceNames != null) {
             c = c.withInstanceNames(ConfigLoader.instanceNames("--instance-names", List.of(instanceNames.split(","))));
+        }
+        if (instances != null) {
+            List<org.openkms.server.config.InstanceListener> configured = new java.util.ArrayList<>();
+            for (String spec : instances) {
+                try {
+                    configured.add(ConfigLoader.instance(spec.trim()));
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException("--instance " + spec, e.getMessage());
+                }
+            }
+            c = c.withInstances(configured);
         }
         if (dataDir != null) {
             c = c.withDataDir(dataDir);

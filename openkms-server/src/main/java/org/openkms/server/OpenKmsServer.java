@@ -42,6 +42,7 @@ import org.openkms.server.auth.StsTokens;
 import org.openkms.server.config.ConfigChecks;
 import org.openkms.server.config.ConfigException;
 import org.openkms.server.config.ConfigLoader;
+import org.openkms.server.config.InstanceListener;
 import org.openkms.server.config.ServerConfig;
 import org.openkms.server.dev.DevActions;
 import org.openkms.server.dev.DevClock;
@@ -83,8 +84,10 @@ public final class OpenKmsServer implements AutoCloseable {
     private final String[] generatedRootKey;
     /** The data dir lock (and an outside SQLite file's), held until {@link #close}. */
     private final List<AutoCloseable> locks;
-    /** The KMS instance this server is (created on first start). */
+    /** The default KMS instance (created on first start). */
     private final InstanceRecord instance;
+    /** The configured further instances by label (each created the first time its label is seen). */
+    private final java.util.Map<String, InstanceRecord> labelled;
     /** Request rate limits (no limits unless configured). */
     private final Throttle throttle;
 
@@ -100,8 +103,10 @@ public final class OpenKmsServer implements AutoCloseable {
             String[] generatedRootKey,
             List<AutoCloseable> locks,
             InstanceRecord instance,
+            java.util.Map<String, InstanceRecord> labelled,
             Throttle throttle) {
         this.instance = instance;
+        this.labelled = labelled;
         this.throttle = throttle;
         this.locks = locks;
         this.metrics = metrics;
@@ -135,10 +140,19 @@ public final class OpenKmsServer implements AutoCloseable {
         ConfigChecks.validate(config);
         TlsMaterial tls = tlsMaterial(config, dataDir);
         Server jetty = HttpServerFactory.create(config.listen(), config.httpsListen(), tls, config.http());
-        org.eclipse.jetty.util.ssl.SslContextFactory.Server instanceTls =
-                config.instanceListen() == null || config.instanceListen().isEmpty()
-                        ? null
-                        : HttpServerFactory.addInstanceConnector(jetty, config.instanceListen(), config.http());
+        // The instance gateways' listeners, by label (null: the default instance's, --instance-listen).
+        java.util.Map<String, org.eclipse.jetty.util.ssl.SslContextFactory.Server> instanceTls =
+                new java.util.LinkedHashMap<>();
+        if (config.instanceListen() != null && !config.instanceListen().isEmpty()) {
+            instanceTls.put(
+                    null, HttpServerFactory.addInstanceConnector(jetty, config.instanceListen(), config.http()));
+        }
+        for (InstanceListener i : config.instances()) {
+            instanceTls.put(
+                    i.name(),
+                    HttpServerFactory.addInstanceConnector(
+                            jetty, i.listen(), config.http(), HttpServerFactory.instanceConnector(i.name())));
+        }
         Listeners.open(jetty, config);
         Clock clock = Clock.systemUTC();
         List<AutoCloseable> locks = new ArrayList<>();
@@ -229,19 +243,28 @@ public final class OpenKmsServer implements AutoCloseable {
                 }));
             }
             Instances instances = kms.instances();
-            InstanceRecord instance = defaultInstance(storage, instances, config.instanceNames());
-            // Client keys are authorised by their application access point's policies, everyone else by RAM.
-            Authorizer authorizer = (principal, request) -> principal.clientKey()
-                    ? accessPoints.allows(
-                                    principal.accessKeyId(),
-                                    request.sourceIp(),
-                                    request.action().substring(request.action().indexOf(':') + 1),
-                                    request.resource(),
-                                    request.alias(),
-                                    instance.instanceId())
-                            ? Decision.ALLOW
-                            : Decision.IMPLICIT_DENY
-                    : iam.decide(principal, request);
+            java.util.Map<String, InstanceRecord> labelled = new java.util.LinkedHashMap<>();
+            InstanceRecord instance = bootstrapInstances(storage, instances, config, labelled);
+            instances.configured(labelled.values().stream()
+                    .map(InstanceRecord::instanceId)
+                    .collect(java.util.stream.Collectors.toSet()));
+            // Client keys are authorised by their application access point's policies, everyone else by RAM. On the
+            // shared gateway (and the default instance's) a policy must be scoped to the default instance; on a
+            // configured instance's gateway to that instance.
+            java.util.function.Function<String, Authorizer> authorizerFor =
+                    instanceId -> (principal, request) -> principal.clientKey()
+                            ? accessPoints.allows(
+                                            principal.accessKeyId(),
+                                            request.sourceIp(),
+                                            request.action()
+                                                    .substring(request.action().indexOf(':') + 1),
+                                            request.resource(),
+                                            request.alias(),
+                                            instanceId)
+                                    ? Decision.ALLOW
+                                    : Decision.IMPLICIT_DENY
+                            : iam.decide(principal, request);
+            Authorizer authorizer = authorizerFor.apply(instance.instanceId());
             // Request metrics are counted from the audit records (one per call), by a decorator of the sink.
             AuditSink sink = audit;
             dueSink[0] = audit;
@@ -276,35 +299,50 @@ public final class OpenKmsServer implements AutoCloseable {
             GatewayHandler openApi = scraped == null
                     ? new GatewayHandler(gateway, config.http())
                     : new GatewayHandler(gateway, config.http(), scraped::scrape, ServerMetrics.CONTENT_TYPE);
-            if (instanceTls != null) {
-                instanceTls.setKeyStore(instanceKeyStore(instances.tls(instance.instanceId(), config.instanceNames())));
+            if (!instanceTls.isEmpty()) {
                 // The same pipeline; its calls are counted as gateway="instance" (the audit log is the same one).
-                Gateway instanceGateway = metrics == null
-                        ? gateway
-                        : gateway.withAudit(metrics.instrument(
+                AuditSink instanceSink = metrics == null
+                        ? sink
+                        : metrics.instrument(
                                 audit,
                                 java.util.stream.Stream.concat(
                                                 InstanceActions.registry().all().keySet().stream(),
                                                 products.stream().flatMap(p -> p.actions().all().keySet().stream()))
                                         .distinct()
                                         .toList(),
-                                org.openkms.server.metrics.RequestMetrics.INSTANCE));
-                jetty.setHandler(new ConnectorRouter(
-                        openApi,
-                        HttpServerFactory.INSTANCE_CONNECTOR,
-                        new InstanceHandler(
-                                instanceGateway,
-                                accessPoints,
-                                clock,
-                                config.http(),
-                                // The KMS API with RAM signatures, limited to what an instance endpoint serves.
-                                new GatewayHandler(
-                                        instanceGateway,
-                                        config.http(),
-                                        null,
-                                        null,
-                                        InstanceHandler.OPENAPI_ACTIONS,
-                                        InstanceHandler::notServedHere))));
+                                org.openkms.server.metrics.RequestMetrics.INSTANCE);
+                java.util.Map<String, org.eclipse.jetty.server.Handler> byConnector = new java.util.HashMap<>();
+                for (var served : instanceTls.entrySet()) {
+                    String label = served.getKey();
+                    InstanceRecord r = label == null ? instance : labelled.get(label);
+                    List<String> names = label == null
+                            ? config.instanceNames()
+                            : config.instances().stream()
+                                    .filter(i -> i.name().equals(label))
+                                    .findFirst()
+                                    .orElseThrow()
+                                    .names();
+                    // Each listener presents its own instance's certificate, signed by that instance's CA.
+                    served.getValue().setKeyStore(instanceKeyStore(instances.tls(r.instanceId(), names)));
+                    Gateway instanceGateway = gateway.with(authorizerFor.apply(r.instanceId()), instanceSink);
+                    byConnector.put(
+                            HttpServerFactory.instanceConnector(label),
+                            new InstanceHandler(
+                                    instanceGateway,
+                                    accessPoints,
+                                    clock,
+                                    config.http(),
+                                    // The KMS API with RAM signatures, limited to what an instance endpoint serves.
+                                    new GatewayHandler(
+                                            instanceGateway,
+                                            config.http(),
+                                            null,
+                                            null,
+                                            InstanceHandler.OPENAPI_ACTIONS,
+                                            InstanceHandler::notServedHere),
+                                    r.instanceId()));
+                }
+                jetty.setHandler(new ConnectorRouter(openApi, byConnector));
             } else {
                 jetty.setHandler(openApi);
             }
@@ -331,7 +369,8 @@ public final class OpenKmsServer implements AutoCloseable {
             scheduler.scheduleWithFixedDelay(
                     exclusive(storage, "secret-maintenance", secretJobs), period, period, TimeUnit.MILLISECONDS);
             OpenKmsServer server = new OpenKmsServer(
-                    storage, feed, audit, metrics, jetty, scheduler, kms, tls, generated, locks, instance, throttle);
+                    storage, feed, audit, metrics, jetty, scheduler, kms, tls, generated, locks, instance, labelled,
+                    throttle);
             LOG.info(
                     "OpenKMS listening: http={} https={} data-dir={} region={}",
                     server.httpPort(),
@@ -448,14 +487,22 @@ public final class OpenKmsServer implements AutoCloseable {
     }
 
     /**
-     * The default instance, created on first start. Nodes starting together on one new PostgreSQL database take
-     * turns (Storage#runExclusive), so that they create one instance, not one each.
+     * The default instance, created on first start, and each configured instance (into {@code labelled}), created
+     * the first time its label is seen. Nodes starting together on one new PostgreSQL database take turns
+     * (Storage#runExclusive), so that they create one instance per label, not one each.
      */
-    private static InstanceRecord defaultInstance(Storage storage, Instances instances, List<String> names)
+    private static InstanceRecord bootstrapInstances(
+            Storage storage, Instances instances, ServerConfig config, java.util.Map<String, InstanceRecord> labelled)
             throws InterruptedException {
         InstanceRecord[] found = new InstanceRecord[1];
         for (int attempt = 0; found[0] == null; attempt++) {
-            if (!storage.runExclusive("kms-instance-bootstrap", () -> found[0] = instances.ensureDefault(names))) {
+            if (!storage.runExclusive("kms-instance-bootstrap", () -> {
+                InstanceRecord d = instances.ensureDefault(config.instanceNames());
+                for (InstanceListener i : config.instances()) {
+                    labelled.put(i.name(), instances.ensureLabelled(i.name(), i.names()));
+                }
+                found[0] = d;
+            })) {
                 if (attempt > 600) {
                     throw new IllegalStateException("another node holds the instance bootstrap lock for a minute");
                 }
@@ -476,8 +523,17 @@ public final class OpenKmsServer implements AutoCloseable {
 
     /** The bound KMS instance gateway port, or -1. */
     public int instancePort() {
+        return connectorPort(HttpServerFactory.INSTANCE_CONNECTOR);
+    }
+
+    /** The bound port of the configured instance {@code label}'s gateway, or -1. */
+    public int instancePort(String label) {
+        return connectorPort(HttpServerFactory.instanceConnector(label));
+    }
+
+    private int connectorPort(String name) {
         for (var c : jetty.getConnectors()) {
-            if (c instanceof ServerConnector sc && HttpServerFactory.INSTANCE_CONNECTOR.equals(sc.getName())) {
+            if (c instanceof ServerConnector sc && name.equals(sc.getName())) {
                 return sc.getLocalPort();
             }
         }
@@ -492,6 +548,24 @@ public final class OpenKmsServer implements AutoCloseable {
     /** The KMS instance this server is. */
     public String instanceId() {
         return instance.instanceId();
+    }
+
+    /** The id of the configured instance {@code label} (IllegalArgumentException when it is not configured). */
+    public String instanceId(String label) {
+        return labelledInstance(label).instanceId();
+    }
+
+    /** PEM of the CA of the configured instance {@code label}. */
+    public String instanceCaPem(String label) {
+        return labelledInstance(label).caCertificatePem();
+    }
+
+    private InstanceRecord labelledInstance(String label) {
+        InstanceRecord r = labelled.get(label);
+        if (r == null) {
+            throw new IllegalArgumentException("no configured instance " + label);
+        }
+        return r;
     }
 
     /** PEM of the instance CA, which clients of the instance gateway trust (GetKmsInstance CaCertificateChainPem). */
@@ -512,7 +586,7 @@ public final class OpenKmsServer implements AutoCloseable {
     private int port(boolean secure) {
         for (var c : jetty.getConnectors()) {
             if (c instanceof ServerConnector sc
-                    && !HttpServerFactory.INSTANCE_CONNECTOR.equals(sc.getName())
+                    && !HttpServerFactory.isInstanceConnector(sc.getName())
                     && (sc.getDefaultProtocol().startsWith("SSL") == secure)) {
                 return sc.getLocalPort();
             }

@@ -57,6 +57,12 @@ import org.openkms.crypto.rootkey.RootKeyProvider;
  */
 public final class Instances {
     public static final String STATUS_IN_USE = "InUse";
+    /**
+     * An instance whose gateway is not served: a labelled instance no longer in the configuration. Alibaba's
+     * GetKmsInstance lists "Disconnected: The instance is disconnected"
+     * (https://www.alibabacloud.com/help/en/kms/key-management-service/developer-reference/api-kms-2016-01-20-getkmsinstance).
+     */
+    public static final String STATUS_DISCONNECTED = "Disconnected";
     /** Long enough that a self-hosted instance does not silently stop serving; the CA outlives the leaf. */
     private static final Duration CA_VALIDITY = Duration.ofDays(20 * 365);
 
@@ -72,8 +78,10 @@ public final class Instances {
     private final InstanceRepository repository;
     private final RootKeyProvider rootKey;
     private final Clock clock;
-    /** The default instance's id once known: instances are never removed, so the first by id stays the first. */
+    /** The default instance's id once known: instances are never removed, so the default stays the default. */
     private volatile String defaultId;
+    /** The ids of the labelled instances this server serves (the configured ones); others are Disconnected. */
+    private volatile Set<String> configured = Set.of();
 
     public Instances(Account account, InstanceRepository repository, RootKeyProvider rootKey, Clock clock) {
         this.account = account;
@@ -83,33 +91,100 @@ public final class Instances {
     }
 
     /**
-     * The default instance (the first by id), created with {@code extraNames} as further subject alternative
-     * names of its certificate when the server has none yet.
+     * The default instance, created with {@code extraNames} as further subject alternative names of its certificate
+     * when the server has none yet. It is the instance without a label (its name is its id), the one
+     * {@code --instance-listen} serves; configured instances ({@link #ensureLabelled}) carry their label as name.
      */
     public InstanceRecord ensureDefault(List<String> extraNames) {
-        List<InstanceRecord> all = repository.list();
-        if (!all.isEmpty()) {
-            return all.get(0);
+        Optional<InstanceRecord> existing =
+                repository.list().stream().filter(Instances::isDefaultShaped).findFirst();
+        if (existing.isPresent()) {
+            return existing.get();
         }
-        InstanceRecord created = mint(Ids.newInstanceId(account.region()), extraNames);
+        String id = Ids.newInstanceId(account.region());
+        InstanceRecord created = mint(id, id, extraNames);
         if (!repository.create(created)) {
             throw new IllegalStateException("instance id collision: " + created.instanceId());
         }
-        return repository.list().get(0);
+        return defaultOf(repository.list()).orElseThrow();
     }
 
     /**
-     * The id of the default instance (the first by id): the instance whose dedicated gateway this server serves, and
-     * the one {@link #ensureDefault} made. Null while the server has none.
+     * The instance configured under {@code label}, created (id, CA, certificate with {@code extraNames}) the first
+     * time the label is seen. The label is stored as the instance's name, so a restart binds the same instance to
+     * the same label. Call after {@link #ensureDefault}, under the same bootstrap lock as it.
+     */
+    public InstanceRecord ensureLabelled(String label, List<String> extraNames) {
+        if (!validLabel(label)) {
+            throw new IllegalArgumentException("not an instance label: " + label);
+        }
+        Optional<InstanceRecord> existing = labelled(label);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        InstanceRecord created = mint(Ids.newInstanceId(account.region()), label, extraNames);
+        if (!repository.create(created)) {
+            throw new IllegalStateException("instance id collision: " + created.instanceId());
+        }
+        return labelled(label).orElseThrow();
+    }
+
+    /** The instance stored under {@code label}, if any. */
+    public Optional<InstanceRecord> labelled(String label) {
+        return repository.list().stream()
+                .filter(r -> !isDefaultShaped(r) && r.instanceName().equals(label))
+                .findFirst();
+    }
+
+    /**
+     * A label names an instance in the configuration and is stored as its InstanceName: letters, digits, '-' and
+     * '_', 1 to 64 characters, not starting with "kst-" (the shape of an instance id, which is the default
+     * instance's name).
+     */
+    public static boolean validLabel(String label) {
+        return label != null
+                && label.matches("[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+                && !label.toLowerCase(java.util.Locale.ROOT).startsWith("kst-");
+    }
+
+    /** The ids of the labelled instances the server serves now; any other labelled instance is Disconnected. */
+    public void configured(Set<String> instanceIds) {
+        this.configured = Set.copyOf(instanceIds);
+    }
+
+    /**
+     * The status GetKmsInstance reports: the stored one, except for a labelled instance that is no longer configured
+     * (its keys and secrets are kept and work on the shared gateway, but no listener serves it).
+     */
+    public String status(InstanceRecord r) {
+        return isDefaultShaped(r) || configured.contains(r.instanceId()) ? r.status() : STATUS_DISCONNECTED;
+    }
+
+    /** The default instance has no label: its name is its id. */
+    private static boolean isDefaultShaped(InstanceRecord r) {
+        return r.instanceName().equals(r.instanceId());
+    }
+
+    /** The first instance without a label by id; the first by id when every one has one. */
+    private static Optional<InstanceRecord> defaultOf(List<InstanceRecord> all) {
+        return all.stream()
+                .filter(Instances::isDefaultShaped)
+                .findFirst()
+                .or(() -> all.stream().findFirst());
+    }
+
+    /**
+     * The id of the default instance: the instance whose dedicated gateway {@code --instance-listen} serves, and the
+     * one {@link #ensureDefault} made. Null while the server has none.
      */
     public String defaultInstanceId() {
         String id = defaultId;
         if (id == null) {
-            List<InstanceRecord> all = repository.list();
-            if (all.isEmpty()) {
+            Optional<InstanceRecord> found = defaultOf(repository.list());
+            if (found.isEmpty()) {
                 return null;
             }
-            id = all.get(0).instanceId();
+            id = found.get().instanceId();
             defaultId = id;
         }
         return id;
@@ -245,7 +320,7 @@ public final class Instances {
         return sign(leafBuilder, issuerKey);
     }
 
-    private InstanceRecord mint(String instanceId, List<String> extraNames) {
+    private InstanceRecord mint(String instanceId, String name, List<String> extraNames) {
         try {
             Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
             KeyPair root = ecKeyPair();
@@ -289,7 +364,7 @@ public final class Instances {
 
             return new InstanceRecord(
                     instanceId,
-                    instanceId,
+                    name,
                     STATUS_IN_USE,
                     now,
                     pem(rootCert) + pem(caCert),

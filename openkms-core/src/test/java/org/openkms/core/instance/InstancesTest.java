@@ -75,4 +75,49 @@ class InstancesTest {
                 .extracting(e -> ((KmsException) e).code())
                 .isEqualTo("Forbidden.DKMSInstanceNotFound");
     }
+
+    @Test
+    void aLabelBindsOneInstanceOfItsOwnAcrossCallsAndTheDefaultStaysTheDefault() {
+        RootKeyProvider root = FileRootKeyProvider.openOrCreate(dir.resolve("root.key"));
+        InMemoryStorage storage = new InMemoryStorage();
+        Account account = new Account("1234", "cn-hangzhou");
+        Instances instances = new Instances(account, storage.instances(), root, Clock.systemUTC());
+        InstanceRecord first = instances.ensureDefault(List.of());
+        InstanceRecord a = instances.ensureLabelled("team-a", List.of("a.example.test"));
+        InstanceRecord b = instances.ensureLabelled("team_b", List.of());
+
+        assertThat(a.instanceId()).matches("kst-hzz[a-z0-9]{18}").isNotEqualTo(first.instanceId());
+        assertThat(a.instanceName()).isEqualTo("team-a");
+        assertThat(b.instanceId()).isNotIn(first.instanceId(), a.instanceId());
+        assertThat(a.caCertificatePem()).isNotEqualTo(first.caCertificatePem()).isNotEqualTo(b.caCertificatePem());
+        assertThat(instances.list()).hasSize(3);
+
+        // As after a restart: a new Instances over the same storage finds the same records by label.
+        Instances again = new Instances(account, storage.instances(), root, Clock.systemUTC());
+        assertThat(again.ensureDefault(List.of()).instanceId()).isEqualTo(first.instanceId());
+        assertThat(again.defaultInstanceId()).isEqualTo(first.instanceId());
+        assertThat(again.ensureLabelled("team-a", List.of()).instanceId()).isEqualTo(a.instanceId());
+        assertThat(again.list()).hasSize(3);
+
+        // Each CA signs its own instance's certificate only.
+        assertThat(again.tls(a.instanceId()).ca())
+                .isNotEqualTo(again.tls(b.instanceId()).ca());
+
+        // Served: the default always, labelled ones while configured.
+        again.configured(java.util.Set.of(a.instanceId()));
+        assertThat(again.status(again.get(a.instanceId()))).isEqualTo("InUse");
+        assertThat(again.status(again.get(b.instanceId()))).isEqualTo("Disconnected");
+        assertThat(again.status(again.get(first.instanceId()))).isEqualTo("InUse");
+    }
+
+    @Test
+    void labelsAreNamesNotIds() {
+        assertThat(Instances.validLabel("a")).isTrue();
+        assertThat(Instances.validLabel("Team_B-2")).isTrue();
+        assertThat(Instances.validLabel("")).isFalse();
+        assertThat(Instances.validLabel("-a")).isFalse();
+        assertThat(Instances.validLabel("a b")).isFalse();
+        assertThat(Instances.validLabel("a".repeat(65))).isFalse();
+        assertThat(Instances.validLabel("kst-hzz123")).isFalse();
+    }
 }

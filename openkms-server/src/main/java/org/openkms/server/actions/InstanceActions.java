@@ -75,7 +75,16 @@ public final class InstanceActions {
 
     private InstanceActions() {}
 
+    /** The operations of the default instance's gateway (the one {@code --instance-listen} serves). */
     public static ActionRegistry registry() {
+        return registry(null);
+    }
+
+    /**
+     * The operations of one instance's gateway: they act only on keys and secrets of {@code instanceId} (null: the
+     * default instance, looked up per call).
+     */
+    public static ActionRegistry registry(String instanceId) {
         ActionRegistry r = new ActionRegistry();
         Targets encryptKey = KmsResources.keyAs("kms:Encrypt", c -> c.params().optional("KeyId"));
         Targets generateKey =
@@ -162,7 +171,7 @@ public final class InstanceActions {
                         .fields(SECRET_NAME, VERSION_ID, VERSION_STAGE)
                         .targets(KmsResources.secretOnly("kms:GetSecretValue"))
                         .handle(InstanceActions::getSecretValue));
-        return scopedToInstance(r);
+        return scopedToInstance(r, instanceId);
     }
 
     /**
@@ -177,20 +186,20 @@ public final class InstanceActions {
      * then gets the answer an unknown key gets once authorised, not an early not-found that would tell a caller whose
      * policy does not reach the name that the key exists elsewhere.
      */
-    private static ActionRegistry scopedToInstance(ActionRegistry declared) {
+    private static ActionRegistry scopedToInstance(ActionRegistry declared, String instanceId) {
         ActionRegistry scoped = new ActionRegistry();
         for (Operation o : declared.all().values()) {
             boolean namesSecret = o.fields().contains(SECRET_NAME);
             scoped.register(new Operation(o.name(), o.fields(), o.targets(), o.dryRun(), o.created(), c -> {
-                requireHeldByInstance(c, namesSecret);
+                requireHeldByInstance(c, namesSecret, instanceId);
                 return o.handler().handle(c);
             }));
         }
         return scoped;
     }
 
-    private static void requireHeldByInstance(Call c, boolean namesSecret) {
-        String instanceId = c.kms().instances().defaultInstanceId();
+    private static void requireHeldByInstance(Call c, boolean namesSecret, String servedId) {
+        String instanceId = servedId != null ? servedId : c.kms().instances().defaultInstanceId();
         String keyId = c.resolved().keyId(); // the key the call acts on, however it was named (ID, alias, blob)
         if (keyId != null) {
             KeyRecord key;

@@ -119,10 +119,8 @@ final class KmsInstanceActions {
                 .register(Operation.named("GetDefaultKmsInstance")
                         .targets(KmsResources.container("keystore"))
                         .handle(c -> {
-                            List<InstanceRecord> all = c.kms().instances().list();
-                            return Map.of(
-                                    "DefaultKmsInstanceId",
-                                    all.isEmpty() ? "" : all.get(0).instanceId());
+                            String id = c.kms().instances().defaultInstanceId();
+                            return Map.of("DefaultKmsInstanceId", id == null ? "" : id);
                         }))
                 .register(Operation.named("GetKmsInstanceQuotaInfos")
                         .fields(OPTIONAL_KMS_INSTANCE_ID, RESOURCE_TYPE)
@@ -166,7 +164,8 @@ final class KmsInstanceActions {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("InstanceId", i.instanceId());
         m.put("InstanceName", i.instanceName());
-        m.put("Status", i.status());
+        // A configured instance removed from the configuration keeps its keys and secrets but has no gateway.
+        m.put("Status", c.kms().instances().status(i));
         m.put("CaCertificateChainPem", i.caCertificatePem());
         m.put("CreateTime", Views.time(i.createTime()));
         m.put("StartDate", Views.time(i.createTime()));
@@ -244,10 +243,15 @@ final class KmsInstanceActions {
      */
     private static Map<String, Object> connectKmsInstance(Call c) {
         InstanceRecord i = c.kms().instances().get(c.get(KMS_INSTANCE_ID));
-        if (Instances.STATUS_IN_USE.equals(i.status())) {
+        String status = c.kms().instances().status(i);
+        if (Instances.STATUS_IN_USE.equals(status)) {
             throw stateInvalid("The KMS instance " + i.instanceId() + " is already connected (InUse).");
         }
-        throw stateInvalid("The KMS instance " + i.instanceId() + " is " + i.status() + ", not waiting to connect.");
+        if (Instances.STATUS_DISCONNECTED.equals(status)) {
+            throw stateInvalid("The KMS instance " + i.instanceId() + " is Disconnected: it is served again when the"
+                    + " server's configuration lists its label (" + i.instanceName() + ") under instances.");
+        }
+        throw stateInvalid("The KMS instance " + i.instanceId() + " is " + status + ", not waiting to connect.");
     }
 
     /**
@@ -259,7 +263,7 @@ final class KmsInstanceActions {
         InstanceRecord i = c.kms().instances().get(c.get(KMS_INSTANCE_ID)); // BindVpcs was validated as declared
         throw Errors.unsupportedOperation("The KMS instance " + i.instanceId()
                 + " is self-hosted: its gateway listens where the server's instance listener is configured"
-                + " (--instance-listen) and cannot be bound to a VPC.");
+                + " (--instance-listen, or --instance for a configured instance) and cannot be bound to a VPC.");
     }
 
     /**

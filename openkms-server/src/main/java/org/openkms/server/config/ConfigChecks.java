@@ -17,6 +17,7 @@ public final class ConfigChecks {
         listen("--listen", c.listen());
         listen("--https-listen", c.httpsListen());
         listen("--instance-listen", c.instanceListen());
+        instances(c);
         if ((c.tlsCertificate() == null) != (c.tlsKey() == null)) {
             throw new ConfigException(
                     c.tlsCertificate() == null ? "--tls-key " + c.tlsKey() : "--tls-cert " + c.tlsCertificate(),
@@ -39,16 +40,81 @@ public final class ConfigChecks {
         dataDir(c.dataDir().toAbsolutePath());
     }
 
+    /**
+     * The further instances: each a valid label used once, a listener of its own (host:port, not "") that no other
+     * listener of the server takes. Ports 0 (a free one, chosen at bind) never clash.
+     */
+    static void instances(ServerConfig c) {
+        java.util.Map<String, String> listeners = new java.util.LinkedHashMap<>();
+        putListener(listeners, "--listen " + c.listen(), c.listen());
+        putListener(listeners, "--https-listen " + c.httpsListen(), c.httpsListen());
+        putListener(listeners, "--instance-listen " + c.instanceListen(), c.instanceListen());
+        java.util.Set<String> labels = new java.util.HashSet<>();
+        for (InstanceListener i : c.instances()) {
+            String option = i.option();
+            if (!org.openkms.core.instance.Instances.validLabel(i.name())) {
+                throw new ConfigException(
+                        option,
+                        "the label must be 1 to 64 letters, digits, '-' or '_', starting with a letter or digit and"
+                                + " not with kst- (e.g. team-a)");
+            }
+            if (!labels.add(i.name())) {
+                throw new ConfigException(
+                        option, "the label " + i.name() + " is given twice (give each instance one entry)");
+            }
+            if (i.listen() == null || i.listen().isEmpty()) {
+                throw new ConfigException(option, "needs a listen address, e.g. " + i.name() + "=127.0.0.1:8445");
+            }
+            listenAs(option, i.listen(), "e.g. " + i.name() + "=127.0.0.1:8445 or " + i.name() + "=0.0.0.0:8445");
+            String other = putListener(listeners, option, i.listen());
+            if (other != null) {
+                throw new ConfigException(
+                        option, "the address is also taken by " + other + " (give each listener its own port)");
+            }
+        }
+    }
+
+    /** Records a listener under its port; answers the option already holding the same address, or null. */
+    private static String putListener(java.util.Map<String, String> listeners, String option, String value) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        int colon = value.lastIndexOf(':');
+        if (colon < 0) {
+            return null; // listen() reports it
+        }
+        String host = value.substring(0, colon).replace("[", "").replace("]", "");
+        String port = value.substring(colon + 1);
+        if (port.equals("0")) {
+            return null;
+        }
+        for (var e : listeners.entrySet()) {
+            String[] hp = e.getKey().split(" ", 2);
+            String otherHost = hp[0];
+            if (hp[1].equals(port) && (otherHost.equals(host) || wildcard(otherHost) || wildcard(host))) {
+                return e.getValue();
+            }
+        }
+        listeners.put(host + " " + port, option);
+        return null;
+    }
+
+    private static boolean wildcard(String host) {
+        return host.isEmpty() || host.equals("0.0.0.0") || host.equals("::") || host.equals("*");
+    }
+
     /** host:port with a numeric port; an IPv6 host may be bracketed; "" disables the listener. */
     static void listen(String flag, String value) {
         if (value == null || value.isEmpty()) {
             return;
         }
-        String option = flag + " " + value;
+        listenAs(flag + " " + value, value, "e.g. 127.0.0.1:8080, [::1]:8080 or 0.0.0.0:8080 (\"\" disables it)");
+    }
+
+    private static void listenAs(String option, String value, String examples) {
         int colon = value.lastIndexOf(':');
         if (colon < 0) {
-            throw new ConfigException(
-                    option, "must be host:port, e.g. 127.0.0.1:8080, [::1]:8080 or 0.0.0.0:8080 (\"\" disables it)");
+            throw new ConfigException(option, "must be host:port, " + examples);
         }
         String port = value.substring(colon + 1);
         int n;

@@ -32,6 +32,8 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * httpsListen: 127.0.0.1:8443
  * instanceListen: 127.0.0.1:8444
  * instanceNames: [kms.example.internal, 10.0.0.5]
+ * instances:                                   # further KMS instances, each on its own listener
+ *   - { name: team-a, listen: 127.0.0.1:8445, names: [a.kms.example.internal] }
  * dataDir: ./openkms-data
  * region: cn-hangzhou
  * accountId: "1234567890123456"
@@ -175,6 +177,9 @@ public final class ConfigLoader {
             }
             c = c.withInstanceNames(instanceNames("instanceNames", raw));
         }
+        if (text(y, "instances") != null) {
+            c = c.withInstances(yamlInstances(y.path("instances")));
+        }
         if (text(y, "dataDir") != null) {
             c = c.withDataDir(Path.of(text(y, "dataDir")));
         }
@@ -260,6 +265,9 @@ public final class ConfigLoader {
             c = c.withInstanceNames(instanceNames(
                     "OPENKMS_INSTANCE_NAMES",
                     List.of(env.get("OPENKMS_INSTANCE_NAMES").split(","))));
+        }
+        if (env.get("OPENKMS_INSTANCES") != null) {
+            c = c.withInstances(instances(env.get("OPENKMS_INSTANCES")));
         }
         if (env.get("OPENKMS_DATA_DIR") != null) {
             c = c.withDataDir(Path.of(env.get("OPENKMS_DATA_DIR")));
@@ -544,6 +552,76 @@ public final class ConfigLoader {
                         + "' is not a DNS name or an IP address (use e.g. kms.example.internal,10.0.0.5)");
             }
             out.add(n);
+        }
+        return out;
+    }
+
+    /**
+     * Further instances as the command line and the environment write them: {@code NAME=HOST:PORT}, several separated
+     * by commas ({@code a=127.0.0.1:8445,b=127.0.0.1:8446}). Labels and addresses are checked by
+     * {@link ConfigChecks}, which sees them wherever they came from.
+     */
+    public static List<InstanceListener> instances(String spec) {
+        List<InstanceListener> out = new java.util.ArrayList<>();
+        for (String part : spec.split(",")) {
+            String p = part.trim();
+            if (p.isEmpty()) {
+                continue;
+            }
+            out.add(instance(p));
+        }
+        return out;
+    }
+
+    /** One {@code NAME=HOST:PORT}. */
+    public static InstanceListener instance(String spec) {
+        int eq = spec.indexOf('=');
+        if (eq <= 0 || eq == spec.length() - 1) {
+            throw new IllegalArgumentException("'" + spec
+                    + "' is not NAME=HOST:PORT (use e.g. team-a=127.0.0.1:8445; several separated by commas)");
+        }
+        return new InstanceListener(
+                spec.substring(0, eq).trim(), spec.substring(eq + 1).trim(), List.of());
+    }
+
+    /** YAML {@code instances:}: a list of {@code {name, listen, names}}. */
+    private static List<InstanceListener> yamlInstances(JsonNode list) {
+        if (!list.isArray()) {
+            throw new IllegalArgumentException(
+                    "expected a list of {name: <label>, listen: <host:port>, names: [..]}, e.g."
+                            + " [{name: team-a, listen: 127.0.0.1:8445}]");
+        }
+        List<InstanceListener> out = new java.util.ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode item = list.get(i);
+            String where = "item " + (i + 1) + " ";
+            if (!item.isObject()) {
+                throw new IllegalArgumentException(where + "is not {name: <label>, listen: <host:port>}");
+            }
+            for (Iterator<String> keys = item.fieldNames(); keys.hasNext(); ) {
+                String key = keys.next();
+                if (!Set.of("name", "listen", "names").contains(key)) {
+                    throw new IllegalArgumentException(
+                            where + "has an unknown setting '" + key + "' (an instance has name, listen and names)");
+                }
+            }
+            JsonNode name = item.path("name");
+            JsonNode listen = item.path("listen");
+            if (!name.isValueNode() || !listen.isValueNode()) {
+                throw new IllegalArgumentException(
+                        where + "needs both name and listen (e.g. {name: team-a," + " listen: 127.0.0.1:8445})");
+            }
+            List<String> raw = new java.util.ArrayList<>();
+            JsonNode names = item.path("names");
+            if (names.isArray()) {
+                names.forEach(n -> raw.add(n.asText()));
+            } else if (!names.isMissingNode() && !names.isNull()) {
+                raw.addAll(List.of(names.asText().split(",")));
+            }
+            out.add(new InstanceListener(
+                    name.asText().trim(),
+                    listen.asText().trim(),
+                    instanceNames("instances item " + (i + 1) + " names", raw)));
         }
         return out;
     }

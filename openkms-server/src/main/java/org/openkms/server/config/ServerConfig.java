@@ -22,6 +22,7 @@ import org.openkms.server.throttle.ThrottleConfig;
  * @param instanceListen host:port of the KMS instance gateway (TLS with the instance's certificate; "" disables it)
  * @param throttle       request rate limits per credential and per instance (off by default)
  * @param instanceNames  further DNS names and IP addresses the instance gateway's certificate answers to
+ * @param instances      further KMS instances, each with its own gateway listener (none by default)
  */
 public record ServerConfig(
         String listen,
@@ -45,7 +46,8 @@ public record ServerConfig(
         boolean metricsEnabled,
         String instanceListen,
         ThrottleConfig throttle,
-        List<String> instanceNames) {
+        List<String> instanceNames,
+        List<InstanceListener> instances) {
 
     public static ServerConfig defaults() {
         return new ServerConfig(
@@ -70,6 +72,7 @@ public record ServerConfig(
                 true,
                 "",
                 ThrottleConfig.off(),
+                List.of(),
                 List.of());
     }
 
@@ -174,6 +177,14 @@ public record ServerConfig(
         return with(b -> b.instanceNames = List.copyOf(v));
     }
 
+    /**
+     * Further KMS instances, each served on its own listener with its own CA; the default instance stays the one
+     * {@link #withInstanceListen} serves. A label seen for the first time creates its instance.
+     */
+    public ServerConfig withInstances(List<InstanceListener> v) {
+        return with(b -> b.instances = List.copyOf(v));
+    }
+
     /** Request rate limits (docs/throttling.md). */
     public ServerConfig withThrottle(ThrottleConfig v) {
         return with(b -> b.throttle = v);
@@ -221,6 +232,7 @@ public record ServerConfig(
         String instanceListen;
         ThrottleConfig throttle;
         List<String> instanceNames;
+        List<InstanceListener> instances;
 
         Builder(ServerConfig c) {
             listen = c.listen;
@@ -245,6 +257,7 @@ public record ServerConfig(
             instanceListen = c.instanceListen;
             throttle = c.throttle;
             instanceNames = c.instanceNames;
+            instances = c.instances;
         }
 
         ServerConfig build() {
@@ -270,7 +283,8 @@ public record ServerConfig(
                     metricsEnabled,
                     instanceListen,
                     throttle,
-                    instanceNames);
+                    instanceNames,
+                    instances);
         }
     }
 }

@@ -105,6 +105,14 @@ public final class Gateway {
     }
 
     /**
+     * The same pipeline deciding with {@code other} and auditing into {@code sink}: each instance gateway authorises
+     * ClientKeys for its own instance (a policy scoped to another instance grants nothing there).
+     */
+    public Gateway with(Authorizer other, AuditSink sink) {
+        return new Gateway(List.copyOf(products.values()), authenticator, other, kms, sink, throttle);
+    }
+
+    /**
      * Whether calls can be served now; false while a fail-closed audit log cannot be written, so that a load
      * balancer's health check moves traffic to a node that can.
      */

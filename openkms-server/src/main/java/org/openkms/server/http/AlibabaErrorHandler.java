@@ -24,7 +24,7 @@ final class AlibabaErrorHandler extends ErrorHandler {
     protected void generateResponse(
             Request request, Response response, int status, String message, Throwable cause, Callback callback)
             throws IOException {
-        if (HttpServerFactory.INSTANCE_CONNECTOR.equals(
+        if (HttpServerFactory.isInstanceConnector(
                 request.getConnectionMetaData().getConnector().getName())) {
             // The KMS Instance SDK parses every error body as a protobuf Error message.
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/x-protobuf");

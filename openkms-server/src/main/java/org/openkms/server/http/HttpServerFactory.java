@@ -85,12 +85,29 @@ public final class HttpServerFactory {
     /** The name of the KMS instance gateway's connector ({@link ConnectorRouter} routes its requests). */
     public static final String INSTANCE_CONNECTOR = "instance";
 
+    /** The connector of a configured (labelled) instance's gateway: {@code instance:<label>}. */
+    public static String instanceConnector(String label) {
+        return label == null ? INSTANCE_CONNECTOR : INSTANCE_CONNECTOR + ":" + label;
+    }
+
+    /** Whether a connector serves an instance gateway (the default one or a labelled one). */
+    public static boolean isInstanceConnector(String connectorName) {
+        return connectorName != null
+                && (connectorName.equals(INSTANCE_CONNECTOR) || connectorName.startsWith(INSTANCE_CONNECTOR + ":"));
+    }
+
     /**
      * Adds the KMS instance gateway's TLS listener (same HTTP/1.1 settings, TLS policy and connection guard as the
      * HTTPS one). Its certificate is set on the returned factory before the server starts: the instance's key is
      * unsealed only after the root key is open, while the port is bound (to fail early) before anything is written.
      */
     public static SslContextFactory.Server addInstanceConnector(Server server, String hostPort, HttpLimits limits) {
+        return addInstanceConnector(server, hostPort, limits, INSTANCE_CONNECTOR);
+    }
+
+    /** As above, for the gateway of the instance whose connector is {@code connectorName} ({@link #instanceConnector}). */
+    public static SslContextFactory.Server addInstanceConnector(
+            Server server, String hostPort, HttpLimits limits, String connectorName) {
         HttpConfiguration https = new HttpConfiguration();
         https.setSendServerVersion(false);
         https.setSendDateHeader(false);
@@ -103,7 +120,7 @@ public final class HttpServerFactory {
         SslContextFactory.Server ssl = TlsPolicy.sslContextFactory(null);
         ServerConnector c = new ServerConnector(
                 server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
-        c.setName(INSTANCE_CONNECTOR);
+        c.setName(connectorName);
         bind(c, hostPort, limits, server.getBean(ConnectionGuard.class));
         server.addConnector(c);
         return ssl;

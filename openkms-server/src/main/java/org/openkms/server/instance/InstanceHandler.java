@@ -94,6 +94,22 @@ public final class InstanceHandler extends Handler.Abstract {
      */
     public InstanceHandler(
             Gateway gateway, AccessPoints accessPoints, Clock clock, HttpLimits limits, Handler openApi) {
+        this(gateway, accessPoints, clock, limits, openApi, null);
+    }
+
+    /**
+     * The gateway of one instance: its operations act only on that instance's keys and secrets (a key of another
+     * instance is Forbidden.KeyNotFound here). {@code gateway} should authorise ClientKeys for the same instance.
+     *
+     * @param instanceId the instance served, or null for the default instance
+     */
+    public InstanceHandler(
+            Gateway gateway,
+            AccessPoints accessPoints,
+            Clock clock,
+            HttpLimits limits,
+            Handler openApi,
+            String instanceId) {
         this.openApi = openApi;
         if (openApi != null) {
             addBean(openApi);
@@ -104,7 +120,7 @@ public final class InstanceHandler extends Handler.Abstract {
                 InstanceActions.VERSION,
                 "Kms",
                 "kms",
-                InstanceActions.registry(),
+                InstanceActions.registry(instanceId),
                 (action, params) -> List.of(),
                 "Forbidden.NoPermission");
         this.authenticator = new ClientKeyAuthenticator(accessPoints, clock);
