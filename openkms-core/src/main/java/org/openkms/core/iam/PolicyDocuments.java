@@ -91,7 +91,10 @@ public final class PolicyDocuments implements PolicyCompiler {
                 List.copyOf(principals));
     }
 
-    /** {"RAM": [...]} (key, secret and trust policies) or {"Service": [...]}; "*" means anyone. */
+    /**
+     * {"RAM": [...]} (key, secret and trust policies), {"Service": [...]}, or {"Federated": [...]} (a trust policy
+     * naming an OIDC provider, acs:ram::<uid>:oidc-provider/<name>, for STS AssumeRoleWithOIDC); "*" means anyone.
+     */
     private static List<Wildcard> principals(JsonNode p) {
         List<Wildcard> out = new ArrayList<>();
         if (p.isTextual() && "*".equals(p.asText())) {
@@ -104,7 +107,7 @@ public final class PolicyDocuments implements PolicyCompiler {
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = p.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> f = it.next();
-            if (!f.getKey().equals("RAM") && !f.getKey().equals("Service")) {
+            if (!List.of("RAM", "Service", "Federated").contains(f.getKey())) {
                 throw new IllegalArgumentException("Principal type " + f.getKey() + " is not supported.");
             }
             for (String v : values(f.getValue(), "Principal." + f.getKey())) {
