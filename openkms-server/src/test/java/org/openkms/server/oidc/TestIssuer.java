@@ -11,6 +11,8 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -18,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Date;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
 
 /**
  * An OIDC issuer for tests, as a Kubernetes API server is one for RRSA: an RSA key pair, its discovery document and
@@ -28,9 +31,24 @@ public final class TestIssuer implements AutoCloseable {
     private final RSAKey key;
     public final AtomicInteger jwksFetches = new AtomicInteger();
 
+    private final boolean https;
+
     public TestIssuer(String kid) throws IOException, JOSEException {
+        this(kid, null);
+    }
+
+    /** Served over HTTPS with {@code tls} when it is not null. */
+    public TestIssuer(String kid, SSLContext tls) throws IOException, JOSEException {
         key = new RSAKeyGenerator(2048).keyID(kid).generate();
-        http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        https = tls != null;
+        if (https) {
+            HttpsServer server = HttpsServer.create(loopback, 0);
+            server.setHttpsConfigurator(new HttpsConfigurator(tls));
+            http = server;
+        } else {
+            http = HttpServer.create(loopback, 0);
+        }
         http.createContext("/.well-known/openid-configuration", ex -> {
             byte[] b = ("{\"issuer\":\"" + url() + "\",\"jwks_uri\":\"" + url() + "/openid/v1/jwks\","
                             + "\"id_token_signing_alg_values_supported\":[\"RS256\"]}")
@@ -52,7 +70,7 @@ public final class TestIssuer implements AutoCloseable {
     }
 
     public String url() {
-        return "http://127.0.0.1:" + http.getAddress().getPort();
+        return (https ? "https" : "http") + "://127.0.0.1:" + http.getAddress().getPort();
     }
 
     /** A token as the kubelet projects it: iss, sub, aud, iat, nbf, exp. */
