@@ -245,7 +245,7 @@ public final class IamService {
         Policy trust = compileOrMalformed(role.assumeRolePolicyDocument());
         AccessRequest r = new AccessRequest(
                 "sts:AssumeRole", role.arn(account.uid()), "", true, clock.millis(), Map::of, null, claims);
-        return trust.evaluateFor(providerArn, r) == Decision.ALLOW;
+        return trust.evaluateFor(PolicyDocuments.FEDERATED + providerArn, r) == Decision.ALLOW;
     }
 
     // ---- policies

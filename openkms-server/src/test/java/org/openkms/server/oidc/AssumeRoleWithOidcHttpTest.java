@@ -161,6 +161,19 @@ class AssumeRoleWithOidcHttpTest {
     }
 
     @Test
+    void anAccountWideRamPrincipalDoesNotAdmitOidcTokens() throws Exception {
+        String trust = "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\","
+                + "\"Principal\":{\"RAM\":[\"acs:ram::" + UID + ":*\"]}}]}";
+        String wide = ram("CreateRole", Map.of("RoleName", "wide", "AssumeRolePolicyDocument", trust))
+                .path("Role")
+                .path("Arn")
+                .asText();
+        SignedClient.Reply r = anonymous(params(providerArn, wide, issuer.token(AUD, SUB), "ss"));
+        refused(r, "AuthenticationFail.NoPermission");
+        assertThat(r.body().path("Message").asText()).isEqualTo("There is no permission");
+    }
+
+    @Test
     void unknownKeyIdsDoNotMakeTheServerFetchWithoutBound() throws Exception {
         assertThat(assume(issuer.token(AUD, SUB), "warm").status()).isEqualTo(200);
         int before = issuer.jwksFetches.get();
