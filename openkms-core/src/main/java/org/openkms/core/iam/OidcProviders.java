@@ -71,7 +71,7 @@ public final class OidcProviders {
             throw IamErrors.limitExceeded(
                     "OIDCProvider", "An account can have at most " + MAX_PROVIDERS + " OIDC providers.");
         }
-        Instant now = clock.instant();
+        Instant now = now();
         OidcProvider p = new OidcProvider(name, issuerUrl, prints, ids, limit, desc, now, now);
         repository.createOidcProvider(p);
         return p;
@@ -120,7 +120,7 @@ public final class OidcProviders {
                 issuanceLimitTime == null ? p.issuanceLimitTime() : issuanceLimitTime(issuanceLimitTime),
                 description == null ? p.description() : description(description),
                 p.createDate(),
-                clock.instant());
+                now());
         repository.updateOidcProvider(next);
         return next;
     }
@@ -137,7 +137,7 @@ public final class OidcProviders {
         }
         List<String> ids = new ArrayList<>(p.clientIds());
         ids.add(clientId);
-        OidcProvider next = p.withClientIds(ids, clock.instant());
+        OidcProvider next = p.withClientIds(ids, now());
         repository.updateOidcProvider(next);
         return next;
     }
@@ -152,7 +152,7 @@ public final class OidcProviders {
         }
         List<String> ids = new ArrayList<>(p.clientIds());
         ids.remove(clientId);
-        OidcProvider next = p.withClientIds(ids, clock.instant());
+        OidcProvider next = p.withClientIds(ids, now());
         repository.updateOidcProvider(next);
         return next;
     }
@@ -276,6 +276,11 @@ public final class OidcProviders {
             }
         }
         return List.copyOf(out);
+    }
+
+    /** Milliseconds, as storage keeps them: a created or updated provider equals what is read back. */
+    private Instant now() {
+        return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     }
 
     private static KmsException missing(String param) {
