@@ -210,7 +210,13 @@ public final class OpenKmsServer implements AutoCloseable {
             String uid = kms.account().uid();
             org.openkms.core.accesspoint.AccessPoints accessPoints =
                     new org.openkms.core.accesspoint.AccessPoints(kms.account(), storage.accessPoints(), clock);
-            IamContext context = new IamContext(iam, credentials, tokens, accessPoints, clock);
+            IamContext context = new IamContext(
+                    iam,
+                    credentials,
+                    tokens,
+                    accessPoints,
+                    new org.openkms.core.iam.OidcProviders(kms.account(), storage.iam(), clock),
+                    clock);
             List<ApiProduct> products = new ArrayList<>(List.of(
                     new ApiProduct(
                             Gateway.API_VERSION,

@@ -6,11 +6,12 @@ import java.util.List;
 import java.util.Optional;
 import org.openkms.core.iam.Attachment;
 import org.openkms.core.iam.IamRepository;
+import org.openkms.core.iam.OidcProvider;
 import org.openkms.core.iam.PolicyRecord;
 import org.openkms.core.iam.RamRole;
 import org.openkms.core.iam.RamUser;
 
-/** RAM users, roles, custom policies, attachments and resource policies (V3__iam.sql). */
+/** RAM users, roles, custom policies, attachments and resource policies (V3__iam.sql); OIDC providers (V8/V9). */
 final class JdbcIamRepository implements IamRepository {
     private final ConnectionProvider db;
 
@@ -187,6 +188,77 @@ final class JdbcIamRepository implements IamRepository {
         db.write(
                 "iam.deleteResourcePolicy",
                 c -> Sql.update(c, "DELETE FROM resource_policies WHERE resource_arn = ?", resourceArn));
+    }
+
+    @Override
+    public void createOidcProvider(OidcProvider p) {
+        db.write(
+                "iam.createOidcProvider",
+                c -> Sql.update(
+                        c,
+                        "INSERT INTO oidc_providers (provider_name, issuer_url, fingerprints, client_ids,"
+                                + " issuance_limit_time, description, create_date, update_date)"
+                                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        p.name(),
+                        p.issuerUrl(),
+                        String.join(",", p.fingerprints()),
+                        String.join(",", p.clientIds()),
+                        p.issuanceLimitTime(),
+                        p.description(),
+                        p.createDate(),
+                        p.updateDate()));
+    }
+
+    @Override
+    public boolean updateOidcProvider(OidcProvider p) {
+        return db.write(
+                        "iam.updateOidcProvider",
+                        c -> Sql.update(
+                                c,
+                                "UPDATE oidc_providers SET issuer_url = ?, fingerprints = ?, client_ids = ?,"
+                                        + " issuance_limit_time = ?, description = ?, create_date = ?, update_date = ?"
+                                        + " WHERE provider_name = ?",
+                                p.issuerUrl(),
+                                String.join(",", p.fingerprints()),
+                                String.join(",", p.clientIds()),
+                                p.issuanceLimitTime(),
+                                p.description(),
+                                p.createDate(),
+                                p.updateDate(),
+                                p.name()))
+                > 0;
+    }
+
+    @Override
+    public List<OidcProvider> listOidcProviders() {
+        return db.read(
+                "iam.listOidcProviders",
+                c -> Sql.query(
+                        c, "SELECT * FROM oidc_providers ORDER BY provider_name", JdbcIamRepository::oidcProvider));
+    }
+
+    @Override
+    public boolean deleteOidcProvider(String name) {
+        return db.write(
+                        "iam.deleteOidcProvider",
+                        c -> Sql.update(c, "DELETE FROM oidc_providers WHERE provider_name = ?", name))
+                > 0;
+    }
+
+    private static OidcProvider oidcProvider(ResultSet r) throws SQLException {
+        return new OidcProvider(
+                r.getString("provider_name"),
+                r.getString("issuer_url"),
+                list(r.getString("fingerprints")),
+                list(r.getString("client_ids")),
+                r.getInt("issuance_limit_time"),
+                r.getString("description"),
+                Sql.instant(r, "create_date"),
+                Sql.instant(r, "update_date"));
+    }
+
+    private static List<String> list(String commaSeparated) {
+        return commaSeparated.isEmpty() ? List.of() : List.of(commaSeparated.split(","));
     }
 
     private static RamUser user(ResultSet r) throws SQLException {

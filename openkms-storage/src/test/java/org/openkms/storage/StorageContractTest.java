@@ -1393,6 +1393,38 @@ public abstract class StorageContractTest {
     }
 
     @Test
+    void oidcProvidersRoundTripUpdateAndDelete() {
+        var iam = storage.iam();
+        java.time.Instant t = java.time.Instant.ofEpochMilli(1_700_000_000_123L);
+        var k8s = new org.openkms.core.iam.OidcProvider(
+                "ack-rrsa",
+                "https://oidc.example.com/cluster",
+                List.of("902ef2deeb3c5b13ea4c3d5193629309e231ae55"),
+                List.of("sts.aliyuncs.com", "app"),
+                12,
+                "cluster issuer",
+                t,
+                t);
+        var local = new org.openkms.core.iam.OidcProvider(
+                "a-local", "http://127.0.0.1:9000", List.of(), List.of(), 1, "", t, t);
+        iam.createOidcProvider(k8s);
+        iam.createOidcProvider(local);
+        assertThat(iam.listOidcProviders()).containsExactly(local, k8s);
+        assertThatThrownBy(() -> iam.createOidcProvider(k8s))
+                .isInstanceOf(org.openkms.core.error.StorageException.class);
+
+        var updated = k8s.withClientIds(List.of("sts.aliyuncs.com"), t.plusSeconds(5));
+        assertThat(iam.updateOidcProvider(updated)).isTrue();
+        assertThat(iam.listOidcProviders()).containsExactly(local, updated);
+        assertThat(iam.updateOidcProvider(new org.openkms.core.iam.OidcProvider(
+                        "missing", "https://x", List.of(), List.of(), 1, "", t, t)))
+                .isFalse();
+        assertThat(iam.deleteOidcProvider("ack-rrsa")).isTrue();
+        assertThat(iam.deleteOidcProvider("ack-rrsa")).isFalse();
+        assertThat(iam.listOidcProviders()).containsExactly(local);
+    }
+
+    @Test
     void resourcePoliciesAreReplacedWhole() {
         var iam = storage.iam();
         assertThat(iam.findResourcePolicy("acs:kms:r:1:key/k")).isEmpty();

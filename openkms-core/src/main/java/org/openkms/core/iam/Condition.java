@@ -181,7 +181,7 @@ public final class Condition {
                 if (k.startsWith("kms:tag/")) {
                     return r.resourceTags().get().get(key.substring("kms:tag/".length()));
                 }
-                return null;
+                return r.context().get(k);
         }
     }
 

@@ -42,4 +42,14 @@ public interface IamRepository {
     java.util.Map<String, String> listResourcePolicies();
 
     void deleteResourcePolicy(String resourceArn);
+
+    /** Fails with a StorageException if a provider of that name exists. */
+    void createOidcProvider(OidcProvider provider);
+
+    /** Replaces the provider of that name; false if there is none. */
+    boolean updateOidcProvider(OidcProvider provider);
+
+    List<OidcProvider> listOidcProviders();
+
+    boolean deleteOidcProvider(String name);
 }

@@ -236,6 +236,18 @@ public final class IamService {
         return d == Decision.ALLOW;
     }
 
+    /**
+     * Whether the role's trust policy lets tokens of this OIDC provider assume it: a statement naming the provider
+     * ARN (Principal.Federated) whose conditions hold for the token's claims ({@code oidc:iss}, {@code oidc:aud},
+     * {@code oidc:sub}, lower-case keys), as in Alibaba's RRSA trust policy.
+     */
+    public boolean trustsFederated(RamRole role, String providerArn, Map<String, String> claims) {
+        Policy trust = compileOrMalformed(role.assumeRolePolicyDocument());
+        AccessRequest r = new AccessRequest(
+                "sts:AssumeRole", role.arn(account.uid()), "", true, clock.millis(), Map::of, null, claims);
+        return trust.evaluateFor(PolicyDocuments.FEDERATED + providerArn, r) == Decision.ALLOW;
+    }
+
     // ---- policies
 
     public PolicyRecord createPolicy(String policyName, String document, String description) {

@@ -17,6 +17,12 @@ import java.util.Map;
  * whose message says what is wrong; the core reports it as MalformedPolicyDocument.
  */
 public final class PolicyDocuments implements PolicyCompiler {
+    /**
+     * Prefix of a Federated principal as compiled: {@code IamService.trustsFederated} evaluates a trust policy for
+     * {@code FEDERATED + <provider ARN>}, which only a Federated entry (or the bare "*") can match.
+     */
+    public static final String FEDERATED = "federated:";
+
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
@@ -91,7 +97,10 @@ public final class PolicyDocuments implements PolicyCompiler {
                 List.copyOf(principals));
     }
 
-    /** {"RAM": [...]} (key, secret and trust policies) or {"Service": [...]}; "*" means anyone. */
+    /**
+     * {"RAM": [...]} (key, secret and trust policies), {"Service": [...]}, or {"Federated": [...]} (a trust policy
+     * naming an OIDC provider, acs:ram::<uid>:oidc-provider/<name>, for STS AssumeRoleWithOIDC); "*" means anyone.
+     */
     private static List<Wildcard> principals(JsonNode p) {
         List<Wildcard> out = new ArrayList<>();
         if (p.isTextual() && "*".equals(p.asText())) {
@@ -104,11 +113,14 @@ public final class PolicyDocuments implements PolicyCompiler {
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = p.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> f = it.next();
-            if (!f.getKey().equals("RAM") && !f.getKey().equals("Service")) {
+            if (!List.of("RAM", "Service", "Federated").contains(f.getKey())) {
                 throw new IllegalArgumentException("Principal type " + f.getKey() + " is not supported.");
             }
+            // Federated principals are matched apart from RAM ones (see FEDERATED), so that an account-wide RAM
+            // principal such as acs:ram::<uid>:* never lets an OIDC token assume the role.
+            String prefix = f.getKey().equals("Federated") ? FEDERATED : "";
             for (String v : values(f.getValue(), "Principal." + f.getKey())) {
-                out.add(new Wildcard(v, true));
+                out.add(new Wildcard(prefix + v, true));
             }
         }
         return out;

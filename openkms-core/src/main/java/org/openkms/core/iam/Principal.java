@@ -10,6 +10,16 @@ public record Principal(String type, String name, String accessKeyId) {
     public static final String ASSUMED_ROLE = "assumed-role";
     /** An application access point's client key (name = the access point; accessKeyId = the ClientKey id). */
     public static final String CLIENT_KEY = "client-key";
+    /**
+     * A caller of an action that takes no credentials (STS AssumeRoleWithOIDC); name = its address, accessKeyId =
+     * {@code anonymous:<address>} so that rate limits count such callers per address.
+     */
+    public static final String ANONYMOUS = "anonymous";
+
+    public static Principal anonymous(String sourceIp) {
+        String ip = sourceIp == null ? "" : sourceIp;
+        return new Principal(ANONYMOUS, ip, "anonymous:" + ip);
+    }
 
     public static Principal user(String userName, String accessKeyId) {
         return new Principal(USER, userName, accessKeyId);

@@ -6,8 +6,8 @@ import org.openkms.server.gateway.ResourceResolver;
 
 /**
  * Resources of RAM and STS calls: {@code acs:ram:*:<uid>:user/<name>}, {@code …:role/<name>},
- * {@code …:policy/<name>} (container {@code acs:ram:*:<uid>:*} otherwise); AssumeRole acts on the role ARN;
- * GetCallerIdentity needs no permission.
+ * {@code …:policy/<name>}, {@code …:oidc-provider/<name>} (container {@code acs:ram:*:<uid>:*} otherwise); AssumeRole
+ * acts on the role ARN; GetCallerIdentity and the anonymous AssumeRoleWithOIDC need no permission.
  */
 public final class IdentityResources implements ResourceResolver {
     private final String namespace;
@@ -39,7 +39,8 @@ public final class IdentityResources implements ResourceResolver {
     public List<Target> targets(String action, Params p) {
         String a = namespace + ":" + action;
         return switch (action) {
-            case "GetCallerIdentity" -> List.of();
+            // AssumeRoleWithOIDC is anonymous: the OIDC token and the role's trust policy authorise it.
+            case "GetCallerIdentity", "AssumeRoleWithOIDC" -> List.of();
             case "AssumeRole" -> {
                 String arn = p.optional("RoleArn");
                 yield List.of(new Target(a, arn == null || arn.isEmpty() ? prefix + "*" : arn));
@@ -55,6 +56,13 @@ public final class IdentityResources implements ResourceResolver {
             case "CreateRole", "GetRole", "DeleteRole", "ListPoliciesForRole" ->
                 List.of(named(a, "role/", p.optional("RoleName")));
             case "CreatePolicy", "GetPolicy", "DeletePolicy" -> List.of(named(a, "policy/", p.optional("PolicyName")));
+            case "CreateOIDCProvider",
+                    "GetOIDCProvider",
+                    "UpdateOIDCProvider",
+                    "DeleteOIDCProvider",
+                    "AddClientIdToOIDCProvider",
+                    "RemoveClientIdFromOIDCProvider" ->
+                List.of(named(a, "oidc-provider/", p.optional("OIDCProviderName")));
             case "AttachPolicyToUser", "DetachPolicyFromUser" ->
                 List.of(named(a, "user/", p.optional("UserName")), named(a, "policy/", p.optional("PolicyName")));
             case "AttachPolicyToRole", "DetachPolicyFromRole" ->

@@ -85,7 +85,13 @@ final class FuzzServer implements AutoCloseable {
         StsTokens tokens = new StsTokens(rootKey);
         String uid = kms.account().uid();
         AccessPoints accessPoints = new AccessPoints(kms.account(), storage.accessPoints(), clock);
-        IamContext context = new IamContext(iam, credentials, tokens, accessPoints, clock);
+        IamContext context = new IamContext(
+                iam,
+                credentials,
+                tokens,
+                accessPoints,
+                new org.openkms.core.iam.OidcProviders(kms.account(), storage.iam(), clock),
+                clock);
         List<ApiProduct> products = List.of(
                 new ApiProduct(
                         Gateway.API_VERSION,

@@ -12,11 +12,15 @@ import java.util.Optional;
 import java.util.TreeMap;
 import org.openkms.core.iam.Attachment;
 import org.openkms.core.iam.IamRepository;
+import org.openkms.core.iam.OidcProvider;
 import org.openkms.core.iam.PolicyRecord;
 import org.openkms.core.iam.RamRole;
 import org.openkms.core.iam.RamUser;
 
-/** iam_users, iam_roles, iam_policies, iam_attachments and resource_policies (V3__iam.sql); every column is NOT NULL. */
+/**
+ * iam_users, iam_roles, iam_policies, iam_attachments and resource_policies (V3__iam.sql), oidc_providers
+ * (V8/V9__oidc_providers.sql); every column is NOT NULL.
+ */
 final class InMemoryIamRepository implements IamRepository {
     private static final Comparator<Attachment> ATTACHMENT_ORDER = Comparator.comparing(Attachment::attachDate)
             .thenComparing(Attachment::principalType, Tables.BYTE_ORDER)
@@ -253,6 +257,66 @@ final class InMemoryIamRepository implements IamRepository {
             t.changed();
             return null;
         });
+    }
+
+    @Override
+    public void createOidcProvider(OidcProvider p) {
+        storage.write(t -> {
+            checkOidcProvider("iam.createOidcProvider", p);
+            insert(t.oidcProviders, p.name(), stored(p), "iam.createOidcProvider", "oidc_providers.provider_name");
+            return null;
+        });
+    }
+
+    @Override
+    public boolean updateOidcProvider(OidcProvider p) {
+        return storage.write(t -> {
+            checkOidcProvider("iam.updateOidcProvider", p);
+            if (!t.oidcProviders.containsKey(p.name())) {
+                return false;
+            }
+            t.oidcProviders.put(p.name(), stored(p));
+            return true;
+        });
+    }
+
+    /** Ordered by name. */
+    @Override
+    public List<OidcProvider> listOidcProviders() {
+        return storage.read(t -> List.copyOf(t.oidcProviders.values()));
+    }
+
+    @Override
+    public boolean deleteOidcProvider(String name) {
+        return storage.write(t -> name != null && t.oidcProviders.remove(name) != null);
+    }
+
+    private static void checkOidcProvider(String operation, OidcProvider p) {
+        notNull(
+                operation,
+                "oidc_providers.provider_name",
+                p.name(),
+                "oidc_providers.issuer_url",
+                p.issuerUrl(),
+                "oidc_providers.description",
+                p.description(),
+                "oidc_providers.create_date",
+                p.createDate(),
+                "oidc_providers.update_date",
+                p.updateDate());
+    }
+
+    /** As a row keeps it: dates to the millisecond. */
+    private static OidcProvider stored(OidcProvider p) {
+        return new OidcProvider(
+                p.name(),
+                p.issuerUrl(),
+                p.fingerprints(),
+                p.clientIds(),
+                p.issuanceLimitTime(),
+                p.description(),
+                millis(p.createDate()),
+                millis(p.updateDate()));
     }
 
     /** A duplicate name is a StorageException: the service checks first, under its own lock (IamRepository). */

@@ -79,6 +79,9 @@ final class Tables {
     final TreeMap<String, String> resourcePolicies = new TreeMap<>(BYTE_ORDER);
     final Map<String, TreeMap<String, String>> accessPoints = new HashMap<>();
 
+    // oidc_providers (sqlite V8 / postgresql V9 __oidc_providers.sql); not cached by the server, so no changed()
+    final TreeMap<String, org.openkms.core.iam.OidcProvider> oidcProviders = new TreeMap<>(BYTE_ORDER);
+
     // kms_instances (V6/V7__kms_instances.sql)
     final TreeMap<String, org.openkms.core.instance.InstanceRecord> instances = new TreeMap<>(BYTE_ORDER);
 

@@ -23,7 +23,7 @@ import org.openkms.server.iam.IamContext;
 
 /**
  * The subset of Alibaba's RAM API (2015-05-01) this server manages identities with: users, their AccessKeys,
- * roles with trust policies, custom and system policies and their attachments. AccessKey secrets are returned
+ * roles with trust policies, custom and system policies and their attachments, OIDC identity providers. AccessKey secrets are returned
  * by CreateAccessKey only, once.
  */
 public final class RamActions {
@@ -103,6 +103,7 @@ public final class RamActions {
                     iam(c).deleteRole(c.params().required("RoleName"));
                     return Map.of();
                 });
+        OidcProviderActions.register(r, ctx);
         return r;
     }
 
