@@ -22,6 +22,7 @@ import org.openkms.server.throttle.ThrottleConfig;
  * @param instanceListen host:port of the KMS instance gateway (TLS with the instance's certificate; "" disables it)
  * @param throttle       request rate limits per credential and per instance (off by default)
  * @param instanceNames  further DNS names and IP addresses the instance gateway's certificate answers to
+ * @param consoleEnabled whether the web console is served at {@code /console} (docs/console.md); default true
  */
 public record ServerConfig(
         String listen,
@@ -45,7 +46,8 @@ public record ServerConfig(
         boolean metricsEnabled,
         String instanceListen,
         ThrottleConfig throttle,
-        List<String> instanceNames) {
+        List<String> instanceNames,
+        boolean consoleEnabled) {
 
     public static ServerConfig defaults() {
         return new ServerConfig(
@@ -70,7 +72,8 @@ public record ServerConfig(
                 true,
                 "",
                 ThrottleConfig.off(),
-                List.of());
+                List.of(),
+                true);
     }
 
     /**
@@ -166,6 +169,11 @@ public record ServerConfig(
         return with(b -> b.metricsEnabled = v);
     }
 
+    /** Whether the web console is served at {@code /console}; when off that path answers 404. */
+    public ServerConfig withConsoleEnabled(boolean v) {
+        return with(b -> b.consoleEnabled = v);
+    }
+
     /**
      * Names and addresses (beyond loopback and {@code <instanceId>.cryptoservice.kms.aliyuncs.com}) that clients use
      * to reach the instance gateway; its certificate is issued for them at start when the stored one lacks one.
@@ -221,6 +229,7 @@ public record ServerConfig(
         String instanceListen;
         ThrottleConfig throttle;
         List<String> instanceNames;
+        boolean consoleEnabled;
 
         Builder(ServerConfig c) {
             listen = c.listen;
@@ -245,6 +254,7 @@ public record ServerConfig(
             instanceListen = c.instanceListen;
             throttle = c.throttle;
             instanceNames = c.instanceNames;
+            consoleEnabled = c.consoleEnabled;
         }
 
         ServerConfig build() {
@@ -270,7 +280,8 @@ public record ServerConfig(
                     metricsEnabled,
                     instanceListen,
                     throttle,
-                    instanceNames);
+                    instanceNames,
+                    consoleEnabled);
         }
     }
 }
