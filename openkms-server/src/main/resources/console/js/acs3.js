@@ -51,12 +51,14 @@ export function canonicalRequest(method, path, headers, bodyHash) {
 }
 
 /**
- * Signs a call: returns the headers to send (the signed ones and Authorization).
+ * Signs a call: returns the headers to send (the signed ones and Authorization). The content type of a form body is
+ * signed too (the server refuses a form body whose type is not, as it would decide how the body is read).
  * host is what the browser will send as Host (location.host): it cannot be set, so it is signed as it is.
  */
-export async function sign({ accessKeyId, accessKeySecret, host, action, version, body, nonce, date }) {
+export async function sign({ accessKeyId, accessKeySecret, host, action, version, body, contentType, nonce, date }) {
   const bodyHash = await sha256Hex(body);
   const signed = {
+    'content-type': contentType,
     host,
     'x-acs-action': action,
     'x-acs-content-sha256': bodyHash,

@@ -62,8 +62,8 @@ export async function call(action, params = {}, version = KMS, creds = credentia
     action,
     version,
     body,
+    contentType: 'application/x-www-form-urlencoded',
   });
-  headers['content-type'] = 'application/x-www-form-urlencoded';
   headers.accept = 'application/json';
   let response;
   try {
