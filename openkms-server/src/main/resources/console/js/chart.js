@@ -19,9 +19,9 @@ function nice(max) {
  * windowMillis: the span shown, ending now.
  */
 export function draw(svg, series, { windowMillis = 120000, unit = '', now = Date.now() } = {}) {
-  const W = 560;
-  const H = 200;
-  const L = 48;
+  const W = 380;
+  const H = 190;
+  const L = 50;
   const B = 22;
   const T = 10;
   const R = 10;

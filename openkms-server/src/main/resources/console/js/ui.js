@@ -43,9 +43,9 @@ export function button(label, onclick, cls = '', attrs = {}) {
 /** A table: columns [{title, render(row) → node|text}], rows. */
 export function table(columns, rows, empty = 'Nothing here yet.', attrs = {}) {
   if (!rows.length) return h('p', { class: 'empty muted' }, empty);
-  return h('table', { class: 'grid', ...attrs },
+  return h('div', { class: 'table-scroll' }, h('table', { class: 'grid', ...attrs },
     h('thead', {}, h('tr', {}, columns.map((c) => h('th', {}, c.title)))),
-    h('tbody', {}, rows.map((r) => h('tr', {}, columns.map((c) => h('td', {}, c.render(r)))))));
+    h('tbody', {}, rows.map((r) => h('tr', {}, columns.map((c) => h('td', {}, c.render(r))))))));
 }
 
 /** Label/value pairs. */
@@ -190,11 +190,13 @@ export function link(href, text) {
   return h('a', { href }, text);
 }
 
-/** "2026-12-03T14:25:47Z" → local, readable. */
+/** "2026-12-03T14:25:47Z" → "2026-12-03 15:25:47" in the browser's time zone. */
 export function when(iso) {
   if (!iso) return '—';
   const d = new Date(iso);
-  return isNaN(d) ? iso : d.toLocaleString();
+  if (isNaN(d)) return iso;
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
 export function loading() {

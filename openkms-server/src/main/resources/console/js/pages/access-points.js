@@ -16,7 +16,7 @@ export async function render(view) {
       const list = items(await call('ListApplicationAccessPoints', { PageSize: 100 }), 'ApplicationAccessPoints', 'ApplicationAccessPoint');
       clear(aaps).append(table([
         { title: 'Name', render: (a) => a.Name },
-        { title: 'Description', render: (a) => a.Description || '' },
+        { title: 'Description', render: (a) => h('span', { class: 'wrap' }, a.Description || '') },
         { title: '', render: (a) => button('Create client key', () => createClientKey(a.Name), 'link') },
       ], list, 'No access points yet.'));
       const ck = items(await call('ListClientKeys', {}), 'ClientKeys', 'ClientKey');

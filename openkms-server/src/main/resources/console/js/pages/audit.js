@@ -57,9 +57,9 @@ export async function render(view) {
       clear(results).append(table([
         { title: 'Time', render: (e) => when(e.eventTime) },
         { title: 'Action', render: (e) => e.eventName },
-        { title: 'Principal', render: (e) => (e.userIdentity ? e.userIdentity.principalId : '') },
+        { title: 'Principal', render: (e) => principal(e.userIdentity) },
         { title: 'AccessKey', render: (e) => h('code', {}, e.userIdentity ? e.userIdentity.accessKeyId : '') },
-        { title: 'Resource', render: (e) => h('span', { class: 'wrap' }, e.resourceName || '') },
+        { title: 'Resource', render: (e) => h('span', { class: 'wrap', title: e.resourceName || '' }, shortArn(e.resourceName)) },
         { title: 'Result', render: (e) => (e.errorCode ? badge(e.errorCode, 'error') : badge('OK', 'enabled')) },
         { title: 'Latency', render: (e) => (e.additionalEventData ? (e.additionalEventData.latencyMicros / 1000).toFixed(1) + ' ms' : '') },
         { title: 'Source', render: (e) => e.sourceIpAddress },
@@ -71,4 +71,16 @@ export async function render(view) {
   }
 
   await load(false);
+}
+
+function principal(id) {
+  if (!id) return '';
+  return id.type === 'root-account' ? 'root' : id.principalId;
+}
+
+/** acs:kms:cn-hangzhou:123:key/key-abc → key/key-abc (the full ARN is the cell's tooltip). */
+function shortArn(arn) {
+  if (!arn) return '';
+  const parts = arn.split(':');
+  return parts.length >= 5 ? parts.slice(4).join(':') : arn;
 }

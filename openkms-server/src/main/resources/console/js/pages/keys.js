@@ -32,7 +32,7 @@ export async function render(view) {
         { title: 'State', render: (k) => badge(k.KeyState) },
         { title: 'Spec', render: (k) => k.KeySpec },
         { title: 'Usage', render: (k) => k.KeyUsage },
-        { title: 'Description', render: (k) => k.Description || '' },
+        { title: 'Description', render: (k) => h('span', { class: 'wrap' }, k.Description || '') },
         { title: 'Created', render: (k) => when(k.CreationDate) },
       ], described, 'No keys match.', { id: 'keys-table' }));
     } catch (e) {

@@ -33,7 +33,7 @@ export async function render(view) {
       clear(policies).append(table([
         { title: 'Policy', render: (x) => x.PolicyName },
         { title: 'Type', render: (x) => x.PolicyType },
-        { title: 'Description', render: (x) => x.Description || '' },
+        { title: 'Description', render: (x) => h('span', { class: 'wrap' }, x.Description || '') },
       ], p, 'No policies.'));
     } catch (e) {
       clear(policies);

@@ -128,15 +128,15 @@ class ConsoleBrowserTest {
 
     @Test
     void signInShowsTheDashboardWithLiveCharts() throws Exception {
-        signIn(ConformanceServer.ACCESS_KEY_ID, ConformanceServer.ACCESS_KEY_SECRET);
-        waitFor(By.cssSelector("#dashboard-stats .stat"));
-        assertThat(driver.findElement(By.id("who")).getText()).contains(ConformanceServer.ACCESS_KEY_ID);
-        // Traffic for the charts: the rate is computed from two scrapes of /metrics.
         var kms = server.v2().client();
         String keyId = kms.createKey(new com.aliyun.kms20160120.models.CreateKeyRequest())
                 .getBody()
                 .getKeyMetadata()
                 .getKeyId();
+        signIn(ConformanceServer.ACCESS_KEY_ID, ConformanceServer.ACCESS_KEY_SECRET);
+        waitFor(By.cssSelector("#dashboard-stats .stat"));
+        assertThat(driver.findElement(By.id("who")).getText()).contains(ConformanceServer.ACCESS_KEY_ID);
+        // Traffic for the charts: the rate is computed from two scrapes of /metrics.
         long end = System.nanoTime() + Duration.ofSeconds(7).toNanos();
         while (System.nanoTime() < end) {
             kms.encrypt(new EncryptRequest().setKeyId(keyId).setPlaintext("aGVsbG8="));
@@ -147,6 +147,14 @@ class ConsoleBrowserTest {
                         && !d.findElements(By.cssSelector("#chart-latency path"))
                                 .isEmpty());
         assertThat(driver.findElement(By.id("dashboard-stats")).getText()).contains("Keys");
+        int keys = server.v2()
+                .client()
+                .listKeys(new com.aliyun.kms20160120.models.ListKeysRequest())
+                .getBody()
+                .getTotalCount();
+        assertThat(driver.findElement(By.cssSelector("#dashboard-stats .stat-value"))
+                        .getText())
+                .isEqualTo(String.valueOf(keys));
         screenshot("dashboard");
         // The secret never left the tab except as signatures: it is in sessionStorage only.
         assertThat(String.valueOf(js("return document.cookie;"))).isEmpty();
@@ -278,6 +286,34 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void theOtherPagesLoad() {
+        signIn(ConformanceServer.ACCESS_KEY_ID, ConformanceServer.ACCESS_KEY_SECRET);
+        driver.get(base + "/console/#/instance");
+        new WebDriverWait(driver, Duration.ofSeconds(10))
+                .until(d -> waitFor(By.id("instance-ca")).getText().contains("-----BEGIN CERTIFICATE-----"));
+        assertThat(driver.findElement(By.id("instance-ca")).getText())
+                .isEqualTo(server.server().instanceCaPem().strip());
+        driver.get(base + "/console/#/ram");
+        waitFor(By.id("create-user"));
+        driver.get(base + "/console/#/access-points");
+        waitFor(By.id("create-aap"));
+        click(By.id("create-aap"));
+        String name = "app" + UUID.randomUUID().toString().substring(0, 6);
+        waitFor(By.cssSelector(".modal input[name=Name]")).sendKeys(name);
+        click(By.cssSelector(".modal button[type=submit]"));
+        new WebDriverWait(driver, Duration.ofSeconds(10))
+                .until(d -> d.findElement(By.id("main")).getText().contains(name));
+        click(By.xpath("//tr[td[text()='" + name + "']]//button[text()='Create client key']"));
+        click(By.cssSelector(".modal button[type=submit]"));
+        // The ClientKey file and its password are offered once, built in the page.
+        waitFor(By.id("download-clientkey"));
+        waitFor(By.id("download-password"));
+        click(By.cssSelector("[data-role=close]"));
+        new WebDriverWait(driver, Duration.ofSeconds(10))
+                .until(d -> d.findElement(By.id("main")).getText().contains("KAAP."));
+    }
+
+    @Test
     void aWrongAccessKeyIsRefusedWithTheApiError() {
         signInExpectingError("LTAInoSuchKey0000", "whatever-secret", "InvalidAccessKeyId.NotFound");
         // The right id with the wrong secret: the signature does not match.
@@ -348,6 +384,7 @@ class ConsoleBrowserTest {
         try {
             Path dir = Path.of("target", "console-screenshots");
             Files.createDirectories(dir);
+            js("document.getElementById('toasts').replaceChildren();");
             Files.write(
                     dir.resolve("console-" + page + ".png"),
                     ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
