@@ -108,6 +108,20 @@ public final class AuditLogReader {
      * @throws IllegalArgumentException when {@code after} names no file of this log
      */
     public Page lookup(long startMillis, long endMillis, Predicate<JsonNode> filter, int max, Cursor after) {
+        return lookup(startMillis, endMillis, filter, List.of(), max, after);
+    }
+
+    /**
+     * As {@link #lookup(long, long, Predicate, int, Cursor)}, skipping without parsing every record whose text lacks
+     * one of {@code literals} (each must be text that JSON writes unescaped, as {@link #literal} checks).
+     */
+    public Page lookup(
+            long startMillis,
+            long endMillis,
+            Predicate<JsonNode> filter,
+            List<String> literals,
+            int max,
+            Cursor after) {
         List<String> names = files();
         int first = 0;
         long offset = Long.MAX_VALUE;
@@ -118,7 +132,7 @@ public final class AuditLogReader {
             }
             offset = after.offset();
         }
-        Scan scan = new Scan(startMillis, endMillis, filter, max);
+        Scan scan = new Scan(startMillis, endMillis, filter, literals, max);
         try {
             for (int i = first; i < names.size(); i++) {
                 Cursor stop = scanFile(names.get(i), i == first ? offset : Long.MAX_VALUE, scan);
@@ -136,6 +150,51 @@ public final class AuditLogReader {
             throw new UncheckedIOException(e);
         }
         return new Page(scan.found, null);
+    }
+
+    /** Whether {@code value} appears as is in a JSON line that holds it (no character the encoder would escape). */
+    public static boolean literal(String value) {
+        return SAFE.matcher(value).matches();
+    }
+
+    private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9._:@/*+=-]{1,256}");
+
+    private static final byte[] TIME_PREFIX = "{\"time\":\"".getBytes(StandardCharsets.US_ASCII);
+
+    /** The time of a line that starts {@code {"time":"<ISO-8601>"}, or Long.MIN_VALUE when it does not. */
+    static long leadingTime(byte[] text) {
+        int n = TIME_PREFIX.length;
+        if (text.length < n + 20) {
+            return Long.MIN_VALUE;
+        }
+        for (int i = 0; i < n; i++) {
+            if (text[i] != TIME_PREFIX[i]) {
+                return Long.MIN_VALUE;
+            }
+        }
+        int end = n;
+        while (end < text.length && end < n + 40 && text[end] != '"') {
+            end++;
+        }
+        try {
+            return Instant.parse(new String(text, n, end - n, StandardCharsets.US_ASCII))
+                    .toEpochMilli();
+        } catch (DateTimeParseException e) {
+            return Long.MIN_VALUE;
+        }
+    }
+
+    private static int indexOf(byte[] text, byte[] literal) {
+        outer:
+        for (int i = 0, last = text.length - literal.length; i <= last; i++) {
+            for (int j = 0; j < literal.length; j++) {
+                if (text[i + j] != literal[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     /** The log's files by uncompressed name, newest first (rotated names sort by their time). */
@@ -310,13 +369,17 @@ public final class AuditLogReader {
         final Predicate<JsonNode> filter;
         final int max;
         final List<JsonNode> found = new ArrayList<>();
+        final List<byte[]> literals;
         long bytes;
         /** A record older than the start (less the slack) was seen: older files cannot match. */
         boolean olderThanStart;
 
         boolean lastOlderThanStart;
 
-        Scan(long start, long end, Predicate<JsonNode> filter, int max) {
+        Scan(long start, long end, Predicate<JsonNode> filter, List<String> literals, int max) {
+            this.literals = literals.stream()
+                    .map(l -> l.getBytes(StandardCharsets.UTF_8))
+                    .toList();
             this.start = start;
             this.end = end;
             this.filter = filter;
@@ -340,21 +403,38 @@ public final class AuditLogReader {
         /** The record if it is in the time range and passes the filter; notes a record far older than the start. */
         JsonNode match(byte[] text) {
             lastOlderThanStart = false;
-            if (text.length == 0) {
+            if (text.length == 0 || !containsAll(text)) {
                 return null;
             }
+            // The time is the first field (JsonLinesAuditLog writes it first): read it without parsing the record,
+            // so records outside the range cost no JSON parsing.
+            long t = leadingTime(text);
+            if (t != Long.MIN_VALUE) {
+                if (t < start - CLOCK_SLACK_MILLIS) {
+                    lastOlderThanStart = true;
+                }
+                if (t < start || t > end) {
+                    return null;
+                }
+            }
             JsonNode r;
-            long t;
             try {
                 r = JSON.readTree(text);
                 t = Instant.parse(r.path("time").asText()).toEpochMilli();
             } catch (IOException | DateTimeParseException e) {
                 return null; // a torn line (crash mid-write) or not ours
             }
-            if (t < start - CLOCK_SLACK_MILLIS) {
-                lastOlderThanStart = true;
-            }
             return t >= start && t <= end && filter.test(r) ? r : null;
+        }
+
+        /** A record can only match if its text holds every required literal (a cheap test before parsing). */
+        private boolean containsAll(byte[] text) {
+            for (byte[] literal : literals) {
+                if (indexOf(text, literal) < 0) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 }

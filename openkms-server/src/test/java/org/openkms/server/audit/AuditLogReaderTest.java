@@ -136,6 +136,38 @@ class AuditLogReaderTest {
     }
 
     @Test
+    void literalsSkipRecordsWithoutThemAndNeverLoseAMatch() throws IOException {
+        AuditLogReader reader = new AuditLogReader(writeLog(), 1L << 30);
+        List<String> seen = new ArrayList<>();
+        AuditLogReader.Cursor cursor = null;
+        do {
+            AuditLogReader.Page page = reader.lookup(
+                    0,
+                    Long.MAX_VALUE,
+                    r -> r.path("resource").asText().endsWith("/k3"),
+                    List.of("k3", "LTAIthree"),
+                    4,
+                    cursor);
+            seen.addAll(ids(page.records()));
+            cursor = page.next();
+        } while (cursor != null);
+        List<String> expected = new ArrayList<>();
+        for (int i = 299; i >= 0; i--) {
+            if (i % 10 == 3 && i % 3 == 0) {
+                expected.add("r" + i);
+            }
+        }
+        assertThat(seen).containsExactlyElementsOf(expected);
+        assertThat(AuditLogReader.literal("key-abc/alias:x@y")).isTrue();
+        assertThat(AuditLogReader.literal("a\"b")).isFalse();
+        assertThat(AuditLogReader.literal("é")).isFalse();
+        assertThat(AuditLogReader.leadingTime(line(5).getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(T0 + 5000);
+        assertThat(AuditLogReader.leadingTime("{\"x\":1}".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(Long.MIN_VALUE);
+    }
+
+    @Test
     void anEmptyOrMissingLogHasNoRecords() {
         AuditLogReader reader = new AuditLogReader(dir.resolve("missing").resolve("audit.log"), 1 << 20);
         assertThat(reader.lookup(0, Long.MAX_VALUE, r -> true, 10, null).records())

@@ -66,6 +66,18 @@ public final class ActionTrailActions {
         }
         int max = c.params().integer("MaxResults", DEFAULT_RESULTS, 1, MAX_RESULTS);
         Predicate<JsonNode> filter = filter(c, serviceOf);
+        // Values every matching record holds verbatim: records without them are skipped unparsed.
+        List<String> literals = new ArrayList<>();
+        for (Map<String, String> a : c.params().objectList("LookupAttribute")) {
+            String key = a.get("Key");
+            String value = a.get("Value");
+            if (value != null
+                    && AuditLogReader.literal(value)
+                    && List.of("EventName", "EventAccessKeyId", "EventId", "ErrorCode", "ResourceName")
+                            .contains(key)) {
+                literals.add(value);
+            }
+        }
         AuditLogReader.Cursor after = null;
         String token = c.params().optional("NextToken");
         if (token != null && !token.isEmpty()) {
@@ -78,7 +90,7 @@ public final class ActionTrailActions {
         AuditLogReader.Page page;
         try {
             // The end is inclusive to the second the caller named.
-            page = log.lookup(start.toEpochMilli(), end.toEpochMilli() + 999, filter, max, after);
+            page = log.lookup(start.toEpochMilli(), end.toEpochMilli() + 999, filter, literals, max, after);
         } catch (IllegalArgumentException e) {
             throw Errors.invalidParameter("NextToken", "The NextToken is no longer valid: its log file is gone.");
         }
