@@ -12,7 +12,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,10 +37,14 @@ class ConsoleHttpTest {
             HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
     private String start(boolean console) throws Exception {
+        return start(console, "");
+    }
+
+    private String start(boolean console, String httpsListen) throws Exception {
         server = OpenKmsServer.start(ServerConfig.defaults()
                 .withDataDir(dir)
                 .withListen("127.0.0.1:0")
-                .withHttpsListen("")
+                .withHttpsListen(httpsListen)
                 .withRootAccessKey("LTAIconsole", "console-root-secret")
                 .withConsoleEnabled(console));
         return "http://127.0.0.1:" + server.httpPort();
@@ -136,6 +145,31 @@ class ConsoleHttpTest {
             assertThat(status).as(path).doesNotContain(" 200 ");
             assertThat(response).as(path).doesNotContain("<configuration").doesNotContain("Manifest-Version");
         }
+    }
+
+    @Test
+    void theHttpsListenerServesItToo() throws Exception {
+        start(true, "127.0.0.1:0");
+        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        try (InputStream in = Files.newInputStream(server.tlsCertificate())) {
+            trust.setCertificateEntry(
+                    "openkms", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext ssl = SSLContext.getInstance("TLS");
+        ssl.init(null, tmf.getTrustManagers(), null);
+        HttpResponse<String> r = HttpClient.newBuilder()
+                .sslContext(ssl)
+                .build()
+                .send(
+                        HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + server.httpsPort() + "/console/"))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("content-security-policy").orElse("")).contains("script-src 'self'");
     }
 
     @Test
