@@ -1,6 +1,6 @@
 // The KMS instance this server is, and its CA (GetKmsInstance CaCertificateChainPem), which instance clients trust.
 import { call, items } from '../api.js';
-import { button, download, facts, h, header, section } from '../ui.js';
+import { button, download, facts, h, header, section, when } from '../ui.js';
 
 export async function render(view) {
   const list = items(await call('ListKmsInstances', { PageSize: 100 }), 'KmsInstances', 'KmsInstance');
@@ -19,7 +19,7 @@ export async function render(view) {
       ['Status', inst.Status],
       ['Name', inst.InstanceName],
       ['Endpoint', inst.InstanceEndpoint],
-      ['Created', inst.CreateTime || inst.StartDate],
+      ['Created', when(inst.CreateTime || inst.StartDate)],
     ])),
     section('CA certificate chain', h('pre', { class: 'mono pem', id: 'instance-ca' }, pem)));
 }

@@ -4,7 +4,7 @@ import { call, items } from '../api.js';
 import { badge, button, clear, facts, guarded, h, header, input, loading, modal, section, showError, table, textarea, toast, when } from '../ui.js';
 
 export async function render(view, name) {
-  const body = h('div', {});
+  const body = h('div', { class: 'stack' });
   view.append(body);
 
   async function load() {
