@@ -2,6 +2,7 @@
 # Makes sure what the test suite needs is present and running on loopback:
 #   - a JDK 17+ and Maven (Debian packages when absent)
 #   - Debian's openssl binary (the OpenSSL interop tests verify signatures and encrypt with it)
+#   - Debian's chromium and chromium-driver (the web console's browser tests, openkms-conformance console/)
 #   - PostgreSQL on 127.0.0.1:5432 accepting user "postgres" without a password, with a database "test"
 #     (the storage contract suite runs against it; override with OPENKMS_TEST_PG_URL), and a group role
 #     "openkms_password_auth" whose members must log in with a password (the secret-rotation tests prove that an
@@ -24,6 +25,7 @@ apt_install() {
 command -v javac >/dev/null || apt_install openjdk-17-jdk-headless
 command -v mvn >/dev/null || apt_install maven
 command -v openssl >/dev/null || apt_install openssl
+[[ -x /usr/bin/chromium && -x /usr/bin/chromedriver ]] || apt_install chromium chromium-driver
 
 ensure_mariadb() {
   mariadb_up() { command -v mariadb-admin >/dev/null && mariadb-admin --protocol=socket -uroot ping >/dev/null 2>&1; }

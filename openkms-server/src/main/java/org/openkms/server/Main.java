@@ -76,6 +76,9 @@ public final class Main implements Callable<Integer> {
             description = "rate limits of all calls together, e.g. crypto=1000:2000 (default off)")
     String throttlePerInstance;
 
+    @Option(names = "--no-console", description = "do not serve the web console at /console (it answers 404 there)")
+    boolean noConsole;
+
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
     }
@@ -158,6 +161,9 @@ public final class Main implements Callable<Integer> {
         if (throttlePerInstance != null) {
             c = c.withThrottle(
                     c.throttle().withPerInstance(throttleFlag("--throttle-per-instance", throttlePerInstance)));
+        }
+        if (noConsole) {
+            c = c.withConsoleEnabled(false);
         }
         if (dev) {
             return runDev(c);

@@ -5,10 +5,13 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.openkms.core.Account;
@@ -35,6 +38,8 @@ import org.openkms.server.actions.Actions;
 import org.openkms.server.actions.InstanceActions;
 import org.openkms.server.actions.ram.RamActions;
 import org.openkms.server.actions.sts.StsActions;
+import org.openkms.server.actions.trail.ActionTrailActions;
+import org.openkms.server.audit.AuditLogReader;
 import org.openkms.server.audit.JsonLinesAuditLog;
 import org.openkms.server.auth.Authenticator;
 import org.openkms.server.auth.RootCredentials;
@@ -49,6 +54,7 @@ import org.openkms.server.dev.DevClock;
 import org.openkms.server.gateway.ApiProduct;
 import org.openkms.server.gateway.Gateway;
 import org.openkms.server.http.ConnectorRouter;
+import org.openkms.server.http.ConsoleHandler;
 import org.openkms.server.http.GatewayHandler;
 import org.openkms.server.http.HttpServerFactory;
 import org.openkms.server.http.TlsMaterial;
@@ -203,7 +209,8 @@ public final class OpenKmsServer implements AutoCloseable {
                     settings,
                     devClock == null ? clock : devClock);
             Rotators.registerAll(kms.secrets().rotation());
-            audit = new JsonLinesAuditLog(dataDir.resolve("audit").resolve("audit.log"), config.audit());
+            Path auditFile = dataDir.resolve("audit").resolve("audit.log");
+            audit = new JsonLinesAuditLog(auditFile, config.audit());
             IamService iam = new IamService(kms.account(), storage.iam(), new PolicyDocuments(), clock);
             kms.secrets().rotation().registerAccessKeys(new RamAccessKeys(iam, credentials), config.ramSecretOverlap());
             StsTokens tokens = new StsTokens(rootKey);
@@ -248,6 +255,17 @@ public final class OpenKmsServer implements AutoCloseable {
                     secretJobs.run();
                 }));
             }
+            // ActionTrail's LookupEvents over this server's audit log (the console's audit viewer reads it).
+            Map<String, String> services = new HashMap<>();
+            for (ApiProduct p : products) {
+                p.actions().all().keySet().forEach(a -> services.putIfAbsent(a, p.product()));
+            }
+            services.put("LookupEvents", "Actiontrail");
+            products.add(ActionTrailActions.product(
+                    new AuditLogReader(auditFile, ActionTrailActions.MAX_SCAN_BYTES),
+                    services::get,
+                    kms.account(),
+                    clock));
             Instances instances = kms.instances();
             java.util.Map<String, InstanceRecord> labelled = new java.util.LinkedHashMap<>();
             InstanceRecord instance = bootstrapInstances(storage, instances, config, labelled);
@@ -302,9 +320,12 @@ public final class OpenKmsServer implements AutoCloseable {
                     storage,
                     List.of(kms::invalidateCaches, credentials::invalidateAll, iam::reload, accessPoints::reload));
             ServerMetrics scraped = metrics;
-            GatewayHandler openApi = scraped == null
-                    ? new GatewayHandler(gateway, config.http())
-                    : new GatewayHandler(gateway, config.http(), scraped::scrape, ServerMetrics.CONTENT_TYPE);
+            // The web console's files are served on the OpenAPI listeners only (not the instance gateways').
+            Handler openApi = new ConsoleHandler(
+                    config.consoleEnabled(),
+                    scraped == null
+                            ? new GatewayHandler(gateway, config.http())
+                            : new GatewayHandler(gateway, config.http(), scraped::scrape, ServerMetrics.CONTENT_TYPE));
             if (!instanceTls.isEmpty()) {
                 // The same pipeline; its calls are counted as gateway="instance" (the audit log is the same one).
                 AuditSink instanceSink = metrics == null

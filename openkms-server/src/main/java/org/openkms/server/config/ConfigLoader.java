@@ -42,6 +42,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * keys: { maintenanceInterval: 60s, minKeyVersionInterval: 7d, minRotationInterval: 7d, ramSecretOverlap: 24h }
  * audit: { maxFileSize: 100MiB, maxFiles: 10, maxTotalSize: 1GiB, rotateInterval: 1d, failClosed: false }
  * metrics: { enabled: true }
+ * console: { enabled: true }
  * throttle: { perCredential: "crypto=100:200,secretRead=50", perInstance: "crypto=1000", maxBuckets: 100000 }
  * </pre>
  *
@@ -237,6 +238,10 @@ public final class ConfigLoader {
         if (text(metrics, "enabled") != null) {
             c = c.withMetricsEnabled(bool(text(metrics, "enabled").trim()));
         }
+        JsonNode console = y.path("console");
+        if (text(console, "enabled") != null) {
+            c = c.withConsoleEnabled(bool(text(console, "enabled").trim()));
+        }
         JsonNode throttle = y.path("throttle");
         if (text(throttle, "perCredential") != null) {
             c = c.withThrottle(c.throttle().withPerCredential(ThrottleConfig.parse(text(throttle, "perCredential"))));
@@ -346,6 +351,9 @@ public final class ConfigLoader {
                 (x, v) -> x.withMaxThreads(positive(v)));
         if (env.get("OPENKMS_METRICS_ENABLED") != null) {
             c = c.withMetricsEnabled(bool(env.get("OPENKMS_METRICS_ENABLED").trim()));
+        }
+        if (env.get("OPENKMS_CONSOLE_ENABLED") != null) {
+            c = c.withConsoleEnabled(bool(env.get("OPENKMS_CONSOLE_ENABLED").trim()));
         }
         if (env.get("OPENKMS_THROTTLE_PER_CREDENTIAL") != null) {
             c = c.withThrottle(

@@ -23,6 +23,7 @@ import org.openkms.server.throttle.ThrottleConfig;
  * @param throttle       request rate limits per credential and per instance (off by default)
  * @param instanceNames  further DNS names and IP addresses the instance gateway's certificate answers to
  * @param instances      further KMS instances, each with its own gateway listener (none by default)
+ * @param consoleEnabled whether the web console is served at {@code /console} (docs/console.md); default true
  */
 public record ServerConfig(
         String listen,
@@ -47,7 +48,8 @@ public record ServerConfig(
         String instanceListen,
         ThrottleConfig throttle,
         List<String> instanceNames,
-        List<InstanceListener> instances) {
+        List<InstanceListener> instances,
+        boolean consoleEnabled) {
 
     public static ServerConfig defaults() {
         return new ServerConfig(
@@ -73,7 +75,8 @@ public record ServerConfig(
                 "",
                 ThrottleConfig.off(),
                 List.of(),
-                List.of());
+                List.of(),
+                true);
     }
 
     /**
@@ -169,6 +172,11 @@ public record ServerConfig(
         return with(b -> b.metricsEnabled = v);
     }
 
+    /** Whether the web console is served at {@code /console}; when off that path answers 404. */
+    public ServerConfig withConsoleEnabled(boolean v) {
+        return with(b -> b.consoleEnabled = v);
+    }
+
     /**
      * Names and addresses (beyond loopback and {@code <instanceId>.cryptoservice.kms.aliyuncs.com}) that clients use
      * to reach the instance gateway; its certificate is issued for them at start when the stored one lacks one.
@@ -233,6 +241,7 @@ public record ServerConfig(
         ThrottleConfig throttle;
         List<String> instanceNames;
         List<InstanceListener> instances;
+        boolean consoleEnabled;
 
         Builder(ServerConfig c) {
             listen = c.listen;
@@ -258,6 +267,7 @@ public record ServerConfig(
             throttle = c.throttle;
             instanceNames = c.instanceNames;
             instances = c.instances;
+            consoleEnabled = c.consoleEnabled;
         }
 
         ServerConfig build() {
@@ -284,7 +294,8 @@ public record ServerConfig(
                     instanceListen,
                     throttle,
                     instanceNames,
-                    instances);
+                    instances,
+                    consoleEnabled);
         }
     }
 }

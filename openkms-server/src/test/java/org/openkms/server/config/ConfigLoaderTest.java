@@ -168,6 +168,29 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theConsoleIsOnByDefaultAndSwitchedOffByYamlOrEnvironment() throws Exception {
+        assertThat(ServerConfig.defaults().consoleEnabled()).isTrue();
+        assertThat(ConfigLoader.load(null, Map.of()).consoleEnabled()).isTrue();
+        assertThat(ConfigLoader.load(yaml("console: { enabled: false }\n"), Map.of())
+                        .consoleEnabled())
+                .isFalse();
+        assertThat(ConfigLoader.load(null, Map.of("OPENKMS_CONSOLE_ENABLED", "false"))
+                        .consoleEnabled())
+                .isFalse();
+        // The environment wins over the file.
+        assertThat(ConfigLoader.load(yaml("console: { enabled: false }\n"), Map.of("OPENKMS_CONSOLE_ENABLED", "true"))
+                        .consoleEnabled())
+                .isTrue();
+        assertThat(refusal(() -> ConfigLoader.load(null, Map.of("OPENKMS_CONSOLE_ENABLED", "off")))
+                        .getMessage())
+                .isEqualTo("OPENKMS_CONSOLE_ENABLED=off: not true or false: off");
+        Path bad = yaml("console: { enabled: maybe }\n");
+        assertThat(refusal(() -> ConfigLoader.load(bad, Map.of())).getMessage())
+                .contains("console.enabled")
+                .contains("not true or false: maybe");
+    }
+
+    @Test
     void metricsAreOnByDefaultAndSwitchedOffByYamlOrEnvironment() throws Exception {
         assertThat(ServerConfig.defaults().metricsEnabled()).isTrue();
         assertThat(ConfigLoader.load(yaml("metrics: { enabled: false }\n"), Map.of())
