@@ -69,6 +69,13 @@ public final class Main implements Callable<Integer> {
             description = "rate limits of all calls together, e.g. crypto=1000:2000 (default off)")
     String throttlePerInstance;
 
+    @Option(
+            names = "--http2",
+            negatable = true,
+            description = "HTTP/2 on the HTTP (h2c) and HTTPS (h2 through ALPN) listeners beside HTTP/1.1"
+                    + " (default on; --no-http2 serves HTTP/1.1 only)")
+    Boolean http2;
+
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
     }
@@ -132,6 +139,9 @@ public final class Main implements Callable<Integer> {
         }
         if (storageUrl != null) {
             c = c.withStorageUrl(storageUrl);
+        }
+        if (http2 != null) {
+            c = c.withHttp2Enabled(http2);
         }
         if (throttlePerCredential != null) {
             c = c.withThrottle(

@@ -134,7 +134,8 @@ public final class OpenKmsServer implements AutoCloseable {
         Path dataDir = config.dataDir().toAbsolutePath();
         ConfigChecks.validate(config);
         TlsMaterial tls = tlsMaterial(config, dataDir);
-        Server jetty = HttpServerFactory.create(config.listen(), config.httpsListen(), tls, config.http());
+        Server jetty = HttpServerFactory.create(
+                config.listen(), config.httpsListen(), tls, config.http(), config.http2Enabled());
         org.eclipse.jetty.util.ssl.SslContextFactory.Server instanceTls =
                 config.instanceListen() == null || config.instanceListen().isEmpty()
                         ? null
@@ -497,6 +498,11 @@ public final class OpenKmsServer implements AutoCloseable {
     /** PEM of the instance CA, which clients of the instance gateway trust (GetKmsInstance CaCertificateChainPem). */
     public String instanceCaPem() {
         return instance.caCertificatePem();
+    }
+
+    /** The Jetty server behind the listeners (tests watch its connections, e.g. which protocol they speak). */
+    public Server jetty() {
+        return jetty;
     }
 
     /** The bound plain-HTTP port, or -1. */

@@ -40,6 +40,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * keys: { maintenanceInterval: 60s, minKeyVersionInterval: 7d, minRotationInterval: 7d, ramSecretOverlap: 24h }
  * audit: { maxFileSize: 100MiB, maxFiles: 10, maxTotalSize: 1GiB, rotateInterval: 1d, failClosed: false }
  * metrics: { enabled: true }
+ * http2: { enabled: true }
  * throttle: { perCredential: "crypto=100:200,secretRead=50", perInstance: "crypto=1000", maxBuckets: 100000 }
  * </pre>
  *
@@ -232,6 +233,10 @@ public final class ConfigLoader {
         if (text(metrics, "enabled") != null) {
             c = c.withMetricsEnabled(bool(text(metrics, "enabled").trim()));
         }
+        JsonNode http2 = y.path("http2");
+        if (text(http2, "enabled") != null) {
+            c = c.withHttp2Enabled(bool(text(http2, "enabled").trim()));
+        }
         JsonNode throttle = y.path("throttle");
         if (text(throttle, "perCredential") != null) {
             c = c.withThrottle(c.throttle().withPerCredential(ThrottleConfig.parse(text(throttle, "perCredential"))));
@@ -338,6 +343,9 @@ public final class ConfigLoader {
                 (x, v) -> x.withMaxThreads(positive(v)));
         if (env.get("OPENKMS_METRICS_ENABLED") != null) {
             c = c.withMetricsEnabled(bool(env.get("OPENKMS_METRICS_ENABLED").trim()));
+        }
+        if (env.get("OPENKMS_HTTP2_ENABLED") != null) {
+            c = c.withHttp2Enabled(bool(env.get("OPENKMS_HTTP2_ENABLED").trim()));
         }
         if (env.get("OPENKMS_THROTTLE_PER_CREDENTIAL") != null) {
             c = c.withThrottle(

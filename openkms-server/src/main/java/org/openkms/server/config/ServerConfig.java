@@ -22,6 +22,7 @@ import org.openkms.server.throttle.ThrottleConfig;
  * @param instanceListen host:port of the KMS instance gateway (TLS with the instance's certificate; "" disables it)
  * @param throttle       request rate limits per credential and per instance (off by default)
  * @param instanceNames  further DNS names and IP addresses the instance gateway's certificate answers to
+ * @param http2Enabled   whether the OpenAPI listeners also speak HTTP/2 (h2 over TLS, h2c on HTTP); default true
  */
 public record ServerConfig(
         String listen,
@@ -45,7 +46,8 @@ public record ServerConfig(
         boolean metricsEnabled,
         String instanceListen,
         ThrottleConfig throttle,
-        List<String> instanceNames) {
+        List<String> instanceNames,
+        boolean http2Enabled) {
 
     public static ServerConfig defaults() {
         return new ServerConfig(
@@ -70,7 +72,8 @@ public record ServerConfig(
                 true,
                 "",
                 ThrottleConfig.off(),
-                List.of());
+                List.of(),
+                true);
     }
 
     /**
@@ -167,6 +170,14 @@ public record ServerConfig(
     }
 
     /**
+     * Whether the HTTP and HTTPS listeners also speak HTTP/2 (h2 through ALPN, h2c by prior knowledge or Upgrade);
+     * off, they speak HTTP/1.1 only, as before. The instance listener speaks HTTP/1.1 either way.
+     */
+    public ServerConfig withHttp2Enabled(boolean v) {
+        return with(b -> b.http2Enabled = v);
+    }
+
+    /**
      * Names and addresses (beyond loopback and {@code <instanceId>.cryptoservice.kms.aliyuncs.com}) that clients use
      * to reach the instance gateway; its certificate is issued for them at start when the stored one lacks one.
      */
@@ -221,6 +232,7 @@ public record ServerConfig(
         String instanceListen;
         ThrottleConfig throttle;
         List<String> instanceNames;
+        boolean http2Enabled;
 
         Builder(ServerConfig c) {
             listen = c.listen;
@@ -245,6 +257,7 @@ public record ServerConfig(
             instanceListen = c.instanceListen;
             throttle = c.throttle;
             instanceNames = c.instanceNames;
+            http2Enabled = c.http2Enabled;
         }
 
         ServerConfig build() {
@@ -270,7 +283,8 @@ public record ServerConfig(
                     metricsEnabled,
                     instanceListen,
                     throttle,
-                    instanceNames);
+                    instanceNames,
+                    http2Enabled);
         }
     }
 }
