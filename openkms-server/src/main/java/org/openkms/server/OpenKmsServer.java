@@ -169,6 +169,11 @@ public final class OpenKmsServer implements AutoCloseable {
                         "give this server its own --storage-url"));
                 storage = openStorage("jdbc:sqlite:" + db, storageOption);
             }
+            if (config.metricsEnabled()) {
+                // Made before anything uses storage, so that every storage call is timed (openkms_storage_operation).
+                metrics = new ServerMetrics();
+                storage = metrics.timeStorage(storage);
+            }
             RootKeyProvider rootKey = RootKeyGuard.open(dataDir.resolve("root.key"), storage, clock);
             try {
                 tls.save();
@@ -246,8 +251,7 @@ public final class OpenKmsServer implements AutoCloseable {
             // Request metrics are counted from the audit records (one per call), by a decorator of the sink.
             AuditSink sink = audit;
             dueSink[0] = audit;
-            if (config.metricsEnabled()) {
-                metrics = new ServerMetrics();
+            if (metrics != null) {
                 sink = metrics.instrument(
                         audit,
                         products.stream()

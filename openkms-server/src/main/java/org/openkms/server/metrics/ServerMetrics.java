@@ -148,6 +148,14 @@ public final class ServerMetrics implements AutoCloseable {
     }
 
     /** Keys by KeyState and secrets by state (Active, PendingDeletion), listed from storage at most every STATE_TTL. */
+    /**
+     * {@code storage} with every repository call timed ({@code openkms_storage_operation_seconds}, {@link TimedStorage});
+     * give the result to everything that uses storage.
+     */
+    public Storage timeStorage(Storage storage) {
+        return TimedStorage.wrap(storage, registry);
+    }
+
     public void bindStorage(Storage storage) {
         CachedCounts keys = new CachedCounts("keys", () -> keyStates(storage), STATE_TTL, System::nanoTime);
         for (KeyState s : KeyState.values()) {
