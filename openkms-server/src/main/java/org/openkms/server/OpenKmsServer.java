@@ -148,6 +148,11 @@ public final class OpenKmsServer implements AutoCloseable {
         JsonLinesAuditLog audit = null;
         ServerMetrics metrics = null;
         try {
+            if (config.metricsEnabled()) {
+                metrics = new ServerMetrics(); // before the storage, whose connection pool reports to it
+            }
+            com.zaxxer.hikari.metrics.MetricsTrackerFactory poolMetrics =
+                    metrics == null ? null : metrics.poolMetrics();
             Path sqliteFile = config.storageUrl() == null
                     ? dataDir.resolve("openkms.db")
                     : StorageFactory.sqliteFile(config.storageUrl());
@@ -156,7 +161,9 @@ public final class OpenKmsServer implements AutoCloseable {
                     : "--storage-url " + StorageFactory.redact(config.storageUrl());
             if (sqliteFile == null) {
                 storage = openStorage(
-                        config.storageUrl(), storageOption); // a database server: reached before the data dir is made
+                        config.storageUrl(),
+                        storageOption,
+                        poolMetrics); // a database server: reached before the data dir is made
             }
             locks.add(DataDirLock.createAndLock(dataDir));
             if (sqliteFile != null) {
@@ -167,11 +174,10 @@ public final class OpenKmsServer implements AutoCloseable {
                         db.resolveSibling(db.getFileName() + ".openkms-lock"),
                         "SQLite database " + db,
                         "give this server its own --storage-url"));
-                storage = openStorage("jdbc:sqlite:" + db, storageOption);
+                storage = openStorage("jdbc:sqlite:" + db, storageOption, null);
             }
-            if (config.metricsEnabled()) {
-                // Made before anything uses storage, so that every storage call is timed (openkms_storage_operation).
-                metrics = new ServerMetrics();
+            if (metrics != null) {
+                // Before anything uses storage, so that every storage call is timed (openkms_storage_operation).
                 storage = metrics.timeStorage(storage);
             }
             RootKeyProvider rootKey = RootKeyGuard.open(dataDir.resolve("root.key"), storage, clock);
@@ -402,9 +408,10 @@ public final class OpenKmsServer implements AutoCloseable {
     }
 
     /** Opens storage; a URL that leads nowhere is the operator's to fix, so it is a ConfigException. */
-    private static Storage openStorage(String url, String option) {
+    private static Storage openStorage(
+            String url, String option, com.zaxxer.hikari.metrics.MetricsTrackerFactory poolMetrics) {
         try {
-            return StorageFactory.open(url);
+            return StorageFactory.open(url, poolMetrics);
         } catch (StorageException | IllegalArgumentException e) {
             // The driver's own words ("Connection to host:5432 refused", "database x does not exist") say the most;
             // the wrappers around them repeat the URL the option already shows.
