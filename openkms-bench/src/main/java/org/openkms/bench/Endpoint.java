@@ -25,13 +25,24 @@ final class Endpoint {
     private final int port;
     private final String hostHeader;
     private final SSLSocketFactory tls; // null for http
+    private final boolean trustsAll; // --insecure
+    private final boolean http2; // --http2: h2 (ALPN) on https, h2c (prior knowledge) on http
 
-    private Endpoint(String scheme, String host, int port, String hostHeader, SSLSocketFactory tls) {
+    private Endpoint(
+            String scheme,
+            String host,
+            int port,
+            String hostHeader,
+            SSLSocketFactory tls,
+            boolean trustsAll,
+            boolean http2) {
         this.scheme = scheme;
         this.host = host;
         this.port = port;
         this.hostHeader = hostHeader;
         this.tls = tls;
+        this.trustsAll = trustsAll;
+        this.http2 = http2;
     }
 
     /**
@@ -39,7 +50,22 @@ final class Endpoint {
      * @throws IllegalArgumentException for anything but an http(s) URL with a host and at most the path "/"
      */
     static Endpoint parse(String url, boolean insecure) {
-        return parse(url, insecure ? tlsFactory(true) : null);
+        Endpoint e = parse(url, insecure ? tlsFactory(true) : null);
+        return new Endpoint(e.scheme, e.host, e.port, e.hostHeader, e.tls, insecure, false);
+    }
+
+    /** The same endpoint, spoken to over HTTP/2 by the load ({@link Http2Connection}). */
+    Endpoint withHttp2() {
+        return new Endpoint(scheme, host, port, hostHeader, tls, trustsAll, true);
+    }
+
+    boolean http2() {
+        return http2;
+    }
+
+    /** Whether any server certificate is accepted ({@code --insecure}). */
+    boolean trustsAll() {
+        return trustsAll;
     }
 
     /**
@@ -74,7 +100,7 @@ final class Endpoint {
         String host =
                 rawHost.startsWith("[") && rawHost.endsWith("]") ? rawHost.substring(1, rawHost.length() - 1) : rawHost;
         SSLSocketFactory factory = !scheme.equals("https") ? null : tls != null ? tls : tlsFactory(false);
-        return new Endpoint(scheme, host, port, hostHeader, factory);
+        return new Endpoint(scheme, host, port, hostHeader, factory, false, false);
     }
 
     /** The host to connect to (IPv6 without brackets). */
@@ -130,7 +156,7 @@ final class Endpoint {
 
     @Override
     public String toString() {
-        return scheme + "://" + hostHeader;
+        return scheme + "://" + hostHeader + (http2 ? (tls != null ? " (h2)" : " (h2c)") : "");
     }
 
     /** Only with --insecure: a bench against a local server with its self-signed certificate. */

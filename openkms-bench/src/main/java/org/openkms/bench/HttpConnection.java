@@ -1,6 +1,5 @@
 package org.openkms.bench;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -22,7 +21,7 @@ import java.net.Socket;
  * <p>Opened lazily; after a transport error or a response that ends the connection it is closed and the next
  * {@link #exchange} reconnects. Not thread-safe: one per worker thread.
  */
-final class HttpConnection implements Closeable {
+final class HttpConnection implements BenchConnection {
     private final Endpoint endpoint;
     private final int timeoutMillis;
     private Socket socket;
@@ -36,7 +35,8 @@ final class HttpConnection implements Closeable {
     }
 
     /** Opens the socket now if it is not open (so connection failures can be told apart from request failures). */
-    void ensureOpen() throws IOException {
+    @Override
+    public void ensureOpen() throws IOException {
         if (socket == null) {
             Socket s = endpoint.connect(timeoutMillis);
             socket = s;
@@ -56,7 +56,8 @@ final class HttpConnection implements Closeable {
      * @return the status code; the body is in {@link #response()} until the next exchange
      * @throws IOException the connection is closed afterwards
      */
-    int exchange(RequestBuffer request) throws IOException {
+    @Override
+    public int exchange(RequestBuffer request) throws IOException {
         ensureOpen();
         try {
             out.write(request.array(), 0, request.length());
@@ -76,8 +77,19 @@ final class HttpConnection implements Closeable {
         return reader;
     }
 
+    @Override
+    public byte[] body() {
+        return reader.body();
+    }
+
+    @Override
+    public int bodyLength() {
+        return reader.bodyLength();
+    }
+
     /** How many times a socket was opened (1 for a connection that was kept alive throughout). */
-    long connects() {
+    @Override
+    public long connects() {
         return connects;
     }
 

@@ -16,7 +16,8 @@ import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
 /**
- * A load run: N worker threads, each with its own keep-alive connection. Closed loop (rate 0): each sends the next
+ * A load run: N worker threads, each with its own keep-alive connection (HTTP/1.1, or HTTP/2 with one stream at a
+ * time). Closed loop (rate 0): each sends the next
  * request as soon as the previous response is read. Open loop (a fixed rate): each connection sends on a schedule
  * (rate / N per connection, wrk2-style, https://github.com/giltene/wrk2) and latency is measured from the
  * <em>intended</em> send time, so a server stall counts against every request that should have been sent during it
@@ -246,7 +247,7 @@ final class LoadRun {
 
     /** One connection, one thread, one histogram: nothing is shared on the hot path but the phase flag. */
     private final class Worker extends Thread {
-        final HttpConnection connection;
+        final BenchConnection connection;
         private final CountDownLatch done;
         private final NonceSource nonces = new NonceSource();
         private final RequestBuffer request = new RequestBuffer();
@@ -263,7 +264,7 @@ final class LoadRun {
             super("bench-" + index);
             this.index = index;
             setDaemon(true);
-            this.connection = new HttpConnection(endpoint, timeoutMillis);
+            this.connection = BenchConnection.open(endpoint, timeoutMillis);
             this.done = done;
         }
 
@@ -333,15 +334,14 @@ final class LoadRun {
                     if (status == 200 && !bodyHasExpected(connection)) {
                         httpErrors++;
                         error("HTTP 200 without " + new String(expected, StandardCharsets.UTF_8) + " in the body: "
-                                + connection.response().bodyString());
+                                + connection.bodyString());
                     } else if (status == 200) {
                         LatencyStats.record(histogram, t1 - t0);
                         ok++;
                     } else {
                         httpErrors++;
                         if (firstError.get() == null) {
-                            error("HTTP " + status + ": "
-                                    + connection.response().bodyString());
+                            error("HTTP " + status + ": " + connection.bodyString());
                         }
                     }
                 } catch (IOException e) {
@@ -354,11 +354,11 @@ final class LoadRun {
     }
 
     /** Whether the last response body holds {@link #expected} (always, when nothing is expected). */
-    private boolean bodyHasExpected(HttpConnection c) {
+    private boolean bodyHasExpected(BenchConnection c) {
         if (expected == null) {
             return true;
         }
-        return indexOf(c.response().body(), c.response().bodyLength(), expected) >= 0;
+        return indexOf(c.body(), c.bodyLength(), expected) >= 0;
     }
 
     static int indexOf(byte[] hay, int length, byte[] needle) {

@@ -79,6 +79,13 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--no-console", description = "do not serve the web console at /console (it answers 404 there)")
     boolean noConsole;
 
+    @Option(
+            names = "--http2",
+            negatable = true,
+            description = "HTTP/2 on the HTTP (h2c) and HTTPS (h2 through ALPN) listeners beside HTTP/1.1"
+                    + " (default on; --no-http2 serves HTTP/1.1 only)")
+    Boolean http2;
+
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
     }
@@ -153,6 +160,9 @@ public final class Main implements Callable<Integer> {
         }
         if (storageUrl != null) {
             c = c.withStorageUrl(storageUrl);
+        }
+        if (http2 != null) {
+            c = c.withHttp2Enabled(http2);
         }
         if (throttlePerCredential != null) {
             c = c.withThrottle(

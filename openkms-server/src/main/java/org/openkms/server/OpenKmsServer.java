@@ -145,7 +145,8 @@ public final class OpenKmsServer implements AutoCloseable {
         Path dataDir = config.dataDir().toAbsolutePath();
         ConfigChecks.validate(config);
         TlsMaterial tls = tlsMaterial(config, dataDir);
-        Server jetty = HttpServerFactory.create(config.listen(), config.httpsListen(), tls, config.http());
+        Server jetty = HttpServerFactory.create(
+                config.listen(), config.httpsListen(), tls, config.http(), config.http2Enabled());
         // The instance gateways' listeners, by label (null: the default instance's, --instance-listen).
         java.util.Map<String, org.eclipse.jetty.util.ssl.SslContextFactory.Server> instanceTls =
                 new java.util.LinkedHashMap<>();
@@ -167,6 +168,11 @@ public final class OpenKmsServer implements AutoCloseable {
         JsonLinesAuditLog audit = null;
         ServerMetrics metrics = null;
         try {
+            if (config.metricsEnabled()) {
+                metrics = new ServerMetrics(); // before the storage, whose connection pool reports to it
+            }
+            com.zaxxer.hikari.metrics.MetricsTrackerFactory poolMetrics =
+                    metrics == null ? null : metrics.poolMetrics();
             Path sqliteFile = config.storageUrl() == null
                     ? dataDir.resolve("openkms.db")
                     : StorageFactory.sqliteFile(config.storageUrl());
@@ -175,7 +181,9 @@ public final class OpenKmsServer implements AutoCloseable {
                     : "--storage-url " + StorageFactory.redact(config.storageUrl());
             if (sqliteFile == null) {
                 storage = openStorage(
-                        config.storageUrl(), storageOption); // a database server: reached before the data dir is made
+                        config.storageUrl(),
+                        storageOption,
+                        poolMetrics); // a database server: reached before the data dir is made
             }
             locks.add(DataDirLock.createAndLock(dataDir));
             if (sqliteFile != null) {
@@ -186,7 +194,11 @@ public final class OpenKmsServer implements AutoCloseable {
                         db.resolveSibling(db.getFileName() + ".openkms-lock"),
                         "SQLite database " + db,
                         "give this server its own --storage-url"));
-                storage = openStorage("jdbc:sqlite:" + db, storageOption);
+                storage = openStorage("jdbc:sqlite:" + db, storageOption, null);
+            }
+            if (metrics != null) {
+                // Before anything uses storage, so that every storage call is timed (openkms_storage_operation).
+                storage = metrics.timeStorage(storage);
             }
             RootKeyProvider rootKey = RootKeyGuard.open(dataDir.resolve("root.key"), storage, clock);
             try {
@@ -292,8 +304,7 @@ public final class OpenKmsServer implements AutoCloseable {
             // Request metrics are counted from the audit records (one per call), by a decorator of the sink.
             AuditSink sink = audit;
             dueSink[0] = audit;
-            if (config.metricsEnabled()) {
-                metrics = new ServerMetrics();
+            if (metrics != null) {
                 sink = metrics.instrument(
                         audit,
                         products.stream()
@@ -463,9 +474,10 @@ public final class OpenKmsServer implements AutoCloseable {
     }
 
     /** Opens storage; a URL that leads nowhere is the operator's to fix, so it is a ConfigException. */
-    private static Storage openStorage(String url, String option) {
+    private static Storage openStorage(
+            String url, String option, com.zaxxer.hikari.metrics.MetricsTrackerFactory poolMetrics) {
         try {
-            return StorageFactory.open(url);
+            return StorageFactory.open(url, poolMetrics);
         } catch (StorageException | IllegalArgumentException e) {
             // The driver's own words ("Connection to host:5432 refused", "database x does not exist") say the most;
             // the wrappers around them repeat the URL the option already shows.
@@ -598,6 +610,11 @@ public final class OpenKmsServer implements AutoCloseable {
     /** PEM of the instance CA, which clients of the instance gateway trust (GetKmsInstance CaCertificateChainPem). */
     public String instanceCaPem() {
         return instance.caCertificatePem();
+    }
+
+    /** The Jetty server behind the listeners (tests watch its connections, e.g. which protocol they speak). */
+    public Server jetty() {
+        return jetty;
     }
 
     /** The bound plain-HTTP port, or -1. */

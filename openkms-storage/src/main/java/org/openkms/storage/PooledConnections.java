@@ -2,6 +2,7 @@ package org.openkms.storage;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.MetricsTrackerFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;
@@ -24,7 +25,15 @@ final class PooledConnections implements ConnectionProvider {
 
     /** Opens the pool; user and password may be URL parameters ({@code ?user=...&password=...}). */
     static PooledConnections open(String jdbcUrl, int poolSize) {
+        return open(jdbcUrl, poolSize, null);
+    }
+
+    /** @param metrics where the pool reports its connections and waits (HikariCP's own hook), or null */
+    static PooledConnections open(String jdbcUrl, int poolSize, MetricsTrackerFactory metrics) {
         HikariConfig config = new HikariConfig();
+        if (metrics != null) {
+            config.setMetricsTrackerFactory(metrics); // set before the pool starts: Hikari refuses it afterwards
+        }
         config.setJdbcUrl(jdbcUrl);
         config.setPoolName("openkms-storage");
         config.setMaximumPoolSize(poolSize);

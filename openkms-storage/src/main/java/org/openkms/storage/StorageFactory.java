@@ -1,5 +1,6 @@
 package org.openkms.storage;
 
+import com.zaxxer.hikari.metrics.MetricsTrackerFactory;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -30,13 +31,23 @@ public final class StorageFactory {
     private StorageFactory() {}
 
     public static Storage open(String jdbcUrl) {
+        return open(jdbcUrl, null);
+    }
+
+    /**
+     * @param poolMetrics where PostgreSQL's connection pool (HikariCP) reports its metrics, e.g. the server's
+     *                    Micrometer registry through HikariCP's {@code MicrometerMetricsTrackerFactory}; null for none.
+     *                    SQLite and mem: have no pool and ignore it. A HikariCP type, so this module stays free of
+     *                    any metrics library.
+     */
+    public static Storage open(String jdbcUrl, MetricsTrackerFactory poolMetrics) {
         if (MEMORY_URL.equals(jdbcUrl)) {
             LOG.warn("--storage-url mem: keeps keys, secrets and AccessKeys in memory only: they are all lost when the"
                     + " server stops. For tests and development, never for data you need.");
             return new InMemoryStorage();
         }
         Path sqlite = sqliteFile(jdbcUrl);
-        return sqlite != null ? openSqlite(sqlite) : openPostgres(jdbcUrl);
+        return sqlite != null ? openSqlite(sqlite) : openPostgres(jdbcUrl, poolMetrics);
     }
 
     /**
@@ -97,7 +108,11 @@ public final class StorageFactory {
     }
 
     static Storage openPostgres(String jdbcUrl) {
-        PooledConnections pool = PooledConnections.open(jdbcUrl, PooledConnections.DEFAULT_POOL_SIZE);
+        return openPostgres(jdbcUrl, null);
+    }
+
+    static Storage openPostgres(String jdbcUrl, MetricsTrackerFactory poolMetrics) {
+        PooledConnections pool = PooledConnections.open(jdbcUrl, PooledConnections.DEFAULT_POOL_SIZE, poolMetrics);
         try {
             // Flyway takes a PostgreSQL advisory lock, so several nodes starting at once migrate only once.
             Migrations.migrate(pool.dataSource(), Dialect.POSTGRESQL);

@@ -43,6 +43,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * audit: { maxFileSize: 100MiB, maxFiles: 10, maxTotalSize: 1GiB, rotateInterval: 1d, failClosed: false }
  * metrics: { enabled: true }
  * console: { enabled: true }
+ * http2: { enabled: true }
  * throttle: { perCredential: "crypto=100:200,secretRead=50", perInstance: "crypto=1000", maxBuckets: 100000 }
  * </pre>
  *
@@ -242,6 +243,10 @@ public final class ConfigLoader {
         if (text(console, "enabled") != null) {
             c = c.withConsoleEnabled(bool(text(console, "enabled").trim()));
         }
+        JsonNode http2 = y.path("http2");
+        if (text(http2, "enabled") != null) {
+            c = c.withHttp2Enabled(bool(text(http2, "enabled").trim()));
+        }
         JsonNode throttle = y.path("throttle");
         if (text(throttle, "perCredential") != null) {
             c = c.withThrottle(c.throttle().withPerCredential(ThrottleConfig.parse(text(throttle, "perCredential"))));
@@ -354,6 +359,9 @@ public final class ConfigLoader {
         }
         if (env.get("OPENKMS_CONSOLE_ENABLED") != null) {
             c = c.withConsoleEnabled(bool(env.get("OPENKMS_CONSOLE_ENABLED").trim()));
+        }
+        if (env.get("OPENKMS_HTTP2_ENABLED") != null) {
+            c = c.withHttp2Enabled(bool(env.get("OPENKMS_HTTP2_ENABLED").trim()));
         }
         if (env.get("OPENKMS_THROTTLE_PER_CREDENTIAL") != null) {
             c = c.withThrottle(

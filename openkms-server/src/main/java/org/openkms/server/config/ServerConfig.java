@@ -24,6 +24,7 @@ import org.openkms.server.throttle.ThrottleConfig;
  * @param instanceNames  further DNS names and IP addresses the instance gateway's certificate answers to
  * @param instances      further KMS instances, each with its own gateway listener (none by default)
  * @param consoleEnabled whether the web console is served at {@code /console} (docs/console.md); default true
+ * @param http2Enabled   whether the OpenAPI listeners also speak HTTP/2 (h2 over TLS, h2c on HTTP); default true
  */
 public record ServerConfig(
         String listen,
@@ -49,7 +50,8 @@ public record ServerConfig(
         ThrottleConfig throttle,
         List<String> instanceNames,
         List<InstanceListener> instances,
-        boolean consoleEnabled) {
+        boolean consoleEnabled,
+        boolean http2Enabled) {
 
     public static ServerConfig defaults() {
         return new ServerConfig(
@@ -76,6 +78,7 @@ public record ServerConfig(
                 ThrottleConfig.off(),
                 List.of(),
                 List.of(),
+                true,
                 true);
     }
 
@@ -178,6 +181,14 @@ public record ServerConfig(
     }
 
     /**
+     * Whether the HTTP and HTTPS listeners also speak HTTP/2 (h2 through ALPN, h2c by prior knowledge or Upgrade);
+     * off, they speak HTTP/1.1 only, as before. The instance listener speaks HTTP/1.1 either way.
+     */
+    public ServerConfig withHttp2Enabled(boolean v) {
+        return with(b -> b.http2Enabled = v);
+    }
+
+    /**
      * Names and addresses (beyond loopback and {@code <instanceId>.cryptoservice.kms.aliyuncs.com}) that clients use
      * to reach the instance gateway; its certificate is issued for them at start when the stored one lacks one.
      */
@@ -242,6 +253,7 @@ public record ServerConfig(
         List<String> instanceNames;
         List<InstanceListener> instances;
         boolean consoleEnabled;
+        boolean http2Enabled;
 
         Builder(ServerConfig c) {
             listen = c.listen;
@@ -268,6 +280,7 @@ public record ServerConfig(
             instanceNames = c.instanceNames;
             instances = c.instances;
             consoleEnabled = c.consoleEnabled;
+            http2Enabled = c.http2Enabled;
         }
 
         ServerConfig build() {
@@ -295,7 +308,8 @@ public record ServerConfig(
                     throttle,
                     instanceNames,
                     instances,
-                    consoleEnabled);
+                    consoleEnabled,
+                    http2Enabled);
         }
     }
 }

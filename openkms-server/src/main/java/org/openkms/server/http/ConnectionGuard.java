@@ -8,9 +8,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.http.HttpParser;
+import org.eclipse.jetty.http2.HTTP2Connection;
+import org.eclipse.jetty.http2.HTTP2Session;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.SocketChannelEndPoint;
+import org.eclipse.jetty.server.NegotiatingServerConnection;
 import org.eclipse.jetty.server.internal.HttpConnection;
 import org.eclipse.jetty.util.component.AbstractLifeCycle;
 import org.eclipse.jetty.util.thread.Scheduler;
@@ -25,6 +28,12 @@ import org.slf4j.LoggerFactory;
  *   <li>the request line and headers must arrive within {@code headerTimeout}, and the whole request (headers and
  *       body) within {@code requestTimeout}: a client that drips one byte a second keeps resetting Jetty's idle
  *       timeout, so only a deadline stops it.</li>
+ *   <li>on HTTP/2, a connection must open its first stream within {@code headerTimeout} and, once it has none open,
+ *       its next within {@code idleTimeout}: PING frames (a few a second pass Jetty's rate control) reset Jetty's
+ *       idle timer as blank lines do on HTTP/1.1. A stream's body is held to its size and rate by
+ *       {@link BodyReader}, and a silent stream is reset by the stream idle timeout;</li>
+ *   <li>a TLS connection still negotiating its protocol through ALPN (the handshake not done) is closed after
+ *       {@code headerTimeout}: until then it is no HTTP connection the rules above could see.</li>
  * </ul>
  * Reading is asynchronous (the gateway never blocks a thread on a request body), so a stalled client costs a socket
  * and its buffered bytes, never a thread; these limits bound the sockets and the time.
@@ -44,6 +53,10 @@ final class ConnectionGuard extends AbstractLifeCycle implements Connection.List
      * a request is part-way in, requests received when the phase began}.
      */
     private final Map<HttpConnection, long[]> reading = new ConcurrentHashMap<>();
+    /** Open HTTP/2 connections: {since (nanoTime) they last had no stream open, streams opened by then}. */
+    private final Map<HTTP2Connection, long[]> multiplexed = new ConcurrentHashMap<>();
+    /** TLS connections still choosing their protocol: since when (nanoTime, 0 until the first sweep). */
+    private final Map<NegotiatingServerConnection, long[]> negotiating = new ConcurrentHashMap<>();
 
     private volatile Scheduler.Task sweep;
 
@@ -78,6 +91,10 @@ final class ConnectionGuard extends AbstractLifeCycle implements Connection.List
         EndPoint ep = connection.getEndPoint();
         if (connection instanceof HttpConnection http) {
             reading.put(http, new long[3]);
+        } else if (connection instanceof HTTP2Connection h2) {
+            multiplexed.put(h2, new long[2]);
+        } else if (connection instanceof NegotiatingServerConnection alpn) {
+            negotiating.put(alpn, new long[1]);
         }
         // Count sockets, not protocol layers: under TLS the HTTP connection sits on a decrypting end point.
         if (!(ep instanceof SocketChannelEndPoint)) {
@@ -99,6 +116,10 @@ final class ConnectionGuard extends AbstractLifeCycle implements Connection.List
     public void onClosed(Connection connection) {
         if (connection instanceof HttpConnection http) {
             reading.remove(http);
+        } else if (connection instanceof HTTP2Connection h2) {
+            multiplexed.remove(h2);
+        } else if (connection instanceof NegotiatingServerConnection alpn) {
+            negotiating.remove(alpn);
         }
         InetAddress source = charged.remove(connection);
         if (source != null) {
@@ -134,6 +155,7 @@ final class ConnectionGuard extends AbstractLifeCycle implements Connection.List
      * many blank lines it sends to keep Jetty's own idle timer from firing.
      */
     void sweep(long now) {
+        sweepOthers(now);
         for (Map.Entry<HttpConnection, long[]> e : reading.entrySet()) {
             HttpConnection c = e.getKey();
             HttpParser.State state = c.getParser().getState();
@@ -163,6 +185,40 @@ final class ConnectionGuard extends AbstractLifeCycle implements Connection.List
                         state,
                         TimeUnit.NANOSECONDS.toMillis(elapsed));
                 c.getEndPoint().close();
+            }
+        }
+    }
+
+    /**
+     * HTTP/2 and ALPN connections: an HTTP/2 connection with no stream open and none opened for too long, and a TLS
+     * connection still negotiating after the header deadline, are closed.
+     */
+    private void sweepOthers(long now) {
+        for (Map.Entry<HTTP2Connection, long[]> e : multiplexed.entrySet()) {
+            HTTP2Session session = e.getKey().getSession();
+            long[] seen = e.getValue();
+            long opened = session.getStreamsOpened();
+            if (seen[0] == 0 || session.getStreamCount() > 0 || seen[1] != opened) {
+                seen[0] = now;
+                seen[1] = opened;
+                continue;
+            }
+            if (now - seen[0] > (opened == 0 ? headerTimeoutNanos : idleTimeoutNanos)) {
+                LOG.debug(
+                        "closing HTTP/2 {}: no stream in time",
+                        e.getKey().getEndPoint().getRemoteSocketAddress());
+                e.getKey().getEndPoint().close();
+            }
+        }
+        for (Map.Entry<NegotiatingServerConnection, long[]> e : negotiating.entrySet()) {
+            long[] since = e.getValue();
+            if (since[0] == 0) {
+                since[0] = now;
+            } else if (now - since[0] > headerTimeoutNanos) {
+                LOG.debug(
+                        "closing {}: TLS handshake not done in time",
+                        e.getKey().getEndPoint().getRemoteSocketAddress());
+                e.getKey().getEndPoint().close();
             }
         }
     }

@@ -1,6 +1,12 @@
 package org.openkms.server.http;
 
 import java.time.Duration;
+import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.http2.server.AbstractHTTP2ServerConnectionFactory;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
+import org.eclipse.jetty.io.WindowRateControl;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
@@ -12,11 +18,16 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * Jetty with a plain HTTP/1.1 connector and an HTTPS (HTTP/1.1, TLS 1.2+, {@link TlsPolicy}) connector whose
- * operator certificate is reloaded when its files change ({@link TlsReloader}). HTTP/2 is not offered:
- * OkHttp (Java V2 SDK) would negotiate it through ALPN and sign :authority as host; HTTP/1.1 keeps every
- * client on the path the captures verified. Idle timeout 60 s: SDK pools keep sockets 5–10 s idle, and a
- * server that closes first makes tea 1.4 (no silent retry) surface an IOException.
+ * Jetty with a plain HTTP connector and an HTTPS (TLS 1.2+, {@link TlsPolicy}) connector whose operator certificate
+ * is reloaded when its files change ({@link TlsReloader}). Both speak HTTP/1.1 and, unless switched off, HTTP/2: h2
+ * chosen through ALPN on HTTPS (RFC 9113 §3.2), and h2c on HTTP, by prior knowledge (§3.3) or by an
+ * {@code Upgrade: h2c} request (RFC 7540 §3.2, which the JDK's HttpClient still sends). The V2 SDK's OkHttp offers h2
+ * through ALPN and takes it; HTTP/2 carries the signed host as {@code :authority}, which {@link GatewayHandler} reads
+ * back as {@code host}. Every HTTP/1.1 protection holds per stream or per connection on HTTP/2 too: header size
+ * (the HPACK-decoded header list is bounded by the same requestHeaderSize), body size and minimum rate
+ * ({@link BodyReader}), connections per source and in total, deadlines ({@link ConnectionGuard}) and idle timeouts;
+ * see {@link #http2} for what only HTTP/2 needs bounding. Idle timeout 60 s: SDK pools keep sockets 5–10 s idle,
+ * and a server that closes first makes tea 1.4 (no silent retry) surface an IOException.
  */
 public final class HttpServerFactory {
     private HttpServerFactory() {}
@@ -29,12 +40,32 @@ public final class HttpServerFactory {
         return create(listen, httpsListen, tls, limits, TlsReloader.DEFAULT_INTERVAL);
     }
 
+    /** @param http2 whether the listeners also speak HTTP/2 (h2 on HTTPS, h2c on HTTP) */
+    public static Server create(String listen, String httpsListen, TlsMaterial tls, HttpLimits limits, boolean http2) {
+        return create(listen, httpsListen, tls, limits, TlsReloader.DEFAULT_INTERVAL, http2);
+    }
+
     /**
      * @param tlsReloadInterval how often the operator's certificate and key files are checked for a renewal
      *                          (ignored for the self-signed material); zero turns the check off
      */
     public static Server create(
             String listen, String httpsListen, TlsMaterial tls, HttpLimits limits, Duration tlsReloadInterval) {
+        return create(listen, httpsListen, tls, limits, tlsReloadInterval, true);
+    }
+
+    /**
+     * @param tlsReloadInterval how often the operator's certificate and key files are checked for a renewal
+     *                          (ignored for the self-signed material); zero turns the check off
+     * @param http2             whether the listeners also speak HTTP/2 (h2 on HTTPS, h2c on HTTP)
+     */
+    public static Server create(
+            String listen,
+            String httpsListen,
+            TlsMaterial tls,
+            HttpLimits limits,
+            Duration tlsReloadInterval,
+            boolean http2) {
         int maxThreads = limits.threadsFor(Runtime.getRuntime().availableProcessors());
         QueuedThreadPool threads = new QueuedThreadPool(maxThreads, Math.min(8, maxThreads));
         threads.setName("openkms-http");
@@ -60,7 +91,14 @@ public final class HttpServerFactory {
                 server.getScheduler());
         server.addBean(guard);
         if (listen != null && !listen.isEmpty()) {
-            ServerConnector c = new ServerConnector(server, new HttpConnectionFactory(http));
+            // HTTP/1.1 first: it is what a connection starts with; its parser hands a "PRI * HTTP/2.0" preface or an
+            // Upgrade: h2c request over to the h2c factory.
+            ServerConnector c = http2
+                    ? new ServerConnector(
+                            server,
+                            new HttpConnectionFactory(http),
+                            http2(new HTTP2CServerConnectionFactory(http), limits))
+                    : new ServerConnector(server, new HttpConnectionFactory(http));
             bind(c, listen, limits, guard);
             server.addConnector(c);
         }
@@ -73,13 +111,59 @@ public final class HttpServerFactory {
             if (tls.reloadable() && !tlsReloadInterval.isZero() && !tlsReloadInterval.isNegative()) {
                 server.addBean(new TlsReloader(ssl, tls, tlsReloadInterval)); // started and stopped with the server
             }
-            ServerConnector c = new ServerConnector(
-                    server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
+            ServerConnector c;
+            if (http2) {
+                // h2 first in the server's preference; a client that offers no ALPN, or only http/1.1, gets HTTP/1.1.
+                // Jetty refuses h2 on a TLS 1.2 suite that RFC 9113 §9.2.2 forbids; TlsPolicy offers none of them.
+                ALPNServerConnectionFactory alpn =
+                        new ALPNServerConnectionFactory("h2", HttpVersion.HTTP_1_1.asString());
+                alpn.setDefaultProtocol(HttpVersion.HTTP_1_1.asString());
+                c = new ServerConnector(
+                        server,
+                        new SslConnectionFactory(ssl, alpn.getProtocol()),
+                        alpn,
+                        http2(new HTTP2ServerConnectionFactory(https), limits),
+                        new HttpConnectionFactory(https));
+            } else {
+                c = new ServerConnector(
+                        server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
+            }
             bind(c, httpsListen, limits, guard);
             server.addConnector(c);
         }
         server.addBean(new NetworkConnectionLimit(limits.maxConnections(), server));
         return server;
+    }
+
+    /** Concurrent streams one HTTP/2 connection may have open (RFC 9113 §5.1.2); beyond it a stream is refused. */
+    public static final int MAX_CONCURRENT_STREAMS = 128;
+
+    /** The HPACK dynamic table, in bytes, each way: RFC 7541's default SETTINGS_HEADER_TABLE_SIZE. */
+    public static final int HPACK_TABLE_SIZE = 4096;
+
+    /**
+     * Suspicious frames a second one HTTP/2 connection may cause before it is closed with GOAWAY ENHANCE_YOUR_CALM:
+     * Jetty's rate control counts every RST_STREAM received (the "rapid reset" attack, CVE-2023-44487, opens and
+     * cancels streams faster than the concurrent-stream limit can see) and every reset the server sends (CVE-2025-8671,
+     * "MadeYouReset"), PING, SETTINGS and PRIORITY frames and frames no request needs (empty DATA, tiny CONTINUATION).
+     * Set explicitly at Jetty's own default: a legitimate client refused an over-large body has a window's worth of
+     * DATA frames in flight (up to 32 of 16 KiB), each answered with a reset, and 50 closed such a connection.
+     */
+    public static final int MAX_HTTP2_EVENTS_PER_SECOND = 128;
+
+    /**
+     * What only HTTP/2 needs bounded, besides what the shared {@link HttpConfiguration} already bounds (the decoded
+     * header list at requestHeaderSize): streams per connection, the HPACK tables, the rate of frames that do no
+     * work, and a stream's idle time, as the connection's.
+     */
+    private static AbstractHTTP2ServerConnectionFactory http2(
+            AbstractHTTP2ServerConnectionFactory h2, HttpLimits limits) {
+        h2.setMaxConcurrentStreams(MAX_CONCURRENT_STREAMS);
+        h2.setMaxDecoderTableCapacity(HPACK_TABLE_SIZE);
+        h2.setMaxEncoderTableCapacity(HPACK_TABLE_SIZE);
+        h2.setRateControlFactory(new WindowRateControl.Factory(MAX_HTTP2_EVENTS_PER_SECOND));
+        h2.setStreamIdleTimeout(limits.idleTimeout().toMillis());
+        return h2;
     }
 
     /** The name of the KMS instance gateway's connector ({@link ConnectorRouter} routes its requests). */

@@ -148,6 +148,24 @@ public final class ServerMetrics implements AutoCloseable {
     }
 
     /** Keys by KeyState and secrets by state (Active, PendingDeletion), listed from storage at most every STATE_TTL. */
+    /**
+     * HikariCP's metrics of the PostgreSQL connection pool ({@code hikaricp_connections_active}, {@code _idle},
+     * {@code _pending}, {@code _acquire_seconds}, {@code _usage_seconds}, {@code _timeout_total}, … with the label
+     * {@code pool="openkms-storage"}), through HikariCP's own Micrometer tracker; give it to
+     * {@code StorageFactory.open} before the pool starts.
+     */
+    public com.zaxxer.hikari.metrics.MetricsTrackerFactory poolMetrics() {
+        return new com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory(registry);
+    }
+
+    /**
+     * {@code storage} with every repository call timed ({@code openkms_storage_operation_seconds}, {@link TimedStorage});
+     * give the result to everything that uses storage.
+     */
+    public Storage timeStorage(Storage storage) {
+        return TimedStorage.wrap(storage, registry);
+    }
+
     public void bindStorage(Storage storage) {
         CachedCounts keys = new CachedCounts("keys", () -> keyStates(storage), STATE_TTL, System::nanoTime);
         for (KeyState s : KeyState.values()) {

@@ -191,6 +191,24 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void http2IsOnByDefaultAndSwitchedOffByYamlOrEnvironment() throws Exception {
+        assertThat(ServerConfig.defaults().http2Enabled()).isTrue();
+        assertThat(ConfigLoader.load(yaml("http2: { enabled: false }\n"), Map.of())
+                        .http2Enabled())
+                .isFalse();
+        assertThat(ConfigLoader.load(null, Map.of("OPENKMS_HTTP2_ENABLED", "false"))
+                        .http2Enabled())
+                .isFalse();
+        assertThat(ConfigLoader.load(yaml("http2: { enabled: false }\n"), Map.of("OPENKMS_HTTP2_ENABLED", "true"))
+                        .http2Enabled())
+                .isTrue();
+        Path bad = yaml("http2: { enabled: maybe }\n");
+        assertThat(refusal(() -> ConfigLoader.load(bad, Map.of())).getMessage())
+                .contains("http2.enabled")
+                .contains("not true or false: maybe");
+    }
+
+    @Test
     void metricsAreOnByDefaultAndSwitchedOffByYamlOrEnvironment() throws Exception {
         assertThat(ServerConfig.defaults().metricsEnabled()).isTrue();
         assertThat(ConfigLoader.load(yaml("metrics: { enabled: false }\n"), Map.of())

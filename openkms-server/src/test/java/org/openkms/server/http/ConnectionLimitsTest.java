@@ -119,6 +119,33 @@ class ConnectionLimitsTest {
     }
 
     @Test
+    void pingsInsteadOfAStreamDoNotKeepAnHttp2ConnectionOpen() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", server.httpPort())) {
+            s.setSoTimeout(300);
+            Http2Test.H2 h2 = new Http2Test.H2(s);
+            h2.preface(); // h2c by prior knowledge, then never a stream: only PINGs, which Jetty's idle timer counts
+            long t0 = System.nanoTime();
+            boolean closed = false;
+            while (!closed && System.nanoTime() - t0 < 6_000_000_000L) {
+                try {
+                    h2.write(0x6, 0, 0, new byte[8]); // PING
+                    for (; ; ) {
+                        h2.read();
+                    }
+                } catch (java.net.SocketTimeoutException stillOpen) {
+                    // keep pinging
+                } catch (java.io.EOFException | SocketException gone) {
+                    closed = true;
+                }
+            }
+            assertThat(closed)
+                    .as("an HTTP/2 connection sending only PINGs was closed")
+                    .isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(4));
+        }
+    }
+
+    @Test
     void aBodyThatNeverArrivesIsCutOffAtTheRequestDeadline() throws Exception {
         try (Socket s = new Socket("127.0.0.1", server.httpPort())) {
             s.setSoTimeout(6_000);

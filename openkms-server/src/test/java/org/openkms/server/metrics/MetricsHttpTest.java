@@ -194,6 +194,43 @@ class MetricsHttpTest {
      * the Grafana dashboard asks for no metric that is not served.
      */
     @Test
+    void storageCallsAreTimedByRepositoryAndOperationAndCryptoCallsMakeNone() throws Exception {
+        start(true, "");
+        String keyId = createKey();
+        assertThat(client.call("ListKeys", Map.of()).status()).isEqualTo(200);
+        Map<String, String> encrypt = Map.of("KeyId", keyId, "Plaintext", "AQ==");
+        assertThat(client.call("Encrypt", encrypt).status()).isEqualTo(200); // the key is now in the cache
+        String count = "openkms_storage_operation_seconds_count";
+        double[] keysBefore = new double[1];
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            List<Sample> s = parse(scrape());
+            assertThat(value(s, count, Map.of("repository", "keys", "operation", "write")))
+                    .as("CreateKey wrote the key")
+                    .isGreaterThanOrEqualTo(1);
+            assertThat(value(s, count, Map.of("repository", "keys", "operation", "list")))
+                    .as("ListKeys listed")
+                    .isGreaterThanOrEqualTo(1);
+            keysBefore[0] = value(s, count, Map.of("repository", "keys", "operation", "read"));
+        });
+        for (int i = 0; i < 5; i++) {
+            assertThat(client.call("Encrypt", encrypt).status()).isEqualTo(200);
+        }
+        Thread.sleep(ServerMetrics.SCRAPE_TTL.toMillis() + 100); // past the reuse of the rendered text
+        List<Sample> after = parse(scrape());
+        // Reads only: the openkms_keys gauge lists the keys from storage when a scrape finds it older than 15 s.
+        assertThat(value(after, count, Map.of("repository", "keys", "operation", "read")))
+                .as("Encrypt is served from the key cache")
+                .isEqualTo(keysBefore[0]);
+        // Bounded labels: the repository and the kind of operation, nothing from the request.
+        assertThat(after.stream().filter(x -> x.name().startsWith("openkms_storage_operation_seconds")))
+                .isNotEmpty()
+                .allSatisfy(x -> {
+                    assertThat(x.labels().keySet()).isSubsetOf("repository", "operation", "le");
+                    assertThat(x.labels().get("operation")).isIn("read", "list", "write");
+                });
+    }
+
+    @Test
     void everyMetricIsDocumented() throws Exception {
         start(true, "");
         createKey();
