@@ -16,7 +16,6 @@ import com.aliyun.ram20150501.models.AttachPolicyToRoleRequest;
 import com.aliyun.ram20150501.models.CreateRoleRequest;
 import com.aliyun.sts20150401.models.AssumeRoleWithOIDCRequest;
 import com.aliyun.teaopenapi.models.OpenApiRequest;
-import com.aliyun.teaopenapi.models.Params;
 import com.aliyun.teautil.models.RuntimeOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.openkms.conformance.ConformanceServer;
+import org.openkms.conformance.GenericCalls;
 import org.openkms.conformance.KmsApi.CreateKey;
 import org.openkms.conformance.SharedServer;
 import org.openkms.conformance.TrustedCertificates;
@@ -77,16 +77,7 @@ class OidcRoleArnProviderConformanceTest {
         Map<?, ?> created = (Map<?, ?>) call(
                         "ram",
                         () -> ram.callApi(
-                                new Params()
-                                        .setAction("CreateOIDCProvider")
-                                        .setVersion("2015-05-01")
-                                        .setProtocol("HTTP")
-                                        .setMethod("POST")
-                                        .setAuthType("AK")
-                                        .setStyle("RPC")
-                                        .setPathname("/")
-                                        .setReqBodyType("formData")
-                                        .setBodyType("json"),
+                                GenericCalls.rpc("CreateOIDCProvider", "2015-05-01", false),
                                 new OpenApiRequest()
                                         .setQuery(Map.of(
                                                 "OIDCProviderName",
