@@ -35,6 +35,7 @@ import org.openkms.conformance.KmsApi.CreateKey;
 import org.openkms.conformance.SharedServer;
 import org.openkms.conformance.TrustedCertificates;
 import org.openkms.conformance.V2Api;
+import org.openkms.server.oidc.TestIssuer;
 
 /**
  * The Kubernetes (RRSA) credential chain against our STS: credentials-java's OIDC role ARN provider
@@ -49,7 +50,7 @@ class OidcRoleArnProviderConformanceTest {
     private static final String SUB = "system:serviceaccount:payments:api";
 
     /** One issuer per test: RAM wants a provider's IssuerUrl unique in the account, and the server is shared. */
-    private OidcTestIssuer issuer;
+    private TestIssuer issuer;
 
     @TempDir
     Path dir;
@@ -62,7 +63,7 @@ class OidcRoleArnProviderConformanceTest {
 
     @BeforeEach
     void startIssuer() throws Exception {
-        issuer = new OidcTestIssuer("cluster-key-1");
+        issuer = new TestIssuer("cluster-key-1");
     }
 
     @AfterEach
@@ -170,7 +171,7 @@ class OidcRoleArnProviderConformanceTest {
         var impostor = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048)
                 .keyID("cluster-key-1")
                 .generate();
-        String badSignature = OidcTestIssuer.sign(impostor, issuer.url(), AUD, SUB, now, now.plusSeconds(600));
+        String badSignature = TestIssuer.sign(impostor, issuer.url(), AUD, SUB, now, now.plusSeconds(600));
         Map<String, String> cases = Map.of(
                 otherIssuer, "AuthenticationFail.OIDCToken.IssuerNotMatch",
                 expired, "AuthenticationFail.OIDCToken.Expired",
