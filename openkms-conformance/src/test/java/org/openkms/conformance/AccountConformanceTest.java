@@ -56,16 +56,7 @@ class AccountConformanceTest {
     @Test
     void unknownOperationThroughTheV2GenericCall() {
         V2Api v2 = server.v2();
-        Params params = new Params()
-                .setAction("NoSuchOperation")
-                .setVersion("2016-01-20")
-                .setProtocol("HTTPS")
-                .setPathname("/")
-                .setMethod("POST")
-                .setAuthType("AK")
-                .setStyle("RPC")
-                .setReqBodyType("formData")
-                .setBodyType("json");
+        Params params = GenericCalls.rpc("NoSuchOperation", "2016-01-20", true);
         ApiException e = expectError(
                 "InvalidAction.NotFound",
                 404,

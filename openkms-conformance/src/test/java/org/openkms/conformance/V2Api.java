@@ -118,6 +118,18 @@ public final class V2Api implements KmsApi {
         return name;
     }
 
+    /**
+     * An action through the SDK's generic {@code callApi} (for actions its generated client lacks); returns the JSON
+     * body. API errors become {@link ApiException} as for every other call.
+     */
+    public Map<String, Object> rpc(String action, String version, Map<String, String> query) {
+        com.aliyun.teaopenapi.models.Params params = GenericCalls.rpc(action, version, name.endsWith("https"));
+        com.aliyun.teaopenapi.models.OpenApiRequest request =
+                new com.aliyun.teaopenapi.models.OpenApiRequest().setQuery(new java.util.HashMap<>(query));
+        return GenericCalls.body(
+                call(() -> client.callApi(params, request, new com.aliyun.teautil.models.RuntimeOptions())));
+    }
+
     /** Runs one SDK call, turning TeaException into {@link ApiException}. */
     public <T> T call(Callable<T> c) {
         try {

@@ -12,9 +12,6 @@ import com.aliyun.kms20160120.models.GetParametersForImportRequest;
 import com.aliyun.kms20160120.models.GetPublicKeyRequest;
 import com.aliyun.kms20160120.models.ImportKeyMaterialRequest;
 import com.aliyun.kms20160120.models.ReEncryptRequest;
-import com.aliyun.teaopenapi.models.OpenApiRequest;
-import com.aliyun.teaopenapi.models.Params;
-import com.aliyun.teautil.models.RuntimeOptions;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -169,20 +166,7 @@ final class V2AsymmetricApi implements AsymmetricApi {
                         .get("Value");
     }
 
-    @SuppressWarnings("unchecked")
     private Map<String, Object> generic(String action, Map<String, String> query) {
-        Params params = new Params()
-                .setAction(action)
-                .setVersion("2016-01-20")
-                .setProtocol(api.name().endsWith("https") ? "HTTPS" : "HTTP")
-                .setPathname("/")
-                .setMethod("POST")
-                .setAuthType("AK")
-                .setStyle("RPC")
-                .setReqBodyType("formData")
-                .setBodyType("json");
-        Map<String, ?> result = api.call(() ->
-                client.callApi(params, new OpenApiRequest().setQuery(new HashMap<>(query)), new RuntimeOptions()));
-        return (Map<String, Object>) result.get("body");
+        return api.rpc(action, "2016-01-20", query);
     }
 }

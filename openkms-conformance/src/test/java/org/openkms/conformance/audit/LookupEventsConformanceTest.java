@@ -13,7 +13,6 @@ import com.aliyun.tea.TeaException;
 import com.aliyun.teaopenapi.Client;
 import com.aliyun.teaopenapi.models.Config;
 import com.aliyun.teaopenapi.models.OpenApiRequest;
-import com.aliyun.teaopenapi.models.Params;
 import com.aliyun.teautil.models.RuntimeOptions;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -23,6 +22,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openkms.conformance.ConformanceServer;
+import org.openkms.conformance.GenericCalls;
 import org.openkms.conformance.SharedServer;
 
 /**
@@ -52,20 +52,11 @@ class LookupEventsConformanceTest {
         return client(ConformanceServer.ACCESS_KEY_ID, ConformanceServer.ACCESS_KEY_SECRET);
     }
 
-    @SuppressWarnings("unchecked")
     private static Map<String, Object> lookup(Client c, Map<String, String> query) throws Exception {
-        Params params = new Params()
-                .setAction("LookupEvents")
-                .setVersion("2020-07-06")
-                .setProtocol("HTTP")
-                .setPathname("/")
-                .setMethod("POST")
-                .setAuthType("AK")
-                .setStyle("RPC")
-                .setReqBodyType("formData")
-                .setBodyType("json");
-        Map<String, ?> out = c.callApi(params, new OpenApiRequest().setQuery(query), new RuntimeOptions());
-        return (Map<String, Object>) out.get("body");
+        return GenericCalls.body(c.callApi(
+                GenericCalls.rpc("LookupEvents", "2020-07-06", false),
+                new OpenApiRequest().setQuery(query),
+                new RuntimeOptions()));
     }
 
     @SuppressWarnings("unchecked")

@@ -16,7 +16,6 @@ import com.aliyun.ram20150501.models.AttachPolicyToRoleRequest;
 import com.aliyun.ram20150501.models.CreateRoleRequest;
 import com.aliyun.sts20150401.models.AssumeRoleWithOIDCRequest;
 import com.aliyun.teaopenapi.models.OpenApiRequest;
-import com.aliyun.teaopenapi.models.Params;
 import com.aliyun.teautil.models.RuntimeOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,10 +30,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.openkms.conformance.ConformanceServer;
+import org.openkms.conformance.GenericCalls;
 import org.openkms.conformance.KmsApi.CreateKey;
 import org.openkms.conformance.SharedServer;
 import org.openkms.conformance.TrustedCertificates;
 import org.openkms.conformance.V2Api;
+import org.openkms.server.oidc.TestIssuer;
 
 /**
  * The Kubernetes (RRSA) credential chain against our STS: credentials-java's OIDC role ARN provider
@@ -49,7 +50,7 @@ class OidcRoleArnProviderConformanceTest {
     private static final String SUB = "system:serviceaccount:payments:api";
 
     /** One issuer per test: RAM wants a provider's IssuerUrl unique in the account, and the server is shared. */
-    private OidcTestIssuer issuer;
+    private TestIssuer issuer;
 
     @TempDir
     Path dir;
@@ -62,7 +63,7 @@ class OidcRoleArnProviderConformanceTest {
 
     @BeforeEach
     void startIssuer() throws Exception {
-        issuer = new OidcTestIssuer("cluster-key-1");
+        issuer = new TestIssuer("cluster-key-1");
     }
 
     @AfterEach
@@ -77,16 +78,7 @@ class OidcRoleArnProviderConformanceTest {
         Map<?, ?> created = (Map<?, ?>) call(
                         "ram",
                         () -> ram.callApi(
-                                new Params()
-                                        .setAction("CreateOIDCProvider")
-                                        .setVersion("2015-05-01")
-                                        .setProtocol("HTTP")
-                                        .setMethod("POST")
-                                        .setAuthType("AK")
-                                        .setStyle("RPC")
-                                        .setPathname("/")
-                                        .setReqBodyType("formData")
-                                        .setBodyType("json"),
+                                GenericCalls.rpc("CreateOIDCProvider", "2015-05-01", false),
                                 new OpenApiRequest()
                                         .setQuery(Map.of(
                                                 "OIDCProviderName",
@@ -179,7 +171,7 @@ class OidcRoleArnProviderConformanceTest {
         var impostor = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048)
                 .keyID("cluster-key-1")
                 .generate();
-        String badSignature = OidcTestIssuer.sign(impostor, issuer.url(), AUD, SUB, now, now.plusSeconds(600));
+        String badSignature = TestIssuer.sign(impostor, issuer.url(), AUD, SUB, now, now.plusSeconds(600));
         Map<String, String> cases = Map.of(
                 otherIssuer, "AuthenticationFail.OIDCToken.IssuerNotMatch",
                 expired, "AuthenticationFail.OIDCToken.Expired",

@@ -12,10 +12,6 @@ import com.aliyun.kms20160120.models.GetKmsInstanceRequest;
 import com.aliyun.kms20160120.models.ListKeysRequest;
 import com.aliyun.kms20160120.models.ListSecretsRequest;
 import com.aliyun.kms20160120.models.UpdateKmsInstanceBindVpcRequest;
-import com.aliyun.teaopenapi.models.OpenApiRequest;
-import com.aliyun.teaopenapi.models.Params;
-import com.aliyun.teautil.models.RuntimeOptions;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -280,21 +276,8 @@ class KmsInstanceOperationsConformanceTest {
         return call(root, action, query);
     }
 
-    @SuppressWarnings("unchecked")
     private static Map<String, Object> call(V2Api api, String action, Map<String, String> query) {
-        Params params = new Params()
-                .setAction(action)
-                .setVersion("2016-01-20")
-                .setProtocol("HTTP")
-                .setPathname("/")
-                .setMethod("POST")
-                .setAuthType("AK")
-                .setStyle("RPC")
-                .setReqBodyType("formData")
-                .setBodyType("json");
-        OpenApiRequest request = new OpenApiRequest().setQuery(new HashMap<>(query));
-        Map<String, ?> answer = api.call(() -> api.client().callApi(params, request, new RuntimeOptions()));
-        return (Map<String, Object>) answer.get("body");
+        return api.rpc(action, "2016-01-20", query);
     }
 
     /** A JSON number of the answer, whatever type the SDK's JSON reader made of it. */

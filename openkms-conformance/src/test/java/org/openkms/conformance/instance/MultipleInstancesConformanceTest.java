@@ -15,9 +15,6 @@ import com.aliyun.kms20160120.models.GetKmsInstanceResponseBody;
 import com.aliyun.kms20160120.models.ListKmsInstancesRequest;
 import com.aliyun.kms20160120.models.ListKmsInstancesResponseBody;
 import com.aliyun.tea.TeaException;
-import com.aliyun.teaopenapi.models.OpenApiRequest;
-import com.aliyun.teaopenapi.models.Params;
-import com.aliyun.teautil.models.RuntimeOptions;
 import java.io.ByteArrayInputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -28,7 +25,6 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
@@ -268,21 +264,8 @@ class MultipleInstancesConformanceTest {
     // ---- helpers
 
     /** An action newer than the V2 SDK version used here, through its generic callApi (as the SDK calls any). */
-    @SuppressWarnings("unchecked")
     private static Map<String, Object> rpc(String action) {
-        Params params = new Params()
-                .setAction(action)
-                .setVersion("2016-01-20")
-                .setProtocol("HTTP")
-                .setPathname("/")
-                .setMethod("POST")
-                .setAuthType("AK")
-                .setStyle("RPC")
-                .setReqBodyType("formData")
-                .setBodyType("json");
-        OpenApiRequest request = new OpenApiRequest().setQuery(new HashMap<>());
-        Map<String, ?> answer = root.call(() -> root.client().callApi(params, request, new RuntimeOptions()));
-        return (Map<String, Object>) answer.get("body");
+        return root.rpc(action, "2016-01-20", Map.of());
     }
 
     private static GetKmsInstanceResponseBody.GetKmsInstanceResponseBodyKmsInstance getKmsInstance(String id) {

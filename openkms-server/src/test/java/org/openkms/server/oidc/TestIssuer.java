@@ -88,7 +88,8 @@ public final class TestIssuer implements AutoCloseable {
         return key;
     }
 
-    static String sign(RSAKey key, String issuer, String audience, String subject, Instant issued, Instant expires)
+    public static String sign(
+            RSAKey key, String issuer, String audience, String subject, Instant issued, Instant expires)
             throws JOSEException {
         SignedJWT jwt = new SignedJWT(
                 new JWSHeader.Builder(JWSAlgorithm.RS256)
