@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Locale;
 
 /**
@@ -41,6 +44,46 @@ public final class RawHttp {
             // reset after the answer: keep what arrived
         }
         return sb.toString();
+    }
+
+    /** What a trickling client got back, and how long after its request head. */
+    public record Trickled(String answer, Duration elapsed) {}
+
+    /**
+     * Sends a request head that announces a body, then trickles the body one byte every ~100 ms (10 B/s) until the
+     * server answers, closes or 10 s have passed; returns what it answered and when.
+     */
+    public static Trickled trickle(Socket s, String head) throws IOException {
+        s.setSoTimeout(100);
+        OutputStream out = s.getOutputStream();
+        out.write(head.getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        long t0 = System.nanoTime();
+        StringBuilder got = new StringBuilder();
+        InputStream in = s.getInputStream();
+        byte[] buf = new byte[8192];
+        boolean ended = false;
+        while (!ended && !complete(got) && System.nanoTime() - t0 < 10_000_000_000L) {
+            try {
+                out.write('a');
+                out.flush();
+            } catch (IOException closed) {
+                ended = true; // the server answered and closed; read what it sent
+            }
+            try {
+                int n = in.read(buf);
+                if (n < 0) {
+                    ended = true;
+                } else {
+                    got.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+                }
+            } catch (SocketTimeoutException nothingYet) {
+                // keep trickling
+            } catch (SocketException reset) {
+                ended = true;
+            }
+        }
+        return new Trickled(got.toString(), Duration.ofNanos(System.nanoTime() - t0));
     }
 
     /** Whether the text holds a whole answer: its head and a Content-Length body, or a last chunk. */

@@ -7,10 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -93,41 +89,12 @@ class InstancePortHttpTest {
     void aBodyTrickledBelowTheMinimumDataRateIsCutOffWith408() throws Exception {
         // 10 bytes a second against the documented 1,024 B/s (HttpLimits.minRequestDataRate): a 408 Error message
         // long before the 30-second request deadline would close the connection.
-        String answer;
-        long t0;
+        RawHttp.Trickled trickled;
         try (SSLSocket s = connect()) {
-            s.setSoTimeout(100);
-            OutputStream out = s.getOutputStream();
-            out.write((INSTANCE_HEADERS + "Content-Length: 3000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            t0 = System.nanoTime();
-            StringBuilder got = new StringBuilder();
-            InputStream in = s.getInputStream();
-            byte[] buf = new byte[8192];
-            boolean ended = false;
-            while (!ended && !RawHttp.complete(got) && System.nanoTime() - t0 < 10_000_000_000L) {
-                try {
-                    out.write('a');
-                    out.flush();
-                } catch (IOException closed) {
-                    ended = true; // the server answered and closed; read what it sent
-                }
-                try {
-                    int n = in.read(buf);
-                    if (n < 0) {
-                        ended = true;
-                    } else {
-                        got.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
-                    }
-                } catch (SocketTimeoutException nothingYet) {
-                    // keep trickling
-                } catch (SocketException reset) {
-                    ended = true;
-                }
-            }
-            answer = got.toString();
+            trickled = RawHttp.trickle(s, INSTANCE_HEADERS + "Content-Length: 3000\r\n\r\n");
         }
-        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+        String answer = trickled.answer();
+        assertThat(trickled.elapsed()).isLessThan(Duration.ofSeconds(5));
         assertProtobufError(answer, 408, "RequestTimeout");
     }
 
