@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,39 +56,30 @@ class BenchEndToEndTest {
                 "endpoint", "http://127.0.0.1:" + server.httpPort(),
                 "region", "cn-hangzhou");
         try (var agent = org.openkms.agent.AgentServer.start(org.openkms.agent.AgentConfig.from(options, env), env)) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            PrintStream oldOut = System.out;
-            int status;
-            try {
-                System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-                status = BenchMain.commandLine()
-                        .execute(
-                                "--endpoint",
-                                "http://127.0.0.1:" + server.httpPort(),
-                                "--agent-endpoint",
-                                "http://127.0.0.1:" + agent.port(),
-                                "--agent-token",
-                                "bench-agent-token",
-                                "--access-key-id",
-                                ID,
-                                "--access-key-secret",
-                                SECRET,
-                                "--action",
-                                "AgentGetSecretValue",
-                                "-c",
-                                "4",
-                                "-n",
-                                "500",
-                                "--warmup",
-                                "0",
-                                "--no-floor",
-                                "--no-progress",
-                                "--json");
-            } finally {
-                System.setOut(oldOut);
-            }
-            assertThat(status).isZero();
-            JsonNode n = JSON.readTree(out.toString(StandardCharsets.UTF_8).trim());
+            BenchRun run = BenchRun.of(
+                    "--endpoint",
+                    "http://127.0.0.1:" + server.httpPort(),
+                    "--agent-endpoint",
+                    "http://127.0.0.1:" + agent.port(),
+                    "--agent-token",
+                    "bench-agent-token",
+                    "--access-key-id",
+                    ID,
+                    "--access-key-secret",
+                    SECRET,
+                    "--action",
+                    "AgentGetSecretValue",
+                    "-c",
+                    "4",
+                    "-n",
+                    "500",
+                    "--warmup",
+                    "0",
+                    "--no-floor",
+                    "--no-progress",
+                    "--json");
+            assertThat(run.status()).isZero();
+            JsonNode n = JSON.readTree(run.out().trim());
             assertThat(n.get("action").asText()).isEqualTo("AgentGetSecretValue");
             assertThat(n.get("ok").asLong()).isEqualTo(500);
             assertThat(n.get("errors").asLong()).isZero();
@@ -100,38 +88,25 @@ class BenchEndToEndTest {
 
     @Test
     void asymmetricSignIsComparedWithTheJdksOwnRate() throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        int status;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            status = BenchMain.commandLine()
-                    .execute(
-                            "--endpoint",
-                            "http://127.0.0.1:" + server.httpPort(),
-                            "--access-key-id",
-                            ID,
-                            "--access-key-secret",
-                            SECRET,
-                            "--action",
-                            "AsymmetricSign-EC_P256,AsymmetricSign-EC_SM2",
-                            "-c",
-                            "2",
-                            "-n",
-                            "200",
-                            "--warmup",
-                            "0",
-                            "--no-floor",
-                            "--no-progress");
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-        String report = out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
-        assertThat(status).as(report).isZero();
+        BenchRun run = BenchRun.of(
+                "--endpoint",
+                "http://127.0.0.1:" + server.httpPort(),
+                "--access-key-id",
+                ID,
+                "--access-key-secret",
+                SECRET,
+                "--action",
+                "AsymmetricSign-EC_P256,AsymmetricSign-EC_SM2",
+                "-c",
+                "2",
+                "-n",
+                "200",
+                "--warmup",
+                "0",
+                "--no-floor",
+                "--no-progress");
+        String report = run.out() + run.err();
+        assertThat(run.status()).as(report).isZero();
         assertThat(report)
                 .containsPattern("AsymmetricSign \\(EC_P256, ECDSA_SHA_256\\): [0-9,]+ req/s = [0-9.]+ x the JDK's own"
                         + " SHA256withECDSA rate in the bench JVM \\([0-9,]+/s on 2 threads, JDK ");
@@ -141,43 +116,30 @@ class BenchEndToEndTest {
 
     @Test
     void openApiAndInstanceLoadsSucceedAndCleanUp() throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        int status;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            status = BenchMain.commandLine()
-                    .execute(
-                            "--endpoint",
-                            "http://127.0.0.1:" + server.httpPort(),
-                            "--instance-endpoint",
-                            "https://127.0.0.1:" + server.instancePort(),
-                            "--access-key-id",
-                            ID,
-                            "--access-key-secret",
-                            SECRET,
-                            "--action",
-                            "Encrypt,InstanceEncrypt,InstanceDecrypt",
-                            "-c",
-                            "4",
-                            "-n",
-                            "300",
-                            "--warmup",
-                            "0",
-                            "--no-floor",
-                            "--no-progress",
-                            "--json");
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-        String report = err.toString(StandardCharsets.UTF_8);
-        assertThat(status).as(report).isZero();
+        BenchRun run = BenchRun.of(
+                "--endpoint",
+                "http://127.0.0.1:" + server.httpPort(),
+                "--instance-endpoint",
+                "https://127.0.0.1:" + server.instancePort(),
+                "--access-key-id",
+                ID,
+                "--access-key-secret",
+                SECRET,
+                "--action",
+                "Encrypt,InstanceEncrypt,InstanceDecrypt",
+                "-c",
+                "4",
+                "-n",
+                "300",
+                "--warmup",
+                "0",
+                "--no-floor",
+                "--no-progress",
+                "--json");
+        String report = run.err();
+        assertThat(run.status()).as(report).isZero();
         List<JsonNode> lines = new ArrayList<>();
-        for (String line : out.toString(StandardCharsets.UTF_8).lines().toList()) {
+        for (String line : run.out().lines().toList()) {
             if (!line.isBlank()) {
                 lines.add(JSON.readTree(line));
             }

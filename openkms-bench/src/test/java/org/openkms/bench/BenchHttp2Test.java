@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -71,40 +68,27 @@ class BenchHttp2Test {
 
     private static void assertLoad(String endpoint) throws Exception {
         int before = h2Connections.get();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        int status;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            status = BenchMain.commandLine()
-                    .execute(
-                            "--endpoint",
-                            endpoint,
-                            "--insecure",
-                            "--http2",
-                            "--access-key-id",
-                            ID,
-                            "--access-key-secret",
-                            SECRET,
-                            "--action",
-                            "Encrypt",
-                            "-c",
-                            "4",
-                            "-n",
-                            "400",
-                            "--warmup",
-                            "0",
-                            "--no-progress",
-                            "--json");
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-        assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
-        List<JsonNode> lines = out.toString(StandardCharsets.UTF_8)
+        BenchRun run = BenchRun.of(
+                "--endpoint",
+                endpoint,
+                "--insecure",
+                "--http2",
+                "--access-key-id",
+                ID,
+                "--access-key-secret",
+                SECRET,
+                "--action",
+                "Encrypt",
+                "-c",
+                "4",
+                "-n",
+                "400",
+                "--warmup",
+                "0",
+                "--no-progress",
+                "--json");
+        assertThat(run.status()).as(run.err()).isZero();
+        List<JsonNode> lines = run.out()
                 .lines()
                 .filter(l -> l.startsWith("{")) // the JSON lines; log lines (Jetty's TLS warning) go there too
                 .map(l -> {
