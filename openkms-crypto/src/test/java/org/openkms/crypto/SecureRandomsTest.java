@@ -39,4 +39,24 @@ class SecureRandomsTest {
         }
         assertThat(seen).hasSize(threads.length * 2_000);
     }
+
+    @Test
+    void noncesFromManyThreadsDoNotRepeatAcrossRefills() throws InterruptedException {
+        Set<String> seen = java.util.Collections.synchronizedSet(new HashSet<>());
+        Thread[] threads = new Thread[8];
+        for (int i = 0; i < threads.length; i++) {
+            threads[i] = new Thread(() -> {
+                for (int j = 0; j < 2_000; j++) { // 24 KB a thread: the 1 KiB buffer is refilled many times
+                    seen.add(java.util.HexFormat.of().formatHex(SecureRandoms.nonce(12)));
+                }
+            });
+            threads[i].start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(seen).hasSize(threads.length * 2_000);
+        assertThat(SecureRandoms.nonce(12)).hasSize(12);
+        assertThat(SecureRandoms.nonce(1000)).hasSize(1000); // larger than the buffer serves: straight from the DRBG
+    }
 }

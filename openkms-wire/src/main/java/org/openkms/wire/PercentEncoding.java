@@ -180,12 +180,22 @@ public final class PercentEncoding {
 
     private static String decodeSlow(String raw, int from, int to) {
         // Non-ASCII characters that arrive unescaped (a lenient client) are kept as their UTF-8 bytes, so mixed
-        // escaped/unescaped text decodes consistently.
-        ByteBuffer bytes = ByteBuffer.allocate((to - from) * 3);
+        // escaped/unescaped text decodes consistently. Decoded bytes are never more than the text's characters unless
+        // such characters occur, so the array is sized for them only then.
+        int capacity = to - from;
+        for (int i = from; i < to; i++) {
+            if (raw.charAt(i) >= 0x80) {
+                capacity = (to - from) * 3;
+                break;
+            }
+        }
+        byte[] bytes = new byte[capacity];
+        int n = 0;
+        boolean ascii = true;
         for (int i = from; i < to; i++) {
             char c = raw.charAt(i);
             if (c == '+') {
-                bytes.put((byte) ' ');
+                bytes[n++] = ' ';
             } else if (c == '%') {
                 if (i + 2 >= to) {
                     throw new IllegalArgumentException("truncated % escape at offset " + i);
@@ -195,23 +205,32 @@ public final class PercentEncoding {
                 if (hi < 0 || lo < 0) {
                     throw new IllegalArgumentException("malformed % escape at offset " + i);
                 }
-                bytes.put((byte) ((hi << 4) | lo));
+                int b = (hi << 4) | lo;
+                ascii &= b < 0x80;
+                bytes[n++] = (byte) b;
                 i += 2;
             } else if (c < 0x80) {
-                bytes.put((byte) c);
+                bytes[n++] = (byte) c;
             } else {
+                ascii = false;
                 int end = i + 1;
                 if (Character.isHighSurrogate(c) && end < to && Character.isLowSurrogate(raw.charAt(end))) {
                     end++;
                 }
-                bytes.put(raw.substring(i, end).getBytes(StandardCharsets.UTF_8));
+                byte[] utf8 = raw.substring(i, end).getBytes(StandardCharsets.UTF_8);
+                System.arraycopy(utf8, 0, bytes, n, utf8.length);
+                n += utf8.length;
                 i = end - 1;
             }
         }
-        bytes.flip();
+        if (ascii) {
+            // Every byte below 0x80 is valid UTF-8 and means its ASCII character: no decoder needed (the common case,
+            // Base64 with its escaped '+', '/' and '=').
+            return new String(bytes, 0, n, StandardCharsets.ISO_8859_1);
+        }
         CharsetDecoder decoder = UTF8_DECODER.get();
         try {
-            CharBuffer chars = decoder.decode(bytes); // decode() resets the decoder first
+            CharBuffer chars = decoder.decode(ByteBuffer.wrap(bytes, 0, n)); // decode() resets the decoder first
             return chars.toString();
         } catch (CharacterCodingException e) {
             throw new IllegalArgumentException("percent-escapes are not valid UTF-8", e);

@@ -126,6 +126,10 @@ public record AuditRecord(
         if ((long) s.length() * 6 <= maxBytes) {
             return s;
         }
+        // Second fast path: plain printable ASCII takes one byte a character (request ids, AccessKeyIds, ARNs).
+        if (s.length() <= maxBytes && plainAscii(s)) {
+            return s;
+        }
         int budget = maxBytes - MARK_BYTES;
         int used = 0;
         int keep = -1;
@@ -145,6 +149,16 @@ public record AuditRecord(
             keep--;
         }
         return s.substring(0, Math.max(keep, 0)) + TRUNCATED;
+    }
+
+    private static boolean plainAscii(String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The most bytes {@code s} can take as the content of a JSON string in UTF-8. */

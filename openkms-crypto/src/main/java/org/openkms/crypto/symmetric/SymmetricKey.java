@@ -28,7 +28,7 @@ public final class SymmetricKey {
     }
 
     public static byte[] newIv() {
-        return SecureRandoms.bytes(SymmetricAlgorithm.IV_LENGTH);
+        return SecureRandoms.nonce(SymmetricAlgorithm.IV_LENGTH);
     }
 
     public byte[] encrypt(byte[] iv, byte[] plaintext, byte[] aad) {

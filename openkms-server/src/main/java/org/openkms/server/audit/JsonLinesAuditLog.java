@@ -40,7 +40,9 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Pattern;
+import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 import org.openkms.core.audit.AuditRecord;
 import org.openkms.core.audit.AuditSink;
@@ -81,6 +83,11 @@ public final class JsonLinesAuditLog implements AuditSink {
 
     private static final int BATCH = 4096;
     static final long RETRY_MILLIS = 200;
+    /** How long the writer waits for more records after writing a small batch. */
+    static final long LINGER_NANOS = 1_000_000;
+    /** A batch smaller than this is small. */
+    private static final int LINGER_BELOW = 256;
+
     private static final long DROP_WARNING_MILLIS = 10_000;
     /** Queued by close() so that a writer waiting for records notices at once; never written. */
     private static final AuditRecord WAKE_UP = new AuditRecord(0, "", "", "", "", "", "", 0, "", 0);
@@ -233,8 +240,15 @@ public final class JsonLinesAuditLog implements AuditSink {
                             pending.add(encode(r));
                         }
                     }
+                    int written = batch.size();
                     batch.clear();
                     writePending();
+                    if (written < LINGER_BELOW && !stopping) {
+                        // Group commit: under a steady load records arrive one by one, and writing each as it comes
+                        // cost a wake-up, a write and a stat per call (10 % of the server's CPU under Encrypt load).
+                        // Waiting a millisecond lets them gather into one write; nothing waits for the write.
+                        LockSupport.parkNanos(LINGER_NANOS);
+                    }
                 }
             } catch (InterruptedException e) {
                 LOG.error("audit writer interrupted with {} records unwritten", pending.size() + queue.size());
@@ -485,7 +499,13 @@ public final class JsonLinesAuditLog implements AuditSink {
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);
         try (FileChannel ch = create(tmp, CREATE_NEW)) {
-            GZIPOutputStream zip = new GZIPOutputStream(Channels.newOutputStream(ch), 1 << 16);
+            GZIPOutputStream zip = new GZIPOutputStream(Channels.newOutputStream(ch), 1 << 16) {
+                {
+                    // JSON lines shrink 8 to 10 times at any level; the default level took 4 times the CPU of level 1
+                    // for a few per cent smaller files (compression was 6 % of the server's CPU under Encrypt load).
+                    def.setLevel(Deflater.BEST_SPEED);
+                }
+            };
             try (InputStream in = Files.newInputStream(src)) {
                 in.transferTo(zip);
             }

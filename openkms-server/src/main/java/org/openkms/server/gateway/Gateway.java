@@ -453,7 +453,9 @@ public final class Gateway {
 
     private static Map<String, String> businessParams(ApiRequest req, boolean emptyValuesUnsigned) {
         // Disjoint by construction (ApiRequest refuses a name in both), so the order of the two puts changes nothing.
-        Map<String, String> params = new HashMap<>(req.form());
+        Map<String, String> params =
+                new HashMap<>(2 * (req.form().size() + req.query().size()));
+        params.putAll(req.form());
         params.putAll(req.query());
         params.keySet().removeAll(TRANSPORT_PARAMS);
         if (emptyValuesUnsigned) {

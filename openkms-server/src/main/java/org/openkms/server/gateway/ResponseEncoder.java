@@ -1,7 +1,10 @@
 package org.openkms.server.gateway;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -22,10 +25,44 @@ public final class ResponseEncoder {
     private ResponseEncoder() {}
 
     public static ApiResponse json(int status, Map<String, Object> body) {
-        try {
-            return new ApiResponse(status, JSON_TYPE, MAPPER.writeValueAsBytes(body));
-        } catch (JsonProcessingException e) {
+        // Streamed by hand rather than through ObjectMapper.writeValueAsBytes: the trees hold only maps, lists,
+        // strings, numbers and booleans, and looking up a serializer for every value was most of the encoding cost
+        // (10 % of the request thread's samples under Encrypt load). Anything else still goes through the mapper.
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = MAPPER.createGenerator(out, JsonEncoding.UTF8)) {
+            write(g, body);
+        } catch (IOException e) {
             throw new IllegalStateException("response not serialisable", e);
+        }
+        return new ApiResponse(status, JSON_TYPE, out.toByteArray());
+    }
+
+    private static void write(JsonGenerator g, Object value) throws IOException {
+        if (value instanceof String s) {
+            g.writeString(s);
+        } else if (value instanceof Map<?, ?> map) {
+            g.writeStartObject();
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                g.writeFieldName(String.valueOf(e.getKey()));
+                write(g, e.getValue());
+            }
+            g.writeEndObject();
+        } else if (value instanceof List<?> list) {
+            g.writeStartArray();
+            for (Object item : list) {
+                write(g, item);
+            }
+            g.writeEndArray();
+        } else if (value instanceof Integer i) {
+            g.writeNumber(i);
+        } else if (value instanceof Long l) {
+            g.writeNumber(l);
+        } else if (value instanceof Boolean b) {
+            g.writeBoolean(b);
+        } else if (value == null) {
+            g.writeNull();
+        } else {
+            g.writeObject(value);
         }
     }
 

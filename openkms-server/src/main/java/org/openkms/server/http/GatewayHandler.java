@@ -124,7 +124,7 @@ public final class GatewayHandler extends Handler.Abstract {
     }
 
     private void serve(Request request, Response response, Callback callback, String path, byte[] body) {
-        Map<String, String> headers = new HashMap<>();
+        Map<String, String> headers = new HashMap<>(32); // a signed request has about a dozen headers
         for (HttpField f : request.getHeaders()) {
             headers.putIfAbsent(f.getLowerCaseName(), f.getValue());
         }
