@@ -114,10 +114,12 @@ public final class BenchMain implements Callable<Integer> {
 
     @Option(
             names = "--warmup",
-            defaultValue = "3s",
-            converter = DurationConverter.class,
-            description = "unmeasured load before measuring (default: ${DEFAULT-VALUE}; 0 for none)")
-    Duration warmup;
+            defaultValue = "auto",
+            converter = Warmup.Converter.class,
+            description =
+                    "unmeasured load before measuring each load: a time (10s; 0 for none) or auto, at least 5 s and"
+                            + " then until the server's CPU per request is steady, at most 60 s (default: ${DEFAULT-VALUE})")
+    Warmup warmup;
 
     @Option(
             names = "--key-id",
@@ -359,7 +361,7 @@ public final class BenchMain implements Callable<Integer> {
                     connections,
                     connections == 1 ? "" : "s",
                     signature.label(),
-                    warmup.isZero() ? "" : DurationText.of(warmup) + " warmup + ",
+                    warmup.none() ? "" : warmup.describe() + " + ",
                     duration != null ? DurationText.of(duration) : String.format(Locale.ROOT, "%,d requests", requests),
                     usedKey == null ? "" : ", key " + usedKey + (createdKey ? " (new)" : ""));
             err.println(
@@ -551,7 +553,13 @@ public final class BenchMain implements Callable<Integer> {
                 Locale.ROOT,
                 "  duration    %.2f s%s%n",
                 r.seconds(),
-                warmup.isZero() ? "" : " (after " + DurationText.of(warmup) + " warmup)");
+                r.warmupNanos() == 0
+                        ? ""
+                        : String.format(
+                                Locale.ROOT,
+                                " (after %.0f s warmup%s)",
+                                r.warmupNanos() / 1e9,
+                                warmup.adaptive() ? (r.steady() ? ", steady" : ", not steady") : ""));
         out.printf(Locale.ROOT, "  throughput  %,.0f req/s%n", r.throughput());
         out.printf(
                 Locale.ROOT,
@@ -614,7 +622,10 @@ public final class BenchMain implements Callable<Integer> {
         n.put("httpErrors", r.httpErrors());
         n.put("transportErrors", r.transportErrors());
         n.put("durationSeconds", round(r.seconds(), 3));
-        n.put("warmupSeconds", round(warmup.toMillis() / 1000.0, 3));
+        n.put("warmupSeconds", round(r.warmupNanos() / 1e9, 3));
+        if (warmup.adaptive()) {
+            n.put("warmupSteady", r.steady());
+        }
         n.put("throughput", round(r.throughput(), 1));
         ObjectNode lat = n.putObject("latencyMs");
         lat.put("p50", l.p50Ms());

@@ -12,6 +12,9 @@ package org.openkms.bench;
  * @param cpuNanos        CPU time the bench JVM used while measuring, or -1 if unknown
  * @param serverCpuNanos  CPU time the server process used while measuring (utime + stime), or -1 if not measured
  * @param connects        sockets opened by the workers (= connections unless the server closed some)
+ * @param warmupNanos     how long the load ran unmeasured first
+ * @param steady          whether an adaptive warm-up ended because the load was steady (false: fixed, or it hit its
+ *                        maximum)
  */
 public record BenchResult(
         long ok,
@@ -22,7 +25,9 @@ public record BenchResult(
         String firstError,
         long cpuNanos,
         long serverCpuNanos,
-        long connects) {
+        long connects,
+        long warmupNanos,
+        boolean steady) {
 
     public long requests() {
         return ok + httpErrors + transportErrors;

@@ -42,7 +42,7 @@ final class LoadRun {
     private final Endpoint endpoint;
     private final int connections;
     private final int timeoutMillis;
-    private final Duration warmup;
+    private final Warmup warmup;
     private final Duration duration; // null when counting requests
     private final long requestLimit; // 0 when running for a duration
     private final PrintStream progress; // null: no progress line
@@ -66,7 +66,7 @@ final class LoadRun {
             Endpoint endpoint,
             int connections,
             int timeoutMillis,
-            Duration warmup,
+            Warmup warmup,
             Duration duration,
             long requestLimit,
             PrintStream progress,
@@ -91,16 +91,18 @@ final class LoadRun {
             workers.add(new Worker(i, done));
         }
         long runStart = System.nanoTime();
-        boolean warming = !warmup.isZero();
+        boolean warming = !warmup.none();
         phase = warming ? WARMUP : MEASURE;
         for (Worker w : workers) {
             w.start();
         }
         Progress line = new Progress();
+        boolean steady = false;
         if (warming) {
-            line.loop(runStart, runStart + warmup.toNanos(), done, true);
+            steady = line.loop(runStart, runStart + warmup.max().toNanos(), done, true);
         }
         long measureStart = System.nanoTime();
+        long warmedNanos = measureStart - runStart;
         long cpuStart = processCpuNanos();
         long serverCpuStart = server == null ? -1 : server.cpuNanos();
         phase = MEASURE;
@@ -142,7 +144,9 @@ final class LoadRun {
                 firstError.get(),
                 cpuStart < 0 || cpuEnd < 0 ? -1 : cpuEnd - cpuStart,
                 serverCpuStart < 0 || serverCpuEnd < 0 ? -1 : serverCpuEnd - serverCpuStart,
-                connects);
+                connects,
+                warming ? warmedNanos : 0,
+                steady);
     }
 
     private void error(String text) {
@@ -181,20 +185,28 @@ final class LoadRun {
     private final class Progress {
         private int width;
 
-        /** Prints a line every second until {@code deadline} or until every worker has finished. */
-        void loop(long phaseStart, long deadline, CountDownLatch done, boolean warming) throws InterruptedException {
+        /**
+         * Prints a line every second until {@code deadline} or until every worker has finished; an adaptive warm-up
+         * also ends once past its minimum and steady ({@link Warmup#steady}). Returns whether it ended steady.
+         */
+        boolean loop(long phaseStart, long deadline, CountDownLatch done, boolean warming) throws InterruptedException {
             long lastTotal = 0;
             long lastTick = phaseStart;
             long nextTick = phaseStart + TimeUnit.SECONDS.toNanos(1);
+            boolean adaptive = warming && warmup.adaptive();
+            long minEnd = phaseStart + warmup.min().toNanos();
+            double[] samples = new double[(int) warmup.max().toSeconds() + 2];
+            int count = 0;
+            long lastCpu = adaptive && server != null ? server.cpuNanos() : -1;
             for (; ; ) {
                 long now = System.nanoTime();
                 long until = Math.min(nextTick, deadline);
                 if (until > now && done.await(until - now, TimeUnit.NANOSECONDS)) {
-                    return;
+                    return false;
                 }
                 now = System.nanoTime();
                 if (now >= deadline) {
-                    return;
+                    return false;
                 }
                 if (now >= nextTick) {
                     long total = totalCompleted();
@@ -203,6 +215,15 @@ final class LoadRun {
                     }
                     double rps = (total - lastTotal) * 1e9 / Math.max(1, now - lastTick);
                     print(warming, now - phaseStart, total, rps, totalErrors());
+                    if (adaptive && count < samples.length) {
+                        // The server's CPU per request where it can be read (what compilation inflates), else req/s.
+                        long cpu = lastCpu >= 0 ? server.cpuNanos() : -1;
+                        samples[count++] = cpu >= 0 ? (cpu - lastCpu) / (double) Math.max(1, total - lastTotal) : rps;
+                        lastCpu = cpu;
+                        if (now >= minEnd && Warmup.steady(samples, count)) {
+                            return true;
+                        }
+                    }
                     lastTotal = total;
                     lastTick = now;
                     nextTick += TimeUnit.SECONDS.toNanos(1);
@@ -214,7 +235,7 @@ final class LoadRun {
             if (progress == null) {
                 return;
             }
-            String of = warming ? "/" + seconds(warmup) : duration != null ? "/" + seconds(duration) : "";
+            String of = warming ? "/" + seconds(warmup.max()) : duration != null ? "/" + seconds(duration) : "";
             String count = !warming && requestLimit > 0
                     ? String.format(Locale.ROOT, "%,d/%,d", total, requestLimit)
                     : String.format(Locale.ROOT, "%,d", total);

@@ -109,7 +109,7 @@ class CliTest {
         assertThat(m.signature).isEqualTo(SignatureScheme.RPC);
         assertThat(m.connections).isEqualTo(4);
         assertThat(m.requests).isEqualTo(1000L);
-        assertThat(m.warmup).isZero();
+        assertThat(m.warmup.none()).isTrue();
         assertThat(m.duration).isNull();
         assertThat(m.action).isEqualTo("Encrypt");
         assertThat(m.plaintextSize).isEqualTo(256);

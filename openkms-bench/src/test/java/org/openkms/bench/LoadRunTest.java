@@ -92,7 +92,7 @@ class LoadRunTest {
                         endpoint,
                         connections,
                         10_000,
-                        Duration.ZERO,
+                        Warmup.fixed(Duration.ZERO),
                         duration,
                         0,
                         null,
