@@ -45,6 +45,49 @@ public final class Acs3Signature {
     }
 
     /**
+     * {@code stringToSign(canonicalRequest(...))} without making the canonical request a String: what a verifier
+     * computes for every request.
+     */
+    public static String stringToSign(
+            String method,
+            String path,
+            Map<String, String> query,
+            List<String> signedHeaders,
+            Map<String, String> headers,
+            String bodySha256Hex) {
+        return STRING_TO_SIGN_PREFIX
+                + Signatures.hex(CanonicalRequest.sha256(
+                        method,
+                        path,
+                        query,
+                        null,
+                        signedHeaders,
+                        headers,
+                        bodySha256Hex,
+                        CanonicalQuery.Empty.NAME_EQUALS));
+    }
+
+    /** As above, for a signer that has already written the canonical query (the text it sends as the query string). */
+    static String stringToSignWithQuery(
+            String method,
+            String path,
+            String canonicalQuery,
+            List<String> signedHeaders,
+            Map<String, String> headers,
+            String bodySha256Hex) {
+        return STRING_TO_SIGN_PREFIX
+                + Signatures.hex(CanonicalRequest.sha256(
+                        method,
+                        path,
+                        null,
+                        canonicalQuery,
+                        signedHeaders,
+                        headers,
+                        bodySha256Hex,
+                        CanonicalQuery.Empty.NAME_EQUALS));
+    }
+
+    /**
      * Lower-case hex HMAC-SHA256 keyed with the secret's UTF-8 bytes.
      *
      * @throws IllegalArgumentException if the secret is empty (no valid HMAC key)

@@ -160,6 +160,9 @@ public final class RequestSigner {
         Collections.sort(signed);
         String bodyHash = headers.get(AcsHeaders.CONTENT_SHA256);
 
+        StringBuilder qs = new StringBuilder(256);
+        CanonicalQuery.append(query, null, CanonicalQuery.Empty.NAME_EQUALS, qs);
+        String canonicalQuery = qs.toString(); // what is signed is what is sent (ACS3 writes an empty value as name=)
         String algorithm;
         String credential;
         String signature;
@@ -172,8 +175,9 @@ public final class RequestSigner {
             algorithm = Acs4Signature.ALGORITHM;
             credential = Acs4Signature.credential(accessKeyId, scopeDate, region, Acs4Signature.PRODUCT_KMS);
         } else {
-            String cr = Acs3Signature.canonicalRequest(method, "/", query, signed, headers, bodyHash);
-            signature = Acs3Signature.sign(Acs3Signature.stringToSign(cr), accessKeySecret);
+            signature = Acs3Signature.sign(
+                    Acs3Signature.stringToSignWithQuery(method, "/", canonicalQuery, signed, headers, bodyHash),
+                    accessKeySecret);
             algorithm = Acs3Signature.ALGORITHM;
             credential = accessKeyId;
         }
@@ -182,9 +186,7 @@ public final class RequestSigner {
                 algorithm + " Credential=" + credential + ",SignedHeaders=" + String.join(";", signed) + ",Signature="
                         + signature);
 
-        StringBuilder qs = new StringBuilder(256);
-        CanonicalQuery.append(query, null, CanonicalQuery.Empty.NAME_EQUALS, qs);
-        return new SignedAcs3Request(method, qs.toString(), headers);
+        return new SignedAcs3Request(method, canonicalQuery, headers);
     }
 
     private static void putBusiness(Map<String, String> target, Map<String, String> params) {

@@ -53,6 +53,33 @@ public final class Signatures {
         return md.digest(data);
     }
 
+    private static final ThreadLocal<byte[]> ASCII = ThreadLocal.withInitial(() -> new byte[1024]);
+
+    /**
+     * SHA-256 of the UTF-8 bytes of {@code s}, copied through a per-thread buffer when {@code s} is ASCII (a canonical
+     * request is: everything in it is percent-encoded but the header values), so no String or byte[] is made.
+     */
+    static byte[] sha256(CharSequence s) {
+        int n = s.length();
+        byte[] buffer = ASCII.get();
+        if (n > buffer.length) {
+            buffer = new byte[Math.max(n, 2 * buffer.length)];
+            if (buffer.length <= 64 * 1024) {
+                ASCII.set(buffer);
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                return sha256(utf8(s.toString()));
+            }
+            buffer[i] = (byte) c;
+        }
+        MessageDigest md = SHA256.get();
+        md.update(buffer, 0, n);
+        return md.digest();
+    }
+
     /** HMAC-SHA1 keyed with {@code secret + "&"} (the RPC signature key). */
     static byte[] rpcHmacSha1(String accessKeySecret, byte[] data) {
         return HMAC_SHA1.get().mac(accessKeySecret, data);

@@ -225,8 +225,8 @@ public final class Authenticator {
                     req.method(), req.path(), req.query(), signed, req.headers(), bodyHash));
             expected = Acs4Signature.sign(stringToSign, c.secret(), scope.get(0), scope.get(1), scope.get(2));
         } else {
-            stringToSign = Acs3Signature.stringToSign(Acs3Signature.canonicalRequest(
-                    req.method(), req.path(), req.query(), signed, req.headers(), bodyHash));
+            stringToSign =
+                    Acs3Signature.stringToSign(req.method(), req.path(), req.query(), signed, req.headers(), bodyHash);
             expected = Acs3Signature.sign(stringToSign, c.secret());
         }
         if (!Signatures.constantTimeEquals(expected, auth.signature())) {

@@ -28,7 +28,7 @@ public final class ResponseEncoder {
         // Streamed by hand rather than through ObjectMapper.writeValueAsBytes: the trees hold only maps, lists,
         // strings, numbers and booleans, and looking up a serializer for every value was most of the encoding cost
         // (10 % of the request thread's samples under Encrypt load). Anything else still goes through the mapper.
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(1024); // most answers fit: one copy, no growth
         try (JsonGenerator g = MAPPER.createGenerator(out, JsonEncoding.UTF8)) {
             write(g, body);
         } catch (IOException e) {

@@ -128,8 +128,10 @@ public final class GatewayHandler extends Handler.Abstract {
         for (HttpField f : request.getHeaders()) {
             headers.putIfAbsent(f.getLowerCaseName(), f.getValue());
         }
-        // HTTP/2 carries the host in :authority; the signed "host" header must be read from there.
-        headers.putIfAbsent("host", request.getHttpURI().getAuthority());
+        if (!headers.containsKey("host")) {
+            // HTTP/2 carries the host in :authority; the signed "host" header must be read from there.
+            headers.put("host", request.getHttpURI().getAuthority());
+        }
         send(
                 response,
                 callback,
