@@ -12,11 +12,13 @@ import java.util.Map;
  */
 public final class ApiClient implements Closeable {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long IDLE_REOPEN_NANOS = 1_000_000_000L;
 
     private final SignedRequestEncoder encoder;
     private final HttpConnection connection;
     private final NonceSource nonces = new NonceSource();
     private final RequestBuffer request = new RequestBuffer();
+    private long lastUsedNanos;
 
     ApiClient(SignedRequestEncoder encoder, HttpConnection connection) {
         this.encoder = encoder;
@@ -30,8 +32,19 @@ public final class ApiClient implements Closeable {
      * @throws IOException  when the server cannot be reached or answers garbage
      */
     public JsonNode call(String action, Map<String, String> params) throws IOException {
+        // Setup and cleanup calls are minutes apart when a long load runs in between, and the server closes idle
+        // keep-alive connections meanwhile: a connection idle for more than a second is replaced before the call
+        // rather than found closed by it (which would leave the key or the RAM users of the run behind).
+        if (connection.isOpen() && System.nanoTime() - lastUsedNanos > IDLE_REOPEN_NANOS) {
+            connection.close();
+        }
         encoder.encode(action, params, nonces, request);
-        int status = connection.exchange(request);
+        int status;
+        try {
+            status = connection.exchange(request);
+        } finally {
+            lastUsedNanos = System.nanoTime();
+        }
         String body = connection.response().bodyString();
         if (status != 200) {
             throw new ApiException(action, status, body);

@@ -44,7 +44,8 @@ import picocli.CommandLine.Spec;
             "",
             "Examples:",
             "  ./openkms bench --duration 10s",
-            "  ./openkms bench --action Decrypt -c 32 -n 500000 --signature rpc --json"
+            "  ./openkms bench --action Decrypt -c 32 -n 500000 --signature rpc --json",
+            "  ./openkms bench --action Encrypt,Encrypt-AsRamUser   # root, then a RAM user"
         })
 public final class BenchMain implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -91,7 +92,9 @@ public final class BenchMain implements Callable<Integer> {
             names = "--action",
             defaultValue = "Encrypt",
             description = "request(s) to send, comma-separated, each measured in turn: "
-                    + "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})",
+                    + "${COMPLETION-CANDIDATES}; an OpenAPI action with -AsRamUser appended (Encrypt-AsRamUser) is"
+                    + " signed by a throw-away RAM user allowed that action only, and compared with the same action"
+                    + " run before it as root (x root), e.g. Encrypt,Encrypt-AsRamUser (default: ${DEFAULT-VALUE})",
             completionCandidates = ActionNames.class)
     String action;
 
@@ -153,9 +156,9 @@ public final class BenchMain implements Callable<Integer> {
 
     @Option(
             names = "--as-ram-user",
-            description =
-                    "sign the load as a new RAM user whose policy allows only the action on the bench key "
-                            + "(created with the given root AccessKey through the RAM API, removed afterwards), to measure authorisation cost")
+            description = "sign the load as a new RAM user whose policy allows only the action on the bench's resource "
+                    + "(created with the given root AccessKey through the RAM API, removed afterwards), to measure"
+                    + " authorisation cost; one --action only: the same as writing it <Action>-AsRamUser")
     boolean asRamUser;
 
     @Option(
@@ -181,8 +184,8 @@ public final class BenchMain implements Callable<Integer> {
     @Option(
             names = "--rate",
             description = "open loop: send at this fixed rate (req/s over all connections) and measure latency from"
-                    + " the intended send time (no coordinated omission); or P% to measure each action closed-loop"
-                    + " first, then open-loop at P% of the rate it reached (e.g. 70%)")
+                    + " the intended send time (no coordinated omission); or P%% to measure each action closed-loop"
+                    + " first, then open-loop at P%% of the rate it reached (e.g. 70%%)")
     String rate;
 
     @Option(names = "--no-progress", description = "no live progress line")
@@ -190,6 +193,11 @@ public final class BenchMain implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    /** The run's symmetric key ({@code --key-id} or made by the bench), and whether the bench made it. */
+    private String benchKey;
+
+    private boolean createdBenchKey;
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
@@ -238,12 +246,12 @@ public final class BenchMain implements Callable<Integer> {
             throw usage(e.getMessage());
         }
         int timeoutMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
-        List<Scenario> scenarios = new ArrayList<>();
+        List<Load> loads = new ArrayList<>();
         Endpoint target;
         try {
             for (String a : action.split(",")) {
                 if (!a.isBlank()) {
-                    scenarios.add(Scenarios.create(a.trim()));
+                    loads.add(Load.parse(a.trim()));
                 }
             }
             target = Endpoint.parse(endpoint, insecure);
@@ -253,15 +261,24 @@ public final class BenchMain implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
-        if (scenarios.isEmpty()) {
+        if (loads.isEmpty()) {
             throw usage("--action names no action");
         }
-        if (asRamUser && scenarios.size() > 1) {
-            throw usage("--as-ram-user takes one --action (the RAM user's policy allows that action only)");
+        if (asRamUser) { // the single action, as if written <Action>-AsRamUser
+            if (loads.size() > 1) {
+                throw usage("--as-ram-user takes one --action (or suffix each action: Encrypt,Encrypt"
+                        + Load.RAM_USER_SUFFIX + ")");
+            }
+            loads.set(0, new Load(loads.get(0).scenario(), true));
         }
-        if (asRamUser && (scenarios.get(0) instanceof InstanceScenario || scenarios.get(0) instanceof AgentScenario)) {
-            throw usage("--as-ram-user applies to the OpenAPI actions only");
+        for (Load load : loads) {
+            if (load.ramUser()
+                    && (load.scenario() instanceof InstanceScenario || load.scenario() instanceof AgentScenario)) {
+                throw usage(Load.RAM_USER_SUFFIX + " and --as-ram-user apply to the OpenAPI actions only, not "
+                        + load.scenario().action());
+            }
         }
+        List<Scenario> scenarios = loads.stream().map(Load::scenario).toList();
         Credentials credentials;
         try {
             credentials = Credentials.resolve(accessKeyId, accessKeySecret, System.getenv(), dataDir);
@@ -274,8 +291,6 @@ public final class BenchMain implements Callable<Integer> {
         SignedRequestEncoder encoder = new SignedRequestEncoder(signer, signature, target.hostHeader());
 
         // ---- setup: connect, key, scenario data, one probe request
-        String usedKey = keyId;
-        boolean createdKey = false;
         try (ApiClient api = new ApiClient(encoder, new HttpConnection(target, timeoutMillis))) {
             try {
                 api.call("DescribeRegions", Map.of()); // cheap reachability + credential check
@@ -291,125 +306,24 @@ public final class BenchMain implements Callable<Integer> {
                                 : ""));
                 return 2;
             }
-            try {
-                boolean needsKey = scenarios.stream().anyMatch(Scenario::needsSymmetricKey);
-                if (needsKey && usedKey == null) {
-                    JsonNode created = api.call(
-                            "CreateKey",
-                            Map.of(
-                                    "KeySpec",
-                                    "Aliyun_AES_256",
-                                    "KeyUsage",
-                                    "ENCRYPT/DECRYPT",
-                                    "Description",
-                                    "openkms bench"));
-                    usedKey = ApiClient.field(created, "KeyMetadata", "KeyId");
-                    createdKey = true;
-                }
-                for (Scenario scenario : scenarios) {
-                    String k = scenario.needsSymmetricKey() ? usedKey : null;
-                    scenario.prepare(new SetupContext(
-                            api, k, plaintextSize, instanceEndpoint, agentEndpoint, agentToken, timeoutMillis));
-                }
-            } catch (IOException e) {
-                err.println("bench: setup failed: " + e.getMessage());
-                cleanup(api, scenarios, usedKey, createdKey, err);
-                return 2;
-            }
-            SignedRequestEncoder loadEncoder = encoder;
-            RamUserPrincipal ramUser = null;
-            ApiClient ramApi = null;
-            if (asRamUser) {
-                try {
-                    ramApi = new ApiClient(
-                            new SignedRequestEncoder(signer, SignatureScheme.RPC, target.hostHeader()),
-                            new HttpConnection(target, timeoutMillis));
-                    ramUser = RamUserPrincipal.create(ramApi, scenarios.get(0).action(), usedKey);
-                    loadEncoder = new SignedRequestEncoder(
-                            new RequestSigner(ramUser.accessKeyId(), ramUser.accessKeySecret()),
-                            signature,
-                            target.hostHeader());
-                    err.println("bench: signing the load as RAM user " + ramUser.userName() + " (AccessKey "
-                            + ramUser.accessKeyId() + ")");
-                } catch (IOException e) {
-                    err.println("bench: cannot set up the RAM user (does the server serve the RAM API?): "
-                            + e.getMessage());
-                    closeRamUser(ramUser, ramApi);
-                    cleanup(api, scenarios, usedKey, createdKey, err);
-                    return 2;
-                }
-            }
-            for (Scenario scenario : scenarios) {
-                try {
-                    probe(scenario, loadEncoder, scenario.target(target), timeoutMillis);
-                } catch (IOException e) {
-                    err.println("bench: the first " + scenario.action() + " request failed, not starting the load: "
-                            + e.getMessage());
-                    closeRamUser(ramUser, ramApi);
-                    cleanup(api, scenarios, usedKey, createdKey, err);
-                    return 1;
-                }
-            }
-            err.printf(
-                    Locale.ROOT,
-                    "bench: %s -> %s, %d connection%s, %s, %s%s each%s%n",
-                    (noFloor ? "" : "GET /healthz (floor), ")
-                            + String.join(
-                                    ", ",
-                                    scenarios.stream().map(Scenario::describe).toList()),
-                    target,
-                    connections,
-                    connections == 1 ? "" : "s",
-                    signature.label(),
-                    warmup.none() ? "" : warmup.describe() + " + ",
-                    duration != null ? DurationText.of(duration) : String.format(Locale.ROOT, "%,d requests", requests),
-                    usedKey == null ? "" : ", key " + usedKey + (createdKey ? " (new)" : ""));
-            err.println(
-                    server == null
-                            ? "bench: server CPU not measured (" + target
-                                    + " is not a loopback server whose process this user can read; --server-pid names it)"
-                            : "bench: server CPU read from /proc/" + server.pid() + "/stat");
-
-            // The floor runs first, over the same connections and concurrency: every action's rate is then also
-            // given as a share of what the HTTP stack alone does on this machine at this moment.
+            Endpoint to = target;
+            RamUsers ramUsers = new RamUsers(() -> new ApiClient(
+                    new SignedRequestEncoder(signer, SignatureScheme.RPC, to.hostHeader()),
+                    new HttpConnection(to, timeoutMillis)));
             List<Measured> runs = new ArrayList<>();
             List<String> references = new ArrayList<>();
-            if (!noFloor) {
-                byte[] health = FloorRequest.bytes(target.hostHeader());
-                LoadRun.RequestWriter writer = (n, out) -> out.reset().bytes(health, 0, health.length);
-                double fixed = pacing.fixedRate();
-                runs.add(new Measured(
-                        "GET /healthz (floor)" + Pacing.label(fixed),
-                        "healthz",
-                        measure(writer, server, target, timeoutMillis, err, fixed, null),
-                        fixed,
-                        target));
-            }
-            for (Scenario scenario : scenarios) {
-                String act = scenario.action();
-                LoadRun.RequestWriter writer = scenario.writer(loadEncoder);
-                Endpoint to = scenario.target(target);
-                // The process whose CPU the request costs: the agent's for the agent load, else the server's.
-                ServerCpu cpu = serverPid != null || to == target ? server : ServerCpu.find(to);
-                double fixed = pacing.fixedRate();
-                BenchResult first = measure(writer, cpu, to, timeoutMillis, err, fixed, scenario.bodyMustContain());
-                runs.add(new Measured(scenario.describe() + Pacing.label(fixed), act, first, fixed, to));
-                if (scenario instanceof AsymmetricScenarios.Sign sign && sign.jdkComparableSpec() != null) {
-                    references.add(jdkReference(sign, first, err));
+            // Whatever happens from here (a failed setup step, a failed probe, an exception, an interrupt), the
+            // RAM users and the key are removed before the bench returns.
+            try {
+                int status = setUpAndMeasure(
+                        api, ramUsers, loads, encoder, target, server, pacing, timeoutMillis, runs, references);
+                if (status != 0) {
+                    return status;
                 }
-                double share = pacing.shareOfPeak();
-                if (share > 0 && first.throughput() > 0) {
-                    double r = share * first.throughput();
-                    runs.add(new Measured(
-                            scenario.describe() + Pacing.label(r),
-                            act,
-                            measure(writer, cpu, to, timeoutMillis, err, r, scenario.bodyMustContain()),
-                            r,
-                            to));
-                }
+            } finally {
+                ramUsers.close();
+                cleanup(api, scenarios, benchKey, createdBenchKey, err);
             }
-            closeRamUser(ramUser, ramApi);
-            cleanup(api, scenarios, usedKey, createdKey, err);
 
             BenchResult floor = noFloor ? null : runs.get(0).result();
             for (Measured m : runs) {
@@ -419,11 +333,203 @@ public final class BenchMain implements Callable<Integer> {
             references.forEach(report::println);
             if (json) {
                 for (Measured m : runs) {
-                    System.out.println(toJson(m.action(), m.endpoint(), m.result(), floor, m.targetRate()));
+                    System.out.println(toJson(m, floor));
                 }
                 System.out.flush();
             }
             return runs.stream().anyMatch(m -> m.result().ok() == 0) ? 1 : 0;
+        }
+    }
+
+    /**
+     * Everything between the reachability check and the report: the key, each scenario's data, the RAM users, one
+     * probe per load, then the floor and the loads in order. Cleanup is the caller's.
+     *
+     * @return 0 when {@code runs} holds the measurements, else the exit status of a failed setup
+     */
+    private int setUpAndMeasure(
+            ApiClient api,
+            RamUsers ramUsers,
+            List<Load> loads,
+            SignedRequestEncoder encoder,
+            Endpoint target,
+            ServerCpu server,
+            Pacing pacing,
+            int timeoutMillis,
+            List<Measured> runs,
+            List<String> references)
+            throws InterruptedException {
+        PrintStream err = System.err;
+        benchKey = keyId;
+        try {
+            boolean needsKey = loads.stream().anyMatch(l -> l.scenario().needsSymmetricKey());
+            if (needsKey && benchKey == null) {
+                JsonNode created = api.call(
+                        "CreateKey",
+                        Map.of(
+                                "KeySpec",
+                                "Aliyun_AES_256",
+                                "KeyUsage",
+                                "ENCRYPT/DECRYPT",
+                                "Description",
+                                "openkms bench"));
+                benchKey = ApiClient.field(created, "KeyMetadata", "KeyId");
+                createdBenchKey = true;
+            }
+            for (Load load : loads) {
+                Scenario scenario = load.scenario();
+                String k = scenario.needsSymmetricKey() ? benchKey : null;
+                scenario.prepare(new SetupContext(
+                        api, k, plaintextSize, instanceEndpoint, agentEndpoint, agentToken, timeoutMillis));
+            }
+        } catch (IOException e) {
+            err.println("bench: setup failed: " + e.getMessage());
+            return 2;
+        }
+        for (Load load : loads) {
+            if (!load.ramUser()) {
+                load.encoder = encoder;
+                continue;
+            }
+            Scenario scenario = load.scenario();
+            try {
+                RamUserPrincipal user =
+                        ramUsers.create(scenario.ramGrants(scenario.needsSymmetricKey() ? benchKey : null));
+                load.encoder = new SignedRequestEncoder(
+                        new RequestSigner(user.accessKeyId(), user.accessKeySecret()), signature, target.hostHeader());
+                err.println("bench: signing " + scenario.describe() + " as RAM user " + user.userName() + " (AccessKey "
+                        + user.accessKeyId() + ")");
+            } catch (IOException e) {
+                err.println(
+                        "bench: cannot set up the RAM user (does the server serve the RAM API?): " + e.getMessage());
+                return 2;
+            }
+        }
+        for (Load load : loads) {
+            Scenario scenario = load.scenario();
+            try {
+                probe(scenario, load.encoder, scenario.target(target), timeoutMillis);
+            } catch (IOException e) {
+                err.println("bench: the first " + load.label() + " request failed, not starting the load: "
+                        + e.getMessage());
+                return 1;
+            }
+        }
+        err.printf(
+                Locale.ROOT,
+                "bench: %s -> %s, %d connection%s, %s, %s%s each%s%n",
+                (noFloor ? "" : "GET /healthz (floor), ")
+                        + String.join(", ", loads.stream().map(Load::label).toList()),
+                target,
+                connections,
+                connections == 1 ? "" : "s",
+                signature.label(),
+                warmup.none() ? "" : warmup.describe() + " + ",
+                duration != null ? DurationText.of(duration) : String.format(Locale.ROOT, "%,d requests", requests),
+                benchKey == null ? "" : ", key " + benchKey + (createdBenchKey ? " (new)" : ""));
+        err.println(
+                server == null
+                        ? "bench: server CPU not measured (" + target
+                                + " is not a loopback server whose process this user can read; --server-pid names it)"
+                        : "bench: server CPU read from /proc/" + server.pid() + "/stat");
+
+        // The floor runs first, over the same connections and concurrency: every action's rate is then also
+        // given as a share of what the HTTP stack alone does on this machine at this moment.
+        if (!noFloor) {
+            byte[] health = FloorRequest.bytes(target.hostHeader());
+            LoadRun.RequestWriter writer = (n, out) -> out.reset().bytes(health, 0, health.length);
+            double fixed = pacing.fixedRate();
+            runs.add(new Measured(
+                    "GET /healthz (floor)" + Pacing.label(fixed),
+                    "healthz",
+                    measure(writer, server, target, timeoutMillis, err, fixed, null),
+                    fixed,
+                    target,
+                    false,
+                    null));
+        }
+        // A root load measured closed-loop, by description: the reference of a RAM-user load of the same scenario
+        // that follows it (x root).
+        Map<String, Measured> rootLoads = new java.util.HashMap<>();
+        for (Load load : loads) {
+            Scenario scenario = load.scenario();
+            String act = scenario.action();
+            LoadRun.RequestWriter writer = scenario.writer(load.encoder);
+            Endpoint to = scenario.target(target);
+            // The process whose CPU the request costs: the agent's for the agent load, else the server's.
+            ServerCpu cpu = serverPid != null || to == target ? server : ServerCpu.find(to);
+            double fixed = pacing.fixedRate();
+            BenchResult first = measure(writer, cpu, to, timeoutMillis, err, fixed, scenario.bodyMustContain());
+            Measured measured = new Measured(
+                    load.label() + Pacing.label(fixed),
+                    act,
+                    first,
+                    fixed,
+                    to,
+                    load.ramUser(),
+                    load.ramUser() && fixed == 0 ? rootLoads.get(scenario.describe()) : null);
+            runs.add(measured);
+            if (!load.ramUser() && fixed == 0) {
+                rootLoads.put(scenario.describe(), measured);
+            }
+            if (scenario instanceof AsymmetricScenarios.Sign sign && sign.jdkComparableSpec() != null) {
+                references.add(jdkReference(sign, first, err));
+            }
+            double share = pacing.shareOfPeak();
+            if (share > 0 && first.throughput() > 0) {
+                double r = share * first.throughput();
+                runs.add(new Measured(
+                        load.label() + Pacing.label(r),
+                        act,
+                        measure(writer, cpu, to, timeoutMillis, err, r, scenario.bodyMustContain()),
+                        r,
+                        to,
+                        load.ramUser(),
+                        null));
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * One {@code --action} item: the scenario, and whether a throw-away RAM user signs it ({@code <Action>-AsRamUser},
+     * or {@code --as-ram-user}) rather than the bench's AccessKey. The encoder is set during setup.
+     */
+    static final class Load {
+        static final String RAM_USER_SUFFIX = "-AsRamUser";
+        private final Scenario scenario;
+        private final boolean ramUser;
+        SignedRequestEncoder encoder;
+
+        Load(Scenario scenario, boolean ramUser) {
+            this.scenario = scenario;
+            this.ramUser = ramUser;
+        }
+
+        /**
+         * {@code Encrypt}, {@code Encrypt-AsRamUser}, {@code AsymmetricSign-EC_P256-AsRamUser}: the suffix (any
+         * case) is taken off before the scenario name, whose own {@code -SPEC} suffix is the registry's business.
+         *
+         * @throws IllegalArgumentException for an unknown action
+         */
+        static Load parse(String item) {
+            String lower = item.toLowerCase(Locale.ROOT);
+            boolean ram = lower.endsWith(RAM_USER_SUFFIX.toLowerCase(Locale.ROOT));
+            String name = ram ? item.substring(0, item.length() - RAM_USER_SUFFIX.length()) : item;
+            return new Load(Scenarios.create(name), ram);
+        }
+
+        Scenario scenario() {
+            return scenario;
+        }
+
+        boolean ramUser() {
+            return ramUser;
+        }
+
+        /** The scenario's description, plus {@code as RAM user}. */
+        String label() {
+            return scenario.describe() + (ramUser ? " as RAM user" : "");
         }
     }
 
@@ -449,9 +555,25 @@ public final class BenchMain implements Callable<Integer> {
 
     /**
      * One measured load: a label for the report, the action name for JSON, the result, the open-loop rate it was
-     * sent at (0: closed loop) and where it went.
+     * sent at (0: closed loop), where it went, whether a RAM user signed it, and for a RAM user's closed-loop load
+     * the root's closed-loop load of the same scenario measured before it in the run (else null).
      */
-    record Measured(String label, String action, BenchResult result, double targetRate, Endpoint endpoint) {}
+    record Measured(
+            String label,
+            String action,
+            BenchResult result,
+            double targetRate,
+            Endpoint endpoint,
+            boolean ramUser,
+            Measured root) {
+
+        /** This load's req/s over the root load's, or NaN without one. */
+        double xRoot() {
+            return root == null || root.result().throughput() <= 0
+                    ? Double.NaN
+                    : result.throughput() / root.result().throughput();
+        }
+    }
 
     private BenchResult measure(
             LoadRun.RequestWriter writer,
@@ -475,15 +597,6 @@ public final class BenchMain implements Callable<Integer> {
                 ratePerSecond,
                 bodyMustContain);
         return run.run();
-    }
-
-    private static void closeRamUser(RamUserPrincipal user, ApiClient ramApi) {
-        if (user != null) {
-            user.close();
-        }
-        if (ramApi != null) {
-            ramApi.close();
-        }
     }
 
     /** One request as the load sends it, on a connection of its own: a setup mistake stops the bench early. */
@@ -600,12 +713,11 @@ public final class BenchMain implements Callable<Integer> {
         out.flush();
     }
 
-    String toJson(String actionName, Endpoint target, BenchResult r, BenchResult floor) throws JsonProcessingException {
-        return toJson(actionName, target, r, floor, 0);
-    }
-
-    String toJson(String actionName, Endpoint target, BenchResult r, BenchResult floor, double targetRate)
-            throws JsonProcessingException {
+    String toJson(Measured m, BenchResult floor) throws JsonProcessingException {
+        String actionName = m.action();
+        Endpoint target = m.endpoint();
+        BenchResult r = m.result();
+        double targetRate = m.targetRate();
         LatencyStats l = r.latency();
         ObjectNode n = JSON.createObjectNode();
         n.put("action", actionName);
@@ -614,6 +726,7 @@ public final class BenchMain implements Callable<Integer> {
             n.put("targetRate", round(targetRate, 1));
         }
         n.put("signature", signing(actionName, true));
+        n.put("ramUser", m.ramUser());
         n.put("endpoint", target.toString());
         n.put("connections", connections);
         n.put("requests", r.requests());
@@ -644,6 +757,9 @@ public final class BenchMain implements Callable<Integer> {
         }
         if (floor != null && floor.throughput() > 0) {
             n.put("floorRatio", round(r.throughput() / floor.throughput(), 3));
+        }
+        if (!Double.isNaN(m.xRoot())) {
+            n.put("xRoot", round(m.xRoot(), 3));
         }
         n.put("connects", r.connects());
         n.put("jdk", Runtime.version().toString());

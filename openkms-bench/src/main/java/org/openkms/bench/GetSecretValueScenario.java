@@ -2,6 +2,7 @@ package org.openkms.bench;
 
 import java.io.IOException;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -14,6 +15,7 @@ import java.util.UUID;
 final class GetSecretValueScenario implements Scenario {
     private Map<String, String> params;
     private int size;
+    private String name;
 
     @Override
     public String action() {
@@ -23,7 +25,7 @@ final class GetSecretValueScenario implements Scenario {
     @Override
     public void prepare(Setup setup) throws IOException {
         size = setup.plaintextSize();
-        String name = "bench/secret-" + UUID.randomUUID();
+        name = "bench/secret-" + UUID.randomUUID();
         setup.api()
                 .call(
                         "CreateSecret",
@@ -42,6 +44,15 @@ final class GetSecretValueScenario implements Scenario {
     @Override
     public Map<String, String> params() {
         return params;
+    }
+
+    /** The secret, and kms:Decrypt on its customer key: RAM authorises a secret value read on both. */
+    @Override
+    public Map<String, String> ramGrants(String benchKeyId) {
+        Map<String, String> grants = new LinkedHashMap<>();
+        grants.put("kms:GetSecretValue", "acs:kms:*:*:secret/" + name);
+        grants.put("kms:Decrypt", Scenario.keyArn(benchKeyId));
+        return grants;
     }
 
     @Override

@@ -1,21 +1,30 @@
 package org.openkms.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
 /**
- * {@code --as-ram-user}: the load is signed by a throw-away RAM user instead of the root AccessKey, so the
- * cost of authorisation (compiled policy, resource ARN resolution, a condition) shows in the numbers. The
- * user, its policy (the scenario's action on the bench key only, from 127.0.0.0/8, plus a Deny statement) and
- * its AccessKey are created through the RAM API with the root credentials and removed afterwards.
+ * The signer of an {@code <Action>-AsRamUser} load (or of the {@code --as-ram-user} one): a throw-away RAM user
+ * instead of the root AccessKey, so the cost of authorisation (compiled policy, resource ARN resolution, a
+ * condition) shows in the numbers. The user, its policy (the scenario's grants only, each from 127.0.0.0/8, plus
+ * a Deny statement) and its AccessKey are created through the RAM API with the root credentials and removed by
+ * {@link #close}; {@link RamUsers} makes sure that happens.
  */
 final class RamUserPrincipal implements AutoCloseable {
     private static final String RAM_VERSION = "2015-05-01";
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final ApiClient root;
     private final String userName;
     private final String policyName;
+    private boolean userCreated;
+    private boolean policyCreated;
+    private boolean attached;
     private String accessKeyId;
     private String accessKeySecret;
 
@@ -25,23 +34,55 @@ final class RamUserPrincipal implements AutoCloseable {
         this.policyName = "bench-" + suffix;
     }
 
-    /** @param root a client signing with the root AccessKey in RPC mode (its Version parameter can be overridden) */
-    static RamUserPrincipal create(ApiClient root, String action, String keyId) throws IOException {
+    /**
+     * Creates the user, its policy and its AccessKey; on a failure, removes what was made before rethrowing.
+     *
+     * @param root   a client signing with the root AccessKey in RPC mode (its Version parameter can be overridden)
+     * @param grants policy action ({@code kms:Encrypt}) to the resource ARN it is allowed on, from
+     *               {@link Scenario#ramGrants}
+     */
+    static RamUserPrincipal create(ApiClient root, Map<String, String> grants) throws IOException {
         RamUserPrincipal p =
                 new RamUserPrincipal(root, UUID.randomUUID().toString().substring(0, 8));
-        String resource = keyId == null ? "*" : "acs:kms:*:*:key/" + keyId;
-        String doc = "{\"Version\":\"1\",\"Statement\":["
-                + "{\"Effect\":\"Allow\",\"Action\":[\"kms:" + action + "\",\"kms:DescribeRegions\"],\"Resource\":[\""
-                + resource
-                + "\"],\"Condition\":{\"IpAddress\":{\"acs:SourceIp\":[\"127.0.0.0/8\"]}}},"
-                + "{\"Effect\":\"Deny\",\"Action\":[\"kms:Delete*\",\"kms:ScheduleKeyDeletion\"],\"Resource\":[\"*\"]}]}";
-        p.ram("CreateUser", Map.of("UserName", p.userName));
-        p.ram("CreatePolicy", Map.of("PolicyName", p.policyName, "PolicyDocument", doc));
-        p.ram("AttachPolicyToUser", Map.of("UserName", p.userName, "PolicyType", "Custom", "PolicyName", p.policyName));
-        var created = p.ram("CreateAccessKey", Map.of("UserName", p.userName));
-        p.accessKeyId = ApiClient.field(created, "AccessKey", "AccessKeyId");
-        p.accessKeySecret = ApiClient.field(created, "AccessKey", "AccessKeySecret");
-        return p;
+        try {
+            p.ram("CreateUser", Map.of("UserName", p.userName));
+            p.userCreated = true;
+            p.ram("CreatePolicy", Map.of("PolicyName", p.policyName, "PolicyDocument", policyDocument(grants)));
+            p.policyCreated = true;
+            p.ram(
+                    "AttachPolicyToUser",
+                    Map.of("UserName", p.userName, "PolicyType", "Custom", "PolicyName", p.policyName));
+            p.attached = true;
+            JsonNode created = p.ram("CreateAccessKey", Map.of("UserName", p.userName));
+            p.accessKeyId = ApiClient.field(created, "AccessKey", "AccessKeyId");
+            p.accessKeySecret = ApiClient.field(created, "AccessKey", "AccessKeySecret");
+            return p;
+        } catch (IOException | RuntimeException e) {
+            p.close();
+            throw e;
+        }
+    }
+
+    /** One Allow statement per grant, each with an IpAddress condition, and a Deny statement. */
+    static String policyDocument(Map<String, String> grants) {
+        ObjectNode doc = JSON.createObjectNode();
+        doc.put("Version", "1");
+        ArrayNode statements = doc.putArray("Statement");
+        grants.forEach((action, resource) -> {
+            ObjectNode s = statements.addObject();
+            s.put("Effect", "Allow");
+            s.putArray("Action").add(action);
+            s.putArray("Resource").add(resource);
+            s.putObject("Condition")
+                    .putObject("IpAddress")
+                    .putArray("acs:SourceIp")
+                    .add("127.0.0.0/8");
+        });
+        ObjectNode deny = statements.addObject();
+        deny.put("Effect", "Deny");
+        deny.putArray("Action").add("kms:Delete*").add("kms:ScheduleKeyDeletion");
+        deny.putArray("Resource").add("*");
+        return doc.toString();
     }
 
     String userName() {
@@ -56,28 +97,43 @@ final class RamUserPrincipal implements AutoCloseable {
         return accessKeySecret;
     }
 
-    private com.fasterxml.jackson.databind.JsonNode ram(String action, Map<String, String> params) throws IOException {
+    private JsonNode ram(String action, Map<String, String> params) throws IOException {
         Map<String, String> all = new LinkedHashMap<>(params);
         all.put("Version", RAM_VERSION);
         return root.call(action, all);
     }
 
-    /** Best effort: a failed step does not stop the others. */
+    /**
+     * Best effort, in the order RAM requires (a user with keys or policies cannot be deleted): each step that has
+     * something to remove is tried even when an earlier one failed, and a failure is reported on stderr.
+     */
     @Override
     public void close() {
-        try {
-            if (accessKeyId != null) {
-                ram("DeleteAccessKey", Map.of("UserName", userName, "UserAccessKeyId", accessKeyId));
-            }
-        } catch (IOException ignored) {
-            // left behind; the user delete below then fails too and says so
+        if (accessKeyId != null
+                && step("DeleteAccessKey", Map.of("UserName", userName, "UserAccessKeyId", accessKeyId))) {
+            accessKeyId = null;
         }
+        if (attached
+                && step(
+                        "DetachPolicyFromUser",
+                        Map.of("UserName", userName, "PolicyType", "Custom", "PolicyName", policyName))) {
+            attached = false;
+        }
+        if (policyCreated && step("DeletePolicy", Map.of("PolicyName", policyName))) {
+            policyCreated = false;
+        }
+        if (userCreated && step("DeleteUser", Map.of("UserName", userName))) {
+            userCreated = false;
+        }
+    }
+
+    private boolean step(String action, Map<String, String> params) {
         try {
-            ram("DetachPolicyFromUser", Map.of("UserName", userName, "PolicyType", "Custom", "PolicyName", policyName));
-            ram("DeletePolicy", Map.of("PolicyName", policyName));
-            ram("DeleteUser", Map.of("UserName", userName));
-        } catch (IOException e) {
-            System.err.println("bench: could not remove RAM user " + userName + ": " + e.getMessage());
+            ram(action, params);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            System.err.println("bench: could not remove RAM user " + userName + " (" + action + "): " + e.getMessage());
+            return false;
         }
     }
 }

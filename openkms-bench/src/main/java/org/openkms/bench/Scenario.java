@@ -60,6 +60,23 @@ public interface Scenario {
         return endpoint;
     }
 
+    /**
+     * What a RAM user needs to send this load ({@code <Action>-AsRamUser}), after {@link #prepare}: each policy
+     * action mapped to the one resource ARN it is allowed on. The default: this action on the key the requests name
+     * by KeyId, else on {@code benchKeyId} (the key inside Decrypt's ciphertext), else on every resource.
+     *
+     * @param benchKeyId the run's symmetric key, or null when the run has none
+     */
+    default Map<String, String> ramGrants(String benchKeyId) {
+        String key = params().getOrDefault("KeyId", benchKeyId);
+        return Map.of("kms:" + action(), key == null ? "*" : keyArn(key));
+    }
+
+    /** A key's ARN in any region and account, for a policy's Resource. */
+    static String keyArn(String keyId) {
+        return "acs:kms:*:*:key/" + keyId;
+    }
+
     /** After the load: remove what {@link #prepare} created (best effort: a failure is reported, not fatal). */
     default void cleanup(ApiClient api) throws IOException {}
 

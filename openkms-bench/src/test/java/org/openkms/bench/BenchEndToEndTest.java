@@ -1,6 +1,8 @@
 package org.openkms.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -36,6 +38,10 @@ class BenchEndToEndTest {
                 .withListen("127.0.0.1:0")
                 .withHttpsListen("")
                 .withInstanceListen("127.0.0.1:0")
+                // Shorter than the loads plus their setup: the bench's setup and cleanup connections are closed by
+                // the server while a load runs, as a long run's are by the default 30 s (cleanup must reconnect).
+                .withHttp(
+                        org.openkms.server.http.HttpLimits.defaults().withIdleTimeout(java.time.Duration.ofSeconds(2)))
                 .withRootAccessKey(ID, SECRET));
     }
 
@@ -166,6 +172,143 @@ class BenchEndToEndTest {
             assertThat(api.call("ListPolicies", java.util.Map.of()).toString()).doesNotContain("bench-policy-");
             assertThat(api.call("ListNetworkRules", java.util.Map.of()).toString())
                     .doesNotContain("bench-net-");
+        }
+    }
+
+    /**
+     * Root and RAM user in one run: both loads succeed, the RAM user's is reported as such with its ratio to the
+     * root's, and its user, policy and AccessKey are gone afterwards.
+     */
+    @Test
+    void rootAndRamUserEncryptInOneRun() throws Exception {
+        BenchRun run = BenchRun.of(
+                "--endpoint",
+                "http://127.0.0.1:" + server.httpPort(),
+                "--access-key-id",
+                ID,
+                "--access-key-secret",
+                SECRET,
+                "--action",
+                "Encrypt,Encrypt-AsRamUser",
+                "-c",
+                "2",
+                "--duration",
+                "1500ms",
+                "--warmup",
+                "0",
+                "--no-floor",
+                "--no-progress",
+                "--json");
+        String report = run.err();
+        assertThat(run.status()).as(report).isZero();
+        List<JsonNode> lines = jsonLines(run);
+        assertThat(lines).extracting(n -> n.get("action").asText()).containsExactly("Encrypt", "Encrypt");
+        for (JsonNode n : lines) {
+            assertThat(n.get("errors").asLong()).as(n.toString()).isZero();
+            assertThat(n.get("ok").asLong()).as(n.toString()).isPositive();
+        }
+        JsonNode root = lines.get(0);
+        JsonNode ram = lines.get(1);
+        assertThat(root.get("ramUser").asBoolean()).isFalse();
+        assertThat(root.has("xRoot")).isFalse();
+        assertThat(ram.get("ramUser").asBoolean()).isTrue();
+        assertThat(ram.get("xRoot").asDouble())
+                .isCloseTo(
+                        ram.get("throughput").asDouble()
+                                / root.get("throughput").asDouble(),
+                        within(0.01));
+        assertThat(report)
+                .containsPattern(
+                        "Encrypt \\(256-byte plaintext\\) as RAM user: [0-9.]+ x the root's req/s \\([0-9,]+ vs"
+                                + " [0-9,]+\\)");
+        // Both setup clients sat idle past the server's idle timeout during the loads: cleanup reconnected.
+        assertThat(report).doesNotContain("could not remove RAM user", "could not clean up", "could not schedule");
+        assertRamUsersGone(report, 1);
+    }
+
+    /** Each OpenAPI scenario's grants let its RAM user through; without a root load before it there is no x root. */
+    @Test
+    void ramUserGrantsCoverSecretsCiphertextsAndAsymmetricKeys() throws Exception {
+        BenchRun run = BenchRun.of(
+                "--endpoint",
+                "http://127.0.0.1:" + server.httpPort(),
+                "--access-key-id",
+                ID,
+                "--access-key-secret",
+                SECRET,
+                "--action",
+                "GetSecretValue-AsRamUser,Decrypt-AsRamUser,AsymmetricVerify-EC_P256-AsRamUser",
+                "-c",
+                "2",
+                "-n",
+                "50",
+                "--warmup",
+                "0",
+                "--no-floor",
+                "--no-progress",
+                "--json");
+        String report = run.err();
+        assertThat(run.status()).as(report).isZero();
+        List<JsonNode> lines = jsonLines(run);
+        assertThat(lines)
+                .extracting(n -> n.get("action").asText())
+                .containsExactly("GetSecretValue", "Decrypt", "AsymmetricVerify");
+        for (JsonNode n : lines) {
+            assertThat(n.get("ok").asLong()).as(n.toString()).isEqualTo(50);
+            assertThat(n.get("ramUser").asBoolean()).isTrue();
+            assertThat(n.has("xRoot")).isFalse();
+        }
+        assertThat(report).doesNotContain("x the root's", "could not");
+        assertRamUsersGone(report, 3);
+    }
+
+    private static List<JsonNode> jsonLines(BenchRun run) throws Exception {
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : run.out().lines().toList()) {
+            if (!line.isBlank()) {
+                lines.add(JSON.readTree(line));
+            }
+        }
+        return lines;
+    }
+
+    /** The users the run reported signing as: not listed by RAM, nor their policies, and their AccessKeys unknown. */
+    private static void assertRamUsersGone(String report, int count) throws Exception {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                        "as RAM user (bench-[0-9a-f]{8}) \\(AccessKey (\\S+)\\)")
+                .matcher(report);
+        List<String[]> users = new ArrayList<>();
+        while (m.find()) {
+            users.add(new String[] {m.group(1), m.group(2)});
+        }
+        assertThat(users).as(report).hasSize(count);
+        Endpoint e = Endpoint.parse("http://127.0.0.1:" + server.httpPort(), false);
+        java.util.Map<String, String> ram = java.util.Map.of("Version", "2015-05-01");
+        try (ApiClient api = new ApiClient(
+                new SignedRequestEncoder(
+                        new org.openkms.wire.RequestSigner(ID, SECRET), SignatureScheme.RPC, e.hostHeader()),
+                new HttpConnection(e, 10_000))) {
+            String listedUsers = api.call("ListUsers", ram).toString();
+            String listedPolicies = api.call(
+                            "ListPolicies", java.util.Map.of("Version", "2015-05-01", "PolicyType", "Custom"))
+                    .toString();
+            for (String[] user : users) {
+                assertThat(listedUsers).doesNotContain(user[0]);
+                assertThat(listedPolicies).doesNotContain(user[0]);
+            }
+        }
+        for (String[] user : users) {
+            // Signed with a made-up secret: a key that still existed would answer SignatureDoesNotMatch.
+            try (ApiClient asUser = new ApiClient(
+                    new SignedRequestEncoder(
+                            new org.openkms.wire.RequestSigner(user[1], "not-the-secret"),
+                            SignatureScheme.ACS3,
+                            e.hostHeader()),
+                    new HttpConnection(e, 10_000))) {
+                assertThatThrownBy(() -> asUser.call("DescribeRegions", java.util.Map.of()))
+                        .isInstanceOf(ApiClient.ApiException.class)
+                        .hasMessageContaining("InvalidAccessKeyId.NotFound");
+            }
         }
     }
 }

@@ -91,6 +91,52 @@ class CliTest {
     }
 
     @Test
+    void ramUserSuffixComesOffBeforeTheScenarioName() {
+        BenchMain.Load plain = BenchMain.Load.parse("Encrypt");
+        assertThat(plain.ramUser()).isFalse();
+        assertThat(plain.label()).startsWith("Encrypt (").doesNotContain("RAM user");
+        BenchMain.Load ram = BenchMain.Load.parse("Encrypt-AsRamUser");
+        assertThat(ram.ramUser()).isTrue();
+        assertThat(ram.scenario().action()).isEqualTo("Encrypt");
+        assertThat(ram.label()).endsWith(" as RAM user");
+        BenchMain.Load spec = BenchMain.Load.parse("asymmetricsign-ec_p256-asramuser");
+        assertThat(spec.ramUser()).isTrue();
+        assertThat(spec.scenario().describe()).isEqualTo("AsymmetricSign (EC_P256, ECDSA_SHA_256)");
+        assertThat(BenchMain.Load.parse("GetSecretValue-AsRamUser").scenario().action())
+                .isEqualTo("GetSecretValue");
+        assertThatThrownBy(() -> BenchMain.Load.parse("Nope-AsRamUser"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unknown action Nope");
+        // The Instance API and the agent have no RAM user to sign as; --as-ram-user still takes one action.
+        for (String[] args : new String[][] {
+            {"--action", "InstanceEncrypt-AsRamUser"},
+            {"--action", "AgentGetSecretValue-AsRamUser"},
+            {"--action", "InstanceEncrypt", "--as-ram-user"},
+            {"--action", "Encrypt,Decrypt", "--as-ram-user"}
+        }) {
+            String[] all = java.util.stream.Stream.concat(
+                            java.util.Arrays.stream(args),
+                            java.util.stream.Stream.of("--access-key-id", "a", "--access-key-secret", "b"))
+                    .toArray(String[]::new);
+            BenchRun run = BenchRun.of(all);
+            assertThat(run.status()).as(String.join(" ", args)).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void ramUserPolicyAllowsTheGrantsOnlyAndDeniesDeletion() throws IOException {
+        var doc = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(RamUserPrincipal.policyDocument(Map.of("kms:Encrypt", "acs:kms:*:*:key/key-1")));
+        assertThat(doc.get("Statement")).hasSize(2);
+        assertThat(doc.at("/Statement/0/Effect").asText()).isEqualTo("Allow");
+        assertThat(doc.at("/Statement/0/Action/0").asText()).isEqualTo("kms:Encrypt");
+        assertThat(doc.at("/Statement/0/Resource/0").asText()).isEqualTo("acs:kms:*:*:key/key-1");
+        assertThat(doc.at("/Statement/0/Condition/IpAddress/acs:SourceIp/0").asText())
+                .isEqualTo("127.0.0.0/8");
+        assertThat(doc.at("/Statement/1/Effect").asText()).isEqualTo("Deny");
+    }
+
+    @Test
     void optionsParse() {
         BenchMain m = new BenchMain();
         new CommandLine(m)
