@@ -29,12 +29,17 @@ public final class StageSplit {
             new Stage("nonce cache (replay check)", List.of("NonceCache.")),
             new Stage("signature verification", List.of("Authenticator.authenticate", "ClientKeyAuthenticator.")),
             new Stage(
-                    "request decoding (query, form, headers map)",
-                    List.of("GatewayHandler.toApiRequest", "PercentEncoding.decodeForm")),
+                    "request decoding (query, form, parameters)",
+                    List.of("GatewayHandler.toApiRequest", "PercentEncoding.decodeForm", "Call.get", "Params.")),
             new Stage("authorisation", List.of("Gateway.authorize", "Authorizer.", "PolicyEngine.")),
             new Stage(
                     "cryptography (key lookup, AES-GCM, IV, signing)",
-                    List.of("CryptoService.", "SymmetricKey.", "AsymmetricService.", "SignatureAlgorithm.")),
+                    List.of(
+                            "CryptoService.",
+                            "CryptoActions.",
+                            "SymmetricKey.",
+                            "AsymmetricService.",
+                            "SignatureAlgorithm.")),
             new Stage("secret read", List.of("SecretService.")),
             new Stage("response encoding (JSON)", List.of("ResponseEncoder.")),
             new Stage(

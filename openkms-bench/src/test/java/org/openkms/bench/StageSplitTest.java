@@ -12,7 +12,6 @@ import java.util.Map;
 import jdk.jfr.Recording;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.openkms.bench.stages.NonceCache;
 import org.openkms.bench.stages.ResponseEncoder;
 
 /** A real JFR recording of a thread named like the server's request threads, split by the stages on its stacks. */
@@ -21,18 +20,18 @@ class StageSplitTest {
     void samplesCountForTheFirstStageOnTheirStack(@TempDir Path dir) throws Exception {
         Path jfr = dir.resolve("load.jfr");
         try (Recording r = new Recording()) {
-            r.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(1));
+            r.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(10));
             r.start();
             Thread http = new Thread(
                     () -> {
-                        long until = System.nanoTime() + 600_000_000L;
+                        long until = System.nanoTime() + 1_500_000_000L;
                         while (System.nanoTime() < until) {
-                            ResponseEncoder.work(); // 3 ms encoding, of which 1 ms in a nested nonce check
-                            NonceCache.work(); // 1 ms more in the nonce check: about 60 % encoding, 40 % nonce
+                            // 4 ms encoding, then 1 ms in a nonce check nested inside it: the inner stage wins
+                            ResponseEncoder.work();
                         }
                     },
                     "openkms-http-7");
-            Thread other = new Thread(() -> ResponseEncoder.spin(300), "not-a-request-thread");
+            Thread other = new Thread(() -> ResponseEncoder.spin(1_000), "not-a-request-thread");
             http.start();
             other.start();
             http.join();
@@ -48,7 +47,7 @@ class StageSplitTest {
         long nonce = split.get("nonce cache (replay check)");
         assertThat(encoding).isPositive();
         assertThat(nonce).isPositive();
-        assertThat(encoding).isGreaterThan(nonce);
+        assertThat(encoding).isGreaterThan(2 * nonce); // about 4:1
         long total = split.values().stream().mapToLong(Long::longValue).sum();
         assertThat(encoding + nonce).isGreaterThan(total * 8 / 10); // the other thread's samples are not counted
         ByteArrayOutputStream out = new ByteArrayOutputStream();
