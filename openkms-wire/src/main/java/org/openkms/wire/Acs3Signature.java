@@ -55,16 +55,16 @@ public final class Acs3Signature {
             List<String> signedHeaders,
             Map<String, String> headers,
             String bodySha256Hex) {
-        return STRING_TO_SIGN_PREFIX
-                + Signatures.hex(CanonicalRequest.sha256(
-                        method,
-                        path,
-                        query,
-                        null,
-                        signedHeaders,
-                        headers,
-                        bodySha256Hex,
-                        CanonicalQuery.Empty.NAME_EQUALS));
+        return CanonicalRequest.stringToSign(
+                STRING_TO_SIGN_PREFIX,
+                method,
+                path,
+                query,
+                null,
+                signedHeaders,
+                headers,
+                bodySha256Hex,
+                CanonicalQuery.Empty.NAME_EQUALS);
     }
 
     /** As above, for a signer that has already written the canonical query (the text it sends as the query string). */
@@ -75,16 +75,16 @@ public final class Acs3Signature {
             List<String> signedHeaders,
             Map<String, String> headers,
             String bodySha256Hex) {
-        return STRING_TO_SIGN_PREFIX
-                + Signatures.hex(CanonicalRequest.sha256(
-                        method,
-                        path,
-                        null,
-                        canonicalQuery,
-                        signedHeaders,
-                        headers,
-                        bodySha256Hex,
-                        CanonicalQuery.Empty.NAME_EQUALS));
+        return CanonicalRequest.stringToSign(
+                STRING_TO_SIGN_PREFIX,
+                method,
+                path,
+                null,
+                canonicalQuery,
+                signedHeaders,
+                headers,
+                bodySha256Hex,
+                CanonicalQuery.Empty.NAME_EQUALS);
     }
 
     /**

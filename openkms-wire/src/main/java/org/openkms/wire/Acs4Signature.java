@@ -38,6 +38,29 @@ public final class Acs4Signature {
                 method, path, query, signedHeaders, headers, bodySha256Hex, CanonicalQuery.Empty.BARE_NAME);
     }
 
+    /**
+     * {@code stringToSign(canonicalRequest(...))} without making the canonical request a String, as
+     * {@link Acs3Signature#stringToSign(String, String, Map, List, Map, String)} does for ACS3.
+     */
+    public static String stringToSign(
+            String method,
+            String path,
+            Map<String, String> query,
+            List<String> signedHeaders,
+            Map<String, String> headers,
+            String bodySha256Hex) {
+        return CanonicalRequest.stringToSign(
+                STRING_TO_SIGN_PREFIX,
+                method,
+                path,
+                query,
+                null,
+                signedHeaders,
+                headers,
+                bodySha256Hex,
+                CanonicalQuery.Empty.BARE_NAME);
+    }
+
     /** {@code "ACS4-HMAC-SHA256\n" + hex(sha256(canonicalRequest))}. */
     public static String stringToSign(String canonicalRequest) {
         return STRING_TO_SIGN_PREFIX + Signatures.hex(Signatures.sha256(Signatures.utf8(canonicalRequest)));

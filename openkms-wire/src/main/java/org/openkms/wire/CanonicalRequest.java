@@ -21,22 +21,26 @@ final class CanonicalRequest {
             Map<String, String> headers,
             String bodyHashHex,
             CanonicalQuery.Empty empty) {
-        StringBuilder sb = new StringBuilder(capacity(query, signedHeaders, headers));
+        StringBuilder sb = new StringBuilder(512);
         append(sb, method, path, query, null, signedHeaders, headers, bodyHashHex, empty);
         return sb.toString();
     }
 
-    /** The per-thread builder of {@link #sha256}; one that grew past this is not kept. */
+    /** The per-thread builder of {@link #stringToSign}; one that grew past this is not kept. */
     private static final int KEPT_CAPACITY = 64 * 1024;
 
     private static final ThreadLocal<StringBuilder> BUILDER = ThreadLocal.withInitial(() -> new StringBuilder(1024));
 
     /**
-     * SHA-256 of the canonical request, built in a per-thread buffer rather than as a String: the verifier needs only
-     * the hash, and the request's copies (builder, String, UTF-8 bytes) were a quarter of a signed request's
-     * allocation.
+     * {@code prefix + hex(sha256(canonical request))}, the string to sign of ACS3 and ACS4, with the canonical request
+     * built in a per-thread buffer rather than as a String: a verifier needs only its hash, and the request's copies
+     * (builder, String, UTF-8 bytes) were a quarter of a signed request's allocation.
+     *
+     * @param encodedQuery the canonical query already written (a signer sends the same text), or null to write
+     *                     {@code query}
      */
-    static byte[] sha256(
+    static String stringToSign(
+            String prefix,
             String method,
             String path,
             Map<String, String> query,
@@ -52,10 +56,9 @@ final class CanonicalRequest {
         if (sb.capacity() > KEPT_CAPACITY) {
             BUILDER.remove();
         }
-        return hash;
+        return prefix + Signatures.hex(hash);
     }
 
-    /** @param encodedQuery the canonical query already written (a signer sends the same text), or null */
     private static void append(
             StringBuilder sb,
             String method,
@@ -93,26 +96,6 @@ final class CanonicalRequest {
         }
         sb.append('\n');
         sb.append(bodyHashHex);
-    }
-
-    /**
-     * Room for the whole canonical request, so that the builder never grows: an Encrypt's query alone (its Base64
-     * plaintext) passes any fixed size, and copying on growth was the largest allocation of a signed request.
-     * Encoding lengthens a value by at most a quarter in practice (Base64's '+', '/' and '='; ids need none).
-     */
-    private static int capacity(Map<String, String> query, List<String> signedHeaders, Map<String, String> headers) {
-        int n = 160;
-        if (query != null) {
-            for (Map.Entry<String, String> e : query.entrySet()) {
-                String v = e.getValue();
-                n += e.getKey().length() + (v == null ? 0 : v.length() + (v.length() >> 2)) + 2;
-            }
-        }
-        for (String name : signedHeaders) {
-            String v = headers == null ? null : headers.get(name);
-            n += 2 * name.length() + (v == null ? 0 : v.length()) + 2;
-        }
-        return n;
     }
 
     /**

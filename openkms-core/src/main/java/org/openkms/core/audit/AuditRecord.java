@@ -126,8 +126,9 @@ public record AuditRecord(
         if ((long) s.length() * 6 <= maxBytes) {
             return s;
         }
-        // Second fast path: plain printable ASCII takes one byte a character (request ids, AccessKeyIds, ARNs).
-        if (s.length() <= maxBytes && plainAscii(s)) {
+        // Second fast path: a string that fits whole (request ids, AccessKeyIds, ARNs) is only counted, without the
+        // cut-point bookkeeping below. Every character takes at least a byte, so a longer string never fits.
+        if (s.length() <= maxBytes && encodedBytes(s) <= maxBytes) {
             return s;
         }
         int budget = maxBytes - MARK_BYTES;
@@ -149,16 +150,6 @@ public record AuditRecord(
             keep--;
         }
         return s.substring(0, Math.max(keep, 0)) + TRUNCATED;
-    }
-
-    private static boolean plainAscii(String s) {
-        for (int i = 0, n = s.length(); i < n; i++) {
-            char c = s.charAt(i);
-            if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** The most bytes {@code s} can take as the content of a JSON string in UTF-8. */

@@ -221,8 +221,8 @@ public final class Authenticator {
             if (scope.size() != 4) {
                 throw AuthErrors.incompleteSignature("The ACS4 Credential scope is malformed.");
             }
-            stringToSign = Acs4Signature.stringToSign(Acs4Signature.canonicalRequest(
-                    req.method(), req.path(), req.query(), signed, req.headers(), bodyHash));
+            stringToSign =
+                    Acs4Signature.stringToSign(req.method(), req.path(), req.query(), signed, req.headers(), bodyHash);
             expected = Acs4Signature.sign(stringToSign, c.secret(), scope.get(0), scope.get(1), scope.get(2));
         } else {
             stringToSign =
