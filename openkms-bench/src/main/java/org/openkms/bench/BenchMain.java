@@ -167,6 +167,18 @@ public final class BenchMain implements Callable<Integer> {
                     + " one request at a time per connection, floor included; set-up calls stay on HTTP/1.1")
     boolean http2;
 
+    @Option(
+            names = "--rounds",
+            defaultValue = "1",
+            description = "measure the floor and every load this many times, in turn; rounds after the first warm each"
+                    + " load for " + ROUND_WARMUP_SECONDS + " s. The summary then gives each load's median over the"
+                    + " rounds, its x floor against its own round's floor, and the range: a busy neighbour on a shared"
+                    + " machine then weighs on the floor and the loads alike (default: ${DEFAULT-VALUE})")
+    int rounds;
+
+    /** The warm-up of every load after the first round: the JIT has compiled the code already. */
+    static final int ROUND_WARMUP_SECONDS = 2;
+
     @Option(names = "--no-floor", description = "do not measure GET /healthz (the HTTP floor) before the actions")
     boolean noFloor;
 
@@ -223,6 +235,9 @@ public final class BenchMain implements Callable<Integer> {
         // ---- validate options
         if (connections < 1) {
             throw usage("--connections must be at least 1");
+        }
+        if (rounds < 1) {
+            throw usage("--rounds must be at least 1");
         }
         if (duration != null && requests != null) {
             throw usage("--duration and --requests exclude each other");
@@ -325,15 +340,17 @@ public final class BenchMain implements Callable<Integer> {
                 cleanup(api, scenarios, benchKey, createdBenchKey, err);
             }
 
-            BenchResult floor = noFloor ? null : runs.get(0).result();
             for (Measured m : runs) {
-                printReport(report, m.label(), m.endpoint(), m.result());
+                printReport(report, m.label() + (rounds > 1 ? ", round " + m.round() : ""), m.endpoint(), m.result());
             }
-            SummaryTable.print(report, runs, floor, server != null);
+            SummaryTable.print(report, runs, noFloor, server != null);
+            if (rounds > 1) {
+                SummaryTable.printMedians(report, runs, noFloor, rounds);
+            }
             references.forEach(report::println);
             if (json) {
                 for (Measured m : runs) {
-                    System.out.println(toJson(m, floor));
+                    System.out.println(toJson(m, SummaryTable.floorOf(runs, m.round(), noFloor)));
                 }
                 System.out.flush();
             }
@@ -433,6 +450,30 @@ public final class BenchMain implements Callable<Integer> {
                                 + " is not a loopback server whose process this user can read; --server-pid names it)"
                         : "bench: server CPU read from /proc/" + server.pid() + "/stat");
 
+        for (int round = 1; round <= rounds; round++) {
+            Warmup w = round == 1 || warmup.none() ? warmup : Warmup.fixed(Duration.ofSeconds(ROUND_WARMUP_SECONDS));
+            measureRound(round, w, loads, target, server, pacing, timeoutMillis, runs, round == 1 ? references : null);
+        }
+        return 0;
+    }
+
+    /**
+     * The floor, then each load, once: appended to {@code runs}, marked with {@code round}.
+     *
+     * @param references where the AsymmetricSign loads' JDK comparisons go, or null not to measure them
+     */
+    private void measureRound(
+            int round,
+            Warmup w,
+            List<Load> loads,
+            Endpoint target,
+            ServerCpu server,
+            Pacing pacing,
+            int timeoutMillis,
+            List<Measured> runs,
+            List<String> references)
+            throws InterruptedException {
+        PrintStream err = System.err;
         // The floor runs first, over the same connections and concurrency: every action's rate is then also
         // given as a share of what the HTTP stack alone does on this machine at this moment.
         if (!noFloor) {
@@ -442,11 +483,12 @@ public final class BenchMain implements Callable<Integer> {
             runs.add(new Measured(
                     "GET /healthz (floor)" + Pacing.label(fixed),
                     "healthz",
-                    measure(writer, server, target, timeoutMillis, err, fixed, null),
+                    measure(writer, server, target, timeoutMillis, err, fixed, null, w),
                     fixed,
                     target,
                     false,
-                    null));
+                    null,
+                    round));
         }
         // A root load measured closed-loop, by description: the reference of a RAM-user load of the same scenario
         // that follows it (x root).
@@ -459,7 +501,7 @@ public final class BenchMain implements Callable<Integer> {
             // The process whose CPU the request costs: the agent's for the agent load, else the server's.
             ServerCpu cpu = serverPid != null || to == target ? server : ServerCpu.find(to);
             double fixed = pacing.fixedRate();
-            BenchResult first = measure(writer, cpu, to, timeoutMillis, err, fixed, scenario.bodyMustContain());
+            BenchResult first = measure(writer, cpu, to, timeoutMillis, err, fixed, scenario.bodyMustContain(), w);
             Measured measured = new Measured(
                     load.label() + Pacing.label(fixed),
                     act,
@@ -467,12 +509,15 @@ public final class BenchMain implements Callable<Integer> {
                     fixed,
                     to,
                     load.ramUser(),
-                    load.ramUser() && fixed == 0 ? rootLoads.get(scenario.describe()) : null);
+                    load.ramUser() && fixed == 0 ? rootLoads.get(scenario.describe()) : null,
+                    round);
             runs.add(measured);
             if (!load.ramUser() && fixed == 0) {
                 rootLoads.put(scenario.describe(), measured);
             }
-            if (scenario instanceof AsymmetricScenarios.Sign sign && sign.jdkComparableSpec() != null) {
+            if (references != null
+                    && scenario instanceof AsymmetricScenarios.Sign sign
+                    && sign.jdkComparableSpec() != null) {
                 references.add(jdkReference(sign, first, err));
             }
             double share = pacing.shareOfPeak();
@@ -481,14 +526,14 @@ public final class BenchMain implements Callable<Integer> {
                 runs.add(new Measured(
                         load.label() + Pacing.label(r),
                         act,
-                        measure(writer, cpu, to, timeoutMillis, err, r, scenario.bodyMustContain()),
+                        measure(writer, cpu, to, timeoutMillis, err, r, scenario.bodyMustContain(), w),
                         r,
                         to,
                         load.ramUser(),
-                        null));
+                        null,
+                        round));
             }
         }
-        return 0;
     }
 
     /**
@@ -565,7 +610,8 @@ public final class BenchMain implements Callable<Integer> {
             double targetRate,
             Endpoint endpoint,
             boolean ramUser,
-            Measured root) {
+            Measured root,
+            int round) {
 
         /** This load's req/s over the root load's, or NaN without one. */
         double xRoot() {
@@ -582,7 +628,8 @@ public final class BenchMain implements Callable<Integer> {
             int timeoutMillis,
             PrintStream err,
             double ratePerSecond,
-            String bodyMustContain)
+            String bodyMustContain,
+            Warmup w)
             throws InterruptedException {
         LoadRun run = new LoadRun(
                 writer,
@@ -590,7 +637,7 @@ public final class BenchMain implements Callable<Integer> {
                 target,
                 connections,
                 timeoutMillis,
-                warmup,
+                w,
                 duration,
                 requests == null ? 0 : requests,
                 noProgress ? null : err,
@@ -755,6 +802,7 @@ public final class BenchMain implements Callable<Integer> {
             n.put("serverCpuCores", round(r.serverCpuCores(), 3));
             n.put("serverCpuMicrosPerRequest", round(r.serverCpuMicrosPerRequest(), 2));
         }
+        n.put("round", m.round());
         if (floor != null && floor.throughput() > 0) {
             n.put("floorRatio", round(r.throughput() / floor.throughput(), 3));
         }

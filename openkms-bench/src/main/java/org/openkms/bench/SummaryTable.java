@@ -8,26 +8,30 @@ import java.util.Locale;
 final class SummaryTable {
     private SummaryTable() {}
 
-    static void print(PrintStream out, List<BenchMain.Measured> runs, BenchResult floor, boolean serverCpuKnown) {
+    /**
+     * One row per measured load, each with its rate as a share of the floor of its own round.
+     *
+     * @param noFloor whether the floor was left out (then no x floor)
+     */
+    static void print(PrintStream out, List<BenchMain.Measured> runs, boolean noFloor, boolean serverCpuKnown) {
+        boolean rounds = runs.stream().anyMatch(m -> m.round() > 1);
         int width = Math.max(
-                24, runs.stream().mapToInt(m -> m.label().length()).max().orElse(0));
+                24, runs.stream().mapToInt(m -> label(m, rounds).length()).max().orElse(0));
         String head = "%-" + width + "s %10s %8s %8s %8s %14s %13s%n";
         out.println();
         out.printf(Locale.ROOT, head, "load", "req/s", "p50 ms", "p99 ms", "x floor", "server us/req", "bench us/req");
         for (BenchMain.Measured m : runs) {
             BenchResult r = m.result();
             LatencyStats l = r.latency();
-            String ratio = floor == null || floor.throughput() <= 0
-                    ? "-"
-                    : String.format(Locale.ROOT, "%.2f", r.throughput() / floor.throughput());
+            double ratio = xFloor(runs, m, noFloor);
             out.printf(
                     Locale.ROOT,
                     "%-" + width + "s %10s %8.3f %8.3f %8s %14s %13s%n",
-                    m.label(),
+                    label(m, rounds),
                     String.format(Locale.ROOT, "%,.0f", r.throughput()),
                     l.p50Ms(),
                     l.p99Ms(),
-                    ratio,
+                    Double.isNaN(ratio) ? "-" : String.format(Locale.ROOT, "%.2f", ratio),
                     micros(r.serverCpuMicrosPerRequest()),
                     micros(r.benchCpuMicrosPerRequest()));
         }
@@ -79,6 +83,96 @@ final class SummaryTable {
                     rootCpu));
         }
         return line.toString();
+    }
+
+    /**
+     * With {@code --rounds}: each load's median over the rounds (the n-th load of every round is the same load), its
+     * x floor taken against its own round's floor, and the lowest and highest x floor.
+     */
+    static void printMedians(PrintStream out, List<BenchMain.Measured> runs, boolean noFloor, int rounds) {
+        List<BenchMain.Measured> first =
+                runs.stream().filter(m -> m.round() == 1).toList();
+        int width = Math.max(
+                24, first.stream().mapToInt(m -> m.label().length()).max().orElse(0));
+        out.println();
+        out.printf(Locale.ROOT, "median of %d rounds%n", rounds);
+        out.printf(
+                Locale.ROOT,
+                "%-" + width + "s %10s %8s %8s %8s %15s %14s %13s%n",
+                "load",
+                "req/s",
+                "p50 ms",
+                "p99 ms",
+                "x floor",
+                "x floor min-max",
+                "server us/req",
+                "bench us/req");
+        for (int i = 0; i < first.size(); i++) {
+            int index = i;
+            List<BenchMain.Measured> same = java.util.stream.IntStream.rangeClosed(1, rounds)
+                    .mapToObj(r -> runs.stream().filter(m -> m.round() == r).toList())
+                    .filter(round -> round.size() > index)
+                    .map(round -> round.get(index))
+                    .toList();
+            double[] ratios =
+                    same.stream().mapToDouble(m -> xFloor(runs, m, noFloor)).toArray();
+            boolean hasRatio = java.util.Arrays.stream(ratios).noneMatch(Double::isNaN);
+            out.printf(
+                    Locale.ROOT,
+                    "%-" + width + "s %10s %8.3f %8.3f %8s %15s %14s %13s%n",
+                    first.get(i).label(),
+                    String.format(
+                            Locale.ROOT, "%,.0f", median(same, m -> m.result().throughput())),
+                    median(same, m -> m.result().latency().p50Ms()),
+                    median(same, m -> m.result().latency().p99Ms()),
+                    hasRatio ? String.format(Locale.ROOT, "%.2f", median(ratios)) : "-",
+                    hasRatio
+                            ? String.format(
+                                    Locale.ROOT,
+                                    "%.2f-%.2f",
+                                    java.util.Arrays.stream(ratios).min().orElse(0),
+                                    java.util.Arrays.stream(ratios).max().orElse(0))
+                            : "-",
+                    micros(median(same, m -> m.result().serverCpuMicrosPerRequest())),
+                    micros(median(same, m -> m.result().benchCpuMicrosPerRequest())));
+        }
+        out.flush();
+    }
+
+    /** The floor measured in {@code round}, or null without one. */
+    static BenchResult floorOf(List<BenchMain.Measured> runs, int round, boolean noFloor) {
+        if (noFloor) {
+            return null;
+        }
+        return runs.stream()
+                .filter(m -> m.round() == round)
+                .findFirst()
+                .map(BenchMain.Measured::result)
+                .orElse(null);
+    }
+
+    /** The load's req/s over its own round's floor, or NaN without a floor. */
+    static double xFloor(List<BenchMain.Measured> runs, BenchMain.Measured m, boolean noFloor) {
+        BenchResult floor = floorOf(runs, m.round(), noFloor);
+        return floor == null || floor.throughput() <= 0
+                ? Double.NaN
+                : m.result().throughput() / floor.throughput();
+    }
+
+    static double median(List<BenchMain.Measured> runs, java.util.function.ToDoubleFunction<BenchMain.Measured> f) {
+        return median(runs.stream().mapToDouble(f).toArray());
+    }
+
+    /** The middle value (the mean of the two middle ones for an even count); -1 stays -1 (not measured). */
+    static double median(double[] values) {
+        double[] v = values.clone();
+        java.util.Arrays.sort(v);
+        int n = v.length;
+        return n == 0 ? Double.NaN : n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    }
+
+    private static String label(BenchMain.Measured m, boolean rounds) {
+        return rounds ? m.label() + " #" + m.round() : m.label();
     }
 
     private static String micros(double v) {

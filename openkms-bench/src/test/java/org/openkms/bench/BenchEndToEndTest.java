@@ -226,6 +226,51 @@ class BenchEndToEndTest {
         assertRamUsersGone(report, 1);
     }
 
+    /**
+     * {@code --rounds 2}: the floor and the load twice, in turn; each load's x floor is taken against its own round's
+     * floor, and the report closes with the medians over the rounds.
+     */
+    @Test
+    void roundsRepeatTheFloorAndTheLoadsAndGiveMedians() throws Exception {
+        BenchRun run = BenchRun.of(
+                "--endpoint",
+                "http://127.0.0.1:" + server.httpPort(),
+                "--access-key-id",
+                ID,
+                "--access-key-secret",
+                SECRET,
+                "--action",
+                "Encrypt",
+                "-c",
+                "2",
+                "--duration",
+                "700ms",
+                "--warmup",
+                "0",
+                "--rounds",
+                "2",
+                "--no-progress",
+                "--json");
+        String report = run.err();
+        assertThat(run.status()).as(report).isZero();
+        List<JsonNode> lines = jsonLines(run);
+        assertThat(lines)
+                .extracting(n -> n.get("action").asText())
+                .containsExactly("healthz", "Encrypt", "healthz", "Encrypt");
+        assertThat(lines).extracting(n -> n.get("round").asInt()).containsExactly(1, 1, 2, 2);
+        for (int i : new int[] {1, 3}) {
+            assertThat(lines.get(i).get("floorRatio").asDouble())
+                    .isCloseTo(
+                            lines.get(i).get("throughput").asDouble()
+                                    / lines.get(i - 1).get("throughput").asDouble(),
+                            within(0.01));
+        }
+        assertThat(report).contains("Encrypt (256-byte plaintext), round 2", "Encrypt (256-byte plaintext) #2");
+        assertThat(report)
+                .containsPattern("median of 2 rounds\\n.*x floor min-max.*\\n.*\\n"
+                        + "Encrypt \\(256-byte plaintext\\) +[0-9,]+ .* [0-9.]+ +[0-9.]+-[0-9.]+ ");
+    }
+
     /** Each OpenAPI scenario's grants let its RAM user through; without a root load before it there is no x root. */
     @Test
     void ramUserGrantsCoverSecretsCiphertextsAndAsymmetricKeys() throws Exception {
