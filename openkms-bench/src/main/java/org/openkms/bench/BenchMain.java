@@ -176,6 +176,9 @@ public final class BenchMain implements Callable<Integer> {
                     + " machine then weighs on the floor and the loads alike (default: ${DEFAULT-VALUE})")
     int rounds;
 
+    /** Each AsymmetricSign load's rate over the JDK's own signing rate, one per round, by the load's description. */
+    private final Map<String, List<Double>> jdkRatios = new java.util.LinkedHashMap<>();
+
     /** The warm-up of every load after the first round: the JIT has compiled the code already. */
     static final int ROUND_WARMUP_SECONDS = 2;
 
@@ -452,7 +455,18 @@ public final class BenchMain implements Callable<Integer> {
 
         for (int round = 1; round <= rounds; round++) {
             Warmup w = round == 1 || warmup.none() ? warmup : Warmup.fixed(Duration.ofSeconds(ROUND_WARMUP_SECONDS));
-            measureRound(round, w, loads, target, server, pacing, timeoutMillis, runs, round == 1 ? references : null);
+            measureRound(round, w, loads, target, server, pacing, timeoutMillis, runs, references);
+        }
+        if (rounds > 1) {
+            jdkRatios.forEach((load, ratios) -> references.add(String.format(
+                    Locale.ROOT,
+                    "%s: median %.2f x the JDK's own signing rate over %d rounds (%.2f-%.2f)",
+                    load,
+                    SummaryTable.median(
+                            ratios.stream().mapToDouble(Double::doubleValue).toArray()),
+                    ratios.size(),
+                    ratios.stream().mapToDouble(Double::doubleValue).min().orElse(0),
+                    ratios.stream().mapToDouble(Double::doubleValue).max().orElse(0))));
         }
         return 0;
     }
@@ -460,7 +474,7 @@ public final class BenchMain implements Callable<Integer> {
     /**
      * The floor, then each load, once: appended to {@code runs}, marked with {@code round}.
      *
-     * @param references where the AsymmetricSign loads' JDK comparisons go, or null not to measure them
+     * @param references where the AsymmetricSign loads' JDK comparisons go (measured after the load in every round)
      */
     private void measureRound(
             int round,
@@ -515,10 +529,8 @@ public final class BenchMain implements Callable<Integer> {
             if (!load.ramUser() && fixed == 0) {
                 rootLoads.put(scenario.describe(), measured);
             }
-            if (references != null
-                    && scenario instanceof AsymmetricScenarios.Sign sign
-                    && sign.jdkComparableSpec() != null) {
-                references.add(jdkReference(sign, first, err));
+            if (scenario instanceof AsymmetricScenarios.Sign sign && sign.jdkComparableSpec() != null) {
+                references.add((rounds > 1 ? "round " + round + ": " : "") + jdkReference(sign, first, err));
             }
             double share = pacing.shareOfPeak();
             if (share > 0 && first.throughput() > 0) {
@@ -592,6 +604,7 @@ public final class BenchMain implements Callable<Integer> {
         err.printf(Locale.ROOT, "bench: the JDK's own signing rate for %s, %d threads, %s%n", spec, threads, time);
         try {
             double rate = JdkSigningRate.measure(spec, threads, time);
+            jdkRatios.computeIfAbsent(sign.describe(), k -> new ArrayList<>()).add(load.throughput() / rate);
             return JdkSigningRate.line(sign.describe(), load.throughput(), spec, threads, rate);
         } catch (java.security.GeneralSecurityException e) {
             return sign.describe() + ": the JDK's signing rate could not be measured: " + e.getMessage();

@@ -123,6 +123,11 @@ final class FuzzServer implements AutoCloseable {
         populate();
     }
 
+    /** The gateway the requests go through (GatewayCost measures it). */
+    Gateway gateway() {
+        return gateway;
+    }
+
     /** A fresh server in a new temporary directory. */
     static FuzzServer start() {
         try {
