@@ -136,6 +136,38 @@ final class SummaryTable {
                     micros(median(same, m -> m.result().serverCpuMicrosPerRequest())),
                     micros(median(same, m -> m.result().benchCpuMicrosPerRequest())));
         }
+        for (BenchMain.Measured m : first) {
+            List<BenchMain.Measured> same = runs.stream()
+                    .filter(r -> r.label().equals(m.label()) && !Double.isNaN(r.xRoot()))
+                    .toList();
+            if (same.isEmpty()) {
+                continue;
+            }
+            double[] x = same.stream().mapToDouble(BenchMain.Measured::xRoot).toArray();
+            double[] cpu = same.stream()
+                    .filter(r -> r.result().serverCpuMicrosPerRequest() >= 0
+                            && r.root().result().serverCpuMicrosPerRequest() > 0)
+                    .mapToDouble(r -> r.result().serverCpuMicrosPerRequest()
+                            / r.root().result().serverCpuMicrosPerRequest())
+                    .toArray();
+            StringBuilder line = new StringBuilder(String.format(
+                    Locale.ROOT,
+                    "%s: median %.2f x the root's req/s over %d rounds (%.2f-%.2f)",
+                    m.label(),
+                    median(x),
+                    x.length,
+                    java.util.Arrays.stream(x).min().orElse(0),
+                    java.util.Arrays.stream(x).max().orElse(0)));
+            if (cpu.length > 0) {
+                line.append(String.format(
+                        Locale.ROOT,
+                        ", server CPU per request median %.2f x the root's (%.2f-%.2f)",
+                        median(cpu),
+                        java.util.Arrays.stream(cpu).min().orElse(0),
+                        java.util.Arrays.stream(cpu).max().orElse(0)));
+            }
+            out.println(line);
+        }
         out.flush();
     }
 

@@ -56,6 +56,25 @@ class SummaryTableTest {
     }
 
     @Test
+    void aRamUsersLoadIsComparedWithTheRootsOfItsRoundAndTheMedianCloses() {
+        List<BenchMain.Measured> runs = new ArrayList<>();
+        long[] rootRates = {20_000, 10_000, 20_000};
+        long[] userRates = {19_000, 11_000, 21_000};
+        for (int round = 1; round <= 3; round++) {
+            BenchMain.Measured root = run("Encrypt", round, rootRates[round - 1], 60);
+            runs.add(root);
+            BenchMain.Measured user = run("Encrypt as RAM user", round, userRates[round - 1], 66);
+            runs.add(new BenchMain.Measured(user.label(), "Encrypt", user.result(), 0, TARGET, true, root, round));
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        SummaryTable.printMedians(new PrintStream(bytes, true, StandardCharsets.UTF_8), runs, true, 3);
+        // x root 0.95, 1.10, 1.05; CPU 1.10 x in every round
+        assertThat(bytes.toString(StandardCharsets.UTF_8))
+                .contains("Encrypt as RAM user: median 1.05 x the root's req/s over 3 rounds (0.95-1.10), server CPU"
+                        + " per request median 1.10 x the root's (1.10-1.10)");
+    }
+
+    @Test
     void anEvenNumberOfValuesHasTheMeanOfTheMiddleTwoForMedian() {
         assertThat(SummaryTable.median(new double[] {4, 1, 3, 2})).isEqualTo(2.5);
         assertThat(SummaryTable.median(new double[] {5})).isEqualTo(5);
