@@ -455,7 +455,7 @@ public final class BenchMain implements Callable<Integer> {
 
         for (int round = 1; round <= rounds; round++) {
             Warmup w = round == 1 || warmup.none() ? warmup : Warmup.fixed(Duration.ofSeconds(ROUND_WARMUP_SECONDS));
-            measureRound(round, w, loads, target, server, pacing, timeoutMillis, runs, references);
+            measureRound(round, w, new RoundPlan(loads, target, server, pacing, timeoutMillis), runs, references);
         }
         if (rounds > 1) {
             jdkRatios.forEach((load, ratios) -> references.add(String.format(
@@ -476,18 +476,14 @@ public final class BenchMain implements Callable<Integer> {
      *
      * @param references where the AsymmetricSign loads' JDK comparisons go (measured after the load in every round)
      */
-    private void measureRound(
-            int round,
-            Warmup w,
-            List<Load> loads,
-            Endpoint target,
-            ServerCpu server,
-            Pacing pacing,
-            int timeoutMillis,
-            List<Measured> runs,
-            List<String> references)
+    private void measureRound(int round, Warmup w, RoundPlan plan, List<Measured> runs, List<String> references)
             throws InterruptedException {
         PrintStream err = System.err;
+        List<Load> loads = plan.loads();
+        Endpoint target = plan.target();
+        ServerCpu server = plan.server();
+        Pacing pacing = plan.pacing();
+        int timeoutMillis = plan.timeoutMillis();
         // The floor runs first, over the same connections and concurrency: every action's rate is then also
         // given as a share of what the HTTP stack alone does on this machine at this moment.
         if (!noFloor) {
@@ -547,6 +543,9 @@ public final class BenchMain implements Callable<Integer> {
             }
         }
     }
+
+    /** What every round measures: the loads, where, whose CPU, at which pacing, with which timeout. */
+    record RoundPlan(List<Load> loads, Endpoint target, ServerCpu server, Pacing pacing, int timeoutMillis) {}
 
     /**
      * One {@code --action} item: the scenario, and whether a throw-away RAM user signs it ({@code <Action>-AsRamUser},

@@ -94,13 +94,7 @@ class BenchEndToEndTest {
 
     @Test
     void asymmetricSignIsComparedWithTheJdksOwnRate() throws Exception {
-        BenchRun run = BenchRun.of(
-                "--endpoint",
-                "http://127.0.0.1:" + server.httpPort(),
-                "--access-key-id",
-                ID,
-                "--access-key-secret",
-                SECRET,
+        BenchRun run = bench(
                 "--action",
                 "AsymmetricSign-EC_P256,AsymmetricSign-EC_SM2",
                 "-c",
@@ -181,13 +175,7 @@ class BenchEndToEndTest {
      */
     @Test
     void rootAndRamUserEncryptInOneRun() throws Exception {
-        BenchRun run = BenchRun.of(
-                "--endpoint",
-                "http://127.0.0.1:" + server.httpPort(),
-                "--access-key-id",
-                ID,
-                "--access-key-secret",
-                SECRET,
+        BenchRun run = bench(
                 "--action",
                 "Encrypt,Encrypt-AsRamUser",
                 "-c",
@@ -232,13 +220,7 @@ class BenchEndToEndTest {
      */
     @Test
     void roundsRepeatTheFloorAndTheLoadsAndGiveMedians() throws Exception {
-        BenchRun run = BenchRun.of(
-                "--endpoint",
-                "http://127.0.0.1:" + server.httpPort(),
-                "--access-key-id",
-                ID,
-                "--access-key-secret",
-                SECRET,
+        BenchRun run = bench(
                 "--action",
                 "Encrypt",
                 "-c",
@@ -274,13 +256,7 @@ class BenchEndToEndTest {
     /** Each OpenAPI scenario's grants let its RAM user through; without a root load before it there is no x root. */
     @Test
     void ramUserGrantsCoverSecretsCiphertextsAndAsymmetricKeys() throws Exception {
-        BenchRun run = BenchRun.of(
-                "--endpoint",
-                "http://127.0.0.1:" + server.httpPort(),
-                "--access-key-id",
-                ID,
-                "--access-key-secret",
-                SECRET,
+        BenchRun run = bench(
                 "--action",
                 "GetSecretValue-AsRamUser,Decrypt-AsRamUser,AsymmetricVerify-EC_P256-AsRamUser",
                 "-c",
@@ -318,6 +294,19 @@ class BenchEndToEndTest {
     }
 
     /** The users the run reported signing as: not listed by RAM, nor their policies, and their AccessKeys unknown. */
+    /** A bench run against the test server's OpenAPI listener, signed with its root AccessKey. */
+    private static BenchRun bench(String... args) {
+        List<String> all = new ArrayList<>(List.of(
+                "--endpoint",
+                "http://127.0.0.1:" + server.httpPort(),
+                "--access-key-id",
+                ID,
+                "--access-key-secret",
+                SECRET));
+        all.addAll(List.of(args));
+        return BenchRun.of(all.toArray(String[]::new));
+    }
+
     private static void assertRamUsersGone(String report, int count) throws Exception {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile(
                         "as RAM user (bench-[0-9a-f]{8}) \\(AccessKey (\\S+)\\)")
